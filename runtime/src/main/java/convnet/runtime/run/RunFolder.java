@@ -1,0 +1,168 @@
+package convnet.runtime.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import convnet.runtime.cli.UserError;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The folder of one training run and the names of everything in it. A new run never overwrites
+ * anything: an explicit folder must be absent or empty, a default one gets a fresh name.
+ */
+public final class RunFolder {
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Path dir;
+
+  private RunFolder(Path dir) {
+    this.dir = dir;
+  }
+
+  /**
+   * Creates {@code runsRoot/<network>-<yyyyMMdd-HHmmss>} (local time of {@code clock}); if that
+   * exists, appends {@code -2}, {@code -3}, … so two runs started in the same second both work.
+   */
+  public static RunFolder createDefault(Path runsRoot, String network, Clock clock) {
+    String base = sanitize(network) + "-" + LocalDateTime.now(clock).format(STAMP);
+    try {
+      Files.createDirectories(runsRoot);
+    } catch (IOException e) {
+      throw new UserError(runsRoot + ": cannot create the runs folder: " + reason(e), e);
+    }
+    for (int k = 1; ; k++) {
+      Path candidate = runsRoot.resolve(k == 1 ? base : base + "-" + k);
+      try {
+        Files.createDirectory(candidate);
+        return new RunFolder(candidate);
+      } catch (FileAlreadyExistsException e) {
+        // Taken by an earlier run started in the same second: try the next suffix.
+      } catch (IOException e) {
+        throw new UserError(candidate + ": cannot create the run folder: " + reason(e), e);
+      }
+    }
+  }
+
+  /** {@link #createDefault} under {@code runs/} of the working directory, with the system clock. */
+  public static RunFolder createDefault(String network) {
+    return createDefault(Path.of("runs"), network, Clock.systemDefaultZone());
+  }
+
+  /** Uses {@code dir} for a new run: created if absent, refused if it exists and is not empty. */
+  public static RunFolder createAt(Path dir) {
+    if (Files.exists(dir)) {
+      if (!Files.isDirectory(dir)) {
+        throw new UserError(dir + ": exists and is not a folder; choose another --out");
+      }
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+        if (entries.iterator().hasNext()) {
+          throw new UserError(dir + ": folder exists and is not empty; a run never overwrites "
+              + "another: choose a new --out, or --resume " + dir + " to continue it");
+        }
+      } catch (IOException e) {
+        throw new UserError(dir + ": cannot read: " + reason(e), e);
+      }
+      return new RunFolder(dir);
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UserError(dir + ": cannot create the run folder: " + reason(e), e);
+    }
+    return new RunFolder(dir);
+  }
+
+  /** An existing run folder, to resume: it must hold {@code checkpoint.json}. */
+  public static RunFolder openExisting(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new UserError(dir + ": no such run folder");
+    }
+    RunFolder folder = new RunFolder(dir);
+    if (!Files.isRegularFile(folder.checkpointJson())) {
+      throw new UserError(dir + ": not a resumable run: it has no checkpoint.json");
+    }
+    return folder;
+  }
+
+  private static String sanitize(String network) {
+    String s = network.replaceAll("[^A-Za-z0-9._-]", "_");
+    return s.isEmpty() ? "run" : s;
+  }
+
+  private static String reason(IOException e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public Path weightsFinal() {
+    return dir.resolve("weights-final.npz");
+  }
+
+  public Path weightsBest() {
+    return dir.resolve("weights-best.npz");
+  }
+
+  public Path checkpointNpz() {
+    return dir.resolve("checkpoint.npz");
+  }
+
+  public Path checkpointJson() {
+    return dir.resolve("checkpoint.json");
+  }
+
+  public Path metricsCsv() {
+    return dir.resolve("metrics.csv");
+  }
+
+  public Path configJson() {
+    return dir.resolve("config.json");
+  }
+
+  public Path confusionCsv() {
+    return dir.resolve("confusion.csv");
+  }
+
+  public Path confusionTxt() {
+    return dir.resolve("confusion.txt");
+  }
+
+  public Path trainLog() {
+    return dir.resolve("train.log");
+  }
+
+  public Path curvesPng() {
+    return dir.resolve("curves.png");
+  }
+
+  /** Writes {@code value} (a record, map, or Jackson tree) as indented JSON, atomically. */
+  public static void writeJson(Path file, Object value) throws IOException {
+    AtomicFiles.writeWith(file, out -> JSON.writeValue(out, value));
+  }
+
+  /** Writes the resolved configuration to {@code config.json}. */
+  public void writeConfig(Object config) throws IOException {
+    writeJson(configJson(), config);
+  }
+
+  /** Writes the confusion matrix as {@code confusion.csv} and {@code confusion.txt}. */
+  public void writeConfusion(ConfusionMatrix matrix) throws IOException {
+    AtomicFiles.writeString(confusionCsv(), matrix.toCsv());
+    AtomicFiles.writeString(confusionTxt(), matrix.toText());
+  }
+
+  @Override
+  public String toString() {
+    return dir.toString();
+  }
+}
