@@ -89,7 +89,10 @@ public final class DataSets {
   private record Source(Kind kind, Path dir, boolean fashion, String notice) {
     DataSplits load() {
       return switch (kind) {
-        case SUBSET -> loadSubset();
+        case SUBSET -> {
+          DataSplits d = loadSubset();
+          yield notice == null ? d : new DataSplits(d.train(), d.test(), notice);
+        }
         case IDX -> {
           DataSplits d = IdxReader.readDirectory(dir, fashion ? IdxReader.FASHION_MNIST_CLASSES : null);
           yield notice == null ? d : new DataSplits(d.train(), d.test(), notice);
@@ -112,7 +115,9 @@ public final class DataSets {
         return new Source(Kind.IDX, full, true,
             "fashion-mnist: full data set (60,000 + 10,000 images) from " + full);
       }
-      return new Source(Kind.SUBSET, null, true, null);
+      return new Source(Kind.SUBSET, null, true, "fashion-mnist: the full set is not installed "
+          + "(Debian package dataset-fashion-mnist); using the embedded subset (6,000 + 1,000 "
+          + "images, 600 + 100 per class)");
     }
     if (lower.equals("fashion-mnist-subset")) {
       return new Source(Kind.SUBSET, null, true, null);
@@ -177,8 +182,8 @@ public final class DataSets {
   public static DataSplits loadSubset() {
     Dataset train = subsetSplit("train");
     Dataset test = subsetSplit("t10k");
-    return new DataSplits(train, test, "fashion-mnist: embedded subset (6,000 + 1,000 images, "
-        + "600 + 100 per class); install Debian's dataset-fashion-mnist for the full set");
+    return new DataSplits(train, test, "fashion-mnist-subset: embedded subset of Fashion-MNIST "
+        + "(6,000 + 1,000 images, 600 + 100 per class)");
   }
 
   private static Dataset subsetSplit(String prefix) {
