@@ -75,6 +75,31 @@ class ReportingTest {
   }
 
   @Test
+  void interactiveBarKeepsTheSummaryLines() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream barBytes = new ByteArrayOutputStream();
+    // The bar draws on stderr; capture it so the test output stays clean.
+    System.setErr(new PrintStream(barBytes, true, StandardCharsets.UTF_8));
+    try (Progress p = new ProgressBarProgress(
+        new PrintStream(bytes, true, StandardCharsets.UTF_8), true)) {
+      for (int e = 1; e <= 2; e++) {
+        p.startEpoch(e, 2, 5);
+        for (int b = 1; b <= 5; b++) {
+          p.batch(b, 0.5, 0.9, 1000);
+        }
+        p.endEpoch(EPOCHS.get(e - 1), 2);
+      }
+    } finally {
+      System.setErr(oldErr);
+    }
+    String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+    assertEquals(2, lines.length);
+    assertTrue(lines[1].startsWith("epoch 2/2  loss 0.5000  train 82.00%  test 80.00%  1511 img/s"),
+        lines[1]);
+  }
+
+  @Test
   void curvesArePng() throws Exception {
     Path png = dir.resolve("curves.png");
     Curves.write(png, EPOCHS, "jarrett");
