@@ -33,6 +33,6 @@ public interface Progress extends AutoCloseable {
     if (json) {
       return new JsonLinesProgress(out);
     }
-    return new ProgressBarProgress(out, System.console() != null);
+    return new ProgressBarProgress(out, System.console() != null ? System.err : null);
   }
 }

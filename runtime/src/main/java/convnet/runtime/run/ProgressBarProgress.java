@@ -2,6 +2,7 @@ package convnet.runtime.run;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -13,20 +14,24 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 public final class ProgressBarProgress implements Progress {
   private final PrintStream out;
-  private final boolean interactive;
+  private final PrintStream barStream;
   private ProgressBar bar;
 
-  /** Reports on {@code out}; {@code interactive} draws bars (the bar itself goes to stderr). */
-  public ProgressBarProgress(PrintStream out, boolean interactive) {
+  /**
+   * Summary lines go to {@code out}; bars are drawn on {@code barStream} (normally stderr, so
+   * that stdout holds only results), or not at all when it is null.
+   */
+  public ProgressBarProgress(PrintStream out, PrintStream barStream) {
     this.out = out;
-    this.interactive = interactive;
+    this.barStream = barStream;
   }
 
   @Override
   public void startEpoch(int epoch, int epochs, int batches) {
     closeBar();
-    if (interactive) {
+    if (barStream != null) {
       bar = new ProgressBarBuilder()
+          .setConsumer(new ConsoleProgressBarConsumer(barStream))
           .setTaskName("epoch " + epoch + "/" + epochs)
           .setInitialMax(batches)
           .setStyle(ProgressBarStyle.ASCII)
