@@ -74,7 +74,8 @@ public record Augmentation(boolean flip, int cropPad) {
 
   /**
    * Augments the image at {@code x[offset..]} (channels × height × width) in place, with choices
-   * drawn from (seed, epoch, index). {@code scratch} must hold at least one image.
+   * drawn from (seed, epoch, index). {@code scratch} must hold at least one image (it may be
+   * null when {@link #isIdentity()}).
    */
   public void apply(
       float[] x, int offset, int channels, int height, int width, long seed, int epoch, int index,

@@ -113,11 +113,13 @@ public final class Batches {
     return new Epoch(epoch, order(epoch));
   }
 
-  /** One epoch's batches; {@link #fill} may be called for any batch index in any order. */
+  /**
+   * One epoch's batches; {@link #fill} may be called for any batch index, in any order, from any
+   * number of threads (each with its own buffers).
+   */
   public final class Epoch {
     private final int epoch;
     private final int[] order;
-    private final float[] scratch = new float[data.imageSize()];
 
     private Epoch(int epoch, int[] order) {
       this.epoch = epoch;
@@ -150,6 +152,8 @@ public final class Batches {
             + " floats and " + labels.length + " labels for " + count + " images of "
             + data.shapeText());
       }
+      // Per call, so that threads filling different batches share nothing mutable.
+      float[] scratch = augmentation.isIdentity() ? null : new float[imageSize];
       for (int k = 0; k < count; k++) {
         int index = order[start + k];
         data.copyImage(index, images, k * imageSize);

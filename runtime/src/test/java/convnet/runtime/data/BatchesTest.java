@@ -93,6 +93,21 @@ class BatchesTest {
   }
 
   @Test
+  void parallelFillEqualsSequentialFill() {
+    Batches batches = Batches.training(indexed(500), 10, 3, new Augmentation(true, 1));
+    Batches.Epoch e = batches.epoch(4);
+    float[][] sequential = new float[e.batches()][batches.bufferLength()];
+    float[][] parallel = new float[e.batches()][batches.bufferLength()];
+    for (int b = 0; b < e.batches(); b++) {
+      e.fill(b, sequential[b], new int[10]);
+    }
+    IntStream.range(0, e.batches()).parallel().forEach(b -> e.fill(b, parallel[b], new int[10]));
+    for (int b = 0; b < e.batches(); b++) {
+      assertArrayEquals(sequential[b], parallel[b], "batch " + b);
+    }
+  }
+
+  @Test
   void dropAndKeepLastBatch() {
     Dataset data = indexed(10);
     Batches drop = Batches.training(data, 4, 1, Augmentation.NONE);
