@@ -15,6 +15,9 @@ import java.time.format.DateTimeFormatter;
 /**
  * The folder of one training run and the names of everything in it. A new run never overwrites
  * anything: an explicit folder must be absent or empty, a default one gets a fresh name.
+ *
+ * <p>Checkpoints: write {@code checkpoint.npz} first and {@code checkpoint.json} last, both with
+ * {@link AtomicFiles}; the JSON is then the commit marker, and {@link #openExisting} requires it.
  */
 public final class RunFolder {
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -148,6 +151,25 @@ public final class RunFolder {
   /** Writes {@code value} (a record, map, or Jackson tree) as indented JSON, atomically. */
   public static void writeJson(Path file, Object value) throws IOException {
     AtomicFiles.writeWith(file, out -> JSON.writeValue(out, value));
+  }
+
+  /**
+   * Reads JSON written by {@link #writeJson} into {@code type} (a record or Jackson tree); a
+   * missing or malformed file is a {@link UserError} naming it.
+   */
+  public static <T> T readJson(Path file, Class<T> type) {
+    if (!Files.isRegularFile(file)) {
+      throw new UserError(file + ": file not found");
+    }
+    try {
+      return JSON.readValue(file.toFile(), type);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new UserError(file + ": corrupt JSON: " + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+              + e.getLocation().getColumnNr() + ")"), e);
+    } catch (IOException e) {
+      throw new UserError(file + ": cannot read: " + reason(e), e);
+    }
   }
 
   /** Writes the resolved configuration to {@code config.json}. */

@@ -78,6 +78,19 @@ class RunFolderTest {
   record Config(String network, int epochs, double learningRate) {}
 
   @Test
+  void jsonRoundTripAndCorruptJson() throws Exception {
+    Path file = dir.resolve("checkpoint.json");
+    RunFolder.writeJson(file, new Config("n", 3, 0.5));
+    assertEquals(new Config("n", 3, 0.5), RunFolder.readJson(file, Config.class));
+    Files.writeString(file, "{\"network\": \"n\",\n \"epochs\": ");
+    UserError e = assertThrows(UserError.class, () -> RunFolder.readJson(file, Config.class));
+    assertTrue(e.getMessage().startsWith(file + ": corrupt JSON: "), e.getMessage());
+    assertTrue(e.getMessage().contains("(line 2, column"), e.getMessage());
+    assertEquals(dir.resolve("none.json") + ": file not found", assertThrows(UserError.class,
+        () -> RunFolder.readJson(dir.resolve("none.json"), Config.class)).getMessage());
+  }
+
+  @Test
   void configAndConfusionAreWritten() throws Exception {
     RunFolder run = RunFolder.createAt(dir.resolve("r"));
     run.writeConfig(new Config("jarrett", 10, 0.01));
