@@ -19,11 +19,17 @@ import picocli.CommandLine.Spec;
     name = "data",
     mixinStandardHelpOptions = true,
     description = {
-      "Show what a data spec resolves to: source, image shape, classes, images per split.",
+      "Show what a data spec resolves to: source, image shape, classes, images per",
+      "split.",
       "",
-      "SPEC is fashion-mnist (the full set when Debian's dataset-fashion-mnist is installed,",
-      "else the embedded subset), fashion-mnist-subset, idx:DIR, cifar10:DIR, folder:DIR,",
-      "or a directory whose layout is detected."
+      "SPEC is one of:",
+      "  fashion-mnist         the full set if Debian's dataset-fashion-mnist is",
+      "                        installed, else the embedded subset",
+      "  fashion-mnist-subset  6,000 + 1,000 images shipped with convnet",
+      "  idx:DIR               MNIST-style IDX files (raw or .gz)",
+      "  cifar10:DIR           CIFAR-10 binary batches",
+      "  folder:DIR            one folder of JPEG/PNG images per class",
+      "  DIR                   a directory whose layout is detected"
     })
 public final class DataCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
