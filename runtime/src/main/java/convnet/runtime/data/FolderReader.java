@@ -43,14 +43,27 @@ public final class FolderReader {
     }
   }
 
-  /** Whether {@code dir} has at least one sub-folder holding an image. */
+  /**
+   * Whether {@code dir} has at least one sub-folder holding an image; other problems (an empty
+   * class folder) are left for {@link #list} to report precisely.
+   */
   public static boolean looksLikeFolders(Path dir) {
-    try {
-      Listing listing = list(dir);
-      return listing.size() > 0;
-    } catch (DataError e) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        if (Files.isDirectory(entry) && !entry.getFileName().toString().startsWith(".")) {
+          try (DirectoryStream<Path> files = Files.newDirectoryStream(entry)) {
+            for (Path file : files) {
+              if (isImageName(file.getFileName().toString())) {
+                return true;
+              }
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
       return false;
     }
+    return false;
   }
 
   static boolean isImageName(String name) {

@@ -140,6 +140,15 @@ class DataSetsTest {
   }
 
   @Test
+  void detectedFolderLayoutReportsAnEmptyClass() throws Exception {
+    TestFiles.image(dir.resolve("cat/a.png"), 8, 8, Color.GRAY);
+    java.nio.file.Files.createDirectories(dir.resolve("dog"));
+    DataError e = assertThrows(DataError.class, () -> DataSets.open(dir.toString(), 1, 4, 4));
+    assertEquals(dir.resolve("dog") + ": class folder without images (.jpg, .jpeg or .png)",
+        e.getMessage());
+  }
+
+  @Test
   void openNativeKeepsShape() {
     Path idx = TestFiles.idxDirectory(dir, 10, 10, 9, true);
     DataSplits data = DataSets.openNative(idx.toString());
