@@ -21,8 +21,16 @@ final class AccessPatterns implements ExprEmitter.Addressing {
     private final Local[] bases;
     private LoopPlan plan;
 
-    AccessPatterns(Dims space, int[] outputStrides, Iterable<Expr.Load> loads) {
-        intern(outputStrides);
+    /**
+     * @param shareOutput whether loads walking like the output reuse its base (not when the output
+     *                    base carries an offset of its own)
+     */
+    AccessPatterns(Dims space, int[] outputStrides, boolean shareOutput, Iterable<Expr.Load> loads) {
+        if (shareOutput) {
+            intern(outputStrides);
+        } else {
+            strides.add(outputStrides);
+        }
         for (Expr.Load load : loads) {
             loadPattern.put(load, intern(load.shape().broadcastStrides(space)));
         }

@@ -1,6 +1,8 @@
 package convnet.compiler.gen;
 
 import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +45,25 @@ public final class ElementwiseKernelGen {
 
     /** The unloaded class, for inspection. */
     ClassGen emit(ElementwiseKernel kernel, boolean keepComments) {
-        List<List<ElementwiseKernel.Output>> groups = MethodSplitter.split(kernel.outputs(),
+        // Outputs that overwrite an input go last: every earlier group still reads the old values,
+        // and within a group each element is read before it is written.
+        Set<Integer> readSlots = new HashSet<>();
+        KernelChecks.loads(kernel.outputs().stream().map(ElementwiseKernel.Output::value).toList())
+                .forEach(load -> readSlots.add(load.slot()));
+        List<ElementwiseKernel.Output> ordered = new ArrayList<>();
+        kernel.outputs().stream().filter(o -> !readSlots.contains(o.slot())).forEach(ordered::add);
+        kernel.outputs().stream().filter(o -> readSlots.contains(o.slot())).forEach(ordered::add);
+        List<List<ElementwiseKernel.Output>> groups = MethodSplitter.split(ordered,
                 group -> measure(kernel, group, keepComments), "elementwise kernel " + kernel.name());
+        for (int g = 0; g < groups.size() - 1; g++) {
+            for (ElementwiseKernel.Output output : groups.get(g)) {
+                if (readSlots.contains(output.slot())) {
+                    throw new IllegalArgumentException("elementwise kernel " + kernel.name() + " overwrites slot "
+                            + output.slot() + " that it reads, and is too large for one method; write that output"
+                            + " to a fresh buffer or split the kernel");
+                }
+            }
+        }
         ClassGen classGen = new ClassGen("convnet/compiler/gen/Elementwise_" + kernel.name(), keepComments);
         MethodGen run = classGen.staticMethod("run", Type.VOID_TYPE,
                 List.of(ExprEmitter.BUFFERS, Type.INT_TYPE, Type.INT_TYPE), List.of("buffers", "outerFrom", "outerTo"));
@@ -95,7 +114,7 @@ public final class ElementwiseKernelGen {
         List<Expr> roots = outputs.stream().map(ElementwiseKernel.Output::value).toList();
         Set<Expr.Load> loads = KernelChecks.loads(roots);
         Dims shape = kernel.shape();
-        AccessPatterns patterns = new AccessPatterns(shape, shape.broadcastStrides(shape), loads);
+        AccessPatterns patterns = new AccessPatterns(shape, shape.broadcastStrides(shape), true, loads);
         LoopPlan plan = LoopPlan.of(shape, patterns.strides(), new boolean[shape.rank()]);
         patterns.setPlan(plan);
         block.comment("loops " + plan);

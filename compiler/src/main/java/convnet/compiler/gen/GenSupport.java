@@ -39,4 +39,15 @@ public final class GenSupport {
             throw new IllegalArgumentException("kernel " + kernel + ": negative output offset " + offset);
         }
     }
+
+    /** Checks that the buffer table has at least {@code count} slots. */
+    public static void checkSlotCount(float[][] buffers, int count, String program) {
+        if (buffers == null) {
+            throw new IllegalArgumentException("program " + program + ": buffer table is null");
+        }
+        if (buffers.length < count) {
+            throw new IllegalArgumentException("program " + program + ": needs " + count + " buffer slots, got "
+                    + buffers.length);
+        }
+    }
 }
