@@ -154,7 +154,8 @@ public final class ProgramGen {
         for (int index : group) {
             Call call = calls.get(index);
             block.comment(call.description());
-            block.pushDynamicConstant(new ConstantDynamic("call" + index, METHOD_HANDLE.getDescriptor(), CLASS_DATA_AT, index));
+            // classDataAt insists on the name "_"; the index argument tells the handles apart.
+            block.pushDynamicConstant(new ConstantDynamic("_", METHOD_HANDLE.getDescriptor(), CLASS_DATA_AT, index));
             for (Arg arg : call.args()) {
                 if (arg instanceof Buffer buffer) {
                     block.load(buffers).pushInt(buffer.slot()).arrayLoad(ExprEmitter.FLOAT_ARRAY);
