@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.objectweb.asm.Type;
 
 /**
  * The distinct ways a kernel walks its buffers (one per broadcast pattern, pattern 0 being the
@@ -56,10 +55,6 @@ final class AccessPatterns implements ExprEmitter.Addressing {
         this.plan = plan;
     }
 
-    int count() {
-        return strides.size();
-    }
-
     /** Loads {@code buffers[slot]} into a float[] local for each slot, once at method entry. */
     void loadArrays(Block block, Local buffers, Iterable<Integer> slots) {
         for (int slot : slots) {
@@ -100,9 +95,5 @@ final class AccessPatterns implements ExprEmitter.Addressing {
     @Override
     public boolean contiguous(Expr.Load load) {
         return plan.isContiguousInner(loadPattern.get(load));
-    }
-
-    static Type floatArray() {
-        return ExprEmitter.FLOAT_ARRAY;
     }
 }

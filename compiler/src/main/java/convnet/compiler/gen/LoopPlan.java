@@ -20,11 +20,8 @@ final class LoopPlan {
     }
 
     private final List<Axis> axes;
-    private final int patternCount;
-
-    private LoopPlan(List<Axis> axes, int patternCount) {
+    private LoopPlan(List<Axis> axes) {
         this.axes = List.copyOf(axes);
-        this.patternCount = patternCount;
     }
 
     /**
@@ -47,7 +44,7 @@ final class LoopPlan {
                 axes.add(new Axis(axes.size(), size, strides, reduced[axis], false));
             }
         }
-        return new LoopPlan(axes, patterns.size());
+        return new LoopPlan(axes);
     }
 
     private static boolean walksAsOne(Axis outer, int[] innerStrides, int innerSize) {
@@ -127,10 +124,6 @@ final class LoopPlan {
 
     static Map<Axis, Local> newIndexMap() {
         return new LinkedHashMap<>();
-    }
-
-    int patternCount() {
-        return patternCount;
     }
 
     @Override

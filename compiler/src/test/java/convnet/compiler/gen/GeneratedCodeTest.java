@@ -47,6 +47,28 @@ class GeneratedCodeTest {
     }
 
     @Test
+    void dumpClassesPropertyWritesEveryGeneratedClass(@TempDir Path folder) throws IOException {
+        String previous = System.getProperty(GeneratedCode.DUMP_CLASSES_PROPERTY);
+        System.setProperty(GeneratedCode.DUMP_CLASSES_PROPERTY, folder.toString());
+        try {
+            new ElementwiseKernelGen(false).generate(biasTanh());
+            new ReduceKernelGen(true).generate(new ReduceKernel("total", Dims.of(4, 5), List.of(0, 1),
+                    List.of(new ReduceKernel.Reduction(1, ReduceKernel.Combine.SUM, Expr.load(0, Dims.of(4, 5))))));
+        } finally {
+            if (previous == null) {
+                System.clearProperty(GeneratedCode.DUMP_CLASSES_PROPERTY);
+            } else {
+                System.setProperty(GeneratedCode.DUMP_CLASSES_PROPERTY, previous);
+            }
+        }
+        for (String name : List.of("Elementwise_biasTanh.class", "Reduce_total.class")) {
+            Path file = folder.resolve(name);
+            assertTrue(Files.exists(file), name + " written");
+            Verification.verify(Files.readAllBytes(file), name);
+        }
+    }
+
+    @Test
     void commentsCostNothingWhenNotDumping() {
         byte[] plain = GeneratedCode.define(new ElementwiseKernelGen(true).emit(biasTanh(), false), null).bytes();
         byte[] commented = GeneratedCode.define(new ElementwiseKernelGen(true).emit(biasTanh(), true), null).bytes();
