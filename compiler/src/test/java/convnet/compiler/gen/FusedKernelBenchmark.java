@@ -9,7 +9,7 @@ import java.util.Random;
  * Elements per second of a fused y = g·tanh(x + b) kernel (per-channel b and g) over
  * [64,16,24,24], the first CSG stage of B1, on the vector path, the scalar path and a plain Java
  * loop with Math.tanh for reference. Not a unit test; run with
- * {@code java --add-modules jdk.incubator.vector -cp ... convnet.compiler.gen.FusedKernelBenchmark [vector|scalar|plain]...}; {@code vector:exp} (or log, sigmoid, ...) replaces tanh by another function.
+ * {@code java --add-modules jdk.incubator.vector -cp ... convnet.compiler.gen.FusedKernelBenchmark [vector|scalar|plain|reduce-vector|reduce-scalar]...}; {@code vector:exp} (or log, sigmoid, ...) replaces tanh by another function.
  */
 public final class FusedKernelBenchmark {
     private static final int N = 64;
@@ -34,6 +34,7 @@ public final class FusedKernelBenchmark {
             Runnable step = switch (parts[0]) {
                 case "vector", "scalar" -> kernel(parts[0].equals("vector"), function, buffers);
                 case "plain" -> () -> plain(buffers);
+                case "reduce-vector", "reduce-scalar" -> biasGainGradients(parts[0].equals("reduce-vector"), buffers);
                 default -> throw new IllegalArgumentException("unknown path " + path + "; expected vector, scalar or plain");
             };
             double[] rates = new double[7];
@@ -66,6 +67,25 @@ public final class FusedKernelBenchmark {
         return () -> {
             try {
                 run.invokeExact(buffers, 0, N);
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+
+    /** Bias and gain gradients of the same layer: Σ over N,H,W of dy and of dy·t, per channel. */
+    private static Runnable biasGainGradients(boolean vector, float[][] buffers) {
+        Dims shape = Dims.of(N, C, HW);
+        Expr dy = Expr.load(0, shape);
+        Expr t = Expr.load(3, shape);
+        ReduceKernel kernel = new ReduceKernel("biasGainGrad", shape, List.of(0, 2), List.of(
+                new ReduceKernel.Reduction(1, ReduceKernel.Combine.SUM, dy),
+                new ReduceKernel.Reduction(2, ReduceKernel.Combine.SUM, Expr.apply(ScalarOp.MUL, dy, t))));
+        MethodHandle run = new ReduceKernelGen(vector).generate(kernel).method("run");
+        float[][] scratch = {buffers[0], new float[C], new float[C], buffers[3]};
+        return () -> {
+            try {
+                run.invokeExact(scratch, 0, N, 0);
             } catch (Throwable e) {
                 throw new IllegalStateException(e);
             }
