@@ -180,12 +180,6 @@ public final class Block {
         return this;
     }
 
-    public Block putStatic(String owner, String name, Type type) {
-        visitor.visitFieldInsn(Opcodes.PUTSTATIC, owner, name, type.getDescriptor());
-        size += 3;
-        return this;
-    }
-
     public Block invokeStatic(String owner, String name, String descriptor) {
         visitor.visitMethodInsn(Opcodes.INVOKESTATIC, owner, name, descriptor, false);
         size += 3;
@@ -195,12 +189,6 @@ public final class Block {
     public Block invokeVirtual(String owner, String name, String descriptor) {
         visitor.visitMethodInsn(Opcodes.INVOKEVIRTUAL, owner, name, descriptor, false);
         size += 3;
-        return this;
-    }
-
-    public Block invokeInterface(String owner, String name, String descriptor) {
-        visitor.visitMethodInsn(Opcodes.INVOKEINTERFACE, owner, name, descriptor, true);
-        size += 5;
         return this;
     }
 

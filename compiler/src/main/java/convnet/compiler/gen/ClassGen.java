@@ -74,13 +74,6 @@ public final class ClassGen {
         return method;
     }
 
-    /** Declares a {@code static final} field, to be set in {@code <clinit>}. */
-    public void staticFinalField(String name, Type type) {
-        checkOpen();
-        writer.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, name, type.getDescriptor(), null, null)
-                .visitEnd();
-    }
-
     /** The class file; every method must have been finished. */
     public byte[] toBytes() {
         for (MethodGen method : methods) {
