@@ -23,11 +23,12 @@ public final class Graph {
     private Graph(Map<String, Node> outputs) {
         this.outputs = outputs;
         this.nodes = topologicalOrder(outputs.values());
+        // Equal leaves from different builders are the same leaf (CSE merges them); different ones may not share a name.
         Map<String, Node> leaves = new LinkedHashMap<>();
         for (Node n : nodes) {
             if (n.kind() == OpKind.INPUT || n.kind() == OpKind.PARAM) {
                 Node prev = leaves.putIfAbsent(n.name(), n);
-                if (prev != null && prev != n) {
+                if (prev != null && !prev.equals(n)) {
                     throw new ShapeException("two different leaves are named '" + n.name() + "': " + prev + " and " + n,
                             n.provenance());
                 }
