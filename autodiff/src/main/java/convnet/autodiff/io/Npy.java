@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * NumPy {@code .npy} reading and writing, byte-compatible with {@code numpy.save}: format 1.0, header dict
- * {@code {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }} padded with spaces and a newline so the data
- * starts at a multiple of 64 bytes, C order, little endian. Reading also accepts format 2.0 and 3.0 headers.
+ * {@code {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }} padded with spaces (room for the first axis to
+ * grow, as numpy does) and a newline so the data starts at a multiple of 64 bytes, C order, little endian. Reading also accepts format 2.0 and 3.0 headers.
  * Integers are held as doubles; int64 values beyond ±2^53 are rejected rather than silently rounded.
  */
 public final class Npy {
@@ -25,6 +25,7 @@ public final class Npy {
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
     private static final long MAX_EXACT = 1L << 53;
+    private static final int GROWTH_AXIS_MAX_DIGITS = 21;
 
     private Npy() {
     }
@@ -51,9 +52,11 @@ public final class Npy {
     public static byte[] encode(Tensor t, NpyType type) {
         String shape = shapeText(t.shape());
         String dict = "{'descr': '" + type.descr() + "', 'fortran_order': False, 'shape': " + shape + ", }";
-        int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
+        // numpy leaves room for the first axis to grow to 21 digits before aligning the data to 64 bytes.
+        int growth = t.shape().rank() > 0 ? GROWTH_AXIS_MAX_DIGITS - String.valueOf(t.shape().dim(0)).length() : 0;
+        int unpadded = MAGIC.length + 2 + 2 + dict.length() + growth + 1;
         int total = (unpadded + 63) / 64 * 64;
-        String header = dict + " ".repeat(total - unpadded) + "\n";
+        String header = dict + " ".repeat(total - unpadded + growth) + "\n";
         ByteBuffer buf = ByteBuffer.allocate(total + t.size() * type.bytes()).order(ByteOrder.LITTLE_ENDIAN);
         buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
         buf.put(header.getBytes(StandardCharsets.US_ASCII));
