@@ -124,6 +124,34 @@ class LayerLoweringTest {
                 checked, "seed " + seed);
     }
 
+    /** A connection table is a fixed 0/1 mask multiplied into the weight: masked weights get exactly zero gradient. */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {0, 1, 2})
+    void connectionTableMasksTheWeightAndItsGradient(long seed) {
+        Random r = new Random(seed);
+        GraphBuilder b = new GraphBuilder();
+        Node x = b.input("input", Shape.of(2, 4, 6, 6));
+        Node w = b.param("L1_conv.weight", Shape.of(3, 4, 3, 3));
+        Tensor table = TestData.mask(r, Shape.of(3, 4, 1, 1));
+        Node y = b.conv2d(x, b.mul(w, b.constant(table)), Attrs.Conv.simple());
+        Node loss = b.sumAll(b.mul(b.tanh(y), b.constant(TestData.normal(r, y.shape()))));
+        Map<String, Tensor> values = Map.of("input", TestData.normal(r, Shape.of(2, 4, 6, 6)), "L1_conv.weight",
+                TestData.normal(r, Shape.of(3, 4, 3, 3)).map(v -> v * 0.3));
+        Tensor g = Interpreter.evaluate(Grad.grad(b, loss, List.of(w)).get(0), values, DType.F64);
+        for (int o = 0; o < 3; o++) {
+            for (int i = 0; i < 4; i++) {
+                if (table.at(o, i, 0, 0) == 0) {
+                    for (int k = 0; k < 9; k++) {
+                        assertEquals(0.0, g.at(o, i, k / 3, k % 3), 0.0, "seed " + seed);
+                    }
+                }
+            }
+        }
+        GradientCheckReport report = GradientCheck.check(new Function("table", Graph.of("loss", loss)), "loss", values, seed,
+                Tolerance.standard());
+        assertTrue(report.passed(), () -> "seed " + seed + ":\n" + report.summary());
+    }
+
     private static void check(GraphBuilder b, Node y, Map<String, Tensor> values, Random r, long seed) {
         Node loss = b.sumAll(b.mul(y, b.constant(TestData.normal(r, y.shape()))));
         GradientCheckReport report = GradientCheck.check(new Function("layer", Graph.of("loss", loss)), "loss", values, seed,
