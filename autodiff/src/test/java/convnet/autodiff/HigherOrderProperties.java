@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * differences, so the vjps of the gradient ops themselves are exercised.
  */
 class HigherOrderProperties {
-    static final int SEEDS = 8;
+    static final int SEEDS = Integer.getInteger("autodiff.seeds", 8);
 
     record Case(String name, BiFunction<Random, OpGradientProperties.Params, Node> build) {
         @Override

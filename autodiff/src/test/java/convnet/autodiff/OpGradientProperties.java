@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** For every op: the symbolic VJP agrees with central finite differences in float64 over random shapes and values. */
 class OpGradientProperties {
-    static final int SEEDS = 12;
+    /** Seeds per op; raise with -Dautodiff.seeds=N for a longer search. */
+    static final int SEEDS = Integer.getInteger("autodiff.seeds", 12);
 
     /** A graph built for one seed: the op's output and values for its parameters. */
     record Built(Node out, Map<String, Tensor> values) {

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every pass keeps interpreter results, is idempotent, and returns the same instance when nothing changes. */
 class RewriteProperties {
-    static final int SEEDS = 40;
+    static final int SEEDS = Integer.getInteger("autodiff.seeds", 40);
 
     /**
      * A random graph over [2, 3] and [2, 3, 4, 4] values, rich in what the passes look for: multiplications by 0

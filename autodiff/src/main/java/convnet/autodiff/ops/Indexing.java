@@ -38,16 +38,47 @@ final class Indexing {
         return map;
     }
 
-    /** Unravels a flat row-major index. */
-    static int[] unravel(int flat, int[] dims) {
-        int[] idx = new int[dims.length];
-        for (int a = dims.length - 1; a >= 0; a--) {
-            if (dims[a] > 0) {
-                idx[a] = flat % dims[a];
-                flat /= dims[a];
+    /**
+     * Copies the block of size {@code extent} starting at {@code srcStart} in {@code src} to {@code dstStart} in
+     * {@code dst}, one contiguous last-axis row at a time (shared by pad and slice).
+     */
+    static void copyBlock(double[] src, Shape srcShape, int[] srcStart, double[] dst, Shape dstShape, int[] dstStart, int[] extent) {
+        int r = extent.length;
+        for (int e : extent) {
+            if (e == 0) {
+                return;
             }
         }
-        return idx;
+        if (r == 0) {
+            dst[0] = src[0];
+            return;
+        }
+        int[] ss = srcShape.strides();
+        int[] ds = dstShape.strides();
+        int rows = 1;
+        for (int a = 0; a < r - 1; a++) {
+            rows *= extent[a];
+        }
+        int[] idx = new int[Math.max(r - 1, 0)];
+        for (int row = 0; row < rows; row++) {
+            int so = srcStart[r - 1];
+            int dof = dstStart[r - 1];
+            for (int a = 0; a < r - 1; a++) {
+                so += (idx[a] + srcStart[a]) * ss[a];
+                dof += (idx[a] + dstStart[a]) * ds[a];
+            }
+            System.arraycopy(src, so, dst, dof, extent[r - 1]);
+            for (int a = r - 2; a >= 0; a--) {
+                if (++idx[a] < extent[a]) {
+                    break;
+                }
+                idx[a] = 0;
+            }
+        }
+    }
+
+    static int[] ints(java.util.List<Integer> l) {
+        return l.stream().mapToInt(Integer::intValue).toArray();
     }
 
     static void requireRank(Shape s, int rank, String what) {

@@ -29,18 +29,8 @@ final class Pad implements OpRule {
     public Tensor eval(List<Tensor> in, Attrs attrs, Shape out) {
         Attrs.Pad p = (Attrs.Pad) attrs;
         Tensor x = in.get(0);
-        int[] outStrides = out.strides();
-        int[] dims = x.shape().dims();
         double[] y = new double[out.size()];
-        double[] xd = x.data();
-        for (int f = 0; f < xd.length; f++) {
-            int[] idx = Indexing.unravel(f, dims);
-            int o = 0;
-            for (int a = 0; a < idx.length; a++) {
-                o += (idx[a] + p.before().get(a)) * outStrides[a];
-            }
-            y[o] = xd[f];
-        }
+        Indexing.copyBlock(x.data(), x.shape(), new int[x.shape().rank()], y, out, Indexing.ints(p.before()), x.shape().dims());
         return Tensor.wrap(out, y);
     }
 

@@ -31,18 +31,8 @@ final class Slice implements OpRule {
     @Override
     public Tensor eval(List<Tensor> in, Attrs attrs, Shape out) {
         Attrs.Slice s = (Attrs.Slice) attrs;
-        int[] inStrides = in.get(0).shape().strides();
-        int[] dims = out.dims();
-        double[] x = in.get(0).data();
         double[] y = new double[out.size()];
-        for (int f = 0; f < y.length; f++) {
-            int[] idx = Indexing.unravel(f, dims);
-            int o = 0;
-            for (int a = 0; a < idx.length; a++) {
-                o += (idx[a] + s.start().get(a)) * inStrides[a];
-            }
-            y[f] = x[o];
-        }
+        Indexing.copyBlock(in.get(0).data(), in.get(0).shape(), Indexing.ints(s.start()), y, out, new int[out.rank()], out.dims());
         return Tensor.wrap(out, y);
     }
 
