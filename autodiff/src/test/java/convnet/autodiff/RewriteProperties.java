@@ -142,6 +142,9 @@ class RewriteProperties {
         assertSameResults(g, result.graph(), values, "pipeline seed " + seed);
         assertTrue(result.graph().nodeCount() < g.nodeCount(), "seed " + seed + ": nothing simplified");
         assertEquals(4, result.stats().size());
+        String table = result.statsTable();
+        assertEquals(5, table.lines().count(), table);
+        assertTrue(table.lines().skip(1).allMatch(l -> l.matches("[a-z-]+ +\\d+ +\\d+")), table);
         for (int i = 1; i < result.stats().size(); i++) {
             assertEquals(result.stats().get(i - 1).nodesAfter(), result.stats().get(i).nodesBefore(), "seed " + seed);
         }

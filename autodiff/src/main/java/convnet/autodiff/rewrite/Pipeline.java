@@ -36,6 +36,19 @@ public final class Pipeline {
         public Result {
             stats = List.copyOf(stats);
         }
+
+        /** One line per pass: name, nodes before, nodes after (for {@code convnet graph --stats}). */
+        public String statsTable() {
+            int width = "pass".length();
+            for (PassStats s : stats) {
+                width = Math.max(width, s.pass().length());
+            }
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s %8s %8s%n", "pass", "before", "after"));
+            for (PassStats s : stats) {
+                sb.append(String.format(Locale.ROOT, "%-" + width + "s %8d %8d%n", s.pass(), s.nodesBefore(), s.nodesAfter()));
+            }
+            return sb.toString();
+        }
     }
 
     /** Runs every pass in order; dumps per {@code convnet.dump}. */
