@@ -105,7 +105,8 @@ public final class Grad {
                 axes.add(i);
             }
         }
-        return b.reshape(b.sum(g, axes, false), target);
+        // Same rank: keep the summed axes as 1 and the result already has the target shape, no reshape needed.
+        return b.reshape(b.sum(g, axes, off == 0), target);
     }
 
     /**

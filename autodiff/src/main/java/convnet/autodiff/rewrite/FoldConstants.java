@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Evaluates (in double precision) every op whose inputs are all constants. A result larger than both
- * {@value #SMALL} elements and its inputs together is not folded: a broadcast zero stays one scalar rather than
- * becoming a big constant array.
+ * Evaluates (in double precision) every op whose inputs are all constants. Broadcasts are never folded, and no
+ * result larger than both {@value #SMALL} elements and its inputs together: a broadcast scalar stays one value
+ * (a register for compiled code) rather than becoming a constant array in memory.
  */
 public final class FoldConstants implements Pass {
     static final int SMALL = 4096;
@@ -28,7 +28,7 @@ public final class FoldConstants implements Pass {
     }
 
     static Optional<Node> fold(Node n, GraphBuilder b) {
-        if (n.kind().isLeaf()) {
+        if (n.kind().isLeaf() || n.kind() == OpKind.BROADCAST) {
             return Optional.empty();
         }
         long inputSize = 0;

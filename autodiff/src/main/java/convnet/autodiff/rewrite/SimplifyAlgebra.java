@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Algebraic identities: x+0, x-0, 0-x, x·1, x·0, x/1, x^1, x^2, −(−x), exp(log x), log(exp x), where(c, a, a),
+ * Algebraic identities: x+0, x-0, 0-x, x·1, x·0, x/1, 1/x, x^1, x^2, −(−x), exp(log x), log(exp x), where(c, a, a),
  * nested reshapes/broadcasts/transposes, unary ops moved before broadcasts, and sums over broadcast axes
  * (a multiplication by the axis size).
  *
@@ -91,6 +91,9 @@ public final class SimplifyAlgebra implements Pass {
             case DIV -> {
                 if (y.isUniformConstant(1)) {
                     return some(fit(b, x, s));
+                }
+                if (x.isUniformConstant(1)) {
+                    return some(fit(b, b.reciprocal(y), s));
                 }
             }
             case POW -> {
