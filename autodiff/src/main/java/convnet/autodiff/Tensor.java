@@ -31,6 +31,15 @@ public final class Tensor {
         return new Tensor(shape, data);
     }
 
+    /** A tensor of the given float values (widened exactly to double). */
+    public static Tensor ofFloats(Shape shape, float[] data) {
+        double[] d = new double[data.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = data[i];
+        }
+        return new Tensor(shape, d);
+    }
+
     public static Tensor scalar(double v) {
         return new Tensor(Shape.scalar(), new double[] {v});
     }
@@ -61,6 +70,15 @@ public final class Tensor {
     /** A fresh copy of the values. */
     public double[] toArray() {
         return data.clone();
+    }
+
+    /** The values rounded to float, row-major. */
+    public float[] toFloatArray() {
+        float[] f = new float[data.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) data[i];
+        }
+        return f;
     }
 
     public double get(int flatIndex) {
