@@ -220,7 +220,7 @@ public final class Checker {
         if (layer.kind() == LayerKind.CONV || layer.kind() == LayerKind.MLPCONV) {
           convStages.add(p.stage());
         }
-      } else {
+      } else if (!r.keepsShape()) {
         shape = null;
       }
     }

@@ -39,6 +39,20 @@ final class LayerResolver {
     return name;
   }
 
+  /**
+   * Whether the layer, even if it has errors, is known to keep its input's shape, so checking
+   * the layers after it can go on with that shape.
+   */
+  boolean keepsShape() {
+    if (!(node instanceof LayerNode.Call c)) {
+      return node instanceof LayerNode.PaperLcn;
+    }
+    return switch (c.name()) {
+      case "conv", "avgpool", "maxpool", "dense", "logistic", "maxout", "mlpconv" -> false;
+      default -> true;
+    };
+  }
+
   private void error(SourcePos p, String message, String hint) {
     out.add(Diagnostic.error(p, message, hint));
   }

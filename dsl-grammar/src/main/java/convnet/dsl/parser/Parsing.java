@@ -136,9 +136,10 @@ public final class Parsing {
     }
 
     private void found(Diagnostic d) {
-      // ANTLR's recovery can report the same spot twice; one diagnostic per place is enough.
+      // After an error ANTLR's recovery often reports a cascade on the same line; the first one
+      // is the one that helps, so keep one syntax error per line.
       for (Diagnostic old : found) {
-        if (old.pos().line() == d.pos().line() && old.pos().col() == d.pos().col()) {
+        if (old.pos().line() == d.pos().line()) {
           return;
         }
       }
