@@ -225,8 +225,8 @@ public final class Checker {
       }
     }
     if (!chain.isEmpty()) {
-      LayerNode last = chain.get(chain.size() - 1).node();
-      if (!(last instanceof LayerNode.Call c && c.name().equals("logistic"))) {
+      boolean anyLogistic = chain.stream().anyMatch(p -> p.node() instanceof LayerNode.Call c && c.name().equals("logistic"));
+      if (!anyLogistic) {
         out.add(Diagnostic.warning(n.pos(), "network '" + n.name() + "' has no classifier at the end",
             "end with 'logistic N' to train it on N classes"));
       }
@@ -251,13 +251,18 @@ public final class Checker {
       }
       ArgReader reader = new ArgReader("block '" + b.name() + "'", c.pos(), c.args(), b.params(), out);
       Map<String, Value> bound = new HashMap<>();
+      boolean complete = true;
       for (String param : b.params()) {
         if (!reader.has(param)) {
           error(c.pos(), "block '" + b.name() + "' needs argument '" + param + "'",
               "it is declared as " + b.name() + "(" + String.join(", ", b.params()) + ")");
+          complete = false;
         } else {
           bound.put(param, reader.value(param));
         }
+      }
+      if (!complete) {
+        return;
       }
       active.add(b.name());
       for (LayerNode inner : b.chain().layers()) {

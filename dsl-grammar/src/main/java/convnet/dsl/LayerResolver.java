@@ -305,7 +305,7 @@ final class LayerResolver {
       return null;
     }
     int oh = outSize("kernel", kernel[0], in.height(), stride[0], pad[0], false, "height");
-    int ow = outSize("kernel", kernel[1], in.width(), stride[1], pad[1], false, "width");
+    int ow = oh < 1 ? 0 : outSize("kernel", kernel[1], in.width(), stride[1], pad[1], false, "width");
     if (oh < 1 || ow < 1) {
       return null;
     }
@@ -359,7 +359,7 @@ final class LayerResolver {
       return null;
     }
     int oh = outSize("window", window[0], in.height(), stride[0], pad[0], ceil, "height");
-    int ow = outSize("window", window[1], in.width(), stride[1], pad[1], ceil, "width");
+    int ow = oh < 1 ? 0 : outSize("window", window[1], in.width(), stride[1], pad[1], ceil, "width");
     if (oh < 1 || ow < 1) {
       return null;
     }
@@ -441,7 +441,7 @@ final class LayerResolver {
       return null;
     }
     int oh = outSize("kernel", kernel[0], in.height(), stride, pad, false, "height");
-    int ow = outSize("kernel", kernel[1], in.width(), stride, pad, false, "width");
+    int ow = oh < 1 ? 0 : outSize("kernel", kernel[1], in.width(), stride, pad, false, "width");
     if (oh < 1 || ow < 1) {
       return null;
     }

@@ -30,7 +30,8 @@ public final class Shrink {
     while (progress && steps < MAX_STEPS) {
       progress = false;
       for (String candidate : candidates(current)) {
-        if (candidate.equals(current) || candidate.length() > current.length() && sameShape(candidate, current)) {
+        // Accepting only strictly smaller candidates guarantees termination: no cycles.
+        if (compare(measure(candidate), measure(current)) >= 0) {
           continue;
         }
         steps++;
@@ -47,8 +48,37 @@ public final class Shrink {
     return current;
   }
 
-  private static boolean sameShape(String a, String b) {
-    return a.lines().count() == b.lines().count();
+  private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("#[^\\n]*|[0-9A-Za-z_.]+|\\S");
+  private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("[0-9]+");
+
+  /** Size of a text: (tokens outside comments, sum of its integers, characters), compared in that order. */
+  static long[] measure(String text) {
+    long tokens = 0;
+    java.util.regex.Matcher m = TOKEN.matcher(text);
+    StringBuilder code = new StringBuilder();
+    while (m.find()) {
+      if (!m.group().startsWith("#")) {
+        tokens++;
+        code.append(m.group()).append(' ');
+      }
+    }
+    long sum = 0;
+    java.util.regex.Matcher d = DIGITS.matcher(code);
+    while (d.find()) {
+      String g = d.group();
+      sum += g.length() > 9 ? 1_000_000_000L : Long.parseLong(g);
+    }
+    return new long[] {tokens, sum, code.length()};
+  }
+
+  private static int compare(long[] a, long[] b) {
+    for (int i = 0; i < a.length; i++) {
+      int c = Long.compare(a[i], b[i]);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return 0;
   }
 
   /** Smaller variants of a source, the most aggressive first. */
