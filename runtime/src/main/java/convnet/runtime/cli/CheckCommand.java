@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet check FILE [--json]}: parses, checks and counts a network. */
 @Command(
     name = "check",
+    mixinStandardHelpOptions = true,
     description = {
       "Parse and check a .cnn file, infer every layer's output shape, and count parameters,",
       "neurons and connections per layer and in total.",
