@@ -39,6 +39,45 @@ public final class Parsing {
     return program;
   }
 
+  /** Parses one layer, such as {@code 64F9x9CSG} or {@code conv(maps=8, kernel=3x3)}. */
+  public static convnet.dsl.LayerNode parseLayer(String source, String fileName) {
+    String file = fileName == null ? "<input>" : fileName;
+    ConvNetParser parser = parser(lex(source, file), file);
+    Collector errors = (Collector) parser.getErrorListeners().get(0);
+    ConvNetParser.LayerEntryContext tree = parser.layerEntry();
+    errors.throwIfAny();
+    AstBuilder builder = new AstBuilder(file);
+    convnet.dsl.LayerNode layer = builder.layer(tree.layer());
+    builder.throwIfAny();
+    return layer;
+  }
+
+  /** Parses the body of an elementwise function, such as {@code x / (1 + abs(x))}. */
+  public static convnet.dsl.Expr parseExpression(String source, String fileName) {
+    String file = fileName == null ? "<input>" : fileName;
+    ConvNetParser parser = parser(lex(source, file), file);
+    Collector errors = (Collector) parser.getErrorListeners().get(0);
+    ConvNetParser.ExprEntryContext tree = parser.exprEntry();
+    errors.throwIfAny();
+    AstBuilder builder = new AstBuilder(file);
+    convnet.dsl.Expr expr = builder.expr(tree.expr());
+    builder.throwIfAny();
+    return expr;
+  }
+
+  /** Parses one argument or setting value, such as {@code sgd(lr=0.01)} or {@code [flip, crop(pad=4)]}. */
+  public static convnet.dsl.Value parseValue(String source, String fileName) {
+    String file = fileName == null ? "<input>" : fileName;
+    ConvNetParser parser = parser(lex(source, file), file);
+    Collector errors = (Collector) parser.getErrorListeners().get(0);
+    ConvNetParser.ValueEntryContext tree = parser.valueEntry();
+    errors.throwIfAny();
+    AstBuilder builder = new AstBuilder(file);
+    convnet.dsl.Value value = builder.value(tree.value());
+    builder.throwIfAny();
+    return value;
+  }
+
   private static CommonTokenStream lex(String source, String file) {
     ConvNetLexer lexer = new ConvNetLexer(CharStreams.fromString(source == null ? "" : source));
     lexer.removeErrorListeners();
