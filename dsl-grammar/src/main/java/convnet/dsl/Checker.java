@@ -18,6 +18,8 @@ import java.util.Set;
 public final class Checker {
   /** The largest size of any one dimension (maps, height, width, units); larger is absurd. */
   public static final int MAX_DIM = 1 << 20;
+  /** The most layers a network may expand to; nested blocks could otherwise grow exponentially. */
+  public static final int MAX_LAYERS = 100_000;
 
   static final List<String> LAYER_KEYWORDS = List.of("conv", "abs", "Rabs", "relu", "Rpos", "tanh", "sigmoid", "lcn",
       "N", "avgpool", "maxpool", "dense", "dropout", "maxout", "lrn", "mlpconv", "logistic");
@@ -238,8 +240,17 @@ public final class Checker {
     return new Network(n.name(), inputShape, layers, spec, stageCount);
   }
 
+  private boolean tooManyLayers;
+
   private void expand(LayerNode node, int stage, SourcePos site, List<String> active, List<Pending> chain) {
     SourcePos pos = site != null ? site : node.pos();
+    if (chain.size() >= MAX_LAYERS) {
+      if (!tooManyLayers) {
+        tooManyLayers = true;
+        error(pos, "the network expands to more than " + MAX_LAYERS + " layers", "blocks used inside blocks multiply");
+      }
+      return;
+    }
     if (node instanceof LayerNode.Call c && defines.containsKey(c.name())) {
       Decl.Define b = defines.get(c.name());
       if (active.contains(b.name())) {

@@ -90,6 +90,27 @@ class FuzzProperties {
     onlyDiagnostics(bytes, "seed " + seed + " mutated:\n" + new String(bytes, StandardCharsets.UTF_8));
   }
 
+  @org.junit.jupiter.api.Test
+  void pathologicalNestingAndExpansionGiveDiagnostics() {
+    String parens = "fn f(x) = " + "(".repeat(50_000) + "x" + ")".repeat(50_000) + "\nnetwork n { input 1x8x8 f }";
+    onlyDiagnostics(parens.getBytes(StandardCharsets.UTF_8), "deep parentheses");
+    String chain = "fn f(x) = x" + " + x".repeat(50_000) + "\nnetwork n { input 1x8x8 f }";
+    onlyDiagnostics(chain.getBytes(StandardCharsets.UTF_8), "long operator chain");
+    String minus = "fn f(x) = " + "-".repeat(50_000) + "x\nnetwork n { input 1x8x8 f }";
+    onlyDiagnostics(minus.getBytes(StandardCharsets.UTF_8), "long negation chain");
+    StringBuilder blocks = new StringBuilder("define d0() = relu - relu\n");
+    for (int i = 1; i <= 40; i++) {
+      blocks.append("define d").append(i).append("() = d").append(i - 1).append("() - d").append(i - 1).append("()\n");
+    }
+    blocks.append("network n { input 1x8x8 d40() }\n");
+    CheckResult r = Checker.checkSource(blocks.toString(), "b.cnn");
+    assertTrue(r.diagnostics().errors().stream().anyMatch(d -> d.message().contains("more than 100000 layers")),
+        r.diagnostics().render(""));
+    StringBuilder longStage = new StringBuilder("network n { input 1x8x8 relu");
+    longStage.append(" - relu".repeat(5_000)).append(" }");
+    assertTrue(Checker.checkSource(longStage.toString(), "l.cnn").ok(), "a long flat stage is fine");
+  }
+
   /** Inputs that once broke the front end, kept as regression cases. */
   @ParameterizedTest
   @ValueSource(strings = {"", "\n\n", "}", "{", "network", "network n {}", "network n { input 0x0x0 }",

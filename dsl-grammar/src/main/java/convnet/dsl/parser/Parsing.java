@@ -23,11 +23,26 @@ import org.antlr.v4.runtime.misc.IntervalSet;
  * project's own records. No ANTLR type appears in its signature.
  */
 public final class Parsing {
+  /** Deeper nesting is refused with a diagnostic rather than risking the parser's stack. */
+  static final int MAX_NESTING = 200;
+  /** Longer operator chains in one declaration are refused for the same reason. */
+  static final int MAX_OPERATORS = 2_000;
+
   private Parsing() {}
 
   /** Parses a whole file; throws {@link DslException} carrying every syntax error. */
   public static Program parse(String source, String fileName) {
     String file = fileName == null ? "<input>" : fileName;
+    try {
+      return parseFile(source, file);
+    } catch (StackOverflowError e) {
+      // Only pathological nesting gets here (the lexer already limits brackets); say so instead of crashing.
+      throw new DslException(convnet.dsl.Diagnostic.error(new SourcePos(file, 1, 1, 1),
+          "the file is nested too deeply to parse", "split long expressions into several functions"));
+    }
+  }
+
+  private static Program parseFile(String source, String file) {
     CommonTokenStream tokens = lex(source, file);
     ConvNetParser parser = parser(tokens, file);
     Collector errors = (Collector) parser.getErrorListeners().get(0);
@@ -86,8 +101,34 @@ public final class Parsing {
     List<Diagnostic> found = new ArrayList<>();
     Deque<Token> open = new ArrayDeque<>();
     boolean any = false;
+    int depth = 0;
+    int operators = 0;
+    boolean inFunction = false;
+    boolean tooDeep = false;
     for (Token t : tokens.getTokens()) {
-      switch (t.getType()) {
+      int type = t.getType();
+      if (type == ConvNetLexer.LPAREN || type == ConvNetLexer.LBRACKET) {
+        depth++;
+      } else if (type == ConvNetLexer.RPAREN || type == ConvNetLexer.RBRACKET) {
+        depth = Math.max(0, depth - 1);
+      }
+      // Operators nest only inside fn bodies (a stage's '-' builds a flat list), so count them there.
+      if (type == ConvNetLexer.FN) {
+        inFunction = true;
+        operators = 0;
+      } else if (type == ConvNetLexer.NETWORK || type == ConvNetLexer.DEFINE) {
+        inFunction = false;
+      } else if (inFunction && (type == ConvNetLexer.CARET || type == ConvNetLexer.PLUS || type == ConvNetLexer.STAR
+          || type == ConvNetLexer.SLASH || type == ConvNetLexer.MINUS)) {
+        operators++;
+      }
+      if (!tooDeep && (depth > MAX_NESTING || operators > MAX_OPERATORS)) {
+        tooDeep = true;
+        found.add(Diagnostic.error(pos(file, t), depth > MAX_NESTING
+            ? "brackets nested more than " + MAX_NESTING + " deep" : "more than " + MAX_OPERATORS + " operators in one function",
+            "split it into several functions or blocks"));
+      }
+      switch (type) {
         case Token.EOF -> {}
         case ConvNetLexer.UNKNOWN_CHAR -> {
           any = true;
