@@ -3,11 +3,11 @@ package convnet.dsl;
 import java.util.Collection;
 
 /** Suggests the closest known name for a misspelt one (Levenshtein distance). */
-final class DidYouMean {
+public final class DidYouMean {
   private DidYouMean() {}
 
   /** The closest candidate within a distance that still looks like a typo, or null. */
-  static String closest(String word, Collection<String> candidates) {
+  public static String closest(String word, Collection<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String c : candidates) {
@@ -21,12 +21,12 @@ final class DidYouMean {
     return bestDistance <= limit ? best : null;
   }
 
-  static String hint(String word, Collection<String> candidates) {
+  public static String hint(String word, Collection<String> candidates) {
     String c = closest(word, candidates);
     return c == null ? null : "did you mean '" + c + "'?";
   }
 
-  static int distance(String a, String b) {
+  public static int distance(String a, String b) {
     int[] prev = new int[b.length() + 1];
     int[] cur = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {

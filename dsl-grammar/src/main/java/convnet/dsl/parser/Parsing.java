@@ -28,6 +28,8 @@ public final class Parsing {
   /** Longer operator chains in one declaration are refused for the same reason. */
   static final int MAX_OPERATORS = 2_000;
 
+  private static final List<String> KEYWORDS = List.of("network", "input", "train", "define");
+
   private Parsing() {}
 
   /** Parses a whole file; throws {@link DslException} carrying every syntax error. */
@@ -206,24 +208,44 @@ public final class Parsing {
     public void syntaxError(Recognizer<?, ?> recognizer, Object offending, int line, int col, String msg,
         RecognitionException e) {
       Parser parser = (Parser) recognizer;
-      String where = ruleName(parser.getContext() == null ? -1 : parser.getContext().getRuleIndex());
+      String where = parser.getContext() instanceof ConvNetParser.NetworkDeclContext ? "<network body>"
+          : ruleName(parser.getContext() == null ? -1 : parser.getContext().getRuleIndex());
       Token t = offending instanceof Token tok ? tok : null;
       SourcePos pos = t != null ? pos(file, t) : new SourcePos(file, Math.max(1, line), col + 1, 1);
       String found = t == null || t.getType() == Token.EOF ? "end of file" : "'" + visible(t.getText()) + "'";
       String expected = expected(parser, e);
       String message = "unexpected " + found + " in " + where;
-      found(Diagnostic.error(pos, message, expected == null ? null : "expected " + expected));
+      String hint = keywordHint(t, parser);
+      found(Diagnostic.error(pos, message, hint != null ? hint : expected == null ? null : "expected " + expected));
     }
 
     private void found(Diagnostic d) {
-      // After an error ANTLR's recovery often reports a cascade on the same line; the first one
-      // is the one that helps, so keep one syntax error per line.
-      for (Diagnostic old : found) {
-        if (old.pos().line() == d.pos().line()) {
-          return;
+      // After a syntax error ANTLR's recovery guesses, and the errors it reports next are mostly
+      // echoes of the first one; only the first is reliable, so it is the one reported. Errors
+      // found after parsing (paper tokens, names, shapes) are all reported.
+      if (found.isEmpty()) {
+        found.add(d);
+      }
+    }
+
+    /** A did-you-mean when the offending word, or the word before it, is a misspelt keyword. */
+    private static String keywordHint(Token t, Parser parser) {
+      List<Token> near = new ArrayList<>();
+      if (t != null) {
+        near.add(t);
+      }
+      if (t != null && t.getTokenIndex() > 0) {
+        near.add(((CommonTokenStream) parser.getTokenStream()).get(t.getTokenIndex() - 1));
+      }
+      for (Token w : near) {
+        if (w.getType() == ConvNetLexer.WORD) {
+          String c = convnet.dsl.DidYouMean.closest(w.getText(), KEYWORDS);
+          if (c != null && !c.equals(w.getText())) {
+            return "did you mean '" + c + "'?";
+          }
         }
       }
-      found.add(d);
+      return null;
     }
 
     void throwIfAny() {
