@@ -39,6 +39,9 @@ public final class Checker {
     Checker c = new Checker();
     Network n = c.run(program);
     Diagnostics d = new Diagnostics(c.out).sorted();
+    if (n == null && !d.hasErrors()) {
+      throw new IllegalStateException("no network and no error for " + program.fileName() + ":\n" + AstDump.dump(program));
+    }
     return new CheckResult(d.hasErrors() ? null : n, d);
   }
 
@@ -189,10 +192,8 @@ public final class Checker {
     if (input == null) {
       error(n.pos(), "missing input shape in network '" + n.name() + "'", "add 'input CxHxW' (e.g. input 1x28x28) before the first layer");
     } else if (input.channels() < 1 || input.height() < 1 || input.width() < 1) {
-      if (input.channels() != 0 || input.height() != 0 || input.width() != 0) {
-        error(input.pos(), "input shape " + input.channels() + "x" + input.height() + "x" + input.width()
-            + " has a zero size", "every dimension must be at least 1");
-      }
+      error(input.pos(), "input shape " + input.channels() + "x" + input.height() + "x" + input.width()
+          + " has a zero size", "every dimension must be at least 1");
     } else if (input.channels() > MAX_DIM || input.height() > MAX_DIM || input.width() > MAX_DIM
         || (long) input.channels() * input.height() * input.width() > Integer.MAX_VALUE) {
       error(input.pos(), "input shape " + input.channels() + "x" + input.height() + "x" + input.width() + " is absurdly large",

@@ -118,7 +118,8 @@ class FuzzProperties {
       "fn f(x) = ", "define d() = d()\nnetwork n { input 1x8x8 d() }", "network n { input 1x1x1 maxout(pieces=0) }",
       "network n { input 1x8x8 conv(maps=2, kernel=3, stride=0) }", "network n { train { protocol = } }",
       "network n { input 1x8x8 N0x0 - PA0x0 - 0F0x0C }", "network n { input 1x8x8 logistic -1 }",
-      "network n { input 1x8x8 avgpool(9999999999x2) }"})
+      "network n { input 1x8x8 avgpool(9999999999x2) }", "network n { input 1x8x8 PA2x2/1.5 }",
+      "network n { input 0x0x0 8F1x1C }"})
   void pinnedInputsGiveOnlyDiagnostics(String source) {
     onlyDiagnostics(source.getBytes(StandardCharsets.UTF_8), "pinned input '" + source + "'");
   }

@@ -120,7 +120,13 @@ final class AstBuilder {
     if (ctx instanceof ConvNetParser.StrideLayerContext s) {
       SourcePos p = pos(s.head);
       String head = s.head.getText();
-      int stride = integer(s.stride.getText(), pos(s.stride));
+      boolean whole = s.stride.getText().matches("[0-9]+");
+      int stride = whole ? integer(s.stride.getText(), pos(s.stride)) : 0;
+      if (stride < 1) {
+        error(pos(s.stride), "pooling stride '" + s.stride.getText() + "' must be a whole number of at least 1",
+            "for example PA10x10/5");
+        stride = 1;
+      }
       if (!head.startsWith("PA") && !head.startsWith("PM")) {
         error(p, "'/" + s.stride.getText() + "' after '" + head + "': a stride only follows a pooling window",
             "write the stride after a pooling token, as in PA10x10/5 or PM3x3/2");
