@@ -158,7 +158,7 @@ public final class Checker {
   }
 
   /** A layer of the expanded chain before resolution: the node, its stage, and where to report. */
-  private record Pending(LayerNode node, int stage, SourcePos pos, String block) {}
+  private record Pending(LayerNode node, int stage, SourcePos pos) {}
 
   private Network network(Decl.Network n) {
     Item.Input input = null;
@@ -286,7 +286,7 @@ public final class Checker {
       active.remove(active.size() - 1);
       return;
     }
-    chain.add(new Pending(node, stage, pos, null));
+    chain.add(new Pending(node, stage, pos));
   }
 
   /** Replaces block parameters in a layer of the block's body by the invocation's values. */

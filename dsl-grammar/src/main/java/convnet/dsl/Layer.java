@@ -11,4 +11,9 @@ public record Layer(String name, LayerKind kind, LayerArgs args, MapShape input,
   public Layer {
     params = List.copyOf(params);
   }
+
+  /** The kind as written in names and tables: the verbose keyword, or a user function's name. */
+  public String kindName() {
+    return args instanceof LayerArgs.Function f ? f.name() : kind.keyword();
+  }
 }

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * A checked network: every block expanded, every layer resolved with shapes and counts, and the
- * training settings. Lowering to the graph reads this.
+ * training settings. Lowering to the graph reads this. {@code stages} counts the stage lines of
+ * the file (a layer's {@link Layer#stage()} is its line's number, from 1).
  */
 public record Network(String name, MapShape input, List<Layer> layers, TrainSpec train, int stages) {
   public Network {
@@ -13,6 +14,12 @@ public record Network(String name, MapShape input, List<Layer> layers, TrainSpec
 
   public MapShape output() {
     return layers.isEmpty() ? input : layers.get(layers.size() - 1).output();
+  }
+
+  /** The stages that hold a filter bank (conv or mlpconv), in order: one protocol letter each. */
+  public List<Integer> convStages() {
+    return layers.stream().filter(l -> l.kind() == LayerKind.CONV || l.kind() == LayerKind.MLPCONV)
+        .map(Layer::stage).distinct().toList();
   }
 
   public long totalParameters() {

@@ -107,6 +107,8 @@ class CheckerTest {
     assertEquals(LayerKind.FN, n.layers().get(1).kind());
     assertEquals(1, n.layers().get(0).stage());
     assertEquals(2, n.layers().get(3).stage());
+    assertEquals(List.of(1, 2), n.convStages());
+    assertEquals("softsign", n.layers().get(1).kindName());
   }
 
   @Test

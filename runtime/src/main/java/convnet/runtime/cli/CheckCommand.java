@@ -105,8 +105,7 @@ public final class CheckCommand implements Callable<Integer> {
     rows.add(new String[] {"layer", "kind", "output", "parameters", "neurons", "connections"});
     rows.add(new String[] {"input", "input", n.input().toString(), "", "", ""});
     for (Layer l : n.layers()) {
-      String kind = l.args() instanceof convnet.dsl.LayerArgs.Function f ? f.name() : l.kind().keyword();
-      rows.add(new String[] {l.name(), kind, l.output().toString(), num(l.parameters()), num(l.neurons()),
+      rows.add(new String[] {l.name(), l.kindName(), l.output().toString(), num(l.parameters()), num(l.neurons()),
           num(l.connections())});
     }
     rows.add(new String[] {"total", "", "", num(n.totalParameters()), num(n.totalNeurons()), num(n.totalConnections())});
@@ -167,7 +166,7 @@ public final class CheckCommand implements Callable<Integer> {
     for (Layer l : n.layers()) {
       ObjectNode o = layers.addObject();
       o.put("name", l.name());
-      o.put("kind", l.args() instanceof convnet.dsl.LayerArgs.Function f ? f.name() : l.kind().keyword());
+      o.put("kind", l.kindName());
       o.set("output", shape(mapper, l.output()));
       o.put("parameters", l.parameters());
       o.put("neurons", l.neurons());
