@@ -117,32 +117,22 @@ public final class CheckCommand implements Callable<Integer> {
     }
     StringBuilder b = new StringBuilder("network ").append(n.name()).append('\n');
     for (int r = 0; r < rows.size(); r++) {
-      String[] row = rows.get(r);
       if (r == rows.size() - 1) {
         b.append(rule(width)).append('\n');
       }
+      StringBuilder line = new StringBuilder();
       for (int i = 0; i < 6; i++) {
-        String cell = row[i];
-        boolean right = i >= 3;
+        String cell = rows.get(r)[i];
         String pad = " ".repeat(width[i] - cell.length());
-        b.append(right ? pad + cell : cell + pad);
-        b.append(i < 5 ? "  " : "");
+        // Names left-aligned, numbers right-aligned so their digits line up.
+        line.append(i >= 3 ? pad + cell : cell + pad).append(i < 5 ? "  " : "");
       }
-      b.setLength(b.length() - (b.length() > 0 && b.charAt(b.length() - 1) == ' ' ? trailing(b) : 0));
-      b.append('\n');
+      b.append(line.toString().stripTrailing()).append('\n');
       if (r == 0) {
         b.append(rule(width)).append('\n');
       }
     }
     return b.toString();
-  }
-
-  private static int trailing(StringBuilder b) {
-    int n = 0;
-    while (n < b.length() && b.charAt(b.length() - 1 - n) == ' ') {
-      n++;
-    }
-    return n;
   }
 
   private static String rule(int[] width) {
