@@ -14,8 +14,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Print/parse round trips over generated architectures: parse(print(ast)) equals ast, ignoring positions. */
 class RoundTripProperties {
 
+  /** 300 seeds by default; -Dfuzz.seeds=N runs a longer sweep. */
   static java.util.stream.IntStream seeds() {
-    return java.util.stream.IntStream.rangeClosed(1, 300);
+    return java.util.stream.IntStream.rangeClosed(1, Integer.getInteger("fuzz.seeds", 300));
   }
 
   @ParameterizedTest(name = "seed {0}")
