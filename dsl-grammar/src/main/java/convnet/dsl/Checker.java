@@ -36,24 +36,31 @@ public final class Checker {
 
   /** Checks a parsed program. */
   public static CheckResult check(Program program) {
+    return check(program, List.of());
+  }
+
+  /** Parses and checks source text; syntax errors come back as diagnostics, never as exceptions. */
+  public static CheckResult checkSource(String source, String fileName) {
+    Program p;
+    List<Diagnostic> decoding = new ArrayList<>();
+    try {
+      p = convnet.dsl.parser.Parsing.parseLenient(source, fileName, decoding);
+    } catch (DslException e) {
+      return new CheckResult(null, e.diagnostics());
+    }
+    CheckResult checked = check(p, decoding);
+    return checked;
+  }
+
+  private static CheckResult check(Program program, List<Diagnostic> earlier) {
     Checker c = new Checker();
+    c.out.addAll(earlier);
     Network n = c.run(program);
     Diagnostics d = new Diagnostics(c.out).sorted();
     if (n == null && !d.hasErrors()) {
       throw new IllegalStateException("no network and no error for " + program.fileName() + ":\n" + AstDump.dump(program));
     }
     return new CheckResult(d.hasErrors() ? null : n, d);
-  }
-
-  /** Parses and checks source text; syntax errors come back as diagnostics, never as exceptions. */
-  public static CheckResult checkSource(String source, String fileName) {
-    Program p;
-    try {
-      p = DslParser.parse(source, fileName);
-    } catch (DslException e) {
-      return new CheckResult(null, e.diagnostics());
-    }
-    return check(p);
   }
 
   /** Decodes, parses and checks the bytes of a file; binary content is a diagnostic. */
@@ -191,6 +198,8 @@ public final class Checker {
     MapShape shape = null;
     if (input == null) {
       error(n.pos(), "missing input shape in network '" + n.name() + "'", "add 'input CxHxW' (e.g. input 1x28x28) before the first layer");
+    } else if (input.channels() == -1) {
+      // The shape did not decode; the parser has reported why.
     } else if (input.channels() < 1 || input.height() < 1 || input.width() < 1) {
       error(input.pos(), "input shape " + input.channels() + "x" + input.height() + "x" + input.width()
           + " has a zero size", "every dimension must be at least 1");

@@ -7,6 +7,16 @@ import java.util.List;
  * label is the name the file gives the layer ({@code conv1: 96F11x11C}), or null.
  */
 public sealed interface LayerNode {
+  /**
+   * The name of a placeholder for a layer whose word did not decode; only lenient parsing makes
+   * one, so that checking can report the file's other errors ({@link DslParser#parse} never does).
+   */
+  String INVALID = "?";
+
+  static LayerNode invalid(SourcePos pos) {
+    return new Call(null, INVALID, List.of(), Form.BARE, pos);
+  }
+
   String label();
 
   SourcePos pos();

@@ -48,7 +48,7 @@ final class LayerResolver {
       return node instanceof LayerNode.PaperLcn;
     }
     return switch (c.name()) {
-      case "conv", "avgpool", "maxpool", "dense", "logistic", "maxout", "mlpconv" -> false;
+      case "conv", "avgpool", "maxpool", "dense", "logistic", "maxout", "mlpconv", LayerNode.INVALID -> false;
       default -> true;
     };
   }
@@ -99,6 +99,11 @@ final class LayerResolver {
     }
     LayerNode.Call c = (LayerNode.Call) node;
     String kw = c.name();
+    if (kw.equals(LayerNode.INVALID)) {
+      // A word that did not decode: the parser reported it; its output shape is unknown.
+      nameFor("invalid");
+      return null;
+    }
     String owner = "'" + kw + "'";
     switch (kw) {
       case "conv": {

@@ -34,6 +34,10 @@ final class AstBuilder {
     this.file = file;
   }
 
+  List<Diagnostic> diagnostics() {
+    return List.copyOf(diagnostics);
+  }
+
   void throwIfAny() {
     if (!diagnostics.isEmpty()) {
       throw new DslException(new Diagnostics(diagnostics).sorted());
@@ -80,16 +84,23 @@ final class AstBuilder {
       Matcher m = SIZE3.matcher(text);
       if (!m.matches()) {
         error(p, "bad input shape '" + text + "': expected CxHxW", "for example 'input 1x28x28' (channels x height x width)");
-        return new Item.Input(0, 0, 0, p);
+        return new Item.Input(-1, -1, -1, p);
       }
-      return new Item.Input(integer(m.group(1), p.shifted(m.start(1), m.group(1).length())),
+      int before = diagnostics.size();
+      Item.Input input = new Item.Input(integer(m.group(1), p.shifted(m.start(1), m.group(1).length())),
           integer(m.group(2), p.shifted(m.start(2), m.group(2).length())),
           integer(m.group(3), p.shifted(m.start(3), m.group(3).length())), p);
+      return diagnostics.size() == before ? input : new Item.Input(-1, -1, -1, p);
     }
     if (ctx instanceof ConvNetParser.TrainItemContext t) {
       List<Setting> settings = new ArrayList<>();
       for (ConvNetParser.SettingContext s : t.setting()) {
-        settings.add(new Setting(s.key.getText(), value(s.value()), pos(s.key)));
+        int before = diagnostics.size();
+        Value v = value(s.value());
+        // A value that did not decode is left out, so the checker does not report it a second time.
+        if (diagnostics.size() == before) {
+          settings.add(new Setting(s.key.getText(), v, pos(s.key)));
+        }
       }
       return new Item.Train(settings, pos(t.TRAIN().getSymbol()));
     }
@@ -99,7 +110,9 @@ final class AstBuilder {
   Stage stage(ConvNetParser.StageContext ctx) {
     List<LayerNode> layers = new ArrayList<>();
     for (ConvNetParser.LayerContext l : ctx.layer()) {
-      layers.add(layer(l));
+      int before = diagnostics.size();
+      LayerNode layer = layer(l);
+      layers.add(diagnostics.size() == before ? layer : LayerNode.invalid(layer.pos()));
     }
     return new Stage(layers, span(ctx));
   }

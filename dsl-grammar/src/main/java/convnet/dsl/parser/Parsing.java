@@ -45,15 +45,36 @@ public final class Parsing {
   }
 
   private static Program parseFile(String source, String file) {
-    CommonTokenStream tokens = lex(source, file);
-    ConvNetParser parser = parser(tokens, file);
-    Collector errors = (Collector) parser.getErrorListeners().get(0);
-    ConvNetParser.ProgramContext tree = parser.program();
-    errors.throwIfAny();
-    AstBuilder builder = new AstBuilder(file);
-    Program program = builder.program(tree);
-    builder.throwIfAny();
+    List<Diagnostic> decoding = new ArrayList<>();
+    Program program = parseLenient(source, file, decoding);
+    if (!decoding.isEmpty()) {
+      throw new DslException(new Diagnostics(decoding).sorted());
+    }
     return program;
+  }
+
+  /**
+   * Parses a file but, instead of failing on words that do not decode (a bad paper token, a
+   * number too large), adds those diagnostics to {@code sink} and puts {@link
+   * convnet.dsl.LayerNode#INVALID} layers in their place, so that a checker can still report the
+   * file's other errors. Lexical and syntax errors still throw {@link DslException}.
+   */
+  public static Program parseLenient(String source, String fileName, List<Diagnostic> sink) {
+    String file = fileName == null ? "<input>" : fileName;
+    try {
+      CommonTokenStream tokens = lex(source, file);
+      ConvNetParser parser = parser(tokens, file);
+      Collector errors = (Collector) parser.getErrorListeners().get(0);
+      ConvNetParser.ProgramContext tree = parser.program();
+      errors.throwIfAny();
+      AstBuilder builder = new AstBuilder(file);
+      Program program = builder.program(tree);
+      sink.addAll(builder.diagnostics());
+      return program;
+    } catch (StackOverflowError e) {
+      throw new DslException(convnet.dsl.Diagnostic.error(new SourcePos(file, 1, 1, 1),
+          "the file is nested too deeply to parse", "split long expressions into several functions"));
+    }
   }
 
   /** Parses one layer, such as {@code 64F9x9CSG} or {@code conv(maps=8, kernel=3x3)}. */
