@@ -19,6 +19,10 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       CheckCommand.class,
       DataCommand.class,
+      GraphCommand.class,
+      GradcheckCommand.class,
+      InitCommand.class,
+      ForwardCommand.class,
     })
 public final class Main implements Runnable {
 
