@@ -13,6 +13,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Over random architectures covering every layer kind, the simplified gradient function agrees with central
@@ -32,6 +33,16 @@ class GradientProperties {
     RandomGradientCheck.Outcome o = RandomGradientCheck.run(seed, Tolerance.standard());
     assertTrue(o.passed(), () -> "seed " + seed + ": gradient check failed\n" + o.result().failureText()
         + "architecture:\n" + o.source() + "shrunk to:\n" + o.shrunk());
+  }
+
+  /**
+   * Regressions: these architectures have a constant user function ({@code fn f1(x) = 3.25}), which cuts the input
+   * and the layers before it off from the loss; their gradients must be zero outputs, not missing ones.
+   */
+  @ParameterizedTest(name = "architecture {0}")
+  @ValueSource(longs = {13, 14, 19})
+  void pinnedArchitectures(long seed) {
+    randomArchitecturesGradientCheck(seed);
   }
 
   /** The seeds above draw every layer kind, so the property covers them all. */
