@@ -142,6 +142,18 @@ public final class NetworkModel {
     return Shape.of(batch, network.input().channels(), network.input().height(), network.input().width());
   }
 
+  /** The mask inputs the training function takes, one per dropout layer, in layer order. */
+  public List<DropoutMask> dropoutMasks(int batch) {
+    List<DropoutMask> out = new ArrayList<>();
+    for (Layer l : network.layers()) {
+      if (l.args() instanceof convnet.dsl.LayerArgs.Dropout d) {
+        out.add(new DropoutMask(Lowering.maskName(l.name()), Shape.of(batch, l.input().channels(), l.input().height(),
+            l.input().width()), d.p()));
+      }
+    }
+    return out;
+  }
+
   private static List<Parameter> describe(Network network) {
     List<Integer> stages = network.convStages();
     List<Parameter> out = new ArrayList<>();

@@ -1,11 +1,16 @@
 package convnet.runtime.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import convnet.autodiff.Shape;
+import convnet.autodiff.check.Tolerance;
+import convnet.runtime.model.GradientAudit;
 import java.io.IOException;
+import java.util.List;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +76,23 @@ class GradcheckCommandTest {
     Cli.Run noLoss = Cli.run("gradcheck", Cli.write(dir, "n.cnn", "network n {\n  input 1x4x4\n  2F3x3C\n}\n"));
     assertEquals(1, noLoss.status(), noLoss.toString());
     assertTrue(noLoss.err().contains("no classifier"), noLoss.err());
+  }
+
+  @Test
+  void aFailureIsMarkedAndLocatedInTheTableAndTheJson() throws IOException {
+    GradientAudit.Result r = new GradientAudit.Result(3, 2, Tolerance.standard(), List.of(
+        new GradientAudit.ParamResult("L1_conv.weight", Shape.of(2, 1, 3, 3), 11, 0.25, 0.5, "index [1, 0, 2, 2]", 0.5, 0.25,
+            false),
+        new GradientAudit.ParamResult("input", Shape.of(2, 1, 5, 5), 11, Double.NaN, Double.NaN, "direction 2", Double.NaN,
+            0.1, false)));
+    String table = GradcheckCommand.table(r);
+    assertTrue(table.contains("L1_conv.weight  [2, 1, 3, 3]") && table.contains("2.50e-01       5.00e-01  FAIL"), table);
+    assertTrue(table.contains("FAILED:\n  L1_conv.weight at index [1, 0, 2, 2]: numeric 0.5, symbolic 0.25, |difference| 0.25\n"),
+        table);
+    assertTrue(table.contains("  input at direction 2: numeric NaN"), table);
+    JsonNode j = new ObjectMapper().readTree(GradcheckCommand.json("f.cnn", r));
+    assertFalse(j.get("passed").asBoolean());
+    assertTrue(j.get("parameters").get(1).get("maxAbsError").isNull(), "NaN is written as null");
   }
 
   @Test

@@ -63,6 +63,17 @@ class GradientAuditTest {
     assertEquals(Shape.of(2, 1, 5, 5), r.params().get(r.params().size() - 1).shape());
   }
 
+  /** A tolerance nothing meets makes every architecture fail: the failure is shrunk to a smaller network that still fails. */
+  @Test
+  void aFailureIsShrunkToASmallerFailingNetwork() {
+    Tolerance impossible = new Tolerance(0, 0, 1e-6, 1, 1);
+    RandomGradientCheck.Outcome o = RandomGradientCheck.run(5, impossible);
+    assertFalse(o.passed());
+    assertTrue(o.shrunk().length() < o.source().length(), o.source() + "\nshrunk to\n" + o.shrunk());
+    assertTrue(RandomGradientCheck.fails(o.shrunk(), 5, impossible), o.shrunk());
+    assertTrue(o.shrunk().contains("logistic"), o.shrunk());
+  }
+
   @Test
   void shrinkingNeedsAValidFailingNetwork() {
     assertFalse(RandomGradientCheck.fails("network {", 1, Tolerance.standard()));

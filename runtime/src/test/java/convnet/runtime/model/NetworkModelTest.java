@@ -221,6 +221,7 @@ class NetworkModelTest {
     NetworkModel m = model("network d {\n input 1x6x6\n 2F3x3C - dropout(0.5)\n logistic 3\n}\n");
     Function train = m.trainingFunction(2, new Sgd(0.9, 0), Set.of());
     assertEquals(Shape.of(2, 2, 4, 4), train.inputs().get("mask/L2_dropout").shape());
+    assertEquals(List.of(new DropoutMask("mask/L2_dropout", Shape.of(2, 2, 4, 4), 0.5)), m.dropoutMasks(2));
     assertFalse(m.inferenceFunction(2, false).inputs().containsKey("mask/L2_dropout"));
     assertFalse(m.inferenceFunction(2, false).inputs().containsKey("labels"));
     assertTrue(m.inferenceFunction(2, true).outputs().containsKey("loss"));
