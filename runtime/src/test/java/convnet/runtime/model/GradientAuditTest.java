@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
+import convnet.autodiff.check.GradientCheck;
+import convnet.autodiff.check.GradientCheckReport;
 import convnet.autodiff.check.Tolerance;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -52,6 +54,28 @@ class GradientAuditTest {
     String text = result.failureText();
     assertTrue(text.matches("(?s).*L1_conv\\.weight at (direction \\d|index \\[\\d, \\d, \\d, \\d\\]): numeric .*, symbolic .*"),
         text);
+  }
+
+  /**
+   * A relu whose input is 3e-7: a central difference with step 1e-6 straddles the kink and sees about half the
+   * slope, so a plain check fails; the audit's smaller steps stay on one side and agree with the symbolic gradient.
+   */
+  @Test
+  void aProbeAcrossAKinkIsRepeatedWithSmallerSteps() {
+    NetworkModel m = model("network k {\n input 1x1x1\n 1F1x1C - relu\n logistic 2\n}\n");
+    Map<String, Tensor> values = new HashMap<>();
+    values.put("input", Tensor.of(Shape.of(1, 1, 1, 1), 1));
+    values.put("L1_conv.weight", Tensor.of(Shape.of(1, 1, 1, 1), 1));
+    values.put("L1_conv.bias", Tensor.of(Shape.of(1), -1 + 3e-7));
+    values.put("L3_logistic.weight", Tensor.of(Shape.of(2, 1), 2, -1));
+    values.put("L3_logistic.bias", Tensor.of(Shape.of(2), 0, 0));
+    values.put("labels", NetworkModel.oneHot(new int[] {1}, 2));
+    Tolerance tol = new Tolerance(1e-5, 1e-3, 1e-6, 0, 1);
+    GradientAudit.Result audit = GradientAudit.check(m.gradientFunction(1), m.inferenceFunction(1, true), values, 1, tol);
+    assertTrue(audit.passed(), audit.failureText());
+    GradientCheckReport plain = GradientCheck.check(m.inferenceFunction(1, true), "loss", values, 1, tol);
+    assertFalse(plain.passed(), "a single step of 1e-6 should straddle the kink:\n" + plain.summary());
+    assertTrue(plain.failingParams().contains("L1_conv.bias"), plain.summary());
   }
 
   @Test
