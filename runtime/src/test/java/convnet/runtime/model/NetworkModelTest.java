@@ -232,6 +232,17 @@ class NetworkModelTest {
   }
 
   @Test
+  void sgdComesFromTheTrainBlock() {
+    NetworkModel m = model("network s {\n input 1x6x6\n 2F3x3C\n logistic 3\n train {\n"
+        + "  optimizer = sgd(lr=0.1, momentum=0.8, weight_decay=1e-3)\n }\n}\n");
+    assertEquals(new Sgd(0.8, 1e-3), Sgd.of(m.network().train().optimizer()));
+    NetworkModel adam = model("network s {\n input 1x6x6\n 2F3x3C\n logistic 3\n train {\n optimizer = adam(lr=1e-3)\n }\n}\n");
+    UserError e = assertThrows(UserError.class, () -> Sgd.of(adam.network().train().optimizer()));
+    assertTrue(e.getMessage().contains("'adam'"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new Sgd(-0.1, 0));
+  }
+
+  @Test
   void theCompiledBackendIsAUsageErrorUntilItIsWiredIn() {
     NetworkModel m = model(JARRETT);
     Function f = m.inferenceFunction(1, false);
