@@ -44,6 +44,17 @@ public final class Conv2d {
                                int groups) {
         Shape s = new Shape(n, c, h, wd, m, kh, kw, strideH, strideW, padH, padW, groups);
         s.check("x", x, xOff, s.xSize(), "w", w, wOff, s.wSize(), "y", y, yOff, s.ySize());
+        if (s.strideH == 1 && s.strideW == 1 && s.mg <= FEW_MAPS) {
+            Parallel.forRange(n, (chunk, i0, i1) -> {
+                for (int i = i0; i < i1; i++) {
+                    for (int g = 0; g < s.groups; g++) {
+                        shiftedPlanes(x, xOff + (i * c + g * s.cg) * h * wd, s.cg, h, wd, w, wOff + g * s.mg * s.kd,
+                                s.mg, kh, kw, padH, padW, y, yOff + (i * m + g * s.mg) * s.p);
+                    }
+                }
+            });
+            return;
+        }
         Parallel.forRange(n, (chunk, i0, i1) -> {
             float[] col = s.direct() ? null : scratch(s.colSize());
             for (int i = i0; i < i1; i++) {
@@ -74,6 +85,31 @@ public final class Conv2d {
                                      int padW, int groups) {
         Shape s = new Shape(n, c, h, wd, m, kh, kw, strideH, strideW, padH, padW, groups);
         s.check("dy", dy, dyOff, s.ySize(), "w", w, wOff, s.wSize(), "dx", dx, dxOff, s.xSize());
+        if (s.strideH == 1 && s.strideW == 1 && s.cg <= FEW_MAPS && s.padH < kh && s.padW < kw) {
+            // With stride 1 the input gradient is the forward convolution of dy, padded by K−1−pad, with
+            // the kernel flipped and its in/out maps swapped.
+            int kk = kh * kw;
+            float[] flipped = new float[s.wSize()];
+            for (int g = 0; g < s.groups; g++) {
+                for (int mi = 0; mi < s.mg; mi++) {
+                    for (int ci = 0; ci < s.cg; ci++) {
+                        for (int t = 0; t < kk; t++) {
+                            flipped[g * s.mg * s.kd + (ci * s.mg + mi) * kk + (kk - 1 - t)] =
+                                    w[wOff + g * s.mg * s.kd + (mi * s.cg + ci) * kk + t];
+                        }
+                    }
+                }
+            }
+            Parallel.forRange(n, (chunk, i0, i1) -> {
+                for (int i = i0; i < i1; i++) {
+                    for (int g = 0; g < s.groups; g++) {
+                        shiftedPlanes(dy, dyOff + (i * m + g * s.mg) * s.p, s.mg, s.oh, s.ow, flipped, g * s.mg * s.kd,
+                                s.cg, kh, kw, kh - 1 - padH, kw - 1 - padW, dx, dxOff + (i * c + g * s.cg) * h * wd);
+                    }
+                }
+            });
+            return;
+        }
         Parallel.forRange(n, (chunk, i0, i1) -> {
             float[] col = s.direct() ? null : scratch(s.colSize());
             for (int i = i0; i < i1; i++) {
@@ -141,6 +177,60 @@ public final class Conv2d {
             float[] part = partial[chunk];
             for (int j = 0; j < wSize; j++) {
                 dw[dwOff + j] += part[j];
+            }
+        }
+    }
+
+    /**
+     * Output maps at most this many use the shifted-plane direct convolution (stride 1) instead of
+     * im2col + GEMM, whose 8-row register tile would be at most half used.
+     */
+    static final int FEW_MAPS = 4;
+
+    /**
+     * Direct stride-1 convolution for few output maps, e.g. the single-map 9×9 window of local contrast
+     * normalisation: y[o] = Σ_i Σ_ky,kx w[o][i][ky][kx] · xpad[i] shifted by (ky, kx). Each input map is
+     * zero-padded into a plane of width Wp = W + 2·padW; the output is accumulated on the same width,
+     * so every tap is one contiguous axpy over OH·Wp floats, and the OW valid columns of each row are
+     * copied out at the end. Overwrites the outMaps planes of y.
+     */
+    static void shiftedPlanes(float[] x, int xAt, int inMaps, int h, int w, float[] wt, int wAt, int outMaps, int kh,
+                              int kw, int padH, int padW, float[] y, int yAt) {
+        int hp = h + 2 * padH;
+        int wp = w + 2 * padW;
+        int outH = hp - kh + 1;
+        int outW = wp - kw + 1;
+        // The last taps of the last row read up to kw−1 floats past the padded plane (into discarded columns).
+        int planeSize = hp * wp + kw;
+        int len = outH * wp;
+        float[] buf = scratch(inMaps * planeSize + len);
+        Arrays.fill(buf, 0, inMaps * planeSize, 0f);
+        for (int i = 0; i < inMaps; i++) {
+            for (int iy = 0; iy < h; iy++) {
+                System.arraycopy(x, xAt + (i * h + iy) * w, buf, i * planeSize + (iy + padH) * wp + padW, w);
+            }
+        }
+        int acc = inMaps * planeSize;
+        int kk = kh * kw;
+        for (int o = 0; o < outMaps; o++) {
+            Arrays.fill(buf, acc, acc + len, 0f);
+            for (int i = 0; i < inMaps; i++) {
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = 0; kx < kw; kx++) {
+                        float a = wt[wAt + (o * inMaps + i) * kk + ky * kw + kx];
+                        int from = i * planeSize + ky * wp + kx;
+                        if (KernelBackend.VECTOR) {
+                            VectorAxpy.axpy(len, a, buf, from, buf, acc);
+                        } else {
+                            for (int p = 0; p < len; p++) {
+                                buf[acc + p] += a * buf[from + p];
+                            }
+                        }
+                    }
+                }
+            }
+            for (int oy = 0; oy < outH; oy++) {
+                System.arraycopy(buf, acc + oy * wp, y, yAt + (o * outH + oy) * outW, outW);
             }
         }
     }

@@ -28,7 +28,22 @@ public final class FallbackProbe {
         Conv2d.backwardWeight(x, y, dw, n, c, h, w, m, 3, 3, 1, 1, 1, 1, 1);
         Reference.Result wantDw = new Reference.Result(wt.length);
         Reference.convTerms(n, c, h, w, m, 3, 3, 1, 1, 1, 1, 1, (xi, wi, yi) -> wantDw.add(wi, (double) x[xi] * y[yi]));
+        // The single-map 9x9 window of local contrast normalisation takes the direct (shifted-plane) path.
+        float[] plane = Reference.random(r, 2 * 24 * 24);
+        float[] window = Reference.random(r, 81);
+        float[] smooth = new float[plane.length];
+        Conv2d.forward(plane, window, smooth, 2, 1, 24, 24, 1, 9, 9, 1, 1, 4, 4, 1);
+        Reference.Result wantSmooth = new Reference.Result(smooth.length);
+        Reference.convTerms(2, 1, 24, 24, 1, 9, 9, 1, 1, 4, 4, 1,
+                (xi, wi, yi) -> wantSmooth.add(yi, (double) plane[xi] * window[wi]));
+        float[] back = new float[plane.length];
+        Conv2d.backwardInput(plane, window, back, 2, 1, 24, 24, 1, 9, 9, 1, 1, 4, 4, 1);
+        Reference.Result wantBack = new Reference.Result(back.length);
+        Reference.convTerms(2, 1, 24, 24, 1, 9, 9, 1, 1, 4, 4, 1,
+                (xi, wi, yi) -> wantBack.add(xi, (double) plane[yi] * window[wi]));
         try {
+            Reference.assertClose(smooth, 0, wantSmooth, "scalar LCN window forward");
+            Reference.assertClose(back, 0, wantBack, "scalar LCN window backwardInput");
             Reference.assertClose(y, 0, want, "scalar conv forward");
             Reference.assertClose(dw, 0, wantDw, "scalar conv backwardWeight");
         } catch (AssertionError e) {
