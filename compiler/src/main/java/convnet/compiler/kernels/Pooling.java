@@ -139,14 +139,14 @@ public final class Pooling {
         g.check("x", x, g.inSize(), "dy", dy, g.outSize());
         g.check("dx", dx, g.inSize(), "dy", dy, g.outSize());
         Parallel.forRange(n * c, (chunk, p0, p1) -> {
+            if (g.isHalving()) {
+                maxHalvingBackward(x, dy, dx, p0, p1, h, w);
+                return;
+            }
             for (int plane = p0; plane < p1; plane++) {
                 int in = plane * h * w;
                 int out = plane * g.oh * g.ow;
                 Arrays.fill(dx, in, in + h * w, 0f);
-                if (g.isHalving()) {
-                    maxHalvingBackward(x, dy, dx, in, out, h, w);
-                    continue;
-                }
                 for (int oy = 0; oy < g.oh; oy++) {
                     for (int ox = 0; ox < g.ow; ox++) {
                         dx[in + argmax(x, in, g, oy, ox)] += dy[out + oy * g.ow + ox];
@@ -183,8 +183,9 @@ public final class Pooling {
     /*
      * The 2x2 window with stride 2 and no padding over even-sized maps (every pooling layer of the
      * benchmark networks) has its own loops: each output reads one aligned pair of rows, with no window
-     * clipping, which the JIT turns into straight-line code. The arithmetic and the order of the sums are
-     * those of the general loops, so results are identical.
+     * clipping, which the JIT turns into straight-line, branch-free code. The sums are added in the order
+     * of the general loops and the maxima use the same order of floats, so results are the same (up to
+     * which NaN bit pattern a window of NaNs yields).
      */
 
     private static void avgHalvingForward(float[] x, float[] y, int p0, int p1, int h, int w) {
@@ -235,40 +236,47 @@ public final class Pooling {
                 int r1 = r0 + w;
                 int o = (plane * oh + oy) * ow;
                 for (int ox = 0; ox < ow; ox++) {
-                    y[o + ox] = x[argmax4(x, r0 + 2 * ox, r1 + 2 * ox)];
+                    // Math.max orders floats as Float.compare does (−0.0 < 0.0, NaN above all), so this is
+                    // the value at the argmax, computed without branches.
+                    int a = r0 + 2 * ox;
+                    int b = r1 + 2 * ox;
+                    y[o + ox] = Math.max(Math.max(x[a], x[a + 1]), Math.max(x[b], x[b + 1]));
                 }
             }
         }
     }
 
-    private static void maxHalvingBackward(float[] x, float[] dy, float[] dx, int in, int out, int h, int w) {
+    /** Writes every cell of the planes [p0, p1) of dx: dy at each window's first maximum, 0 elsewhere. */
+    private static void maxHalvingBackward(float[] x, float[] dy, float[] dx, int p0, int p1, int h, int w) {
         int oh = h / 2;
         int ow = w / 2;
-        for (int oy = 0; oy < oh; oy++) {
-            int r0 = in + 2 * oy * w;
-            int r1 = r0 + w;
-            int o = out + oy * ow;
-            for (int ox = 0; ox < ow; ox++) {
-                dx[argmax4(x, r0 + 2 * ox, r1 + 2 * ox)] = dy[o + ox];
+        for (int plane = p0; plane < p1; plane++) {
+            for (int oy = 0; oy < oh; oy++) {
+                int r0 = plane * h * w + 2 * oy * w;
+                int r1 = r0 + w;
+                int o = (plane * oh + oy) * ow;
+                for (int ox = 0; ox < ow; ox++) {
+                    int a = r0 + 2 * ox;
+                    int b = r1 + 2 * ox;
+                    int k0 = key(x[a]);
+                    int k1 = key(x[a + 1]);
+                    int k2 = key(x[b]);
+                    int k3 = key(x[b + 1]);
+                    int m = Math.max(Math.max(k0, k1), Math.max(k2, k3));
+                    // Masks of the first cell equal to the maximum; writing all four cells (the gradient
+                    // or +0.0) spares a separate pass that zeroes dx.
+                    int s0 = equal(k0, m);
+                    int s1 = equal(k1, m) & ~s0;
+                    int s2 = equal(k2, m) & ~(s0 | s1);
+                    int s3 = ~(s0 | s1 | s2);
+                    int g = Float.floatToRawIntBits(dy[o + ox]);
+                    dx[a] = Float.intBitsToFloat(g & s0);
+                    dx[a + 1] = Float.intBitsToFloat(g & s1);
+                    dx[b] = Float.intBitsToFloat(g & s2);
+                    dx[b + 1] = Float.intBitsToFloat(g & s3);
+                }
             }
         }
-    }
-
-    /** The argmax of x[a], x[a+1], x[b], x[b+1] with the rule of {@link #argmax}. */
-    private static int argmax4(float[] x, int a, int b) {
-        // Integer keys, Math.max and masks instead of branches: on random data a branchy argmax
-        // mispredicts about half its tests and ran 5-8x slower.
-        int m = key(x[a]);
-        int best = a;
-        int k = key(x[a + 1]);
-        best += (a + 1 - best) & greater(k, m);
-        m = Math.max(m, k);
-        k = key(x[b]);
-        best += (b - best) & greater(k, m);
-        m = Math.max(m, k);
-        k = key(x[b + 1]);
-        best += (b + 1 - best) & greater(k, m);
-        return best;
     }
 
     /**
@@ -280,10 +288,11 @@ public final class Pooling {
         return bits ^ ((bits >> 31) & 0x7fffffff);
     }
 
-    /** −1 (all ones) when k > m, else 0, without a branch. */
-    private static int greater(int k, int m) {
-        return (int) (((long) m - k) >> 63);
+    /** −1 (all ones) when k == m, else 0, without a branch. */
+    private static int equal(int k, int m) {
+        return (int) (((k ^ m) & 0xffffffffL) - 1 >> 63);
     }
+
 
     /** A validated pooling shape. */
     private record Geometry(int n, int c, int h, int w, int kh, int kw, int strideH, int strideW, int padH, int padW,
