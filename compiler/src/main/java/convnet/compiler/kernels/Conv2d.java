@@ -55,6 +55,18 @@ public final class Conv2d {
             });
             return;
         }
+        if (useLaneMaps && s.kw * s.cg >= LANE_MAPS_MIN_RUN && KernelBackend.VECTOR && VectorConv.accepts(s.mg)) {
+            float[] packed = VectorConv.packWeights(w, wOff, groups, s.mg, s.cg, kh, kw);
+            Parallel.forRange(n, (chunk, i0, i1) -> {
+                for (int i = i0; i < i1; i++) {
+                    for (int g = 0; g < s.groups; g++) {
+                        VectorConv.forwardGroup(x, xOff + (i * c + g * s.cg) * h * wd, packed, g * s.mg * s.kd,
+                                y, yOff + (i * m + g * s.mg) * s.p, s);
+                    }
+                }
+            });
+            return;
+        }
         Parallel.forRange(n, (chunk, i0, i1) -> {
             float[] col = s.direct() ? null : scratch(s.colSize());
             for (int i = i0; i < i1; i++) {
@@ -184,6 +196,20 @@ public final class Conv2d {
      * im2col + GEMM, whose 8-row register tile would be at most half used.
      */
     static final int FEW_MAPS = 4;
+
+    /**
+     * Whether the forward pass (and the stride-1 input gradient built on it) uses the direct convolution
+     * with output maps in the vector lanes when a group's maps fill whole vectors; im2col + GEMM
+     * otherwise. Not final only so that the benchmark can time both.
+     */
+    static volatile boolean useLaneMaps = true;
+
+    /**
+     * The direct convolution reloads its accumulators once per kernel row, which pays only when a row's
+     * window (KW·C/groups floats) is long: measured 2x slower than GEMM for the 1-map 5x5 first layer
+     * (run 5), 1.3-2x faster for runs of 80 and more.
+     */
+    static final int LANE_MAPS_MIN_RUN = 32;
 
     /**
      * Direct stride-1 convolution for few output maps, e.g. the single-map 9×9 window of local contrast

@@ -1,0 +1,237 @@
+package convnet.compiler.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Direct convolution with the output maps in the vector lanes (loaded only when the Vector API is
+ * present), for groups whose output maps are a multiple of the lane count.
+ *
+ * <p>Each image's group is copied into a zero-padded NHWC plane, so that for one kernel row the window
+ * of an output pixel is one contiguous run of KW·C/groups floats; weights are packed once per call as
+ * [map block][ky][kx][input map][lane]. A register tile of 8 pixels of one output row × one or two
+ * lane blocks of maps accumulates with one FMA per (pixel, block) for each run element. Results go to
+ * a pixel-major tile that is transposed into the NCHW output at the end.
+ */
+final class VectorConv {
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    static final int T = 8;
+
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
+
+    private VectorConv() {
+    }
+
+    /** Whether a group with this many output maps fills whole vectors. */
+    static boolean accepts(int mapsPerGroup) {
+        return mapsPerGroup % L == 0;
+    }
+
+    /** w [M][C/groups][KH][KW] → [group][map block][ky][kx][input map][lane]. */
+    static float[] packWeights(float[] w, int wOff, int groups, int mg, int cg, int kh, int kw) {
+        int kd = cg * kh * kw;
+        float[] packed = new float[groups * mg * kd];
+        for (int g = 0; g < groups; g++) {
+            for (int m = 0; m < mg; m++) {
+                int block = g * mg * kd + (m / L) * kd * L + m % L;
+                for (int ci = 0; ci < cg; ci++) {
+                    for (int ky = 0; ky < kh; ky++) {
+                        for (int kx = 0; kx < kw; kx++) {
+                            packed[block + ((ky * kw + kx) * cg + ci) * L] =
+                                    w[wOff + ((g * mg + m) * cg + ci) * kh * kw + ky * kw + kx];
+                        }
+                    }
+                }
+            }
+        }
+        return packed;
+    }
+
+    /** One image's group: y planes [mg][OH·OW] at yAt = the convolution of the cg planes of x at xAt. */
+    static void forwardGroup(float[] x, int xAt, float[] packed, int packedAt, float[] y, int yAt, Conv2d.Shape s) {
+        int cg = s.cg();
+        int mg = s.mg();
+        int h = s.h();
+        int w = s.w();
+        int hp = h + 2 * s.padH();
+        int wpad = w + 2 * s.padW();
+        float[][] scratch = SCRATCH.get();
+        if (scratch[0].length < hp * wpad * cg) {
+            scratch[0] = new float[hp * wpad * cg];
+        }
+        if (scratch[1].length < s.p() * mg) {
+            scratch[1] = new float[s.p() * mg];
+        }
+        float[] xp = scratch[0];
+        float[] out = scratch[1];
+        java.util.Arrays.fill(xp, 0, hp * wpad * cg, 0f);
+        for (int ci = 0; ci < cg; ci++) {
+            for (int iy = 0; iy < h; iy++) {
+                int src = xAt + (ci * h + iy) * w;
+                int dst = ((iy + s.padH()) * wpad + s.padW()) * cg + ci;
+                for (int ix = 0; ix < w; ix++) {
+                    xp[dst + ix * cg] = x[src + ix];
+                }
+            }
+        }
+        int kd = s.kd();
+        int run = s.kw() * cg;
+        int rowStride = wpad * cg;
+        int ps = s.strideW() * cg;
+        int oh = s.oh();
+        int ow = s.ow();
+        java.util.Arrays.fill(out, 0, s.p() * mg, 0f);
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ky = 0; ky < s.kh(); ky++) {
+                int rowBase = (oy * s.strideH() + ky) * rowStride;
+                int wRow = packedAt + ky * run * L;
+                int ox = 0;
+                for (; ox + T <= ow; ox += T) {
+                    int base = rowBase + ox * ps;
+                    int o = (oy * ow + ox) * mg;
+                    int mb = 0;
+                    for (; mb + 2 * L <= mg; mb += 2 * L) {
+                        tile2(xp, base, ps, run, packed, wRow + mb * kd, kd * L, out, o + mb, mg);
+                    }
+                    for (; mb < mg; mb += L) {
+                        tile1(xp, base, ps, run, packed, wRow + mb * kd, kd * L, out, o + mb, mg);
+                    }
+                }
+                for (; ox < ow; ox++) {
+                    for (int mb = 0; mb < mg; mb += L) {
+                        pixel(xp, rowBase + ox * ps, run, packed, wRow + mb * kd, out, (oy * ow + ox) * mg + mb);
+                    }
+                }
+            }
+        }
+        int p = s.p();
+        for (int m = 0; m < mg; m++) {
+            int dst = yAt + m * p;
+            for (int q = 0; q < p; q++) {
+                y[dst + q] = out[q * mg + m];
+            }
+        }
+    }
+
+    /** One output pixel × one lane block of maps. */
+    static void pixel(float[] xp, int xr, int run, float[] wp, int w, float[] out, int outOff) {
+        FloatVector a = FloatVector.fromArray(S, out, outOff);
+        for (int r = 0; r < run; r++) {
+            a = FloatVector.broadcast(S, xp[xr + r]).fma(FloatVector.fromArray(S, wp, w + r * L), a);
+        }
+        a.intoArray(out, outOff);
+    }
+
+    /**
+     * Adds one kernel row's taps to 8 output pixels × 1 lane block of output maps, held in registers. A single
+     * loop: vector accumulators carried across nested loops were boxed by C2 on Java 17 (10x slower).
+     */
+    static void tile1(float[] xp, int xr, int ps, int run, float[] wp, int w, int blockStride, float[] out,
+                      int outOff, int mg) {
+        FloatVector a00 = FloatVector.fromArray(S, out, outOff + 0 * mg + 0 * L);
+        FloatVector a10 = FloatVector.fromArray(S, out, outOff + 1 * mg + 0 * L);
+        FloatVector a20 = FloatVector.fromArray(S, out, outOff + 2 * mg + 0 * L);
+        FloatVector a30 = FloatVector.fromArray(S, out, outOff + 3 * mg + 0 * L);
+        FloatVector a40 = FloatVector.fromArray(S, out, outOff + 4 * mg + 0 * L);
+        FloatVector a50 = FloatVector.fromArray(S, out, outOff + 5 * mg + 0 * L);
+        FloatVector a60 = FloatVector.fromArray(S, out, outOff + 6 * mg + 0 * L);
+        FloatVector a70 = FloatVector.fromArray(S, out, outOff + 7 * mg + 0 * L);
+        for (int r = 0; r < run; r++) {
+            FloatVector w0 = FloatVector.fromArray(S, wp, w + r * L);
+            FloatVector x0 = FloatVector.broadcast(S, xp[xr + 0 * ps + r]);
+            a00 = x0.fma(w0, a00);
+            FloatVector x1 = FloatVector.broadcast(S, xp[xr + 1 * ps + r]);
+            a10 = x1.fma(w0, a10);
+            FloatVector x2 = FloatVector.broadcast(S, xp[xr + 2 * ps + r]);
+            a20 = x2.fma(w0, a20);
+            FloatVector x3 = FloatVector.broadcast(S, xp[xr + 3 * ps + r]);
+            a30 = x3.fma(w0, a30);
+            FloatVector x4 = FloatVector.broadcast(S, xp[xr + 4 * ps + r]);
+            a40 = x4.fma(w0, a40);
+            FloatVector x5 = FloatVector.broadcast(S, xp[xr + 5 * ps + r]);
+            a50 = x5.fma(w0, a50);
+            FloatVector x6 = FloatVector.broadcast(S, xp[xr + 6 * ps + r]);
+            a60 = x6.fma(w0, a60);
+            FloatVector x7 = FloatVector.broadcast(S, xp[xr + 7 * ps + r]);
+            a70 = x7.fma(w0, a70);
+        }
+        a00.intoArray(out, outOff + 0 * mg + 0 * L);
+        a10.intoArray(out, outOff + 1 * mg + 0 * L);
+        a20.intoArray(out, outOff + 2 * mg + 0 * L);
+        a30.intoArray(out, outOff + 3 * mg + 0 * L);
+        a40.intoArray(out, outOff + 4 * mg + 0 * L);
+        a50.intoArray(out, outOff + 5 * mg + 0 * L);
+        a60.intoArray(out, outOff + 6 * mg + 0 * L);
+        a70.intoArray(out, outOff + 7 * mg + 0 * L);
+    }
+
+    /**
+     * Adds one kernel row's taps to 8 output pixels × 2 lane blocks of output maps, held in registers. A single
+     * loop: vector accumulators carried across nested loops were boxed by C2 on Java 17 (10x slower).
+     */
+    static void tile2(float[] xp, int xr, int ps, int run, float[] wp, int w, int blockStride, float[] out,
+                      int outOff, int mg) {
+        FloatVector a00 = FloatVector.fromArray(S, out, outOff + 0 * mg + 0 * L);
+        FloatVector a01 = FloatVector.fromArray(S, out, outOff + 0 * mg + 1 * L);
+        FloatVector a10 = FloatVector.fromArray(S, out, outOff + 1 * mg + 0 * L);
+        FloatVector a11 = FloatVector.fromArray(S, out, outOff + 1 * mg + 1 * L);
+        FloatVector a20 = FloatVector.fromArray(S, out, outOff + 2 * mg + 0 * L);
+        FloatVector a21 = FloatVector.fromArray(S, out, outOff + 2 * mg + 1 * L);
+        FloatVector a30 = FloatVector.fromArray(S, out, outOff + 3 * mg + 0 * L);
+        FloatVector a31 = FloatVector.fromArray(S, out, outOff + 3 * mg + 1 * L);
+        FloatVector a40 = FloatVector.fromArray(S, out, outOff + 4 * mg + 0 * L);
+        FloatVector a41 = FloatVector.fromArray(S, out, outOff + 4 * mg + 1 * L);
+        FloatVector a50 = FloatVector.fromArray(S, out, outOff + 5 * mg + 0 * L);
+        FloatVector a51 = FloatVector.fromArray(S, out, outOff + 5 * mg + 1 * L);
+        FloatVector a60 = FloatVector.fromArray(S, out, outOff + 6 * mg + 0 * L);
+        FloatVector a61 = FloatVector.fromArray(S, out, outOff + 6 * mg + 1 * L);
+        FloatVector a70 = FloatVector.fromArray(S, out, outOff + 7 * mg + 0 * L);
+        FloatVector a71 = FloatVector.fromArray(S, out, outOff + 7 * mg + 1 * L);
+        for (int r = 0; r < run; r++) {
+            FloatVector w0 = FloatVector.fromArray(S, wp, w + r * L);
+            FloatVector w1 = FloatVector.fromArray(S, wp, w + blockStride + r * L);
+            FloatVector x0 = FloatVector.broadcast(S, xp[xr + 0 * ps + r]);
+            a00 = x0.fma(w0, a00);
+            a01 = x0.fma(w1, a01);
+            FloatVector x1 = FloatVector.broadcast(S, xp[xr + 1 * ps + r]);
+            a10 = x1.fma(w0, a10);
+            a11 = x1.fma(w1, a11);
+            FloatVector x2 = FloatVector.broadcast(S, xp[xr + 2 * ps + r]);
+            a20 = x2.fma(w0, a20);
+            a21 = x2.fma(w1, a21);
+            FloatVector x3 = FloatVector.broadcast(S, xp[xr + 3 * ps + r]);
+            a30 = x3.fma(w0, a30);
+            a31 = x3.fma(w1, a31);
+            FloatVector x4 = FloatVector.broadcast(S, xp[xr + 4 * ps + r]);
+            a40 = x4.fma(w0, a40);
+            a41 = x4.fma(w1, a41);
+            FloatVector x5 = FloatVector.broadcast(S, xp[xr + 5 * ps + r]);
+            a50 = x5.fma(w0, a50);
+            a51 = x5.fma(w1, a51);
+            FloatVector x6 = FloatVector.broadcast(S, xp[xr + 6 * ps + r]);
+            a60 = x6.fma(w0, a60);
+            a61 = x6.fma(w1, a61);
+            FloatVector x7 = FloatVector.broadcast(S, xp[xr + 7 * ps + r]);
+            a70 = x7.fma(w0, a70);
+            a71 = x7.fma(w1, a71);
+        }
+        a00.intoArray(out, outOff + 0 * mg + 0 * L);
+        a01.intoArray(out, outOff + 0 * mg + 1 * L);
+        a10.intoArray(out, outOff + 1 * mg + 0 * L);
+        a11.intoArray(out, outOff + 1 * mg + 1 * L);
+        a20.intoArray(out, outOff + 2 * mg + 0 * L);
+        a21.intoArray(out, outOff + 2 * mg + 1 * L);
+        a30.intoArray(out, outOff + 3 * mg + 0 * L);
+        a31.intoArray(out, outOff + 3 * mg + 1 * L);
+        a40.intoArray(out, outOff + 4 * mg + 0 * L);
+        a41.intoArray(out, outOff + 4 * mg + 1 * L);
+        a50.intoArray(out, outOff + 5 * mg + 0 * L);
+        a51.intoArray(out, outOff + 5 * mg + 1 * L);
+        a60.intoArray(out, outOff + 6 * mg + 0 * L);
+        a61.intoArray(out, outOff + 6 * mg + 1 * L);
+        a70.intoArray(out, outOff + 7 * mg + 0 * L);
+        a71.intoArray(out, outOff + 7 * mg + 1 * L);
+    }
+}
