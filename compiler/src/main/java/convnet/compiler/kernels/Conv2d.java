@@ -98,12 +98,13 @@ public final class Conv2d {
         Shape s = new Shape(n, c, h, wd, m, kh, kw, strideH, strideW, padH, padW, groups);
         s.check("dy", dy, dyOff, s.ySize(), "w", w, wOff, s.wSize(), "dx", dx, dxOff, s.xSize());
         if (s.strideH == 1 && s.strideW == 1 && s.padH < kh && s.padW < kw
-                && 2 * padH >= kh - 1 && 2 * padW >= kw - 1) {
+                && (2 * padH >= kh - 1 && 2 * padW >= kw - 1 || flippedRunsDirect(s))) {
             // With stride 1 the input gradient is the forward convolution of dy, padded by K−1−pad, with
             // the kernel flipped and its in/out maps swapped. That runs a GEMM with the long reduction
             // (M/groups·KH·KW) and no col2im scatter, faster than the transposed GEMM below, as long as
             // the new padding is no wider than the old one: for a 'valid' 5x5 convolution of 8x8 maps it
-            // would multiply a 16x16 plane that is three quarters zeros (2.25x the work, measured 2x slower).
+            // would multiply a 16x16 plane that is three quarters zeros (2.25x the work), which pays only
+            // when that forward runs on the direct lane-maps kernel (about 3x the speed of the path below).
             int kk = kh * kw;
             float[] flipped = new float[s.wSize()];
             for (int g = 0; g < s.groups; g++) {
@@ -189,6 +190,16 @@ public final class Conv2d {
                 dw[dwOff + j] += part[j];
             }
         }
+    }
+
+    /**
+     * Whether the input gradient, as a flipped forward convolution, would run on the lane-maps kernel
+     * with less than 3x the useful work (the speed ratio of that kernel to GEMM + col2im measured on the
+     * 5x5 valid layers of the benchmark networks).
+     */
+    private static boolean flippedRunsDirect(Shape s) {
+        return useLaneMaps && KernelBackend.VECTOR && s.kw * s.mg >= LANE_MAPS_MIN_RUN && VectorConv.accepts(s.cg)
+                && (long) s.h * s.w < 3L * s.p;
     }
 
     /**

@@ -99,6 +99,18 @@ final class VectorConv {
                         tile1(xp, base, ps, run, packed, wRow + mb * kd, kd * L, out, o + mb, mg);
                     }
                 }
+                if (ox + T / 2 <= ow) {
+                    int base = rowBase + ox * ps;
+                    int o = (oy * ow + ox) * mg;
+                    int mb = 0;
+                    for (; mb + 2 * L <= mg; mb += 2 * L) {
+                        tile2Half(xp, base, ps, run, packed, wRow + mb * kd, kd * L, out, o + mb, mg);
+                    }
+                    for (; mb < mg; mb += L) {
+                        tile1Half(xp, base, ps, run, packed, wRow + mb * kd, kd * L, out, o + mb, mg);
+                    }
+                    ox += T / 2;
+                }
                 for (; ox < ow; ox++) {
                     for (int mb = 0; mb < mg; mb += L) {
                         pixel(xp, rowBase + ox * ps, run, packed, wRow + mb * kd, out, (oy * ow + ox) * mg + mb);
@@ -233,5 +245,66 @@ final class VectorConv {
         a61.intoArray(out, outOff + 6 * mg + 1 * L);
         a70.intoArray(out, outOff + 7 * mg + 0 * L);
         a71.intoArray(out, outOff + 7 * mg + 1 * L);
+    }
+
+    /** As {@link #tile1}, for the last 4 pixels of a row whose width leaves 4 to 7. */
+    static void tile1Half(float[] xp, int xr, int ps, int run, float[] wp, int w, int blockStride, float[] out,
+                          int outOff, int mg) {
+        FloatVector a00 = FloatVector.fromArray(S, out, outOff + 0 * mg + 0 * L);
+        FloatVector a10 = FloatVector.fromArray(S, out, outOff + 1 * mg + 0 * L);
+        FloatVector a20 = FloatVector.fromArray(S, out, outOff + 2 * mg + 0 * L);
+        FloatVector a30 = FloatVector.fromArray(S, out, outOff + 3 * mg + 0 * L);
+        for (int r = 0; r < run; r++) {
+            FloatVector w0 = FloatVector.fromArray(S, wp, w + r * L);
+            FloatVector x0 = FloatVector.broadcast(S, xp[xr + 0 * ps + r]);
+            a00 = x0.fma(w0, a00);
+            FloatVector x1 = FloatVector.broadcast(S, xp[xr + 1 * ps + r]);
+            a10 = x1.fma(w0, a10);
+            FloatVector x2 = FloatVector.broadcast(S, xp[xr + 2 * ps + r]);
+            a20 = x2.fma(w0, a20);
+            FloatVector x3 = FloatVector.broadcast(S, xp[xr + 3 * ps + r]);
+            a30 = x3.fma(w0, a30);
+        }
+        a00.intoArray(out, outOff + 0 * mg + 0 * L);
+        a10.intoArray(out, outOff + 1 * mg + 0 * L);
+        a20.intoArray(out, outOff + 2 * mg + 0 * L);
+        a30.intoArray(out, outOff + 3 * mg + 0 * L);
+    }
+
+    /** As {@link #tile2}, for the last 4 pixels of a row whose width leaves 4 to 7. */
+    static void tile2Half(float[] xp, int xr, int ps, int run, float[] wp, int w, int blockStride, float[] out,
+                          int outOff, int mg) {
+        FloatVector a00 = FloatVector.fromArray(S, out, outOff + 0 * mg + 0 * L);
+        FloatVector a01 = FloatVector.fromArray(S, out, outOff + 0 * mg + 1 * L);
+        FloatVector a10 = FloatVector.fromArray(S, out, outOff + 1 * mg + 0 * L);
+        FloatVector a11 = FloatVector.fromArray(S, out, outOff + 1 * mg + 1 * L);
+        FloatVector a20 = FloatVector.fromArray(S, out, outOff + 2 * mg + 0 * L);
+        FloatVector a21 = FloatVector.fromArray(S, out, outOff + 2 * mg + 1 * L);
+        FloatVector a30 = FloatVector.fromArray(S, out, outOff + 3 * mg + 0 * L);
+        FloatVector a31 = FloatVector.fromArray(S, out, outOff + 3 * mg + 1 * L);
+        for (int r = 0; r < run; r++) {
+            FloatVector w0 = FloatVector.fromArray(S, wp, w + r * L);
+            FloatVector w1 = FloatVector.fromArray(S, wp, w + blockStride + r * L);
+            FloatVector x0 = FloatVector.broadcast(S, xp[xr + 0 * ps + r]);
+            a00 = x0.fma(w0, a00);
+            a01 = x0.fma(w1, a01);
+            FloatVector x1 = FloatVector.broadcast(S, xp[xr + 1 * ps + r]);
+            a10 = x1.fma(w0, a10);
+            a11 = x1.fma(w1, a11);
+            FloatVector x2 = FloatVector.broadcast(S, xp[xr + 2 * ps + r]);
+            a20 = x2.fma(w0, a20);
+            a21 = x2.fma(w1, a21);
+            FloatVector x3 = FloatVector.broadcast(S, xp[xr + 3 * ps + r]);
+            a30 = x3.fma(w0, a30);
+            a31 = x3.fma(w1, a31);
+        }
+        a00.intoArray(out, outOff + 0 * mg + 0 * L);
+        a01.intoArray(out, outOff + 0 * mg + 1 * L);
+        a10.intoArray(out, outOff + 1 * mg + 0 * L);
+        a11.intoArray(out, outOff + 1 * mg + 1 * L);
+        a20.intoArray(out, outOff + 2 * mg + 0 * L);
+        a21.intoArray(out, outOff + 2 * mg + 1 * L);
+        a30.intoArray(out, outOff + 3 * mg + 0 * L);
+        a31.intoArray(out, outOff + 3 * mg + 1 * L);
     }
 }
