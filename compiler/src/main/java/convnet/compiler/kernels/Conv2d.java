@@ -161,6 +161,22 @@ public final class Conv2d {
             return;
         }
         int chunks = Parallel.chunkCount(n);
+        if (useLaneMaps && s.kw * s.cg >= LANE_MAPS_MIN_RUN && KernelBackend.VECTOR && VectorConv.accepts(s.mg)) {
+            // Per-chunk sums in the packed layout of the lane-maps kernel, added in chunk order.
+            float[][] packed = new float[chunks][wSize];
+            Parallel.forChunks(n, chunks, (chunk, i0, i1) -> {
+                for (int i = i0; i < i1; i++) {
+                    for (int g = 0; g < s.groups; g++) {
+                        VectorConv.backwardWeightGroup(x, xOff + (i * c + g * s.cg) * h * wd, dy,
+                                dyOff + (i * m + g * s.mg) * s.p, packed[chunk], g * s.mg * s.kd, s);
+                    }
+                }
+            });
+            for (int chunk = 0; chunk < chunks; chunk++) {
+                VectorConv.unpackWeights(packed[chunk], dw, dwOff, groups, s.mg, s.cg, kh, kw, chunk > 0);
+            }
+            return;
+        }
         float[][] partial = new float[chunks][];
         Parallel.forChunks(n, chunks, (chunk, i0, i1) -> {
             float[] out = chunk == 0 ? dw : new float[wSize];
