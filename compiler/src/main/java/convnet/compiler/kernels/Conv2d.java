@@ -7,9 +7,19 @@ import java.util.Arrays;
  * stride, zero padding and groups, and its two gradients.
  *
  * <p>Shapes: input x is [N, C, H, W], weights w are [M, C/groups, KH, KW], output y is [N, M, OH, OW]
- * with {@code OH = (H + 2·padH − KH) / strideH + 1} (likewise OW). Each image and group is an im2col
- * followed by the packed SGEMM (the 1×1, stride-1, unpadded case skips im2col). Images are split into
- * contiguous chunks across {@link Parallel#threads()} threads; the weight gradient sums per-chunk
+ * with {@code OH = (H + 2·padH − KH) / strideH + 1} (likewise OW). The algorithm is chosen per shape
+ * (measured on this project's benchmark layers; see {@code KernelBench}):
+ * <ul>
+ *   <li>at most {@value #FEW_MAPS} output maps per group, stride 1 (the single-map window of local
+ *       contrast normalisation): shifted-plane direct convolution, one contiguous axpy per tap;</li>
+ *   <li>output maps per group a multiple of the vector length and kernel rows of at least
+ *       {@value #LANE_MAPS_MIN_RUN} floats (KW·C/groups): direct convolution with the output maps in the
+ *       vector lanes on a zero-padded NHWC copy of each image, forward and weight gradient;</li>
+ *   <li>otherwise im2col and the packed SGEMM (1×1 stride-1 unpadded: the SGEMM alone).</li>
+ * </ul>
+ * A stride-1 input gradient is computed as the forward convolution of dy with the flipped kernel when
+ * that is cheaper (see {@link #backwardInput}), else as a transposed GEMM and col2im. Images are split
+ * into contiguous chunks across {@link Parallel#threads()} threads; the weight gradient sums per-chunk
  * partials in chunk order, so it is bitwise reproducible for a given thread count.
  */
 public final class Conv2d {
