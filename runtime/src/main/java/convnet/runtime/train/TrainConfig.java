@@ -71,10 +71,11 @@ public record TrainConfig(
     if (!backend.equals("compiled") && !backend.equals("interpreted")) {
       throw new UserError("backend '" + backend + "': expected compiled or interpreted");
     }
-    // Parsed once here so that a bad form is reported before anything runs.
-    scheduleValue();
-    preprocessing();
-    augmentation();
+    // Parsed once here (the parameters: fields are set only after this block) so that a bad
+    // form is reported before anything runs.
+    LearningRateSchedule.parse(schedule);
+    Preprocessing.parse(preprocess);
+    Augmentation.parse(augment);
   }
 
   /** The learning-rate schedule. */
