@@ -43,7 +43,7 @@ class TrainingRunTest {
 
   @TempDir static Path shared;
   static Path netFile;
-  static LoweredTestModel model;
+  static ModelBinding model;
 
   @TempDir Path dir;
 
@@ -51,7 +51,8 @@ class TrainingRunTest {
   static void writeNetwork() throws IOException {
     netFile = shared.resolve("tiny.cnn");
     Files.writeString(netFile, NET);
-    model = LoweredTestModel.of(NET);
+    model = ModelBinding.of(convnet.runtime.model.NetworkModel.load(netFile,
+        new java.io.PrintWriter(System.err, true)), new java.io.PrintWriter(System.err, true));
   }
 
   static TrainConfig.Overrides flags(String data, Integer epochs, Double lr) {
