@@ -215,8 +215,11 @@ public record TrainConfig(
     }
   }
 
-  /** The data spec for the {@code train} block's {@code data} setting. */
-  static String dataSpec(TrainSpec spec, Path networkDir) {
+  /**
+   * The data spec for the {@code train} block's {@code data} setting; a relative path written in
+   * the file is resolved against {@code networkDir}, the network file's folder.
+   */
+  public static String dataSpec(TrainSpec spec, Path networkDir) {
     if (spec.dataIsPath()) {
       String text = spec.data();
       int colon = text.indexOf(':');

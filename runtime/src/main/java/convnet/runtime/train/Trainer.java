@@ -320,12 +320,20 @@ public final class Trainer {
     String message = String.format(Locale.ROOT,
         "training diverged at epoch %d, batch %d (step %d): %s; first non-finite value: %s. "
             + "The learning rate (%s at this epoch) is probably too high. The run is stopped; "
-            + "its last good checkpoint (epoch %d, batch %d, step %d) is kept in %s",
+            + "its last good checkpoint (%s) is kept in %s",
         epoch + 1, batch + 1, stepCount, what, culprit,
         fmt(config.scheduleValue().rate(config.learningRate(), epoch, config.epochs())),
-        last.epoch(), last.batch(), last.step(), folder.dir());
+        describe(last), folder.dir());
     log.log(message);
     return new TrainingDiverged(message, stepCount, culprit);
+  }
+
+  private static String describe(Checkpoint c) {
+    if (c.step() == 0) {
+      return "the initial weights";
+    }
+    return c.batch() == 0 ? "the end of epoch " + c.epoch() + ", step " + c.step()
+        : "epoch " + (c.epoch() + 1) + " after batch " + c.batch() + ", step " + c.step();
   }
 
   private static String fmt(double v) {
