@@ -276,20 +276,24 @@ public final class Trainer {
     return Tensor.wrap(labelShape, d);
   }
 
-  /**
-   * Inverted dropout: each entry kept with probability 1 − p and scaled by 1/(1 − p), drawn from
-   * (seed, epoch, batch, layer index) alone, so a resumed run draws the same masks.
-   */
   private Tensor mask(Mask m, int epoch, int batch) {
+    return dropoutMask(config.seed(), epoch, batch, m.index(), m.shape(), m.p());
+  }
+
+  /**
+   * Inverted dropout: each entry kept with probability 1 − p and then worth 1/(1 − p), else 0,
+   * drawn from (seed, epoch, batch, layer index) alone, so a resumed run draws the same masks.
+   */
+  static Tensor dropoutMask(long seed, int epoch, int batch, int layer, Shape shape, double p) {
     SplittableRandom random = new SplittableRandom(
-        Seeds.mix(config.seed(), MASK_STREAM, epoch, batch, m.index()));
-    double keep = 1 - m.p();
+        Seeds.mix(seed, MASK_STREAM, epoch, batch, layer));
+    double keep = 1 - p;
     double scale = keep > 0 ? 1 / keep : 0;
-    double[] d = new double[m.shape().size()];
+    double[] d = new double[shape.size()];
     for (int i = 0; i < d.length; i++) {
       d[i] = random.nextDouble() < keep ? scale : 0;
     }
-    return Tensor.wrap(m.shape(), d);
+    return Tensor.wrap(shape, d);
   }
 
   /** The first trainable parameter whose update is not finite, in words; null if none. */
