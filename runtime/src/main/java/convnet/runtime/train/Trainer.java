@@ -54,13 +54,6 @@ public final class Trainer {
   private final TrainConfig config;
   private final Dataset train;
   private final Dataset test;
-  private final RunFolder folder;
-  private final MetricsCsv metrics;
-  private final List<EpochMetrics> history;
-  private final Progress progress;
-  private final RunLog log;
-  private final StopSignal stop;
-  private final String resumeHint;
 
   private final List<String> trainable;
   private final Executable step;
@@ -75,24 +68,27 @@ public final class Trainer {
   private record Mask(String input, Shape shape, double p, int index) {}
 
   /**
-   * A trainer for one run. {@code history} holds the metrics of epochs done before a resume;
-   * {@code resumeHint} is the command that continues the run, shown when it is stopped.
+   * Where a run writes and reports: its folder, its metrics file and the metrics of epochs done
+   * before a resume, progress, log, the stop signal, and the command that continues the run
+   * (shown when it is stopped).
    */
-  public Trainer(
-      TrainableModel model, TrainConfig config, Dataset train, Dataset test, RunFolder folder,
-      MetricsCsv metrics, List<EpochMetrics> history, Progress progress, RunLog log,
-      StopSignal stop, String resumeHint) {
+  public record Session(RunFolder folder, MetricsCsv metrics, List<EpochMetrics> history,
+      Progress progress, RunLog log, StopSignal stop, String resumeHint) {
+    public Session {
+      history = List.copyOf(history);
+    }
+  }
+
+  /**
+   * A trainer for {@code config} on these splits: builds and prepares the training-step and
+   * inference functions, so that a network that cannot be trained fails here, before anything is
+   * written.
+   */
+  public Trainer(TrainableModel model, TrainConfig config, Dataset train, Dataset test) {
     this.model = model;
     this.config = config;
     this.train = train;
     this.test = test;
-    this.folder = folder;
-    this.metrics = metrics;
-    this.history = new ArrayList<>(history);
-    this.progress = progress;
-    this.log = log;
-    this.stop = stop;
-    this.resumeHint = resumeHint;
     this.classes = train.classCount();
     Set<String> frozen = model.frozen(config.protocolFor(model.network().convStages().size()));
     this.trainable = model.parameterNames().stream().filter(n -> !frozen.contains(n)).toList();
@@ -155,8 +151,16 @@ public final class Trainer {
   public record Result(Status status, Checkpoint checkpoint, FinalReport report,
       Evaluation lastEvaluation) {}
 
-  /** Trains from {@code start} (a fresh state, or a checkpoint to resume) to the last epoch. */
-  public Result run(Checkpoint start) throws IOException {
+  /**
+   * Trains from {@code start} (a fresh state, or a checkpoint to resume) to the last epoch,
+   * writing and reporting through {@code session}.
+   */
+  public Result run(Checkpoint start, Session session) throws IOException {
+    RunFolder folder = session.folder();
+    Progress progress = session.progress();
+    RunLog log = session.log();
+    StopSignal stop = session.stop();
+    List<EpochMetrics> history = new ArrayList<>(session.history());
     Map<String, Tensor> params = new LinkedHashMap<>(start.parameters());
     Map<String, Tensor> velocities = new LinkedHashMap<>(start.velocities());
     long stepCount = start.step();
@@ -192,7 +196,7 @@ public final class Trainer {
               bestEpoch, params, velocities);
           cp.write(folder);
           log.logf("stopped at epoch %d, batch %d of %d (step %d); checkpoint written. "
-              + "Continue with: %s", epoch + 1, b, perEpoch, stepCount, resumeHint);
+              + "Continue with: %s", epoch + 1, b, perEpoch, stepCount, session.resumeHint());
           return new Result(Status.INTERRUPTED, cp, null, evaluation);
         }
         int n = order.fill(b, images, labels);
@@ -209,7 +213,7 @@ public final class Trainer {
         double loss = out.get("loss").item();
         String bad = Double.isFinite(loss) ? firstNonFinite(out) : "the loss";
         if (bad != null) {
-          throw diverged(epoch, b, stepCount, loss, bad, values, out, last);
+          throw diverged(epoch, b, stepCount, loss, bad, values, last, session);
         }
         for (String name : trainable) {
           params.put(name, out.get("new/" + name));
@@ -235,7 +239,7 @@ public final class Trainer {
           seen == 0 ? Double.NaN : (double) correct / seen, evaluation.loss(),
           evaluation.accuracy(), imagesThisSession / Math.max(trainSeconds, 1e-9), seconds);
       history.add(m);
-      metrics.append(m.epoch(), lr, m.trainLoss(), m.trainAccuracy(), m.testLoss(),
+      session.metrics().append(m.epoch(), lr, m.trainLoss(), m.trainAccuracy(), m.testLoss(),
           m.testAccuracy(), m.imagesPerSecond(), m.seconds());
       if (bestEpoch == 0 || evaluation.accuracy() > best) {
         best = evaluation.accuracy();
@@ -317,7 +321,7 @@ public final class Trainer {
 
   private TrainingDiverged diverged(
       int epoch, int batch, long stepCount, double loss, String bad, Map<String, Tensor> values,
-      Map<String, Tensor> out, Checkpoint last) {
+      Checkpoint last, Session session) {
     String culprit = locate(values, bad);
     String what = Double.isFinite(loss) ? bad + " is not finite (the loss is still " + loss + ")"
         : "the loss is " + (Double.isNaN(loss) ? "NaN" : loss > 0 ? "+infinity" : "-infinity");
@@ -327,8 +331,8 @@ public final class Trainer {
             + "its last good checkpoint (%s) is kept in %s",
         epoch + 1, batch + 1, stepCount, what, culprit,
         fmt(config.scheduleValue().rate(config.learningRate(), epoch, config.epochs())),
-        describe(last), folder.dir());
-    log.log(message);
+        describe(last), session.folder().dir());
+    session.log().log(message);
     return new TrainingDiverged(message, stepCount, culprit);
   }
 

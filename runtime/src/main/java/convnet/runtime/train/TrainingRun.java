@@ -80,6 +80,9 @@ public final class TrainingRun {
     Set<String> trainable = new java.util.LinkedHashSet<>(shapes.keySet());
     trainable.removeAll(frozen);
 
+    // Builds the functions: a network that cannot be trained fails before any folder exists.
+    Trainer trainer = new Trainer(model, config, data.train(), data.test());
+
     Checkpoint start;
     MetricsCsv metrics;
     List<EpochMetrics> history;
@@ -118,9 +121,8 @@ public final class TrainingRun {
         out.println(intro);
         out.flush();
       }
-      Trainer trainer = new Trainer(model, config, data.train(), data.test(), folder, metrics,
-          history, progress, log, stop, resumeHint);
-      Trainer.Result result = trainer.run(start);
+      Trainer.Result result = trainer.run(start, new Trainer.Session(folder, metrics, history,
+          progress, log, stop, resumeHint));
       if (result.status() == Trainer.Status.INTERRUPTED) {
         Checkpoint cp = result.checkpoint();
         if (request.json()) {

@@ -273,6 +273,18 @@ class TrainCommandTest {
   }
 
   @Test
+  void aNetworkWithoutClassifierFailsBeforeAnyRunFolderExists() throws IOException {
+    Path net = dir.resolve("dense.cnn");
+    Files.writeString(net, "network d {\n    input 1x28x28\n    dense(10)\n}\n");
+    Path out = dir.resolve("d");
+    Run r = run(train(net, "--out", out.toString()));
+    assertEquals(1, r.status(), r.err());
+    assertTrue(r.err().contains("logistic"), r.err());
+    assertNoStackTrace(r);
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
   void badFlagsAreReportedClearly() throws IOException {
     Path net = net();
     Run schedule = run(train(net, "--schedule", "linear", "--out", dir.resolve("a").toString()));
