@@ -116,6 +116,11 @@ public final class ModelBinding implements TrainableModel {
   }
 
   @Override
+  public String effectiveBackend(String asked) {
+    return asked.equals("compiled") && compiledUnavailable ? "interpreted" : asked;
+  }
+
+  @Override
   public Map<String, Tensor> loadWeights(Path file) {
     return model.loadWeights(file);
   }

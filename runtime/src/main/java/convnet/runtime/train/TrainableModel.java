@@ -43,6 +43,14 @@ public interface TrainableModel {
   /** {@code f} ready to run on the backend named {@code backend} ({@code compiled} or {@code interpreted}). */
   Executable prepare(Function f, String backend);
 
+  /**
+   * The backend that {@link #prepare} really uses when {@code asked} is asked for (the same,
+   * unless it had to fall back to another).
+   */
+  default String effectiveBackend(String asked) {
+    return asked;
+  }
+
   /** Reads weights for this network; missing, extra or misshapen arrays are a user error. */
   Map<String, Tensor> loadWeights(Path file);
 

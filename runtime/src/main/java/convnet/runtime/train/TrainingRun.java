@@ -116,6 +116,10 @@ public final class TrainingRun {
           + ", batch " + start.batch() + " (step " + start.step() + ")" : "run folder "
           + folder.dir()) + "\ndata: " + data.source() + "; " + data.train().size()
           + " training and " + data.test().size() + " test images\n" + config.describe();
+      String backend = model.effectiveBackend(config.backend());
+      if (!backend.equals(config.backend())) {
+        intro += "\nbackend " + config.backend() + " is not available: running on " + backend;
+      }
       log.log(intro);
       if (!request.json()) {
         out.println(intro);
