@@ -20,6 +20,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Whole runs on the shipped subset with a tiny network: learning, determinism, resume, faults. */
 class TrainingRunTest {
@@ -142,6 +144,40 @@ class TrainingRunTest {
   private static List<String> lossColumns(Path run) throws IOException {
     return Files.readAllLines(run.resolve("metrics.csv")).stream()
         .map(l -> String.join(",", List.of(l.split(",", -1)).subList(0, 6))).toList();
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {11, 12, 13})
+  void aStopAtARandomStepThenResumeEqualsTheUninterruptedRun(long seed) throws IOException {
+    int k = 1 + new java.util.Random(seed).nextInt(19);
+    Path whole = dir.resolve("whole");
+    run(whole, null, SMALL, StopSignal.manual(), true);
+    Path parts = dir.resolve("parts");
+    Outcome first = run(parts, null, SMALL, StopSignal.afterSteps(k), true);
+    assertEquals(Trainer.Status.INTERRUPTED, first.result().status(), "seed " + seed);
+    run(null, parts, TrainConfig.Overrides.NONE, StopSignal.manual(), true);
+    assertEquals(Npz.read(whole.resolve("checkpoint.npz")), Npz.read(parts.resolve(
+        "checkpoint.npz")), "seed " + seed + ": stopped after step " + k);
+  }
+
+  @Test
+  void theShutdownHookWaitsForTheCheckpoint() throws Exception {
+    StopSignal stop = StopSignal.manual();
+    Thread hook = stop.shutdownHook(60);
+    hook.start();
+    // The hook has asked to stop; the run stops at its first batch boundary.
+    while (!stop.shouldStop(0)) {
+      Thread.sleep(1);
+    }
+    Path out = dir.resolve("hook");
+    Outcome o = run(out, null, SMALL, stop, false);
+    assertEquals(Trainer.Status.INTERRUPTED, o.result().status());
+    assertTrue(hook.isAlive(), "the hook holds the JVM until the run is done");
+    stop.markDone();
+    hook.join(10_000);
+    assertFalse(hook.isAlive());
+    assertTrue(Files.isRegularFile(out.resolve("checkpoint.json")));
+    assertTrue(o.out().contains("Continue with"), o.out());
   }
 
   @Test
