@@ -21,6 +21,10 @@ import picocli.CommandLine.Command;
       DataCommand.class,
       TrainCommand.class,
       EvalCommand.class,
+      GraphCommand.class,
+      GradcheckCommand.class,
+      InitCommand.class,
+      ForwardCommand.class,
     })
 public final class Main implements Runnable {
 
