@@ -35,6 +35,11 @@ public final class StopSignal {
     requested = true;
   }
 
+  /** Whether {@link #request()} was called. */
+  boolean requested() {
+    return requested;
+  }
+
   /** Whether the trainer, having taken {@code step} steps in all, must stop now. */
   boolean shouldStop(long step) {
     return requested || step >= afterSteps;

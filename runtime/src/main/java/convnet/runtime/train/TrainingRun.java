@@ -96,6 +96,10 @@ public final class TrainingRun {
       history = MetricsHistory.read(folder.metricsCsv(), start.epoch());
       folder.writeConfig(config);
     } else {
+      if (stop.requested()) {
+        // Ctrl-C while the data loaded: nothing has been written, so nothing needs keeping.
+        throw new UserError("stopped before training started; no run folder was created");
+      }
       folder = request.out() != null ? RunFolder.createAt(request.out())
           : RunFolder.createDefault(network.name());
       folder.writeConfig(config);

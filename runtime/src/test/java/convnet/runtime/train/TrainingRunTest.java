@@ -161,16 +161,27 @@ class TrainingRunTest {
   }
 
   @Test
+  void aStopBeforeTrainingStartsLeavesNoFolder() {
+    StopSignal stop = StopSignal.manual();
+    stop.request();
+    Path out = dir.resolve("early");
+    UserError e = assertThrows(UserError.class, () -> run(out, null, SMALL, stop, true));
+    assertTrue(e.getMessage().contains("no run folder"), e.getMessage());
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
   void theShutdownHookWaitsForTheCheckpoint() throws Exception {
+    // A run stopped at once leaves a resumable folder; its resume is then stopped by the hook.
+    Path out = dir.resolve("hook");
+    run(out, null, SMALL, StopSignal.afterSteps(0), true);
     StopSignal stop = StopSignal.manual();
     Thread hook = stop.shutdownHook(60);
     hook.start();
-    // The hook has asked to stop; the run stops at its first batch boundary.
-    while (!stop.shouldStop(0)) {
+    while (!stop.requested()) {
       Thread.sleep(1);
     }
-    Path out = dir.resolve("hook");
-    Outcome o = run(out, null, SMALL, stop, false);
+    Outcome o = run(null, out, TrainConfig.Overrides.NONE, stop, false);
     assertEquals(Trainer.Status.INTERRUPTED, o.result().status());
     assertTrue(hook.isAlive(), "the hook holds the JVM until the run is done");
     stop.markDone();
