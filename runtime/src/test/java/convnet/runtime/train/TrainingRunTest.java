@@ -85,8 +85,8 @@ class TrainingRunTest {
     double loss1 = Double.parseDouble(rows.get(1).split(",")[2]);
     double loss2 = Double.parseDouble(rows.get(2).split(",")[2]);
     double test2 = Double.parseDouble(rows.get(2).split(",")[5]);
-    // 10 balanced classes: chance is 10%. After 20 steps of 32 images even this 4-map network
-    // separates trousers, bags and footwear; 30% leaves a wide margin below what it reaches.
+    // 10 balanced classes: chance is 10%. After 20 steps of 32 images this 4-map network reaches
+    // 56-64% test accuracy (seeds 7, 8, 9), so 30% is clearly above chance with a wide margin.
     assertTrue(loss2 < loss1, rows.toString());
     assertTrue(test2 > 0.30, rows.toString());
     assertEquals(test2, o.result().report().testAccuracy(), 1e-5);
