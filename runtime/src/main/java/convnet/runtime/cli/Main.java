@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       CheckCommand.class,
       DataCommand.class,
+      TrainCommand.class,
+      EvalCommand.class,
       GraphCommand.class,
       GradcheckCommand.class,
       InitCommand.class,
