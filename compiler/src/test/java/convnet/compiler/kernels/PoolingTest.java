@@ -1,0 +1,175 @@
+package convnet.compiler.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class PoolingTest {
+
+    static IntStream seeds() {
+        return IntStream.range(0, 50);
+    }
+
+    /** A random pooling shape, checked against window loops written from PyTorch's definition. */
+    record Geometry(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, boolean ceil) {
+
+        static Geometry random(long seed) {
+            Random r = new Random(seed);
+            if (seed % 5 == 0) {
+                // The 2x2/2 unpadded window over even maps, which has its own loops.
+                return new Geometry(1 + r.nextInt(3), 1 + r.nextInt(3), 2 * (1 + r.nextInt(6)), 2 * (1 + r.nextInt(6)),
+                        2, 2, 2, 2, 0, 0, r.nextBoolean());
+            }
+            int kh = 1 + r.nextInt(4);
+            int kw = 1 + r.nextInt(4);
+            int ph = r.nextInt(kh / 2 + 1);
+            int pw = r.nextInt(kw / 2 + 1);
+            return new Geometry(1 + r.nextInt(3), 1 + r.nextInt(3), kh + r.nextInt(9), kw + r.nextInt(9), kh, kw,
+                    1 + r.nextInt(3), 1 + r.nextInt(3), ph, pw, r.nextBoolean());
+        }
+
+        /** PyTorch's size rule, written out independently of the kernel's. */
+        static int out(int in, int k, int s, int p, boolean ceil) {
+            double q = (in + 2.0 * p - k) / s;
+            int o = (int) (ceil ? Math.ceil(q) : Math.floor(q)) + 1;
+            if (ceil && (o - 1) * s >= in + p) {
+                o--;
+            }
+            return o;
+        }
+
+        int oh() {
+            return out(h, kh, sh, ph, ceil);
+        }
+
+        int ow() {
+            return out(w, kw, sw, pw, ceil);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void avgMatchesReference(int seed) {
+        Geometry g = Geometry.random(seed);
+        Random r = new Random(seed);
+        int oh = g.oh();
+        int ow = g.ow();
+        float[] x = Reference.random(r, g.n * g.c * g.h * g.w);
+        float[] dy = Reference.random(r, g.n * g.c * oh * ow);
+        Reference.Result y = new Reference.Result(dy.length);
+        Reference.Result dx = new Reference.Result(x.length);
+        for (int p = 0; p < g.n * g.c; p++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int ys = oy * g.sh - g.ph;
+                    int xs = ox * g.sw - g.pw;
+                    // count_include_pad: cells in the input or its padding, not beyond it.
+                    int count = (Math.min(ys + g.kh, g.h + g.ph) - ys) * (Math.min(xs + g.kw, g.w + g.pw) - xs);
+                    int yi = (p * oh + oy) * ow + ox;
+                    for (int iy = ys; iy < ys + g.kh; iy++) {
+                        for (int ix = xs; ix < xs + g.kw; ix++) {
+                            if (iy >= 0 && iy < g.h && ix >= 0 && ix < g.w) {
+                                int xi = (p * g.h + iy) * g.w + ix;
+                                y.add(yi, (double) x[xi] / count);
+                                dx.add(xi, (double) dy[yi] / count);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        float[] got = new float[dy.length];
+        Pooling.avgForward(x, got, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.ceil);
+        Reference.assertClose(got, 0, y, "seed " + seed + " " + g + " avgForward");
+        float[] gotDx = Reference.random(r, x.length);
+        Pooling.avgBackward(dy, gotDx, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.ceil);
+        Reference.assertClose(gotDx, 0, dx, "seed " + seed + " " + g + " avgBackward");
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void maxMatchesReference(int seed) {
+        Geometry g = Geometry.random(seed);
+        Random r = new Random(seed);
+        int oh = g.oh();
+        int ow = g.ow();
+        float[] x = Reference.random(r, g.n * g.c * g.h * g.w);
+        // Ties on purpose, so that "first maximum" is exercised.
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Math.round(x[i] * 2) / 2f;
+        }
+        float[] dy = Reference.random(r, g.n * g.c * oh * ow);
+        float[] y = new float[dy.length];
+        double[] dx = new double[x.length];
+        for (int p = 0; p < g.n * g.c; p++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int best = -1;
+                    for (int iy = oy * g.sh - g.ph; iy < oy * g.sh - g.ph + g.kh; iy++) {
+                        for (int ix = ox * g.sw - g.pw; ix < ox * g.sw - g.pw + g.kw; ix++) {
+                            if (iy >= 0 && iy < g.h && ix >= 0 && ix < g.w) {
+                                int xi = (p * g.h + iy) * g.w + ix;
+                                if (best < 0 || Float.compare(x[xi], x[best]) > 0) {
+                                    best = xi;
+                                }
+                            }
+                        }
+                    }
+                    int yi = (p * oh + oy) * ow + ox;
+                    y[yi] = x[best];
+                    dx[best] += dy[yi];
+                }
+            }
+        }
+        float[] got = new float[y.length];
+        Pooling.maxForward(x, got, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.ceil);
+        assertArrayEquals(y, got, "seed " + seed + " " + g + " maxForward");
+        float[] gotDx = Reference.random(r, x.length);
+        Pooling.maxBackward(x, dy, gotDx, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.ceil);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(dx[i], gotDx[i], 1e-5 * (1 + Math.abs(dx[i])), "seed " + seed + " " + g + " maxBackward at " + i);
+        }
+    }
+
+    @Test
+    void maxOrdersSignedZerosAndNaNsAsFloatCompare() {
+        float nan = Float.NaN;
+        float[] x = {-0f, 0f, 1f, -1f, 5f, nan, 2f, nan, -3f, -0f, -2f, -0f, 7f, 8f, nan, 9f};
+        float[] y = new float[4];
+        Pooling.maxForward(x, y, 1, 1, 4, 4, 2, 2, 2, 2, 0, 0, false);
+        // Windows (row-major): {-0,0,5,nan} {1,-1,2,nan} {-3,-0,7,8} {-2,-0,nan,9}.
+        assertArrayEquals(new float[] {nan, nan, 8f, nan}, y);
+        float[] dx = new float[16];
+        Pooling.maxBackward(x, new float[] {1, 2, 3, 4}, dx, 1, 1, 4, 4, 2, 2, 2, 2, 0, 0, false);
+        assertArrayEquals(new float[] {0, 0, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0, 3, 4, 0}, dx);
+        float[] zeros = {-0f, 0f, -0f, -0f};
+        float[] z = new float[1];
+        Pooling.maxForward(zeros, z, 1, 1, 2, 2, 2, 2, 2, 2, 0, 0, false);
+        assertEquals(Float.floatToIntBits(0f), Float.floatToIntBits(z[0]), "0.0 is above -0.0");
+    }
+
+    @Test
+    void outputSizeFollowsPyTorch() {
+        assertEquals(3, Pooling.outputSize(7, 2, 2, 0, false));
+        assertEquals(4, Pooling.outputSize(7, 2, 2, 0, true));
+        // ceil mode never starts a window in the right padding: 5 + 2·1 − 2 = 5, ceil(5/2)+1 = 4, dropped to 3.
+        assertEquals(3, Pooling.outputSize(5, 2, 2, 1, true));
+        assertEquals(12, Pooling.outputSize(24, 2, 2, 0, false));
+    }
+
+    @Test
+    void badWindowsSayWhatIsWrong() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Pooling.outputSize(4, 2, 2, 2, false));
+        assertEquals(true, e.getMessage().contains("pad=2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Pooling.avgForward(new float[3], new float[1], 1, 1, 2, 2, 2, 2, 2, 2, 0, 0, false));
+        assertEquals(true, e.getMessage().contains("x needs 4 floats"), e.getMessage());
+    }
+}
