@@ -1,0 +1,111 @@
+package convnet.dsl;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A deterministic, position-free text dump of an AST, one node per line: two ASTs are equal
+ * ignoring positions exactly when their dumps are equal (used by golden files and round trips).
+ */
+public final class AstDump {
+  private AstDump() {}
+
+  public static String dump(Program program) {
+    StringBuilder out = new StringBuilder("program\n");
+    for (Decl d : program.decls()) {
+      if (d instanceof Decl.Fn f) {
+        out.append("  fn ").append(f.name()).append(" params=").append(f.params()).append(" body=").append(expr(f.body())).append('\n');
+      } else if (d instanceof Decl.Define b) {
+        out.append("  define ").append(b.name()).append(" params=").append(b.params()).append('\n');
+        stage(out, b.chain(), "    ");
+      } else {
+        Decl.Network n = (Decl.Network) d;
+        out.append("  network ").append(n.name()).append('\n');
+        for (Item item : n.items()) {
+          if (item instanceof Item.Input in) {
+            out.append("    input c=").append(in.channels()).append(" h=").append(in.height()).append(" w=").append(in.width()).append('\n');
+          } else if (item instanceof Item.StageItem s) {
+            stage(out, s.stage(), "    ");
+          } else {
+            out.append("    train\n");
+            for (Setting s : ((Item.Train) item).settings()) {
+              out.append("      ").append(s.key()).append(" = ").append(value(s.value())).append('\n');
+            }
+          }
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  private static void stage(StringBuilder out, Stage stage, String indent) {
+    out.append(indent).append("stage\n");
+    for (LayerNode l : stage.layers()) {
+      out.append(indent).append("  ").append(layer(l)).append('\n');
+    }
+  }
+
+  static String layer(LayerNode layer) {
+    String label = layer.label() == null ? "" : " label=" + layer.label();
+    if (layer instanceof LayerNode.PaperConv c) {
+      return "paper-conv" + label + " maps=" + c.maps() + " kernel=" + c.kernelHeight() + "x" + c.kernelWidth()
+          + " squash=" + c.squash() + " gain=" + c.gain();
+    }
+    if (layer instanceof LayerNode.PaperPool p) {
+      return "paper-pool" + label + " kind=" + (p.max() ? "max" : "average") + " window=" + p.windowHeight() + "x"
+          + p.windowWidth() + " stride=" + (p.stride() > 0 ? String.valueOf(p.stride()) : "window");
+    }
+    if (layer instanceof LayerNode.PaperLcn n) {
+      return "paper-lcn" + label + " window=" + (n.windowHeight() > 0 ? n.windowHeight() + "x" + n.windowWidth() : "default");
+    }
+    LayerNode.Call c = (LayerNode.Call) layer;
+    return "call" + label + " " + c.name() + " form=" + c.form().name().toLowerCase(java.util.Locale.ROOT)
+        + (c.args().isEmpty() ? "" : " args=" + args(c.args()));
+  }
+
+  private static String args(List<Arg> args) {
+    return args.stream().map(a -> (a.isNamed() ? a.name() + "=" : "") + value(a.value())).collect(Collectors.joining(", ", "(", ")"));
+  }
+
+  static String value(Value v) {
+    if (v instanceof Value.Num n) {
+      return "num:" + n.text();
+    }
+    if (v instanceof Value.Size s) {
+      return "size:" + s.height() + "x" + s.width();
+    }
+    if (v instanceof Value.Ident i) {
+      return "ident:" + i.name();
+    }
+    if (v instanceof Value.Dashed d) {
+      return "name:" + d.text();
+    }
+    if (v instanceof Value.Protocol p) {
+      return "protocol:" + p.text();
+    }
+    if (v instanceof Value.Str s) {
+      return "string:" + Printer.value(s);
+    }
+    if (v instanceof Value.Call c) {
+      return "call:" + c.name() + args(c.args());
+    }
+    return ((Value.ListOf) v).items().stream().map(AstDump::value).collect(Collectors.joining(", ", "list[", "]"));
+  }
+
+  static String expr(Expr e) {
+    if (e instanceof Expr.Num n) {
+      return n.text();
+    }
+    if (e instanceof Expr.Var v) {
+      return v.name();
+    }
+    if (e instanceof Expr.Negate n) {
+      return "(neg " + expr(n.operand()) + ")";
+    }
+    if (e instanceof Expr.Binary b) {
+      return "(" + b.op() + " " + expr(b.left()) + " " + expr(b.right()) + ")";
+    }
+    Expr.Call c = (Expr.Call) e;
+    return "(" + c.function() + c.args().stream().map(a -> " " + expr(a)).collect(Collectors.joining()) + ")";
+  }
+}

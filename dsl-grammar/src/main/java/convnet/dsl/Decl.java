@@ -1,0 +1,31 @@
+package convnet.dsl;
+
+import java.util.List;
+
+/** A top-level declaration: a network, an elementwise function or a parameterised block. */
+public sealed interface Decl {
+  String name();
+
+  SourcePos pos();
+
+  /** {@code network NAME { items }}. */
+  record Network(String name, List<Item> items, SourcePos pos) implements Decl {
+    public Network {
+      items = List.copyOf(items);
+    }
+  }
+
+  /** {@code fn NAME(params) = body}: an elementwise function usable as a layer. */
+  record Fn(String name, List<String> params, Expr body, SourcePos pos) implements Decl {
+    public Fn {
+      params = List.copyOf(params);
+    }
+  }
+
+  /** {@code define NAME(params) = chain}: a block of layers with parameters. */
+  record Define(String name, List<String> params, Stage chain, SourcePos pos) implements Decl {
+    public Define {
+      params = List.copyOf(params);
+    }
+  }
+}

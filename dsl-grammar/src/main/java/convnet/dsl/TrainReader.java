@@ -1,0 +1,203 @@
+package convnet.dsl;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads a {@code train { ... }} block into a {@link TrainSpec}, reporting every bad setting. */
+final class TrainReader {
+  private final List<Diagnostic> out;
+  private final int convStages;
+
+  TrainReader(List<Diagnostic> out, int convStages) {
+    this.out = out;
+    this.convStages = convStages;
+  }
+
+  private void error(SourcePos p, String message, String hint) {
+    out.add(Diagnostic.error(p, message, hint));
+  }
+
+  TrainSpec read(Item.Train block) {
+    TrainSpec d = TrainSpec.defaults(convStages);
+    if (block == null) {
+      return d;
+    }
+    String data = d.data();
+    boolean dataIsPath = false;
+    List<TrainSpec.StageProtocol> protocol = d.protocol();
+    int epochs = d.epochs();
+    int batch = d.batch();
+    TrainSpec.Optimizer optimizer = d.optimizer();
+    TrainSpec.Schedule schedule = d.schedule();
+    List<TrainSpec.Augmentation> augment = d.augment();
+    long seed = d.seed();
+    Map<String, Setting> seen = new HashMap<>();
+    for (Setting s : block.settings()) {
+      if (!Checker.TRAIN_KEYS.contains(s.key())) {
+        String hint = DidYouMean.hint(s.key(), Checker.TRAIN_KEYS);
+        error(s.pos(), "unknown train setting '" + s.key() + "'", hint != null ? hint
+            : "settings are " + String.join(", ", Checker.TRAIN_KEYS));
+        continue;
+      }
+      Setting first = seen.putIfAbsent(s.key(), s);
+      if (first != null) {
+        error(s.pos(), "train setting '" + s.key() + "' is given twice", "first given at " + first.pos().line() + ":"
+            + first.pos().col());
+        continue;
+      }
+      Value v = s.value();
+      switch (s.key()) {
+        case "data" -> {
+          if (v instanceof Value.Str str) {
+            if (str.text().isBlank()) {
+              error(v.pos(), "data path is empty", null);
+            } else {
+              data = str.text();
+              dataIsPath = true;
+            }
+          } else {
+            String name = v instanceof Value.Ident i ? i.name() : v instanceof Value.Dashed dd ? dd.text() : null;
+            if (name == null || !Checker.DATA_SETS.contains(name)) {
+              String found = Printer.value(v);
+              String hint = DidYouMean.hint(found, Checker.DATA_SETS);
+              error(v.pos(), "unknown data set '" + found + "'", hint != null ? hint
+                  : "known data sets: " + String.join(", ", Checker.DATA_SETS) + "; or a path in double quotes");
+            } else {
+              data = name;
+            }
+          }
+        }
+        case "protocol" -> protocol = protocol(v);
+        case "epochs" -> epochs = ArgReader.integerOf(v, "epochs", 1, 1_000_000, out, epochs);
+        case "batch" -> batch = ArgReader.integerOf(v, "batch", 1, 1 << 16, out, batch);
+        case "seed" -> seed = ArgReader.integerOf(v, "seed", 0, Integer.MAX_VALUE, out, 1);
+        case "optimizer" -> optimizer = optimizer(v, optimizer);
+        case "schedule" -> schedule = schedule(v, schedule);
+        case "augment" -> augment = augment(v);
+        default -> throw new IllegalStateException("train key " + s.key());
+      }
+    }
+    return new TrainSpec(data, dataIsPath, protocol, epochs, batch, optimizer, schedule, augment, seed);
+  }
+
+  private List<TrainSpec.StageProtocol> protocol(Value v) {
+    String text = v instanceof Value.Ident i ? i.name() : v instanceof Value.Protocol p ? p.text() : null;
+    List<TrainSpec.StageProtocol> stages = new ArrayList<>();
+    if (text == null) {
+      error(v.pos(), "protocol must be letters R or U, each optionally followed by '+', found '" + Printer.value(v) + "'",
+          "for example R+R+ or UU");
+      return TrainSpec.defaults(convStages).protocol();
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c != 'R' && c != 'U') {
+        error(v.pos().shifted(i, 1), "protocol letter '" + c + "' is not R (random filters) or U (unsupervised filters)",
+            "for example R+R+ or UU");
+        return TrainSpec.defaults(convStages).protocol();
+      }
+      boolean plus = i + 1 < text.length() && text.charAt(i + 1) == '+';
+      stages.add(new TrainSpec.StageProtocol(c, plus));
+      if (plus) {
+        i++;
+      }
+    }
+    if (stages.size() != convStages) {
+      error(v.pos(), "protocol '" + text + "' has " + stages.size() + " stage letter" + (stages.size() == 1 ? "" : "s")
+          + " but the network has " + convStages + " conv stage" + (convStages == 1 ? "" : "s"),
+          "give one letter (R or U, optionally followed by +) per stage that has a filter bank");
+    }
+    return stages;
+  }
+
+  private TrainSpec.Optimizer optimizer(Value v, TrainSpec.Optimizer dflt) {
+    String kind;
+    List<Arg> args;
+    if (v instanceof Value.Ident i) {
+      kind = i.name();
+      args = List.of();
+    } else if (v instanceof Value.Call c) {
+      kind = c.name();
+      args = c.args();
+    } else {
+      error(v.pos(), "optimizer must be sgd(...) or adam(...), found '" + Printer.value(v) + "'", null);
+      return dflt;
+    }
+    List<Diagnostic> sink = out;
+    if (kind.equals("sgd")) {
+      ArgReader a = new ArgReader("'sgd'", v.pos(), args, List.of("lr", "momentum", "weight_decay", "nesterov"), sink);
+      double lr = a.real("lr", 0.01, 1e-12, 1e6, true);
+      double momentum = a.real("momentum", 0.9, 0, 1, false);
+      double wd = a.real("weight_decay", 0, 0, 1e6, true);
+      boolean nesterov = a.bool("nesterov", false);
+      return new TrainSpec.Optimizer("sgd", lr, momentum, wd, Map.of("nesterov", nesterov ? 1.0 : 0.0));
+    }
+    if (kind.equals("adam")) {
+      ArgReader a = new ArgReader("'adam'", v.pos(), args, List.of("lr", "beta1", "beta2", "eps", "weight_decay"), sink);
+      double lr = a.real("lr", 0.001, 1e-12, 1e6, true);
+      double b1 = a.real("beta1", 0.9, 0, 1, false);
+      double b2 = a.real("beta2", 0.999, 0, 1, false);
+      double eps = a.real("eps", 1e-8, 0, 1, false);
+      double wd = a.real("weight_decay", 0, 0, 1e6, true);
+      return new TrainSpec.Optimizer("adam", lr, b1, wd, Map.of("beta1", b1, "beta2", b2, "eps", eps));
+    }
+    error(v.pos(), "unknown optimizer '" + kind + "'", DidYouMean.hint(kind, Set.of("sgd", "adam")) != null
+        ? DidYouMean.hint(kind, Set.of("sgd", "adam")) : "use sgd(lr=..., momentum=...) or adam(lr=...)");
+    return dflt;
+  }
+
+  private TrainSpec.Schedule schedule(Value v, TrainSpec.Schedule dflt) {
+    String kind = v instanceof Value.Ident i ? i.name() : v instanceof Value.Call c ? c.name() : null;
+    List<Arg> args = v instanceof Value.Call c ? c.args() : List.of();
+    if (kind == null) {
+      error(v.pos(), "schedule must be constant, cosine or step(every=E, gamma=G), found '" + Printer.value(v) + "'", null);
+      return dflt;
+    }
+    switch (kind) {
+      case "constant", "cosine" -> {
+        new ArgReader("'" + kind + "'", v.pos(), args, List.of(), out);
+        return new TrainSpec.Schedule(kind, 0, 0.1);
+      }
+      case "step" -> {
+        ArgReader a = new ArgReader("'step'", v.pos(), args, List.of("every", "gamma"), out);
+        if (!a.has("every")) {
+          a.missing("every", "step(every=10, gamma=0.1)");
+        }
+        int every = a.integer("every", 1, 1, 1_000_000);
+        double gamma = a.real("gamma", 0.1, 1e-12, 1, true);
+        return new TrainSpec.Schedule("step", every, gamma);
+      }
+      default -> {
+        String hint = DidYouMean.hint(kind, Set.of("constant", "cosine", "step"));
+        error(v.pos(), "unknown schedule '" + kind + "'", hint != null ? hint : "use constant, cosine or step(every=E, gamma=G)");
+        return dflt;
+      }
+    }
+  }
+
+  private List<TrainSpec.Augmentation> augment(Value v) {
+    List<Value> items = v instanceof Value.ListOf l ? l.items() : List.of(v);
+    List<TrainSpec.Augmentation> result = new ArrayList<>();
+    for (Value item : items) {
+      String kind = item instanceof Value.Ident i ? i.name() : item instanceof Value.Call c ? c.name() : null;
+      List<Arg> args = item instanceof Value.Call c ? c.args() : List.of();
+      if ("flip".equals(kind)) {
+        new ArgReader("'flip'", item.pos(), args, List.of(), out);
+        result.add(new TrainSpec.Augmentation("flip", 0));
+      } else if ("crop".equals(kind)) {
+        ArgReader a = new ArgReader("'crop'", item.pos(), args, List.of("pad"), out);
+        if (!a.has("pad")) {
+          a.missing("pad", "crop(pad=4)");
+        }
+        result.add(new TrainSpec.Augmentation("crop", a.integer("pad", 1, 1, 1024)));
+      } else {
+        String found = Printer.value(item);
+        String hint = kind == null ? null : DidYouMean.hint(kind, Set.of("flip", "crop"));
+        error(item.pos(), "unknown augmentation '" + found + "'", hint != null ? hint : "use flip or crop(pad=P)");
+      }
+    }
+    return result;
+  }
+}

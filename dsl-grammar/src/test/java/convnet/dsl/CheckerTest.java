@@ -1,0 +1,219 @@
+package convnet.dsl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Resolution, shapes, counts and names of checked networks. */
+class CheckerTest {
+
+  private static Network ok(String source) {
+    CheckResult r = Checker.checkSource(source, "t.cnn");
+    assertTrue(r.ok(), () -> r.diagnostics().render(source));
+    return r.network();
+  }
+
+  private static final String JARRETT = """
+      network jarrett_fashion {
+          input 1x28x28
+          32F5x5CSG - Rabs - N - PA2x2
+          64F5x5CSG - Rabs - N - PA2x2
+          logistic 10
+      }
+      """;
+
+  @Test
+  void layersAreNamedByPositionInTheExpandedChain() {
+    Network n = ok(JARRETT);
+    assertEquals(List.of("L1_conv", "L2_abs", "L3_lcn", "L4_avgpool", "L5_conv", "L6_abs", "L7_lcn", "L8_avgpool", "L9_logistic"),
+        n.layers().stream().map(Layer::name).toList());
+    assertEquals(List.of("L1_conv.weight", "L1_conv.bias", "L1_conv.gain"),
+        n.layers().get(0).params().stream().map(ParamSpec::name).toList());
+    assertEquals(List.of(32, 1, 5, 5), n.layers().get(0).params().get(0).shape());
+    assertEquals(List.of(10, 64 * 4 * 4), n.layers().get(8).params().get(0).shape());
+  }
+
+  @Test
+  void shapesFollowTheSeedArithmetic() {
+    Network n = ok(JARRETT);
+    assertEquals(new MapShape(32, 24, 24), n.layers().get(0).output());
+    assertEquals(new MapShape(32, 24, 24), n.layers().get(2).output());
+    assertEquals(new MapShape(32, 12, 12), n.layers().get(3).output());
+    assertEquals(new MapShape(64, 8, 8), n.layers().get(4).output());
+    assertEquals(new MapShape(64, 4, 4), n.layers().get(7).output());
+    assertEquals(new MapShape(10, 1, 1), n.output());
+    LayerArgs.Conv c = assertInstanceOf(LayerArgs.Conv.class, n.layers().get(0).args());
+    assertEquals(Activation.TANH, c.activation());
+    assertTrue(c.gain() && c.bias());
+    LayerArgs.Lcn lcn = assertInstanceOf(LayerArgs.Lcn.class, n.layers().get(2).args());
+    assertEquals(9, lcn.windowHeight());
+    assertEquals(2.25, lcn.sigmaHeight());
+    assertEquals(2, n.stages() - 1);
+  }
+
+  @Test
+  void countsOfOneConvLayer() {
+    Network n = ok(JARRETT);
+    Layer conv = n.layers().get(0);
+    assertEquals(32 * 25 + 32 + 32, conv.parameters());
+    assertEquals(32L * 24 * 24, conv.neurons());
+    assertEquals(32L * 24 * 24 * 25, conv.connections());
+    assertEquals(0, n.layers().get(3).parameters());
+    assertEquals(32L * 12 * 12 * 4, n.layers().get(3).connections(), "average pooling adds every window");
+  }
+
+  @Test
+  void randomConnectionTableIsDeterministicAndHasKInputsPerMap() {
+    String src = "network n {\n input 8x12x12\n conv(maps=6, kernel=3x3, table=random(3))\n}\n";
+    LayerArgs.Conv a = (LayerArgs.Conv) ok(src).layers().get(0).args();
+    LayerArgs.Conv b = (LayerArgs.Conv) ok(src).layers().get(0).args();
+    assertEquals(a.table(), b.table());
+    assertEquals(6, a.table().outputs());
+    for (int o = 0; o < 6; o++) {
+      int[] in = a.table().inputsOf(o);
+      assertEquals(3, in.length);
+      assertTrue(in[0] < in[1] && in[1] < in[2] && in[2] < 8, "sorted and distinct: " + java.util.Arrays.toString(in));
+    }
+    Layer l = ok(src).layers().get(0);
+    assertEquals(List.of(6, 3, 3, 3), l.params().get(0).shape());
+    assertEquals(6 * 3 * 9 + 6, l.parameters());
+  }
+
+  @Test
+  void blocksExpandAndFunctionsBind() {
+    Network n = ok("""
+        fn softsign(x) = x / (1 + abs(x))
+        define stage(m) = conv(maps=m, kernel=3x3, pad=1) - softsign - PM2x2
+        network n {
+            input 1x16x16
+            stage(4)
+            stage(8)
+            logistic 3
+        }
+        """);
+    assertEquals(List.of("L1_conv", "L2_softsign", "L3_maxpool", "L4_conv", "L5_softsign", "L6_maxpool", "L7_logistic"),
+        n.layers().stream().map(Layer::name).toList());
+    assertEquals(new MapShape(8, 4, 4), n.layers().get(5).output());
+    LayerArgs.Function f = assertInstanceOf(LayerArgs.Function.class, n.layers().get(1).args());
+    assertEquals("x", f.param());
+    assertEquals("(/ x (+ 1 (abs x)))", AstDump.expr(f.body()));
+    assertEquals(LayerKind.FN, n.layers().get(1).kind());
+    assertEquals(1, n.layers().get(0).stage());
+    assertEquals(2, n.layers().get(3).stage());
+    assertEquals(List.of(1, 2), n.convStages());
+    assertEquals("softsign", n.layers().get(1).kindName());
+  }
+
+  @Test
+  void ceilRoundingGivesZeilerAndFergusSizes() {
+    Network n = ok("network z {\n input 3x224x224\n conv(maps=96, kernel=7x7, stride=2, pad=1) - maxpool(3x3, stride=2, round=ceil)\n"
+        + " conv(maps=256, kernel=5x5, stride=2) - maxpool(3x3, stride=2, round=ceil)\n}\n");
+    assertEquals(110, n.layers().get(0).output().height());
+    assertEquals(55, n.layers().get(1).output().height());
+    assertEquals(26, n.layers().get(2).output().height());
+    assertEquals(13, n.layers().get(3).output().height());
+  }
+
+  @Test
+  void mlpconvCountsEveryInnerLayer() {
+    Layer l = ok("network n {\n input 3x8x8\n mlpconv(maps=[4, 5], kernel=3x3)\n}\n").layers().get(0);
+    assertEquals(new MapShape(5, 6, 6), l.output());
+    assertEquals(4 * 3 * 9 + 4 + 5 * 4 + 5, l.parameters());
+    assertEquals(List.of("L1_mlpconv.0.weight", "L1_mlpconv.0.bias", "L1_mlpconv.1.weight", "L1_mlpconv.1.bias"),
+        l.params().stream().map(ParamSpec::name).toList());
+    assertEquals((4L + 5) * 36, l.neurons());
+  }
+
+  @Test
+  void trainBlockResolvesWithDefaults() {
+    Network n = ok("""
+        network n {
+            input 1x28x28
+            8F5x5CSG - PA2x2
+            16F5x5CSG - PA2x2
+            logistic 10
+            train {
+                protocol = R+U
+                optimizer = sgd(lr=0.05, weight_decay=5e-4)
+                schedule = step(every=10, gamma=0.5)
+                augment = [flip, crop(pad=4)]
+            }
+        }
+        """);
+    TrainSpec t = n.train();
+    assertEquals("fashion-mnist", t.data());
+    assertEquals(List.of(new TrainSpec.StageProtocol('R', true), new TrainSpec.StageProtocol('U', false)), t.protocol());
+    assertEquals(0.05, t.optimizer().learningRate());
+    assertEquals(0.9, t.optimizer().momentum());
+    assertEquals(5e-4, t.optimizer().weightDecay());
+    assertEquals(new TrainSpec.Schedule("step", 10, 0.5), t.schedule());
+    assertEquals(List.of(new TrainSpec.Augmentation("flip", 0), new TrainSpec.Augmentation("crop", 4)), t.augment());
+    assertEquals(10, t.epochs());
+    assertEquals(64, t.batch());
+    assertEquals(1, t.seed());
+    assertEquals(TrainSpec.defaults(2).protocol(), ok(JARRETT).train().protocol());
+  }
+
+  @Test
+  void reportsEveryErrorNotJustTheFirst() {
+    CheckResult r = Checker.checkSource("network n {\n input 1x8x8\n 4F3x3C - Rabz\n 4F9x9C\n dense(0)\n logistic 10\n}\n", "e.cnn");
+    assertNull(r.network());
+    assertEquals(List.of(3, 4, 5), r.diagnostics().errors().stream().map(d -> d.pos().line()).toList(),
+        r.diagnostics().render(""));
+  }
+
+  @Test
+  void overflowIsAnErrorNotAWrapAround() {
+    // 2^20 maps x 1024 inputs x 2^20 x 2^20 weights = 2^70: beyond a long.
+    CheckResult r = Checker.checkSource("network n {\n input 1024x8x8\n conv(maps=1048576, kernel=1048576, pad=524288)\n}\n", "o.cnn");
+    assertFalse(r.ok());
+    assertTrue(r.diagnostics().errors().get(0).message().contains("overflow"), r.diagnostics().render(""));
+    CheckResult wide = Checker.checkSource("network n {\n input 1x1000x1000\n conv(maps=1048576, kernel=1)\n}\n", "o.cnn");
+    assertTrue(wide.diagnostics().errors().get(0).message().contains("absurdly large"), wide.diagnostics().render(""));
+  }
+
+  @Test
+  void syntaxErrorsComeFromTheParserAsDiagnostics() {
+    DslException e = assertThrows(DslException.class, () -> DslParser.parse("network n {\n input 1x8x8\n 4F3x3C - - PA2x2\n}\n", "s.cnn"));
+    Diagnostic d = e.diagnostics().all().get(0);
+    assertEquals(3, d.pos().line());
+    assertEquals(11, d.pos().col());
+    assertTrue(d.message().contains("unexpected '-'"), d.message());
+  }
+
+  @Test
+  void renderDrawsTheLineAndACaret() {
+    String src = "network n {\n input 1x8x8\n 4F3x3C - Rabz\n}\n";
+    String rendered = new Diagnostics(Checker.checkSource(src, "r.cnn").diagnostics().errors()).render(src);
+    assertEquals("""
+        r.cnn:3:11: error: unknown layer 'Rabz'
+             4F3x3C - Rabz
+                      ^^^^
+        hint: did you mean 'Rabs'?
+        """, rendered);
+  }
+
+  @Test
+  void didYouMeanUsesEditDistance() {
+    assertEquals("Rabs", DidYouMean.closest("Rabz", List.of("Rabs", "relu", "tanh")));
+    assertEquals("maxpool", DidYouMean.closest("maxpoool", List.of("maxpool", "avgpool")));
+    assertNull(DidYouMean.closest("qqqqqq", List.of("conv", "dense")));
+    assertEquals(3, DidYouMean.distance("kitten", "sitting"));
+  }
+
+  @Test
+  void binaryInputIsADiagnostic() {
+    CheckResult r = Checker.checkBytes(new byte[] {'n', 'e', '\n', 'x', 0, 1}, "b.cnn");
+    Diagnostic d = r.diagnostics().all().get(0);
+    assertEquals(2, d.pos().line());
+    assertEquals(2, d.pos().col());
+    assertArrayEquals(new int[] {2, 2}, new int[] {d.pos().line(), d.pos().col()});
+  }
+}

@@ -1,0 +1,170 @@
+package convnet.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import convnet.dsl.CheckResult;
+import convnet.dsl.Checker;
+import convnet.dsl.Layer;
+import convnet.dsl.LayerArgs;
+import convnet.dsl.LayerKind;
+import convnet.dsl.MapShape;
+import convnet.dsl.Network;
+import convnet.dsl.TrainSpec;
+import convnet.runtime.cli.Main;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every network of the literature in examples/ checks cleanly and has the published figures. */
+class ExamplesTest {
+
+  static Path dir() {
+    return Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
+  }
+
+  static Stream<Path> files() throws IOException {
+    try (Stream<Path> s = Files.walk(dir())) {
+      return s.filter(p -> p.toString().endsWith(".cnn") && !p.toString().contains("/target/")).sorted().toList().stream();
+    }
+  }
+
+  static Network network(String relative) {
+    Path p = dir().resolve(relative);
+    try {
+      CheckResult r = Checker.checkBytes(Files.readAllBytes(p), relative);
+      assertTrue(r.ok(), () -> r.diagnostics().render(""));
+      return r.network();
+    } catch (IOException e) {
+      throw new AssertionError("cannot read " + p, e);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("files")
+  void everyExampleChecksWithoutErrorsOrWarnings(Path file) throws IOException {
+    CheckResult r = Checker.checkBytes(Files.readAllBytes(file), file.getFileName().toString());
+    assertTrue(r.ok() && r.diagnostics().isEmpty(), () -> r.diagnostics().render(""));
+    assertEquals(LayerKind.LOGISTIC, r.network().layers().get(r.network().layers().size() - 1).kind(), file.toString());
+  }
+
+  @Test
+  void theExpectedExamplesExist() throws IOException {
+    List<String> names = files().map(p -> dir().relativize(p).toString().replace('\\', '/')).toList();
+    assertTrue(names.containsAll(List.of("alexnet.cnn", "fashion.cnn", "jarrett_caltech.cnn", "jarrett_fcsg_pa.cnn",
+        "jarrett_fcsg_rabs_pa.cnn", "jarrett_fcsg_rabs_n_pa.cnn", "jarrett_fcsg_pm.cnn", "lenet5.cnn", "zeiler_fergus.cnn",
+        "network_in_network.cnn", "maxout.cnn", "bench/b1.cnn", "bench/b2.cnn", "bench/b3.cnn", "bench/b4.cnn")), names.toString());
+  }
+
+  @Test
+  void alexNetHasKrizhevskysSixtyMillionParameters() {
+    Network n = network("alexnet.cnn");
+    assertEquals(60_965_224L, n.totalParameters());
+    assertTrue(n.totalNeurons() > 600_000 && n.totalNeurons() < 700_000, "about 650,000 neurons: " + n.totalNeurons());
+    assertEquals(new MapShape(96, 55, 55), n.layers().get(0).output());
+    assertEquals(new MapShape(256, 6, 6), n.layers().get(9).output());
+    assertEquals(List.of(256, 48, 5, 5), n.layers().get(3).params().get(0).shape(), "conv2 is split into two groups");
+  }
+
+  @Test
+  void alexNetThroughTheCommandLine() throws IOException {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status = Main.execute(new String[] {"check", dir().resolve("alexnet.cnn").toString(), "--json"},
+        new PrintWriter(out, true), new PrintWriter(err, true));
+    assertEquals(0, status, err.toString());
+    JsonNode totals = new ObjectMapper().readTree(out.toString()).get("totals");
+    assertEquals(60_965_224L, totals.get("parameters").asLong());
+    StringWriter table = new StringWriter();
+    Main.execute(new String[] {"check", dir().resolve("alexnet.cnn").toString()}, new PrintWriter(table, true),
+        new PrintWriter(new StringWriter(), true));
+    assertTrue(table.toString().contains("60,965,224"), table.toString());
+  }
+
+  @Test
+  void jarrettTwoStageCaltechSystem() {
+    Network n = network("jarrett_caltech.cnn");
+    assertEquals(new MapShape(1, 143, 143), n.input());
+    assertEquals(new MapShape(64, 135, 135), n.layers().get(0).output());
+    assertEquals(new MapShape(64, 26, 26), n.layers().get(3).output());
+    LayerArgs.Conv second = assertInstanceOf(LayerArgs.Conv.class, n.layers().get(4).args());
+    assertEquals(16, second.table().perOutput());
+    assertEquals(64, second.table().inputs());
+    assertEquals(new MapShape(256, 18, 18), n.layers().get(4).output());
+    assertEquals(new MapShape(256, 4, 4), n.layers().get(7).output());
+    assertEquals(new MapShape(101, 1, 1), n.output());
+    assertEquals(256 * 16 * 81 + 256 + 256, n.layers().get(4).parameters());
+    assertEquals(2, n.train().protocol().size());
+  }
+
+  @Test
+  void jarrettSingleStageVariants() {
+    for (String f : List.of("jarrett_fcsg_pa.cnn", "jarrett_fcsg_rabs_pa.cnn", "jarrett_fcsg_rabs_n_pa.cnn", "jarrett_fcsg_pm.cnn")) {
+      Network n = network(f);
+      Layer pool = n.layers().get(n.layers().size() - 2);
+      assertEquals(new MapShape(64, 26, 26), pool.output(), f);
+      assertEquals(64 * 81 + 64 + 64, n.layers().get(0).parameters(), f);
+    }
+    assertEquals(LayerKind.MAXPOOL, network("jarrett_fcsg_pm.cnn").layers().get(1).kind());
+  }
+
+  @Test
+  void leNet5() {
+    Network n = network("lenet5.cnn");
+    assertEquals(new MapShape(120, 1, 1), n.layers().get(4).output());
+    assertEquals(List.of("C1", "S2", "C3", "S4", "C5", "F6"), n.layers().stream().limit(6).map(Layer::name).toList());
+  }
+
+  @Test
+  void zeilerAndFergusMapSizesNeedCeilRounding() {
+    Network n = network("zeiler_fergus.cnn");
+    int[] heights = n.layers().stream().filter(l -> l.kind() == LayerKind.CONV || l.kind() == LayerKind.MAXPOOL)
+        .mapToInt(l -> l.output().height()).toArray();
+    assertEquals(List.of(110, 55, 26, 13, 13, 13, 13, 6), java.util.Arrays.stream(heights).boxed().toList());
+  }
+
+  @Test
+  void networkInNetworkEndsWithTenGlobalAveragedMaps() {
+    Network n = network("network_in_network.cnn");
+    assertEquals(new MapShape(10, 1, 1), n.layers().get(n.layers().size() - 2).output());
+  }
+
+  @Test
+  void maxoutHalvesTheMaps() {
+    Network n = network("maxout.cnn");
+    assertEquals(new MapShape(48, 28, 28), n.layers().get(1).output());
+  }
+
+  @Test
+  void fashionIsTheDefaultTrainingSetup() {
+    Network n = network("fashion.cnn");
+    assertEquals(new MapShape(1, 28, 28), n.input());
+    TrainSpec t = n.train();
+    assertEquals("fashion-mnist", t.data());
+    assertEquals(64, t.batch());
+    assertEquals(1, t.seed());
+    assertEquals(0.9, t.optimizer().momentum());
+    assertEquals(List.of(new TrainSpec.Augmentation("flip", 0)), t.augment());
+  }
+
+  @Test
+  void benchmarkNetworksMatchTheBenchmarkTable() {
+    assertEquals(new MapShape(32, 4, 4), network("bench/b1.cnn").layers().get(3).output());
+    assertEquals(new MapShape(64, 4, 4), network("bench/b2.cnn").layers().get(7).output());
+    assertEquals(new MapShape(256, 8, 8), network("bench/b3.cnn").layers().get(7).output());
+    Network b4 = network("bench/b4.cnn");
+    assertEquals(new MapShape(3, 32, 32), b4.input());
+    assertEquals(new MapShape(64, 8, 8), b4.layers().get(5).output());
+    assertEquals(16, network("bench/b3.cnn").train().batch());
+  }
+}

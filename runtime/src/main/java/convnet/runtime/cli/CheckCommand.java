@@ -1,0 +1,181 @@
+package convnet.runtime.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import convnet.dsl.CheckResult;
+import convnet.dsl.Checker;
+import convnet.dsl.Diagnostics;
+import convnet.dsl.Layer;
+import convnet.dsl.Network;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code convnet check FILE [--json]}: parses, checks and counts a network. */
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Parse and check a .cnn file, infer the output shape of every layer, and",
+      "count parameters, neurons and connections per layer and in total.",
+      "",
+      "How things are counted, so published figures can be compared:",
+      "  parameters   every weight, bias and gain; a conv weight is",
+      "               out x in/groups x kh x kw (out x k x kh x kw with",
+      "               table=random(k)), a dense weight out x in.",
+      "  neurons      output units of each layer that has weights (conv,",
+      "               dense, logistic, each inner layer of mlpconv) or is a",
+      "               nonlinearity layer of its own (abs, relu, tanh, sigmoid,",
+      "               maxout, a user fn). Pooling, normalization and dropout",
+      "               add none.",
+      "  connections  multiply-adds of one forward pass of one image: weights",
+      "               times the outputs they feed, average pooling windows,",
+      "               the two weighted sums of local contrast normalization,",
+      "               the squares summed by lrn. Max pooling and elementwise",
+      "               layers add none.",
+      "",
+      "Errors print as FILE:LINE:COL: error: message, the line and a caret;",
+      "the exit status is 1 for errors in the file, 2 for bad usage.",
+    })
+public final class CheckCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "the .cnn file to check")
+  Path file;
+
+  @Option(names = "--json", description = "print one JSON object with 'layers' and 'totals' instead of a table")
+  boolean json;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    byte[] bytes = read(file);
+    String name = file.toString();
+    CheckResult result = Checker.checkBytes(bytes, name);
+    Diagnostics diagnostics = result.diagnostics();
+    String source = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    if (!result.ok()) {
+      throw new UserError(diagnostics.render(source).stripTrailing() + "\n" + summary(diagnostics));
+    }
+    if (!diagnostics.isEmpty()) {
+      err.print(diagnostics.render(source));
+      err.flush();
+    }
+    out.print(json ? json(result.network()) : table(result.network()));
+    out.flush();
+    return 0;
+  }
+
+  private static String summary(Diagnostics d) {
+    int e = d.errors().size();
+    int w = d.warnings().size();
+    return e + " error" + (e == 1 ? "" : "s") + (w > 0 ? ", " + w + " warning" + (w == 1 ? "" : "s") : "");
+  }
+
+  static byte[] read(Path file) {
+    try {
+      if (Files.isDirectory(file)) {
+        throw new UserError(file + ": is a directory, not a .cnn file");
+      }
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new UserError(file + ": no such file");
+    } catch (IOException | SecurityException e) {
+      throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
+    }
+  }
+
+  /** The aligned per-layer table with totals, numbers with thousands separators. */
+  static String table(Network n) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"layer", "kind", "output", "parameters", "neurons", "connections"});
+    rows.add(new String[] {"input", "input", n.input().toString(), "", "", ""});
+    for (Layer l : n.layers()) {
+      rows.add(new String[] {l.name(), l.kindName(), l.output().toString(), num(l.parameters()), num(l.neurons()),
+          num(l.connections())});
+    }
+    rows.add(new String[] {"total", "", "", num(n.totalParameters()), num(n.totalNeurons()), num(n.totalConnections())});
+    int[] width = new int[6];
+    for (String[] r : rows) {
+      for (int i = 0; i < 6; i++) {
+        width[i] = Math.max(width[i], r[i].length());
+      }
+    }
+    StringBuilder b = new StringBuilder("network ").append(n.name()).append('\n');
+    for (int r = 0; r < rows.size(); r++) {
+      if (r == rows.size() - 1) {
+        b.append(rule(width)).append('\n');
+      }
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < 6; i++) {
+        String cell = rows.get(r)[i];
+        String pad = " ".repeat(width[i] - cell.length());
+        // Names left-aligned, numbers right-aligned so their digits line up.
+        line.append(i >= 3 ? pad + cell : cell + pad).append(i < 5 ? "  " : "");
+      }
+      b.append(line.toString().stripTrailing()).append('\n');
+      if (r == 0) {
+        b.append(rule(width)).append('\n');
+      }
+    }
+    return b.toString();
+  }
+
+  private static String rule(int[] width) {
+    int total = 0;
+    for (int w : width) {
+      total += w;
+    }
+    return "-".repeat(total + 2 * (width.length - 1));
+  }
+
+  private static String num(long v) {
+    return String.format(Locale.ROOT, "%,d", v);
+  }
+
+  static String json(Network n) {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode root = mapper.createObjectNode();
+    root.put("network", n.name());
+    root.set("input", shape(mapper, n.input()));
+    ArrayNode layers = root.putArray("layers");
+    for (Layer l : n.layers()) {
+      ObjectNode o = layers.addObject();
+      o.put("name", l.name());
+      o.put("kind", l.kindName());
+      o.set("output", shape(mapper, l.output()));
+      o.put("parameters", l.parameters());
+      o.put("neurons", l.neurons());
+      o.put("connections", l.connections());
+    }
+    ObjectNode totals = root.putObject("totals");
+    totals.put("parameters", n.totalParameters());
+    totals.put("neurons", n.totalNeurons());
+    totals.put("connections", n.totalConnections());
+    try {
+      return mapper.writeValueAsString(root) + "\n";
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+
+  private static ArrayNode shape(ObjectMapper mapper, convnet.dsl.MapShape s) {
+    ArrayNode a = mapper.createArrayNode();
+    a.add(s.channels()).add(s.height()).add(s.width());
+    return a;
+  }
+}

@@ -1,0 +1,25 @@
+package convnet.runtime.model;
+
+import convnet.autodiff.DType;
+import convnet.autodiff.Executable;
+import convnet.autodiff.Function;
+import convnet.autodiff.Interpreter;
+import convnet.runtime.cli.UsageError;
+
+/** The one place that turns a function into something to run for a chosen {@link Backend}. */
+public final class Backends {
+  private Backends() {}
+
+  /** {@code f} ready to run in float32. */
+  public static Executable prepare(Function f, Backend backend) {
+    return prepare(f, backend, DType.F32);
+  }
+
+  /** {@code f} ready to run in the given precision. */
+  public static Executable prepare(Function f, Backend backend, DType dtype) {
+    return switch (backend) {
+      case INTERPRETED -> Interpreter.compile(f, dtype);
+      case COMPILED -> throw new UsageError("the compiled backend is not available in this build; use --backend interpreted");
+    };
+  }
+}

@@ -1,0 +1,214 @@
+package convnet.runtime.model;
+
+import convnet.autodiff.DType;
+import convnet.autodiff.Executable;
+import convnet.autodiff.Function;
+import convnet.autodiff.Graph;
+import convnet.autodiff.Interpreter;
+import convnet.autodiff.Shape;
+import convnet.autodiff.Tensor;
+import convnet.autodiff.check.Tolerance;
+import convnet.dsl.lower.Lowering;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Checks a network's simplified gradient function against central finite differences of its loss, in float64,
+ * for every parameter and the input: along random directions and at sampled coordinates.
+ *
+ * <p>ReLU, |x|, max pooling, maxout and LCN's max(c, σ) have kinks; a central difference that straddles one
+ * disagrees with the (correct) one-sided derivative. A probe that fails at step ε is therefore repeated at ε/10
+ * and ε/100: past a kink the estimate moves towards the symbolic value as the step shrinks, whereas a wrong
+ * gradient disagrees at every step. The probe passes if any of the three steps agrees.
+ */
+public final class GradientAudit {
+  private static final int[] STEP_DIVISORS = {1, 10, 100};
+
+  private GradientAudit() {}
+
+  /** The outcome for one parameter (or {@code input}). */
+  public record ParamResult(String name, Shape shape, int probes, double maxAbsError, double maxRelError,
+      String worstWhere, double worstNumeric, double worstSymbolic, boolean passed) {}
+
+  /** The outcome for a whole network. */
+  public record Result(long seed, int batch, Tolerance tolerance, List<ParamResult> params) {
+    public Result {
+      params = List.copyOf(params);
+    }
+
+    public boolean passed() {
+      return params.stream().allMatch(ParamResult::passed);
+    }
+
+    public List<ParamResult> failures() {
+      return params.stream().filter(p -> !p.passed()).toList();
+    }
+
+    /** Failing parameters with where and by how much, one per line; empty when everything passed. */
+    public String failureText() {
+      StringBuilder sb = new StringBuilder();
+      for (ParamResult p : failures()) {
+        sb.append(p.name()).append(" at ").append(p.worstWhere()).append(": numeric ").append(p.worstNumeric())
+            .append(", symbolic ").append(p.worstSymbolic()).append(", |difference| ").append(p.maxAbsError()).append('\n');
+      }
+      return sb.toString();
+    }
+  }
+
+  /**
+   * Checks {@code model} at batch {@code batch}: weights from {@code model.init(seed)}, standard normal inputs and
+   * uniformly drawn labels from a generator seeded with {@code seed}.
+   */
+  public static Result check(NetworkModel model, int batch, long seed, Tolerance tol) {
+    if (model.classes() == 0) {
+      throw new convnet.runtime.cli.UserError(model.fileName() + ": network '" + model.network().name()
+          + "' has no classifier at the end, so it has no loss to differentiate\nhint: end it with 'logistic N'");
+    }
+    Map<String, Tensor> values = new LinkedHashMap<>(model.init(seed));
+    Random r = new Random(seed);
+    Shape in = model.inputShape(batch);
+    double[] x = new double[in.size()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = r.nextGaussian();
+    }
+    values.put(Lowering.INPUT, Tensor.wrap(in, x));
+    int[] labels = new int[batch];
+    for (int i = 0; i < batch; i++) {
+      labels[i] = r.nextInt(model.classes());
+    }
+    values.put(Lowering.LABELS, NetworkModel.oneHot(labels, model.classes()));
+    return check(model.gradientFunction(batch), model.inferenceFunction(batch, true), values, seed, tol);
+  }
+
+  /** Checks the {@code grad/} outputs of {@code gradient} against differences of {@code lossFunction}'s {@code loss}. */
+  public static Result check(Function gradient, Function lossFunction, Map<String, Tensor> values, long seed, Tolerance tol) {
+    Map<String, Tensor> symbolic = Interpreter.compile(gradient, DType.F64).run(values);
+    Graph lossGraph = Graph.of(Lowering.LOSS, lossFunction.graph().output(Lowering.LOSS));
+    Executable loss = Interpreter.compile(new Function("loss", lossGraph), DType.F64);
+    List<String> names = new ArrayList<>();
+    for (String k : gradient.outputs().keySet()) {
+      if (k.startsWith(NetworkModel.GRAD)) {
+        names.add(k.substring(NetworkModel.GRAD.length()));
+      }
+    }
+    Random rnd = new Random(seed);
+    List<ParamResult> results = new ArrayList<>();
+    for (String name : names) {
+      Tensor p = values.get(name);
+      if (p == null) {
+        throw new IllegalArgumentException("no value for '" + name + "'");
+      }
+      Tensor g = symbolic.get(NetworkModel.GRAD + name);
+      List<double[]> directions = new ArrayList<>();
+      List<String> where = new ArrayList<>();
+      for (int k = 0; k < tol.directions(); k++) {
+        double[] d = new double[p.size()];
+        for (int i = 0; i < d.length; i++) {
+          d[i] = rnd.nextGaussian();
+        }
+        directions.add(d);
+        where.add("direction " + (k + 1));
+      }
+      for (int idx : sample(p.size(), tol.coordinates(), rnd)) {
+        double[] d = new double[p.size()];
+        d[idx] = 1;
+        directions.add(d);
+        where.add("index " + Arrays.toString(unravel(idx, p.shape())));
+      }
+      double maxAbs = 0;
+      double maxRel = 0;
+      String worstWhere = null;
+      double worstErr = 0;
+      boolean worstPassed = true;
+      double worstNum = 0;
+      double worstSym = 0;
+      boolean ok = true;
+      for (int k = 0; k < directions.size(); k++) {
+        double[] d = directions.get(k);
+        double sym = dot(g.data(), d);
+        double num = Double.NaN;
+        double err = Double.NaN;
+        boolean accepted = false;
+        for (int div : STEP_DIVISORS) {
+          double eps = tol.epsilon() / div;
+          double n = (lossAt(loss, values, name, d, eps) - lossAt(loss, values, name, d, -eps)) / (2 * eps);
+          double e = Math.abs(n - sym);
+          if (Double.isNaN(err) || e < err) {
+            num = n;
+            err = e;
+          }
+          if (tol.accepts(n, sym)) {
+            accepted = true;
+            num = n;
+            err = e;
+            break;
+          }
+        }
+        double rel = err / Math.max(Math.max(Math.abs(num), Math.abs(sym)), Double.MIN_NORMAL);
+        // Failing probes rank above passing ones, then the larger error (NaN counts as the largest).
+        boolean worse = worstWhere == null || (worstPassed && !accepted)
+            || (worstPassed == accepted && (Double.isNaN(err) || err > worstErr));
+        if (worse) {
+          worstWhere = where.get(k);
+          worstErr = err;
+          worstPassed = accepted;
+          worstNum = num;
+          worstSym = sym;
+        }
+        maxAbs = Double.isNaN(err) || Double.isNaN(maxAbs) ? Double.NaN : Math.max(maxAbs, err);
+        maxRel = Double.isNaN(rel) || Double.isNaN(maxRel) ? Double.NaN : Math.max(maxRel, rel);
+        ok &= accepted;
+      }
+      results.add(new ParamResult(name, p.shape(), directions.size(), maxAbs, maxRel, worstWhere, worstNum, worstSym, ok));
+    }
+    return new Result(seed, values.get(Lowering.INPUT).shape().dim(0), tol, results);
+  }
+
+  private static double lossAt(Executable loss, Map<String, Tensor> values, String name, double[] d, double step) {
+    Tensor p = values.get(name);
+    double[] moved = p.toArray();
+    for (int i = 0; i < moved.length; i++) {
+      moved[i] += step * d[i];
+    }
+    Map<String, Tensor> v = new HashMap<>(values);
+    v.put(name, Tensor.wrap(p.shape(), moved));
+    return loss.run(v).get(Lowering.LOSS).item();
+  }
+
+  private static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] * b[i];
+    }
+    return s;
+  }
+
+  private static List<Integer> sample(int size, int count, Random rnd) {
+    List<Integer> all = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      all.add(i);
+    }
+    if (size <= count) {
+      return all;
+    }
+    Collections.shuffle(all, rnd);
+    List<Integer> some = new ArrayList<>(all.subList(0, count));
+    Collections.sort(some);
+    return some;
+  }
+
+  private static int[] unravel(int flat, Shape s) {
+    int[] idx = new int[s.rank()];
+    for (int a = s.rank() - 1; a >= 0; a--) {
+      idx[a] = flat % s.dim(a);
+      flat /= s.dim(a);
+    }
+    return idx;
+  }
+}

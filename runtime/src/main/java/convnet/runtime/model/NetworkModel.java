@@ -1,0 +1,386 @@
+package convnet.runtime.model;
+
+import convnet.autodiff.Function;
+import convnet.autodiff.Grad;
+import convnet.autodiff.Graph;
+import convnet.autodiff.GraphBuilder;
+import convnet.autodiff.Node;
+import convnet.autodiff.Shape;
+import convnet.autodiff.Tensor;
+import convnet.autodiff.io.Npz;
+import convnet.autodiff.io.NpyFormatException;
+import convnet.autodiff.io.NpyType;
+import convnet.autodiff.rewrite.Pipeline;
+import convnet.dsl.CheckResult;
+import convnet.dsl.Checker;
+import convnet.dsl.Diagnostics;
+import convnet.dsl.Layer;
+import convnet.dsl.LayerKind;
+import convnet.dsl.Network;
+import convnet.dsl.ParamSpec;
+import convnet.dsl.TrainSpec;
+import convnet.dsl.lower.Lowering;
+import convnet.dsl.lower.LoweringException;
+import convnet.runtime.cli.UserError;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * A checked network and the functions built from it: the training step, inference and gradient functions of the
+ * training-step contract, initial weights, and weight files.
+ *
+ * <p>Function inputs: {@code input} [N, C, H, W]; {@code labels} [N, K] one-hot; {@code mask/<layer>} per dropout
+ * layer (training only); {@code hyper/lr} a scalar (training only). Parameters are named as in {@code .npz} files.
+ */
+public final class NetworkModel {
+  /** The learning-rate input of the training function, a scalar (shape []). */
+  public static final String LEARNING_RATE = "hyper/lr";
+  /** Prefix of velocity parameters and of the outputs holding their next value. */
+  public static final String VELOCITY = "velocity/";
+  /** Prefix of training-function outputs holding a parameter's next value. */
+  public static final String NEW = "new/";
+  /** Prefix of gradient-function outputs. */
+  public static final String GRAD = "grad/";
+
+  private final String fileName;
+  private final Network network;
+  private final List<Parameter> parameters;
+
+  private NetworkModel(String fileName, Network network) {
+    this.fileName = fileName;
+    this.network = network;
+    this.parameters = List.copyOf(describe(network));
+  }
+
+  /**
+   * Reads and checks a {@code .cnn} file. Read errors and diagnostics become a {@link UserError} with the full
+   * rendering ({@code FILE:LINE:COL: error: ...}, the line, a caret); warnings go to {@code warnings}.
+   */
+  public static NetworkModel load(Path file, PrintWriter warnings) {
+    byte[] bytes;
+    try {
+      if (Files.isDirectory(file)) {
+        throw new UserError(file + ": is a directory, not a .cnn file");
+      }
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new UserError(file + ": no such file");
+    } catch (IOException | SecurityException e) {
+      throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
+    }
+    String name = file.toString();
+    return checked(Checker.checkBytes(bytes, name), new String(bytes, StandardCharsets.UTF_8), name, warnings);
+  }
+
+  /** Reads and checks a {@code .cnn} file, printing warnings to standard error. */
+  public static NetworkModel load(Path file) {
+    return load(file, new PrintWriter(System.err, true));
+  }
+
+  /** Checks source text (for generated networks); errors and warnings as in {@link #load(Path, PrintWriter)}. */
+  public static NetworkModel fromSource(String source, String fileName, PrintWriter warnings) {
+    return checked(Checker.checkSource(source, fileName), source, fileName, warnings);
+  }
+
+  private static NetworkModel checked(CheckResult result, String source, String name, PrintWriter warnings) {
+    Diagnostics d = result.diagnostics();
+    if (!result.ok()) {
+      int e = d.errors().size();
+      throw new UserError(d.render(source).stripTrailing() + "\n" + e + " error" + (e == 1 ? "" : "s"));
+    }
+    if (!d.isEmpty() && warnings != null) {
+      warnings.print(d.render(source));
+      warnings.flush();
+    }
+    return new NetworkModel(name, result.network());
+  }
+
+  /** Wraps an already checked network. */
+  public static NetworkModel of(Network network, String fileName) {
+    return new NetworkModel(fileName, network);
+  }
+
+  public Network network() {
+    return network;
+  }
+
+  /** The name of the file the network came from, for messages. */
+  public String fileName() {
+    return fileName;
+  }
+
+  /** Every parameter tensor in layer order. */
+  public List<Parameter> parameters() {
+    return parameters;
+  }
+
+  /** The parameter names in layer order. */
+  public List<String> parameterNames() {
+    return parameters.stream().map(Parameter::name).toList();
+  }
+
+  /** Number of classes of the final {@code logistic} layer, or 0 when the network has none. */
+  public int classes() {
+    List<Layer> layers = network.layers();
+    Layer last = layers.isEmpty() ? null : layers.get(layers.size() - 1);
+    return last != null && last.kind() == LayerKind.LOGISTIC ? last.output().channels() : 0;
+  }
+
+  /** Shape of one batch of input images. */
+  public Shape inputShape(int batch) {
+    return Shape.of(batch, network.input().channels(), network.input().height(), network.input().width());
+  }
+
+  private static List<Parameter> describe(Network network) {
+    List<Integer> stages = network.convStages();
+    List<Parameter> out = new ArrayList<>();
+    for (Layer l : network.layers()) {
+      boolean filter = l.kind() == LayerKind.CONV || l.kind() == LayerKind.MLPCONV;
+      int stage = filter ? stages.indexOf(l.stage()) : -1;
+      for (ParamSpec p : l.params()) {
+        out.add(new Parameter(p.name(), Shape.of(p.dims()), l.name(), l.kind(), stage));
+      }
+    }
+    return out;
+  }
+
+  // ---- weights
+
+  /**
+   * Initial weights, PyTorch's default: every weight and bias uniform in ±1/√fan_in (fan_in: the weight's
+   * elements per output unit, so in/groups·kh·kw for a convolution, k·kh·kw with a connection table, in for a
+   * dense layer), every gain 1. Each tensor is drawn from its own generator seeded by {@code seed} and the
+   * parameter's name, so adding a layer leaves the others' values alone; values are rounded to float32 so the
+   * saved file and the tensors in memory are the same numbers.
+   */
+  public Map<String, Tensor> init(long seed) {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    Map<String, Shape> shapes = new LinkedHashMap<>();
+    parameters.forEach(p -> shapes.put(p.name(), p.shape()));
+    for (Parameter p : parameters) {
+      double[] d = new double[p.shape().size()];
+      if (p.name().endsWith(".gain")) {
+        java.util.Arrays.fill(d, 1.0);
+      } else {
+        String weight = p.name().endsWith(".bias") ? p.name().substring(0, p.name().length() - ".bias".length()) + ".weight"
+            : p.name();
+        Shape w = shapes.get(weight);
+        int fanIn = w.size() / w.dim(0);
+        double bound = 1 / Math.sqrt(fanIn);
+        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + nameHash(p.name()));
+        for (int i = 0; i < d.length; i++) {
+          d[i] = (float) ((2 * r.nextDouble() - 1) * bound);
+        }
+      }
+      out.put(p.name(), Tensor.wrap(p.shape(), d));
+    }
+    return out;
+  }
+
+  private static long nameHash(String s) {
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < s.length(); i++) {
+      h ^= s.charAt(i);
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+
+  /**
+   * Reads weights from an {@code .npz} file and checks them against the network: every parameter present with its
+   * shape and nothing else; otherwise a {@link UserError} listing what is missing, unexpected or of the wrong shape.
+   */
+  public Map<String, Tensor> loadWeights(Path npz) {
+    Map<String, Tensor> found;
+    try {
+      found = Npz.read(npz);
+    } catch (NpyFormatException e) {
+      throw new UserError(e.getMessage());
+    } catch (IOException e) {
+      throw new UserError(npz + ": cannot read (" + e.getMessage() + ")");
+    }
+    List<String> problems = new ArrayList<>();
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (Parameter p : parameters) {
+      Tensor t = found.get(p.name());
+      if (t == null) {
+        problems.add("  missing     " + p.name() + " " + p.shape());
+      } else if (!t.shape().equals(p.shape())) {
+        problems.add("  wrong shape " + p.name() + ": expected " + p.shape() + ", found " + t.shape());
+      } else {
+        out.put(p.name(), t);
+      }
+    }
+    Set<String> expected = new LinkedHashSet<>(parameterNames());
+    for (Map.Entry<String, Tensor> e : found.entrySet()) {
+      if (!expected.contains(e.getKey())) {
+        problems.add("  unexpected  " + e.getKey() + " " + e.getValue().shape());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new UserError(npz + ": the weights do not fit network '" + network.name() + "' of " + fileName + ":\n"
+          + String.join("\n", problems) + "\nexpected " + parameters.size() + " arrays: "
+          + String.join(", ", parameters.stream().map(p -> p.name() + " " + p.shape()).toList()));
+    }
+    return out;
+  }
+
+  /** Writes weights as a float32 {@code .npz} (temporary file in the same folder, then a rename). */
+  public static void saveWeights(Path npz, Map<String, Tensor> weights) {
+    try {
+      Npz.write(npz, weights, NpyType.FLOAT32);
+    } catch (IOException e) {
+      throw new UserError(npz + ": cannot write (" + e.getMessage() + ")");
+    }
+  }
+
+  // ---- protocols
+
+  /**
+   * The parameters kept fixed under a protocol such as {@code R+R+} or {@code RR}: one letter per conv stage,
+   * {@code R} = that stage's filters (weight, bias, gain) keep their random values, {@code R+} = they are trained.
+   * Unsupervised pre-training ({@code U}) is rejected.
+   */
+  public Set<String> frozenFor(String protocol) {
+    List<TrainSpec.StageProtocol> letters = new ArrayList<>();
+    for (int i = 0; i < protocol.length(); i++) {
+      char c = protocol.charAt(i);
+      if (c != 'R' && c != 'U') {
+        throw new UserError("protocol '" + protocol + "': '" + c + "' at position " + (i + 1)
+            + " is not a stage letter; use R or U, each optionally followed by +, one per conv stage (e.g. R+R+)");
+      }
+      boolean plus = i + 1 < protocol.length() && protocol.charAt(i + 1) == '+';
+      if (plus) {
+        i++;
+      }
+      letters.add(new TrainSpec.StageProtocol(c, plus));
+    }
+    return frozenFor(letters);
+  }
+
+  /** As {@link #frozenFor(String)}, for the protocol of a {@code train} block. */
+  public Set<String> frozenFor(List<TrainSpec.StageProtocol> protocol) {
+    int stages = network.convStages().size();
+    String text = String.join("", protocol.stream().map(TrainSpec.StageProtocol::toString).toList());
+    if (protocol.size() != stages) {
+      throw new UserError("protocol '" + text + "' has " + protocol.size() + " letter" + (protocol.size() == 1 ? "" : "s")
+          + " but network '" + network.name() + "' has " + stages + " conv stage" + (stages == 1 ? "" : "s")
+          + "; give one letter per stage");
+    }
+    Set<String> frozen = new LinkedHashSet<>();
+    for (int s = 0; s < stages; s++) {
+      TrainSpec.StageProtocol p = protocol.get(s);
+      if (p.init() == 'U') {
+        throw new UserError("protocol '" + text + "': stage " + (s + 1) + " asks for unsupervised pre-training (U), which"
+            + " this version does not do; use R (random filters kept fixed) or R+ (random start, trained)");
+      }
+      if (!p.fineTune()) {
+        for (Parameter q : parameters) {
+          if (q.convStage() == s) {
+            frozen.add(q.name());
+          }
+        }
+      }
+    }
+    return frozen;
+  }
+
+  // ---- graphs and functions
+
+  /** The forward graph as lowered, before simplification. */
+  public Graph forwardGraph(int batch, Lowering.Mode mode, boolean withLoss) {
+    try {
+      return Lowering.lower(network, batch, mode, withLoss);
+    } catch (LoweringException e) {
+      throw new UserError(fileName + ": " + e.getMessage() + (e.hint() == null ? "" : "\nhint: " + e.hint()));
+    }
+  }
+
+  /**
+   * The gradient function before simplification: dropout is the identity (no masks), outputs {@code output},
+   * {@code loss}, {@code grad/<param>} for every parameter and {@code grad/input}.
+   */
+  public Graph gradientGraph(int batch) {
+    return Grad.withGradients(forwardGraph(batch, Lowering.Mode.INFERENCE, true), Lowering.LOSS, List.of(Lowering.INPUT));
+  }
+
+  /** The gradient function, simplified. */
+  public Function gradientFunction(int batch) {
+    return new Function(network.name() + ".gradient", simplify(gradientGraph(batch)));
+  }
+
+  /** The inference function, simplified: dropout is the identity; {@code loss} and the labels input when asked. */
+  public Function inferenceFunction(int batch, boolean withLoss) {
+    return new Function(network.name() + ".inference", simplify(forwardGraph(batch, Lowering.Mode.INFERENCE, withLoss)));
+  }
+
+  /** The training step before simplification (see {@link #trainingFunction}). */
+  public Graph trainingGraph(int batch, Sgd sgd, Set<String> frozen) {
+    Set<String> unknown = new LinkedHashSet<>(frozen);
+    parameterNames().forEach(unknown::remove);
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("frozen parameters " + unknown + " are not parameters of " + network.name());
+    }
+    Graph forward = forwardGraph(batch, Lowering.Mode.TRAINING, true);
+    GraphBuilder b = new GraphBuilder();
+    for (Node n : forward.nodes()) {
+      b.intern(n);
+    }
+    Map<String, Node> params = forward.params();
+    List<String> trainable = parameterNames().stream().filter(n -> !frozen.contains(n)).toList();
+    List<Node> wrt = trainable.stream().map(params::get).toList();
+    List<Node> grads = Grad.grad(b, forward.output(Lowering.LOSS), wrt);
+    Map<String, Node> outputs = new LinkedHashMap<>(forward.outputs());
+    b.setProvenance("sgd");
+    Node lr = b.input(LEARNING_RATE, Shape.scalar());
+    for (int i = 0; i < trainable.size(); i++) {
+      String name = trainable.get(i);
+      Node x = wrt.get(i);
+      Node v = b.param(VELOCITY + name, x.shape());
+      // PyTorch's SGD: v' = momentum·v + (g + wd·x), x' = x − lr·v'.
+      Node next = b.add(b.add(b.mul(v, sgd.momentum()), grads.get(i)), b.mul(x, sgd.weightDecay()));
+      outputs.put(NEW + name, b.sub(x, b.mul(next, lr)));
+      outputs.put(NEW + VELOCITY + name, next);
+    }
+    return Graph.of(outputs);
+  }
+
+  /**
+   * The training step, simplified: inputs {@code input}, {@code labels}, {@code mask/<layer>}, {@code hyper/lr};
+   * params every parameter and {@code velocity/X} for every trainable X; outputs {@code output}, {@code loss},
+   * {@code new/X} and {@code new/velocity/X} for every trainable X. Frozen parameters get no gradient and no
+   * {@code new/} output. With zero momentum (or zero weight decay) simplification drops the terms it multiplies,
+   * so {@code velocity/X} may then be absent from the graph's parameters; binding it anyway is harmless.
+   */
+  public Function trainingFunction(int batch, Sgd sgd, Set<String> frozen) {
+    return new Function(network.name() + ".train", simplify(trainingGraph(batch, sgd, frozen)));
+  }
+
+  /** The standard simplification pipeline's result graph. */
+  public static Graph simplify(Graph g) {
+    return Pipeline.standard().run(g).graph();
+  }
+
+  /** One-hot labels [N, classes] from class indices. */
+  public static Tensor oneHot(int[] labels, int classes) {
+    double[] d = new double[labels.length * classes];
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] < 0 || labels[i] >= classes) {
+        throw new IllegalArgumentException("label " + labels[i] + " at " + i + " is not in 0.." + (classes - 1));
+      }
+      d[i * classes + labels[i]] = 1;
+    }
+    return Tensor.wrap(Shape.of(labels.length, classes), d);
+  }
+}
