@@ -255,11 +255,18 @@ public final class Compiler {
                             g.operandShape(), g.conv()));
                 }
                 case MATMUL -> List.of(matmul(name, n));
-                case AVG_POOL -> List.of(pool(name, "avgForward", POOL1, List.of(n.input(0), n), n.input(0).shape(),
-                        (Attrs.Pool) n.attrs()));
+                case AVG_POOL -> {
+                    Attrs.Pool p = (Attrs.Pool) n.attrs();
+                    yield List.of(hangsPastPadding(n.input(0).shape(), n.shape(), p)
+                            ? fullWindow(name, "avgPoolFullWindow", n.input(0), n, n.input(0).shape(), n.shape(), p)
+                            : pool(name, "avgForward", POOL1, List.of(n.input(0), n), n.input(0).shape(), p));
+                }
                 case AVG_POOL_BACKWARD -> {
                     Attrs.PoolGrad g = (Attrs.PoolGrad) n.attrs();
-                    yield List.of(pool(name, "avgBackward", POOL1, List.of(n.input(0), n), g.inputShape(), g.pool()));
+                    yield List.of(hangsPastPadding(g.inputShape(), n.input(0).shape(), g.pool())
+                            ? fullWindow(name, "avgPoolFullWindowBackward", n.input(0), n, g.inputShape(),
+                                    n.input(0).shape(), g.pool())
+                            : pool(name, "avgBackward", POOL1, List.of(n.input(0), n), g.inputShape(), g.pool()));
                 }
                 case MAX_POOL -> List.of(pool(name, "maxForward", POOL1, List.of(n.input(0), n), n.input(0).shape(),
                         (Attrs.Pool) n.attrs()));
@@ -304,6 +311,23 @@ public final class Compiler {
                 args.add(i(v));
             }
             return new ProgramGen.Call(name, target, args);
+        }
+
+        /**
+         * Whether a ceil-mode window reaches past the input and its padding: the library kernel then divides it by
+         * the cells that exist, while the op's definition divides every window by its full size.
+         */
+        private static boolean hangsPastPadding(Shape x, Shape y, Attrs.Pool p) {
+            return (y.dim(2) - 1) * p.strideH() - p.padH() + p.windowH() > x.dim(2) + p.padH()
+                    || (y.dim(3) - 1) * p.strideW() - p.padW() + p.windowW() > x.dim(3) + p.padW();
+        }
+
+        private ProgramGen.Call fullWindow(String name, String method, Node in, Node out, Shape x, Shape y, Attrs.Pool p) {
+            int[] geometry = {x.dim(0) * x.dim(1), x.dim(2), x.dim(3), y.dim(2), y.dim(3), p.windowH(), p.windowW(),
+                    p.strideH(), p.strideW(), p.padH(), p.padW()};
+            MethodHandle target = MethodHandles.insertArguments(Launch.handle(method, MethodType.methodType(void.class,
+                    int[].class, float[].class, float[].class)), 0, (Object) geometry);
+            return ProgramGen.Call.of(name + "_fullWindow", target, buffer(in), buffer(out));
         }
 
         private ProgramGen.Call maxPoolSelect(String name, Node n) {

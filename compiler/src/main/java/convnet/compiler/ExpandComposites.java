@@ -13,14 +13,25 @@ import java.util.Map;
 /**
  * Rewrites LOG_SOFTMAX into the primitives the backend fuses: m = max(x) and s = Σ exp(x − m) along the axis
  * (two reduce kernels), then x − m − log s, which is elementwise and fuses into its consumers. This is the
- * same stable formula the interpreter evaluates.
+ * same stable formula the interpreter evaluates. Also rewrites the transpose of a matrix product read by nothing
+ * else, (A·B)ᵀ = Bᵀ·Aᵀ, so that the transposes fold into the product's operands instead of costing a copy (the
+ * gradient of a dense layer's [out, in] weight has this form).
  */
 final class ExpandComposites {
     private ExpandComposites() {
     }
 
     static Graph apply(Graph graph) {
-        boolean any = graph.nodes().stream().anyMatch(n -> n.kind() == OpKind.LOG_SOFTMAX);
+        Map<Node, Integer> uses = new IdentityHashMap<>();
+        for (Node n : graph.nodes()) {
+            for (Node in : n.inputs()) {
+                uses.merge(in, 1, Integer::sum);
+            }
+        }
+        for (Node out : graph.outputs().values()) {
+            uses.merge(out, 1, Integer::sum);
+        }
+        boolean any = graph.nodes().stream().anyMatch(n -> n.kind() == OpKind.LOG_SOFTMAX || isTransposedProduct(n, uses));
         if (!any) {
             return graph;
         }
@@ -44,6 +55,9 @@ final class ExpandComposites {
                     throw new IllegalStateException("log softmax expansion changed the shape " + n.shape() + " to "
                             + replaced.shape());
                 }
+            } else if (isTransposedProduct(n, uses)) {
+                Node product = inputs.get(0);
+                replaced = b.matmul(transposed(b, product.input(1)), transposed(b, product.input(0)));
             } else {
                 replaced = b.node(n.kind(), n.attrs(), inputs, n.provenance());
             }
@@ -52,5 +66,15 @@ final class ExpandComposites {
         Map<String, Node> outputs = new LinkedHashMap<>();
         graph.outputs().forEach((name, node) -> outputs.put(name, copy.get(node)));
         return Graph.of(outputs);
+    }
+
+    private static boolean isTransposedProduct(Node n, Map<Node, Integer> uses) {
+        return n.kind() == OpKind.TRANSPOSE && n.shape().rank() == 2 && n.input(0).kind() == OpKind.MATMUL
+                && uses.getOrDefault(n.input(0), 0) == 1;
+    }
+
+    /** xᵀ, unwrapping a transpose instead of stacking a second one. */
+    private static Node transposed(GraphBuilder b, Node x) {
+        return x.kind() == OpKind.TRANSPOSE ? x.input(0) : b.transpose(x, 1, 0);
     }
 }

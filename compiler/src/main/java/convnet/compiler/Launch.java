@@ -184,6 +184,60 @@ final class Launch {
         }
     }
 
+    /**
+     * Average pooling dividing every window by its full size kh·kw (the interpreter's rule), also for ceil-mode
+     * windows that hang past the padded input, where the library kernel divides by the cells that exist.
+     * geometry = {n·c, h, w, outH, outW, kh, kw, strideH, strideW, padH, padW}.
+     */
+    static void avgPoolFullWindow(int[] geometry, float[] x, float[] y) {
+        int planes = geometry[0];
+        int h = geometry[1];
+        int w = geometry[2];
+        int oh = geometry[3];
+        int ow = geometry[4];
+        float scale = 1f / (geometry[5] * geometry[6]);
+        for (int p = 0; p < planes; p++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    float sum = 0;
+                    int y0 = oy * geometry[7] - geometry[9];
+                    int x0 = ox * geometry[8] - geometry[10];
+                    for (int iy = Math.max(0, y0); iy < Math.min(h, y0 + geometry[5]); iy++) {
+                        for (int ix = Math.max(0, x0); ix < Math.min(w, x0 + geometry[6]); ix++) {
+                            sum += x[(p * h + iy) * w + ix];
+                        }
+                    }
+                    y[(p * oh + oy) * ow + ox] = sum * scale;
+                }
+            }
+        }
+    }
+
+    /** The adjoint of {@link #avgPoolFullWindow}: dx overwritten. */
+    static void avgPoolFullWindowBackward(int[] geometry, float[] dy, float[] dx) {
+        int planes = geometry[0];
+        int h = geometry[1];
+        int w = geometry[2];
+        int oh = geometry[3];
+        int ow = geometry[4];
+        float scale = 1f / (geometry[5] * geometry[6]);
+        Arrays.fill(dx, 0, planes * h * w, 0f);
+        for (int p = 0; p < planes; p++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    float v = dy[(p * oh + oy) * ow + ox] * scale;
+                    int y0 = oy * geometry[7] - geometry[9];
+                    int x0 = ox * geometry[8] - geometry[10];
+                    for (int iy = Math.max(0, y0); iy < Math.min(h, y0 + geometry[5]); iy++) {
+                        for (int ix = Math.max(0, x0); ix < Math.min(w, x0 + geometry[6]); ix++) {
+                            dx[(p * h + iy) * w + ix] += v;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** Adds the time since the previous mark to {@code times[index]} (profile mode). */
     static void mark(long[] times, int index) {
         long now = System.nanoTime();
