@@ -26,10 +26,13 @@ import java.util.Map;
  * use both cores).
  */
 public final class CompiledFunction implements Executable {
-    /** One kernel call of the program. */
-    public record Kernel(int index, String name, String op, long flops, List<String> fusedNodes) {
+    /** One kernel call of the program: its op, FLOP count, the graph nodes fused in, the buffers it reads and writes. */
+    public record Kernel(int index, String name, String op, long flops, List<String> fusedNodes, List<String> reads,
+                         List<String> writes) {
         public Kernel {
             fusedNodes = List.copyOf(fusedNodes);
+            reads = List.copyOf(reads);
+            writes = List.copyOf(writes);
         }
     }
 
@@ -81,9 +84,18 @@ public final class CompiledFunction implements Executable {
                 fused.add(n.toString());
             }
             kernels.add(new Kernel(step.index, Compiler.identifier(name) + "_" + step.index + "_" + step.label(),
-                    step.label(), step.flops(), fused));
+                    step.label(), step.flops(), fused, bufferNames(planner, memory, step.reads),
+                    bufferNames(planner, memory, step.outputs)));
         }
         this.explanation = Explain.text(name, planner, memory, this.classes);
+    }
+
+    private static List<String> bufferNames(Planner planner, MemoryPlan memory, List<Node> nodes) {
+        List<String> names = new ArrayList<>();
+        for (Node n : nodes) {
+            names.add(memory.of(planner, n).name);
+        }
+        return names;
     }
 
     private void bind(String key, Node node, Planner planner, MemoryPlan memory) {
