@@ -7,9 +7,19 @@ import java.util.Arrays;
  * stride, zero padding and groups, and its two gradients.
  *
  * <p>Shapes: input x is [N, C, H, W], weights w are [M, C/groups, KH, KW], output y is [N, M, OH, OW]
- * with {@code OH = (H + 2·padH − KH) / strideH + 1} (likewise OW). Each image and group is an im2col
- * followed by the packed SGEMM (the 1×1, stride-1, unpadded case skips im2col). Images are split into
- * contiguous chunks across {@link Parallel#threads()} threads; the weight gradient sums per-chunk
+ * with {@code OH = (H + 2·padH − KH) / strideH + 1} (likewise OW). The algorithm is chosen per shape
+ * (measured on this project's benchmark layers; see {@code KernelBench}):
+ * <ul>
+ *   <li>at most {@value #FEW_MAPS} output maps per group, stride 1 (the single-map window of local
+ *       contrast normalisation): shifted-plane direct convolution, one contiguous axpy per tap;</li>
+ *   <li>output maps per group a multiple of the vector length and kernel rows of at least
+ *       {@value #LANE_MAPS_MIN_RUN} floats (KW·C/groups): direct convolution with the output maps in the
+ *       vector lanes on a zero-padded NHWC copy of each image, forward and weight gradient;</li>
+ *   <li>otherwise im2col and the packed SGEMM (1×1 stride-1 unpadded: the SGEMM alone).</li>
+ * </ul>
+ * A stride-1 input gradient is computed as the forward convolution of dy with the flipped kernel when
+ * that is cheaper (see {@link #backwardInput}), else as a transposed GEMM and col2im. Images are split
+ * into contiguous chunks across {@link Parallel#threads()} threads; the weight gradient sums per-chunk
  * partials in chunk order, so it is bitwise reproducible for a given thread count.
  */
 public final class Conv2d {
@@ -55,6 +65,18 @@ public final class Conv2d {
             });
             return;
         }
+        if (useLaneMaps && s.kw * s.cg >= LANE_MAPS_MIN_RUN && KernelBackend.VECTOR && VectorConv.accepts(s.mg)) {
+            float[] packed = VectorConv.packWeights(w, wOff, groups, s.mg, s.cg, kh, kw);
+            Parallel.forRange(n, (chunk, i0, i1) -> {
+                for (int i = i0; i < i1; i++) {
+                    for (int g = 0; g < s.groups; g++) {
+                        VectorConv.forwardGroup(x, xOff + (i * c + g * s.cg) * h * wd, packed, g * s.mg * s.kd,
+                                y, yOff + (i * m + g * s.mg) * s.p, s);
+                    }
+                }
+            });
+            return;
+        }
         Parallel.forRange(n, (chunk, i0, i1) -> {
             float[] col = s.direct() ? null : scratch(s.colSize());
             for (int i = i0; i < i1; i++) {
@@ -86,12 +108,13 @@ public final class Conv2d {
         Shape s = new Shape(n, c, h, wd, m, kh, kw, strideH, strideW, padH, padW, groups);
         s.check("dy", dy, dyOff, s.ySize(), "w", w, wOff, s.wSize(), "dx", dx, dxOff, s.xSize());
         if (s.strideH == 1 && s.strideW == 1 && s.padH < kh && s.padW < kw
-                && 2 * padH >= kh - 1 && 2 * padW >= kw - 1) {
+                && (2 * padH >= kh - 1 && 2 * padW >= kw - 1 || flippedRunsDirect(s))) {
             // With stride 1 the input gradient is the forward convolution of dy, padded by K−1−pad, with
             // the kernel flipped and its in/out maps swapped. That runs a GEMM with the long reduction
             // (M/groups·KH·KW) and no col2im scatter, faster than the transposed GEMM below, as long as
             // the new padding is no wider than the old one: for a 'valid' 5x5 convolution of 8x8 maps it
-            // would multiply a 16x16 plane that is three quarters zeros (2.25x the work, measured 2x slower).
+            // would multiply a 16x16 plane that is three quarters zeros (2.25x the work), which pays only
+            // when that forward runs on the direct lane-maps kernel (about 3x the speed of the path below).
             int kk = kh * kw;
             float[] flipped = new float[s.wSize()];
             for (int g = 0; g < s.groups; g++) {
@@ -148,6 +171,22 @@ public final class Conv2d {
             return;
         }
         int chunks = Parallel.chunkCount(n);
+        if (useLaneMaps && s.kw * s.cg >= LANE_MAPS_MIN_RUN && KernelBackend.VECTOR && VectorConv.accepts(s.mg)) {
+            // Per-chunk sums in the packed layout of the lane-maps kernel, added in chunk order.
+            float[][] packed = new float[chunks][wSize];
+            Parallel.forChunks(n, chunks, (chunk, i0, i1) -> {
+                for (int i = i0; i < i1; i++) {
+                    for (int g = 0; g < s.groups; g++) {
+                        VectorConv.backwardWeightGroup(x, xOff + (i * c + g * s.cg) * h * wd, dy,
+                                dyOff + (i * m + g * s.mg) * s.p, packed[chunk], g * s.mg * s.kd, s);
+                    }
+                }
+            });
+            for (int chunk = 0; chunk < chunks; chunk++) {
+                VectorConv.unpackWeights(packed[chunk], dw, dwOff, groups, s.mg, s.cg, kh, kw, chunk > 0);
+            }
+            return;
+        }
         float[][] partial = new float[chunks][];
         Parallel.forChunks(n, chunks, (chunk, i0, i1) -> {
             float[] out = chunk == 0 ? dw : new float[wSize];
@@ -180,10 +219,34 @@ public final class Conv2d {
     }
 
     /**
+     * Whether the input gradient, as a flipped forward convolution, would run on the lane-maps kernel
+     * with less than 3x the useful work (the speed ratio of that kernel to GEMM + col2im measured on the
+     * 5x5 valid layers of the benchmark networks).
+     */
+    private static boolean flippedRunsDirect(Shape s) {
+        return useLaneMaps && KernelBackend.VECTOR && s.kw * s.mg >= LANE_MAPS_MIN_RUN && VectorConv.accepts(s.cg)
+                && (long) s.h * s.w < 3L * s.p;
+    }
+
+    /**
      * Output maps at most this many use the shifted-plane direct convolution (stride 1) instead of
      * im2col + GEMM, whose 8-row register tile would be at most half used.
      */
     static final int FEW_MAPS = 4;
+
+    /**
+     * Whether the forward pass (and the stride-1 input gradient built on it) uses the direct convolution
+     * with output maps in the vector lanes when a group's maps fill whole vectors; im2col + GEMM
+     * otherwise. Not final only so that the benchmark can time both.
+     */
+    static volatile boolean useLaneMaps = true;
+
+    /**
+     * The direct convolution reloads its accumulators once per kernel row, which pays only when a row's
+     * window (KW·C/groups floats) is long: measured 2x slower than GEMM for the 1-map 5x5 first layer
+     * (run 5), 1.3-2x faster for runs of 80 and more.
+     */
+    static final int LANE_MAPS_MIN_RUN = 32;
 
     /**
      * Direct stride-1 convolution for few output maps, e.g. the single-map 9×9 window of local contrast

@@ -31,6 +31,22 @@ class Conv2dTest {
             return new Geometry(1 + r.nextInt(4), c, h, w, m, kh, kw, 1 + r.nextInt(3), 1 + r.nextInt(3), ph, pw, groups);
         }
 
+        /**
+         * Shapes that take the direct lane-maps path (output maps per group a multiple of 16, long
+         * kernel rows), with strides, paddings and widths that leave partial pixel tiles.
+         */
+        static Geometry randomWide(long seed) {
+            Random r = new Random(seed);
+            int groups = r.nextInt(4) == 0 ? 2 : 1;
+            int k = 3 + r.nextInt(3);
+            int cg = 8 + r.nextInt(17);
+            int pad = r.nextInt(k / 2 + 1);
+            int h = Math.max(1, k - 2 * pad) + r.nextInt(10);
+            int w = Math.max(1, k - 2 * pad) + r.nextInt(14);
+            return new Geometry(1 + r.nextInt(3), groups * cg, h, w, groups * 16 * (1 + r.nextInt(3)), k, k,
+                    1 + r.nextInt(2), 1 + r.nextInt(2), pad, pad, groups);
+        }
+
         int oh() {
             return Conv2d.outputSize(h, kh, sh, ph);
         }
@@ -69,7 +85,9 @@ class Conv2dTest {
     }
 
     static Stream<Arguments> cases() {
-        Stream<Arguments> random = IntStream.range(0, 60).mapToObj(s -> Arguments.of("seed " + s, Geometry.random(s)));
+        Stream<Arguments> random = Stream.concat(
+                IntStream.range(0, 60).mapToObj(s -> Arguments.of("seed " + s, Geometry.random(s))),
+                IntStream.range(0, 25).mapToObj(s -> Arguments.of("wide seed " + s, Geometry.randomWide(s))));
         // The benchmark networks' layers at batch 2, and the single-map 9x9 LCN convolution.
         Stream<Arguments> named = Stream.of(
                 Arguments.of("B1 conv1", new Geometry(2, 1, 28, 28, 16, 5, 5, 1, 1, 0, 0, 1)),

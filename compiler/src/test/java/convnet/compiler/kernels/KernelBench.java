@@ -183,7 +183,11 @@ public final class KernelBench {
             secondsPerRun = Double.parseDouble(args[0]);
         }
         String only = args.length > 1 ? args[1] : "B1,B2,B4,SGEMM";
-        System.out.println("backend " + KernelBackend.describe() + ", " + Runtime.getRuntime().availableProcessors()
+        if (Boolean.getBoolean("bench.gemmOnly")) {
+            // Time the im2col + GEMM forward path instead of the direct lane-maps one.
+            Conv2d.useLaneMaps = false;
+        }
+        System.out.println("backend " + KernelBackend.describe() + (Conv2d.useLaneMaps ? "" : " (im2col+GEMM only)") + ", " + Runtime.getRuntime().availableProcessors()
                 + " processors, batch 64");
         int[] threadCounts = {1, 2};
         for (String id : only.split(",")) {
