@@ -17,6 +17,9 @@ import java.util.Set;
  * steps, so no kernel ever writes a slot it reads (in-place updates aside, see {@link Planner}).
  */
 final class MemoryPlan {
+    /** {@code -Dconvnet.memoryReuse=false} gives every value a slot of its own (to rule the plan out when debugging). */
+    static final boolean REUSE = !"false".equalsIgnoreCase(System.getProperty("convnet.memoryReuse"));
+
     /** What a buffer holds. */
     enum Role { INPUT, PARAM, CONSTANT, OUTPUT, TEMP }
 
@@ -113,7 +116,7 @@ final class MemoryPlan {
                     continue;
                 }
                 int best = -1;
-                for (int i = 0; i < free.size(); i++) {
+                for (int i = 0; REUSE && i < free.size(); i++) {
                     int slot = free.get(i);
                     int capacity = slotSizes.get(slot);
                     // Best fit among slots at most 4x too large, so a small value never pins a big array.
