@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       CompileCommand.class,
       BenchCommand.class,
       DataCommand.class,
+      TrainCommand.class,
+      EvalCommand.class,
       GraphCommand.class,
       GradcheckCommand.class,
       InitCommand.class,

@@ -13,12 +13,13 @@ public record DataSplits(Dataset train, Dataset test, String source) {
     Objects.requireNonNull(source, "source");
     if (train.channels() != test.channels() || train.height() != test.height()
         || train.width() != test.width()) {
-      throw new IllegalArgumentException(
+      // Files on disk can disagree like this: a data error, not a bug.
+      throw new DataError(
           source + ": training images are " + train.shapeText() + " but test images are "
-              + test.shapeText());
+              + test.shapeText() + "; both splits must have one image size");
     }
     if (!train.classNames().equals(test.classNames())) {
-      throw new IllegalArgumentException(source + ": training and test classes differ");
+      throw new DataError(source + ": training and test classes differ");
     }
   }
 

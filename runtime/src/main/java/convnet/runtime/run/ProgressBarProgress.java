@@ -35,7 +35,6 @@ public final class ProgressBarProgress implements Progress {
           .setTaskName("epoch " + epoch + "/" + epochs)
           .setInitialMax(batches)
           .setStyle(ProgressBarStyle.ASCII)
-          .setUnit(" batches", 1)
           .setUpdateIntervalMillis(250)
           .clearDisplayOnFinish()
           .build();
@@ -46,7 +45,8 @@ public final class ProgressBarProgress implements Progress {
   public void batch(int batch, double loss, double accuracy, double imagesPerSecond) {
     if (bar != null) {
       bar.stepTo(batch);
-      bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f acc %.2f%% %.0f img/s", loss,
+      // Compact, so that images/s still fits on an 80-column terminal beside the bar and ETA.
+      bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f acc %.1f%% %.0f img/s", loss,
           100 * accuracy, imagesPerSecond));
     }
   }

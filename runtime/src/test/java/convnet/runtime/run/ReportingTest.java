@@ -89,8 +89,8 @@ class ReportingTest {
       }
     }
     String bar = barBytes.toString(StandardCharsets.UTF_8);
-    assertTrue(bar.contains("epoch 2/2") && bar.contains("5/5 batches")
-        && bar.contains("loss 0.5000 acc 90.00%"), bar);
+    assertTrue(bar.contains("epoch 2/2") && bar.contains("5/5")
+        && bar.contains("loss 0.500 acc 90.0% 1000 img/s"), bar);
     String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
     assertEquals(2, lines.length);
     assertTrue(lines[1].startsWith("epoch 2/2  loss 0.5000  train 82.00%  test 80.00%  1511 img/s"),

@@ -1,0 +1,217 @@
+package convnet.runtime.cli;
+
+import convnet.runtime.model.NetworkModel;
+import convnet.runtime.train.ModelBinding;
+import convnet.runtime.train.StopSignal;
+import convnet.runtime.train.TrainConfig;
+import convnet.runtime.train.Trainer;
+import convnet.runtime.train.TrainingRun;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code convnet train FILE}: trains a network, or resumes a stopped run, into a run folder. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Train a network with minibatch SGD (momentum, weight decay, a learning-rate",
+      "schedule), evaluating on the test split after every epoch.",
+      "",
+      "Every setting comes from the network's train { ... } block (its defaults",
+      "where the block is silent: data fashion-mnist, protocol R+ per stage, 10",
+      "epochs, batch 64, sgd(lr=0.01, momentum=0.9, weight_decay=0), no schedule,",
+      "no augmentation, seed 1); a flag overrides the block.",
+      "",
+      "The run folder (runs/<network>-<date>-<time> unless --out is given) gets",
+      "config.json, metrics.csv, train.log, weights-best.npz (best test accuracy),",
+      "weights-final.npz, confusion.txt/.csv, curves.png, and a checkpoint after",
+      "every epoch and on Ctrl-C. A run folder is never overwritten.",
+      "",
+      "--resume RUNDIR continues a stopped run from its checkpoint with its saved",
+      "settings and ends with the same weights as a run never stopped; only",
+      "--epochs (to train longer) and --backend may change then.",
+      "",
+      "A NaN or infinite loss stops the run (exit status 1), naming the step and",
+      "the first layer whose output is not finite; the last checkpoint is kept.",
+      ""
+    },
+    exitCodeListHeading = "Exit status:%n",
+    exitCodeList = {
+      "0:trained to the last epoch",
+      "1:error in the network, data or settings, or training diverged",
+      "2:bad usage",
+      "130:stopped (Ctrl-C); resume with --resume"
+    })
+public final class TrainCommand implements Callable<Integer> {
+  /** Exit status of a run stopped before its last epoch, as after SIGINT. */
+  static final int EXIT_STOPPED = 130;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "The network (.cnn file).")
+  Path file;
+
+  @Option(names = "--data", paramLabel = "SPEC",
+      description = "Data set: fashion-mnist (the full set when Debian's dataset-fashion-mnist is "
+          + "installed, else the shipped subset), fashion-mnist-subset, idx:DIR, "
+          + "cifar10:DIR, folder:DIR or DIR (see 'convnet data --help'). Default: the train "
+          + "block's data.")
+  String data;
+
+  @Option(names = "--epochs", paramLabel = "N",
+      description = "Epochs (default: the train block's).")
+  Integer epochs;
+
+  @Option(names = "--batch", paramLabel = "N",
+      description = "Images per step (default: the train block's).")
+  Integer batch;
+
+  @Option(names = "--lr", paramLabel = "RATE",
+      description = "Base learning rate (default: the train block's).")
+  Double lr;
+
+  @Option(names = "--momentum", paramLabel = "M",
+      description = "SGD momentum in [0, 1) (default: the train block's).")
+  Double momentum;
+
+  @Option(names = "--weight-decay", paramLabel = "WD",
+      description = "L2 weight decay (default: the train block's).")
+  Double weightDecay;
+
+  @Option(names = "--schedule", paramLabel = "S",
+      description = "Learning rate per epoch: none, step(every=N,gamma=G) or cosine (default: the "
+          + "train block's).")
+  String schedule;
+
+  @Option(names = "--augment", paramLabel = "A",
+      description = "Training augmentation: none, flip, crop(pad=N) or flip,crop(pad=N) (default: "
+          + "the train block's).")
+  String augment;
+
+  @Option(names = "--preprocess", paramLabel = "P",
+      description = "Input preprocessing: none, standardize, lcn(W), standardize,lcn(W,SIGMA) "
+          + "(default: standardize, per image).")
+  String preprocess;
+
+  @Option(names = "--protocol", paramLabel = "P",
+      description = "One letter per conv stage: R (random filters kept fixed) or R+ (random, then "
+          + "trained); the classifier always trains (default: the train block's).")
+  String protocol;
+
+  @Option(names = "--seed", paramLabel = "N",
+      description = "Seed of initial weights, shuffling, augmentation and dropout (default: the "
+          + "train block's).")
+  Long seed;
+
+  @Option(names = "--backend", paramLabel = "B",
+      description = "compiled or interpreted (default: compiled; the interpreter is used, with a "
+          + "notice, when the compiled backend is not available).")
+  String backend;
+
+  @Option(names = "--limit-train", paramLabel = "N",
+      description = "Use only the first N training images (for quick runs).")
+  Integer limitTrain;
+
+  @Option(names = "--limit-test", paramLabel = "N",
+      description = "Use only the first N test images (for quick runs).")
+  Integer limitTest;
+
+  @Option(names = "--out", paramLabel = "RUNDIR",
+      description = "Run folder to create (must be absent or empty).")
+  Path out;
+
+  @Option(names = "--resume", paramLabel = "RUNDIR",
+      description = "Continue the run in RUNDIR from its last checkpoint.")
+  Path resume;
+
+  @Option(names = "--json",
+      description = "Print one JSON object per epoch (epoch, loss, train_accuracy, test_loss, "
+          + "test_accuracy, images_per_s, seconds) and a last one with \"final\": true, "
+          + "instead of the progress bar.")
+  boolean json;
+
+  @Option(names = "--stop-after-steps", paramLabel = "N", hidden = true,
+      description = "Stop as on Ctrl-C once N steps are done in all (for tests and scripts).")
+  Long stopAfterSteps;
+
+  @Override
+  public Integer call() throws Exception {
+    if (stopAfterSteps != null && stopAfterSteps < 0) {
+      throw new UsageError("--stop-after-steps must not be negative");
+    }
+    if (out != null && resume != null) {
+      throw new UsageError("--out and --resume exclude each other: --resume continues the run in "
+          + "its own folder");
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    NetworkModel network = NetworkModel.load(file, err);
+    ModelBinding model = ModelBinding.of(network, err);
+    TrainConfig.Overrides overrides = new TrainConfig.Overrides(data, epochs, batch, lr, momentum,
+        weightDecay, schedule, augment, preprocess, protocol, seed, backend, limitTrain,
+        limitTest);
+    StopSignal stop = stopAfterSteps != null ? StopSignal.afterSteps(stopAfterSteps)
+        : StopSignal.manual();
+    // Ctrl-C: the hook asks the loop to stop at the next batch and holds the JVM until the
+    // checkpoint is on disk.
+    Thread hook = stop.shutdownHook(300);
+    Runtime.getRuntime().addShutdownHook(hook);
+    PrintStream stdout = WriterStream.of(spec.commandLine().getOut());
+    try {
+      Trainer.Result result = TrainingRun.execute(model,
+          new TrainingRun.Request(file, overrides, out, resume, json), stdout, stop);
+      return result.status() == Trainer.Status.FINISHED ? 0 : EXIT_STOPPED;
+    } finally {
+      stdout.flush();
+      stop.markDone();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // The JVM is already shutting down (Ctrl-C): the hook is running and now returns.
+      }
+    }
+  }
+
+  /**
+   * A UTF-8 {@link PrintStream} that writes into a {@link PrintWriter}, for reporters that print to
+   * streams while picocli hands commands writers.
+   */
+  private static final class WriterStream extends java.io.OutputStream {
+    private final PrintWriter writer;
+    private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+
+    private WriterStream(PrintWriter writer) {
+      this.writer = writer;
+    }
+
+    /** An auto-flushing print stream over {@code writer}. */
+    static PrintStream of(PrintWriter writer) {
+      return new PrintStream(new WriterStream(writer), true,
+          java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public synchronized void write(int b) {
+      pending.write(b);
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) {
+      pending.write(b, off, len);
+    }
+
+    /** Hands over what was written; PrintStream flushes whole lines, so no character is split. */
+    @Override
+    public synchronized void flush() {
+      writer.write(pending.toString(java.nio.charset.StandardCharsets.UTF_8));
+      pending.reset();
+      writer.flush();
+    }
+  }
+}

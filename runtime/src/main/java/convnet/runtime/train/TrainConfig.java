@@ -1,0 +1,280 @@
+package convnet.runtime.train;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import convnet.dsl.TrainSpec;
+import convnet.runtime.cli.UsageError;
+import convnet.runtime.cli.UserError;
+import convnet.runtime.data.Augmentation;
+import convnet.runtime.data.Preprocessing;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The resolved settings of a training run: the network's {@code train} block, then each flag
+ * given on the command line. Written to the run folder as {@code config.json}; a resumed run reads
+ * it back, so that it continues exactly the run that was started.
+ *
+ * <p>{@code networkSha256} fingerprints the network file, so that a run is not resumed with a
+ * network that has changed; {@code limitTrain}/{@code limitTest} of 0 mean every image.
+ */
+public record TrainConfig(
+    @JsonProperty("network") String network,
+    @JsonProperty("network_sha256") String networkSha256,
+    @JsonProperty("data") String data,
+    @JsonProperty("preprocess") String preprocess,
+    @JsonProperty("augment") String augment,
+    @JsonProperty("protocol") String protocol,
+    @JsonProperty("epochs") int epochs,
+    @JsonProperty("batch") int batch,
+    @JsonProperty("lr") double learningRate,
+    @JsonProperty("momentum") double momentum,
+    @JsonProperty("weight_decay") double weightDecay,
+    @JsonProperty("schedule") String schedule,
+    @JsonProperty("seed") long seed,
+    @JsonProperty("backend") String backend,
+    @JsonProperty("limit_train") int limitTrain,
+    @JsonProperty("limit_test") int limitTest) {
+
+  /** The backend used when none is asked for. */
+  public static final String DEFAULT_BACKEND = "compiled";
+
+  public TrainConfig {
+    Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(networkSha256, "network_sha256");
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(preprocess, "preprocess");
+    Objects.requireNonNull(augment, "augment");
+    Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(schedule, "schedule");
+    Objects.requireNonNull(backend, "backend");
+    if (epochs < 1) {
+      throw new UserError("epochs must be at least 1, not " + epochs);
+    }
+    if (batch < 1) {
+      throw new UserError("batch must be at least 1, not " + batch);
+    }
+    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+      throw new UserError("the learning rate must be a positive number, not " + learningRate);
+    }
+    if (!(momentum >= 0 && momentum < 1)) {
+      throw new UserError("momentum must be in [0, 1), not " + momentum);
+    }
+    if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+      throw new UserError("weight decay must be a number >= 0, not " + weightDecay);
+    }
+    if (limitTrain < 0 || limitTest < 0) {
+      throw new UserError("--limit-train and --limit-test must not be negative");
+    }
+    if (!backend.equals("compiled") && !backend.equals("interpreted")) {
+      throw new UserError("backend '" + backend + "': expected compiled or interpreted");
+    }
+    // Parsed once here (the parameters: fields are set only after this block) so that a bad
+    // form is reported before anything runs.
+    LearningRateSchedule.parse(schedule);
+    Preprocessing.parse(preprocess);
+    Augmentation.parse(augment);
+  }
+
+  /** The learning-rate schedule. */
+  public LearningRateSchedule scheduleValue() {
+    return LearningRateSchedule.parse(schedule);
+  }
+
+  /** The input preprocessing. */
+  public Preprocessing preprocessing() {
+    return Preprocessing.parse(preprocess);
+  }
+
+  /** The training-time augmentation. */
+  public Augmentation augmentation() {
+    return Augmentation.parse(augment);
+  }
+
+  /** The protocol, checked against the network's number of conv stages. */
+  public Protocol protocolFor(int convStages) {
+    return Protocol.parse(protocol, convStages);
+  }
+
+  /** A copy with another number of epochs (a resumed run extended with {@code --epochs}). */
+  public TrainConfig withEpochs(int newEpochs) {
+    return new TrainConfig(network, networkSha256, data, preprocess, augment, protocol, newEpochs,
+        batch, learningRate, momentum, weightDecay, schedule, seed, backend, limitTrain, limitTest);
+  }
+
+  /** A copy with another backend (allowed on resume: backends compute the same function). */
+  public TrainConfig withBackend(String newBackend) {
+    return new TrainConfig(network, networkSha256, data, preprocess, augment, protocol, epochs,
+        batch, learningRate, momentum, weightDecay, schedule, seed, newBackend, limitTrain,
+        limitTest);
+  }
+
+  /**
+   * Flags given on the command line; null where a flag was not given. Strings are in their text
+   * forms (schedule, augment, preprocess, protocol).
+   */
+  public record Overrides(
+      String data, Integer epochs, Integer batch, Double learningRate, Double momentum,
+      Double weightDecay, String schedule, String augment, String preprocess, String protocol,
+      Long seed, String backend, Integer limitTrain, Integer limitTest) {
+    /** No flag given. */
+    public static final Overrides NONE = new Overrides(null, null, null, null, null, null, null,
+        null, null, null, null, null, null, null);
+  }
+
+  /**
+   * The settings of a new run: {@code spec} (the network's {@code train} block, its defaults
+   * filled in) overridden by every flag of {@code o}. {@code networkDir} is the folder of the
+   * network file, against which a data path written in the file is resolved.
+   */
+  public static TrainConfig resolve(
+      TrainSpec spec, String networkName, String networkSha256, Path networkDir, Overrides o) {
+    TrainSpec.Optimizer opt = spec.optimizer();
+    if (!opt.kind().equals("sgd")) {
+      throw new UserError("optimizer " + opt.kind() + "(...) in the train block: convnet train "
+          + "implements sgd(lr=..., momentum=..., weight_decay=...) only");
+    }
+    if (opt.extra().getOrDefault("nesterov", 0.0) != 0.0) {
+      throw new UserError("sgd(nesterov=true) in the train block: convnet train implements "
+          + "plain momentum (PyTorch's SGD without Nesterov) only");
+    }
+    String data = o.data() != null ? o.data() : dataSpec(spec, networkDir);
+    return new TrainConfig(
+        networkName,
+        networkSha256,
+        data,
+        o.preprocess() != null ? o.preprocess() : Preprocessing.DEFAULT.toString(),
+        o.augment() != null ? o.augment() : augmentText(spec.augment()),
+        o.protocol() != null ? o.protocol() : protocolText(spec.protocol()),
+        o.epochs() != null ? o.epochs() : spec.epochs(),
+        o.batch() != null ? o.batch() : spec.batch(),
+        o.learningRate() != null ? o.learningRate() : opt.learningRate(),
+        o.momentum() != null ? o.momentum() : opt.momentum(),
+        o.weightDecay() != null ? o.weightDecay() : opt.weightDecay(),
+        o.schedule() != null ? o.schedule() : scheduleText(spec.schedule()),
+        o.seed() != null ? o.seed() : spec.seed(),
+        o.backend() != null ? o.backend() : DEFAULT_BACKEND,
+        o.limitTrain() != null ? o.limitTrain() : 0,
+        o.limitTest() != null ? o.limitTest() : 0);
+  }
+
+  /**
+   * The settings of a resumed run: the saved ones, with {@code --epochs} (to extend the run) and
+   * {@code --backend} taken from the flags. Any other flag must agree with the saved value, since
+   * a run that changed its settings half-way would not be the run that was started; a
+   * contradiction is a {@link UsageError} that names every differing flag.
+   */
+  public TrainConfig forResume(Overrides o, String currentNetworkSha256) {
+    if (!networkSha256.equals(currentNetworkSha256)) {
+      throw new UserError("the network file " + network + " has changed since the run started "
+          + "(its contents differ from the saved fingerprint); resume with the original file, or"
+          + " start a new run");
+    }
+    List<String> conflicts = new ArrayList<>();
+    conflict(conflicts, "--data", o.data(), data);
+    conflict(conflicts, "--batch", o.batch(), batch);
+    conflict(conflicts, "--lr", o.learningRate(), learningRate);
+    conflict(conflicts, "--momentum", o.momentum(), momentum);
+    conflict(conflicts, "--weight-decay", o.weightDecay(), weightDecay);
+    if (o.schedule() != null
+        && !LearningRateSchedule.parse(o.schedule()).equals(scheduleValue())) {
+      conflicts.add("--schedule " + o.schedule() + " (the run uses " + schedule + ")");
+    }
+    if (o.augment() != null && !Augmentation.parse(o.augment()).equals(augmentation())) {
+      conflicts.add("--augment " + o.augment() + " (the run uses " + augment + ")");
+    }
+    if (o.preprocess() != null && !Preprocessing.parse(o.preprocess()).equals(preprocessing())) {
+      conflicts.add("--preprocess " + o.preprocess() + " (the run uses " + preprocess + ")");
+    }
+    if (o.protocol() != null && !o.protocol().strip().equalsIgnoreCase(protocol)) {
+      conflicts.add("--protocol " + o.protocol() + " (the run uses " + protocol + ")");
+    }
+    conflict(conflicts, "--seed", o.seed(), seed);
+    conflict(conflicts, "--limit-train", o.limitTrain(), limitTrain);
+    conflict(conflicts, "--limit-test", o.limitTest(), limitTest);
+    if (!conflicts.isEmpty()) {
+      throw new UsageError("--resume continues a run with its saved settings (config.json); "
+          + "these flags contradict them: " + String.join("; ", conflicts) + ". Only --epochs "
+          + "(to extend the run) and --backend may change; drop the others or start a new run");
+    }
+    TrainConfig resumed = this;
+    if (o.epochs() != null) {
+      resumed = resumed.withEpochs(o.epochs());
+    }
+    if (o.backend() != null) {
+      resumed = resumed.withBackend(o.backend());
+    }
+    return resumed;
+  }
+
+  private static void conflict(List<String> out, String flag, Object given, Object saved) {
+    if (given != null && !given.equals(saved)) {
+      out.add(flag + " " + given + " (the run uses " + saved + ")");
+    }
+  }
+
+  /**
+   * The data spec for the {@code train} block's {@code data} setting; a relative path written in
+   * the file is resolved against {@code networkDir}, the network file's folder.
+   */
+  public static String dataSpec(TrainSpec spec, Path networkDir) {
+    if (spec.dataIsPath()) {
+      String text = spec.data();
+      int colon = text.indexOf(':');
+      // A prefixed spec (idx:DIR, ...) or an absolute path is used as written; a relative path
+      // is relative to the network file, so the file works from any working directory.
+      if (colon > 1 || Path.of(text).isAbsolute() || networkDir == null) {
+        return text;
+      }
+      return networkDir.resolve(text).normalize().toString();
+    }
+    return switch (spec.data()) {
+      case "fashion-mnist" -> "fashion-mnist";
+      default -> throw new UserError("data = " + spec.data() + " in the train block: that data "
+          + "set does not ship with convnet; give its files with --data (idx:DIR for MNIST, "
+          + "cifar10:DIR for CIFAR-10, folder:DIR for Caltech-101)");
+    };
+  }
+
+  private static String protocolText(List<TrainSpec.StageProtocol> stages) {
+    StringBuilder sb = new StringBuilder();
+    stages.forEach(sb::append);
+    return sb.toString();
+  }
+
+  private static String scheduleText(TrainSpec.Schedule s) {
+    return switch (s.kind()) {
+      case "step" -> "step(every=" + s.every() + ",gamma=" + s.gamma() + ")";
+      case "cosine" -> "cosine";
+      default -> "none";
+    };
+  }
+
+  private static String augmentText(List<TrainSpec.Augmentation> list) {
+    boolean flip = false;
+    int pad = 0;
+    for (TrainSpec.Augmentation a : list) {
+      if (a.kind().equals("flip")) {
+        flip = true;
+      } else if (a.kind().equals("crop")) {
+        pad = a.pad();
+      } else {
+        throw new UserError("augmentation " + a.kind() + " in the train block is not supported");
+      }
+    }
+    return new Augmentation(flip, pad).toString();
+  }
+
+  /** One line per setting, for the log. */
+  public String describe() {
+    return String.format(Locale.ROOT, "network %s; data %s; preprocess %s; augment %s; "
+            + "protocol %s; epochs %d; batch %d; sgd(lr=%s, momentum=%s, weight_decay=%s); "
+            + "schedule %s; seed %d; backend %s%s%s", network, data, preprocess, augment,
+        protocol.isEmpty() ? "(no conv stage)" : protocol, epochs, batch, learningRate, momentum,
+        weightDecay, schedule, seed, backend,
+        limitTrain > 0 ? "; limit-train " + limitTrain : "",
+        limitTest > 0 ? "; limit-test " + limitTest : "");
+  }
+}

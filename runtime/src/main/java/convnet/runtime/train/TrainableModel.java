@@ -1,0 +1,59 @@
+package convnet.runtime.train;
+
+import convnet.autodiff.Executable;
+import convnet.autodiff.Function;
+import convnet.autodiff.Tensor;
+import convnet.dsl.Network;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the trainer needs from a network: its checked description, its parameters, and the
+ * functions of the training-step contract (training step, inference, layer outputs) for a batch
+ * size, made ready to run on a backend.
+ */
+public interface TrainableModel {
+  /** The checked network (name, input shape, layers, the {@code train} block). */
+  Network network();
+
+  /** Every parameter name ({@code <layer>.weight|bias|gain}) in layer order. */
+  List<String> parameterNames();
+
+  /** Initial values of every parameter, a pure function of {@code seed}. */
+  Map<String, Tensor> init(long seed);
+
+  /** The parameters that protocol {@code protocol} keeps fixed. */
+  Set<String> frozen(Protocol protocol);
+
+  /**
+   * The training-step function for batch size {@code batch}: inputs {@code input},
+   * {@code labels}, {@code mask/<layer>}, {@code hyper/lr}; outputs {@code output}, {@code loss},
+   * {@code new/X} and {@code new/velocity/X} for every trainable X.
+   */
+  Function trainingFunction(int batch, double momentum, double weightDecay, Set<String> frozen);
+
+  /** The inference function for batch size {@code batch}: input {@code input}, output {@code output}. */
+  Function inferenceFunction(int batch);
+
+  /** Every layer's output for batch size {@code batch}, named {@code layer/<name>}. */
+  Function layerOutputsFunction(int batch);
+
+  /** {@code f} ready to run on the backend named {@code backend} ({@code compiled} or {@code interpreted}). */
+  Executable prepare(Function f, String backend);
+
+  /**
+   * The backend that {@link #prepare} really uses when {@code asked} is asked for (the same,
+   * unless it had to fall back to another).
+   */
+  default String effectiveBackend(String asked) {
+    return asked;
+  }
+
+  /** Reads weights for this network; missing, extra or misshapen arrays are a user error. */
+  Map<String, Tensor> loadWeights(Path file);
+
+  /** Writes weights as float32 {@code .npz}, atomically. */
+  void saveWeights(Path file, Map<String, Tensor> weights);
+}

@@ -1,0 +1,138 @@
+package convnet.runtime.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import convnet.dsl.CheckResult;
+import convnet.dsl.Checker;
+import convnet.dsl.TrainSpec;
+import convnet.runtime.cli.UsageError;
+import convnet.runtime.cli.UserError;
+import convnet.runtime.run.RunFolder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Resolving settings: the train block, then flags; config.json; resume rules. */
+class TrainConfigTest {
+  @TempDir Path dir;
+
+  static TrainSpec spec(String block) {
+    String src = "network n {\n  input 1x28x28\n  4F5x5C - PA2x2\n  logistic 10\n" + block
+        + "}\n";
+    CheckResult r = Checker.checkSource(src, "n.cnn");
+    assertTrue(r.ok(), () -> r.diagnostics().render(src));
+    return r.network().train();
+  }
+
+  static final TrainSpec BLOCK = spec("""
+        train {
+          epochs = 4
+          batch = 16
+          optimizer = sgd(lr=0.2, momentum=0.5, weight_decay=1e-3)
+          schedule = step(every=2, gamma=0.5)
+          augment = [flip, crop(pad=2)]
+          protocol = R
+          seed = 9
+        }
+      """);
+
+  static TrainConfig.Overrides only(Integer epochs, Double lr, String backend) {
+    return new TrainConfig.Overrides(null, epochs, null, lr, null, null, null, null, null, null,
+        null, backend, null, null);
+  }
+
+  @Test
+  void theBlockGivesEverySettingAndFlagsOverrideIt() {
+    TrainConfig c = TrainConfig.resolve(BLOCK, "n.cnn", "abc", dir, TrainConfig.Overrides.NONE);
+    assertEquals(4, c.epochs());
+    assertEquals(16, c.batch());
+    assertEquals(0.2, c.learningRate());
+    assertEquals(0.5, c.momentum());
+    assertEquals(1e-3, c.weightDecay());
+    assertEquals(LearningRateSchedule.step(2, 0.5), c.scheduleValue());
+    assertEquals("flip,crop(pad=2)", c.augment());
+    assertEquals("R", c.protocol());
+    assertEquals(9, c.seed());
+    assertEquals("fashion-mnist", c.data());
+    assertEquals("standardize", c.preprocess());
+    assertEquals("compiled", c.backend());
+    TrainConfig o = TrainConfig.resolve(BLOCK, "n.cnn", "abc", dir, only(7, 0.01, "interpreted"));
+    assertEquals(7, o.epochs());
+    assertEquals(0.01, o.learningRate());
+    assertEquals("interpreted", o.backend());
+    assertEquals(16, o.batch());
+  }
+
+  @Test
+  void defaultsWithoutABlock() {
+    TrainConfig c = TrainConfig.resolve(spec(""), "n.cnn", "abc", dir, TrainConfig.Overrides.NONE);
+    assertEquals(10, c.epochs());
+    assertEquals(64, c.batch());
+    assertEquals(0.01, c.learningRate());
+    assertEquals("R+", c.protocol());
+    assertEquals("none", c.schedule());
+    assertEquals("none", c.augment());
+  }
+
+  @Test
+  void aDataPathInTheFileIsRelativeToTheFile() {
+    TrainSpec s = spec("  train {\n    data = \"pics\"\n  }\n");
+    assertEquals(dir.resolve("pics").toString(), TrainConfig.dataSpec(s, dir));
+    TrainSpec mnist = spec("  train {\n    data = mnist\n  }\n");
+    assertTrue(assertThrows(UserError.class, () -> TrainConfig.dataSpec(mnist, dir))
+        .getMessage().contains("idx:DIR"));
+  }
+
+  @Test
+  void adamIsRefusedWithAClearMessage() {
+    TrainSpec adam = spec("  train {\n    optimizer = adam(lr=0.001)\n  }\n");
+    UserError e = assertThrows(UserError.class,
+        () -> TrainConfig.resolve(adam, "n.cnn", "abc", dir, TrainConfig.Overrides.NONE));
+    assertTrue(e.getMessage().contains("sgd"), e.getMessage());
+  }
+
+  @Test
+  void configJsonRoundTrips() throws IOException {
+    TrainConfig c = TrainConfig.resolve(BLOCK, "n.cnn", "abc", dir, only(3, null, null));
+    Path file = dir.resolve("config.json");
+    RunFolder.writeJson(file, c);
+    assertTrue(Files.readString(file).contains("\"weight_decay\""));
+    assertEquals(c, RunFolder.readJson(file, TrainConfig.class));
+  }
+
+  @Test
+  void corruptConfigJsonIsAUserError() throws IOException {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, "{\"epochs\": 0}");
+    assertThrows(UserError.class, () -> RunFolder.readJson(file, TrainConfig.class));
+  }
+
+  @Test
+  void resumeKeepsSavedSettingsExtendsEpochsAndRefusesContradictions() {
+    TrainConfig c = TrainConfig.resolve(BLOCK, "n.cnn", "abc", dir, TrainConfig.Overrides.NONE);
+    assertEquals(c, c.forResume(TrainConfig.Overrides.NONE, "abc"));
+    assertEquals(9, c.forResume(only(9, null, null), "abc").epochs());
+    assertEquals(c, c.forResume(only(null, 0.2, null), "abc"), "an equal value is no conflict");
+    UsageError e = assertThrows(UsageError.class, () -> c.forResume(only(null, 0.3, null), "abc"));
+    assertTrue(e.getMessage().contains("--lr 0.3 (the run uses 0.2)"), e.getMessage());
+    UserError changed = assertThrows(UserError.class,
+        () -> c.forResume(TrainConfig.Overrides.NONE, "def"));
+    assertTrue(changed.getMessage().contains("has changed"), changed.getMessage());
+  }
+
+  @Test
+  void badValuesAreUserErrors() {
+    assertThrows(UserError.class, () -> TrainConfig.resolve(BLOCK, "n.cnn", "abc", dir,
+        new TrainConfig.Overrides(null, null, null, null, 1.0, null, null, null, null, null,
+            null, null, null, null)));
+    assertThrows(UserError.class, () -> TrainConfig.resolve(BLOCK, "n.cnn", "abc", dir,
+        new TrainConfig.Overrides(null, null, null, null, null, null, null, "rotate", null,
+            null, null, null, null, null)));
+    assertThrows(UserError.class, () -> TrainConfig.resolve(BLOCK, "n.cnn", "abc", dir,
+        only(null, Double.NaN, null)));
+  }
+}
