@@ -62,8 +62,9 @@ public final class ForwardCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "O.npz", required = true, description = "the .npz file to write")
   Path out;
 
-  @Option(names = "--backend", paramLabel = "interpreted|compiled", defaultValue = "interpreted",
-      description = "how to run it (default: interpreted)")
+  @Option(names = "--backend", paramLabel = "interpreted|compiled",
+      description = "how to run it: compiled (float32 bytecode, the default) or interpreted (the reference "
+          + "interpreter, the default with --precision f64)")
   String backend;
 
   @Option(names = "--precision", paramLabel = "f32|f64", defaultValue = "f32",
@@ -72,7 +73,8 @@ public final class ForwardCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Backend be = switch (backend) {
+    String chosen = backend != null ? backend : precision.equals("f64") ? "interpreted" : "compiled";
+    Backend be = switch (chosen) {
       case "interpreted" -> Backend.INTERPRETED;
       case "compiled" -> Backend.COMPILED;
       default -> throw new UsageError("--backend must be interpreted or compiled, not '" + backend + "'");

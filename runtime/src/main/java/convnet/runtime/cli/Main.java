@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       CheckCommand.class,
+      CompileCommand.class,
+      BenchCommand.class,
       DataCommand.class,
       TrainCommand.class,
       EvalCommand.class,

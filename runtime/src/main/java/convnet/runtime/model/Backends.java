@@ -4,6 +4,8 @@ import convnet.autodiff.DType;
 import convnet.autodiff.Executable;
 import convnet.autodiff.Function;
 import convnet.autodiff.Interpreter;
+import convnet.compiler.CompileOptions;
+import convnet.compiler.Compiler;
 import convnet.runtime.cli.UsageError;
 
 /** The one place that turns a function into something to run for a chosen {@link Backend}. */
@@ -19,7 +21,13 @@ public final class Backends {
   public static Executable prepare(Function f, Backend backend, DType dtype) {
     return switch (backend) {
       case INTERPRETED -> Interpreter.compile(f, dtype);
-      case COMPILED -> throw new UsageError("the compiled backend is not available in this build; use --backend interpreted");
+      case COMPILED -> {
+        if (dtype != DType.F32) {
+          throw new UsageError("the compiled backend runs in float32 only; use --backend interpreted for "
+              + dtype.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        yield Compiler.compile(f, CompileOptions.defaults());
+      }
     };
   }
 }

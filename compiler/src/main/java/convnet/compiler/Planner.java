@@ -1,0 +1,423 @@
+package convnet.compiler;
+
+import convnet.autodiff.Graph;
+import convnet.autodiff.Node;
+import convnet.autodiff.OpKind;
+import convnet.compiler.kernels.Parallel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * Partitions a graph into steps (fused kernels), orders them, and plans their buffers.
+ *
+ * <p>Partition rules: RESHAPE is a view of its input's buffer; a 2-D TRANSPOSE read only by matrix products is
+ * folded into them as a transposed operand; a reduction absorbs the elementwise nodes of its input's shape that
+ * feed only it; the remaining elementwise nodes form regions, each a set of same-shaped nodes joined by
+ * producer-consumer edges, grown greedily in graph order and merged only when no path leaves the merged set and
+ * comes back into it (so the steps stay acyclic); everything else is one library call.
+ */
+final class Planner {
+    /** Below this many elements a generated kernel runs on the calling thread alone. */
+    static final int PARALLEL_ELEMENTS = 1 << 15;
+
+    final Graph graph;
+    final List<Node> order;
+    private final Map<Node, Integer> position = new IdentityHashMap<>();
+    private final Map<Node, List<Node>> consumers = new IdentityHashMap<>();
+    private final Set<Node> outputNodes = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The fusion unit of every fused node: its region, or its reduction's claimed nodes plus the reduction. */
+    private final Map<Node, List<Node>> unit = new IdentityHashMap<>();
+    private final Map<Node, Node> claimedBy = new IdentityHashMap<>();
+    private final Set<Node> foldedTransposes = Collections.newSetFromMap(new IdentityHashMap<>());
+    final List<Step> steps = new ArrayList<>();
+    private final Map<Node, Step> producer = new IdentityHashMap<>();
+    /** Values written in place into a parameter's buffer: value node → parameter node. */
+    final Map<Node, Node> inPlace = new IdentityHashMap<>();
+
+    Planner(Graph graph, boolean inPlaceUpdates) {
+        this.graph = graph;
+        this.order = graph.nodes();
+        for (int i = 0; i < order.size(); i++) {
+            position.put(order.get(i), i);
+            consumers.put(order.get(i), new ArrayList<>());
+        }
+        for (Node n : order) {
+            for (Node in : n.inputs()) {
+                List<Node> list = consumers.get(in);
+                if (!list.contains(n)) {
+                    list.add(n);
+                }
+            }
+        }
+        outputNodes.addAll(graph.outputs().values());
+        foldTransposes();
+        claimReductionInputs();
+        formRegions();
+        buildSteps();
+        if (inPlaceUpdates) {
+            chooseInPlace();
+        }
+        schedule();
+    }
+
+    static boolean isElementwise(Node n) {
+        return switch (n.kind()) {
+            case UNARY, BINARY, WHERE, BROADCAST -> true;
+            default -> false;
+        };
+    }
+
+    /** A one-element constant, inlined into generated kernels as a literal. */
+    static boolean isScalarConstant(Node n) {
+        return n.kind() == OpKind.CONSTANT && n.shape().size() == 1;
+    }
+
+    boolean isFoldedTranspose(Node n) {
+        return foldedTransposes.contains(n);
+    }
+
+    /** The node whose buffer holds n's value: reshapes are views of their input. */
+    static Node resolve(Node n) {
+        Node cur = n;
+        while (cur.kind() == OpKind.RESHAPE) {
+            cur = cur.input(0);
+        }
+        return cur;
+    }
+
+    /** The node owning the buffer n's value lives in (in-place values live in their parameter's buffer). */
+    Node storage(Node n) {
+        Node r = resolve(n);
+        Node param = inPlace.get(r);
+        return param != null ? param : r;
+    }
+
+    int position(Node n) {
+        return position.get(n);
+    }
+
+    boolean isOutput(Node n) {
+        return outputNodes.contains(n);
+    }
+
+    private void foldTransposes() {
+        for (Node n : order) {
+            if (n.kind() == OpKind.TRANSPOSE && n.shape().rank() == 2 && !outputNodes.contains(n)
+                    && !consumers.get(n).isEmpty()
+                    && consumers.get(n).stream().allMatch(c -> c.kind() == OpKind.MATMUL)) {
+                foldedTransposes.add(n);
+            }
+        }
+    }
+
+    /** Each reduction absorbs the same-shaped elementwise nodes whose every consumer is already absorbed. */
+    private void claimReductionInputs() {
+        for (Node r : order) {
+            if (r.kind() != OpKind.REDUCE_SUM && r.kind() != OpKind.REDUCE_MAX) {
+                continue;
+            }
+            List<Node> group = new ArrayList<>();
+            Set<Node> inGroup = Collections.newSetFromMap(new IdentityHashMap<>());
+            inGroup.add(r);
+            PriorityQueue<Node> queue = new PriorityQueue<>(Comparator.comparingInt((Node n) -> position.get(n)).reversed());
+            Set<Node> queued = Collections.newSetFromMap(new IdentityHashMap<>());
+            queue.add(r.input(0));
+            queued.add(r.input(0));
+            while (!queue.isEmpty()) {
+                Node p = queue.poll();
+                if (!isElementwise(p) || claimedBy.containsKey(p) || outputNodes.contains(p)
+                        || !p.shape().equals(r.input(0).shape()) || !inGroup.containsAll(consumers.get(p))) {
+                    continue;
+                }
+                group.add(p);
+                inGroup.add(p);
+                claimedBy.put(p, r);
+                for (Node in : p.inputs()) {
+                    if (queued.add(in)) {
+                        queue.add(in);
+                    }
+                }
+            }
+            group.add(r);
+            group.sort(Comparator.comparingInt(position::get));
+            for (Node n : group) {
+                unit.put(n, group);
+            }
+        }
+    }
+
+    private void formRegions() {
+        for (Node n : order) {
+            if (!isElementwise(n) || claimedBy.containsKey(n)) {
+                continue;
+            }
+            List<Node> own = new ArrayList<>(List.of(n));
+            unit.put(n, own);
+            for (Node p : n.inputs()) {
+                if (!isElementwise(p) || claimedBy.containsKey(p) || !p.shape().equals(n.shape())) {
+                    continue;
+                }
+                List<Node> a = unit.get(p);
+                List<Node> b = unit.get(n);
+                if (a == b) {
+                    continue;
+                }
+                List<Node> merged = new ArrayList<>(a);
+                merged.addAll(b);
+                if (!leavesAndReenters(merged)) {
+                    merged.sort(Comparator.comparingInt(position::get));
+                    for (Node m : merged) {
+                        unit.put(m, merged);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Whether some input of the set, outside it, depends on the set (through whole fusion units). */
+    private boolean leavesAndReenters(List<Node> members) {
+        Set<Node> set = Collections.newSetFromMap(new IdentityHashMap<>());
+        set.addAll(members);
+        Set<Node> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Node> stack = new ArrayDeque<>();
+        for (Node m : members) {
+            for (Node in : m.inputs()) {
+                if (!set.contains(in) && visited.add(in)) {
+                    stack.push(in);
+                }
+            }
+        }
+        while (!stack.isEmpty()) {
+            Node v = stack.pop();
+            for (Node member : unit.getOrDefault(v, List.of(v))) {
+                if (set.contains(member)) {
+                    return true;
+                }
+                for (Node in : member.inputs()) {
+                    if (set.contains(in)) {
+                        return true;
+                    }
+                    if (visited.add(in)) {
+                        stack.push(in);
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private void buildSteps() {
+        Set<List<Node>> done = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Node n : order) {
+            switch (n.kind()) {
+                case INPUT, PARAM, CONSTANT, RESHAPE -> { }
+                case UNARY, BINARY, WHERE, BROADCAST -> {
+                    List<Node> region = unit.get(n);
+                    if (claimedBy.containsKey(n) || !done.add(region)) {
+                        continue;
+                    }
+                    addFused(Step.Kind.ELEMENTWISE, region, null);
+                }
+                case REDUCE_SUM, REDUCE_MAX -> addFused(Step.Kind.REDUCE, unit.get(n), n);
+                default -> {
+                    if (foldedTransposes.contains(n)) {
+                        continue;
+                    }
+                    List<Node> reads = new ArrayList<>();
+                    for (Node in : n.inputs()) {
+                        Node source = foldedTransposes.contains(in) ? in.input(0) : in;
+                        addRead(reads, source);
+                    }
+                    add(new Step(Step.Kind.LIBRARY, List.of(n), List.of(n), reads, n, 1));
+                }
+            }
+        }
+    }
+
+    private void addFused(Step.Kind kind, List<Node> members, Node reduction) {
+        Set<Node> set = Collections.newSetFromMap(new IdentityHashMap<>());
+        set.addAll(members);
+        List<Node> reads = new ArrayList<>();
+        List<Node> outs = new ArrayList<>();
+        for (Node m : members) {
+            for (Node in : m.inputs()) {
+                if (!set.contains(in) && !isScalarConstant(in)) {
+                    addRead(reads, in);
+                }
+            }
+            boolean usedOutside = consumers.get(m).stream().anyMatch(c -> !set.contains(c));
+            if (kind == Step.Kind.ELEMENTWISE ? usedOutside || outputNodes.contains(m) : m == reduction) {
+                outs.add(m);
+            }
+        }
+        int[] space = (reduction != null ? reduction.input(0) : members.get(0)).shape().dims();
+        int outer = space.length == 0 ? 1 : space[0];
+        long elements = 1;
+        for (int d : space) {
+            elements *= d;
+        }
+        int chunks = elements < PARALLEL_ELEMENTS ? 1 : Parallel.chunkCount(outer);
+        add(new Step(kind, members, outs, reads, reduction != null ? reduction : outs.get(0), chunks));
+    }
+
+    private static void addRead(List<Node> reads, Node in) {
+        Node r = resolve(in);
+        if (!reads.contains(r)) {
+            reads.add(r);
+        }
+    }
+
+    private void add(Step step) {
+        steps.add(step);
+        for (Node out : step.outputs) {
+            producer.put(out, step);
+        }
+    }
+
+    /** The steps that must run before {@code step}: producers of what it reads, and in-place ordering. */
+    private final Map<Step, List<Step>> extraBefore = new IdentityHashMap<>();
+
+    private List<Step> predecessors(Step step) {
+        List<Step> before = new ArrayList<>();
+        for (Node read : step.reads) {
+            Step p = producer.get(read);
+            if (p != null && !before.contains(p)) {
+                before.add(p);
+            }
+        }
+        for (Step p : extraBefore.getOrDefault(step, List.of())) {
+            if (!before.contains(p)) {
+                before.add(p);
+            }
+        }
+        return before;
+    }
+
+    /**
+     * Writing {@code new/P} into P's buffer is safe when (a) it is the output of a generated elementwise kernel,
+     * which reads each element of P (at P's own shape) before writing that element, (b) every other step that
+     * reads P runs before that kernel (an ordering edge is added; a step that depends on the kernel would make
+     * a cycle, so then P keeps a separate buffer), and (c) P's value is not itself an output of the function.
+     */
+    private void chooseInPlace() {
+        Map<String, Node> params = graph.params();
+        for (Map.Entry<String, Node> e : graph.outputs().entrySet()) {
+            String name = e.getKey();
+            if (!name.startsWith("new/")) {
+                continue;
+            }
+            Node param = params.get(name.substring(4));
+            Node value = e.getValue();
+            Step writer = producer.get(value);
+            if (param == null || writer == null || writer.kind != Step.Kind.ELEMENTWISE || inPlace.containsKey(value)
+                    || !value.shape().equals(param.shape()) || outputNodes.contains(param)
+                    || inPlace.containsValue(param) || readsAtOtherShape(writer, param, value)) {
+                continue;
+            }
+            boolean paramIsOutputView = graph.outputs().values().stream().anyMatch(o -> resolve(o) == param);
+            if (paramIsOutputView) {
+                continue;
+            }
+            List<Step> readers = new ArrayList<>();
+            for (Step s : steps) {
+                if (s != writer && s.reads.contains(param)) {
+                    readers.add(s);
+                }
+            }
+            Set<Step> after = stepsDependingOn(writer);
+            if (readers.stream().anyMatch(after::contains)) {
+                continue;
+            }
+            extraBefore.computeIfAbsent(writer, k -> new ArrayList<>()).addAll(readers);
+            inPlace.put(value, param);
+        }
+    }
+
+    private static boolean readsAtOtherShape(Step writer, Node param, Node value) {
+        for (Node m : writer.nodes) {
+            for (Node in : m.inputs()) {
+                if (resolve(in) == param && !in.shape().equals(value.shape())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private Set<Step> stepsDependingOn(Step root) {
+        Set<Step> result = Collections.newSetFromMap(new IdentityHashMap<>());
+        boolean changed = true;
+        result.add(root);
+        while (changed) {
+            changed = false;
+            for (Step s : steps) {
+                if (!result.contains(s) && predecessors(s).stream().anyMatch(result::contains)) {
+                    result.add(s);
+                    changed = true;
+                }
+            }
+        }
+        result.remove(root);
+        return result;
+    }
+
+    /** Kahn's algorithm; among ready steps the one whose earliest node comes first in graph order runs first. */
+    private void schedule() {
+        Map<Step, Integer> pending = new IdentityHashMap<>();
+        Map<Step, List<Step>> successors = new IdentityHashMap<>();
+        Map<Step, Integer> key = new IdentityHashMap<>();
+        for (Step s : steps) {
+            successors.put(s, new ArrayList<>());
+            key.put(s, s.nodes.stream().mapToInt(position::get).min().orElse(0));
+        }
+        for (Step s : steps) {
+            List<Step> before = predecessors(s);
+            pending.put(s, before.size());
+            for (Step p : before) {
+                successors.get(p).add(s);
+            }
+        }
+        PriorityQueue<Step> ready = new PriorityQueue<>(Comparator.comparingInt(key::get));
+        for (Step s : steps) {
+            if (pending.get(s) == 0) {
+                ready.add(s);
+            }
+        }
+        List<Step> scheduled = new ArrayList<>();
+        while (!ready.isEmpty()) {
+            Step s = ready.poll();
+            s.index = scheduled.size();
+            scheduled.add(s);
+            for (Step next : successors.get(s)) {
+                if (pending.merge(next, -1, Integer::sum) == 0) {
+                    ready.add(next);
+                }
+            }
+        }
+        if (scheduled.size() != steps.size()) {
+            throw new IllegalStateException("the fused steps form a cycle; graph:\n" + graph);
+        }
+        steps.clear();
+        steps.addAll(scheduled);
+    }
+
+    /** Names of the graph outputs held by each node, in output order. */
+    Map<Node, List<String>> outputNames() {
+        Map<Node, List<String>> names = new IdentityHashMap<>();
+        graph.outputs().forEach((name, node) -> names.computeIfAbsent(node, k -> new ArrayList<>()).add(name));
+        return names;
+    }
+
+    /** The reduced axes of a REDUCE_SUM or REDUCE_MAX node. */
+    static List<Integer> reduceAxes(Node r) {
+        return ((convnet.autodiff.Attrs.Reduce) r.attrs()).axes();
+    }
+}

@@ -1,0 +1,271 @@
+package convnet.runtime.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import convnet.autodiff.DType;
+import convnet.autodiff.Executable;
+import convnet.autodiff.Function;
+import convnet.autodiff.Interpreter;
+import convnet.autodiff.Node;
+import convnet.autodiff.Shape;
+import convnet.autodiff.Tensor;
+import convnet.compiler.CompileOptions;
+import convnet.compiler.CompiledFunction;
+import convnet.compiler.Compiler;
+import convnet.runtime.model.NetworkModel;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code convnet bench FILE}: training-step and inference throughput per backend, and time per compiled kernel. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measure images per second of a training step (forward, softmax cross-entropy,",
+      "backward, SGD with momentum) and of inference, on random data, float32.",
+      "",
+      "Each backend is warmed up, then timed over R repeats of at least --min-time",
+      "seconds each; reported: the median rate and the spread (max - min) / median.",
+      "The compiled training step is then run once more with every kernel timed,",
+      "giving milliseconds per step and GFLOP/s of the convolution and matrix kernels.",
+    })
+public final class BenchCommand implements Callable<Integer> {
+
+  /** Which backends to measure. */
+  enum Backends { compiled, interpreted, both }
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "the .cnn file")
+  Path file;
+
+  @Option(names = "--batch", paramLabel = "N", description = "batch size (default: the train block's, else 64)")
+  Integer batch;
+
+  @Option(names = "--repeats", paramLabel = "R", defaultValue = "5", description = "timed repeats per measurement (default 5)")
+  int repeats;
+
+  @Option(names = "--min-time", paramLabel = "S", defaultValue = "1.0",
+      description = "minimum seconds of one timed repeat (default 1.0)")
+  double minTime;
+
+  @Option(names = "--warmup", paramLabel = "S", defaultValue = "3.0",
+      description = "seconds of warm-up before timing, so the JIT compiles the kernels (default 3.0)")
+  double warmup;
+
+  @Option(names = "--backend", paramLabel = "B", defaultValue = "compiled",
+      description = "compiled (default), interpreted, or both")
+  Backends backend;
+
+  @Option(names = "--json", description = "print one JSON object instead of a table")
+  boolean json;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  /** Median and relative spread of the repeats, in images per second. */
+  record Rate(double median, double spread, double[] repeats) {}
+
+  /** One backend's figures. */
+  record Figures(Rate train, Rate inference) {}
+
+  @Override
+  public Integer call() {
+    if (repeats < 1) {
+      throw new UsageError("--repeats must be at least 1, got " + repeats);
+    }
+    if (!(minTime >= 0) || !(warmup >= 0)) {
+      throw new UsageError("--min-time and --warmup must be non-negative seconds");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    NetworkModel model = NetworkModel.load(file, spec.commandLine().getErr());
+    int n = CompileCommand.batchSize(model, batch);
+    Function train = CompileCommand.function(model, CompileCommand.Kind.train, n);
+    Function inference = CompileCommand.function(model, CompileCommand.Kind.inference, n);
+    Map<String, Tensor> values = values(model, train, n, 1);
+    Map<String, Figures> figures = new LinkedHashMap<>();
+    List<CompiledFunction.KernelTime> kernels = List.of();
+    if (backend != Backends.interpreted) {
+      CompiledFunction t = compiled(train, values, false);
+      CompiledFunction i = compiled(inference, values, false);
+      figures.put("compiled", new Figures(measure(t::run, n), measure(i::run, n)));
+      kernels = profile(train, values);
+    }
+    if (backend != Backends.compiled) {
+      Executable t = Interpreter.compile(train, DType.F32);
+      Executable i = Interpreter.compile(inference, DType.F32);
+      figures.put("interpreted", new Figures(measure(() -> t.run(values), n), measure(() -> i.run(values), n)));
+    }
+    out.print(json ? json(model, n, figures, kernels) : table(model, n, figures, kernels));
+    out.flush();
+    return 0;
+  }
+
+  /** A compiled function with every input and parameter bound (parameters updated in place for training). */
+  private static CompiledFunction compiled(Function f, Map<String, Tensor> values, boolean profile) {
+    CompiledFunction c = Compiler.compile(f, CompileOptions.defaults().withInPlaceUpdates(true).withProfile(profile));
+    for (String name : c.inputNames()) {
+      fill(c.buffer(name), values.get(name));
+    }
+    for (String name : c.paramNames()) {
+      fill(c.buffer(name), values.get(name));
+    }
+    return c;
+  }
+
+  private static void fill(float[] target, Tensor value) {
+    double[] d = value.data();
+    for (int i = 0; i < d.length; i++) {
+      target[i] = (float) d[i];
+    }
+  }
+
+  /**
+   * Random images (standard normal), one-hot labels, dropout masks keeping half the units (scaled by 2), initial
+   * weights, zero velocities, and a small learning rate, for every leaf of the training function.
+   */
+  static Map<String, Tensor> values(NetworkModel model, Function f, int batch, long seed) {
+    Map<String, Tensor> v = new LinkedHashMap<>(model.init(seed));
+    Random r = new Random(seed);
+    for (Map.Entry<String, Node> e : f.inputs().entrySet()) {
+      String name = e.getKey();
+      Shape s = e.getValue().shape();
+      double[] d = new double[s.size()];
+      if (name.equals(NetworkModel.LEARNING_RATE)) {
+        d[0] = 1e-3;
+      } else if (name.equals("labels")) {
+        int classes = s.dim(1);
+        for (int i = 0; i < batch; i++) {
+          d[i * classes + r.nextInt(classes)] = 1;
+        }
+      } else if (name.startsWith("mask/")) {
+        for (int i = 0; i < d.length; i++) {
+          d[i] = r.nextBoolean() ? 2 : 0;
+        }
+      } else {
+        for (int i = 0; i < d.length; i++) {
+          d[i] = r.nextGaussian();
+        }
+      }
+      v.put(name, Tensor.wrap(s, d));
+    }
+    for (Map.Entry<String, Node> e : f.params().entrySet()) {
+      v.putIfAbsent(e.getKey(), Tensor.zeros(e.getValue().shape()));
+    }
+    return v;
+  }
+
+  /** Warm-up, then R timed repeats of enough steps to last minTime each. */
+  private Rate measure(Runnable step, int batchSize) {
+    long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
+    long last;
+    do {
+      long t0 = System.nanoTime();
+      step.run();
+      last = System.nanoTime() - t0;
+    } while (System.nanoTime() < warmEnd);
+    int steps = (int) Math.max(1, Math.min(1_000_000, Math.ceil(minTime * 1e9 / Math.max(1, last))));
+    double[] rates = new double[repeats];
+    for (int rep = 0; rep < repeats; rep++) {
+      long t0 = System.nanoTime();
+      for (int s = 0; s < steps; s++) {
+        step.run();
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      rates[rep] = batchSize * (double) steps / seconds;
+    }
+    double[] sorted = rates.clone();
+    Arrays.sort(sorted);
+    double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+        : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    return new Rate(median, (sorted[sorted.length - 1] - sorted[0]) / median, rates);
+  }
+
+  /** Every kernel of the compiled training step timed over as many steps as fit in minTime·repeats seconds. */
+  private List<CompiledFunction.KernelTime> profile(Function train, Map<String, Tensor> values) {
+    CompiledFunction p = compiled(train, values, true);
+    long warmEnd = System.nanoTime() + (long) (Math.min(warmup, 2.0) * 1e9);
+    do {
+      p.run();
+    } while (System.nanoTime() < warmEnd);
+    p.resetProfile();
+    long end = System.nanoTime() + (long) (Math.max(minTime, 0.2) * 1e9);
+    do {
+      p.run();
+    } while (System.nanoTime() < end);
+    return p.profile();
+  }
+
+  private static String table(NetworkModel model, int batch, Map<String, Figures> figures,
+                              List<CompiledFunction.KernelTime> kernels) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "network %s, batch %d, %d threads%n", model.network().name(), batch,
+        CompiledFunction.threads()));
+    sb.append(String.format(Locale.ROOT, "%-12s %22s %26s%n", "backend", "train images/s", "inference images/s"));
+    figures.forEach((name, f) -> sb.append(String.format(Locale.ROOT, "%-12s %14.1f (±%4.1f%%) %18.1f (±%4.1f%%)%n",
+        name, f.train().median(), 50 * f.train().spread(), f.inference().median(), 50 * f.inference().spread())));
+    if (!kernels.isEmpty()) {
+      double total = kernels.stream().mapToDouble(CompiledFunction.KernelTime::millis).sum();
+      sb.append(String.format(Locale.ROOT, "%ncompiled training step, %.2f ms per step, kernels by time:%n", total));
+      sb.append(String.format(Locale.ROOT, "%9s %6s %9s  %s%n", "ms", "share", "GFLOP/s", "kernel"));
+      List<CompiledFunction.KernelTime> sorted = new ArrayList<>(kernels);
+      sorted.sort(Comparator.comparingDouble(CompiledFunction.KernelTime::millis).reversed());
+      for (CompiledFunction.KernelTime k : sorted) {
+        sb.append(String.format(Locale.ROOT, "%9.3f %5.1f%% %9s  %s%n", k.millis(), 100 * k.millis() / total,
+            k.kernel().flops() > 0 ? String.format(Locale.ROOT, "%.1f", k.gflops()) : "",
+            k.kernel().name() + " " + describe(k.kernel())));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String describe(CompiledFunction.Kernel k) {
+    return k.fusedNodes().size() == 1 ? k.fusedNodes().get(0) : k.fusedNodes().size() + " nodes -> " + k.writes();
+  }
+
+  private static String json(NetworkModel model, int batch, Map<String, Figures> figures,
+                             List<CompiledFunction.KernelTime> kernels) {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode root = mapper.createObjectNode();
+    root.put("network", model.network().name());
+    root.put("batch", batch);
+    root.put("threads", CompiledFunction.threads());
+    figures.forEach((name, f) -> {
+      ObjectNode b = root.putObject(name);
+      b.put("train_images_per_s", f.train().median());
+      b.put("train_spread", f.train().spread());
+      b.put("inference_images_per_s", f.inference().median());
+      b.put("inference_spread", f.inference().spread());
+      ArrayNode tr = b.putArray("train_repeats");
+      Arrays.stream(f.train().repeats()).forEach(tr::add);
+      ArrayNode ir = b.putArray("inference_repeats");
+      Arrays.stream(f.inference().repeats()).forEach(ir::add);
+    });
+    ArrayNode ks = root.putArray("kernels");
+    for (CompiledFunction.KernelTime k : kernels) {
+      ObjectNode o = ks.addObject();
+      o.put("name", k.kernel().name());
+      o.put("op", k.kernel().op());
+      o.put("ms", k.millis());
+      o.put("gflops", k.gflops());
+      o.put("mflop", k.kernel().flops() / 1e6);
+    }
+    try {
+      return mapper.writeValueAsString(root) + "\n";
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the benchmark as JSON", e);
+    }
+  }
+}
