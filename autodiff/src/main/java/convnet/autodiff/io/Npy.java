@@ -45,7 +45,7 @@ public final class Npy {
 
     /** Writes {@code t} as a .npy file of element type {@code type}, atomically (temporary file, then rename). */
     public static void write(Path file, Tensor t, NpyType type) throws IOException {
-        AtomicFiles.write(file, encode(t, type));
+        AtomicFiles.writeBytes(file, encode(t, type));
     }
 
     /** The bytes numpy.save would write. */

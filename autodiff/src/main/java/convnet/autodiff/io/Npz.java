@@ -92,6 +92,6 @@ public final class Npz {
                 zout.closeEntry();
             }
         }
-        AtomicFiles.write(file, bos.toByteArray());
+        AtomicFiles.writeBytes(file, bos.toByteArray());
     }
 }

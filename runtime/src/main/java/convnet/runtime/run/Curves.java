@@ -1,5 +1,6 @@
 package convnet.runtime.run;
 
+import convnet.autodiff.io.AtomicFiles;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

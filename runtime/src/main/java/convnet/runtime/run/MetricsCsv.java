@@ -1,5 +1,6 @@
 package convnet.runtime.run;
 
+import convnet.autodiff.io.AtomicFiles;
 import convnet.runtime.cli.UserError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package convnet.runtime.run;
 
+import convnet.autodiff.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import convnet.runtime.cli.UserError;

@@ -1,4 +1,4 @@
-package convnet.runtime.run;
+package convnet.autodiff.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,6 +20,16 @@ class AtomicFilesTest {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
     }
+  }
+
+  @Test
+  void finishedFilesAreReadableByOthersLikeAnyWrittenFile() throws Exception {
+    Path file = dir.resolve("w.npz");
+    AtomicFiles.writeString(file, "x");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.getFileStore(file).supportsFileAttributeView("posix"), "a POSIX file system");
+    assertEquals("rw-r--r--",
+        java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
   }
 
   @Test
