@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
       "when the network ends with a classifier. With --grad: the gradient function",
       "(outputs output, loss, grad/<param> for every parameter and grad/input).",
       "",
-      "Text lines read '%3 = conv2d(%0, %1) attributes : [shape]  # layer (file:line:col)';",
+      "Text lines read '%%3 = conv2d(%%0, %%1) attributes : [shape]  # layer (file:line:col)';",
       "--format dot prints a Graphviz digraph instead (render with 'dot -Tsvg').",
       "--stats prints, instead of the graph, the node count before and after each",
       "simplification pass."
@@ -64,6 +64,11 @@ public final class GraphCommand implements Callable<Integer> {
     int n = batch != null ? batch : model.network().train().batch();
     if (n < 1) {
       throw new UsageError("--batch must be at least 1, not " + n);
+    }
+    if (batch != null && n > model.maxBatch()) {
+      throw new UsageError("--batch " + n + " is too large for network '" + model.network().name()
+          + "': its tensors would hold 2^31 values or more; the largest batch is "
+          + model.maxBatch());
     }
     Graph raw = grad ? model.gradientGraph(n) : model.forwardGraph(n, Lowering.Mode.INFERENCE, model.classes() > 0);
     Pipeline.Result result = Pipeline.standard().run(raw);

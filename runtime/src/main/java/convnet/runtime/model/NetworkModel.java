@@ -56,6 +56,8 @@ public final class NetworkModel {
   private final String fileName;
   private final Network network;
   private final List<Parameter> parameters;
+  /** Cache of {@link #maxBatch()}; 0 until first asked. */
+  private volatile int maxBatch;
 
   private NetworkModel(String fileName, Network network) {
     this.fileName = fileName;
@@ -310,8 +312,34 @@ public final class NetworkModel {
 
   // ---- graphs and functions
 
+  /**
+   * The largest batch for which every tensor of the network holds fewer than 2^31 values (one Java
+   * array); every tensor grows at most linearly with the batch, so batch 1 bounds them all.
+   */
+  public int maxBatch() {
+    int m = maxBatch;
+    if (m == 0) {
+      long largest = 1;
+      for (Node n : lower(1, Lowering.Mode.TRAINING, classes() > 0).nodes()) {
+        largest = Math.max(largest, n.shape().size());
+      }
+      m = (int) Math.max(1, Integer.MAX_VALUE / largest);
+      maxBatch = m;
+    }
+    return m;
+  }
+
   /** The forward graph as lowered, before simplification. */
   public Graph forwardGraph(int batch, Lowering.Mode mode, boolean withLoss) {
+    if (batch > 1 && batch > maxBatch()) {
+      throw new UserError(fileName + ": a batch of " + batch + " images is too large for network '"
+          + network.name() + "': its tensors would hold 2^31 values or more; the largest batch is "
+          + maxBatch());
+    }
+    return lower(batch, mode, withLoss);
+  }
+
+  private Graph lower(int batch, Lowering.Mode mode, boolean withLoss) {
     try {
       return Lowering.lower(network, batch, mode, withLoss);
     } catch (LoweringException e) {
