@@ -82,8 +82,12 @@ public final class EvalCommand implements Callable<Integer> {
     if (batch != null && batch < 1) {
       throw new UsageError("--batch must be at least 1");
     }
-    if (limitTest != null && limitTest < 0) {
-      throw new UsageError("--limit-test must not be negative");
+    // 0 would silently mean "every image", the opposite of what was asked.
+    if (limitTest != null && limitTest < 1) {
+      throw new UsageError("--limit-test must be at least 1, not " + limitTest);
+    }
+    if (preprocess != null) {
+      TrainCommand.asUsage("--preprocess", () -> Preprocessing.parse(preprocess));
     }
     if (!backend.equals("compiled") && !backend.equals("interpreted")) {
       throw new UsageError("--backend " + backend + ": expected compiled or interpreted");
@@ -96,6 +100,7 @@ public final class EvalCommand implements Callable<Integer> {
       throw new UserError(file + ": network '" + network.network().name() + "' has no "
           + "classifier (logistic N) to evaluate");
     }
+    FileArgs.checkReadable(weights);
     Map<String, Tensor> params = model.loadWeights(weights);
     TrainConfig run = runConfig();
     String dataSpec = data != null ? data : run != null ? run.data()

@@ -1,7 +1,11 @@
 package convnet.runtime.cli;
 
+import convnet.runtime.data.Augmentation;
+import convnet.runtime.data.Preprocessing;
 import convnet.runtime.model.NetworkModel;
+import convnet.runtime.train.LearningRateSchedule;
 import convnet.runtime.train.ModelBinding;
+import convnet.runtime.train.Protocol;
 import convnet.runtime.train.StopSignal;
 import convnet.runtime.train.TrainConfig;
 import convnet.runtime.train.Trainer;
@@ -45,8 +49,8 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "Exit status:%n",
     exitCodeList = {
       "0:trained to the last epoch",
-      "1:error in the network, data or settings, or training diverged",
-      "2:bad usage",
+      "1:error in the network (its train block included) or data, or training diverged",
+      "2:bad usage, a bad flag value included",
       "130:stopped (Ctrl-C); resume with --resume"
     })
 public final class TrainCommand implements Callable<Integer> {
@@ -150,8 +154,12 @@ public final class TrainCommand implements Callable<Integer> {
       throw new UsageError("--out and --resume exclude each other: --resume continues the run in "
           + "its own folder");
     }
+    checkFlagValues();
     PrintWriter err = spec.commandLine().getErr();
     NetworkModel network = NetworkModel.load(file, err);
+    if (protocol != null) {
+      asUsage("--protocol", () -> Protocol.parse(protocol, network.network().convStages().size()));
+    }
     ModelBinding model = ModelBinding.of(network, err);
     TrainConfig.Overrides overrides = new TrainConfig.Overrides(data, epochs, batch, lr, momentum,
         weightDecay, schedule, augment, preprocess, protocol, seed, backend, limitTrain,
@@ -175,6 +183,54 @@ public final class TrainCommand implements Callable<Integer> {
       } catch (IllegalStateException e) {
         // The JVM is already shutting down (Ctrl-C): the hook is running and now returns.
       }
+    }
+  }
+
+  /**
+   * Rejects bad flag values as bad usage (status 2) before anything is read: the same value
+   * written in the train block is an error in the file (status 1), reported by {@link TrainConfig}.
+   */
+  private void checkFlagValues() {
+    atLeastOne("--epochs", epochs);
+    atLeastOne("--batch", batch);
+    // 0 would silently mean "every image" to TrainConfig, the opposite of what was asked.
+    atLeastOne("--limit-train", limitTrain);
+    atLeastOne("--limit-test", limitTest);
+    if (lr != null && !(lr > 0 && lr < Double.POSITIVE_INFINITY)) {
+      throw new UsageError("--lr must be a positive number, not " + lr);
+    }
+    if (momentum != null && !(momentum >= 0 && momentum < 1)) {
+      throw new UsageError("--momentum must be in [0, 1), not " + momentum);
+    }
+    if (weightDecay != null && !(weightDecay >= 0 && weightDecay < Double.POSITIVE_INFINITY)) {
+      throw new UsageError("--weight-decay must be a number >= 0, not " + weightDecay);
+    }
+    if (backend != null && !backend.equals("compiled") && !backend.equals("interpreted")) {
+      throw new UsageError("--backend must be compiled or interpreted, not '" + backend + "'");
+    }
+    if (schedule != null) {
+      asUsage("--schedule", () -> LearningRateSchedule.parse(schedule));
+    }
+    if (augment != null) {
+      asUsage("--augment", () -> Augmentation.parse(augment));
+    }
+    if (preprocess != null) {
+      asUsage("--preprocess", () -> Preprocessing.parse(preprocess));
+    }
+  }
+
+  private static void atLeastOne(String flag, Integer value) {
+    if (value != null && value < 1) {
+      throw new UsageError(flag + " must be at least 1, not " + value);
+    }
+  }
+
+  /** Runs a parser of a flag's text and turns its complaint into bad usage of that flag. */
+  static void asUsage(String flag, Runnable parse) {
+    try {
+      parse.run();
+    } catch (UserError e) {
+      throw new UsageError(flag + ": " + e.getMessage());
     }
   }
 
