@@ -84,7 +84,9 @@ public final class ForwardCommand implements Callable<Integer> {
       case "f64" -> DType.F64;
       default -> throw new UsageError("--precision must be f32 or f64, not '" + precision + "'");
     };
+    FileArgs.checkWritable("--out", out);
     NetworkModel model = NetworkModel.load(file, spec.commandLine().getErr());
+    FileArgs.checkReadable(weights);
     Map<String, Tensor> values = new HashMap<>(model.loadWeights(weights));
     NpyArray images = read(input);
     Tensor x = images(images.tensor(), images.type(), model.network().input());
@@ -125,6 +127,7 @@ public final class ForwardCommand implements Callable<Integer> {
   }
 
   private static NpyArray read(Path p) {
+    FileArgs.checkReadable(p);
     try {
       return Npy.readArray(p);
     } catch (NpyFormatException e) {

@@ -38,6 +38,7 @@ public final class InitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    FileArgs.checkWritable("--out", out);
     PrintWriter o = spec.commandLine().getOut();
     NetworkModel model = NetworkModel.load(file, spec.commandLine().getErr());
     long s = seed != null ? seed : model.network().train().seed();

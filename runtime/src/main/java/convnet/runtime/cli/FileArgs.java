@@ -1,0 +1,27 @@
+package convnet.runtime.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Checks of the file paths named on the command line, made before any work so that a bad one fails fast. */
+final class FileArgs {
+  private FileArgs() {}
+
+  /** An output file: named, and not an existing folder (which the final rename could not replace). */
+  static void checkWritable(String flag, Path out) {
+    if (out.toString().isBlank()) {
+      throw new UsageError(flag + " needs a file name");
+    }
+    if (Files.isDirectory(out)) {
+      throw new UserError(out + ": is a folder; " + flag + " names the file to write, e.g. "
+          + out.resolve("out.npz"));
+    }
+  }
+
+  /** An input file: a folder in its place would otherwise be reported as missing. */
+  static void checkReadable(Path in) {
+    if (Files.isDirectory(in)) {
+      throw new UserError(in + ": is a folder, not a file");
+    }
+  }
+}
