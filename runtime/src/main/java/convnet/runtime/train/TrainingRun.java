@@ -60,6 +60,12 @@ public final class TrainingRun {
     if (resuming) {
       folder = RunFolder.openExisting(request.resume());
       TrainConfig saved = RunFolder.readJson(folder.configJson(), TrainConfig.class);
+      if (!saved.networkSha256().equals(sha)) {
+        // Named from both sides: the file given may differ from the one the run saved by name.
+        throw new UserError(request.networkFile() + ": not the network run " + request.resume()
+            + " was started with (its contents differ from the saved fingerprint of "
+            + saved.network() + "); resume with the original file, or start a new run");
+      }
       config = saved.forResume(request.overrides(), sha);
     } else {
       Path dir = request.networkFile().toAbsolutePath().getParent();
