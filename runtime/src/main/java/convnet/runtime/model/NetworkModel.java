@@ -5,6 +5,7 @@ import convnet.autodiff.Grad;
 import convnet.autodiff.Graph;
 import convnet.autodiff.GraphBuilder;
 import convnet.autodiff.Node;
+import convnet.autodiff.OpKind;
 import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
 import convnet.autodiff.io.Npz;
@@ -62,7 +63,7 @@ public final class NetworkModel {
   private NetworkModel(String fileName, Network network) {
     this.fileName = fileName;
     this.network = network;
-    this.parameters = List.copyOf(describe(network));
+    this.parameters = List.copyOf(describe(network, fileName));
   }
 
   /**
@@ -156,13 +157,24 @@ public final class NetworkModel {
     return out;
   }
 
-  private static List<Parameter> describe(Network network) {
+  private static List<Parameter> describe(Network network, String fileName) {
     List<Integer> stages = network.convStages();
     List<Parameter> out = new ArrayList<>();
     for (Layer l : network.layers()) {
       boolean filter = l.kind() == LayerKind.CONV || l.kind() == LayerKind.MLPCONV;
       int stage = filter ? stages.indexOf(l.stage()) : -1;
       for (ParamSpec p : l.params()) {
+        long size = 1;
+        for (int d : p.dims()) {
+          size = Math.multiplyHigh(size, d) != 0 ? Long.MAX_VALUE : size * d;
+        }
+        // 'convnet check' counts such a network; running it needs the tensor as one Java array.
+        if (size > Integer.MAX_VALUE) {
+          throw new UserError(fileName + ":" + l.pos().line() + ":" + l.pos().col() + ": error: "
+              + "parameter " + p.name() + " " + java.util.Arrays.toString(p.dims()) + " has "
+              + "2^31 values or more, too many for one tensor; make the layer or its input "
+              + "smaller");
+        }
         out.add(new Parameter(p.name(), Shape.of(p.dims()), l.name(), l.kind(), stage));
       }
     }
@@ -179,6 +191,7 @@ public final class NetworkModel {
    * saved file and the tensors in memory are the same numbers.
    */
   public Map<String, Tensor> init(long seed) {
+    checkParametersFitInMemory();
     Map<String, Tensor> out = new LinkedHashMap<>();
     Map<String, Shape> shapes = new LinkedHashMap<>();
     parameters.forEach(p -> shapes.put(p.name(), p.shape()));
@@ -202,6 +215,22 @@ public final class NetworkModel {
     return out;
   }
 
+  /**
+   * Refuses, before allocating, a network whose parameters alone (held as doubles) would fill more
+   * than half of the Java heap: an {@link OutOfMemoryError} later would end the tool with a trace.
+   */
+  public void checkParametersFitInMemory() {
+    long values = parameters.stream().mapToLong(p -> p.shape().size()).sum();
+    long bytes = values * Double.BYTES;
+    long heap = Runtime.getRuntime().maxMemory();
+    if (bytes > heap / 2) {
+      throw new UserError(String.format(java.util.Locale.ROOT, "%s: network '%s' has %,d "
+          + "parameters (%.1f GB as doubles), more than half of the %.1f GB of memory Java may "
+          + "use; make the network smaller or give Java more memory (CONVNET_JAVA_OPTS=-Xmx...)",
+          fileName, network.name(), values, bytes / 1e9, heap / 1e9));
+    }
+  }
+
   private static long nameHash(String s) {
     long h = 0xcbf29ce484222325L;
     for (int i = 0; i < s.length(); i++) {
@@ -216,6 +245,7 @@ public final class NetworkModel {
    * shape and nothing else; otherwise a {@link UserError} listing what is missing, unexpected or of the wrong shape.
    */
   public Map<String, Tensor> loadWeights(Path npz) {
+    checkParametersFitInMemory();
     Map<String, Tensor> found;
     try {
       found = Npz.read(npz);
@@ -313,15 +343,21 @@ public final class NetworkModel {
   // ---- graphs and functions
 
   /**
-   * The largest batch for which every tensor of the network holds fewer than 2^31 values (one Java
-   * array); every tensor grows at most linearly with the batch, so batch 1 bounds them all.
+   * The largest batch for which every tensor computed from the images holds fewer than 2^31 values
+   * (one Java array). Such a tensor grows at most linearly with the batch, so its size at batch 1
+   * bounds it; tensors computed from parameters alone do not grow and are left out.
    */
   public int maxBatch() {
     int m = maxBatch;
     if (m == 0) {
       long largest = 1;
-      for (Node n : lower(1, Lowering.Mode.TRAINING, classes() > 0).nodes()) {
-        largest = Math.max(largest, n.shape().size());
+      Set<Node> perImage = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      Graph g = lower(1, Lowering.Mode.TRAINING, classes() > 0);
+      for (Node n : Graph.topologicalOrder(g.outputs().values())) {
+        if (n.kind() == OpKind.INPUT || n.inputs().stream().anyMatch(perImage::contains)) {
+          perImage.add(n);
+          largest = Math.max(largest, n.shape().size());
+        }
       }
       m = (int) Math.max(1, Integer.MAX_VALUE / largest);
       maxBatch = m;

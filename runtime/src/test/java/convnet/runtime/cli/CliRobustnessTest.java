@@ -163,4 +163,39 @@ class CliRobustnessTest {
     assertTrue(r.err().contains("other.cnn") && r.err().contains("tiny.cnn"), r.toString());
     assertClean(r);
   }
+
+  @Test
+  void aParameterTooLargeForOneTensorIsAnErrorAtItsLayer() throws IOException {
+    Path net = Cli.write(dir, "huge.cnn",
+        "network h {\n    input 3x1024x1024\n    dense(100000)\n    logistic 10\n}\n");
+    assertEquals(0, Cli.run("check", net).status(), "check still counts it");
+    for (String command : List.of("init", "gradcheck", "graph")) {
+      List<String> args = new ArrayList<>(List.of(command, net.toString()));
+      if (command.equals("init")) {
+        args.addAll(List.of("--out", dir.resolve("h.npz").toString()));
+      }
+      Run r = run(args);
+      assertEquals(1, r.status(), command + ": " + r);
+      assertTrue(r.err().contains("huge.cnn:3:5: error: parameter L1_dense.weight"), command + ": " + r);
+      assertClean(r);
+    }
+    assertFalse(Files.exists(dir.resolve("h.npz")));
+  }
+
+  @Test
+  void parametersThatCannotFitInMemoryAreRefusedBeforeAllocation() throws IOException {
+    // 1,966,190,010 parameters: 15.7 GB as doubles. The check compares with this JVM's heap, so it
+    // only bites where the heap is below twice that (every machine this suite runs on so far).
+    long bytes = 1_966_190_010L * Double.BYTES;
+    org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().maxMemory() / 2 < bytes,
+        "the heap is large enough to hold the network");
+    Path net = Cli.write(dir, "big.cnn",
+        "network b {\n    input 3x256x256\n    dense(10000)\n    logistic 10\n}\n");
+    Run r = Cli.run("init", net, "--out", dir.resolve("b.npz"));
+    assertEquals(1, r.status(), r.toString());
+    assertTrue(r.err().contains("1,966,190,010 parameters") && r.err().contains("-Xmx"),
+        r.toString());
+    assertClean(r);
+    assertFalse(Files.exists(dir.resolve("b.npz")));
+  }
 }
