@@ -16,6 +16,15 @@ final class FileArgs {
       throw new UserError(out + ": is a folder; " + flag + " names the file to write, e.g. "
           + out.resolve("out.npz"));
     }
+    // The folders are created as needed; a file where one of them should be would stop that.
+    for (Path p = out.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+      if (Files.exists(p)) {
+        if (!Files.isDirectory(p)) {
+          throw new UserError(out + ": cannot write: " + p + " is a file, not a folder");
+        }
+        break;
+      }
+    }
   }
 
   /** An input file: a folder in its place would otherwise be reported as missing. */

@@ -114,7 +114,7 @@ public final class ForwardCommand implements Callable<Integer> {
     try {
       Npz.write(out, written, dtype == DType.F32 ? NpyType.FLOAT32 : NpyType.FLOAT64);
     } catch (IOException e) {
-      throw new UserError(out + ": cannot write (" + e.getMessage() + ")");
+      throw UserError.io(out, "write", e);
     }
     PrintWriter o = spec.commandLine().getOut();
     o.print(String.format(Locale.ROOT, "wrote %s: output %s", out, written.get(Lowering.OUTPUT).shape()));
@@ -133,7 +133,7 @@ public final class ForwardCommand implements Callable<Integer> {
     } catch (NpyFormatException e) {
       throw new UserError(e.getMessage());
     } catch (IOException e) {
-      throw new UserError(p + ": cannot read (" + e.getMessage() + ")");
+      throw UserError.io(p, "read", e);
     }
   }
 

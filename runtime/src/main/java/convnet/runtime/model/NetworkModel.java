@@ -79,7 +79,9 @@ public final class NetworkModel {
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new UserError(file + ": no such file");
-    } catch (IOException | SecurityException e) {
+    } catch (IOException e) {
+      throw UserError.io(file, "read", e);
+    } catch (SecurityException e) {
       throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
     }
     String name = file.toString();
@@ -252,7 +254,7 @@ public final class NetworkModel {
     } catch (NpyFormatException e) {
       throw new UserError(e.getMessage());
     } catch (IOException e) {
-      throw new UserError(npz + ": cannot read (" + e.getMessage() + ")");
+      throw UserError.io(npz, "read", e);
     }
     List<String> problems = new ArrayList<>();
     Map<String, Tensor> out = new LinkedHashMap<>();
@@ -285,7 +287,7 @@ public final class NetworkModel {
     try {
       Npz.write(npz, weights, NpyType.FLOAT32);
     } catch (IOException e) {
-      throw new UserError(npz + ": cannot write (" + e.getMessage() + ")");
+      throw UserError.io(npz, "write", e);
     }
   }
 

@@ -102,7 +102,7 @@ public final class RunFolder {
   }
 
   private static String reason(IOException e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return UserError.reason(e);
   }
 
   public Path dir() {

@@ -198,4 +198,27 @@ class CliRobustnessTest {
     assertClean(r);
     assertFalse(Files.exists(dir.resolve("b.npz")));
   }
+
+  @Test
+  void anOutputUnderAFileSaysWhichPathIsAFile() throws IOException {
+    Path net = net();
+    Run init = Cli.run("init", net, "--out", net.resolve("sub").resolve("w.npz"));
+    assertEquals(1, init.status(), init.toString());
+    assertTrue(init.err().contains("tiny.cnn is a file, not a folder"), init.toString());
+    Run train = run(train(net, "--out", net.resolve("run").toString()));
+    assertEquals(1, train.status(), train.toString());
+    assertTrue(train.err().contains("not a directory") || train.err().contains("not a folder"),
+        train.toString());
+    assertClean(train);
+  }
+
+  @Test
+  void aFileSystemFailureIsToldInWordsWithoutTheTemporaryName() {
+    String tmp = dir.resolve(".w.npz.123.tmp").toString();
+    assertEquals("in folder " + dir + ": permission denied",
+        UserError.reason(new java.nio.file.AccessDeniedException(tmp)));
+    assertEquals(dir + ": not a folder",
+        UserError.reason(new java.nio.file.NotDirectoryException(dir.toString())));
+    assertEquals("disk full", UserError.reason(new IOException("disk full")));
+  }
 }
