@@ -61,6 +61,8 @@ public final class DataCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    // Checked for every spec, so that a bad value is never silently ignored.
+    FolderSplit split = folderSplit();
     DataSplits data;
     if (input == null) {
       if (DataSets.isFolder(dataSpec)) {
@@ -70,7 +72,6 @@ public final class DataCommand implements Callable<Integer> {
       data = DataSets.openNative(dataSpec);
     } else {
       int[] shape = parseShape(input);
-      FolderSplit split = folderSplit();
       data = DataSets.open(dataSpec, shape[0], shape[1], shape[2], split);
     }
     if (json) {

@@ -158,6 +158,13 @@ public final class FolderReader {
   private static Dataset load(
       String name, List<Path> files, List<Integer> labels, List<String> classNames, int channels,
       int height, int width) {
+    long values = (long) files.size() * channels * height * width;
+    // One float array holds the split: past its limit or half the heap, say so before allocating.
+    if (values > Integer.MAX_VALUE - 8 || values * Float.BYTES > Runtime.getRuntime().maxMemory() / 2) {
+      throw new DataError(String.format(java.util.Locale.ROOT, "%s: %,d images of %dx%dx%d are "
+          + "%,d values, too many to hold in memory; use a smaller input size or fewer images",
+          name, files.size(), channels, height, width, values));
+    }
     int imageSize = channels * height * width;
     float[] pixels = new float[files.size() * imageSize];
     AtomicReferenceArray<DataError> errors = new AtomicReferenceArray<>(files.size());

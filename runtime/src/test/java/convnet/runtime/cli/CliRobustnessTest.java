@@ -221,4 +221,27 @@ class CliRobustnessTest {
         UserError.reason(new java.nio.file.NotDirectoryException(dir.toString())));
     assertEquals("disk full", UserError.reason(new IOException("disk full")));
   }
+
+  @Test
+  void folderImagesResizedBeyondMemoryAreADataErrorAndABadSplitIsNeverIgnored()
+      throws IOException {
+    Path root = dir.resolve("images");
+    for (String c : List.of("cats", "dogs")) {
+      Files.createDirectories(root.resolve(c));
+      for (int i = 0; i < 3; i++) {
+        java.awt.image.BufferedImage image =
+            new java.awt.image.BufferedImage(4, 4, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        javax.imageio.ImageIO.write(image, "png", root.resolve(c).resolve(i + ".png").toFile());
+      }
+    }
+    Run ok = Cli.run("data", "folder:" + root, "--input", "3x8x8");
+    assertEquals(0, ok.status(), ok.toString());
+    Run huge = Cli.run("data", "folder:" + root, "--input", "3x100000x100000");
+    assertEquals(1, huge.status(), huge.toString());
+    assertTrue(huge.err().contains("too many to hold in memory"), huge.toString());
+    assertClean(huge);
+    Run fraction = Cli.run("data", "fashion-mnist-subset", "--test-fraction", "2");
+    assertEquals(2, fraction.status(), fraction.toString());
+    assertTrue(fraction.err().contains("--test-fraction"), fraction.toString());
+  }
 }
