@@ -59,7 +59,11 @@ public final class DataCommand implements Callable<Integer> {
   boolean json;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
+    return OutOfMemory.guard("loading the data", this::work);
+  }
+
+  private Integer work() {
     PrintWriter out = spec.commandLine().getOut();
     // Checked for every spec, so that a bad value is never silently ignored.
     FolderSplit split = folderSplit();

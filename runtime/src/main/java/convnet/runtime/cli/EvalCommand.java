@@ -78,7 +78,11 @@ public final class EvalCommand implements Callable<Integer> {
   boolean json;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
+    return OutOfMemory.guard("evaluating", this::work);
+  }
+
+  private Integer work() {
     if (batch != null && batch < 1) {
       throw new UsageError("--batch must be at least 1");
     }

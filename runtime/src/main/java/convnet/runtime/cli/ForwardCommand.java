@@ -72,7 +72,11 @@ public final class ForwardCommand implements Callable<Integer> {
   String precision;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
+    return OutOfMemory.guard("running the network", this::work);
+  }
+
+  private Integer work() {
     String chosen = backend != null ? backend : precision.equals("f64") ? "interpreted" : "compiled";
     Backend be = switch (chosen) {
       case "interpreted" -> Backend.INTERPRETED;

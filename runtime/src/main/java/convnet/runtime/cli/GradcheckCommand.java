@@ -57,7 +57,11 @@ public final class GradcheckCommand implements Callable<Integer> {
   private static final int BATCH = RandomGradientCheck.BATCH;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
+    return OutOfMemory.guard("checking gradients", this::work);
+  }
+
+  private Integer work() {
     if ((file == null) == (random == null)) {
       throw new UsageError("give either a FILE or --random N");
     }

@@ -37,7 +37,11 @@ public final class InitCommand implements Callable<Integer> {
   Path out;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
+    return OutOfMemory.guard("initialising the weights", this::work);
+  }
+
+  private Integer work() {
     FileArgs.checkWritable("--out", out);
     PrintWriter o = spec.commandLine().getOut();
     NetworkModel model = NetworkModel.load(file, spec.commandLine().getErr());

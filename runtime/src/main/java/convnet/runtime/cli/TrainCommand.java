@@ -147,6 +147,10 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    return OutOfMemory.guard("training", this::work);
+  }
+
+  private Integer work() throws Exception {
     if (stopAfterSteps != null && stopAfterSteps < 0) {
       throw new UsageError("--stop-after-steps must not be negative");
     }

@@ -244,4 +244,16 @@ class CliRobustnessTest {
     assertEquals(2, fraction.status(), fraction.toString());
     assertTrue(fraction.err().contains("--test-fraction"), fraction.toString());
   }
+
+  @Test
+  void runningOutOfHeapBecomesAUserErrorWithAdvice() {
+    // A real exhaustion of the heap would slow the suite and other tests; the guard is what each
+    // heavy command runs its work through.
+    UserError e = org.junit.jupiter.api.Assertions.assertThrows(UserError.class,
+        () -> OutOfMemory.guard("training", () -> {
+          throw new OutOfMemoryError("Java heap space");
+        }));
+    assertTrue(e.getMessage().startsWith("out of memory while training")
+        && e.getMessage().contains("-Xmx"), e.getMessage());
+  }
 }
