@@ -16,14 +16,11 @@ final class FileArgs {
       throw new UserError(out + ": is a folder; " + flag + " names the file to write, e.g. "
           + out.resolve("out.npz"));
     }
-    // The folders are created as needed; a file where one of them should be would stop that.
-    for (Path p = out.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
-      if (Files.exists(p)) {
-        if (!Files.isDirectory(p)) {
-          throw new UserError(out + ": cannot write: " + p + " is a file, not a folder");
-        }
-        break;
-      }
+    // A typo in the folder should not scatter new folders about: the folder must exist.
+    Path parent = out.toAbsolutePath().getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      throw new UserError(out + ": cannot write: " + parent
+          + (Files.exists(parent) ? " is a file, not a folder" : ": no such folder"));
     }
   }
 

@@ -202,9 +202,13 @@ class CliRobustnessTest {
   @Test
   void anOutputUnderAFileSaysWhichPathIsAFile() throws IOException {
     Path net = net();
-    Run init = Cli.run("init", net, "--out", net.resolve("sub").resolve("w.npz"));
+    Run init = Cli.run("init", net, "--out", net.resolve("w.npz"));
     assertEquals(1, init.status(), init.toString());
     assertTrue(init.err().contains("tiny.cnn is a file, not a folder"), init.toString());
+    Run missing = Cli.run("init", net, "--out", dir.resolve("no").resolve("w.npz"));
+    assertEquals(1, missing.status(), missing.toString());
+    assertTrue(missing.err().contains("no: no such folder"), missing.toString());
+    assertFalse(Files.exists(dir.resolve("no")), "no folder is created for a file");
     Run train = run(train(net, "--out", net.resolve("run").toString()));
     assertEquals(1, train.status(), train.toString());
     assertTrue(train.err().contains("not a directory") || train.err().contains("not a folder"),
