@@ -6,10 +6,8 @@ import convnet.autodiff.Grad;
 import convnet.autodiff.Graph;
 import convnet.autodiff.Interpreter;
 import convnet.autodiff.Node;
-import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,71 +47,27 @@ public final class GradientCheck {
                 throw new IllegalArgumentException("no value for '" + name + "'");
             }
             Tensor g = symbolic.get("grad/" + name);
-            for (int k = 0; k < tol.directions(); k++) {
-                double[] d = new double[p.size()];
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = rnd.nextGaussian();
-                }
-                probes.add(probe(lossGraph, lossOutput, values, name, d, dot(g.data(), d), "direction " + (k + 1), tol));
-            }
-            for (int idx : sampleIndices(p.size(), tol.coordinates(), rnd)) {
-                double[] d = new double[p.size()];
-                d[idx] = 1;
-                probes.add(probe(lossGraph, lossOutput, values, name, d, g.get(idx),
-                        "index " + Arrays.toString(unravel(idx, p.shape())), tol));
+            for (ProbeDirection d : ProbeDirection.of(p.shape(), tol, rnd)) {
+                double sym = d.index() < 0 ? d.along(g) : g.get(d.index());
+                probes.add(probe(lossGraph, lossOutput, values, name, d, sym, tol));
             }
         }
         return new GradientCheckReport(seed, tol, probes);
     }
 
     private static GradientCheckReport.Probe probe(Graph lossGraph, String lossOutput, Map<String, Tensor> values, String name,
-            double[] direction, double symbolic, String where, Tolerance tol) {
+            ProbeDirection direction, double symbolic, Tolerance tol) {
         double plus = lossAt(lossGraph, lossOutput, values, name, direction, tol.epsilon());
         double minus = lossAt(lossGraph, lossOutput, values, name, direction, -tol.epsilon());
         double numeric = (plus - minus) / (2 * tol.epsilon());
-        return new GradientCheckReport.Probe(name, where, numeric, symbolic, tol.accepts(numeric, symbolic));
+        return new GradientCheckReport.Probe(name, direction.where(), numeric, symbolic, tol.accepts(numeric, symbolic));
     }
 
-    private static double lossAt(Graph g, String lossOutput, Map<String, Tensor> values, String name, double[] d, double step) {
-        Tensor p = values.get(name);
-        double[] moved = p.toArray();
-        for (int i = 0; i < moved.length; i++) {
-            moved[i] += step * d[i];
-        }
+    private static double lossAt(Graph g, String lossOutput, Map<String, Tensor> values, String name, ProbeDirection d,
+            double step) {
         Map<String, Tensor> v = new HashMap<>(values);
-        v.put(name, Tensor.wrap(p.shape(), moved));
+        v.put(name, d.moved(values.get(name), step));
         return Interpreter.evaluate(g, v, DType.F64).get(lossOutput).item();
-    }
-
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
-    }
-
-    private static List<Integer> sampleIndices(int size, int count, Random rnd) {
-        List<Integer> all = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
-            all.add(i);
-        }
-        if (size <= count) {
-            return all;
-        }
-        java.util.Collections.shuffle(all, rnd);
-        List<Integer> some = new ArrayList<>(all.subList(0, count));
-        some.sort(null);
-        return some;
-    }
-
-    private static int[] unravel(int flat, Shape s) {
-        int[] idx = new int[s.rank()];
-        for (int a = s.rank() - 1; a >= 0; a--) {
-            idx[a] = flat % s.dim(a);
-            flat /= s.dim(a);
-        }
-        return idx;
     }
 
     /** Convenience: random values for every input and parameter of {@code f} (standard normal), seeded. */

@@ -7,11 +7,10 @@ import convnet.autodiff.Graph;
 import convnet.autodiff.Interpreter;
 import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
+import convnet.autodiff.check.ProbeDirection;
 import convnet.autodiff.check.Tolerance;
 import convnet.dsl.lower.Lowering;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,22 +104,7 @@ public final class GradientAudit {
         throw new IllegalArgumentException("no value for '" + name + "'");
       }
       Tensor g = symbolic.get(NetworkModel.GRAD + name);
-      List<double[]> directions = new ArrayList<>();
-      List<String> where = new ArrayList<>();
-      for (int k = 0; k < tol.directions(); k++) {
-        double[] d = new double[p.size()];
-        for (int i = 0; i < d.length; i++) {
-          d[i] = rnd.nextGaussian();
-        }
-        directions.add(d);
-        where.add("direction " + (k + 1));
-      }
-      for (int idx : sample(p.size(), tol.coordinates(), rnd)) {
-        double[] d = new double[p.size()];
-        d[idx] = 1;
-        directions.add(d);
-        where.add("index " + Arrays.toString(unravel(idx, p.shape())));
-      }
+      List<ProbeDirection> directions = ProbeDirection.of(p.shape(), tol, rnd);
       double maxAbs = 0;
       double maxRel = 0;
       String worstWhere = null;
@@ -130,8 +114,8 @@ public final class GradientAudit {
       double worstSym = 0;
       boolean ok = true;
       for (int k = 0; k < directions.size(); k++) {
-        double[] d = directions.get(k);
-        double sym = dot(g.data(), d);
+        ProbeDirection d = directions.get(k);
+        double sym = d.along(g);
         double num = Double.NaN;
         double err = Double.NaN;
         boolean accepted = false;
@@ -155,7 +139,7 @@ public final class GradientAudit {
         boolean worse = worstWhere == null || (worstPassed && !accepted)
             || (worstPassed == accepted && (Double.isNaN(err) || err > worstErr));
         if (worse) {
-          worstWhere = where.get(k);
+          worstWhere = d.where();
           worstErr = err;
           worstPassed = accepted;
           worstNum = num;
@@ -170,45 +154,9 @@ public final class GradientAudit {
     return new Result(seed, values.get(Lowering.INPUT).shape().dim(0), tol, results);
   }
 
-  private static double lossAt(Executable loss, Map<String, Tensor> values, String name, double[] d, double step) {
-    Tensor p = values.get(name);
-    double[] moved = p.toArray();
-    for (int i = 0; i < moved.length; i++) {
-      moved[i] += step * d[i];
-    }
+  private static double lossAt(Executable loss, Map<String, Tensor> values, String name, ProbeDirection d, double step) {
     Map<String, Tensor> v = new HashMap<>(values);
-    v.put(name, Tensor.wrap(p.shape(), moved));
+    v.put(name, d.moved(values.get(name), step));
     return loss.run(v).get(Lowering.LOSS).item();
-  }
-
-  private static double dot(double[] a, double[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += a[i] * b[i];
-    }
-    return s;
-  }
-
-  private static List<Integer> sample(int size, int count, Random rnd) {
-    List<Integer> all = new ArrayList<>(size);
-    for (int i = 0; i < size; i++) {
-      all.add(i);
-    }
-    if (size <= count) {
-      return all;
-    }
-    Collections.shuffle(all, rnd);
-    List<Integer> some = new ArrayList<>(all.subList(0, count));
-    Collections.sort(some);
-    return some;
-  }
-
-  private static int[] unravel(int flat, Shape s) {
-    int[] idx = new int[s.rank()];
-    for (int a = s.rank() - 1; a >= 0; a--) {
-      idx[a] = flat % s.dim(a);
-      flat /= s.dim(a);
-    }
-    return idx;
   }
 }
