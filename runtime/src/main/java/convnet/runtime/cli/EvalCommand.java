@@ -99,6 +99,7 @@ public final class EvalCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     NetworkModel network = NetworkModel.load(file, err);
+    TrainCommand.checkBatchFits(batch, network);
     ModelBinding model = ModelBinding.of(network, err);
     if (network.classes() == 0) {
       throw new UserError(file + ": network '" + network.network().name() + "' has no "

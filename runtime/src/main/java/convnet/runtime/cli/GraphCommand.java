@@ -65,11 +65,7 @@ public final class GraphCommand implements Callable<Integer> {
     if (n < 1) {
       throw new UsageError("--batch must be at least 1, not " + n);
     }
-    if (batch != null && n > model.maxBatch()) {
-      throw new UsageError("--batch " + n + " is too large for network '" + model.network().name()
-          + "': its tensors would hold 2^31 values or more; the largest batch is "
-          + model.maxBatch());
-    }
+    TrainCommand.checkBatchFits(batch, model);
     Graph raw = grad ? model.gradientGraph(n) : model.forwardGraph(n, Lowering.Mode.INFERENCE, model.classes() > 0);
     Pipeline.Result result = Pipeline.standard().run(raw);
     if (stats) {

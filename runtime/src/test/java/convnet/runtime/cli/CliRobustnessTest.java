@@ -120,6 +120,15 @@ class CliRobustnessTest {
     assertEquals(2, r.status(), r.toString());
     assertTrue(r.err().contains("too large") && r.err().contains("largest batch"), r.toString());
     assertClean(r);
+    Path w = dir.resolve("w.npz");
+    assertEquals(0, Cli.run("init", net(), "--out", w).status());
+    Run eval = Cli.run("eval", net(), "--weights", w, "--data", "fashion-mnist-subset",
+        "--batch", "2000000000", "--backend", "interpreted");
+    assertEquals(2, eval.status(), eval.toString());
+    assertTrue(eval.err().contains("--batch 2000000000 is too large"), eval.toString());
+    Run train = run(train(net(), "--batch", "2000000000", "--out", dir.resolve("r").toString()));
+    assertEquals(2, train.status(), train.toString());
+    assertTrue(train.err().contains("--batch 2000000000 is too large"), train.toString());
     Run ok = Cli.run("graph", net(), "--batch", "3");
     assertEquals(0, ok.status(), ok.toString());
   }
