@@ -196,4 +196,62 @@ class CliRobustnessProperties {
       assertFalse(run.err().contains("[picocli WARN]"), where);
     }
   }
+
+  /** Pieces a mutation inserts: tokens of the language, numbers out of range, stray punctuation. */
+  private static final String[] PIECES = {"-", "{", "}", "(", ")", "x", "F", "C", "S", "G", "N",
+    "PA", "PM", "/", "=", ",", "Rabs", "relu", "logistic", "input", "network", "train", "fn",
+    "conv(", "maps=", "kernel=", "0", "1", "-1", "99999999999", "2147483647", "1e309", "nan",
+    "\n", "#", "\"", ".", "0x0", "1x1x1", "\u00e9", "\t"};
+
+  static Stream<Long> mutationSeeds() {
+    return Stream.iterate(0L, s -> s + 1).limit(300);
+  }
+
+  /** {@code source} with a few random edits: deletions, insertions, swapped lines. */
+  static String mutate(String source, Random r) {
+    StringBuilder sb = new StringBuilder(source);
+    int edits = 1 + r.nextInt(4);
+    for (int e = 0; e < edits && sb.length() > 0; e++) {
+      int at = r.nextInt(sb.length());
+      switch (r.nextInt(3)) {
+        case 0 -> sb.delete(at, Math.min(sb.length(), at + 1 + r.nextInt(8)));
+        case 1 -> sb.insert(at, PIECES[r.nextInt(PIECES.length)]);
+        default -> {
+          String[] lines = sb.toString().split("\n", -1);
+          int a = r.nextInt(lines.length);
+          int b = r.nextInt(lines.length);
+          String t = lines[a];
+          lines[a] = lines[b];
+          lines[b] = t;
+          sb = new StringBuilder(String.join("\n", lines));
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  @ParameterizedTest
+  @MethodSource("mutationSeeds")
+  void aMutatedExampleIsCheckedAndLoweredOrRefusedWithAStatus(long seed) throws IOException {
+    Random r = new Random(seed);
+    List<Path> examples;
+    try (Stream<Path> s = Files.list(Cli.examples())) {
+      examples = s.filter(p -> p.toString().endsWith(".cnn")).sorted().toList();
+    }
+    Path example = examples.get(r.nextInt(examples.size()));
+    String source = mutate(Files.readString(example), r);
+    Path file = Cli.write(dir, "mutant-" + seed + ".cnn", source);
+    for (String command : List.of("check", "graph")) {
+      List<String> args = command.equals("graph")
+          ? List.of(command, file.toString(), "--stats", "--batch", "1")
+          : List.of(command, file.toString());
+      Run run = Cli.run(args.toArray());
+      String where = "seed " + seed + ", " + example.getFileName() + " mutated to:\n" + source
+          + "\n" + args + "\n" + run;
+      assertTrue(run.status() >= 0 && run.status() <= 2, where);
+      assertFalse(run.err().contains("internal error"), where);
+      assertFalse(run.err().contains("Exception"), where);
+      assertFalse(run.err().contains("at convnet."), where);
+    }
+  }
 }
