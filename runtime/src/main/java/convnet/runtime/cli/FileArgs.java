@@ -24,6 +24,25 @@ final class FileArgs {
     }
   }
 
+  /** An output that is one of the command's own inputs would destroy it: bad usage. */
+  static void checkNotAnInput(String flag, Path out, Path... inputs) {
+    for (Path in : inputs) {
+      if (in != null && sameFile(out, in)) {
+        throw new UsageError(flag + " " + out + " is also an input of the command (" + in
+            + "); writing it would destroy that file: choose another " + flag);
+      }
+    }
+  }
+
+  private static boolean sameFile(Path a, Path b) {
+    try {
+      return Files.exists(a) && Files.exists(b) ? Files.isSameFile(a, b)
+          : a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    } catch (java.io.IOException e) {
+      return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+  }
+
   /** An input file: a folder in its place would otherwise be reported as missing. */
   static void checkReadable(Path in) {
     if (Files.isDirectory(in)) {

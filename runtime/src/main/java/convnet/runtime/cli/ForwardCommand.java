@@ -89,6 +89,7 @@ public final class ForwardCommand implements Callable<Integer> {
       default -> throw new UsageError("--precision must be f32 or f64, not '" + precision + "'");
     };
     FileArgs.checkWritable("--out", out);
+    FileArgs.checkNotAnInput("--out", out, file, weights, input, labels);
     NetworkModel model = NetworkModel.load(file, spec.commandLine().getErr());
     FileArgs.checkReadable(weights);
     Map<String, Tensor> values = new HashMap<>(model.loadWeights(weights));

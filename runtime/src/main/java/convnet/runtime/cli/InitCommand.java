@@ -43,6 +43,7 @@ public final class InitCommand implements Callable<Integer> {
 
   private Integer work() {
     FileArgs.checkWritable("--out", out);
+    FileArgs.checkNotAnInput("--out", out, file);
     PrintWriter o = spec.commandLine().getOut();
     NetworkModel model = NetworkModel.load(file, spec.commandLine().getErr());
     long s = seed != null ? seed : model.network().train().seed();

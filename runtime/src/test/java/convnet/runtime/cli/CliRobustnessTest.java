@@ -269,4 +269,20 @@ class CliRobustnessTest {
     assertTrue(e.getMessage().startsWith("out of memory while training")
         && e.getMessage().contains("-Xmx"), e.getMessage());
   }
+
+  @Test
+  void anOutputThatIsAnInputOfTheCommandIsRefusedAndTheInputKept() throws IOException {
+    Path net = net();
+    Run init = Cli.run("init", net, "--out", net);
+    assertEquals(2, init.status(), init.toString());
+    assertTrue(init.err().contains("also an input"), init.toString());
+    assertEquals(NET, Files.readString(net), "the network file is untouched");
+    Path w = dir.resolve("w.npz");
+    assertEquals(0, Cli.run("init", net, "--out", w).status());
+    byte[] weights = Files.readAllBytes(w);
+    Run forward = Cli.run("forward", net, "--weights", w, "--input", dir.resolve("x.npy"),
+        "--out", dir.resolve(".").resolve("w.npz"));
+    assertEquals(2, forward.status(), forward.toString());
+    assertTrue(java.util.Arrays.equals(weights, Files.readAllBytes(w)), "the weights are untouched");
+  }
 }
