@@ -50,7 +50,12 @@ public final class Main implements Runnable {
 
   /** Runs the command line with the given streams and returns the exit status; never throws. */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new Main());
+    return execute(new Main(), args, out, err);
+  }
+
+  /** Runs {@code command} (the {@code convnet} command, or one under test) with convnet's error handling. */
+  static int execute(Object command, String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(command);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExitCodeExceptionMapper(e -> e instanceof UserError ? EXIT_USER_ERROR : EXIT_INTERNAL);
@@ -76,7 +81,14 @@ public final class Main implements Runnable {
       }
       return EXIT_INTERNAL;
     });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      // The commands that allocate a lot say what they were doing (OutOfMemory.guard); this is the
+      // net under all the others.
+      err.println("convnet: " + OutOfMemory.message("running the command"));
+      return EXIT_USER_ERROR;
+    }
   }
 
   /** Reports the version from the jar manifest. */
