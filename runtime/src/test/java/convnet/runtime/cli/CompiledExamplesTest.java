@@ -45,7 +45,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CompiledExamplesTest {
   private static final double ABS_SCALE = 2e-4;
-  private static final double GRADIENT_ABS_SCALE = 5e-3;
+  private static final double GRADIENT_ABS_SCALE = 2e-4;
   private static final double RTOL = 1e-3;
   private static final long SEED = 11;
 
