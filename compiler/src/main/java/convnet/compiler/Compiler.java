@@ -85,7 +85,6 @@ public final class Compiler {
         private final ElementwiseKernelGen scalarElementwiseGen = new ElementwiseKernelGen(false);
         private final ReduceKernelGen scalarReduceGen = new ReduceKernelGen(false);
         private final List<GeneratedCode> classes = new ArrayList<>();
-        private final List<String> descriptions = new ArrayList<>();
         private final long[] times;
 
         Build(Function function, Planner planner, MemoryPlan memory, CompileOptions options) {
@@ -124,8 +123,7 @@ public final class Compiler {
                     }
                 }
             }
-            return new CompiledFunction(function.name(), planner, memory, buffers, program.method("run"), classes,
-                    descriptions, times);
+            return new CompiledFunction(function.name(), planner, memory, buffers, program.method("run"), classes, times);
         }
 
         private List<ProgramGen.Call> calls(Step step) {
