@@ -43,14 +43,15 @@ import picocli.CommandLine.Spec;
       "seconds each; reported: the median rate and the spread (max - min) / median.",
       "The compiled training step is then run once more with every kernel timed,",
       "giving milliseconds per step and GFLOP/s of the convolution and matrix kernels.",
+      "With several files, --json prints a JSON array of one object per file.",
     })
 public final class BenchCommand implements Callable<Integer> {
 
   /** Which backends to measure. */
   enum Backends { compiled, interpreted, both }
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "the .cnn file")
-  Path file;
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "the .cnn files, measured one after the other")
+  List<Path> files;
 
   @Option(names = "--batch", paramLabel = "N", description = "batch size (default: the train block's, else 64)")
   Integer batch;
@@ -90,25 +91,38 @@ public final class BenchCommand implements Callable<Integer> {
       throw new UsageError("--min-time and --warmup must be non-negative seconds");
     }
     PrintWriter out = spec.commandLine().getOut();
-    NetworkModel model = NetworkModel.load(file, spec.commandLine().getErr());
-    int n = CompileCommand.batchSize(model, batch);
-    Function train = CompileCommand.function(model, CompileCommand.Kind.train, n);
-    Function inference = CompileCommand.function(model, CompileCommand.Kind.inference, n);
-    Map<String, Tensor> values = values(model, train, n, 1);
-    Map<String, Figures> figures = new LinkedHashMap<>();
-    List<CompiledFunction.KernelTime> kernels = List.of();
-    if (backend != Backends.interpreted) {
-      CompiledFunction t = compiled(train, values, false);
-      CompiledFunction i = compiled(inference, values, false);
-      figures.put("compiled", new Figures(measure(t::run, n), measure(i::run, n)));
-      kernels = profile(train, values);
+    List<String> jsons = new ArrayList<>();
+    for (Path file : files) {
+      NetworkModel model = NetworkModel.load(file, spec.commandLine().getErr());
+      int n = CompileCommand.batchSize(model, batch);
+      Function train = CompileCommand.function(model, CompileCommand.Kind.train, n);
+      Function inference = CompileCommand.function(model, CompileCommand.Kind.inference, n);
+      Map<String, Tensor> values = values(model, train, n, 1);
+      Map<String, Figures> figures = new LinkedHashMap<>();
+      List<CompiledFunction.KernelTime> kernels = List.of();
+      if (backend != Backends.interpreted) {
+        CompiledFunction t = compiled(train, values, false);
+        CompiledFunction i = compiled(inference, values, false);
+        figures.put("compiled", new Figures(measure(t::run, n), measure(i::run, n)));
+        kernels = profile(train, values);
+      }
+      if (backend != Backends.compiled) {
+        Executable t = Interpreter.compile(train, DType.F32);
+        Executable i = Interpreter.compile(inference, DType.F32);
+        figures.put("interpreted", new Figures(measure(() -> t.run(values), n), measure(() -> i.run(values), n)));
+      }
+      if (json) {
+        jsons.add(json(model, n, figures, kernels));
+      } else {
+        out.print(table(model, n, figures, kernels));
+        out.println();
+        out.flush();
+      }
     }
-    if (backend != Backends.compiled) {
-      Executable t = Interpreter.compile(train, DType.F32);
-      Executable i = Interpreter.compile(inference, DType.F32);
-      figures.put("interpreted", new Figures(measure(() -> t.run(values), n), measure(() -> i.run(values), n)));
+    if (json) {
+      out.print(jsons.size() == 1 ? jsons.get(0) : "[\n" + String.join(",\n", jsons.stream().map(String::strip).toList())
+          + "\n]\n");
     }
-    out.print(json ? json(model, n, figures, kernels) : table(model, n, figures, kernels));
     out.flush();
     return 0;
   }

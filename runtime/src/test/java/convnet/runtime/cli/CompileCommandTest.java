@@ -118,6 +118,19 @@ class CompileCommandTest {
   }
 
   @Test
+  void benchOfSeveralFilesPrintsAJsonArray() throws IOException {
+    Path a = file("a.cnn", NET);
+    Path b = file("b.cnn", NET.replace("network tiny", "network other").replace("logistic 3", "logistic 2"));
+    Run r = run("bench", a.toString(), b.toString(), "--json", "--repeats", "1", "--min-time", "0.01", "--warmup", "0.01");
+    assertEquals(0, r.status(), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertTrue(j.isArray(), r.out());
+    assertEquals(2, j.size(), r.out());
+    assertEquals("tiny", j.get(0).get("network").asText());
+    assertEquals("other", j.get(1).get("network").asText());
+  }
+
+  @Test
   void benchTableAndUsageErrors() throws IOException {
     Run r = run("bench", file("t.cnn", NET).toString(), "--repeats", "1", "--min-time", "0.01", "--warmup", "0.01");
     assertEquals(0, r.status(), r.err());
