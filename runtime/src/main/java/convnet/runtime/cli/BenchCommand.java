@@ -207,15 +207,18 @@ public final class BenchCommand implements Callable<Integer> {
     return new Rate(median, (sorted[sorted.length - 1] - sorted[0]) / median, rates);
   }
 
-  /** Every kernel of the compiled training step timed over as many steps as fit in minTime·repeats seconds. */
+  /**
+   * Every kernel of the compiled training step, timed over the steps that fit in max(minTime, 0.5) seconds after
+   * the full warm-up (a fresh compilation: its kernels are new classes for the JIT).
+   */
   private List<CompiledFunction.KernelTime> profile(Function train, Map<String, Tensor> values) {
     CompiledFunction p = compiled(train, values, true);
-    long warmEnd = System.nanoTime() + (long) (Math.min(warmup, 2.0) * 1e9);
+    long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
     do {
       p.run();
     } while (System.nanoTime() < warmEnd);
     p.resetProfile();
-    long end = System.nanoTime() + (long) (Math.max(minTime, 0.2) * 1e9);
+    long end = System.nanoTime() + (long) (Math.max(minTime, 0.5) * 1e9);
     do {
       p.run();
     } while (System.nanoTime() < end);
