@@ -21,6 +21,10 @@ import picocli.CommandLine.Command;
       CompileCommand.class,
       BenchCommand.class,
       DataCommand.class,
+      GraphCommand.class,
+      GradcheckCommand.class,
+      InitCommand.class,
+      ForwardCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -142,6 +142,18 @@ public final class NetworkModel {
     return Shape.of(batch, network.input().channels(), network.input().height(), network.input().width());
   }
 
+  /** The mask inputs the training function takes, one per dropout layer, in layer order. */
+  public List<DropoutMask> dropoutMasks(int batch) {
+    List<DropoutMask> out = new ArrayList<>();
+    for (Layer l : network.layers()) {
+      if (l.args() instanceof convnet.dsl.LayerArgs.Dropout d) {
+        out.add(new DropoutMask(Lowering.maskName(l.name()), Shape.of(batch, l.input().channels(), l.input().height(),
+            l.input().width()), d.p()));
+      }
+    }
+    return out;
+  }
+
   private static List<Parameter> describe(Network network) {
     List<Integer> stages = network.convStages();
     List<Parameter> out = new ArrayList<>();
@@ -312,7 +324,26 @@ public final class NetworkModel {
    * {@code loss}, {@code grad/<param>} for every parameter and {@code grad/input}.
    */
   public Graph gradientGraph(int batch) {
-    return Grad.withGradients(forwardGraph(batch, Lowering.Mode.INFERENCE, true), Lowering.LOSS, List.of(Lowering.INPUT));
+    Graph forward = forwardGraph(batch, Lowering.Mode.INFERENCE, true);
+    GraphBuilder b = new GraphBuilder();
+    for (Node n : forward.nodes()) {
+      b.intern(n);
+    }
+    // Leaves are built here rather than taken from the forward graph: a layer such as a constant user function can
+    // cut the loss off from the input or from earlier parameters, whose gradient is then zero but still an output.
+    List<String> names = new ArrayList<>(parameterNames());
+    List<Node> wrt = new ArrayList<>();
+    for (Parameter p : parameters) {
+      wrt.add(b.param(p.name(), p.shape()));
+    }
+    names.add(Lowering.INPUT);
+    wrt.add(b.input(Lowering.INPUT, inputShape(batch)));
+    List<Node> grads = Grad.grad(b, forward.output(Lowering.LOSS), wrt);
+    Map<String, Node> outputs = new LinkedHashMap<>(forward.outputs());
+    for (int i = 0; i < names.size(); i++) {
+      outputs.put(GRAD + names.get(i), grads.get(i));
+    }
+    return Graph.of(outputs);
   }
 
   /** The gradient function, simplified. */
@@ -337,9 +368,14 @@ public final class NetworkModel {
     for (Node n : forward.nodes()) {
       b.intern(n);
     }
-    Map<String, Node> params = forward.params();
-    List<String> trainable = parameterNames().stream().filter(n -> !frozen.contains(n)).toList();
-    List<Node> wrt = trainable.stream().map(params::get).toList();
+    List<String> trainable = new ArrayList<>();
+    List<Node> wrt = new ArrayList<>();
+    for (Parameter p : parameters) {
+      if (!frozen.contains(p.name())) {
+        trainable.add(p.name());
+        wrt.add(b.param(p.name(), p.shape()));
+      }
+    }
     List<Node> grads = Grad.grad(b, forward.output(Lowering.LOSS), wrt);
     Map<String, Node> outputs = new LinkedHashMap<>(forward.outputs());
     b.setProvenance("sgd");

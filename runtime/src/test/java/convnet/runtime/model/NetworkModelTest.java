@@ -221,6 +221,7 @@ class NetworkModelTest {
     NetworkModel m = model("network d {\n input 1x6x6\n 2F3x3C - dropout(0.5)\n logistic 3\n}\n");
     Function train = m.trainingFunction(2, new Sgd(0.9, 0), Set.of());
     assertEquals(Shape.of(2, 2, 4, 4), train.inputs().get("mask/L2_dropout").shape());
+    assertEquals(List.of(new DropoutMask("mask/L2_dropout", Shape.of(2, 2, 4, 4), 0.5)), m.dropoutMasks(2));
     assertFalse(m.inferenceFunction(2, false).inputs().containsKey("mask/L2_dropout"));
     assertFalse(m.inferenceFunction(2, false).inputs().containsKey("labels"));
     assertTrue(m.inferenceFunction(2, true).outputs().containsKey("loss"));
@@ -228,6 +229,17 @@ class NetworkModelTest {
     assertEquals(List.of("output", "loss", "grad/L1_conv.weight", "grad/L1_conv.bias", "grad/L3_logistic.weight",
         "grad/L3_logistic.bias", "grad/input"), List.copyOf(grad.outputs().keySet()));
     assertThrows(IllegalArgumentException.class, () -> m.trainingFunction(2, new Sgd(0.9, 0), Set.of("nope")));
+  }
+
+  @Test
+  void sgdComesFromTheTrainBlock() {
+    NetworkModel m = model("network s {\n input 1x6x6\n 2F3x3C\n logistic 3\n train {\n"
+        + "  optimizer = sgd(lr=0.1, momentum=0.8, weight_decay=1e-3)\n }\n}\n");
+    assertEquals(new Sgd(0.8, 1e-3), Sgd.of(m.network().train().optimizer()));
+    NetworkModel adam = model("network s {\n input 1x6x6\n 2F3x3C\n logistic 3\n train {\n optimizer = adam(lr=1e-3)\n }\n}\n");
+    UserError e = assertThrows(UserError.class, () -> Sgd.of(adam.network().train().optimizer()));
+    assertTrue(e.getMessage().contains("'adam'"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new Sgd(-0.1, 0));
   }
 
   @Test

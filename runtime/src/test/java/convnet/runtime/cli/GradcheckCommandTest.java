@@ -1,0 +1,104 @@
+package convnet.runtime.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import convnet.autodiff.Shape;
+import convnet.autodiff.check.Tolerance;
+import convnet.runtime.model.GradientAudit;
+import java.io.IOException;
+import java.util.List;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code convnet gradcheck}: a file (table, JSON), random architectures, usage errors. */
+class GradcheckCommandTest {
+  static final String NET = "fn softsign(x) = x / (1 + abs(x))\nnetwork g {\n  input 2x9x9\n"
+      + "  conv(maps=4, kernel=3x3, pad=1, act=relu) - maxout(pieces=2) - N3x3 - PM2x2 - softsign\n"
+      + "  dense(5) - dropout(0.5) - lrn(size=3)\n  logistic 3\n}\n";
+
+  @TempDir Path dir;
+
+  @Test
+  void aTableWithOneRowPerTensor() throws IOException {
+    Cli.Run r = Cli.run("gradcheck", Cli.write(dir, "g.cnn", NET), "--seed", 4);
+    assertEquals(0, r.status(), r.toString());
+    String[] lines = r.out().split("\n");
+    assertTrue(lines[0].startsWith("gradient check, float64, batch 2, seed 4"), lines[0]);
+    assertTrue(lines[1].matches("tensor\\s+shape\\s+probes\\s+max abs error\\s+max rel error\\s+result"), lines[1]);
+    String[] tensors = {"L1_conv.weight", "L1_conv.bias", "L6_dense.weight", "L6_dense.bias", "L9_logistic.weight",
+        "L9_logistic.bias", "input"};
+    for (int i = 0; i < tensors.length; i++) {
+      assertTrue(lines[2 + i].startsWith(tensors[i] + " ") && lines[2 + i].endsWith("ok"), lines[2 + i]);
+    }
+    assertEquals("all 7 tensors passed", lines[9]);
+  }
+
+  @Test
+  void jsonHasEveryTensor() throws IOException {
+    Cli.Run r = Cli.run("gradcheck", Cli.write(dir, "g.cnn", NET), "--json");
+    assertEquals(0, r.status(), r.toString());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertTrue(j.get("passed").asBoolean());
+    assertEquals(1, j.get("seed").asLong());
+    assertEquals(7, j.get("parameters").size());
+    JsonNode w = j.get("parameters").get(0);
+    assertEquals("L1_conv.weight", w.get("name").asText());
+    assertEquals("[4,2,3,3]", w.get("shape").toString());
+    assertTrue(w.get("maxAbsError").asDouble() < 1e-5, w.toString());
+    assertTrue(w.get("worst").get("where").asText().matches("direction \\d|index \\[.*\\]"), w.toString());
+  }
+
+  @Test
+  void randomArchitecturesShowProgress() {
+    Cli.Run r = Cli.run("gradcheck", "--random", 3, "--seed", 10);
+    assertEquals(0, r.status(), r.toString());
+    String[] lines = r.out().split("\n");
+    assertEquals(4, lines.length, r.out());
+    for (int i = 0; i < 3; i++) {
+      assertTrue(lines[i].matches("\\[" + (i + 1) + "/3\\] architecture seed " + (10 + i) + ": ok \\(\\d+ tensors, max \\|difference\\| .*\\)"),
+          lines[i]);
+    }
+    assertEquals("all 3 architectures passed", lines[3]);
+  }
+
+  @Test
+  void usageErrors() throws IOException {
+    Path f = Cli.write(dir, "g.cnn", NET);
+    assertEquals(2, Cli.run("gradcheck").status());
+    assertEquals(2, Cli.run("gradcheck", f, "--random", 2).status());
+    assertEquals(2, Cli.run("gradcheck", "--random", 0).status());
+    assertEquals(2, Cli.run("gradcheck", "--random", 2, "--json").status());
+    Cli.Run noLoss = Cli.run("gradcheck", Cli.write(dir, "n.cnn", "network n {\n  input 1x4x4\n  2F3x3C\n}\n"));
+    assertEquals(1, noLoss.status(), noLoss.toString());
+    assertTrue(noLoss.err().contains("no classifier"), noLoss.err());
+  }
+
+  @Test
+  void aFailureIsMarkedAndLocatedInTheTableAndTheJson() throws IOException {
+    GradientAudit.Result r = new GradientAudit.Result(3, 2, Tolerance.standard(), List.of(
+        new GradientAudit.ParamResult("L1_conv.weight", Shape.of(2, 1, 3, 3), 11, 0.25, 0.5, "index [1, 0, 2, 2]", 0.5, 0.25,
+            false),
+        new GradientAudit.ParamResult("input", Shape.of(2, 1, 5, 5), 11, Double.NaN, Double.NaN, "direction 2", Double.NaN,
+            0.1, false)));
+    String table = GradcheckCommand.table(r);
+    assertTrue(table.contains("L1_conv.weight  [2, 1, 3, 3]") && table.contains("2.50e-01       5.00e-01  FAIL"), table);
+    assertTrue(table.contains("FAILED:\n  L1_conv.weight at index [1, 0, 2, 2]: numeric 0.5, symbolic 0.25, |difference| 0.25\n"),
+        table);
+    assertTrue(table.contains("  input at direction 2: numeric NaN"), table);
+    JsonNode j = new ObjectMapper().readTree(GradcheckCommand.json("f.cnn", r));
+    assertFalse(j.get("passed").asBoolean());
+    assertTrue(j.get("parameters").get(1).get("maxAbsError").isNull(), "NaN is written as null");
+  }
+
+  @Test
+  void helpExplains() {
+    Cli.Run r = Cli.run("gradcheck", "--help");
+    assertEquals(0, r.status());
+    assertTrue(r.out().contains("finite differences") && r.out().contains("--random") && r.out().contains("shrunk"), r.out());
+  }
+}
