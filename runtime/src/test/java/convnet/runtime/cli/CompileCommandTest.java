@@ -92,7 +92,7 @@ class CompileCommandTest {
 
   @Test
   void benchReportsBothBackendsAndKernelsAsJson() throws IOException {
-    Run r = run("bench", file("t.cnn", NET).toString(), "--backend", "both", "--json", "--repeats", "2", "--min-time", "0.02",
+    Run r = run("bench", "--no-quiet", file("t.cnn", NET).toString(), "--backend", "both", "--json", "--repeats", "2", "--min-time", "0.02",
         "--warmup", "0.05");
     assertEquals(0, r.status(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
@@ -121,7 +121,7 @@ class CompileCommandTest {
   void benchOfSeveralFilesPrintsAJsonArray() throws IOException {
     Path a = file("a.cnn", NET);
     Path b = file("b.cnn", NET.replace("network tiny", "network other").replace("logistic 3", "logistic 2"));
-    Run r = run("bench", a.toString(), b.toString(), "--json", "--repeats", "1", "--min-time", "0.01", "--warmup", "0.01");
+    Run r = run("bench", "--no-quiet", a.toString(), b.toString(), "--json", "--repeats", "1", "--min-time", "0.01", "--warmup", "0.01");
     assertEquals(0, r.status(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
     assertTrue(j.isArray(), r.out());
@@ -132,12 +132,12 @@ class CompileCommandTest {
 
   @Test
   void benchTableAndUsageErrors() throws IOException {
-    Run r = run("bench", file("t.cnn", NET).toString(), "--repeats", "1", "--min-time", "0.01", "--warmup", "0.01");
+    Run r = run("bench", "--no-quiet", file("t.cnn", NET).toString(), "--repeats", "1", "--min-time", "0.01", "--warmup", "0.01");
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().contains("compiled") && r.out().contains("train images/s"), r.out());
     assertFalse(r.out().contains("interpreted "), r.out());
     assertTrue(r.out().contains("kernels by time"), r.out());
-    assertEquals(2, run("bench", file("t.cnn", NET).toString(), "--repeats", "0").status());
-    assertEquals(2, run("bench", file("t.cnn", NET).toString(), "--backend", "gpu").status());
+    assertEquals(2, run("bench", "--no-quiet", file("t.cnn", NET).toString(), "--repeats", "0").status());
+    assertEquals(2, run("bench", "--no-quiet", file("t.cnn", NET).toString(), "--backend", "gpu").status());
   }
 }
