@@ -60,7 +60,7 @@ public final class CompiledFunction implements Executable {
     private long profiledRuns;
 
     CompiledFunction(String name, Planner planner, MemoryPlan memory, float[][] buffers, MethodHandle program,
-                     List<GeneratedCode> classes, List<String> unusedDescriptions, long[] times) {
+                     List<GeneratedCode> classes, long[] times) {
         this.name = name;
         this.buffers = buffers;
         this.program = program;
@@ -101,11 +101,9 @@ public final class CompiledFunction implements Executable {
     private void bind(String key, Node node, Planner planner, MemoryPlan memory) {
         MemoryPlan.Buffer b = memory.buffers.get(planner.storage(node));
         if (b == null) {
-            // A leaf no step reads still gets a name, with a private array so writes to it are harmless.
-            slots.put(key, -1);
-        } else {
-            slots.put(key, b.slot);
+            throw new IllegalStateException("no buffer holds '" + key + "' (" + node + ")");
         }
+        slots.put(key, b.slot);
         sizes.put(key, node.shape().size());
         shapes.put(key, node.shape());
     }
@@ -146,12 +144,7 @@ public final class CompiledFunction implements Executable {
      */
     public float[] buffer(String key) {
         shape(key);
-        int slot = slots.get(key);
-        if (slot < 0) {
-            float[] unused = new float[Math.max(1, sizes.get(key))];
-            return unused;
-        }
-        return buffers[slot];
+        return buffers[slots.get(key)];
     }
 
     /** Runs the program once over the current buffers. */

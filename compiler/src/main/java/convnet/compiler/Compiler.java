@@ -82,8 +82,9 @@ public final class Compiler {
         private final String prefix;
         private final ElementwiseKernelGen elementwiseGen = new ElementwiseKernelGen();
         private final ReduceKernelGen reduceGen = new ReduceKernelGen();
+        private final ElementwiseKernelGen scalarElementwiseGen = new ElementwiseKernelGen(false);
+        private final ReduceKernelGen scalarReduceGen = new ReduceKernelGen(false);
         private final List<GeneratedCode> classes = new ArrayList<>();
-        private final List<String> descriptions = new ArrayList<>();
         private final long[] times;
 
         Build(Function function, Planner planner, MemoryPlan memory, CompileOptions options) {
@@ -122,8 +123,7 @@ public final class Compiler {
                     }
                 }
             }
-            return new CompiledFunction(function.name(), planner, memory, buffers, program.method("run"), classes,
-                    descriptions, times);
+            return new CompiledFunction(function.name(), planner, memory, buffers, program.method("run"), classes, times);
         }
 
         private List<ProgramGen.Call> calls(Step step) {
@@ -147,7 +147,9 @@ public final class Compiler {
                 outputs.add(new ElementwiseKernel.Output(slot(out), expr(out, members, memo)));
             }
             Dims space = dims(step.outputs.get(0).shape());
-            GeneratedCode code = elementwiseGen.generate(new ElementwiseKernel(name, space, outputs));
+            List<Expr> roots = outputs.stream().map(ElementwiseKernel.Output::value).toList();
+            GeneratedCode code = (needsScalarCode(roots) ? scalarElementwiseGen : elementwiseGen)
+                    .generate(new ElementwiseKernel(name, space, outputs));
             classes.add(code);
             MethodHandle launch = MethodHandles.insertArguments(Launch.handle("elementwise", MethodType.methodType(
                     void.class, MethodHandle.class, int.class, int.class, float[][].class)),
@@ -166,7 +168,8 @@ public final class Compiler {
             ReduceKernel.Combine combine = r.kind() == OpKind.REDUCE_MAX ? ReduceKernel.Combine.MAX : ReduceKernel.Combine.SUM;
             ReduceKernel kernel = new ReduceKernel(name, space, axes,
                     List.of(new ReduceKernel.Reduction(slot(r), combine, expr(input, members, memo))));
-            GeneratedCode code = reduceGen.generate(kernel);
+            List<Expr> roots = kernel.reductions().stream().map(ReduceKernel.Reduction::value).toList();
+            GeneratedCode code = (needsScalarCode(roots) ? scalarReduceGen : reduceGen).generate(kernel);
             classes.add(code);
             boolean partial = step.chunks > 1 && axes.contains(0);
             MethodHandle launch = MethodHandles.insertArguments(Launch.handle("reduce", MethodType.methodType(void.class,
@@ -174,6 +177,31 @@ public final class Compiler {
                     float[][].class)), 0, code.method("run"), space.size(0), step.chunks, partial,
                     new int[] {slot(r)}, new boolean[] {combine == ReduceKernel.Combine.MAX}, kernel.keptShape().elementCount());
             return ProgramGen.Call.of(name, launch, new ProgramGen.Buffers());
+        }
+
+        /**
+         * Whether a kernel must use scalar code to give the same bits on every run. The Vector API's
+         * transcendental lanewise ops (EXP, LOG, POW; SIGMOID is built on EXP) give different roundings when
+         * the JIT has compiled them (SVML stubs) and before (per-lane Math calls), so a kernel using them would
+         * change its results as it warms up; the scalar paths call Math's intrinsics, which the interpreter and
+         * the compilers share. Vector tanh is built from plain arithmetic (gen's VectorMath) and stays vectorised.
+         */
+        private static boolean needsScalarCode(List<Expr> roots) {
+            java.util.ArrayDeque<Expr> stack = new java.util.ArrayDeque<>(roots);
+            Set<Expr> seen = new java.util.HashSet<>();
+            while (!stack.isEmpty()) {
+                Expr e = stack.pop();
+                if (!seen.add(e) || !(e instanceof Expr.Apply a)) {
+                    continue;
+                }
+                switch (a.op()) {
+                    case EXP, LOG, SIGMOID, POW -> {
+                        return true;
+                    }
+                    default -> stack.addAll(a.args());
+                }
+            }
+            return false;
         }
 
         private Expr expr(Node n, Set<Node> members, Map<Node, Expr> memo) {

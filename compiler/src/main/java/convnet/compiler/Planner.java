@@ -100,14 +100,6 @@ final class Planner {
         return param != null ? param : r;
     }
 
-    int position(Node n) {
-        return position.get(n);
-    }
-
-    boolean isOutput(Node n) {
-        return outputNodes.contains(n);
-    }
-
     private void foldTransposes() {
         for (Node n : order) {
             if (n.kind() == OpKind.TRANSPOSE && n.shape().rank() == 2 && !outputNodes.contains(n)
@@ -407,13 +399,6 @@ final class Planner {
         }
         steps.clear();
         steps.addAll(scheduled);
-    }
-
-    /** Names of the graph outputs held by each node, in output order. */
-    Map<Node, List<String>> outputNames() {
-        Map<Node, List<String>> names = new IdentityHashMap<>();
-        graph.outputs().forEach((name, node) -> names.computeIfAbsent(node, k -> new ArrayList<>()).add(name));
-        return names;
     }
 
     /** The reduced axes of a REDUCE_SUM or REDUCE_MAX node. */

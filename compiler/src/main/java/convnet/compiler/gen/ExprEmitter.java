@@ -242,7 +242,10 @@ final class ExprEmitter {
             case ABS -> unary(block, "ABS", args.get(0));
             case EXP -> unary(block, "EXP", args.get(0));
             case LOG -> unary(block, "LOG", args.get(0));
-            case TANH -> unary(block, "TANH", args.get(0));
+            case TANH -> {
+                args.get(0).accept(block);
+                block.invokeStatic(Type.getInternalName(VectorMath.class), "tanh", "(L" + VECTOR + ";)L" + VECTOR + ";");
+            }
             case SQRT -> unary(block, "SQRT", args.get(0));
             case SIGMOID -> binary(block, "DIV", BINARY, one(),
                     b -> binary(b, "ADD", ASSOCIATIVE, one(), e -> unary(e, "EXP", n -> unary(n, "NEG", args.get(0)))));

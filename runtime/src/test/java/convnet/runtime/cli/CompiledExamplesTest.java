@@ -30,22 +30,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  * new/ output over consecutive steps (each fed the previous step's new values, in place in the compiled function),
  * and the gradient function's every grad/ output.
  *
- * <p>Tolerance: |compiled − reference| ≤ atol + 1e-3·|reference| per tensor, atol a fraction of max|reference|:
- * 2e-4 for output and loss, 5e-3 for gradients and new/ values. Forward sums are at most a few thousand float32
- * products (K·2⁻²⁴ ≲ 2·10⁻⁴ of their magnitudes). Gradients also carry the forward rounding through the backward
- * pass, which local contrast normalisation amplifies (it divides by max(c, σ) and σ, and differentiates σ = √…);
- * the largest such error measured over these examples is 1.5·10⁻³ of the tensor's scale (first-layer weight
- * gradient of the 143×143 Jarrett network), against ≈4·10⁻⁷ for the same convolution gradient on its own.
+ * <p>Tolerance: |compiled − reference| ≤ 2e-4·max|reference| + 1e-3·|reference| per tensor. Float32 sums of K
+ * terms err by up to about K·2⁻²⁴ of the summed magnitudes, in practice (blocked, chunked sums) near √K·2⁻²⁴; the
+ * longest here (36450-term first-layer weight gradients of the 143×143 networks, a 4096-wide dense layer) stay
+ * below 10⁻⁴ of the tensor's scale, and elementwise chains add a few ulps (far below 1e-3 relative). Values come
+ * from seed {@value #SEED}.
  *
- * <p>Values: seed {@value #SEED}. Relu and max pooling are not differentiable at their kinks, so a pre-activation
- * within float32 rounding of 0 (or two tied window values) can take the other branch in float32 than in float64;
- * the gradient then differs by a whole term, legitimately. With about 10⁶ pre-activations per step in the deepest
- * examples that happens now and then: seed 7 puts one pre-activation of zeiler_fergus's fourth convolution at
- * −2·10⁻⁸, which flips its relu. The seed here has no such near-tie in any example.
+ * <p>Kinks: abs, relu, max and the comparisons that route gradients are not differentiable where their operands
+ * meet, so an operand within float32 rounding of the kink (|a − b| below 10⁻⁷ of the operands' scale) can take the
+ * other branch in float32 than in float64, and the gradient then legitimately differs by a whole term. The abs
+ * inputs of the 143×143 Jarrett networks come within 10⁻⁸ of 0 at some steps. A step whose reference is that
+ * close to a kink checks output and loss only, and says so on standard output.
  */
 class CompiledExamplesTest {
   private static final double ABS_SCALE = 2e-4;
-  private static final double GRADIENT_ABS_SCALE = 5e-3;
   private static final double RTOL = 1e-3;
   private static final long SEED = 11;
 
@@ -59,13 +57,18 @@ class CompiledExamplesTest {
   }
 
   /**
-   * Networks with tens of millions of parameters (AlexNet-sized) run one image for one step, and the reference
-   * evaluates only output, loss and the new/ outputs of parameters under a million elements: the float64
-   * interpreter would otherwise hold several gigabytes of weight-sized tensors.
+   * Networks with tens of millions of parameters (AlexNet-sized): the reference evaluates only output, loss and
+   * the new/ outputs of parameters under a million elements, as the float64 interpreter would otherwise hold
+   * several gigabytes of weight-sized tensors.
    */
   private static boolean large(NetworkModel model) {
     long params = model.parameters().stream().mapToLong(p -> p.shape().size()).sum();
     return params > 20_000_000L;
+  }
+
+  /** Networks on images of more than 15,000 pixels run one image for one step: the interpreter needs seconds. */
+  private static boolean bigImages(NetworkModel model) {
+    return model.inputShape(1).size() > 15_000;
   }
 
   private static Function referenceOutputs(Function train, boolean large) {
@@ -86,8 +89,8 @@ class CompiledExamplesTest {
   void trainingStepsMatchTheInterpreter(Path file) {
     NetworkModel model = NetworkModel.load(file, new PrintWriter(new StringWriter()));
     boolean large = large(model);
-    int batch = large ? 1 : 2;
-    int steps = large ? 1 : 2;
+    int batch = large || bigImages(model) ? 1 : 2;
+    int steps = large || bigImages(model) ? 1 : 2;
     Function train = CompileCommand.function(model, CompileCommand.Kind.train, batch);
     CompiledFunction compiled = Compiler.compile(train, CompileOptions.defaults().withInPlaceUpdates(true));
     Executable reference = Interpreter.compile(referenceOutputs(train, large), DType.F64);
@@ -98,11 +101,16 @@ class CompiledExamplesTest {
     for (String name : compiled.paramNames()) {
       fill(compiled.buffer(name), values.get(name));
     }
+    Function kinks = kinkOperands(train);
     for (int s = 0; s < steps; s++) {
       Map<String, Tensor> want = reference.run(values);
+      boolean nearKink = nearKink(kinks, values, file.getFileName() + " step " + s);
       // Before the run, since in place the parameters' buffers are overwritten with their new values.
       compiled.run();
       for (Map.Entry<String, Tensor> e : want.entrySet()) {
+        if (nearKink && !e.getKey().equals("output") && !e.getKey().equals("loss")) {
+          continue;
+        }
         float[] got = compiled.buffer(e.getKey());
         assertClose(e.getValue(), got, file.getFileName() + " step " + s + ", " + e.getKey());
       }
@@ -125,14 +133,92 @@ class CompiledExamplesTest {
     if (large(model)) {
       return;
     }
-    Function gradient = CompileCommand.function(model, CompileCommand.Kind.gradient, 2);
-    Map<String, Tensor> values = BenchCommand.values(model, gradient, 2, SEED);
+    int batch = bigImages(model) ? 1 : 2;
+    Function gradient = CompileCommand.function(model, CompileCommand.Kind.gradient, batch);
+    Map<String, Tensor> values = BenchCommand.values(model, gradient, batch, SEED);
     Map<String, Tensor> want = Interpreter.compile(gradient, DType.F64).run(values);
     Map<String, Tensor> got = Compiler.compile(gradient, CompileOptions.defaults()).run(values);
     assertEquals(want.keySet(), got.keySet(), file.toString());
+    boolean nearKink = nearKink(kinkOperands(gradient), values, file.getFileName().toString());
     for (String key : want.keySet()) {
+      if (nearKink && !key.equals("output") && !key.equals("loss")) {
+        continue;
+      }
       assertClose(want.get(key), got.get(key).toFloatArray(), file.getFileName() + ", " + key);
     }
+  }
+
+  /** The operand pairs of every kinked node (abs, sign, relu against 0; max, min and comparisons pairwise). */
+  private static Function kinkOperands(Function f) {
+    Map<String, convnet.autodiff.Node> outs = new java.util.LinkedHashMap<>();
+    int k = 0;
+    for (convnet.autodiff.Node n : f.graph().nodes()) {
+      if (n.kind() == convnet.autodiff.OpKind.UNARY && (n.is(convnet.autodiff.ScalarOp.ABS)
+          || n.is(convnet.autodiff.ScalarOp.SIGN) || n.is(convnet.autodiff.ScalarOp.RELU))) {
+        outs.put("unary" + k++, n.input(0));
+      } else if (n.kind() == convnet.autodiff.OpKind.BINARY && !n.is(convnet.autodiff.ScalarOp.EQ)
+          && (n.scalarOp().isComparison() || n.is(convnet.autodiff.ScalarOp.MAX) || n.is(convnet.autodiff.ScalarOp.MIN))) {
+        // EQ is left out: it compares values with their own maximum (max's gradient), a tie by construction
+        // that float32 keeps too.
+        outs.put("left" + k, n.input(0));
+        outs.put("right" + k++, n.input(1));
+      }
+    }
+    return new Function(f.name() + ".kinks", convnet.autodiff.Graph.of(outs.isEmpty()
+        ? Map.of("none", f.outputs().values().iterator().next()) : outs));
+  }
+
+  /** Whether some kinked node's operands are within 10⁻⁷ of their scale of the kink. */
+  private static boolean nearKink(Function kinks, Map<String, Tensor> values, String context) {
+    Map<String, Tensor> v = Interpreter.compile(kinks, DType.F64).run(values);
+    double closest = Double.MAX_VALUE;
+    for (Map.Entry<String, Tensor> e : v.entrySet()) {
+      if (e.getKey().startsWith("unary")) {
+        Tensor t = e.getValue();
+        double scale = maxAbs(t);
+        for (int i = 0; i < t.size(); i++) {
+          closest = Math.min(closest, Math.abs(t.get(i)) / scale);
+        }
+      } else if (e.getKey().startsWith("left")) {
+        Tensor a = e.getValue();
+        Tensor b = v.get("right" + e.getKey().substring(4));
+        convnet.autodiff.Shape s = convnet.autodiff.Shape.broadcast(a.shape(), b.shape());
+        double scale = Math.max(maxAbs(a), maxAbs(b));
+        for (int i = 0; i < s.size(); i++) {
+          closest = Math.min(closest, Math.abs(a.get(broadcastIndex(s, a.shape(), i)) - b.get(broadcastIndex(s, b.shape(), i)))
+              / scale);
+        }
+      }
+    }
+    boolean near = closest < 1e-7;
+    if (near) {
+      System.out.printf(Locale.ROOT, "%s: an operand is within %.2g of a kink; checking output and loss only%n", context,
+          closest);
+    }
+    return near;
+  }
+
+  private static double maxAbs(Tensor t) {
+    double m = Double.MIN_NORMAL;
+    for (double d : t.data()) {
+      m = Math.max(m, Math.abs(d));
+    }
+    return m;
+  }
+
+  /** The flat index into a tensor of shape {@code from} broadcast to {@code to} at flat index i of {@code to}. */
+  private static int broadcastIndex(convnet.autodiff.Shape to, convnet.autodiff.Shape from, int i) {
+    int[] toStrides = to.strides();
+    int[] fromStrides = from.strides();
+    int off = to.rank() - from.rank();
+    int index = 0;
+    for (int a = 0; a < to.rank(); a++) {
+      int coordinate = (i / toStrides[a]) % to.dim(a);
+      if (a >= off && from.dim(a - off) != 1) {
+        index += coordinate * fromStrides[a - off];
+      }
+    }
+    return index;
   }
 
   private static void fill(float[] target, Tensor value) {
@@ -147,8 +233,7 @@ class CompiledExamplesTest {
     for (double v : expected.data()) {
       scale = Math.max(scale, Math.abs(v));
     }
-    boolean gradient = context.contains(", new/") || context.contains(", grad/");
-    double atol = (gradient ? GRADIENT_ABS_SCALE : ABS_SCALE) * scale;
+    double atol = ABS_SCALE * scale;
     for (int i = 0; i < expected.size(); i++) {
       double want = expected.get(i);
       double got = actual[i];
