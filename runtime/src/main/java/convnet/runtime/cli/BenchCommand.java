@@ -74,6 +74,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object instead of a table")
   boolean json;
 
+  @Option(names = "--no-ceiling",
+      description = "skip measuring this machine's SGEMM ceiling (OpenBLAS through NumPy when Python has NumPy, and"
+          + " convnet's own SGEMM), against which the kernels' GFLOP/s are put")
+  boolean noCeiling;
+
   @Option(names = "--no-quiet",
       description = "time whatever happens; by default (on Linux) each repeat waits for a quiet machine and is"
           + " redone while other processes use more than 0.05 cores, as the PyTorch benchmark does")
@@ -97,6 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     List<String> jsons = new ArrayList<>();
+    SgemmCeiling ceiling = null;
     for (Path file : files) {
       NetworkModel model = NetworkModel.load(file, spec.commandLine().getErr());
       int n = CompileCommand.batchSize(model, batch);
@@ -110,6 +116,9 @@ public final class BenchCommand implements Callable<Integer> {
         CompiledFunction i = compiled(inference, values, false);
         figures.put("compiled", new Figures(measure(t::run, n), measure(i::run, n)));
         kernels = profile(train, values);
+        if (!noCeiling && ceiling == null) {
+          ceiling = SgemmCeiling.measure(CompiledFunction.threads());
+        }
       }
       if (backend != Backends.compiled) {
         Executable t = Interpreter.compile(train, DType.F32);
@@ -117,9 +126,9 @@ public final class BenchCommand implements Callable<Integer> {
         figures.put("interpreted", new Figures(measure(() -> t.run(values), n), measure(() -> i.run(values), n)));
       }
       if (json) {
-        jsons.add(json(model, n, figures, kernels));
+        jsons.add(json(model, n, figures, kernels, ceiling));
       } else {
-        out.print(table(model, n, figures, kernels));
+        out.print(table(model, n, figures, kernels, ceiling));
         out.println();
         out.flush();
       }
@@ -317,7 +326,7 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private static String table(NetworkModel model, int batch, Map<String, Figures> figures,
-                              List<CompiledFunction.KernelTime> kernels) {
+                              List<CompiledFunction.KernelTime> kernels, SgemmCeiling ceiling) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "network %s, batch %d, %d threads%n", model.network().name(), batch,
         CompiledFunction.threads()));
@@ -327,12 +336,18 @@ public final class BenchCommand implements Callable<Integer> {
     if (!kernels.isEmpty()) {
       double total = kernels.stream().mapToDouble(CompiledFunction.KernelTime::millis).sum();
       sb.append(String.format(Locale.ROOT, "%ncompiled training step, %.2f ms per step, kernels by time:%n", total));
-      sb.append(String.format(Locale.ROOT, "%9s %6s %9s  %s%n", "ms", "share", "GFLOP/s", "kernel"));
+      if (ceiling != null) {
+        sb.append(ceiling.describe()).append(String.format(Locale.ROOT, "%n"));
+      }
+      sb.append(String.format(Locale.ROOT, "%9s %6s %9s %8s  %s%n", "ms", "share", "GFLOP/s",
+          ceiling == null ? "" : "ceiling", "kernel"));
       List<CompiledFunction.KernelTime> sorted = new ArrayList<>(kernels);
       sorted.sort(Comparator.comparingDouble(CompiledFunction.KernelTime::millis).reversed());
       for (CompiledFunction.KernelTime k : sorted) {
-        sb.append(String.format(Locale.ROOT, "%9.3f %5.1f%% %9s  %s%n", k.millis(), 100 * k.millis() / total,
+        sb.append(String.format(Locale.ROOT, "%9.3f %5.1f%% %9s %8s  %s%n", k.millis(), 100 * k.millis() / total,
             k.kernel().flops() > 0 ? String.format(Locale.ROOT, "%.1f", k.gflops()) : "",
+            k.kernel().flops() > 0 && ceiling != null
+                ? String.format(Locale.ROOT, "%.0f%%", 100 * ceiling.share(k.gflops())) : "",
             k.kernel().name() + " " + describe(k.kernel())));
       }
     }
@@ -344,7 +359,7 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private static String json(NetworkModel model, int batch, Map<String, Figures> figures,
-                             List<CompiledFunction.KernelTime> kernels) {
+                             List<CompiledFunction.KernelTime> kernels, SgemmCeiling ceiling) {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = mapper.createObjectNode();
     root.put("network", model.network().name());
@@ -362,6 +377,18 @@ public final class BenchCommand implements Callable<Integer> {
       ArrayNode ir = b.putArray("inference_repeats");
       Arrays.stream(f.inference().repeats()).forEach(ir::add);
     });
+    if (ceiling != null) {
+      ObjectNode c = root.putObject("sgemm_ceiling");
+      c.put("size", ceiling.size());
+      c.put("threads", ceiling.threads());
+      if (ceiling.openBlasGflops().isPresent()) {
+        c.put("openblas_numpy_gflops", ceiling.openBlasGflops().get());
+      } else {
+        c.putNull("openblas_numpy_gflops");
+      }
+      c.put("openblas_source", ceiling.openBlasSource());
+      c.put("convnet_sgemm_gflops", ceiling.convnetGflops());
+    }
     ArrayNode ks = root.putArray("kernels");
     for (CompiledFunction.KernelTime k : kernels) {
       ObjectNode o = ks.addObject();
@@ -370,6 +397,9 @@ public final class BenchCommand implements Callable<Integer> {
       o.put("ms", k.millis());
       o.put("gflops", k.gflops());
       o.put("mflop", k.kernel().flops() / 1e6);
+      if (ceiling != null && k.kernel().flops() > 0) {
+        o.put("share_of_ceiling", ceiling.share(k.gflops()));
+      }
     }
     try {
       return mapper.writeValueAsString(root) + "\n";

@@ -115,13 +115,25 @@ class CompileCommandTest {
       }
     }
     assertTrue(conv, "convolution kernels are listed: " + kernels);
+    // The ceiling is measured for real: convnet's own SGEMM always, OpenBLAS when a Python with NumPy is there.
+    JsonNode ceiling = j.get("sgemm_ceiling");
+    assertEquals(1024, ceiling.get("size").asInt(), r.out());
+    assertTrue(ceiling.get("convnet_sgemm_gflops").asDouble() > 0, r.out());
+    JsonNode openBlas = ceiling.get("openblas_numpy_gflops");
+    assertTrue(openBlas.isNull() || openBlas.asDouble() > 0, r.out());
+    for (JsonNode k : kernels) {
+      if (k.get("op").asText().startsWith("conv2d")) {
+        assertTrue(k.get("share_of_ceiling").asDouble() > 0, k.toString());
+      }
+    }
   }
 
   @Test
   void benchOfSeveralFilesPrintsAJsonArray() throws IOException {
     Path a = file("a.cnn", NET);
     Path b = file("b.cnn", NET.replace("network tiny", "network other").replace("logistic 3", "logistic 2"));
-    Run r = run("bench", "--no-quiet", a.toString(), b.toString(), "--json", "--repeats", "1", "--min-time", "0.01", "--warmup", "0.01");
+    Run r = run("bench", "--no-quiet", "--no-ceiling", a.toString(), b.toString(), "--json", "--repeats", "1", "--min-time", "0.01",
+        "--warmup", "0.01");
     assertEquals(0, r.status(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
     assertTrue(j.isArray(), r.out());
@@ -132,8 +144,10 @@ class CompileCommandTest {
 
   @Test
   void benchTableAndUsageErrors() throws IOException {
-    Run r = run("bench", "--no-quiet", file("t.cnn", NET).toString(), "--repeats", "1", "--min-time", "0.01", "--warmup", "0.01");
+    Run r = run("bench", "--no-quiet", "--no-ceiling", file("t.cnn", NET).toString(), "--repeats", "1", "--min-time", "0.01",
+        "--warmup", "0.01");
     assertEquals(0, r.status(), r.err());
+    assertFalse(r.out().contains("SGEMM ceiling"), r.out());
     assertTrue(r.out().contains("compiled") && r.out().contains("train images/s"), r.out());
     assertFalse(r.out().contains("interpreted "), r.out());
     assertTrue(r.out().contains("kernels by time"), r.out());
