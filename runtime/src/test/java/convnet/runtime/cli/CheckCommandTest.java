@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -28,24 +25,17 @@ class CheckCommandTest {
 
   @TempDir Path dir;
 
-  record Run(int status, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(status, out.toString(), err.toString());
+  private static Cli.Run run(String... args) {
+    return Cli.run((Object[]) args);
   }
 
   private Path file(String name, String text) throws IOException {
-    Path p = dir.resolve(name);
-    Files.writeString(p, text, StandardCharsets.UTF_8);
-    return p;
+    return Cli.write(dir, name, text);
   }
 
   @Test
   void printsAnAlignedTableWithTotals() throws IOException {
-    Run r = run("check", file("j.cnn", JARRETT).toString());
+    Cli.Run r = run("check", file("j.cnn", JARRETT).toString());
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().contains("L1_conv"), r.out());
     assertTrue(r.out().contains("32x24x24"), r.out());
@@ -58,7 +48,7 @@ class CheckCommandTest {
 
   @Test
   void jsonHasLayersAndTotals() throws IOException {
-    Run r = run("check", file("j.cnn", JARRETT).toString(), "--json");
+    Cli.Run r = run("check", file("j.cnn", JARRETT).toString(), "--json");
     assertEquals(0, r.status(), r.err());
     JsonNode root = new ObjectMapper().readTree(r.out());
     JsonNode first = root.get("layers").get(0);
@@ -76,7 +66,7 @@ class CheckCommandTest {
   @Test
   void errorsPrintWithFileLineColumnCaretAndExitOne() throws IOException {
     Path p = file("bad.cnn", "network n {\n    input 1x28x28\n    32F5x5CSG - Rabz\n    8F99x99C\n    logistic 10\n}\n");
-    Run r = run("check", p.toString());
+    Cli.Run r = run("check", p.toString());
     assertEquals(1, r.status());
     assertTrue(r.err().contains(p + ":3:17: error: unknown layer 'Rabz'"), r.err());
     assertTrue(r.err().contains("                    ^^^^"), r.err());
@@ -89,21 +79,21 @@ class CheckCommandTest {
 
   @Test
   void warningsDoNotChangeTheExitStatus() throws IOException {
-    Run r = run("check", file("w.cnn", "network n {\n input 1x28x28\n 8F5x5C - maxpool(3x3, stride=2)\n logistic 10\n}\n").toString());
+    Cli.Run r = run("check", file("w.cnn", "network n {\n input 1x28x28\n 8F5x5C - maxpool(3x3, stride=2)\n logistic 10\n}\n").toString());
     assertEquals(0, r.status(), r.err());
     assertTrue(r.err().contains(":3:11: warning: pooling window 3 with stride 2 leaves the last 1 row"), r.err());
   }
 
   @Test
   void missingFileIsAUserError() {
-    Run r = run("check", dir.resolve("nope.cnn").toString());
+    Cli.Run r = run("check", dir.resolve("nope.cnn").toString());
     assertEquals(1, r.status());
     assertTrue(r.err().contains("nope.cnn: no such file"), r.err());
   }
 
   @Test
   void directoryIsAUserError() {
-    Run r = run("check", dir.toString());
+    Cli.Run r = run("check", dir.toString());
     assertEquals(1, r.status());
     assertTrue(r.err().contains("is a directory"), r.err());
   }
@@ -112,7 +102,7 @@ class CheckCommandTest {
   void binaryFileIsADiagnostic() throws IOException {
     Path p = dir.resolve("b.cnn");
     Files.write(p, new byte[] {'n', 'e', 't', 0, (byte) 0xff, 1, 2});
-    Run r = run("check", p.toString());
+    Cli.Run r = run("check", p.toString());
     assertEquals(1, r.status());
     assertTrue(r.err().contains(p + ":1:4: error: binary file: a NUL byte"), r.err());
   }
@@ -125,7 +115,7 @@ class CheckCommandTest {
 
   @Test
   void helpSaysHowThingsAreCounted() {
-    Run r = run("check", "--help");
+    Cli.Run r = run("check", "--help");
     assertEquals(0, r.status());
     assertTrue(r.out().contains("neurons") && r.out().contains("multiply-adds"), r.out());
   }

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -31,24 +28,17 @@ class CompileCommandTest {
 
   @TempDir Path dir;
 
-  record Run(int status, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(status, out.toString(), err.toString());
+  private static Cli.Run run(String... args) {
+    return Cli.run((Object[]) args);
   }
 
   private Path file(String name, String text) throws IOException {
-    Path p = dir.resolve(name);
-    Files.writeString(p, text, StandardCharsets.UTF_8);
-    return p;
+    return Cli.write(dir, name, text);
   }
 
   @Test
   void explainListsKernelsAndTheMemoryPlan() throws IOException {
-    Run r = run("compile", file("t.cnn", NET).toString(), "--explain");
+    Cli.Run r = run("compile", file("t.cnn", NET).toString(), "--explain");
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().startsWith("function tiny.train:"), r.out());
     assertTrue(r.out().contains("conv2d_backward_weight"), r.out());
@@ -60,39 +50,39 @@ class CompileCommandTest {
   @Test
   void dumpWritesClassFilesAndBatchOverrides() throws IOException {
     Path out = dir.resolve("classes");
-    Run r = run("compile", file("t.cnn", NET).toString(), "--dump", out.toString(), "--batch", "2", "--function", "inference");
+    Cli.Run r = run("compile", file("t.cnn", NET).toString(), "--dump", out.toString(), "--batch", "2", "--function", "inference");
     assertEquals(0, r.status(), r.err());
     try (Stream<Path> files = Files.list(out)) {
       long classes = files.filter(p -> p.toString().endsWith(".class")).count();
       assertTrue(classes > 2, "class files: " + classes);
       assertTrue(r.out().contains("wrote " + classes + " class files"), r.out());
     }
-    Run summary = run("compile", file("t.cnn", NET).toString(), "--batch", "2");
+    Cli.Run summary = run("compile", file("t.cnn", NET).toString(), "--batch", "2");
     assertEquals(0, summary.status(), summary.err());
     assertTrue(summary.out().contains("batch 2:") && summary.out().contains("kernels"), summary.out());
   }
 
   @Test
   void badInputGivesAClearMessageAndStatus() throws IOException {
-    Run missing = run("compile", dir.resolve("none.cnn").toString(), "--explain");
+    Cli.Run missing = run("compile", dir.resolve("none.cnn").toString(), "--explain");
     assertEquals(1, missing.status());
     assertTrue(missing.err().contains("no such file"), missing.err());
-    Run syntax = run("compile", file("bad.cnn", "network x {\n input 1x8x8\n 4F3x3Q\n logistic 2\n}\n").toString());
+    Cli.Run syntax = run("compile", file("bad.cnn", "network x {\n input 1x8x8\n 4F3x3Q\n logistic 2\n}\n").toString());
     assertEquals(1, syntax.status());
     assertTrue(syntax.err().contains("bad.cnn:3:"), syntax.err());
     assertFalse(syntax.err().contains("Exception"), syntax.err());
-    Run batch = run("compile", file("t.cnn", NET).toString(), "--batch", "0");
+    Cli.Run batch = run("compile", file("t.cnn", NET).toString(), "--batch", "0");
     assertEquals(2, batch.status());
     assertTrue(batch.err().contains("--batch"), batch.err());
     Path notDir = file("plain", "x");
-    Run dump = run("compile", file("t.cnn", NET).toString(), "--dump", notDir.toString());
+    Cli.Run dump = run("compile", file("t.cnn", NET).toString(), "--dump", notDir.toString());
     assertEquals(1, dump.status());
     assertTrue(dump.err().contains("not a directory"), dump.err());
   }
 
   @Test
   void benchReportsBothBackendsAndKernelsAsJson() throws IOException {
-    Run r = run("bench", "--no-quiet", file("t.cnn", NET).toString(), "--backend", "both", "--json", "--repeats", "2", "--min-time", "0.02",
+    Cli.Run r = run("bench", "--no-quiet", file("t.cnn", NET).toString(), "--backend", "both", "--json", "--repeats", "2", "--min-time", "0.02",
         "--warmup", "0.05");
     assertEquals(0, r.status(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
@@ -132,7 +122,7 @@ class CompileCommandTest {
   void benchOfSeveralFilesPrintsAJsonArray() throws IOException {
     Path a = file("a.cnn", NET);
     Path b = file("b.cnn", NET.replace("network tiny", "network other").replace("logistic 3", "logistic 2"));
-    Run r = run("bench", "--no-quiet", "--no-ceiling", a.toString(), b.toString(), "--json", "--repeats", "1", "--min-time", "0.01",
+    Cli.Run r = run("bench", "--no-quiet", "--no-ceiling", a.toString(), b.toString(), "--json", "--repeats", "1", "--min-time", "0.01",
         "--warmup", "0.01");
     assertEquals(0, r.status(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
@@ -144,7 +134,7 @@ class CompileCommandTest {
 
   @Test
   void benchTableAndUsageErrors() throws IOException {
-    Run r = run("bench", "--no-quiet", "--no-ceiling", file("t.cnn", NET).toString(), "--repeats", "1", "--min-time", "0.01",
+    Cli.Run r = run("bench", "--no-quiet", "--no-ceiling", file("t.cnn", NET).toString(), "--repeats", "1", "--min-time", "0.01",
         "--warmup", "0.01");
     assertEquals(0, r.status(), r.err());
     assertFalse(r.out().contains("SGEMM ceiling"), r.out());
