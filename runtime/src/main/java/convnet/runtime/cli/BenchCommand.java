@@ -67,8 +67,9 @@ public final class BenchCommand implements Callable<Integer> {
       description = "seconds of warm-up before timing, so the JIT compiles the kernels (default 3.0)")
   double warmup;
 
-  @Option(names = "--backend", paramLabel = "B", defaultValue = "compiled",
-      description = "compiled (default), interpreted, or both")
+  @Option(names = "--backend", paramLabel = "B", defaultValue = "both",
+      description = "both (default), compiled, or interpreted; on large networks the reference interpreter takes"
+          + " seconds or minutes per step, so give --backend compiled there")
   Backends backend;
 
   @Option(names = "--json", description = "print one JSON object instead of a table")

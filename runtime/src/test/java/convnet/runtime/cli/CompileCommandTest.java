@@ -134,8 +134,12 @@ class CompileCommandTest {
 
   @Test
   void benchTableAndUsageErrors() throws IOException {
-    Cli.Run r = run("bench", "--no-quiet", "--no-ceiling", file("t.cnn", NET).toString(), "--repeats", "1", "--min-time", "0.01",
-        "--warmup", "0.01");
+    Cli.Run both = run("bench", "--no-quiet", "--no-ceiling", file("t.cnn", NET).toString(), "--repeats", "1", "--min-time",
+        "0.01", "--warmup", "0.01");
+    assertEquals(0, both.status(), both.err());
+    assertTrue(both.out().contains("interpreted "), "both backends by default: " + both.out());
+    Cli.Run r = run("bench", "--no-quiet", "--no-ceiling", "--backend", "compiled", file("t.cnn", NET).toString(), "--repeats",
+        "1", "--min-time", "0.01", "--warmup", "0.01");
     assertEquals(0, r.status(), r.err());
     assertFalse(r.out().contains("SGEMM ceiling"), r.out());
     assertTrue(r.out().contains("compiled") && r.out().contains("train images/s"), r.out());
