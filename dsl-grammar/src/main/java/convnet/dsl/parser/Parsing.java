@@ -79,41 +79,35 @@ public final class Parsing {
 
   /** Parses one layer, such as {@code 64F9x9CSG} or {@code conv(maps=8, kernel=3x3)}. */
   public static convnet.dsl.LayerNode parseLayer(String source, String fileName) {
-    String file = fileName == null ? "<input>" : fileName;
-    ConvNetParser parser = parser(lex(source, file), file);
-    Collector errors = (Collector) parser.getErrorListeners().get(0);
-    ConvNetParser.LayerEntryContext tree = parser.layerEntry();
-    errors.throwIfAny();
-    AstBuilder builder = new AstBuilder(file);
-    convnet.dsl.LayerNode layer = builder.layer(tree.layer());
-    builder.throwIfAny();
-    return layer;
+    return parseEntry(source, fileName, ConvNetParser::layerEntry, (b, t) -> b.layer(t.layer()));
   }
 
   /** Parses the body of an elementwise function, such as {@code x / (1 + abs(x))}. */
   public static convnet.dsl.Expr parseExpression(String source, String fileName) {
-    String file = fileName == null ? "<input>" : fileName;
-    ConvNetParser parser = parser(lex(source, file), file);
-    Collector errors = (Collector) parser.getErrorListeners().get(0);
-    ConvNetParser.ExprEntryContext tree = parser.exprEntry();
-    errors.throwIfAny();
-    AstBuilder builder = new AstBuilder(file);
-    convnet.dsl.Expr expr = builder.expr(tree.expr());
-    builder.throwIfAny();
-    return expr;
+    return parseEntry(source, fileName, ConvNetParser::exprEntry, (b, t) -> b.expr(t.expr()));
   }
 
   /** Parses one argument or setting value, such as {@code sgd(lr=0.01)} or {@code [flip, crop(pad=4)]}. */
   public static convnet.dsl.Value parseValue(String source, String fileName) {
+    return parseEntry(source, fileName, ConvNetParser::valueEntry, (b, t) -> b.value(t.value()));
+  }
+
+  /**
+   * Runs one {@code x EOF} entry rule and builds its AST: syntax errors are thrown before the
+   * builder runs, and the builder's own diagnostics after it.
+   */
+  private static <T, R> R parseEntry(String source, String fileName,
+      java.util.function.Function<ConvNetParser, T> entry,
+      java.util.function.BiFunction<AstBuilder, T, R> build) {
     String file = fileName == null ? "<input>" : fileName;
     ConvNetParser parser = parser(lex(source, file), file);
     Collector errors = (Collector) parser.getErrorListeners().get(0);
-    ConvNetParser.ValueEntryContext tree = parser.valueEntry();
+    T tree = entry.apply(parser);
     errors.throwIfAny();
     AstBuilder builder = new AstBuilder(file);
-    convnet.dsl.Value value = builder.value(tree.value());
+    R result = build.apply(builder, tree);
     builder.throwIfAny();
-    return value;
+    return result;
   }
 
   private static CommonTokenStream lex(String source, String file) {
