@@ -77,8 +77,11 @@ public final class EvalCommand implements Callable<Integer> {
           + "(rows: true class), data, weights.")
   boolean json;
 
+  @picocli.CommandLine.Mixin ThreadsOption threadsOption = new ThreadsOption();
+
   @Override
   public Integer call() throws Exception {
+    threadsOption.apply();
     return OutOfMemory.guard("evaluating", this::work);
   }
 

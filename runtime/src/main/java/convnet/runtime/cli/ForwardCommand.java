@@ -71,8 +71,11 @@ public final class ForwardCommand implements Callable<Integer> {
       description = "arithmetic and output precision (default: f32)")
   String precision;
 
+  @picocli.CommandLine.Mixin ThreadsOption threadsOption = new ThreadsOption();
+
   @Override
   public Integer call() throws Exception {
+    threadsOption.apply();
     return OutOfMemory.guard("running the network", this::work);
   }
 
