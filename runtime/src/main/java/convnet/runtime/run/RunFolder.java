@@ -190,7 +190,7 @@ public final class RunFolder {
   public static void writing(Path file, Output output) {
     try {
       if (fullDisk.test(file)) {
-        throw new java.nio.file.FileSystemException(file.toString(), null, "No space left on device");
+        throw new java.nio.file.FileSystemException(null, null, "No space left on device");
       }
       output.write();
     } catch (IOException e) {
