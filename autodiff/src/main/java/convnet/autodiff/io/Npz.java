@@ -9,7 +9,6 @@ import java.time.LocalDateTime;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -101,14 +100,14 @@ public final class Npz {
     }
 
     /**
-     * Writes every array with its own element type, atomically. Entries are written sorted by name with
-     * one fixed time stamp, so equal arrays always give a byte-identical file (whose checksum can be
-     * compared) whatever the order of the map and the time of writing.
+     * Writes every array with its own element type, atomically, in the map's order (callers pass maps
+     * of a fixed order, such as the network's parameter order) and with one fixed time stamp, so equal
+     * arrays always give a byte-identical file, whose checksum can be compared, whenever written.
      */
     public static void writeArrays(Path file, Map<String, NpyArray> arrays) throws IOException {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try (ZipOutputStream zout = new ZipOutputStream(bos)) {
-            for (Map.Entry<String, NpyArray> e : new TreeMap<>(arrays).entrySet()) {
+            for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
                 if (e.getKey().isEmpty()) {
                     throw new IllegalArgumentException("array names must not be empty");
                 }

@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
       "When the weights lie in a run folder (next to its config.json), the run's",
       "data, preprocessing and --limit-test are the defaults, so the accuracy is",
       "the one the run reported; otherwise the network's train block data and",
-      "per-image standardization.",
+      "per-image standardization. Weights holding NaN or an infinity are refused",
+      "(exit status 1), naming the array and the first bad index.",
       ""
     })
 public final class EvalCommand implements Callable<Integer> {

@@ -34,8 +34,10 @@ public record Checkpoint(
   private static final String VELOCITY = "velocity/";
 
   public Checkpoint {
-    parameters = Map.copyOf(parameters);
-    velocities = Map.copyOf(velocities);
+    // Copies that keep the given order (the network's parameter order): it is the order of the
+    // arrays in checkpoint.npz and in the weights files, which must be the same run to run.
+    parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    velocities = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(velocities));
     if (epoch < 0 || batch < 0 || step < 0) {
       throw new IllegalArgumentException("negative position " + epoch + "/" + batch + "/" + step);
     }
