@@ -102,8 +102,7 @@ public final class RunFolder {
     }
     RunFolder folder = new RunFolder(dir, false);
     if (!Files.isRegularFile(folder.checkpointJson())) {
-      throw new UserError(dir + ": not a resumable run: it has no checkpoint.json"
-          + (Files.isRegularFile(folder.checkpointNpz()) ? "" : " (and no checkpoint.npz)"));
+      throw new UserError(dir + ": not a resumable run: it has no checkpoint.json");
     }
     return folder;
   }
