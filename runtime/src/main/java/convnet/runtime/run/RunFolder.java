@@ -216,6 +216,7 @@ public final class RunFolder {
     }
   }
 
+  /** The lock file held by the process writing the folder (see {@link #lock()}). */
   public Path lockFile() {
     return dir.resolve("run.lock");
   }
@@ -234,9 +235,10 @@ public final class RunFolder {
     public void close() {
       try {
         lock.release();
-        channel.close();
       } catch (IOException e) {
         // Closing the channel releases the lock in any case, and the process's exit always does.
+      } finally {
+        closeQuietly(channel);
       }
     }
   }
