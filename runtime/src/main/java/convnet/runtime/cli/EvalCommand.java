@@ -83,9 +83,7 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   private Integer work() {
-    if (batch != null && batch < 1) {
-      throw new UsageError("--batch must be at least 1");
-    }
+    BatchFlag.checkPositive(batch);
     // 0 would silently mean "every image", the opposite of what was asked.
     if (limitTest != null && limitTest < 1) {
       throw new UsageError("--limit-test must be at least 1, not " + limitTest);
@@ -99,7 +97,7 @@ public final class EvalCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     NetworkModel network = NetworkModel.load(file, err);
-    TrainCommand.checkBatchFits(batch, network);
+    BatchFlag.check(batch, network);
     ModelBinding model = ModelBinding.of(network, err);
     if (network.classes() == 0) {
       throw new UserError(file + ": network '" + network.network().name() + "' has no "

@@ -61,11 +61,8 @@ public final class GraphCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     NetworkModel model = NetworkModel.load(file, spec.commandLine().getErr());
+    BatchFlag.check(batch, model);
     int n = batch != null ? batch : model.network().train().batch();
-    if (n < 1) {
-      throw new UsageError("--batch must be at least 1, not " + n);
-    }
-    TrainCommand.checkBatchFits(batch, model);
     Graph raw = grad ? model.gradientGraph(n) : model.forwardGraph(n, Lowering.Mode.INFERENCE, model.classes() > 0);
     Pipeline.Result result = Pipeline.standard().run(raw);
     if (stats) {

@@ -161,7 +161,7 @@ public final class TrainCommand implements Callable<Integer> {
     checkFlagValues();
     PrintWriter err = spec.commandLine().getErr();
     NetworkModel network = NetworkModel.load(file, err);
-    checkBatchFits(batch, network);
+    BatchFlag.check(batch, network);
     if (protocol != null) {
       asUsage("--protocol", () -> Protocol.parse(protocol, network.network().convStages().size()));
     }
@@ -221,15 +221,6 @@ public final class TrainCommand implements Callable<Integer> {
     }
     if (preprocess != null) {
       asUsage("--preprocess", () -> Preprocessing.parse(preprocess));
-    }
-  }
-
-  /** A --batch larger than the network's tensors allow is bad usage (the network itself is fine). */
-  static void checkBatchFits(Integer batch, NetworkModel network) {
-    if (batch != null && batch > network.maxBatch()) {
-      throw new UsageError("--batch " + batch + " is too large for network '"
-          + network.network().name() + "': its tensors would hold 2^31 values or more; the "
-          + "largest batch is " + network.maxBatch());
     }
   }
 
