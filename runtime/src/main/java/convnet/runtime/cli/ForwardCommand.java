@@ -90,7 +90,7 @@ public final class ForwardCommand implements Callable<Integer> {
     };
     FileArgs.checkWritable("--out", out);
     FileArgs.checkNotAnInput("--out", out, file, weights, input, labels);
-    NetworkModel model = NetworkModel.load(file, spec.commandLine().getErr());
+    NetworkModel model = NetworkModel.loadAsIs(file, spec.commandLine().getErr());
     FileArgs.checkReadable(weights);
     Map<String, Tensor> values = new HashMap<>(model.loadWeights(weights));
     NpyArray images = read(input);

@@ -45,7 +45,7 @@ public final class InitCommand implements Callable<Integer> {
     FileArgs.checkWritable("--out", out);
     FileArgs.checkNotAnInput("--out", out, file);
     PrintWriter o = spec.commandLine().getOut();
-    NetworkModel model = NetworkModel.load(file, spec.commandLine().getErr());
+    NetworkModel model = NetworkModel.loadAsIs(file, spec.commandLine().getErr());
     long s = seed != null ? seed : model.network().train().seed();
     Map<String, Tensor> weights = model.init(s);
     NetworkModel.saveWeights(out, weights);

@@ -3,11 +3,17 @@ package convnet.runtime.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import convnet.autodiff.Shape;
+import convnet.autodiff.Tensor;
+import convnet.autodiff.io.Npy;
+import convnet.autodiff.io.NpyType;
+import convnet.autodiff.io.Npz;
 import convnet.runtime.cli.Cli.Run;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,5 +69,90 @@ class CommandAgreementTest {
     assertEquals(2, r.status(), r.toString());
     assertTrue(r.err().contains("--batch must be at least 1"), r.toString());
     CliRobustnessTest.assertClean(r);
+  }
+
+  static final String FEATURES_ONLY = """
+      network features {
+          input 1x4x4
+          Rabs - PA2x2
+      }
+      """;
+
+  private Path images() throws IOException {
+    double[] v = new double[2 * 16];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (i % 5) - 2.5;
+    }
+    Path x = dir.resolve("x.npy");
+    Npy.write(x, Tensor.of(Shape.of(2, 1, 4, 4), v), NpyType.FLOAT32);
+    return x;
+  }
+
+  @Test
+  void initOnAParameterFreeNetworkWritesWeightsThatForwardAccepts() throws IOException {
+    Path net = Cli.write(dir, "features.cnn", FEATURES_ONLY);
+    Path w = dir.resolve("w.npz");
+    Run init = Cli.run("init", net, "--out", w);
+    assertEquals(0, init.status(), init.toString());
+    assertTrue(init.out().contains("0 arrays, 0 parameters"), init.toString());
+    Path x = images();
+    Path o = dir.resolve("o.npz");
+    Run forward = Cli.run("forward", net, "--weights", w, "--input", x, "--out", o, "--backend", "interpreted");
+    assertEquals(0, forward.status(), forward.toString());
+    Tensor out = Npz.read(o).get("output");
+    Tensor in = Npy.read(x);
+    assertEquals(Shape.of(2, 1, 2, 2), out.shape());
+    // Average of |x| over each 2x2 window, computed here by hand.
+    for (int n = 0; n < 2; n++) {
+      for (int r = 0; r < 2; r++) {
+        for (int c = 0; c < 2; c++) {
+          double sum = 0;
+          for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 2; j++) {
+              sum += Math.abs(in.get(n * 16 + (2 * r + i) * 4 + 2 * c + j));
+            }
+          }
+          assertEquals(sum / 4, out.get(n * 4 + r * 2 + c), 1e-6);
+        }
+      }
+    }
+  }
+
+  @Test
+  void emptyWeightsFileIsStillRefusedForANetworkWithParameters() throws IOException {
+    Path features = Cli.write(dir, "features.cnn", FEATURES_ONLY);
+    Path w = dir.resolve("w.npz");
+    assertEquals(0, Cli.run("init", features, "--out", w).status());
+    Path net = Cli.write(dir, "tiny.cnn", NET);
+    Path x = dir.resolve("x.npy");
+    Npy.write(x, Tensor.zeros(Shape.of(1, 1, 28, 28)), NpyType.FLOAT32);
+    Run r = Cli.run("forward", net, "--weights", w, "--input", x, "--out", dir.resolve("o.npz"));
+    assertEquals(1, r.status(), r.toString());
+    assertTrue(r.err().contains(w.toString()), r.toString());
+    CliRobustnessTest.assertClean(r);
+  }
+
+  @Test
+  void weightsWithArraysAreRefusedForAParameterFreeNetworkAsUnexpected() throws IOException {
+    Path net = Cli.write(dir, "features.cnn", FEATURES_ONLY);
+    Path w = dir.resolve("w.npz");
+    Npz.write(w, Map.of("L1_conv.weight", Tensor.zeros(Shape.of(2))), NpyType.FLOAT32);
+    Run r = Cli.run("forward", net, "--weights", w, "--input", images(), "--out", dir.resolve("o.npz"));
+    assertEquals(1, r.status(), r.toString());
+    assertTrue(r.err().contains("unexpected  L1_conv.weight"), r.toString());
+  }
+
+  @Test
+  void forwardAndInitOnAFeatureOnlyNetworkPrintNoWarning() throws IOException {
+    Path net = Cli.write(dir, "features.cnn", FEATURES_ONLY);
+    Path w = dir.resolve("w.npz");
+    Run init = Cli.run("init", net, "--out", w);
+    assertEquals("", init.err(), init.toString());
+    Run forward = Cli.run("forward", net, "--weights", w, "--input", images(), "--out", dir.resolve("o.npz"));
+    assertEquals(0, forward.status(), forward.toString());
+    assertEquals("", forward.err(), forward.toString());
+    // check still says it: there the warning is the point.
+    Run check = Cli.run("check", net);
+    assertTrue(check.err().contains("has no classifier at the end"), check.toString());
   }
 }
