@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet compile FILE --explain [--dump DIR] [--batch N]}: shows the fused kernels and writes the classes. */
 @Command(
     name = "compile",
+    header = "Compile a network into fused JVM kernels and show them.",
     mixinStandardHelpOptions = true,
     description = {
       "Compile a network's training step (or its inference or gradient function)",

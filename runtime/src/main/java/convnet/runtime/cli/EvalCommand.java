@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet eval FILE --weights W.npz}: accuracy, loss and confusion matrix on a test split. */
 @Command(
     name = "eval",
+    header = "Measure the accuracy and loss of weights on a test split.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet forward}: outputs, loss and gradients of a network on given images, weights and labels. */
 @Command(
     name = "forward",
+    header = "Run a network on images and write its outputs and gradients.",
     mixinStandardHelpOptions = true,
     description = {
       "Run a network on images with given weights and write the results to an .npz:",

@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet graph FILE}: prints the lowered forward or gradient graph after simplification. */
 @Command(
     name = "graph",
+    header = "Print the tensor graph a network lowers to.",
     mixinStandardHelpOptions = true,
     description = {
       "Print the tensor graph a .cnn file lowers to, after the standard",

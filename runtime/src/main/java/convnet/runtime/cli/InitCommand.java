@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet init FILE --seed N --out W.npz}: writes initial weights. */
 @Command(
     name = "init",
+    header = "Write a network's initial weights to an .npz file.",
     mixinStandardHelpOptions = true,
     description = {
       "Write a network's initial weights to an .npz file (float32), one array per",

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet train FILE}: trains a network, or resumes a stopped run, into a run folder. */
 @Command(
     name = "train",
+    header = "Train a network, evaluating it after every epoch.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

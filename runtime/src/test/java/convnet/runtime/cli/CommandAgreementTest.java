@@ -155,4 +155,32 @@ class CommandAgreementTest {
     Run check = Cli.run("check", net);
     assertTrue(check.err().contains("has no classifier at the end"), check.toString());
   }
+
+  @Test
+  void helpListsEveryCommandWithACompleteShortSentence() {
+    Run r = Cli.run("--help");
+    assertEquals(0, r.status(), r.toString());
+    String list = r.out().substring(r.out().indexOf("Commands:"));
+    List<String> lines = list.lines().skip(1).toList();
+    assertTrue(lines.size() >= 11, list);
+    for (String line : lines) {
+      // One line per command: a summary that wrapped (or was cut) would leave a continuation line.
+      assertTrue(line.matches("  [a-z-]+ +\\S.*"), "not one line per command:\n" + list);
+      assertTrue(line.endsWith("."), "summary is not a complete sentence: '" + line + "'");
+    }
+  }
+
+  @picocli.CommandLine.Command(name = "plain", description = {"Do a thing with the file. Then more", "text.", "",
+      "Details."})
+  static final class Plain implements Runnable {
+    @Override
+    public void run() {}
+  }
+
+  @Test
+  void aCommandWithoutHeaderIsSummarisedByItsFirstSentence() {
+    picocli.CommandLine cli = new picocli.CommandLine(new Plain());
+    Main.summarize(cli.getCommandSpec());
+    assertEquals(List.of("Do a thing with the file."), List.of(cli.getCommandSpec().usageMessage().header()));
+  }
 }
