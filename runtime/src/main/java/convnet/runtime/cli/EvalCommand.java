@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import convnet.autodiff.Tensor;
 import convnet.runtime.data.DataSplits;
+import convnet.runtime.data.LimitMode;
 import convnet.runtime.data.Preprocessing;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.run.ConfusionMatrix;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Spec;
       "predicted class).",
       "",
       "When the weights lie in a run folder (next to its config.json), the run's",
-      "data, preprocessing and --limit-test are the defaults, so the accuracy is",
+      "data, preprocessing, --limit-test and --limit-mode are the defaults, so the accuracy is",
       "the one the run reported; otherwise the network's train block data and",
       "per-image standardization.",
       ""
@@ -62,8 +63,13 @@ public final class EvalCommand implements Callable<Integer> {
   String preprocess;
 
   @Option(names = "--limit-test", paramLabel = "N",
-      description = "Use only the first N test images (default: the run's, else all).")
+      description = "Use only N test images (default: the run's, else all), chosen by --limit-mode.")
   Integer limitTest;
+
+  @Option(names = "--limit-mode", paramLabel = "M",
+      description = "stratified (balanced over the classes, the first of each class in file order) "
+          + "or first (the first N in the file); default: the run's, else stratified.")
+  String limitMode;
 
   @Option(names = "--batch", paramLabel = "N",
       description = "Images per inference call (default: the run's, else the train block's).")
@@ -92,6 +98,9 @@ public final class EvalCommand implements Callable<Integer> {
     if (preprocess != null) {
       TrainCommand.asUsage("--preprocess", () -> Preprocessing.parse(preprocess));
     }
+    if (limitMode != null) {
+      TrainCommand.asUsage("--limit-mode", () -> LimitMode.parse(limitMode));
+    }
     if (!backend.equals("compiled") && !backend.equals("interpreted")) {
       throw new UsageError("--backend " + backend + ": expected compiled or interpreted");
     }
@@ -113,7 +122,9 @@ public final class EvalCommand implements Callable<Integer> {
         : run != null ? run.preprocessing() : Preprocessing.DEFAULT;
     int limit = limitTest != null ? limitTest : run != null ? run.limitTest() : 0;
     int n = batch != null ? batch : run != null ? run.batch() : network.network().train().batch();
-    DataSplits splits = TrainingData.open(network.network(), dataSpec, prep, 0, limit);
+    LimitMode mode = limitMode != null ? LimitMode.parse(limitMode)
+        : run != null ? run.limitModeValue() : LimitMode.DEFAULT;
+    DataSplits splits = TrainingData.open(network.network(), dataSpec, prep, 0, limit, mode);
     Evaluator evaluator = new Evaluator(model.prepare(model.inferenceFunction(n), backend), n,
         network.classes());
     Evaluation e = evaluator.evaluate(splits.test(), params);

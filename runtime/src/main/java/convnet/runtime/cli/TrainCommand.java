@@ -1,6 +1,7 @@
 package convnet.runtime.cli;
 
 import convnet.runtime.data.Augmentation;
+import convnet.runtime.data.LimitMode;
 import convnet.runtime.data.Preprocessing;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.train.LearningRateSchedule;
@@ -121,12 +122,17 @@ public final class TrainCommand implements Callable<Integer> {
   String backend;
 
   @Option(names = "--limit-train", paramLabel = "N",
-      description = "Use only the first N training images (for quick runs).")
+      description = "Use only N training images (for quick runs), chosen by --limit-mode.")
   Integer limitTrain;
 
   @Option(names = "--limit-test", paramLabel = "N",
-      description = "Use only the first N test images (for quick runs).")
+      description = "Use only N test images (for quick runs), chosen by --limit-mode.")
   Integer limitTest;
+
+  @Option(names = "--limit-mode", paramLabel = "M",
+      description = "How the limits choose images: stratified (the default: balanced over the "
+          + "classes, the first of each class in file order) or first (the first N in the file).")
+  String limitMode;
 
   @Option(names = "--out", paramLabel = "RUNDIR",
       description = "Run folder to create (must be absent or empty).")
@@ -169,7 +175,7 @@ public final class TrainCommand implements Callable<Integer> {
     ModelBinding model = ModelBinding.of(network, err);
     TrainConfig.Overrides overrides = new TrainConfig.Overrides(data, epochs, batch, lr, momentum,
         weightDecay, schedule, augment, preprocess, protocol, seed, backend, limitTrain,
-        limitTest);
+        limitTest, limitMode);
     StopSignal stop = stopAfterSteps != null ? StopSignal.afterSteps(stopAfterSteps)
         : StopSignal.manual();
     // Ctrl-C: the hook asks the loop to stop at the next batch and holds the JVM until the
@@ -222,6 +228,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
     if (preprocess != null) {
       asUsage("--preprocess", () -> Preprocessing.parse(preprocess));
+    }
+    if (limitMode != null) {
+      asUsage("--limit-mode", () -> LimitMode.parse(limitMode));
     }
   }
 
