@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
       "When the weights lie in a run folder (next to its config.json), the run's",
       "data, preprocessing, --limit-test and --limit-mode are the defaults, so the accuracy is",
       "the one the run reported; otherwise the network's train block data and",
-      "per-image standardization.",
+      "preprocessing (per-image standardization unless the block says otherwise).",
       ""
     })
 public final class EvalCommand implements Callable<Integer> {
@@ -59,7 +59,8 @@ public final class EvalCommand implements Callable<Integer> {
   String data;
 
   @Option(names = "--preprocess", paramLabel = "P",
-      description = "Input preprocessing (default: the run's, else standardize).")
+      description = "Input preprocessing, as for 'convnet train' (default: the run's, else the "
+          + "train block's, else standardize).")
   String preprocess;
 
   @Option(names = "--limit-test", paramLabel = "N",
@@ -119,7 +120,8 @@ public final class EvalCommand implements Callable<Integer> {
     String dataSpec = data != null ? data : run != null ? run.data()
         : TrainConfig.dataSpec(network.network().train(), file.toAbsolutePath().getParent());
     Preprocessing prep = preprocess != null ? Preprocessing.parse(preprocess)
-        : run != null ? run.preprocessing() : Preprocessing.DEFAULT;
+        : run != null ? run.preprocessing()
+        : Preprocessing.parse(TrainConfig.preprocessText(network.network().train()));
     int limit = limitTest != null ? limitTest : run != null ? run.limitTest() : 0;
     int n = batch != null ? batch : run != null ? run.batch() : network.network().train().batch();
     LimitMode mode = limitMode != null ? LimitMode.parse(limitMode)

@@ -102,8 +102,9 @@ public final class TrainCommand implements Callable<Integer> {
   String augment;
 
   @Option(names = "--preprocess", paramLabel = "P",
-      description = "Input preprocessing: none, standardize, lcn(W), standardize,lcn(W,SIGMA) "
-          + "(default: standardize, per image).")
+      description = "Input preprocessing, steps joined by commas: resize(HxW), pad(P) (zero "
+          + "pixels on every side), standardize (per image), lcn(W) or lcn(W,SIGMA); or none "
+          + "(default: the train block's preprocess, else standardize).")
   String preprocess;
 
   @Option(names = "--protocol", paramLabel = "P",

@@ -165,7 +165,7 @@ public record TrainConfig(
         networkName,
         networkSha256,
         data,
-        o.preprocess() != null ? o.preprocess() : Preprocessing.DEFAULT.toString(),
+        o.preprocess() != null ? o.preprocess() : preprocessText(spec),
         o.augment() != null ? o.augment() : augmentText(spec.augment()),
         o.protocol() != null ? o.protocol() : protocolText(spec.protocol()),
         o.epochs() != null ? o.epochs() : spec.epochs(),
@@ -260,6 +260,11 @@ public record TrainConfig(
           + "set does not ship with convnet; give its files with --data (idx:DIR for MNIST, "
           + "cifar10:DIR for CIFAR-10, folder:DIR for Caltech-101)");
     };
+  }
+
+  /** The train block's preprocessing, else the default (per-image standardization). */
+  public static String preprocessText(TrainSpec spec) {
+    return spec.preprocess() != null ? spec.preprocess() : Preprocessing.DEFAULT.toString();
   }
 
   private static String protocolText(List<TrainSpec.StageProtocol> stages) {

@@ -31,7 +31,21 @@ public final class TrainingData {
   public static DataSplits open(Network network, String spec, Preprocessing preprocessing,
       int limitTrain, int limitTest, LimitMode mode) {
     MapShape in = network.input();
-    DataSplits data = DataSets.open(spec, in.channels(), in.height(), in.width());
+    int[] before = preprocessing.sizeBefore(in.height(), in.width());
+    DataSplits data;
+    if (preprocessing.resizes() || preprocessing.pad() > 0) {
+      data = DataSets.openAnySize(spec, in.channels(), before[0], before[1]);
+      Dataset t = data.train();
+      if (!preprocessing.resizes() && (t.height() != before[0] || t.width() != before[1])) {
+        int p = preprocessing.pad();
+        throw new DataError("data '" + spec + "' has images of " + t.shapeText() + "; padded by "
+            + p + " pixels per side they are " + (t.height() + 2 * p) + "x" + (t.width() + 2 * p)
+            + " but the network's input is " + in + "; preprocess with "
+            + DataSets.sizeHint(t.height(), t.width(), in.height(), in.width()) + " instead");
+      }
+    } else {
+      data = DataSets.open(spec, in.channels(), in.height(), in.width());
+    }
     MapShape out = network.output();
     int classes = out.channels() * out.height() * out.width();
     if (data.train().classCount() != classes) {

@@ -183,4 +183,24 @@ class CommandAgreementTest {
     Main.summarize(cli.getCommandSpec());
     assertEquals(List.of("Do a thing with the file."), List.of(cli.getCommandSpec().usageMessage().header()));
   }
+
+  @Test
+  void lenet5TrainsAsWrittenOnTheShippedSubsetPaddedToThirtyTwo() {
+    Path lenet = Cli.examples().resolve("lenet5.cnn");
+    Run r = Cli.run("train", lenet, "--data", "fashion-mnist-subset", "--limit-train", "64", "--limit-test", "20",
+        "--epochs", "1", "--out", dir.resolve("lenet"));
+    assertEquals(0, r.status(), r.toString());
+    assertTrue(r.out().contains("preprocess pad(2),standardize"), r.toString());
+    assertTrue(r.out().contains("done: "), r.toString());
+  }
+
+  @Test
+  void aBadPadOrResizeFlagIsBadUsageNamingTheFlag() throws IOException {
+    Path net = Cli.write(dir, "tiny.cnn", NET);
+    for (String bad : new String[] {"pad(0)", "resize(32)"}) {
+      Run r = Cli.run("train", net, "--preprocess", bad, "--out", dir.resolve("r"));
+      assertEquals(2, r.status(), r.toString());
+      assertTrue(r.err().contains("--preprocess: preprocessing '" + bad + "'"), r.toString());
+    }
+  }
 }
