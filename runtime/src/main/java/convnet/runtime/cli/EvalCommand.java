@@ -38,9 +38,10 @@ import picocli.CommandLine.Spec;
       "predicted class).",
       "",
       "When the weights lie in a run folder (next to its config.json), the run's",
-      "data, preprocessing, --limit-test and --limit-mode are the defaults, so the accuracy is",
-      "the one the run reported; otherwise the network's train block data and",
-      "preprocessing (per-image standardization unless the block says otherwise).",
+      "data, preprocessing, --limit-test and --limit-mode are the defaults, so the",
+      "accuracy is the one the run reported; otherwise the network's train block",
+      "data and preprocessing (per-image standardization unless the block says",
+      "otherwise).",
       ""
     })
 public final class EvalCommand implements Callable<Integer> {
