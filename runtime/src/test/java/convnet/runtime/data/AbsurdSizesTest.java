@@ -124,4 +124,16 @@ class AbsurdSizesTest {
         () -> FolderReader.read(root, 3, Integer.MAX_VALUE, Integer.MAX_VALUE, FolderSplit.fraction(0.5, 0)));
     assertTrue(e.getMessage().contains("too many to hold in memory"), e.getMessage());
   }
+
+  @Test
+  void dataFileLargerThanOneArrayIsRefusedBeforeReading() throws java.io.IOException {
+    Path big = dir.resolve("data_batch_1.bin");
+    // A sparse file: 3 GiB long, no blocks written, so the test stays fast and small on disk.
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+      f.setLength(3L << 30);
+    }
+    DataError e = assertThrows(DataError.class, () -> DataFiles.read(big));
+    assertEquals(big + ": 3,221,225,472 bytes, larger than the 2,147,483,639 bytes convnet reads from one "
+        + "data file", e.getMessage());
+  }
 }
