@@ -5,6 +5,7 @@ import convnet.dsl.TrainSpec;
 import convnet.runtime.cli.UsageError;
 import convnet.runtime.cli.UserError;
 import convnet.runtime.data.Augmentation;
+import convnet.runtime.data.LimitMode;
 import convnet.runtime.data.Preprocessing;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import java.util.Objects;
  * from (null in runs written before it was recorded), {@code init} the weights file training started
  * from ({@code --init}; null: random initial weights from the seed). {@code networkSha256}
  * fingerprints the network file, so that a run is not resumed with a
- * network that has changed; {@code limitTrain}/{@code limitTest} of 0 mean every image.
+ * network that has changed; {@code limitTrain}/{@code limitTest} of 0 mean every image, else
+ * {@code limitMode} says how the images are chosen ({@link LimitMode}).
  */
 public record TrainConfig(
     @JsonProperty("network") String network,
@@ -40,6 +42,7 @@ public record TrainConfig(
     @JsonProperty("backend") String backend,
     @JsonProperty("limit_train") int limitTrain,
     @JsonProperty("limit_test") int limitTest,
+    @JsonProperty("limit_mode") String limitMode,
     @JsonProperty("network_file") String networkFile,
     @JsonProperty("init") String init) {
 
@@ -55,6 +58,8 @@ public record TrainConfig(
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(schedule, "schedule");
     Objects.requireNonNull(backend, "backend");
+    // A config.json written before limits could be stratified took the first N images.
+    limitMode = limitMode == null ? LimitMode.FIRST.toString() : LimitMode.parse(limitMode).toString();
     if (epochs < 1) {
       throw new UserError("epochs must be at least 1, not " + epochs);
     }
@@ -93,6 +98,11 @@ public record TrainConfig(
     return Preprocessing.parse(preprocess);
   }
 
+  /** How the limits choose their images. */
+  public LimitMode limitModeValue() {
+    return LimitMode.parse(limitMode);
+  }
+
   /** The training-time augmentation. */
   public Augmentation augmentation() {
     return Augmentation.parse(augment);
@@ -107,14 +117,14 @@ public record TrainConfig(
   public TrainConfig withEpochs(int newEpochs) {
     return new TrainConfig(network, networkSha256, data, preprocess, augment, protocol, newEpochs,
         batch, learningRate, momentum, weightDecay, schedule, seed, backend, limitTrain, limitTest,
-        networkFile, init);
+        limitMode, networkFile, init);
   }
 
   /** A copy with another backend (allowed on resume: backends compute the same function). */
   public TrainConfig withBackend(String newBackend) {
     return new TrainConfig(network, networkSha256, data, preprocess, augment, protocol, epochs,
         batch, learningRate, momentum, weightDecay, schedule, seed, newBackend, limitTrain,
-        limitTest, networkFile, init);
+        limitTest, limitMode, networkFile, init);
   }
 
   /**
@@ -124,10 +134,19 @@ public record TrainConfig(
   public record Overrides(
       String data, Integer epochs, Integer batch, Double learningRate, Double momentum,
       Double weightDecay, String schedule, String augment, String preprocess, String protocol,
-      Long seed, String backend, Integer limitTrain, Integer limitTest) {
+      Long seed, String backend, Integer limitTrain, Integer limitTest, String limitMode) {
     /** No flag given. */
     public static final Overrides NONE = new Overrides(null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null);
+
+    /** The flags without {@code --limit-mode}. */
+    public Overrides(
+        String data, Integer epochs, Integer batch, Double learningRate, Double momentum,
+        Double weightDecay, String schedule, String augment, String preprocess, String protocol,
+        Long seed, String backend, Integer limitTrain, Integer limitTest) {
+      this(data, epochs, batch, learningRate, momentum, weightDecay, schedule, augment, preprocess,
+          protocol, seed, backend, limitTrain, limitTest, null);
+    }
   }
 
   /**
@@ -160,7 +179,7 @@ public record TrainConfig(
         networkName,
         networkSha256,
         data,
-        o.preprocess() != null ? o.preprocess() : Preprocessing.DEFAULT.toString(),
+        o.preprocess() != null ? o.preprocess() : preprocessText(spec),
         o.augment() != null ? o.augment() : augmentText(spec.augment()),
         o.protocol() != null ? o.protocol() : protocolText(spec.protocol()),
         o.epochs() != null ? o.epochs() : spec.epochs(),
@@ -173,6 +192,7 @@ public record TrainConfig(
         o.backend() != null ? o.backend() : DEFAULT_BACKEND,
         o.limitTrain() != null ? o.limitTrain() : 0,
         o.limitTest() != null ? o.limitTest() : 0,
+        o.limitMode() != null ? o.limitMode() : LimitMode.DEFAULT.toString(),
         networkFile,
         init);
   }
@@ -211,6 +231,9 @@ public record TrainConfig(
     conflict(conflicts, "--seed", o.seed(), seed);
     conflict(conflicts, "--limit-train", o.limitTrain(), limitTrain);
     conflict(conflicts, "--limit-test", o.limitTest(), limitTest);
+    if (o.limitMode() != null && LimitMode.parse(o.limitMode()) != limitModeValue()) {
+      conflicts.add("--limit-mode " + o.limitMode() + " (the run uses " + limitMode + ")");
+    }
     if (!conflicts.isEmpty()) {
       throw new UsageError("--resume continues a run with its saved settings (config.json); "
           + "these flags contradict them: " + String.join("; ", conflicts) + ". Only --epochs "
@@ -255,6 +278,11 @@ public record TrainConfig(
     };
   }
 
+  /** The train block's preprocessing, else the default (per-image standardization). */
+  public static String preprocessText(TrainSpec spec) {
+    return spec.preprocess() != null ? spec.preprocess() : Preprocessing.DEFAULT.toString();
+  }
+
   private static String protocolText(List<TrainSpec.StageProtocol> stages) {
     StringBuilder sb = new StringBuilder();
     stages.forEach(sb::append);
@@ -288,11 +316,12 @@ public record TrainConfig(
   public String describe() {
     return String.format(Locale.ROOT, "network %s; data %s; preprocess %s; augment %s; "
             + "protocol %s; epochs %d; batch %d; sgd(lr=%s, momentum=%s, weight_decay=%s); "
-            + "schedule %s; seed %d; backend %s%s%s%s", network, data, preprocess, augment,
+            + "schedule %s; seed %d; backend %s%s%s%s%s", network, data, preprocess, augment,
         protocol.isEmpty() ? "(no conv stage)" : protocol, epochs, batch, learningRate, momentum,
         weightDecay, schedule, seed, backend,
         limitTrain > 0 ? "; limit-train " + limitTrain : "",
         limitTest > 0 ? "; limit-test " + limitTest : "",
+        limitTrain > 0 || limitTest > 0 ? "; limit-mode " + limitMode : "",
         init != null ? "; initial weights " + init : "");
   }
 }
