@@ -54,9 +54,13 @@ public final class Compiler {
 
     /** Compiles {@code f} after the standard simplification pipeline. */
     public static CompiledFunction compile(Function f, CompileOptions options) {
+        // Interrupting the compiling thread stops compilation at the next check (between passes and kernels).
+        CompilationInterruptedException.checkInterrupt("before simplification");
         Graph simplified = Pipeline.standard().run(f.graph(), null).graph();
+        CompilationInterruptedException.checkInterrupt("after simplification");
         Graph expanded = ExpandComposites.apply(simplified);
-        Planner planner = new Planner(expanded, options.inPlaceUpdates());
+        Planner planner = Planner.of(expanded, options.inPlaceUpdates());
+        CompilationInterruptedException.checkInterrupt("after partitioning");
         Map<Node, Integer> sizes = partialSizes(planner);
         MemoryPlan memory = new MemoryPlan(planner, sizes);
         return new Compiler.Build(f, planner, memory, options).finish();
@@ -104,6 +108,7 @@ public final class Compiler {
                 calls.add(ProgramGen.Call.of("profile start", mark, new ProgramGen.IntValue(-1)));
             }
             for (Step step : planner.steps) {
+                CompilationInterruptedException.checkInterrupt("at kernel " + step.index + " of " + planner.steps.size());
                 calls.addAll(calls(step));
                 if (mark != null) {
                     calls.add(ProgramGen.Call.of("profile step " + step.index, mark, new ProgramGen.IntValue(step.index)));
