@@ -54,6 +54,16 @@ public final class Compiler {
 
     /** Compiles {@code f} after the standard simplification pipeline. */
     public static CompiledFunction compile(Function f, CompileOptions options) {
+        Plan plan = plan(f, options);
+        return new Compiler.Build(f, plan.planner(), plan.memory(), options).finish();
+    }
+
+    /** The graph passes of a compilation, everything before code generation. */
+    record Plan(Planner planner, MemoryPlan memory) {
+    }
+
+    /** Simplifies, expands, partitions and plans the memory of {@code f}. */
+    static Plan plan(Function f, CompileOptions options) {
         // Interrupting the compiling thread stops compilation at the next check (between passes and kernels).
         CompilationInterruptedException.checkInterrupt("before simplification");
         Graph simplified = Pipeline.standard().run(f.graph(), null).graph();
@@ -61,9 +71,7 @@ public final class Compiler {
         Graph expanded = ExpandComposites.apply(simplified);
         Planner planner = Planner.of(expanded, options.inPlaceUpdates());
         CompilationInterruptedException.checkInterrupt("after partitioning");
-        Map<Node, Integer> sizes = partialSizes(planner);
-        MemoryPlan memory = new MemoryPlan(planner, sizes);
-        return new Compiler.Build(f, planner, memory, options).finish();
+        return new Plan(planner, new MemoryPlan(planner, partialSizes(planner)));
     }
 
     /** Reductions over axis 0 split across threads keep one partial result per chunk in their output buffer. */

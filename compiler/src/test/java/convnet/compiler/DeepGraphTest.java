@@ -65,25 +65,33 @@ class DeepGraphTest {
         assertMatchesInterpreter(net.trainingStep("fn2000", net.logits), net.values, "a function of 2,000 operators");
     }
 
+    /**
+     * 20,000 layers: the training step is differentiated and planned (every graph pass), and the forward pass is
+     * compiled and run; nothing may recurse once per layer.
+     */
     @Test
     void deepNetworkNoStackOverflow() {
         Nets.Net net = absTanhChain(20_000, 3);
-        Function step = net.trainingStep("chain20000", net.logits);
-        CompiledFunction compiled = Compiler.compile(step, CompileOptions.defaults());
+        Compiler.Plan plan = Compiler.plan(net.trainingStep("chain20000", net.logits), CompileOptions.defaults());
+        assertTrue(plan.planner().steps.size() > 20_000 / Planner.MAX_FUSED_NODES, "steps: " + plan.planner().steps.size());
+        Function inference = net.inference("chain20000", net.logits);
         Map<String, convnet.autodiff.Tensor> values = new LinkedHashMap<>(net.values);
-        Close.assertAllClose(Interpreter.compile(step, DType.F32).run(values), compiled.run(values), "20,000 layers");
+        Close.assertAllClose(Interpreter.compile(inference, DType.F32).run(values),
+                Compiler.compile(inference, CompileOptions.defaults()).run(values), "20,000 layers");
     }
 
-    /** Compiler work (node visits of every pass) per chain length; doubling the chain may at most about double it. */
+    /**
+     * The work of differentiating and planning (node visits of every graph pass) per chain length: doubling the
+     * chain may at most about double it.
+     */
     @Test
     void passesAreNearLinear() {
-        long[] work = new long[4];
-        int[] lengths = {500, 1_000, 2_000, 4_000};
+        int[] lengths = {1_000, 2_000, 4_000, 8_000};
+        long[] work = new long[lengths.length];
         for (int i = 0; i < lengths.length; i++) {
             Nets.Net net = absTanhChain(lengths[i], 4);
-            Function step = net.trainingStep("chain" + lengths[i], net.logits);
             long before = PassWork.total();
-            Compiler.compile(step, CompileOptions.defaults());
+            Compiler.plan(net.trainingStep("chain" + lengths[i], net.logits), CompileOptions.defaults().withInPlaceUpdates(true));
             work[i] = PassWork.total() - before;
         }
         for (int i = 1; i < lengths.length; i++) {
