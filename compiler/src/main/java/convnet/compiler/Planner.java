@@ -53,15 +53,22 @@ final class Planner {
     /** Values written in place into a parameter's buffer: value node → parameter node. */
     final Map<Node, Node> inPlace = new IdentityHashMap<>();
 
+    /** The most nodes of one fused unit (normally {@link #MAX_FUSED_NODES}). */
+    private final int maxFusedNodes;
     /** Whether {@link #leavesAndReenters} searches the whole graph below a set (see there). */
     private final boolean exactCycleCheck;
 
     /** Plans {@code graph}; {@code inPlaceUpdates} writes each {@code new/P} output into P's buffer where safe. */
     static Planner of(Graph graph, boolean inPlaceUpdates) {
+        return of(graph, inPlaceUpdates, MAX_FUSED_NODES);
+    }
+
+    /** As {@link #of(Graph, boolean)}, with at most {@code maxFusedNodes} nodes per fused kernel. */
+    static Planner of(Graph graph, boolean inPlaceUpdates, int maxFusedNodes) {
         try {
-            return new Planner(graph, inPlaceUpdates, false);
+            return new Planner(graph, inPlaceUpdates, false, maxFusedNodes);
         } catch (CycleFound e) {
-            return new Planner(graph, inPlaceUpdates, true);
+            return new Planner(graph, inPlaceUpdates, true, maxFusedNodes);
         }
     }
 
@@ -72,8 +79,12 @@ final class Planner {
         }
     }
 
-    private Planner(Graph graph, boolean inPlaceUpdates, boolean exactCycleCheck) {
+    private Planner(Graph graph, boolean inPlaceUpdates, boolean exactCycleCheck, int maxFusedNodes) {
+        if (maxFusedNodes < 2) {
+            throw new IllegalArgumentException("a fused kernel needs room for 2 nodes at least, not " + maxFusedNodes);
+        }
         this.exactCycleCheck = exactCycleCheck;
+        this.maxFusedNodes = maxFusedNodes;
         this.graph = graph;
         this.order = graph.nodes();
         for (int i = 0; i < order.size(); i++) {
@@ -159,7 +170,7 @@ final class Planner {
             queue.add(r.input(0));
             queued.add(r.input(0));
             // The reduction is a member too, so the group stops one short of the kernel size limit.
-            while (!queue.isEmpty() && group.size() < MAX_FUSED_NODES - 1) {
+            while (!queue.isEmpty() && group.size() < maxFusedNodes - 1) {
                 Node p = queue.poll();
                 PassWork.add(1 + p.inputs().size());
                 if (!isElementwise(p) || claimedBy.containsKey(p) || outputNodes.contains(p)
@@ -196,7 +207,7 @@ final class Planner {
                 }
                 List<Node> a = unit.get(p);
                 List<Node> b = unit.get(n);
-                if (a == b || a.size() + b.size() > MAX_FUSED_NODES) {
+                if (a == b || a.size() + b.size() > maxFusedNodes) {
                     continue;
                 }
                 List<Node> merged = new ArrayList<>(a);

@@ -59,6 +59,20 @@ class DeepGraphTest {
         assertMatchesInterpreter(net.trainingStep("chain2000", net.logits), net.values, "2,000 abs/tanh layers");
     }
 
+    /** The costliest nodes to generate (comparisons, selections, sign) in a long chain still fit their methods. */
+    @Test
+    void longChainOfComparisonsCompiles() {
+        Nets.Net net = new Nets.Net(6, 2);
+        Node x = net.input("input", Shape.of(2, 1, 5, 5), Nets.normal(net.random, Shape.of(2, 1, 5, 5), 1));
+        Node h = net.convRelu("L1_conv", x, 2, 3, 0);
+        for (int i = 0; i < 300; i++) {
+            Node s = net.b.sign(net.b.sub(h, net.b.scalar(0.01 * (i % 7))));
+            h = net.b.where(net.b.gt(s, net.b.scalar(0)), net.b.mul(h, 0.99), net.b.add(net.b.mul(s, 0.5), h));
+        }
+        net.withLogits(net.logistic("out", h, 3));
+        assertMatchesInterpreter(net.trainingStep("comparisons", net.logits), net.values, "300 layers of comparisons");
+    }
+
     @Test
     void longFunctionCompiles() {
         Nets.Net net = longFunction(2_000, 2);
