@@ -1,5 +1,6 @@
 package convnet.compiler;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,6 +72,19 @@ class DeepGraphTest {
         }
         net.withLogits(net.logistic("out", h, 3));
         assertMatchesInterpreter(net.trainingStep("comparisons", net.logits), net.values, "300 layers of comparisons");
+    }
+
+    /** The size limit of fused kernels leaves ordinary networks (LCN and its gradient included) fused as before. */
+    @Test
+    void ordinaryNetworksFuseAsWithoutTheLimit() {
+        for (Nets.Net net : java.util.List.of(Nets.jarrett(1, 2), Nets.vggLike(1, 2), Nets.frozenStrided(1, 2))) {
+            Function step = net.trainingStep("step", net.logits);
+            Compiler.Plan plan = Compiler.plan(step, CompileOptions.defaults().withInPlaceUpdates(true));
+            Planner unlimited = Planner.of(plan.planner().graph, true, Integer.MAX_VALUE);
+            assertEquals(unlimited.steps.size(), plan.planner().steps.size(), "steps of " + step.name());
+            int largest = unlimited.steps.stream().mapToInt(st -> st.nodes.size()).max().orElse(0);
+            assertTrue(largest <= Planner.MAX_FUSED_NODES, "largest unit " + largest);
+        }
     }
 
     @Test
