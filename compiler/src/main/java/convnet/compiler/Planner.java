@@ -32,10 +32,11 @@ final class Planner {
     /** Below this many elements a generated kernel runs on the calling thread alone. */
     static final int PARALLEL_ELEMENTS = 1 << 15;
     /**
-     * The most graph nodes one fused kernel computes. A node costs at most about 60 bytes of bytecode (a vector
-     * comparison and its blend, plus the scalar tail loop), so 96 nodes stay under HotSpot's 8,000-byte limit
-     * for JIT-compiled methods; the largest units of the shipped networks (local contrast normalization and
-     * its gradient) have fewer nodes, so they fuse as before.
+     * The most graph nodes one fused kernel computes. Most nodes cost 20 to 60 bytes of bytecode (a vector
+     * comparison and its blend plus the scalar tail loop being the dearest), so 96 nodes stay under HotSpot's
+     * 8,000-byte limit for JIT-compiled methods; should a kernel of unusually costly nodes still be too large,
+     * {@link Compiler#compile} partitions again with a smaller limit. The largest units of ordinary networks
+     * (local contrast normalization and its gradient) have fewer nodes, so they fuse as before.
      */
     static final int MAX_FUSED_NODES = 96;
 

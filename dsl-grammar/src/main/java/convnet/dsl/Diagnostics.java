@@ -52,7 +52,7 @@ public record Diagnostics(List<Diagnostic> all) {
         String text = lines[line - 1].replace('\t', ' ');
         int col = Math.max(1, Math.min(d.pos().col(), text.length() + 1));
         int len = Math.max(1, Math.min(d.pos().length(), text.length() + 1 - col + 1));
-        if (text.length() > MAX_SHOWN) {
+        if (text.length() > LONG_LINE) {
           // A very long line (thousands of layers joined by '-') is shown around the culprit only.
           int from = Math.max(0, Math.min(col - 1 - MAX_SHOWN / 2, text.length() - MAX_SHOWN));
           int to = from + MAX_SHOWN;
@@ -71,7 +71,9 @@ public record Diagnostics(List<Diagnostic> all) {
     return out.toString();
   }
 
-  /** Lines longer than this many characters are shown as a window of this width around the caret. */
+  /** Lines longer than this many characters are shown only around the caret... */
+  private static final int LONG_LINE = 300;
+  /** ...in a window this wide. */
   private static final int MAX_SHOWN = 120;
 
   private static String printable(String text) {
