@@ -94,9 +94,7 @@ public final class GradcheckCommand implements Callable<Integer> {
       }
       return randomArchitectures();
     }
-    if (batch != null && batch < 1) {
-      throw new UsageError("--batch must be at least 1, got " + batch);
-    }
+    BatchFlag.checkPositive(batch);
     Tolerance tolerance = tolerance();
     if (tensors != null && (tensors.isEmpty() || tensors.stream().anyMatch(String::isBlank))) {
       throw new UsageError("--tensors needs names separated by commas, such as L1_conv.weight,input");
@@ -104,7 +102,7 @@ public final class GradcheckCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     NetworkModel model = NetworkModel.load(file, err);
-    TrainCommand.checkBatchFits(batch, model);
+    BatchFlag.check(batch, model);
     int n = batch != null ? batch : BATCH;
     if (tensors != null) {
       List<String> known = GradientAudit.tensorNames(model.gradientFunction(n));
