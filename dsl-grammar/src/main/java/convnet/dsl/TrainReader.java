@@ -152,13 +152,15 @@ final class TrainReader {
     String kind = v instanceof Value.Ident i ? i.name() : v instanceof Value.Call c ? c.name() : null;
     List<Arg> args = v instanceof Value.Call c ? c.args() : List.of();
     if (kind == null) {
-      error(v.pos(), "schedule must be constant, cosine or step(every=E, gamma=G), found '" + Printer.value(v) + "'", null);
+      error(v.pos(), "schedule must be none, constant, cosine or step(every=E, gamma=G), found '" + Printer.value(v) + "'",
+          null);
       return dflt;
     }
     switch (kind) {
-      case "constant", "cosine" -> {
+      case "none", "constant", "cosine" -> {
         new ArgReader("'" + kind + "'", v.pos(), args, List.of(), out);
-        return new TrainSpec.Schedule(kind, 0, 0.1);
+        // 'none' is what --schedule, --help and config.json call a constant rate.
+        return new TrainSpec.Schedule(kind.equals("none") ? "constant" : kind, 0, 0.1);
       }
       case "step" -> {
         ArgReader a = new ArgReader("'step'", v.pos(), args, List.of("every", "gamma"), out);
@@ -170,8 +172,9 @@ final class TrainReader {
         return new TrainSpec.Schedule("step", every, gamma);
       }
       default -> {
-        String hint = DidYouMean.hint(kind, Set.of("constant", "cosine", "step"));
-        error(v.pos(), "unknown schedule '" + kind + "'", hint != null ? hint : "use constant, cosine or step(every=E, gamma=G)");
+        String hint = DidYouMean.hint(kind, Set.of("none", "constant", "cosine", "step"));
+        error(v.pos(), "unknown schedule '" + kind + "'", hint != null ? hint
+            : "use none (a constant rate), cosine or step(every=E, gamma=G)");
         return dflt;
       }
     }
