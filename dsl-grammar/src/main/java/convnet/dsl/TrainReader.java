@@ -132,6 +132,11 @@ final class TrainReader {
       double momentum = a.real("momentum", 0.9, 0, 1, false);
       double wd = a.real("weight_decay", 0, 0, 1e6, true);
       boolean nesterov = a.bool("nesterov", false);
+      if (nesterov && momentum == 0) {
+        // torch.optim.SGD refuses it too: Nesterov's look-ahead is along the momentum.
+        error(a.has("momentum") ? a.posOf("momentum") : v.pos(), "sgd(nesterov=true) needs a momentum above 0",
+            "for example sgd(lr=0.01, momentum=0.9, nesterov=true)");
+      }
       return new TrainSpec.Optimizer("sgd", lr, momentum, wd, Map.of("nesterov", nesterov ? 1.0 : 0.0));
     }
     if (kind.equals("adam")) {

@@ -48,7 +48,9 @@ public final class NetworkModel {
   /** The learning-rate input of the training function, a scalar (shape []). */
   public static final String LEARNING_RATE = "hyper/lr";
   /** Prefix of velocity parameters and of the outputs holding their next value. */
-  public static final String VELOCITY = "velocity/";
+  public static final String VELOCITY = Sgd.VELOCITY;
+  /** Prefix of the scalar inputs of the training function. */
+  public static final String HYPER = "hyper/";
   /** Prefix of training-function outputs holding a parameter's next value. */
   public static final String NEW = "new/";
   /** Prefix of gradient-function outputs. */
@@ -423,7 +425,7 @@ public final class NetworkModel {
   }
 
   /** The training step before simplification (see {@link #trainingFunction}). */
-  public Graph trainingGraph(int batch, Sgd sgd, Set<String> frozen) {
+  public Graph trainingGraph(int batch, Optimizer optimizer, Set<String> frozen) {
     Set<String> unknown = new LinkedHashSet<>(frozen);
     parameterNames().forEach(unknown::remove);
     if (!unknown.isEmpty()) {
@@ -444,29 +446,39 @@ public final class NetworkModel {
     }
     List<Node> grads = Grad.grad(b, forward.output(Lowering.LOSS), wrt);
     Map<String, Node> outputs = new LinkedHashMap<>(forward.outputs());
-    b.setProvenance("sgd");
+    b.setProvenance(optimizer instanceof Adam ? "adam" : "sgd");
     Node lr = b.input(LEARNING_RATE, Shape.scalar());
+    Map<String, Node> stepInputs = new LinkedHashMap<>();
+    for (String input : optimizer.stepInputs(1).keySet()) {
+      stepInputs.put(input, b.input(HYPER + input, Shape.scalar()));
+    }
     for (int i = 0; i < trainable.size(); i++) {
       String name = trainable.get(i);
       Node x = wrt.get(i);
-      Node v = b.param(VELOCITY + name, x.shape());
-      // PyTorch's SGD: v' = momentum·v + (g + wd·x), x' = x − lr·v'.
-      Node next = b.add(b.add(b.mul(v, sgd.momentum()), grads.get(i)), b.mul(x, sgd.weightDecay()));
-      outputs.put(NEW + name, b.sub(x, b.mul(next, lr)));
-      outputs.put(NEW + VELOCITY + name, next);
+      Map<String, Node> state = new LinkedHashMap<>();
+      for (String prefix : optimizer.statePrefixes()) {
+        state.put(prefix, b.param(prefix + name, x.shape()));
+      }
+      Optimizer.Update update = optimizer.update(b, x, grads.get(i), state, lr, stepInputs);
+      outputs.put(NEW + name, update.parameter());
+      for (String prefix : optimizer.statePrefixes()) {
+        outputs.put(NEW + prefix + name, update.state().get(prefix));
+      }
     }
     return Graph.of(outputs);
   }
 
   /**
-   * The training step, simplified: inputs {@code input}, {@code labels}, {@code mask/<layer>}, {@code hyper/lr};
-   * params every parameter and {@code velocity/X} for every trainable X; outputs {@code output}, {@code loss},
-   * {@code new/X} and {@code new/velocity/X} for every trainable X. Frozen parameters get no gradient and no
-   * {@code new/} output. With zero momentum (or zero weight decay) simplification drops the terms it multiplies,
-   * so {@code velocity/X} may then be absent from the graph's parameters; binding it anyway is harmless.
+   * The training step, simplified: inputs {@code input}, {@code labels}, {@code mask/<layer>}, {@code hyper/lr}
+   * and the optimizer's scalar step inputs ({@code hyper/<name>}); params every parameter and one state tensor
+   * {@code <prefix>X} per state prefix of the optimizer ({@code velocity/X} for SGD) for every trainable X; outputs
+   * {@code output}, {@code loss}, {@code new/X} and {@code new/<prefix>X} for every trainable X. Frozen parameters
+   * get no gradient and no {@code new/} output. With zero momentum (or zero weight decay) simplification drops the
+   * terms it multiplies, so a state tensor may then be absent from the graph's parameters; binding it anyway is
+   * harmless.
    */
-  public Function trainingFunction(int batch, Sgd sgd, Set<String> frozen) {
-    return new Function(network.name() + ".train", simplify(trainingGraph(batch, sgd, frozen)));
+  public Function trainingFunction(int batch, Optimizer optimizer, Set<String> frozen) {
+    return new Function(network.name() + ".train", simplify(trainingGraph(batch, optimizer, frozen)));
   }
 
   /** The standard simplification pipeline's result graph. */

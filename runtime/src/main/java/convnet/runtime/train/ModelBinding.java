@@ -12,7 +12,7 @@ import convnet.runtime.cli.UsageError;
 import convnet.runtime.model.Backend;
 import convnet.runtime.model.Backends;
 import convnet.runtime.model.NetworkModel;
-import convnet.runtime.model.Sgd;
+import convnet.runtime.model.Optimizer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -66,9 +66,8 @@ public final class ModelBinding implements TrainableModel {
   }
 
   @Override
-  public Function trainingFunction(int batch, double momentum, double weightDecay,
-      Set<String> frozen) {
-    return model.trainingFunction(batch, new Sgd(momentum, weightDecay), frozen);
+  public Function trainingFunction(int batch, Optimizer optimizer, Set<String> frozen) {
+    return model.trainingFunction(batch, optimizer, frozen);
   }
 
   @Override

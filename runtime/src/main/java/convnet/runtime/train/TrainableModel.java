@@ -4,6 +4,7 @@ import convnet.autodiff.Executable;
 import convnet.autodiff.Function;
 import convnet.autodiff.Tensor;
 import convnet.dsl.Network;
+import convnet.runtime.model.Optimizer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +30,11 @@ public interface TrainableModel {
 
   /**
    * The training-step function for batch size {@code batch}: inputs {@code input},
-   * {@code labels}, {@code mask/<layer>}, {@code hyper/lr}; outputs {@code output}, {@code loss},
-   * {@code new/X} and {@code new/velocity/X} for every trainable X.
+   * {@code labels}, {@code mask/<layer>}, {@code hyper/lr} and the optimizer's step inputs;
+   * outputs {@code output}, {@code loss}, {@code new/X} and {@code new/<prefix>X} for every
+   * trainable X and state prefix of the optimizer.
    */
-  Function trainingFunction(int batch, double momentum, double weightDecay, Set<String> frozen);
+  Function trainingFunction(int batch, Optimizer optimizer, Set<String> frozen);
 
   /** The inference function for batch size {@code batch}: input {@code input}, output {@code output}. */
   Function inferenceFunction(int batch);

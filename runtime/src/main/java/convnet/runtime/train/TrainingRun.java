@@ -85,6 +85,13 @@ public final class TrainingRun {
     initial.forEach((name, t) -> shapes.put(name, t.shape()));
     Set<String> trainable = new java.util.LinkedHashSet<>(shapes.keySet());
     trainable.removeAll(frozen);
+    // Every state tensor of the optimizer starts at zero, as PyTorch's do.
+    Map<String, Shape> stateShapes = new LinkedHashMap<>();
+    for (String prefix : config.optimizerValue().statePrefixes()) {
+      for (String name : trainable) {
+        stateShapes.put(prefix + name, shapes.get(name));
+      }
+    }
 
     // Builds the functions: a network that cannot be trained fails before any folder exists.
     Trainer trainer = new Trainer(model, config, data.train(), data.test());
@@ -93,7 +100,7 @@ public final class TrainingRun {
     MetricsCsv metrics;
     List<EpochMetrics> history;
     if (resuming) {
-      start = Checkpoint.read(folder, shapes, trainable);
+      start = Checkpoint.read(folder, shapes, stateShapes);
       if (config.epochs() < start.epoch()) {
         throw new UsageError("--epochs " + config.epochs() + " is fewer than the " + start.epoch()
             + " epochs the run has done");
@@ -109,11 +116,9 @@ public final class TrainingRun {
       folder = request.out() != null ? RunFolder.createAt(request.out())
           : RunFolder.createDefault(network.name());
       folder.writeConfig(config);
-      Map<String, Tensor> velocities = new LinkedHashMap<>();
-      for (String name : trainable) {
-        velocities.put(name, Tensor.zeros(shapes.get(name)));
-      }
-      start = new Checkpoint(0, 0, 0, 0, 0, 0, Double.NaN, 0, initial, velocities);
+      Map<String, Tensor> state = new LinkedHashMap<>();
+      stateShapes.forEach((name, shape) -> state.put(name, Tensor.zeros(shape)));
+      start = new Checkpoint(0, 0, 0, 0, 0, 0, Double.NaN, 0, initial, state);
       start.write(folder);
       metrics = MetricsCsv.create(folder.metricsCsv(), Trainer.METRICS_COLUMNS);
       history = List.of();
