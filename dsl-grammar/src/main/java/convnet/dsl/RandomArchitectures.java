@@ -115,7 +115,9 @@ public final class RandomArchitectures {
       StringBuilder b = new StringBuilder();
       boolean plus = false;
       for (int i = 0; i < convStages; i++) {
-        b.append(chance(0.5) ? 'R' : 'U');
+        char letter = chance(0.5) ? 'R' : 'U';
+        // Only letters training implements make a valid network; the draw is kept so seeds give the same networks.
+        b.append(ProtocolSyntax.TRAINED.indexOf(letter) >= 0 ? letter : ProtocolSyntax.TRAINED.charAt(0));
         if (chance(0.5)) {
           b.append('+');
           plus = true;

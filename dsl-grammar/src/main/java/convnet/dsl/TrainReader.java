@@ -10,10 +10,13 @@ import java.util.Set;
 final class TrainReader {
   private final List<Diagnostic> out;
   private final int convStages;
+  /** The network file's folder when the data must be available here; null to leave the data unchecked. */
+  private final java.nio.file.Path dataBase;
 
-  TrainReader(List<Diagnostic> out, int convStages) {
+  TrainReader(List<Diagnostic> out, int convStages, java.nio.file.Path dataBase) {
     this.out = out;
     this.convStages = convStages;
+    this.dataBase = dataBase;
   }
 
   private void error(SourcePos p, String message, String hint) {
@@ -57,6 +60,10 @@ final class TrainReader {
             } else {
               data = str.text();
               dataIsPath = true;
+              String[] why = dataBase == null ? null : DataNames.unavailablePath(str.text(), dataBase);
+              if (why != null) {
+                error(v.pos(), why[0], why[1]);
+              }
             }
           } else {
             String name = v instanceof Value.Ident i ? i.name() : v instanceof Value.Dashed dd ? dd.text() : null;
@@ -67,6 +74,10 @@ final class TrainReader {
                   : "known data sets: " + String.join(", ", Checker.DATA_SETS) + "; or a path in double quotes");
             } else {
               data = name;
+              String[] why = dataBase == null ? null : DataNames.unavailable(name);
+              if (why != null) {
+                error(v.pos(), why[0], why[1]);
+              }
             }
           }
         }
@@ -85,31 +96,18 @@ final class TrainReader {
 
   private List<TrainSpec.StageProtocol> protocol(Value v) {
     String text = v instanceof Value.Ident i ? i.name() : v instanceof Value.Protocol p ? p.text() : null;
-    List<TrainSpec.StageProtocol> stages = new ArrayList<>();
     if (text == null) {
       error(v.pos(), "protocol must be letters R or U, each optionally followed by '+', found '" + Printer.value(v) + "'",
-          "for example R+R+ or UU");
+          "for example R+R+ or RR");
       return TrainSpec.defaults(convStages).protocol();
     }
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c != 'R' && c != 'U') {
-        error(v.pos().shifted(i, 1), "protocol letter '" + c + "' is not R (random filters) or U (unsupervised filters)",
-            "for example R+R+ or UU");
-        return TrainSpec.defaults(convStages).protocol();
-      }
-      boolean plus = i + 1 < text.length() && text.charAt(i + 1) == '+';
-      stages.add(new TrainSpec.StageProtocol(c, plus));
-      if (plus) {
-        i++;
-      }
+    ProtocolSyntax.Result r = ProtocolSyntax.parse(text, convStages);
+    if (!r.ok()) {
+      ProtocolSyntax.Problem p = r.problem();
+      error(v.pos().shifted(p.offset(), p.length()), "protocol '" + text + "' " + p.message(), p.hint());
+      return TrainSpec.defaults(convStages).protocol();
     }
-    if (stages.size() != convStages) {
-      error(v.pos(), "protocol '" + text + "' has " + stages.size() + " stage letter" + (stages.size() == 1 ? "" : "s")
-          + " but the network has " + convStages + " conv stage" + (convStages == 1 ? "" : "s"),
-          "give one letter (R or U, optionally followed by +) per stage that has a filter bank");
-    }
-    return stages;
+    return r.stages();
   }
 
   private TrainSpec.Optimizer optimizer(Value v, TrainSpec.Optimizer dflt) {

@@ -46,6 +46,11 @@ import picocli.CommandLine.Spec;
       "               the squares summed by lrn. Max pooling and elementwise",
       "               layers add none.",
       "",
+      "The train block is checked as 'convnet train' reads it: its data must be",
+      "installed (fashion-mnist always is; mnist, cifar-10, caltech-101 are looked",
+      "for in /usr/share/datasets/NAME) or be an existing folder, unless --data",
+      "gives the data instead. What check accepts, train accepts.",
+      "",
       "Errors print as FILE:LINE:COL: error: message, the line and a caret;",
       "the exit status is 1 for errors in the file, 2 for bad usage.",
     })
@@ -57,6 +62,12 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object with 'layers' and 'totals' instead of a table")
   boolean json;
 
+  @Option(names = "--data", paramLabel = "SPEC",
+      description = "the data to train on instead of the train block's, as for 'convnet train "
+          + "--data' (idx:DIR, cifar10:DIR, folder:DIR, fashion-mnist, ...); without it the "
+          + "train block's data must be installed or present, as 'convnet train' needs")
+  String data;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -65,7 +76,12 @@ public final class CheckCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     byte[] bytes = read(file);
     String name = file.toString();
-    CheckResult result = Checker.checkBytes(bytes, name);
+    if (data != null) {
+      // The same spec 'convnet train --data' opens: it must resolve (images are not read here).
+      convnet.runtime.data.DataSets.describe(data);
+    }
+    CheckResult result = Checker.checkBytes(bytes, name,
+        data == null ? Checker.Options.WITH_DATA : Checker.Options.DEFAULT);
     Diagnostics diagnostics = result.diagnostics();
     String source = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     if (!result.ok()) {

@@ -1,5 +1,6 @@
 package convnet.runtime.cli;
 
+import convnet.dsl.Checker;
 import convnet.runtime.data.Augmentation;
 import convnet.runtime.data.Preprocessing;
 import convnet.runtime.model.NetworkModel;
@@ -160,7 +161,10 @@ public final class TrainCommand implements Callable<Integer> {
     }
     checkFlagValues();
     PrintWriter err = spec.commandLine().getErr();
-    NetworkModel network = NetworkModel.load(file, err);
+    // Without --data (or --resume, whose data is in config.json) the train block's data must be
+    // there: the same check as 'convnet check', reported at its place in the file.
+    NetworkModel network = NetworkModel.load(file, err,
+        data == null && resume == null ? Checker.Options.WITH_DATA : Checker.Options.DEFAULT);
     checkBatchFits(batch, network);
     if (protocol != null) {
       asUsage("--protocol", () -> Protocol.parse(protocol, network.network().convStages().size()));

@@ -19,6 +19,7 @@ import convnet.dsl.Layer;
 import convnet.dsl.LayerKind;
 import convnet.dsl.Network;
 import convnet.dsl.ParamSpec;
+import convnet.dsl.ProtocolSyntax;
 import convnet.dsl.TrainSpec;
 import convnet.dsl.lower.Lowering;
 import convnet.dsl.lower.LoweringException;
@@ -73,6 +74,15 @@ public final class NetworkModel {
    * rendering ({@code FILE:LINE:COL: error: ...}, the line, a caret); warnings go to {@code warnings}.
    */
   public static NetworkModel load(Path file, PrintWriter warnings) {
+    return load(file, warnings, Checker.Options.DEFAULT);
+  }
+
+  /**
+   * As {@link #load(Path, PrintWriter)}, checked with {@code options} (with
+   * {@link Checker.Options#WITH_DATA}, the train block's data must be available, as for training
+   * without {@code --data}).
+   */
+  public static NetworkModel load(Path file, PrintWriter warnings, Checker.Options options) {
     byte[] bytes;
     try {
       if (Files.isDirectory(file)) {
@@ -87,7 +97,8 @@ public final class NetworkModel {
       throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
     }
     String name = file.toString();
-    return checked(Checker.checkBytes(bytes, name), new String(bytes, StandardCharsets.UTF_8), name, warnings);
+    return checked(Checker.checkBytes(bytes, name, options), new String(bytes, StandardCharsets.UTF_8), name,
+        warnings);
   }
 
   /** Reads and checks a {@code .cnn} file, printing warnings to standard error. */
@@ -298,42 +309,26 @@ public final class NetworkModel {
   /**
    * The parameters kept fixed under a protocol such as {@code R+R+} or {@code RR}: one letter per conv stage,
    * {@code R} = that stage's filters (weight, bias, gain) keep their random values, {@code R+} = they are trained.
-   * Unsupervised pre-training ({@code U}) is rejected.
+   * Letters are read by {@link ProtocolSyntax}, which decides the letters training implements.
    */
   public Set<String> frozenFor(String protocol) {
-    List<TrainSpec.StageProtocol> letters = new ArrayList<>();
-    for (int i = 0; i < protocol.length(); i++) {
-      char c = protocol.charAt(i);
-      if (c != 'R' && c != 'U') {
-        throw new UserError("protocol '" + protocol + "': '" + c + "' at position " + (i + 1)
-            + " is not a stage letter; use R or U, each optionally followed by +, one per conv stage (e.g. R+R+)");
-      }
-      boolean plus = i + 1 < protocol.length() && protocol.charAt(i + 1) == '+';
-      if (plus) {
-        i++;
-      }
-      letters.add(new TrainSpec.StageProtocol(c, plus));
+    ProtocolSyntax.Result r = ProtocolSyntax.parse(protocol, network.convStages().size());
+    if (!r.ok()) {
+      throw new UserError(r.problem().describe(protocol) + " (network '" + network.name() + "')");
     }
-    return frozenFor(letters);
+    return frozenFor(r.stages());
   }
 
   /** As {@link #frozenFor(String)}, for the protocol of a {@code train} block. */
   public Set<String> frozenFor(List<TrainSpec.StageProtocol> protocol) {
-    int stages = network.convStages().size();
     String text = String.join("", protocol.stream().map(TrainSpec.StageProtocol::toString).toList());
-    if (protocol.size() != stages) {
-      throw new UserError("protocol '" + text + "' has " + protocol.size() + " letter" + (protocol.size() == 1 ? "" : "s")
-          + " but network '" + network.name() + "' has " + stages + " conv stage" + (stages == 1 ? "" : "s")
-          + "; give one letter per stage");
+    ProtocolSyntax.Result r = ProtocolSyntax.parse(text, network.convStages().size());
+    if (!r.ok()) {
+      throw new UserError(r.problem().describe(text) + " (network '" + network.name() + "')");
     }
     Set<String> frozen = new LinkedHashSet<>();
-    for (int s = 0; s < stages; s++) {
-      TrainSpec.StageProtocol p = protocol.get(s);
-      if (p.init() == 'U') {
-        throw new UserError("protocol '" + text + "': stage " + (s + 1) + " asks for unsupervised pre-training (U), which"
-            + " this version does not do; use R (random filters kept fixed) or R+ (random start, trained)");
-      }
-      if (!p.fineTune()) {
+    for (int s = 0; s < protocol.size(); s++) {
+      if (!protocol.get(s).fineTune()) {
         for (Parameter q : parameters) {
           if (q.convStage() == s) {
             frozen.add(q.name());

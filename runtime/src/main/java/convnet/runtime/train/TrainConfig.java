@@ -1,6 +1,7 @@
 package convnet.runtime.train;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import convnet.dsl.DataNames;
 import convnet.dsl.TrainSpec;
 import convnet.runtime.cli.UsageError;
 import convnet.runtime.cli.UserError;
@@ -290,12 +291,15 @@ public record TrainConfig(
       }
       return networkDir.resolve(text).normalize().toString();
     }
-    return switch (spec.data()) {
-      case "fashion-mnist" -> "fashion-mnist";
-      default -> throw new UserError("data = " + spec.data() + " in the train block: that data "
-          + "set does not ship with convnet; give its files with --data (idx:DIR for MNIST, "
-          + "cifar10:DIR for CIFAR-10, folder:DIR for Caltech-101)");
-    };
+    if (!DataNames.names().contains(spec.data())) {
+      throw new UserError("data = " + spec.data() + " in the train block: not a known data set");
+    }
+    String installed = DataNames.installedSpec(spec.data());
+    if (installed == null) {
+      String[] why = DataNames.unavailable(spec.data());
+      throw new UserError("data = " + spec.data() + " in the train block: " + why[0] + "; " + why[1]);
+    }
+    return installed;
   }
 
   private static String protocolText(List<TrainSpec.StageProtocol> stages) {
