@@ -288,12 +288,13 @@ public final class Checker {
     }
   }
 
+  /** Nonlinearity layers: they apply a function to units, and make units only where none were counted. */
   private static final Set<LayerKind> ELEMENTWISE = Set.of(LayerKind.ABS, LayerKind.RELU, LayerKind.TANH,
-      LayerKind.SIGMOID, LayerKind.FN);
+      LayerKind.SIGMOID, LayerKind.FN, LayerKind.MAXOUT);
   private static final Set<LayerKind> WEIGHTED = Set.of(LayerKind.CONV, LayerKind.DENSE, LayerKind.MLPCONV);
 
   /**
-   * {@code layer} with no neurons of its own when it is an elementwise nonlinearity applied to
+   * {@code layer} with no neurons of its own when it is a nonlinearity (maxout included) applied to
    * units already counted: those of a layer with weights or of another nonlinearity, possibly
    * through dropout. A unit is one neuron however many functions it applies (conv then relu is one
    * layer of neurons, as in Krizhevsky et al.'s 650,000); a nonlinearity after pooling or

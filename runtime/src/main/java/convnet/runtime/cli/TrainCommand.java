@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Train a network with minibatch SGD (momentum, weight decay, a learning-rate",
-      "schedule), evaluating on the test split after every epoch.",
+      "Train a network with minibatch SGD (momentum or Nesterov momentum, weight",
+      "decay) or Adam, as PyTorch computes them, and a learning-rate schedule,",
+      "evaluating on the test split after every epoch.",
       "",
       "Every setting comes from the network's train { ... } block (its defaults",
       "where the block is silent: data fashion-mnist, protocol R+ per stage, 10",
@@ -83,7 +84,8 @@ public final class TrainCommand implements Callable<Integer> {
   Double lr;
 
   @Option(names = "--momentum", paramLabel = "M",
-      description = "SGD momentum in [0, 1) (default: the train block's).")
+      description = "SGD momentum in [0, 1) (default: the train block's; not for adam, whose "
+          + "beta1 is set in the file).")
   Double momentum;
 
   @Option(names = "--weight-decay", paramLabel = "WD",
