@@ -85,7 +85,7 @@ final class LayerResolver {
         return null;
       }
       return pool(p.max(), new int[] {p.windowHeight(), p.windowWidth()},
-          s > 0 ? new int[] {s, s} : new int[] {p.windowHeight(), p.windowWidth()}, new int[] {0, 0}, false);
+          s > 0 ? new int[] {s, s} : new int[] {p.windowHeight(), p.windowWidth()}, new int[] {0, 0}, p.ceil());
     }
     if (node instanceof LayerNode.PaperLcn n) {
       nameFor("lcn");
@@ -369,8 +369,8 @@ final class LayerResolver {
       return null;
     }
     if (!ceil) {
-      uncovered(window[0], in.height(), stride[0], pad[0], "row");
-      uncovered(window[1], in.width(), stride[1], pad[1], "column");
+      uncovered(max, window, stride, pad, 0, in.height(), "row");
+      uncovered(max, window, stride, pad, 1, in.width(), "column");
     }
     MapShape o = new MapShape(in.channels(), oh, ow);
     long connections = max ? 0 : mul(o.size(), (long) window[0] * window[1]);
@@ -378,14 +378,29 @@ final class LayerResolver {
         new LayerArgs.Pool(window[0], window[1], stride[0], stride[1], pad[0], pad[1], ceil), o, 0, 0, connections, List.of());
   }
 
-  private void uncovered(int window, int n, int stride, int pad, String what) {
+  private void uncovered(boolean max, int[] windows, int[] strides, int[] pads, int axis, int n, String what) {
+    int window = windows[axis];
+    int stride = strides[axis];
+    int pad = pads[axis];
     long left = ((long) n + 2L * pad - window) % stride;
     if (left != 0) {
       out.add(Diagnostic.warning(pos, "pooling window " + window + " with stride " + stride + " leaves the last " + left
           + " " + what + (left == 1 ? "" : "s") + " of " + (n + 2 * pad) + " uncovered under floor rounding",
-          "use round=ceil (e.g. maxpool(" + window + "x" + window + ", stride=" + stride + ", round=ceil)) if those "
-              + what + "s matter"));
+          "round up to cover them: write " + ceilForm(max, windows, strides, pads) + " if those " + what + "s matter"));
     }
+  }
+
+  /** This pooling layer written with ceil rounding, in the form the file used (paper token or keyword). */
+  private String ceilForm(boolean max, int[] window, int[] stride, int[] pad) {
+    String size = window[0] + "x" + window[1];
+    if (node instanceof LayerNode.PaperPool p) {
+      return (max ? "PM" : "PA") + size + (p.stride() > 0 ? "/" + p.stride() : "") + "c";
+    }
+    boolean ownStride = stride[0] != window[0] || stride[1] != window[1];
+    String strideText = stride[0] == stride[1] ? String.valueOf(stride[0]) : stride[0] + "x" + stride[1];
+    String padText = pad[0] == pad[1] ? String.valueOf(pad[0]) : pad[0] + "x" + pad[1];
+    return (max ? "maxpool(" : "avgpool(") + size + (ownStride ? ", stride=" + strideText : "")
+        + (pad[0] != 0 || pad[1] != 0 ? ", pad=" + padText : "") + ", round=ceil)";
   }
 
   private Layer lcn(int h, int w, double sh, double sw) {

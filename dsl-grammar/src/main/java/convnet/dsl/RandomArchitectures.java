@@ -332,7 +332,7 @@ public final class RandomArchitectures {
       return new LayerNode.PaperConv(name, c.maps(), c.kernelHeight(), c.kernelWidth(), c.squash(), c.gain(), P);
     }
     if (l instanceof LayerNode.PaperPool p) {
-      return new LayerNode.PaperPool(name, p.max(), p.windowHeight(), p.windowWidth(), p.stride(), P);
+      return new LayerNode.PaperPool(name, p.max(), p.windowHeight(), p.windowWidth(), p.stride(), p.ceil(), P);
     }
     if (l instanceof LayerNode.PaperLcn n) {
       return new LayerNode.PaperLcn(name, n.windowHeight(), n.windowWidth(), P);

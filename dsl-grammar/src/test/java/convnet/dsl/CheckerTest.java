@@ -307,4 +307,19 @@ class CheckerTest {
       }
     }
   }
+
+  @Test
+  void paperPoolingTokensTakeACeilRoundingSuffix() {
+    // 24 rows, window 3, stride 2: floor gives 11 (the last row left out), ceil gives 12.
+    Network n = ok("network n {\n input 1x28x28\n 8F5x5C - PM3x3/2c - PA2x2c\n logistic 10\n}\n");
+    assertEquals(new MapShape(8, 12, 12), n.layers().get(1).output());
+    assertEquals(new LayerArgs.Pool(3, 3, 2, 2, 0, 0, true), n.layers().get(1).args());
+    assertEquals(new MapShape(8, 6, 6), n.layers().get(2).output());
+    Network floor = ok("network n {\n input 1x28x28\n 8F5x5C - PM3x3/2\n logistic 10\n}\n");
+    assertEquals(new MapShape(8, 11, 11), floor.layers().get(1).output());
+    Network odd = ok("network n {\n input 1x7x7\n PA2x2c\n logistic 10\n}\n");
+    assertEquals(new MapShape(1, 4, 4), odd.layers().get(0).output());
+    String printed = Printer.print(DslParser.parse("network n {\n input 1x28x28\n PM3x3/2c - PA2x2c\n}\n", "t.cnn"));
+    assertTrue(printed.contains("PM3x3/2c - PA2x2c"), printed);
+  }
 }
