@@ -8,6 +8,11 @@ import java.util.Set;
 
 /** Reads a {@code train { ... }} block into a {@link TrainSpec}, reporting every bad setting. */
 final class TrainReader {
+  private static final String LR_WHY = "every weight moves by up to lr times its gradient (Adam: by lr itself) per"
+      + " step; above 10 training diverges for any network (usual rates: 1e-4 to 0.1)";
+  private static final String WD_WHY = "weight decay adds wd*x to each gradient; above 1 it outweighs the loss (usual"
+      + " values: 1e-5 to 1e-3)";
+
   private final List<Diagnostic> out;
   private final int convStages;
   /** The network file's folder when the data must be available here; null to leave the data unchecked. */
@@ -82,9 +87,12 @@ final class TrainReader {
           }
         }
         case "protocol" -> protocol = protocol(v);
-        case "epochs" -> epochs = ArgReader.integerOf(v, "epochs", 1, 1_000_000, out, epochs);
-        case "batch" -> batch = ArgReader.integerOf(v, "batch", 1, 1 << 16, out, batch);
-        case "seed" -> seed = ArgReader.integerOf(v, "seed", 0, Integer.MAX_VALUE, out, 1);
+        case "epochs" -> epochs = ArgReader.integerOf(v, "epochs", 1, 1_000_000, out, epochs,
+            "a run makes at least one pass over the data; a million is beyond any schedule");
+        case "batch" -> batch = ArgReader.integerOf(v, "batch", 1, 1 << 16, out, batch,
+            "a step takes at least one image; 65,536 images of even 28x28 fill gigabytes per layer");
+        case "seed" -> seed = ArgReader.integerOf(v, "seed", 0, Integer.MAX_VALUE, out, 1,
+            "seeds are whole numbers from 0 to 2^31-1");
         case "optimizer" -> optimizer = optimizer(v, optimizer);
         case "schedule" -> schedule = schedule(v, schedule);
         case "augment" -> augment = augment(v);
@@ -126,9 +134,10 @@ final class TrainReader {
     List<Diagnostic> sink = out;
     if (kind.equals("sgd")) {
       ArgReader a = new ArgReader("'sgd'", v.pos(), args, List.of("lr", "momentum", "weight_decay", "nesterov"), sink);
-      double lr = a.real("lr", 0.01, 1e-12, 1e6, true);
-      double momentum = a.real("momentum", 0.9, 0, 1, false);
-      double wd = a.real("weight_decay", 0, 0, 1e6, true);
+      double lr = a.realWithReason("lr", 0.01, 1e-12, 10, true, LR_WHY);
+      double momentum = a.realWithReason("momentum", 0.9, 0, 1, false, "momentum 1 or more never forgets a step: the"
+          + " velocity grows without bound");
+      double wd = a.realWithReason("weight_decay", 0, 0, 1, true, WD_WHY);
       boolean nesterov = a.bool("nesterov", false);
       if (nesterov && momentum == 0) {
         // torch.optim.SGD refuses it too: Nesterov's look-ahead is along the momentum.
@@ -139,11 +148,12 @@ final class TrainReader {
     }
     if (kind.equals("adam")) {
       ArgReader a = new ArgReader("'adam'", v.pos(), args, List.of("lr", "beta1", "beta2", "eps", "weight_decay"), sink);
-      double lr = a.real("lr", 0.001, 1e-12, 1e6, true);
-      double b1 = a.real("beta1", 0.9, 0, 1, false);
-      double b2 = a.real("beta2", 0.999, 0, 1, false);
-      double eps = a.real("eps", 1e-8, 0, 1, false);
-      double wd = a.real("weight_decay", 0, 0, 1e6, true);
+      double lr = a.realWithReason("lr", 0.001, 1e-12, 10, true, LR_WHY);
+      double b1 = a.realWithReason("beta1", 0.9, 0, 1, false, "a running mean's decay must be below 1 (PyTorch's rule)");
+      double b2 = a.realWithReason("beta2", 0.999, 0, 1, false, "a running mean's decay must be below 1 (PyTorch's rule)");
+      double eps = a.realWithReason("eps", 1e-8, 0, 1, false, "eps only keeps the divisor above 0; at 1 or more it"
+          + " swamps the gradient's scale");
+      double wd = a.realWithReason("weight_decay", 0, 0, 1, true, WD_WHY);
       return new TrainSpec.Optimizer("adam", lr, b1, wd, Map.of("beta1", b1, "beta2", b2, "eps", eps));
     }
     error(v.pos(), "unknown optimizer '" + kind + "'", DidYouMean.hint(kind, Set.of("sgd", "adam")) != null
@@ -171,7 +181,8 @@ final class TrainReader {
           a.missing("every", "step(every=10, gamma=0.1)");
         }
         int every = a.integer("every", 1, 1, 1_000_000);
-        double gamma = a.real("gamma", 0.1, 1e-12, 1, true);
+        double gamma = a.realWithReason("gamma", 0.1, 1e-12, 1, true, "each step multiplies the rate by gamma: above 1 the"
+            + " rate would grow until training diverges");
         return new TrainSpec.Schedule("step", every, gamma);
       }
       default -> {
