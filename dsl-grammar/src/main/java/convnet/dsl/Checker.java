@@ -275,7 +275,8 @@ public final class Checker {
     if (inputShape == null) {
       return null;
     }
-    return new Network(n.name(), inputShape, layers, spec, stageCount);
+    // Random connection tables belong to a run: drawn from its seed (the train block's by default).
+    return new Network(n.name(), inputShape, layers, spec, stageCount).withTableSeed(spec.seed());
   }
 
   /** The folder of the network file, against which a relative data path is resolved. */

@@ -323,7 +323,8 @@ final class LayerResolver {
     }
     MapShape o = new MapShape(maps, oh, ow);
     int perOut = tableK > 0 ? tableK : c / groups;
-    ConnectionTable table = tableK > 0 ? ConnectionTable.random(c, maps, tableK, ConnectionTable.seedOf(name)) : null;
+    // Drawn for the default seed here; the checker redraws it for the train block's seed.
+    ConnectionTable table = tableK > 0 ? ConnectionTable.random(c, maps, tableK, ConnectionTable.seedOf(1, name)) : null;
     List<ParamSpec> specs = new ArrayList<>();
     specs.add(new ParamSpec(name + ".weight", List.of(maps, perOut, kernel[0], kernel[1])));
     if (bias) {

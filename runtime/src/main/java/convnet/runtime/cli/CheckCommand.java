@@ -54,6 +54,10 @@ import picocli.CommandLine.Spec;
       "for in /usr/share/datasets/NAME) or be an existing folder, unless --data",
       "gives the data instead. What check accepts, train accepts.",
       "",
+      "A layer with table=random(k) draws its table from the run's seed; --json",
+      "shows it (field table, row o = the input maps of output map o) for the",
+      "train block's seed, and training saves it with the weights (<layer>.table).",
+      "",
       "Errors print as FILE:LINE:COL: error: message, the line and a caret;",
       "the exit status is 1 for errors in the file, 2 for bad usage.",
     })
@@ -180,6 +184,18 @@ public final class CheckCommand implements Callable<Integer> {
       o.put("parameters", l.parameters());
       o.put("neurons", l.neurons());
       o.put("connections", l.connections());
+      if (l.args() instanceof convnet.dsl.LayerArgs.Conv c && c.table() != null) {
+        // Row o: the input maps output map o sees, for the train block's seed (a run with
+        // another --seed draws its own, saved with its weights).
+        o.put("table_seed", n.train().seed());
+        ArrayNode rows = o.putArray("table");
+        for (int out = 0; out < c.table().outputs(); out++) {
+          ArrayNode row = rows.addArray();
+          for (int in : c.table().inputsOf(out)) {
+            row.add(in);
+          }
+        }
+      }
     }
     ObjectNode totals = root.putObject("totals");
     totals.put("parameters", n.totalParameters());

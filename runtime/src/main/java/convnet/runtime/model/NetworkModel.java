@@ -124,6 +124,38 @@ public final class NetworkModel {
     return new NetworkModel(name, result.network());
   }
 
+  /**
+   * This model with its random connection tables drawn for run seed {@code seed} (the train
+   * block's seed gives the tables {@code check} shows); the same model when it has none.
+   */
+  public NetworkModel withTableSeed(long seed) {
+    Network seeded = network.withTableSeed(seed);
+    return seeded == network ? this : new NetworkModel(fileName, seeded);
+  }
+
+  /** The suffix of the arrays that hold a layer's connection table in weight files. */
+  public static final String TABLE = ".table";
+
+  /**
+   * The random connection tables as arrays {@code <layer>.table} of shape [out, k]: row o holds
+   * the input maps output map o sees. Saved with the weights, so that weights are always used
+   * with the tables they were trained with.
+   */
+  public Map<String, Tensor> tables() {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    network.tables().forEach((layer, t) -> {
+      double[] d = new double[t.outputs() * t.perOutput()];
+      for (int o = 0; o < t.outputs(); o++) {
+        int[] row = t.inputsOf(o);
+        for (int j = 0; j < row.length; j++) {
+          d[o * row.length + j] = row[j];
+        }
+      }
+      out.put(layer + TABLE, Tensor.wrap(Shape.of(t.outputs(), t.perOutput()), d));
+    });
+    return out;
+  }
+
   /** Wraps an already checked network. */
   public static NetworkModel of(Network network, String fileName) {
     return new NetworkModel(fileName, network);
@@ -257,18 +289,32 @@ public final class NetworkModel {
 
   /**
    * Reads weights from an {@code .npz} file and checks them against the network: every parameter present with its
-   * shape and nothing else; otherwise a {@link UserError} listing what is missing, unexpected or of the wrong shape.
+   * shape and nothing else but connection tables ({@code <layer>.table}, which must be this model's); otherwise a
+   * {@link UserError} listing what is missing, unexpected or of the wrong shape.
    */
   public Map<String, Tensor> loadWeights(Path npz) {
+    Trained trained = loadTrained(npz);
+    if (!trained.model().network().tables().equals(network.tables())) {
+      throw new UserError(npz + ": the weights were trained with other connection tables (another seed) than network '"
+          + network.name() + "' draws here; they are used with their own tables by eval and forward");
+    }
+    return trained.weights();
+  }
+
+  private Map<String, Tensor> readNpz(Path npz) {
     checkParametersFitInMemory();
-    Map<String, Tensor> found;
     try {
-      found = Npz.read(npz);
+      return Npz.read(npz);
     } catch (NpyFormatException e) {
       throw new UserError(e.getMessage());
     } catch (IOException e) {
       throw UserError.io(npz, "read", e);
     }
+  }
+
+  /** The parameters of {@code found}, checked against the network; connection tables are left out. */
+  private Map<String, Tensor> checkWeights(Path npz, Map<String, Tensor> found) {
+    Set<String> tableNames = tables().keySet();
     List<String> problems = new ArrayList<>();
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (Parameter p : parameters) {
@@ -283,7 +329,7 @@ public final class NetworkModel {
     }
     Set<String> expected = new LinkedHashSet<>(parameterNames());
     for (Map.Entry<String, Tensor> e : found.entrySet()) {
-      if (!expected.contains(e.getKey())) {
+      if (!expected.contains(e.getKey()) && !tableNames.contains(e.getKey())) {
         problems.add("  unexpected  " + e.getKey() + " " + e.getValue().shape());
       }
     }
@@ -293,6 +339,57 @@ public final class NetworkModel {
           + String.join(", ", parameters.stream().map(p -> p.name() + " " + p.shape()).toList()));
     }
     return out;
+  }
+
+  /** Weights read from a file, and this model with the connection tables they were trained with. */
+  public record Trained(NetworkModel model, Map<String, Tensor> weights) {}
+
+  /**
+   * Reads weights as {@link #loadWeights} does, together with the connection tables stored with
+   * them ({@code <layer>.table}); the model returned uses those tables (this model's own when
+   * the file has none, as files written before tables were saved).
+   */
+  public Trained loadTrained(Path npz) {
+    Map<String, Tensor> found = readNpz(npz);
+    Map<String, convnet.dsl.ConnectionTable> tables = new LinkedHashMap<>();
+    Map<String, convnet.dsl.ConnectionTable> own = network.tables();
+    for (Map.Entry<String, convnet.dsl.ConnectionTable> e : own.entrySet()) {
+      Tensor t = found.get(e.getKey() + TABLE);
+      if (t != null) {
+        tables.put(e.getKey(), table(npz, e.getKey(), e.getValue(), t));
+      }
+    }
+    NetworkModel model = tables.isEmpty() ? this : new NetworkModel(fileName, network.withTables(tables));
+    return new Trained(model, model.checkWeights(npz, found));
+  }
+
+  private static convnet.dsl.ConnectionTable table(Path npz, String layer, convnet.dsl.ConnectionTable own, Tensor t) {
+    String name = layer + TABLE;
+    if (!t.shape().equals(Shape.of(own.outputs(), own.perOutput()))) {
+      throw new UserError(npz + ": array " + name + " has shape " + t.shape() + " but layer " + layer + "'s table is "
+          + Shape.of(own.outputs(), own.perOutput()));
+    }
+    int[][] rows = new int[own.outputs()][own.perOutput()];
+    double[] d = t.data();
+    for (int i = 0; i < d.length; i++) {
+      if (d[i] != Math.rint(d[i]) || !(d[i] >= 0 && d[i] < own.inputs())) {
+        throw new UserError(npz + ": array " + name + " at index " + i + " holds " + d[i] + ", not an input map of "
+            + layer + " (0.." + (own.inputs() - 1) + ")");
+      }
+      rows[i / own.perOutput()][i % own.perOutput()] = (int) d[i];
+    }
+    try {
+      return convnet.dsl.ConnectionTable.of(own.inputs(), rows);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(npz + ": array " + name + " is not a connection table: " + e.getMessage());
+    }
+  }
+
+  /** Writes weights and this model's connection tables as a float32 {@code .npz}, atomically. */
+  public void saveTrained(Path npz, Map<String, Tensor> weights) {
+    Map<String, Tensor> all = new LinkedHashMap<>(weights);
+    all.putAll(tables());
+    saveWeights(npz, all);
   }
 
   /** Writes weights as a float32 {@code .npz} (temporary file in the same folder, then a rename). */

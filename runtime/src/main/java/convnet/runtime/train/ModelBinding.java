@@ -56,6 +56,12 @@ public final class ModelBinding implements TrainableModel {
   }
 
   @Override
+  public TrainableModel forSeed(long seed) {
+    NetworkModel seeded = model.withTableSeed(seed);
+    return seeded == model ? this : new ModelBinding(seeded, notices);
+  }
+
+  @Override
   public Map<String, Tensor> init(long seed) {
     return model.init(seed);
   }
@@ -126,6 +132,6 @@ public final class ModelBinding implements TrainableModel {
 
   @Override
   public void saveWeights(Path file, Map<String, Tensor> weights) {
-    NetworkModel.saveWeights(file, weights);
+    model.saveTrained(file, weights);
   }
 }

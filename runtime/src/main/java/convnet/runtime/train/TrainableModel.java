@@ -22,6 +22,14 @@ public interface TrainableModel {
   /** Every parameter name ({@code <layer>.weight|bias|gain}) in layer order. */
   List<String> parameterNames();
 
+  /**
+   * This model for a run seeded with {@code seed}: its random connection tables are drawn from
+   * that seed (the same model when it has none).
+   */
+  default TrainableModel forSeed(long seed) {
+    return this;
+  }
+
   /** Initial values of every parameter, a pure function of {@code seed}. */
   Map<String, Tensor> init(long seed);
 
@@ -56,6 +64,6 @@ public interface TrainableModel {
   /** Reads weights for this network; missing, extra or misshapen arrays are a user error. */
   Map<String, Tensor> loadWeights(Path file);
 
-  /** Writes weights as float32 {@code .npz}, atomically. */
+  /** Writes weights (and the connection tables they belong with) as float32 {@code .npz}, atomically. */
   void saveWeights(Path file, Map<String, Tensor> weights);
 }

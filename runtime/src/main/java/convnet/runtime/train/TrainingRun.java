@@ -47,13 +47,13 @@ public final class TrainingRun {
 
   /** Runs {@code request} with {@code model} (loaded from its network file); reports go to {@code out}. */
   public static Trainer.Result execute(
-      TrainableModel model, Request request, PrintStream out, StopSignal stop) throws IOException {
+      TrainableModel fileModel, Request request, PrintStream out, StopSignal stop) throws IOException {
     if (request.out() != null && request.resume() != null) {
       throw new UsageError("--out and --resume exclude each other: --resume continues the run "
           + "in its own folder");
     }
     String sha = sha256(request.networkFile());
-    Network network = model.network();
+    Network network = fileModel.network();
     RunFolder folder;
     TrainConfig config;
     boolean resuming = request.resume() != null;
@@ -73,6 +73,8 @@ public final class TrainingRun {
           sha, dir, request.overrides());
       folder = null;
     }
+    // Random connection tables are part of the run: drawn from its seed, saved with its weights.
+    TrainableModel model = fileModel.forSeed(config.seed());
     Protocol protocol = config.protocolFor(network.convStages().size());
     Set<String> frozen = model.frozen(protocol);
     DataSplits data = TrainingData.open(network, config.data(), config.preprocessing(),

@@ -291,4 +291,26 @@ class TrainingRunTest {
     assertTrue(e.getMessage().contains("train-images-idx3-ubyte"), e.getMessage());
     assertFalse(Files.exists(out));
   }
+
+  @Test
+  void randomTablesComeFromTheRunSeedAndAreSavedWithTheWeights() throws IOException {
+    Path file = dir.resolve("table.cnn");
+    Files.writeString(file, NET.replace("4F5x5CSG - PA4x4", "4F5x5CSG - PA4x4\n conv(maps=3, kernel=3x3, table=random(2))"));
+    convnet.runtime.model.NetworkModel network = convnet.runtime.model.NetworkModel.load(file,
+        new java.io.PrintWriter(System.err, true));
+    ModelBinding m = ModelBinding.of(network, new java.io.PrintWriter(System.err, true));
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    Map<Long, Tensor> tables = new java.util.HashMap<>();
+    for (long seed : new long[] {7, 8}) {
+      Path out = dir.resolve("seed" + seed);
+      TrainConfig.Overrides o = new TrainConfig.Overrides("fashion-mnist-subset", 1, null, null, null,
+          null, null, null, null, null, seed, "interpreted", 64, 50);
+      TrainingRun.execute(m, new TrainingRun.Request(file, o, out, null, true), quiet,
+          StopSignal.manual());
+      Tensor saved = Npz.read(out.resolve("weights-final.npz")).get("L3_conv.table");
+      assertEquals(network.withTableSeed(seed).tables().get("L3_conv.table"), saved, "seed " + seed);
+      tables.put(seed, saved);
+    }
+    assertTrue(!tables.get(7L).equals(tables.get(8L)), "runs seeded 7 and 8 share one table");
+  }
 }
