@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet forward}: outputs, loss and gradients of a network on given images, weights and labels. */
 @Command(
     name = "forward",
+    header = "Run a network on images and write its outputs and gradients.",
     mixinStandardHelpOptions = true,
     description = {
       "Run a network on images with given weights and write the results to an .npz:",
@@ -90,7 +91,7 @@ public final class ForwardCommand implements Callable<Integer> {
     };
     FileArgs.checkWritable("--out", out);
     FileArgs.checkNotAnInput("--out", out, file, weights, input, labels);
-    NetworkModel loaded = NetworkModel.load(file, spec.commandLine().getErr());
+    NetworkModel loaded = NetworkModel.loadAsIs(file, spec.commandLine().getErr());
     FileArgs.checkReadable(weights);
     // The weights come with the connection tables they were trained with.
     NetworkModel.Trained trained = loaded.loadTrained(weights);
