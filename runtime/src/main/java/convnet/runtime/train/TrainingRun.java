@@ -54,7 +54,7 @@ public final class TrainingRun {
 
   /** Runs {@code request} with {@code model} (loaded from its network file); reports go to {@code out}. */
   public static Trainer.Result execute(
-      TrainableModel model, Request request, PrintStream out, StopSignal stop) throws IOException {
+      TrainableModel fileModel, Request request, PrintStream out, StopSignal stop) throws IOException {
     if (request.out() != null && request.resume() != null) {
       throw new UsageError("--out and --resume exclude each other: --resume continues the run "
           + "in its own folder");
@@ -64,13 +64,13 @@ public final class TrainingRun {
           + "its checkpoint's weights");
     }
     if (request.resume() == null) {
-      return run(model, request, out, stop, null);
+      return run(fileModel, request, out, stop, null);
     }
     RunFolder folder = RunFolder.openExisting(request.resume());
     // Held until the run ends: a second process resuming the same folder is refused.
     RunFolder.Lock lock = folder.lock();
     try {
-      return run(model, request, out, stop, folder);
+      return run(fileModel, request, out, stop, folder);
     } finally {
       lock.close();
     }
@@ -81,10 +81,10 @@ public final class TrainingRun {
    * created and locked once everything that can be checked has been, and removed again if the run
    * cannot write its start.
    */
-  private static Trainer.Result run(TrainableModel model, Request request, PrintStream out,
+  private static Trainer.Result run(TrainableModel fileModel, Request request, PrintStream out,
       StopSignal stop, RunFolder resumed) throws IOException {
     String sha = sha256(request.networkFile());
-    Network network = model.network();
+    Network network = fileModel.network();
     RunFolder folder = resumed;
     TrainConfig config;
     boolean resuming = resumed != null;
@@ -104,6 +104,8 @@ public final class TrainingRun {
           request.networkFile().getFileName().toString(), sha, dir, request.overrides(),
           request.init() == null ? null : request.init().toString());
     }
+    // Random connection tables are part of the run: drawn from its seed, saved with its weights.
+    TrainableModel model = fileModel.forSeed(config.seed());
     Protocol protocol = config.protocolFor(network.convStages().size());
     Set<String> frozen = model.frozen(protocol);
     DataSplits data = TrainingData.open(network, config.data(), config.preprocessing(),
@@ -120,6 +122,13 @@ public final class TrainingRun {
     initial.forEach((name, t) -> shapes.put(name, t.shape()));
     Set<String> trainable = new java.util.LinkedHashSet<>(shapes.keySet());
     trainable.removeAll(frozen);
+    // Every state tensor of the optimizer starts at zero, as PyTorch's do.
+    Map<String, Shape> stateShapes = new LinkedHashMap<>();
+    for (String prefix : config.optimizerValue().statePrefixes()) {
+      for (String name : trainable) {
+        stateShapes.put(prefix + name, shapes.get(name));
+      }
+    }
 
     // Builds the functions: a network that cannot be trained fails before any folder exists.
     // Ctrl-C while compiling stops the compilation at once: nothing has been written yet.
@@ -135,7 +144,7 @@ public final class TrainingRun {
     MetricsCsv metrics;
     List<EpochMetrics> history;
     if (resuming) {
-      start = Checkpoint.read(folder, shapes, trainable);
+      start = Checkpoint.read(folder, shapes, stateShapes);
       if (config.epochs() < start.epoch()) {
         if (request.overrides().epochs() != null) {
           throw new UsageError("--epochs " + config.epochs() + " is fewer than the "
@@ -155,11 +164,9 @@ public final class TrainingRun {
       }
       folder = request.out() != null ? RunFolder.createAt(request.out())
           : RunFolder.createDefault(network.name());
-      Map<String, Tensor> velocities = new LinkedHashMap<>();
-      for (String name : trainable) {
-        velocities.put(name, Tensor.zeros(shapes.get(name)));
-      }
-      start = new Checkpoint(0, 0, 0, 0, 0, 0, Double.NaN, 0, initial, velocities);
+      Map<String, Tensor> state = new LinkedHashMap<>();
+      stateShapes.forEach((name, shape) -> state.put(name, Tensor.zeros(shape)));
+      start = new Checkpoint(0, 0, 0, 0, 0, 0, Double.NaN, 0, initial, state);
       RunFolder.Lock lock = null;
       try {
         lock = folder.lock();

@@ -23,6 +23,6 @@ class CheckpointOrderTest {
     }
     Checkpoint c = new Checkpoint(0, 0, 0, 0, 0, 0, Double.NaN, 0, params, params);
     assertEquals(names, List.copyOf(c.parameters().keySet()));
-    assertEquals(names, List.copyOf(c.velocities().keySet()));
+    assertEquals(names, List.copyOf(c.optimizerState().keySet()));
   }
 }
