@@ -12,6 +12,11 @@ public final class ConvNetException extends RuntimeException {
 
   private final transient List<Diagnostic> diagnostics;
 
+  /** A problem that is not about the network's text (so without diagnostics), for modules that build on this API. */
+  public ConvNetException(String message) {
+    this(message, List.of());
+  }
+
   ConvNetException(String message, List<Diagnostic> diagnostics) {
     super(message);
     this.diagnostics = List.copyOf(diagnostics);
