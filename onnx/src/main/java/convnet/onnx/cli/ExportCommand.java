@@ -31,9 +31,10 @@ import picocli.CommandLine.Spec;
       "operators; connection tables and gains are folded into the weights; dropout is",
       "the identity. The network's name and source text are in the model's metadata.",
       "",
-      "The model is then run in ONNX Runtime on random images and compared with the",
-      "reference interpreter (float32; each value within 1e-4 of itself plus 1e-5 of",
-      "the output's largest value); the file is written only if they agree."
+      "The model is then run in ONNX Runtime on 2 random images (a whole batch with",
+      "--batch N, its first 2 compared) and compared with the reference interpreter",
+      "in float32: |onnx - interpreter| <= 1e-4 * |interpreter| + 1e-5 * max(1, the",
+      "output's largest |value|). The file is written only if they agree."
     })
 public final class ExportCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -14,8 +14,11 @@ import java.util.Map;
  * Runtime, and an atomic write of the file, in that order, so a model that fails its check is never written.
  */
 public final class OnnxExporter {
-  /** Random images compared when the batch is dynamic: more than one, so that a batch mix-up shows. */
-  public static final int DYNAMIC_VERIFY_IMAGES = 2;
+  /**
+   * Random images compared with the interpreter: more than one, so that a batch mix-up shows. A dynamic batch is run
+   * with this many; a fixed batch of N is run whole in ONNX Runtime and its first images are compared.
+   */
+  public static final int VERIFY_IMAGES = 2;
 
   private OnnxExporter() {}
 
@@ -80,9 +83,9 @@ public final class OnnxExporter {
     byte[] bytes = proto.toByteArray();
     OnnxVerifier.Result verification = null;
     if (options.verify()) {
-      int images = options.batch() == 0 ? DYNAMIC_VERIFY_IMAGES : options.batch();
+      int images = options.batch() == 0 ? VERIFY_IMAGES : options.batch();
       try {
-        verification = OnnxVerifier.verify(bytes, model, weights, images, options.seed());
+        verification = OnnxVerifier.verify(bytes, model, weights, images, VERIFY_IMAGES, options.seed());
       } catch (OnnxVerifier.RuntimeUnavailable e) {
         throw new Failure(Failure.Kind.RUNTIME_UNAVAILABLE, e.getMessage()
             + "; nothing was written (--no-verify writes the model without this check)");

@@ -36,13 +36,14 @@ public final class OnnxVerifier {
   private OnnxVerifier() {}
 
   /** The outcome: images compared, the largest error relative to the tolerance, and a sentence about it. */
-  public record Result(int images, double worstError, double worstAllowed, String output, boolean passed) {
+  public record Result(int images, int batch, double worstError, double worstAllowed, String output,
+      boolean passed) {
     /** One line for the user. */
     public String describe() {
-      return String.format(Locale.ROOT, "verified in ONNX Runtime on %d random image%s: largest difference %.3g "
+      return String.format(Locale.ROOT, "verified in ONNX Runtime on %d random image%s%s: largest difference %.3g "
           + "(allowed %.3g, float32, |onnx - interpreter| <= %.0e * |interpreter| + %.0e * max(1, max |output|)) in %s"
-          + "%s", images, images == 1 ? "" : "s", worstError, worstAllowed, RTOL, ATOL, output,
-          passed ? "" : ": MISMATCH");
+          + "%s", images, images == 1 ? "" : "s", batch > images ? " (the first of a batch of " + batch + ")" : "",
+          worstError, worstAllowed, RTOL, ATOL, output, passed ? "" : ": MISMATCH");
     }
   }
 
@@ -58,25 +59,38 @@ public final class OnnxVerifier {
   /** Compares on {@code images} random images drawn from {@code seed} (uniform in [0, 1), like pixels). */
   public static Result verify(byte[] model, NetworkModel network, Map<String, Tensor> weights, int images, long seed)
       throws RuntimeUnavailable {
-    Shape shape = network.inputShape(images);
+    return verify(model, network, weights, images, images, seed);
+  }
+
+  /**
+   * Runs ONNX Runtime on a batch of {@code batch} random images and compares the first {@code compared} of them with
+   * the interpreter: inference treats every image on its own, and the interpreter is slow on large networks, so a
+   * model with a large fixed batch need not be interpreted whole.
+   */
+  public static Result verify(byte[] model, NetworkModel network, Map<String, Tensor> weights, int batch,
+      int compared, long seed) throws RuntimeUnavailable {
+    int images = Math.min(batch, compared);
+    Shape shape = network.inputShape(batch);
     float[] pixels = new float[shape.size()];
     SplittableRandom r = new SplittableRandom(seed);
     for (int i = 0; i < pixels.length; i++) {
       pixels[i] = (float) r.nextDouble();
     }
+    Shape first = network.inputShape(images);
     Map<String, Tensor> values = new HashMap<>(weights);
-    values.put(Lowering.INPUT, Tensor.ofFloats(shape, pixels));
+    values.put(Lowering.INPUT, Tensor.ofFloats(first, java.util.Arrays.copyOf(pixels, first.size())));
     Tensor reference = Interpreter.evaluate(network.inferenceFunction(images, false).graph(), values, DType.F32)
         .get(Lowering.OUTPUT);
     Map<String, float[]> onnx = run(model, pixels, shape);
+    onnx.replaceAll((name, v) -> java.util.Arrays.copyOf(v, v.length / batch * images));
     boolean classifier = network.classes() > 0;
     Result logits = compare(onnx.get(classifier ? OnnxWriter.LOGITS : OnnxWriter.OUTPUT), reference.data(), images,
-        classifier ? OnnxWriter.LOGITS : OnnxWriter.OUTPUT);
+        batch, classifier ? OnnxWriter.LOGITS : OnnxWriter.OUTPUT);
     if (!classifier || !logits.passed()) {
       return logits;
     }
     Result probabilities = compare(onnx.get(OnnxWriter.PROBABILITIES), softmax(reference.data(), network.classes()),
-        images, OnnxWriter.PROBABILITIES);
+        images, batch, OnnxWriter.PROBABILITIES);
     if (!probabilities.passed()) {
       return probabilities;
     }
@@ -119,9 +133,9 @@ public final class OnnxVerifier {
     }
   }
 
-  private static Result compare(float[] onnx, double[] reference, int images, String name) {
+  private static Result compare(float[] onnx, double[] reference, int images, int batch, String name) {
     if (onnx == null || onnx.length != reference.length) {
-      return new Result(images, Double.POSITIVE_INFINITY, 0, name + " (ONNX Runtime gave "
+      return new Result(images, batch, Double.POSITIVE_INFINITY, 0, name + " (ONNX Runtime gave "
           + (onnx == null ? "no such output" : onnx.length + " values, expected " + reference.length) + ")", false);
     }
     double largest = 1;
@@ -145,7 +159,7 @@ public final class OnnxVerifier {
         worstAllowed = allowed;
       }
     }
-    return new Result(images, worst, worstAllowed, name, ok);
+    return new Result(images, batch, worst, worstAllowed, name, ok);
   }
 
   /** Softmax per row of [n, k] logits, in double precision. */
