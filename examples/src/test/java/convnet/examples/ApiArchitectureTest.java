@@ -1,5 +1,6 @@
 package convnet.examples;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,16 +66,33 @@ class ApiArchitectureTest {
             || line.startsWith("/**")) {
           continue;
         }
-        Matcher m = PROJECT_NAME.matcher(line);
-        while (m.find()) {
-          String name = m.group().replaceFirst("^import (static )?", "");
-          if (!isPublicPackage(name) && !name.startsWith("convnet.examples.")) {
-            problems.add(file.getFileName() + ":" + (i + 1) + ": " + name);
-          }
+        for (String name : internalNames(line)) {
+          problems.add(file.getFileName() + ":" + (i + 1) + ": " + name);
         }
       }
     }
     assertTrue(problems.isEmpty(), "examples reach into internal packages:\n" + String.join("\n", problems));
+  }
+
+  /** The project names on a line of code that are neither in a public package nor the examples' own. */
+  static List<String> internalNames(String line) {
+    List<String> out = new ArrayList<>();
+    Matcher m = PROJECT_NAME.matcher(line);
+    while (m.find()) {
+      if (!isPublicPackage(m.group()) && !m.group().startsWith("convnet.examples.")) {
+        out.add(m.group());
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void theSourceScanCatchesAnInternalName() {
+    assertTrue(internalNames("import convnet.runtime.api.ConvNet;").isEmpty());
+    assertTrue(internalNames("import static convnet.onnx.api.OnnxExport.export;").isEmpty());
+    assertEquals(List.of("convnet.runtime.model.NetworkModel"),
+        internalNames("import convnet.runtime.model.NetworkModel;"));
+    assertEquals(List.of("convnet.autodiff.Tensor"), internalNames("var t = convnet.autodiff.Tensor.zeros(s);"));
   }
 
   @Test
