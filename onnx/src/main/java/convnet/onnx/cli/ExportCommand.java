@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "export",
     mixinStandardHelpOptions = true,
+    header = "Write a network and its weights as an ONNX model.",
     description = {
       "Write a network and its weights as an ONNX model (opset 17, standard operators",
       "only) for inference anywhere: input 'input' [N, C, H, W] float32; outputs",

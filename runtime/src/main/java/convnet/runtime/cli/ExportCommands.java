@@ -24,8 +24,8 @@ final class ExportCommands {
   }
 
   /** {@code convnet export} without the onnx module. */
-  @Command(name = "export", description = {"Write a network and its weights as an ONNX model (needs the onnx "
-      + "module; ./convnet export builds and runs it)."})
+  @Command(name = "export", header = "Write a network and its weights as an ONNX model.", description = {
+      "Needs the onnx module; ./convnet export builds and runs it."})
   static final class Unavailable implements Callable<Integer> {
     @Unmatched List<String> args;
 
