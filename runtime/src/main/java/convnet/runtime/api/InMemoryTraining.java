@@ -11,6 +11,7 @@ import convnet.runtime.data.Batches;
 import convnet.runtime.data.Seeds;
 import convnet.runtime.model.DropoutMask;
 import convnet.runtime.model.NetworkModel;
+import convnet.runtime.model.Sgd;
 import convnet.runtime.train.Evaluator;
 import convnet.runtime.train.LearningRateSchedule;
 import convnet.runtime.train.ModelBinding;
@@ -49,7 +50,7 @@ final class InMemoryTraining {
     checkData(train, classes);
     checkData(test, classes);
     int batch = options.batch();
-    Function fn = binding.trainingFunction(batch, options.momentum(), options.weightDecay(), Set.of());
+    Function fn = binding.trainingFunction(batch, new Sgd(options.momentum(), options.weightDecay(), false), Set.of());
     Executable step = binding.prepare(fn, "compiled");
     Evaluator evaluator = new Evaluator(binding.prepare(binding.inferenceFunction(batch), "compiled"), batch,
         classes);
