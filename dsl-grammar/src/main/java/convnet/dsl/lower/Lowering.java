@@ -206,7 +206,7 @@ public final class Lowering {
    * sum over all maps and positions. Every map's slice is the same array of numbers, which is what lets the
    * {@code sum-maps-first} rewrite turn the convolution over all maps into one over their sum.
    */
-  static Tensor lcnWindow(int maps, int h, int w, double sigmaH, double sigmaW) {
+  public static Tensor lcnWindow(int maps, int h, int w, double sigmaH, double sigmaW) {
     double[] plane = new double[h * w];
     double total = 0;
     for (int p = 0; p < h; p++) {

@@ -56,6 +56,9 @@ public final class Main implements Runnable {
   /** Runs {@code command} (the {@code convnet} command, or one under test) with convnet's error handling. */
   static int execute(Object command, String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(command);
+    if (command instanceof Main) {
+      cli.addSubcommand("export", ExportCommands.command());
+    }
     cli.getSubcommands().values().forEach(sub -> summarize(sub.getCommandSpec()));
     cli.setOut(out);
     cli.setErr(err);
