@@ -7,6 +7,7 @@ import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
 import convnet.dsl.Layer;
 import convnet.dsl.LayerArgs;
+import convnet.runtime.data.BatchPrefetcher;
 import convnet.runtime.data.Batches;
 import convnet.runtime.data.Dataset;
 import convnet.runtime.data.Seeds;
@@ -175,8 +176,6 @@ public final class Trainer {
       throw new convnet.runtime.cli.UserError("the checkpoint is at batch " + start.batch()
           + " of an epoch of " + perEpoch + " batches: it was written for other data");
     }
-    float[] images = new float[batches.bufferLength()];
-    int[] labels = new int[config.batch()];
     LearningRateSchedule schedule = config.scheduleValue();
     for (int epoch = start.epoch(); epoch < config.epochs(); epoch++) {
       boolean resumedHere = epoch == start.epoch();
@@ -190,6 +189,9 @@ public final class Trainer {
       progress.startEpoch(epoch + 1, config.epochs(), perEpoch);
       long epochStart = System.nanoTime();
       long imagesThisSession = 0;
+      // Loading and augmenting run one batch ahead, off this thread.
+      BatchPrefetcher prefetch = new BatchPrefetcher(order, firstBatch, batches.bufferLength(),
+          config.batch());
       for (int b = firstBatch; b < perEpoch; b++) {
         if (stop.shouldStop(stepCount)) {
           Checkpoint cp = new Checkpoint(epoch, b, stepCount, lossSum, correct, seen, best,
@@ -199,7 +201,10 @@ public final class Trainer {
               + "Continue with: %s", epoch + 1, b, perEpoch, stepCount, session.resumeHint());
           return new Result(Status.INTERRUPTED, cp, null, evaluation);
         }
-        int n = order.fill(b, images, labels);
+        BatchPrefetcher.Filled filled = prefetch.next();
+        float[] images = filled.images();
+        int[] labels = filled.labels();
+        int n = filled.count();
         Map<String, Tensor> values = new HashMap<>(params);
         velocities.forEach((name, v) -> values.put("velocity/" + name, v));
         values.put("input", Tensor.ofFloats(inputShape, images));
