@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
       GradcheckCommand.class,
       InitCommand.class,
       ForwardCommand.class,
+      AugmentCommand.class,
+      FiltersCommand.class,
     })
 public final class Main implements Runnable {
 
