@@ -18,6 +18,7 @@ import convnet.runtime.run.MetricsCsv;
 import convnet.runtime.run.Progress;
 import convnet.runtime.run.RunFolder;
 import convnet.runtime.run.RunLog;
+import convnet.runtime.see.RunReport;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,6 +60,7 @@ public final class Trainer {
   private final List<String> trainable;
   private final Executable step;
   private final Evaluator evaluator;
+  private final Executable inference;
   private final Shape inputShape;
   private final Shape labelShape;
   private final Shape lrShape;
@@ -112,8 +114,8 @@ public final class Trainer {
     this.lrShape = lr.shape();
     this.masks = masks(fn);
     this.step = model.prepare(fn, config.backend());
-    this.evaluator = new Evaluator(model.prepare(model.inferenceFunction(config.batch()),
-        config.backend()), config.batch(), classes);
+    this.inference = model.prepare(model.inferenceFunction(config.batch()), config.backend());
+    this.evaluator = new Evaluator(inference, config.batch(), classes);
   }
 
   private List<Mask> masks(Function fn) {
@@ -269,6 +271,8 @@ public final class Trainer {
     if (!history.isEmpty()) {
       Curves.write(folder.curvesPng(), history, model.network().name());
     }
+    RunReport.write(folder.dir(), model.network(), params, test, inference, config.batch(),
+        evaluation.confusion());
     FinalReport report = new FinalReport(config.epochs(), evaluation.accuracy(), best,
         bestEpoch, folder.dir());
     log.log(String.format(Locale.ROOT, "done: test accuracy %.2f%% (best %.2f%% at epoch %d)%n%s",
