@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       ForwardCommand.class,
       AugmentCommand.class,
       FiltersCommand.class,
+      DeconvCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -127,14 +127,49 @@ public final class RunReport {
               "filters of " + banks.get(0), "filters"));
     }
     s.add(mistakes(c));
-    Path deconv = c.folder().resolve(DECONV_PNG);
-    if (Files.isRegularFile(deconv)) {
-      s.add("<h2>Deconvnet projections</h2>\n<p class=\"note\">Each strongest activation "
-          + "projected back to pixels (left) beside the image patch that caused it (right); "
-          + "made by convnet deconv.</p>\n" + img(pngDataUrl(deconv), "deconvnet projections",
-          "deconv"));
-    }
+    s.add(DECONV_START + "\n" + deconvSection(c.folder(), null) + DECONV_END);
     return Html.page("convnet run: " + name, s);
+  }
+
+  private static final String DECONV_START = "<!-- deconv -->";
+  private static final String DECONV_END = "<!-- /deconv -->";
+
+  /** The deconvnet panel of {@code folder}'s {@code deconv.png}, or nothing when it has none. */
+  private static String deconvSection(Path folder, String layer) throws IOException {
+    Path deconv = folder.resolve(DECONV_PNG);
+    if (!Files.isRegularFile(deconv)) {
+      return "";
+    }
+    return "<h2>Deconvnet projections" + (layer == null ? "" : " of " + Html.escape(layer))
+        + "</h2>\n<p class=\"note\">One row per feature map: each of its strongest activations "
+        + "projected back to pixels, beside the image patch that caused it; made by convnet "
+        + "deconv.</p>\n" + img(pngDataUrl(deconv), "deconvnet projections", "deconv") + "\n";
+  }
+
+  /**
+   * Puts the panel of {@code folder/deconv.png} (projections of {@code layer}) into the run's
+   * existing {@code report.html}, replacing an earlier one; false when the folder has no report.
+   */
+  public static boolean attachDeconv(Path folder, String layer) throws IOException {
+    Path file = folder.resolve(FILE);
+    if (!Files.isRegularFile(file)) {
+      return false;
+    }
+    String page = Files.readString(file);
+    int start = page.indexOf(DECONV_START);
+    int end = page.indexOf(DECONV_END);
+    String section = DECONV_START + "\n" + deconvSection(folder, layer) + DECONV_END;
+    if (start >= 0 && end > start) {
+      page = page.substring(0, start) + section + page.substring(end + DECONV_END.length());
+    } else {
+      int body = page.lastIndexOf("</body>");
+      if (body < 0) {
+        throw new IOException(file + ": not a report written by convnet (no </body>)");
+      }
+      page = page.substring(0, body) + section + "\n" + page.substring(body);
+    }
+    AtomicFiles.writeString(file, page);
+    return true;
   }
 
   private static String img(String src, String alt, String id) {

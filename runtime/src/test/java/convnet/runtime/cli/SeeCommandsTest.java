@@ -97,4 +97,38 @@ class SeeCommandsTest {
     assertEquals(1, folder.status(), folder.toString());
     assertTrue(folder.err().contains("weights-final.npz"), folder.err());
   }
+
+  @Test
+  void deconvOnATrainedRunDrawsProjectionsAndAddsThePanelToItsReport() throws IOException {
+    Path net = Cli.write(dir, "small.cnn", NET);
+    Path run = dir.resolve("run");
+    Cli.Run trained = Cli.run("train", net, "--data", "fashion-mnist-subset", "--epochs", "1",
+        "--batch", "32", "--limit-train", "320", "--limit-test", "100", "--augment", "none",
+        "--out", run);
+    assertEquals(0, trained.status(), trained.toString());
+    String before = Files.readString(run.resolve("report.html"));
+    assertFalse(before.contains("Deconvnet projections"));
+
+    Path png = dir.resolve("deconv.png");
+    Cli.Run r = Cli.run("deconv", net, run, "--layer", "L3_maxpool", "--maps", "3", "--top",
+        "4", "--out", png);
+    assertEquals(0, r.status(), r.toString());
+    BufferedImage image = ImageIO.read(png.toFile());
+    // 3 rows (maps) of 4 projection-and-patch pairs: 8 cells across, each as tall as a row.
+    assertEquals(0, (image.getHeight() - 2) % 3, r.out());
+    assertEquals(2 + 8 * ((image.getHeight() - 2) / 3), image.getWidth(), r.out());
+    assertTrue(Files.isRegularFile(run.resolve("deconv.png")));
+    String after = Files.readString(run.resolve("report.html"));
+    assertTrue(after.contains("Deconvnet projections of L3_maxpool"), "no panel");
+    // A second projection replaces the panel rather than adding another.
+    assertEquals(0, Cli.run("deconv", net, run, "--layer", "L1_conv", "--maps", "2", "--top",
+        "2", "--out", png).status());
+    String again = Files.readString(run.resolve("report.html"));
+    assertTrue(again.contains("Deconvnet projections of L1_conv"));
+    assertEquals(1, again.split("<h2>Deconvnet", -1).length - 1);
+
+    Cli.Run bad = Cli.run("deconv", net, run, "--layer", "L4_logistic", "--out", png);
+    assertEquals(2, bad.status(), bad.toString());
+    assertTrue(bad.err().contains("choose one of L1_conv, L2_relu, L3_maxpool"), bad.err());
+  }
 }
