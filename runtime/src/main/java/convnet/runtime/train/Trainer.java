@@ -41,8 +41,8 @@ import java.util.SplittableRandom;
  *
  * <p>Per epoch: learning rate from the schedule; each batch's step; at the end, evaluation, a
  * {@code metrics.csv} row, {@code weights-best.npz} when the test accuracy improved, and a
- * checkpoint. At the end of the run: {@code weights-final.npz}, the confusion matrix and
- * {@code curves.png}. A NaN or infinite loss or parameter stops the run with a
+ * checkpoint. At the end of the run: {@code weights-final.npz}, the confusion matrix,
+ * {@code curves.png} and {@code report.html}. A NaN or infinite loss or parameter stops the run with a
  * {@link TrainingDiverged}, leaving the last checkpoint as it was.
  */
 public final class Trainer {
