@@ -310,10 +310,42 @@ public final class Augmentation {
       dx[i] = random.nextDouble() * 2 - 1;
     }
     double[] kernel = gaussian(sigma);
+    int radius = kernel.length / 2;
+    // Separable: along rows, then along columns; both planes in one loop, zeros beyond the border.
+    double[] ry = new double[n];
+    double[] rx = new double[n];
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        int at = y * width + x;
+        double sy = 0;
+        double sx = 0;
+        for (int t = Math.max(-radius, -x); t <= Math.min(radius, width - 1 - x); t++) {
+          double k = kernel[t + radius];
+          sy += k * dy[at + t];
+          sx += k * dx[at + t];
+        }
+        ry[at] = sy;
+        rx[at] = sx;
+      }
+    }
     float[] fy = new float[n];
     float[] fx = new float[n];
-    smooth(dy, height, width, kernel, alpha, fy);
-    smooth(dx, height, width, kernel, alpha, fx);
+    for (int y = 0; y < height; y++) {
+      int lo = Math.max(-radius, -y);
+      int hi = Math.min(radius, height - 1 - y);
+      for (int x = 0; x < width; x++) {
+        double sy = 0;
+        double sx = 0;
+        for (int t = lo; t <= hi; t++) {
+          double k = kernel[t + radius];
+          int at = (y + t) * width + x;
+          sy += k * ry[at];
+          sx += k * rx[at];
+        }
+        fy[y * width + x] = (float) (alpha * sy);
+        fx[y * width + x] = (float) (alpha * sx);
+      }
+    }
     return new float[][] {fy, fx};
   }
 
@@ -333,31 +365,6 @@ public final class Augmentation {
       k[i] /= sum;
     }
     return k;
-  }
-
-  /** Separable convolution with zeros beyond the border, then scaling, into {@code out}. */
-  private static void smooth(
-      double[] field, int height, int width, double[] kernel, double scale, float[] out) {
-    int radius = kernel.length / 2;
-    double[] rows = new double[field.length];
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        double sum = 0;
-        for (int t = Math.max(-radius, -x); t <= Math.min(radius, width - 1 - x); t++) {
-          sum += kernel[t + radius] * field[y * width + x + t];
-        }
-        rows[y * width + x] = sum;
-      }
-    }
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        double sum = 0;
-        for (int t = Math.max(-radius, -y); t <= Math.min(radius, height - 1 - y); t++) {
-          sum += kernel[t + radius] * rows[(y + t) * width + x];
-        }
-        out[y * width + x] = (float) (scale * sum);
-      }
-    }
   }
 
   /** One image being augmented in place, with a scratch copy for resampling. */
