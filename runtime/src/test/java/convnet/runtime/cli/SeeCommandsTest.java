@@ -109,6 +109,11 @@ class SeeCommandsTest {
     String before = Files.readString(run.resolve("report.html"));
     assertFalse(before.contains("Deconvnet projections"));
 
+    // The filters of the trained run, from the run folder itself.
+    Cli.Run filters = Cli.run("filters", net, run, "--out", dir.resolve("filters.png"));
+    assertEquals(0, filters.status(), filters.toString());
+    assertTrue(filters.out().contains("weights-final.npz"), filters.out());
+
     Path png = dir.resolve("deconv.png");
     Cli.Run r = Cli.run("deconv", net, run, "--layer", "L3_maxpool", "--maps", "3", "--top",
         "4", "--out", png);
