@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet augment FILE|SPEC --out grid.png}: training images beside augmented versions. */
 @Command(
     name = "augment",
+    header = "Preview an augmentation beside the original images.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

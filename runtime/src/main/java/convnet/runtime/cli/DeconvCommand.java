@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet deconv FILE WEIGHTS --layer L --out deconv.png}: deconvnet projections. */
 @Command(
     name = "deconv",
+    header = "Project strongest activations back to pixels (deconvnet).",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet filters FILE WEIGHTS --out filters.png}: a picture of one layer's filters. */
 @Command(
     name = "filters",
+    header = "Draw the filters of a filter bank as a PNG grid.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
