@@ -245,7 +245,7 @@ public final class CompiledFunction implements Executable {
         }
     }
 
-    /** Threads the kernels use (the batch is split in this many contiguous chunks). */
+    /** Threads the kernels use (they take fixed chunks of the batch in turn; see {@link Parallel}). */
     public static int threads() {
         return Parallel.threads();
     }

@@ -330,7 +330,11 @@ final class Planner {
         for (int d : space) {
             elements *= d;
         }
-        int chunks = elements < PARALLEL_ELEMENTS ? 1 : Parallel.chunkCount(outer);
+        // A sum over axis 0 (the batch) is cut into a fixed number of chunks whatever the thread count,
+        // so the partial sums, and the order they are added in, are the same on any machine.
+        boolean sumsAxis0 = reduction != null && reduceAxes(reduction).contains(0);
+        int chunks = elements < PARALLEL_ELEMENTS ? 1
+                : sumsAxis0 ? Parallel.reductionChunks(outer) : Parallel.chunkCount(outer);
         add(new Step(kind, members, outs, reads, reduction != null ? reduction : outs.get(0), chunks));
     }
 

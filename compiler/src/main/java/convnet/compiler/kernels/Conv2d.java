@@ -170,7 +170,8 @@ public final class Conv2d {
             Arrays.fill(dw, dwOff, dwOff + wSize, 0f);
             return;
         }
-        int chunks = Parallel.chunkCount(n);
+        // Fixed chunks of the batch, whatever the thread count: the sum's order is part of the result.
+        int chunks = Parallel.reductionChunks(n);
         if (useLaneMaps && s.kw * s.cg >= LANE_MAPS_MIN_RUN && KernelBackend.VECTOR && VectorConv.accepts(s.mg)) {
             // Per-chunk sums in the packed layout of the lane-maps kernel, added in chunk order.
             float[][] packed = new float[chunks][wSize];

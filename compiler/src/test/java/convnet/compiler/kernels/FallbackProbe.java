@@ -10,6 +10,8 @@ public final class FallbackProbe {
 
     /** Exits 0 when the kernels match the reference, 1 otherwise. */
     public static void main(String[] args) {
+        // Two threads whatever the machine, so that the pool's threads run scalar kernels too.
+        Parallel.setThreads(2);
         Random r = new Random(17);
         int n = 3;
         int c = 2;

@@ -30,7 +30,7 @@ class FallbackTest {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
-        Process p = new ProcessBuilder(List.of(java.toString(), "-Xlog:class+load=info", "-Dconvnet.threads=2",
+        Process p = new ProcessBuilder(List.of(java.toString(), "-Xlog:class+load=info",
                 "-cp", System.getProperty("java.class.path"), FallbackProbe.class.getName()))
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())

@@ -3,6 +3,7 @@ package convnet.compiler.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
@@ -55,5 +56,36 @@ class ParallelTest {
     void threadCountMustBePositive() {
         assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
         assertEquals(1, Parallel.chunkCount(1));
+    }
+
+    @Test
+    void reductionChunksDependOnTheRangeAloneNotOnTheThreadCount() {
+        int saved = Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 2, 3, 16, 64}) {
+                Parallel.setThreads(threads);
+                assertEquals(Parallel.REDUCTION_CHUNKS, Parallel.reductionChunks(64), "threads " + threads);
+                assertEquals(5, Parallel.reductionChunks(5), "threads " + threads);
+                assertEquals(1, Parallel.reductionChunks(0), "threads " + threads);
+                // More chunks than threads: every chunk still runs exactly once.
+                AtomicIntegerArray ran = new AtomicIntegerArray(Parallel.REDUCTION_CHUNKS);
+                Parallel.forChunks(100, Parallel.REDUCTION_CHUNKS, (chunk, start, end) -> ran.incrementAndGet(chunk));
+                for (int c = 0; c < Parallel.REDUCTION_CHUNKS; c++) {
+                    assertEquals(1, ran.get(c), "threads " + threads + ", chunk " + c);
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void threadCountTextIsParsedWithAMessageNamingItsSource() {
+        assertEquals(3, Parallel.parseThreads(" 3 ", "--threads"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Parallel.parseThreads("abc", "CONVNET_THREADS"));
+        assertEquals("CONVNET_THREADS must be a whole number of threads (1 or more), not 'abc'", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Parallel.parseThreads("0", "--threads"));
+        assertTrue(e.getMessage().startsWith("--threads must be between 1 and"), e.getMessage());
     }
 }

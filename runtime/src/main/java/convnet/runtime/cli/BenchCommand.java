@@ -94,8 +94,11 @@ public final class BenchCommand implements Callable<Integer> {
   /** One backend's figures. */
   record Figures(Rate train, Rate inference) {}
 
+  @picocli.CommandLine.Mixin ThreadsOption threadsOption = new ThreadsOption();
+
   @Override
   public Integer call() {
+    threadsOption.apply();
     if (repeats < 1) {
       throw new UsageError("--repeats must be at least 1, got " + repeats);
     }

@@ -56,8 +56,11 @@ public final class CompileCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  @picocli.CommandLine.Mixin ThreadsOption threadsOption = new ThreadsOption();
+
   @Override
   public Integer call() throws IOException {
+    threadsOption.apply();
     PrintWriter out = spec.commandLine().getOut();
     NetworkModel model = NetworkModel.load(file, spec.commandLine().getErr());
     int n = batchSize(model, batch);

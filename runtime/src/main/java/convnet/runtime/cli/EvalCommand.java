@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
       "data, preprocessing, --limit-test and --limit-mode are the defaults, so the",
       "accuracy is the one the run reported; otherwise the network's train block",
       "data and preprocessing (per-image standardization unless the block says",
-      "otherwise).",
+      "otherwise). Weights holding NaN or an infinity are refused (exit status 1),",
+      "naming the array and the first bad index.",
       ""
     })
 public final class EvalCommand implements Callable<Integer> {
@@ -86,8 +87,11 @@ public final class EvalCommand implements Callable<Integer> {
           + "(rows: true class), data, weights.")
   boolean json;
 
+  @picocli.CommandLine.Mixin ThreadsOption threadsOption = new ThreadsOption();
+
   @Override
   public Integer call() throws Exception {
+    threadsOption.apply();
     return OutOfMemory.guard("evaluating", this::work);
   }
 

@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
       "X.npy holds float32 or float64 images [N, C, H, W], or [C, H, W] for one image;",
       "Y.npy holds int32 or int64 class indices [N]. Weights are an .npz as written",
       "by 'convnet init' or by numpy.savez of a PyTorch state_dict. Dropout is the",
-      "identity. Results are float32 unless --precision f64."
+      "identity. Results are float32 unless --precision f64. Weights holding NaN",
+      "or an infinity are refused (exit status 1), naming the array and index."
     })
 public final class ForwardCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -72,8 +73,11 @@ public final class ForwardCommand implements Callable<Integer> {
       description = "arithmetic and output precision (default: f32)")
   String precision;
 
+  @picocli.CommandLine.Mixin ThreadsOption threadsOption = new ThreadsOption();
+
   @Override
   public Integer call() throws Exception {
+    threadsOption.apply();
     return OutOfMemory.guard("running the network", this::work);
   }
 

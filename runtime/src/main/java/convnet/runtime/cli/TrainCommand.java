@@ -42,11 +42,15 @@ import picocli.CommandLine.Spec;
       "The run folder (runs/<network>-<date>-<time> unless --out is given) gets",
       "config.json, metrics.csv, train.log, weights-best.npz (best test accuracy),",
       "weights-final.npz, confusion.txt/.csv, curves.png, and a checkpoint after",
-      "every epoch and on Ctrl-C. A run folder is never overwritten.",
+      "every epoch and on Ctrl-C. A run folder is never overwritten. While a process",
+      "writes a run folder it holds run.lock there: a second one is refused.",
+      "A file that cannot be written (a full disk, a read-only folder) stops the run",
+      "(exit status 1) naming the file; the last checkpoint is kept.",
       "",
       "--resume RUNDIR continues a stopped run from its checkpoint with its saved",
       "settings and ends with the same weights as a run never stopped; only",
-      "--epochs (to train longer) and --backend may change then.",
+      "--epochs (to train longer), --backend and --threads may change then.",
+      "Results are bitwise the same whatever the thread count.",
       "",
       "A NaN or infinite loss stops the run (exit status 1), naming the step and",
       "the first layer whose output is not finite; the last checkpoint is kept.",
@@ -149,6 +153,12 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Continue the run in RUNDIR from its last checkpoint.")
   Path resume;
 
+  @Option(names = "--init", paramLabel = "W.npz",
+      description = "Start from these weights instead of random ones (e.g. a PyTorch state_dict "
+          + "saved as .npz with the network's parameter names); every parameter must be there, "
+          + "with its shape and finite values. Recorded in config.json; not with --resume.")
+  Path init;
+
   @Option(names = "--json",
       description = "Print one JSON object per epoch (epoch, loss, train_accuracy, test_loss, "
           + "test_accuracy, images_per_s, seconds) and a last one with \"final\": true, "
@@ -159,14 +169,21 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Stop as on Ctrl-C once N steps are done in all (for tests and scripts).")
   Long stopAfterSteps;
 
+  @picocli.CommandLine.Mixin ThreadsOption threadsOption = new ThreadsOption();
+
   @Override
   public Integer call() throws Exception {
+    threadsOption.apply();
     return OutOfMemory.guard("training", this::work);
   }
 
   private Integer work() throws Exception {
     if (stopAfterSteps != null && stopAfterSteps < 0) {
       throw new UsageError("--stop-after-steps must not be negative");
+    }
+    if (init != null && resume != null) {
+      throw new UsageError("--init and --resume exclude each other: a resumed run continues from "
+          + "its checkpoint's weights");
     }
     if (out != null && resume != null) {
       throw new UsageError("--out and --resume exclude each other: --resume continues the run in "
@@ -195,7 +212,7 @@ public final class TrainCommand implements Callable<Integer> {
     PrintStream stdout = WriterStream.of(spec.commandLine().getOut());
     try {
       Trainer.Result result = TrainingRun.execute(model,
-          new TrainingRun.Request(file, overrides, out, resume, json), stdout, stop);
+          new TrainingRun.Request(file, overrides, out, resume, json, init), stdout, stop);
       return result.status() == Trainer.Status.FINISHED ? 0 : EXIT_STOPPED;
     } finally {
       stdout.flush();

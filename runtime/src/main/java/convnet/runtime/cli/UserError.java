@@ -21,7 +21,13 @@ public class UserError extends RuntimeException {
    * user never asked for.
    */
   public static UserError io(java.nio.file.Path path, String what, java.io.IOException e) {
-    return new UserError(path + ": cannot " + what + ": " + reason(e), e);
+    String why = reason(e);
+    // The exception often names the same file again: say it once.
+    String prefix = path + ": ";
+    if (why.startsWith(prefix)) {
+      why = why.substring(prefix.length());
+    }
+    return new UserError(path + ": cannot " + what + ": " + why, e);
   }
 
   /** Why an input or output operation failed, in words. */

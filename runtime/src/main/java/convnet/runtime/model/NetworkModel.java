@@ -371,6 +371,7 @@ public final class NetworkModel {
           + String.join("\n", problems) + "\nexpected " + parameters.size() + " arrays: "
           + String.join(", ", parameters.stream().map(p -> p.name() + " " + p.shape()).toList()));
     }
+    requireFinite(npz, out);
     return out;
   }
 
@@ -423,6 +424,33 @@ public final class NetworkModel {
     Map<String, Tensor> all = new LinkedHashMap<>(weights);
     all.putAll(tables());
     saveWeights(npz, all);
+  }
+
+  /**
+   * Refuses weights holding NaN or an infinity, naming the first such array and index: they would only
+   * give a NaN loss and invented predictions.
+   */
+  public static void requireFinite(Path npz, Map<String, Tensor> weights) {
+    for (Map.Entry<String, Tensor> e : weights.entrySet()) {
+      double[] d = e.getValue().data();
+      for (int i = 0; i < d.length; i++) {
+        if (!Double.isFinite(d[i])) {
+          throw new UserError(npz + ": array '" + e.getKey() + "' holds "
+              + (Double.isNaN(d[i]) ? "NaN" : d[i] > 0 ? "+infinity" : "-infinity") + " at index "
+              + index(e.getValue().shape().dims(), i) + "; weights must be finite numbers");
+        }
+      }
+    }
+  }
+
+  /** The multi-index {@code [i, j, ...]} of flat (row-major) position {@code flat} in {@code dims}. */
+  private static String index(int[] dims, int flat) {
+    int[] at = new int[dims.length];
+    for (int k = dims.length - 1; k >= 0; k--) {
+      at[k] = dims[k] == 0 ? 0 : flat % dims[k];
+      flat = dims[k] == 0 ? flat : flat / dims[k];
+    }
+    return java.util.Arrays.toString(at);
   }
 
   /**

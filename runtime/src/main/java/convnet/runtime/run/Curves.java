@@ -37,8 +37,8 @@ public final class Curves {
     series(accuracy, "train", epochs, m -> m.trainAccuracy(), 100);
     series(accuracy, "test", epochs, m -> m.testAccuracy(), 100);
     List<XYChart> charts = List.of(loss, accuracy);
-    AtomicFiles.writeWith(file,
-        out -> BitmapEncoder.saveBitmap(charts, 1, 2, out, BitmapEncoder.BitmapFormat.PNG));
+    RunFolder.writing(file, () -> AtomicFiles.writeWith(file,
+        out -> BitmapEncoder.saveBitmap(charts, 1, 2, out, BitmapEncoder.BitmapFormat.PNG)));
   }
 
   private static XYChart chart(String title, String yTitle) {

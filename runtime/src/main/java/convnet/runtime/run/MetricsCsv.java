@@ -50,7 +50,12 @@ public final class MetricsCsv {
     if (!Files.isRegularFile(file)) {
       throw new UserError(file + ": missing; cannot resume the run's metrics");
     }
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw UserError.io(file, "read", e);
+    }
     String header = String.join(",", csv.columns);
     if (lines.isEmpty() || !lines.get(0).equals(header)) {
       throw new UserError(file + ": header is '" + (lines.isEmpty() ? "" : lines.get(0))
@@ -114,6 +119,6 @@ public final class MetricsCsv {
     for (String row : rows) {
       text.append(row).append('\n');
     }
-    AtomicFiles.writeString(file, text.toString());
+    RunFolder.writing(file, () -> AtomicFiles.writeString(file, text.toString()));
   }
 }

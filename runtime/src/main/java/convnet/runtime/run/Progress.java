@@ -26,13 +26,16 @@ public interface Progress extends AutoCloseable {
   void close();
 
   /**
-   * JSON lines on {@code out} when {@code json}, else a progress bar (on the terminal) or a
-   * plain line per epoch on {@code out} when there is no terminal.
+   * JSON lines on {@code out} when {@code json}, else a progress bar (on the terminal) or, when
+   * there is no terminal, a plain line per epoch on {@code out} and a progress line every few
+   * seconds on standard error.
    */
   static Progress console(PrintStream out, boolean json) {
     if (json) {
       return new JsonLinesProgress(out);
     }
-    return new ProgressBarProgress(out, System.console() != null ? System.err : null);
+    boolean terminal = System.console() != null;
+    return new ProgressBarProgress(out, terminal ? System.err : null, terminal ? null : System.err,
+        System::nanoTime);
   }
 }

@@ -2,6 +2,7 @@ package convnet.runtime.run;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -10,25 +11,48 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /**
  * Human progress: on a terminal, a progress bar per epoch (epoch i/n, batches, running loss and
  * accuracy, images/s, ETA) that is replaced by a summary line when the epoch ends; without a
- * terminal (output piped to a file or CI), only the summary line per epoch, so logs stay readable.
+ * terminal (output piped to a file or CI), the summary line per epoch and, so that a long epoch is
+ * not silent, a plain progress line every {@value #PLAIN_INTERVAL_SECONDS} seconds.
  */
 public final class ProgressBarProgress implements Progress {
+  /** Seconds between two plain progress lines. */
+  public static final int PLAIN_INTERVAL_SECONDS = 10;
+
   private final PrintStream out;
   private final PrintStream barStream;
+  private final PrintStream plainStream;
+  private final LongSupplier nanoTime;
   private ProgressBar bar;
+  private String epochName = "";
+  private int batches;
+  private long lastPlain;
 
   /**
    * Summary lines go to {@code out}; bars are drawn on {@code barStream} (normally stderr, so
    * that stdout holds only results), or not at all when it is null.
    */
   public ProgressBarProgress(PrintStream out, PrintStream barStream) {
+    this(out, barStream, null, System::nanoTime);
+  }
+
+  /**
+   * As {@link #ProgressBarProgress(PrintStream, PrintStream)}, and with {@code plainStream} (when not
+   * null) a plain line every {@value #PLAIN_INTERVAL_SECONDS} seconds of {@code nanoTime}.
+   */
+  public ProgressBarProgress(PrintStream out, PrintStream barStream, PrintStream plainStream,
+      LongSupplier nanoTime) {
     this.out = out;
     this.barStream = barStream;
+    this.plainStream = plainStream;
+    this.nanoTime = nanoTime;
   }
 
   @Override
   public void startEpoch(int epoch, int epochs, int batches) {
     closeBar();
+    this.epochName = "epoch " + epoch + "/" + epochs;
+    this.batches = batches;
+    this.lastPlain = nanoTime.getAsLong();
     if (barStream != null) {
       bar = new ProgressBarBuilder()
           .setConsumer(new ConsoleProgressBarConsumer(barStream))
@@ -43,6 +67,15 @@ public final class ProgressBarProgress implements Progress {
 
   @Override
   public void batch(int batch, double loss, double accuracy, double imagesPerSecond) {
+    if (plainStream != null) {
+      long now = nanoTime.getAsLong();
+      if (now - lastPlain >= PLAIN_INTERVAL_SECONDS * 1_000_000_000L) {
+        lastPlain = now;
+        plainStream.println(String.format(Locale.ROOT, "%s: batch %d/%d, loss %.4f, accuracy %.2f%%, "
+            + "%.0f images/s", epochName, batch, batches, loss, 100 * accuracy, imagesPerSecond));
+        plainStream.flush();
+      }
+    }
     if (bar != null) {
       bar.stepTo(batch);
       // Compact, so that images/s still fits on an 80-column terminal beside the bar and ETA.
@@ -80,7 +113,8 @@ public final class ProgressBarProgress implements Progress {
   public void finish(FinalReport r) {
     closeBar();
     out.println(String.format(Locale.ROOT,
-        "done: %d epochs, test accuracy %s (best %s at epoch %d); run folder %s", r.epochs(),
+        "done: %d epoch%s, test accuracy %s (best %s at epoch %d); run folder %s", r.epochs(),
+        r.epochs() == 1 ? "" : "s",
         percent(r.testAccuracy()), percent(r.bestTestAccuracy()), r.bestEpoch(), r.runFolder()));
     out.flush();
   }

@@ -4,7 +4,7 @@ import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
+import convnet.runtime.cli.UserError;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,15 +18,21 @@ import java.time.temporal.ChronoUnit;
  * the log of a killed run is complete up to its last line), optionally echoed to a stream.
  */
 public final class RunLog implements Closeable {
+  private final Path file;
   private final BufferedWriter writer;
   private final PrintStream echo;
   private final Clock clock;
 
   /** Appends to {@code file} (created if needed); {@code echo} may be null. */
   public RunLog(Path file, PrintStream echo, Clock clock) throws IOException {
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND);
+    this.file = file;
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw UserError.io(file, "open", e);
+    }
     this.echo = echo;
     this.clock = clock;
   }
@@ -48,7 +54,7 @@ public final class RunLog implements Closeable {
       }
       writer.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the run log: " + e.getMessage(), e);
+      throw UserError.io(file, "write", e);
     }
     if (echo != null) {
       echo.println(message);

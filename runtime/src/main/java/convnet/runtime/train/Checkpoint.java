@@ -35,8 +35,10 @@ public record Checkpoint(
   private static final String STATE = "checkpoint/state";
 
   public Checkpoint {
-    parameters = Map.copyOf(parameters);
-    optimizerState = Map.copyOf(optimizerState);
+    // Copies that keep the given order (the network's parameter order): it is the order of the
+    // arrays in checkpoint.npz and in the weights files, which must be the same run to run.
+    parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    optimizerState = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(optimizerState));
     if (epoch < 0 || batch < 0 || step < 0) {
       throw new IllegalArgumentException("negative position " + epoch + "/" + batch + "/" + step);
     }
@@ -49,7 +51,8 @@ public record Checkpoint(
     // Every count is far below 2^53, so doubles hold them exactly.
     arrays.put(STATE, Tensor.of(Shape.of(9), FORMAT, epoch, batch, step, lossSum, correct, seen,
         bestEpoch > 0 ? bestTestAccuracy : -1, bestEpoch));
-    Npz.write(folder.checkpointNpz(), arrays, NpyType.FLOAT64);
+    RunFolder.writing(folder.checkpointNpz(),
+        () -> Npz.write(folder.checkpointNpz(), arrays, NpyType.FLOAT64));
     ObjectNode o = new ObjectMapper().createObjectNode();
     o.put("format", FORMAT);
     o.put("epoch", epoch);
@@ -100,9 +103,41 @@ public record Checkpoint(
     for (Map.Entry<String, Shape> e : stateShapes.entrySet()) {
       optimizerState.put(e.getKey(), expect(arrays, e.getKey(), e.getValue(), folder));
     }
+    checkJson(folder, (long) v[3]);
     int bestEpoch = (int) v[8];
     return new Checkpoint((int) v[1], (int) v[2], (long) v[3], v[4], (long) v[5], (long) v[6],
         bestEpoch > 0 ? v[7] : Double.NaN, bestEpoch, params, optimizerState);
+  }
+
+  /**
+   * {@code checkpoint.json} must be what {@link #write} writes: this format, and a position no later
+   * than the npz's (it is written second, so a run killed between the two leaves it one checkpoint
+   * behind, never ahead).
+   */
+  private static void checkJson(RunFolder folder, long npzStep) {
+    com.fasterxml.jackson.databind.JsonNode json =
+        RunFolder.readJson(folder.checkpointJson(), com.fasterxml.jackson.databind.JsonNode.class);
+    String problem = null;
+    if (json == null || !json.isObject()) {
+      problem = "not a JSON object";
+    } else if (!json.path("format").canConvertToInt() || json.path("format").asInt() != FORMAT) {
+      problem = "its \"format\" is not " + FORMAT;
+    } else {
+      for (String key : new String[] {"epoch", "batch", "step"}) {
+        com.fasterxml.jackson.databind.JsonNode n = json.path(key);
+        if (!n.isIntegralNumber() || n.asLong() < 0) {
+          problem = "its \"" + key + "\" is not a whole number >= 0";
+          break;
+        }
+      }
+      if (problem == null && json.path("step").asLong() > npzStep) {
+        problem = "it is at step " + json.path("step").asLong() + ", later than "
+            + folder.checkpointNpz().getFileName() + " (step " + npzStep + ")";
+      }
+    }
+    if (problem != null) {
+      throw new UserError(folder.checkpointJson() + ": corrupt checkpoint: " + problem);
+    }
   }
 
   private static Tensor expect(

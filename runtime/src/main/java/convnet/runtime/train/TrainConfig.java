@@ -22,7 +22,10 @@ import java.util.Objects;
  * given on the command line. Written to the run folder as {@code config.json}; a resumed run reads
  * it back, so that it continues exactly the run that was started.
  *
- * <p>{@code networkSha256} fingerprints the network file, so that a run is not resumed with a
+ * <p>{@code network} is the network's name (as in plots), {@code networkFile} the file it was read
+ * from (null in runs written before it was recorded), {@code init} the weights file training started
+ * from ({@code --init}; null: random initial weights from the seed). {@code networkSha256}
+ * fingerprints the network file, so that a run is not resumed with a
  * network that has changed; {@code limitTrain}/{@code limitTest} of 0 mean every image, else
  * {@code limitMode} says how the images are chosen ({@link LimitMode}).
  */
@@ -44,7 +47,9 @@ public record TrainConfig(
     @JsonProperty("backend") String backend,
     @JsonProperty("limit_train") int limitTrain,
     @JsonProperty("limit_test") int limitTest,
-    @JsonProperty("limit_mode") String limitMode) {
+    @JsonProperty("limit_mode") String limitMode,
+    @JsonProperty("network_file") String networkFile,
+    @JsonProperty("init") String init) {
 
   /** The backend used when none is asked for. */
   public static final String DEFAULT_BACKEND = "compiled";
@@ -175,14 +180,14 @@ public record TrainConfig(
   public TrainConfig withEpochs(int newEpochs) {
     return new TrainConfig(network, networkSha256, data, preprocess, augment, protocol, newEpochs,
         batch, optimizer, learningRate, momentum, weightDecay, schedule, seed, backend, limitTrain,
-        limitTest, limitMode);
+        limitTest, limitMode, networkFile, init);
   }
 
   /** A copy with another backend (allowed on resume: backends compute the same function). */
   public TrainConfig withBackend(String newBackend) {
     return new TrainConfig(network, networkSha256, data, preprocess, augment, protocol, epochs,
         batch, optimizer, learningRate, momentum, weightDecay, schedule, seed, newBackend, limitTrain,
-        limitTest, limitMode);
+        limitTest, limitMode, networkFile, init);
   }
 
   /**
@@ -214,6 +219,15 @@ public record TrainConfig(
    */
   public static TrainConfig resolve(
       TrainSpec spec, String networkName, String networkSha256, Path networkDir, Overrides o) {
+    return resolve(spec, networkName, null, networkSha256, networkDir, o, null);
+  }
+
+  /**
+   * {@link #resolve(TrainSpec, String, String, Path, Overrides)} recording the network's name and
+   * file apart, and the weights file training starts from ({@code init}, null for none).
+   */
+  public static TrainConfig resolve(TrainSpec spec, String networkName, String networkFile,
+      String networkSha256, Path networkDir, Overrides o, String init) {
     TrainSpec.Optimizer opt = spec.optimizer();
     boolean adam = opt.kind().equals("adam");
     if (adam && o.momentum() != null) {
@@ -239,7 +253,9 @@ public record TrainConfig(
         o.backend() != null ? o.backend() : DEFAULT_BACKEND,
         o.limitTrain() != null ? o.limitTrain() : 0,
         o.limitTest() != null ? o.limitTest() : 0,
-        o.limitMode() != null ? o.limitMode() : LimitMode.DEFAULT.toString());
+        o.limitMode() != null ? o.limitMode() : LimitMode.DEFAULT.toString(),
+        networkFile,
+        init);
   }
 
   /**
@@ -250,9 +266,9 @@ public record TrainConfig(
    */
   public TrainConfig forResume(Overrides o, String currentNetworkSha256) {
     if (!networkSha256.equals(currentNetworkSha256)) {
-      throw new UserError("the network file " + network + " has changed since the run started "
-          + "(its contents differ from the saved fingerprint); resume with the original file, or"
-          + " start a new run");
+      throw new UserError("the network file " + (networkFile != null ? networkFile : network)
+          + " has changed since the run started (its contents differ from the saved fingerprint); "
+          + "resume with the original file, or start a new run");
     }
     List<String> conflicts = new ArrayList<>();
     conflict(conflicts, "--data", o.data(), data);
@@ -353,11 +369,12 @@ public record TrainConfig(
   public String describe() {
     return String.format(Locale.ROOT, "network %s; data %s; preprocess %s; augment %s; "
             + "protocol %s; epochs %d; batch %d; %s; "
-            + "schedule %s; seed %d; backend %s%s%s%s", network, data, preprocess, augment,
+            + "schedule %s; seed %d; backend %s%s%s%s%s", network, data, preprocess, augment,
         protocol.isEmpty() ? "(no conv stage)" : protocol, epochs, batch,
         optimizerValue().describe(learningRate), schedule, seed, backend,
         limitTrain > 0 ? "; limit-train " + limitTrain : "",
         limitTest > 0 ? "; limit-test " + limitTest : "",
-        limitTrain > 0 || limitTest > 0 ? "; limit-mode " + limitMode : "");
+        limitTrain > 0 || limitTest > 0 ? "; limit-mode " + limitMode : "",
+        init != null ? "; initial weights " + init : "");
   }
 }

@@ -43,8 +43,14 @@ public final class TrainingRun {
    * What the command line asks for: the network file, the flags given, {@code --out} and
    * {@code --resume} (either may be null, not both set), and {@code --json}.
    */
-  public record Request(
-      Path networkFile, TrainConfig.Overrides overrides, Path out, Path resume, boolean json) {}
+  public record Request(Path networkFile, TrainConfig.Overrides overrides, Path out, Path resume,
+      boolean json, Path init) {
+    /** A request without {@code --init}. */
+    public Request(Path networkFile, TrainConfig.Overrides overrides, Path out, Path resume,
+        boolean json) {
+      this(networkFile, overrides, out, resume, json, null);
+    }
+  }
 
   /** Runs {@code request} with {@code model} (loaded from its network file); reports go to {@code out}. */
   public static Trainer.Result execute(
@@ -53,26 +59,50 @@ public final class TrainingRun {
       throw new UsageError("--out and --resume exclude each other: --resume continues the run "
           + "in its own folder");
     }
+    if (request.init() != null && request.resume() != null) {
+      throw new UsageError("--init and --resume exclude each other: a resumed run continues from "
+          + "its checkpoint's weights");
+    }
+    if (request.resume() == null) {
+      return run(fileModel, request, out, stop, null);
+    }
+    RunFolder folder = RunFolder.openExisting(request.resume());
+    // Held until the run ends: a second process resuming the same folder is refused.
+    RunFolder.Lock lock = folder.lock();
+    try {
+      return run(fileModel, request, out, stop, folder);
+    } finally {
+      lock.close();
+    }
+  }
+
+  /**
+   * A resumed run in {@code resumed} (locked by the caller), or a new one (null): its folder is
+   * created and locked once everything that can be checked has been, and removed again if the run
+   * cannot write its start.
+   */
+  private static Trainer.Result run(TrainableModel fileModel, Request request, PrintStream out,
+      StopSignal stop, RunFolder resumed) throws IOException {
     String sha = sha256(request.networkFile());
     Network network = fileModel.network();
-    RunFolder folder;
+    RunFolder folder = resumed;
     TrainConfig config;
-    boolean resuming = request.resume() != null;
+    boolean resuming = resumed != null;
     if (resuming) {
-      folder = RunFolder.openExisting(request.resume());
       TrainConfig saved = RunFolder.readJson(folder.configJson(), TrainConfig.class);
       if (!saved.networkSha256().equals(sha)) {
         // Named from both sides: the file given may differ from the one the run saved by name.
         throw new UserError(request.networkFile() + ": not the network run " + request.resume()
             + " was started with (its contents differ from the saved fingerprint of "
-            + saved.network() + "); resume with the original file, or start a new run");
+            + (saved.networkFile() != null ? saved.networkFile() : saved.network())
+            + "); resume with the original file, or start a new run");
       }
       config = saved.forResume(request.overrides(), sha);
     } else {
       Path dir = request.networkFile().toAbsolutePath().getParent();
-      config = TrainConfig.resolve(network.train(), request.networkFile().getFileName().toString(),
-          sha, dir, request.overrides());
-      folder = null;
+      config = TrainConfig.resolve(network.train(), network.name(),
+          request.networkFile().getFileName().toString(), sha, dir, request.overrides(),
+          request.init() == null ? null : request.init().toString());
     }
     // Random connection tables are part of the run: drawn from its seed, saved with its weights.
     TrainableModel model = fileModel.forSeed(config.seed());
@@ -84,6 +114,10 @@ public final class TrainingRun {
     Batches.training(data.train(), config.batch(), config.seed(), config.augmentation());
 
     Map<String, Tensor> initial = model.init(config.seed());
+    if (!resuming && request.init() != null) {
+      // Names, shapes and finiteness are checked by loadWeights, before any folder exists.
+      initial = model.loadWeights(request.init());
+    }
     Map<String, Shape> shapes = new LinkedHashMap<>();
     initial.forEach((name, t) -> shapes.put(name, t.shape()));
     Set<String> trainable = new java.util.LinkedHashSet<>(shapes.keySet());
@@ -112,8 +146,13 @@ public final class TrainingRun {
     if (resuming) {
       start = Checkpoint.read(folder, shapes, stateShapes);
       if (config.epochs() < start.epoch()) {
-        throw new UsageError("--epochs " + config.epochs() + " is fewer than the " + start.epoch()
-            + " epochs the run has done");
+        if (request.overrides().epochs() != null) {
+          throw new UsageError("--epochs " + config.epochs() + " is fewer than the "
+              + start.epoch() + " epochs the run has done");
+        }
+        throw new UserError(folder.checkpointNpz() + ": corrupt checkpoint: it says "
+            + start.epoch() + " epochs are done, more than the " + config.epochs()
+            + " epochs of the run (" + folder.configJson().getFileName() + ")");
       }
       metrics = MetricsCsv.resume(folder.metricsCsv(), Trainer.METRICS_COLUMNS, start.epoch());
       history = MetricsHistory.read(folder.metricsCsv(), start.epoch());
@@ -125,15 +164,41 @@ public final class TrainingRun {
       }
       folder = request.out() != null ? RunFolder.createAt(request.out())
           : RunFolder.createDefault(network.name());
-      folder.writeConfig(config);
       Map<String, Tensor> state = new LinkedHashMap<>();
       stateShapes.forEach((name, shape) -> state.put(name, Tensor.zeros(shape)));
       start = new Checkpoint(0, 0, 0, 0, 0, 0, Double.NaN, 0, initial, state);
-      start.write(folder);
-      metrics = MetricsCsv.create(folder.metricsCsv(), Trainer.METRICS_COLUMNS);
+      RunFolder.Lock lock = null;
+      try {
+        lock = folder.lock();
+        folder.writeConfig(config);
+        start.write(folder);
+        metrics = MetricsCsv.create(folder.metricsCsv(), Trainer.METRICS_COLUMNS);
+      } catch (RuntimeException | IOException e) {
+        // A run that could not write its start (a full disk) leaves no half run behind: nothing
+        // to resume, and nothing that makes a new run into the folder ask for --resume.
+        if (lock != null) {
+          lock.close();
+        }
+        folder.discardUnstarted(folder.created());
+        throw e;
+      }
       history = List.of();
+      try {
+        return train(model, request, out, stop, network, folder, config, data, trainer, start,
+            metrics, history, false);
+      } finally {
+        lock.close();
+      }
     }
+    return train(model, request, out, stop, network, folder, config, data, trainer, start,
+        metrics, history, true);
+  }
 
+  /** Trains from {@code start} and reports; the folder is set up and locked. */
+  private static Trainer.Result train(TrainableModel model, Request request, PrintStream out,
+      StopSignal stop, Network network, RunFolder folder, TrainConfig config, DataSplits data,
+      Trainer trainer, Checkpoint start, MetricsCsv metrics, List<EpochMetrics> history,
+      boolean resuming) throws IOException {
     String resumeHint = "convnet train " + request.networkFile() + " --resume " + folder.dir();
     try (RunLog log = new RunLog(folder.trainLog(), null);
         Progress progress = Progress.console(out, request.json())) {

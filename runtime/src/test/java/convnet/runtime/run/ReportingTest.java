@@ -70,7 +70,7 @@ class ReportingTest {
     String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
     assertEquals(List.of(
         "epoch 1/3  loss 0.9000  train 70.00%  test 72.00% (loss 0.8000)  1500 img/s  4.0 s",
-        "done: 1 epochs, test accuracy 72.00% (best 72.00% at epoch 1); run folder "
+        "done: 1 epoch, test accuracy 72.00% (best 72.00% at epoch 1); run folder "
             + Path.of("runs", "x")), List.of(lines));
   }
 
