@@ -31,6 +31,21 @@ public final class Grad {
      * gets zeros of its shape.
      */
     public static List<Node> vjp(GraphBuilder b, Node y, Node dy, List<Node> wrt) {
+        return vjp(b, y, dy, wrt, (n, dn, builder) -> null);
+    }
+
+    /**
+     * A backward rule that replaces an op's own {@code vjp} for some nodes: it returns the adjoints of {@code y}'s
+     * inputs, or null to keep the op's rule. Transforms such as {@link Deconvnet} are written with it.
+     */
+    @FunctionalInterface
+    public interface RuleOverride {
+        /** The adjoints of {@code y}'s inputs given its adjoint {@code dy}, or null for the op's own rule. */
+        Grads vjp(Node y, Node dy, GraphBuilder b);
+    }
+
+    /** As {@link #vjp(GraphBuilder, Node, Node, List)}, with {@code override} consulted first at every node. */
+    public static List<Node> vjp(GraphBuilder b, Node y, Node dy, List<Node> wrt, RuleOverride override) {
         if (!dy.shape().equals(y.shape())) {
             throw new IllegalArgumentException("seed shape " + dy.shape() + " differs from output shape " + y.shape());
         }
@@ -67,7 +82,10 @@ public final class Grad {
                 if (n.kind().isLeaf()) {
                     continue;
                 }
-                Grads grads = n.kind().rule().vjp(n, dn, b);
+                Grads grads = override.vjp(n, dn, b);
+                if (grads == null) {
+                    grads = n.kind().rule().vjp(n, dn, b);
+                }
                 for (int k = 0; k < n.inputs().size(); k++) {
                     Node in = n.input(k);
                     Node g = grads.get(k);

@@ -200,21 +200,50 @@ final class TrainReader {
     List<Value> items = v instanceof Value.ListOf l ? l.items() : List.of(v);
     List<TrainSpec.Augmentation> result = new ArrayList<>();
     for (Value item : items) {
-      String kind = item instanceof Value.Ident i ? i.name() : item instanceof Value.Call c ? c.name() : null;
+      String name = item instanceof Value.Ident i ? i.name() : item instanceof Value.Call c ? c.name() : null;
       List<Arg> args = item instanceof Value.Call c ? c.args() : List.of();
-      if ("flip".equals(kind)) {
-        new ArgReader("'flip'", item.pos(), args, List.of(), out);
-        result.add(new TrainSpec.Augmentation("flip", 0));
-      } else if ("crop".equals(kind)) {
-        ArgReader a = new ArgReader("'crop'", item.pos(), args, List.of("pad"), out);
-        if (!a.has("pad")) {
-          a.missing("pad", "crop(pad=4)");
-        }
-        result.add(new TrainSpec.Augmentation("crop", a.integer("pad", 1, 1, 1024)));
-      } else {
+      AugmentSteps.Kind kind = name == null ? null : AugmentSteps.kind(name).orElse(null);
+      if (kind == null) {
         String found = Printer.value(item);
-        String hint = kind == null ? null : DidYouMean.hint(kind, Set.of("flip", "crop"));
-        error(item.pos(), "unknown augmentation '" + found + "'", hint != null ? hint : "use flip or crop(pad=P)");
+        String hint = name == null ? null : DidYouMean.hint(name, AugmentSteps.names());
+        error(item.pos(), "unknown augmentation '" + found + "'", hint != null ? hint : "use " + AugmentSteps.examples());
+        continue;
+      }
+      String owner = "'" + kind.name() + "'";
+      ArgReader a = new ArgReader(owner, item.pos(), args, kind.params().stream().map(AugmentSteps.Param::name).toList(), out);
+      List<Double> values = new ArrayList<>();
+      boolean ok = true;
+      for (AugmentSteps.Param p : kind.params()) {
+        Value given = a.value(p.name());
+        if (given == null) {
+          if (p.required()) {
+            a.missing(p.name(), kind.example());
+            ok = false;
+          }
+          values.add(p.dflt());
+          continue;
+        }
+        if (!(given instanceof Value.Num n) || (p.integer() && !n.isInteger())) {
+          error(given.pos(), p.name() + " of " + owner + " must be " + (p.integer() ? "a whole number" : "a number")
+              + ", found '" + Printer.value(given) + "'", "for example " + kind.example());
+          ok = false;
+          values.add(p.dflt());
+          continue;
+        }
+        double d = n.value();
+        if (!(d >= p.min() && d <= p.max())) {
+          error(given.pos(), p.name() + " of " + owner + " " + AugmentSteps.bounds(p) + ", found " + n.text(), null);
+          ok = false;
+        }
+        values.add(d);
+      }
+      if (ok && kind.name().equals("scale") && values.get(0) > values.get(1)) {
+        error(item.pos(), "min of 'scale' (" + AugmentSteps.fmt(values.get(0)) + ") is larger than its max ("
+            + AugmentSteps.fmt(values.get(1)) + ")", "for example " + kind.example());
+        ok = false;
+      }
+      if (ok) {
+        result.add(new TrainSpec.Augmentation(kind.name(), values));
       }
     }
     return result;

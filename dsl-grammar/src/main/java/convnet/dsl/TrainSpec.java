@@ -53,6 +53,25 @@ public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> pro
   /** {@code constant}, {@code step(every=E, gamma=G)} (multiply by G every E epochs) or {@code cosine}. */
   public record Schedule(String kind, int every, double gamma) {}
 
-  /** {@code flip} (horizontal) or {@code crop(pad=P)} (pad by P, crop back at a random place). */
-  public record Augmentation(String kind, int pad) {}
+  /**
+   * One augmentation step, one of {@link AugmentSteps#KINDS}, with its arguments in the order
+   * that table gives (defaults filled in): {@code flip}, {@code crop(pad)},
+   * {@code translate(px)}, {@code rotate(degrees)}, {@code scale(min, max)},
+   * {@code elastic(sigma, alpha)}.
+   */
+  public record Augmentation(String kind, List<Double> args) {
+    public Augmentation {
+      args = List.copyOf(args);
+    }
+
+    /** A step from its kind and arguments. */
+    public static Augmentation of(String kind, double... args) {
+      return new Augmentation(kind, java.util.Arrays.stream(args).boxed().toList());
+    }
+
+    /** The canonical text, e.g. {@code crop(pad=4)}, as {@code --augment} accepts it. */
+    public String text() {
+      return AugmentSteps.text(kind, args);
+    }
+  }
 }

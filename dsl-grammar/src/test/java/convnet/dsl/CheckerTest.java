@@ -154,7 +154,7 @@ class CheckerTest {
     assertEquals(0.9, t.optimizer().momentum());
     assertEquals(5e-4, t.optimizer().weightDecay());
     assertEquals(new TrainSpec.Schedule("step", 10, 0.5), t.schedule());
-    assertEquals(List.of(new TrainSpec.Augmentation("flip", 0), new TrainSpec.Augmentation("crop", 4)), t.augment());
+    assertEquals(List.of(TrainSpec.Augmentation.of("flip"), TrainSpec.Augmentation.of("crop", 4)), t.augment());
     assertEquals(10, t.epochs());
     assertEquals(64, t.batch());
     assertEquals(1, t.seed());

@@ -162,7 +162,7 @@ class ExamplesTest {
     assertEquals(64, t.batch());
     assertEquals(1, t.seed());
     assertEquals(0.9, t.optimizer().momentum());
-    assertEquals(List.of(new TrainSpec.Augmentation("flip", 0)), t.augment());
+    assertEquals(List.of(TrainSpec.Augmentation.of("flip")), t.augment());
   }
 
   @Test

@@ -126,7 +126,7 @@ public final class CheckCommand implements Callable<Integer> {
   }
 
   /** The aligned per-layer table with totals, numbers with thousands separators. */
-  static String table(Network n) {
+  public static String table(Network n) {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"layer", "kind", "output", "parameters", "neurons", "connections"});
     rows.add(new String[] {"input", "input", n.input().toString(), "", "", ""});

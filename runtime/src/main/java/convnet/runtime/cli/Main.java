@@ -27,6 +27,9 @@ import picocli.CommandLine.Command;
       GradcheckCommand.class,
       InitCommand.class,
       ForwardCommand.class,
+      AugmentCommand.class,
+      FiltersCommand.class,
+      DeconvCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -106,8 +106,9 @@ public final class TrainCommand implements Callable<Integer> {
   String schedule;
 
   @Option(names = "--augment", paramLabel = "A",
-      description = "Training augmentation: none, flip, crop(pad=N) or flip,crop(pad=N) (default: "
-          + "the train block's).")
+      description = "Training augmentation: none, or a comma-separated list of flip, crop(pad=N), "
+          + "translate(px=T), rotate(degrees=D), scale(min=A,max=B), elastic(sigma=4,alpha=34), "
+          + "applied in order (default: the train block's). Preview with 'convnet augment'.")
   String augment;
 
   @Option(names = "--preprocess", paramLabel = "P",

@@ -41,6 +41,7 @@ public final class Batches {
     this.shuffle = shuffle;
     this.last = Objects.requireNonNull(last, "last");
     this.augmentation = Objects.requireNonNull(augmentation, "augmentation");
+    augmentation.checkFits(data.height(), data.width());
     if (last == LastBatch.DROP && data.size() < batchSize) {
       throw new DataError(data.name() + ": " + data.size() + " training images, fewer than one "
           + "batch of " + batchSize + "; use a smaller batch");

@@ -362,18 +362,7 @@ public record TrainConfig(
   }
 
   private static String augmentText(List<TrainSpec.Augmentation> list) {
-    boolean flip = false;
-    int pad = 0;
-    for (TrainSpec.Augmentation a : list) {
-      if (a.kind().equals("flip")) {
-        flip = true;
-      } else if (a.kind().equals("crop")) {
-        pad = a.pad();
-      } else {
-        throw new UserError("augmentation " + a.kind() + " in the train block is not supported");
-      }
-    }
-    return new Augmentation(flip, pad).toString();
+    return new Augmentation(list).toString();
   }
 
   /** One line per setting, for the log. */

@@ -7,6 +7,7 @@ import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
 import convnet.dsl.Layer;
 import convnet.dsl.LayerArgs;
+import convnet.runtime.data.BatchPrefetcher;
 import convnet.runtime.data.Batches;
 import convnet.runtime.data.Dataset;
 import convnet.runtime.data.Seeds;
@@ -18,6 +19,7 @@ import convnet.runtime.run.MetricsCsv;
 import convnet.runtime.run.Progress;
 import convnet.runtime.run.RunFolder;
 import convnet.runtime.run.RunLog;
+import convnet.runtime.see.RunReport;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,8 +42,8 @@ import java.util.SplittableRandom;
  *
  * <p>Per epoch: learning rate from the schedule; each batch's step; at the end, evaluation, a
  * {@code metrics.csv} row, {@code weights-best.npz} when the test accuracy improved, and a
- * checkpoint. At the end of the run: {@code weights-final.npz}, the confusion matrix and
- * {@code curves.png}. A NaN or infinite loss or parameter stops the run with a
+ * checkpoint. At the end of the run: {@code weights-final.npz}, the confusion matrix,
+ * {@code curves.png} and {@code report.html}. A NaN or infinite loss or parameter stops the run with a
  * {@link TrainingDiverged}, leaving the last checkpoint as it was.
  */
 public final class Trainer {
@@ -62,6 +64,7 @@ public final class Trainer {
   private final List<String> stateNames;
   private final Executable step;
   private final Evaluator evaluator;
+  private final Executable inference;
   private final Shape inputShape;
   private final Shape labelShape;
   private final Shape lrShape;
@@ -127,8 +130,8 @@ public final class Trainer {
     this.lrShape = lr.shape();
     this.masks = masks(fn);
     this.step = model.prepare(fn, config.backend());
-    this.evaluator = new Evaluator(model.prepare(model.inferenceFunction(config.batch()),
-        config.backend()), config.batch(), classes);
+    this.inference = model.prepare(model.inferenceFunction(config.batch()), config.backend());
+    this.evaluator = new Evaluator(inference, config.batch(), classes);
   }
 
   private List<Mask> masks(Function fn) {
@@ -191,8 +194,6 @@ public final class Trainer {
       throw new convnet.runtime.cli.UserError("the checkpoint is at batch " + start.batch()
           + " of an epoch of " + perEpoch + " batches: it was written for other data");
     }
-    float[] images = new float[batches.bufferLength()];
-    int[] labels = new int[config.batch()];
     LearningRateSchedule schedule = config.scheduleValue();
     for (int epoch = start.epoch(); epoch < config.epochs(); epoch++) {
       boolean resumedHere = epoch == start.epoch();
@@ -206,6 +207,9 @@ public final class Trainer {
       progress.startEpoch(epoch + 1, config.epochs(), perEpoch);
       long epochStart = System.nanoTime();
       long imagesThisSession = 0;
+      // Loading and augmenting run one batch ahead, off this thread.
+      BatchPrefetcher prefetch = new BatchPrefetcher(order, firstBatch, batches.bufferLength(),
+          config.batch());
       for (int b = firstBatch; b < perEpoch; b++) {
         if (stop.shouldStop(stepCount)) {
           Checkpoint cp = new Checkpoint(epoch, b, stepCount, lossSum, correct, seen, best,
@@ -215,7 +219,10 @@ public final class Trainer {
               + "Continue with: %s", epoch + 1, b, perEpoch, stepCount, session.resumeHint());
           return new Result(Status.INTERRUPTED, cp, null, evaluation);
         }
-        int n = order.fill(b, images, labels);
+        BatchPrefetcher.Filled filled = prefetch.next();
+        float[] images = filled.images();
+        int[] labels = filled.labels();
+        int n = filled.count();
         Map<String, Tensor> values = new HashMap<>(params);
         values.putAll(state);
         values.put("input", Tensor.ofFloats(inputShape, images));
@@ -285,6 +292,8 @@ public final class Trainer {
     if (!history.isEmpty()) {
       Curves.write(folder.curvesPng(), history, model.network().name());
     }
+    RunReport.write(folder.dir(), model.network(), params, test, inference, config.batch(),
+        evaluation.confusion());
     FinalReport report = new FinalReport(config.epochs(), evaluation.accuracy(), best,
         bestEpoch, folder.dir());
     log.log(String.format(Locale.ROOT, "done: test accuracy %.2f%% (best %.2f%% at epoch %d)%n%s",

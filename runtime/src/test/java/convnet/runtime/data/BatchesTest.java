@@ -58,7 +58,7 @@ class BatchesTest {
     Random random = new Random(seed);
     Dataset data = indexed(20 + random.nextInt(50));
     int batchSize = 1 + random.nextInt(8);
-    Augmentation aug = new Augmentation(true, 1);
+    Augmentation aug = Augmentation.parse("flip,crop(pad=1),elastic(sigma=1,alpha=1)");
     int epochs = 4;
     int resumeAt = 1 + random.nextInt(epochs - 1);
     StringBuilder uninterrupted = new StringBuilder();
@@ -94,7 +94,7 @@ class BatchesTest {
 
   @Test
   void parallelFillEqualsSequentialFill() {
-    Batches batches = Batches.training(indexed(500), 10, 3, new Augmentation(true, 1));
+    Batches batches = Batches.training(indexed(500), 10, 3, Augmentation.parse("flip,crop(pad=1),elastic(sigma=1,alpha=1)"));
     Batches.Epoch e = batches.epoch(4);
     float[][] sequential = new float[e.batches()][batches.bufferLength()];
     float[][] parallel = new float[e.batches()][batches.bufferLength()];

@@ -1,6 +1,7 @@
 package convnet.runtime.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -138,6 +139,27 @@ class TrainingRunTest {
     assertEquals(Npz.read(whole.resolve("weights-final.npz")),
         Npz.read(parts.resolve("weights-final.npz")));
     assertEquals(lossColumns(whole), lossColumns(parts));
+  }
+
+  @Test
+  void withEveryAugmentationAStoppedAndResumedRunEqualsAnUninterruptedOne() throws IOException {
+    // Augmentation is filled one batch ahead on another thread; none of that may show.
+    TrainConfig.Overrides augmented = new TrainConfig.Overrides("fashion-mnist-subset", null,
+        null, null, null, null, null,
+        "flip,crop(pad=2),translate(px=1.5),rotate(degrees=10),scale(min=0.9,max=1.1),elastic",
+        null, null, null, "interpreted", 320, 200);
+    Path whole = dir.resolve("whole");
+    run(whole, null, augmented, StopSignal.manual(), true);
+    Path parts = dir.resolve("parts");
+    run(parts, null, augmented, StopSignal.afterSteps(13), true);
+    run(null, parts, TrainConfig.Overrides.NONE, StopSignal.manual(), true);
+    assertEquals(Npz.read(whole.resolve("weights-final.npz")),
+        Npz.read(parts.resolve("weights-final.npz")));
+    assertEquals(lossColumns(whole), lossColumns(parts));
+    // And the augmentation did change training: the same run without it ends elsewhere.
+    Path plain = dir.resolve("plain");
+    run(plain, null, SMALL, StopSignal.manual(), true);
+    assertNotEquals(lossColumns(whole), lossColumns(plain));
   }
 
   /** The metrics that must not depend on interruptions (timings do). */
