@@ -7,14 +7,21 @@ import java.util.Map;
  * The {@code train { ... }} block, typed. Every field has a default: data {@code fashion-mnist},
  * protocol {@code R+} for every conv stage (random initialisation, all learned with labels),
  * 10 epochs, batch 64, {@code sgd(lr=0.01, momentum=0.9, weight_decay=0)}, constant schedule,
- * no augmentation, seed 1.
+ * no augmentation, seed 1, and {@link Pretrain#DEFAULTS} for the stages pre-trained without labels.
  */
 public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> protocol, int epochs, int batch,
-    Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed) {
+    Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed, Pretrain pretrain) {
 
   public TrainSpec {
     protocol = List.copyOf(protocol);
     augment = List.copyOf(augment);
+    java.util.Objects.requireNonNull(pretrain, "pretrain");
+  }
+
+  /** A block without a {@code pretrain} setting. */
+  public TrainSpec(String data, boolean dataIsPath, List<StageProtocol> protocol, int epochs, int batch,
+      Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed) {
+    this(data, dataIsPath, protocol, epochs, batch, optimizer, schedule, augment, seed, Pretrain.DEFAULTS);
   }
 
   /** The defaults for a network with {@code convStages} conv stages. */
@@ -44,6 +51,16 @@ public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> pro
 
   /** {@code constant}, {@code step(every=E, gamma=G)} (multiply by G every E epochs) or {@code cosine}. */
   public record Schedule(String kind, int every, double gamma) {}
+
+  /**
+   * {@code pretrain = psd(lambda=..., alpha=..., epochs=..., steps=..., lr=...)}: predictive sparse decomposition
+   * of the stages whose protocol letter is {@code U}; see the runtime's {@code PsdSettings} for the meaning and the
+   * source of the defaults.
+   */
+  public record Pretrain(double lambda, double alpha, int epochs, int steps, double lr) {
+    /** The defaults, repeated by the runtime's {@code PsdSettings.DEFAULTS}. */
+    public static final Pretrain DEFAULTS = new Pretrain(0.5, 1.0, 2, 10, 0.01);
+  }
 
   /** {@code flip} (horizontal) or {@code crop(pad=P)} (pad by P, crop back at a random place). */
   public record Augmentation(String kind, int pad) {}
