@@ -246,8 +246,8 @@ public final class PsdGraphs {
    * The learning step after inference, at the optimal codes z* ({@value #CODE}): one gradient step
    * on D for the reconstruction term ½‖x − D⋆z*‖², each dictionary filter D_j then scaled back to
    * unit L2 norm (without it the L1 term would be escaped by growing D and shrinking z), and one on
-   * the encoder's parameters for the prediction term α‖z* − F(x)‖²; both terms averaged over the
-   * batch. Outputs {@code new/<name>} for the dictionary and each encoder parameter, and the
+   * the encoder's parameters for the prediction term α‖z* − F(x)‖²; the first averaged over the
+   * batch, the second over the batch and the code positions. Outputs {@code new/<name>} for the dictionary and each encoder parameter, and the
    * metrics {@value #RECONSTRUCTION}, {@value #PREDICTION_ERROR} and {@value #MEAN_ABS_CODE}, all
    * at the parameters before the step.
    */
@@ -262,7 +262,10 @@ public final class PsdGraphs {
     Node squaredResidual = b.sumAll(b.square(residual(b, x, z, d)));
     Node squaredPrediction = b.sumAll(b.square(b.sub(z, f)));
     Node rec = b.mul(squaredResidual, 0.5 / batch);
-    Node pred = b.mul(squaredPrediction, settings.alpha() / batch);
+    // Averaged over code positions too: in patch-based PSD each position is one patch, and the
+    // encoder's gradient (its gain and bias sum over every position) must not grow with the image.
+    int positions = codeShape.dim(2) * codeShape.dim(3);
+    Node pred = b.mul(squaredPrediction, settings.alpha() / ((double) batch * positions));
     Map<String, Node> out = new LinkedHashMap<>();
     Node gd = Grad.grad(b, rec, List.of(d)).get(0);
     Node moved = b.sub(d, b.mul(gd, lr));
