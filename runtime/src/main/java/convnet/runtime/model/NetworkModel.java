@@ -294,9 +294,9 @@ public final class NetworkModel {
   // ---- protocols
 
   /**
-   * The parameters kept fixed under a protocol such as {@code R+R+} or {@code RR}: one letter per conv stage,
-   * {@code R} = that stage's filters (weight, bias, gain) keep their random values, {@code R+} = they are trained.
-   * Unsupervised pre-training ({@code U}) is rejected.
+   * The parameters kept fixed under a protocol such as {@code R+R+}, {@code RR} or {@code UU+}: one letter per conv
+   * stage, {@code R} or {@code U} = that stage's filters (weight, bias, gain) keep the values they start with (random,
+   * or pre-trained without labels), {@code R+} or {@code U+} = they are trained.
    */
   public Set<String> frozenFor(String protocol) {
     List<TrainSpec.StageProtocol> letters = new ArrayList<>();
@@ -327,10 +327,6 @@ public final class NetworkModel {
     Set<String> frozen = new LinkedHashSet<>();
     for (int s = 0; s < stages; s++) {
       TrainSpec.StageProtocol p = protocol.get(s);
-      if (p.init() == 'U') {
-        throw new UserError("protocol '" + text + "': stage " + (s + 1) + " asks for unsupervised pre-training (U), which"
-            + " this version does not do; use R (random filters kept fixed) or R+ (random start, trained)");
-      }
       if (!p.fineTune()) {
         for (Parameter q : parameters) {
           if (q.convStage() == s) {

@@ -7,9 +7,10 @@ import java.util.List;
 
 /**
  * A training protocol in Jarrett et al.'s notation, one letter per conv stage: {@code R} random
- * filters kept at their initial values, {@code R+} random filters then learned with labels. The
- * classifier and every layer outside a conv stage always learn. {@code U} (filters learned without
- * labels) is refused with a clear message: this trainer only does supervised learning.
+ * filters kept at their initial values, {@code R+} random filters then learned with labels,
+ * {@code U} filters pre-trained without labels (predictive sparse decomposition) then kept,
+ * {@code U+} pre-trained then learned with labels. The classifier and every layer outside a conv
+ * stage always learn.
  */
 public record Protocol(List<StageProtocol> stages) {
   public Protocol {
@@ -42,16 +43,20 @@ public record Protocol(List<StageProtocol> stages) {
     return of(stages);
   }
 
-  /** A protocol from the {@code train} block's letters, checked as {@link #parse} does. */
+  /** A protocol from the {@code train} block's letters. */
   public static Protocol of(List<StageProtocol> stages) {
+    return new Protocol(stages);
+  }
+
+  /** The conv stages (from 0) pre-trained without labels: those marked U or U+. */
+  public List<Integer> unsupervisedStages() {
+    List<Integer> out = new ArrayList<>();
     for (int i = 0; i < stages.size(); i++) {
       if (stages.get(i).init() == 'U') {
-        throw new UserError("protocol " + new Protocol(stages) + ": stage " + (i + 1)
-            + " asks for unsupervised filters (U), which convnet train does not learn; use R"
-            + " (random filters kept fixed) or R+ (random filters, then learned with labels)");
+        out.add(i);
       }
     }
-    return new Protocol(stages);
+    return out;
   }
 
   /** Whether the filters of conv stage {@code index} (from 0, among conv stages) stay fixed. */
