@@ -59,7 +59,7 @@ public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> pro
    */
   public record Pretrain(double lambda, double alpha, int epochs, int steps, double lr) {
     /** The defaults, repeated by the runtime's {@code PsdSettings.DEFAULTS}. */
-    public static final Pretrain DEFAULTS = new Pretrain(0.5, 1.0, 2, 10, 0.01);
+    public static final Pretrain DEFAULTS = new Pretrain(0.5, 1.0, 2, 10, 0.1);
   }
 
   /** {@code flip} (horizontal) or {@code crop(pad=P)} (pad by P, crop back at a random place). */
