@@ -163,6 +163,15 @@ public final class PretrainCommand implements Callable<Integer> {
     if (preprocess != null) {
       TrainCommand.asUsage("--preprocess", () -> Preprocessing.parse(preprocess));
     }
+    if (out != null) {
+      Path parent = out.toAbsolutePath().getParent();
+      if (parent != null && !Files.isDirectory(parent)) {
+        throw new UsageError("--out " + out + ": the folder " + parent + " does not exist");
+      }
+      if (Files.exists(out) && Files.exists(file) && Files.isSameFile(out, file)) {
+        throw new UsageError("--out " + out + " is the network file; choose another name");
+      }
+    }
     PrintWriter err = spec.commandLine().getErr();
     NetworkModel model = NetworkModel.load(file, err);
     Network network = model.network();

@@ -168,6 +168,12 @@ class PretrainCommandTest {
     Run stage = run(args("pretrain", good, "--stage", "2"));
     assertEquals(2, stage.status(), stage.err());
     assertTrue(stage.err().contains("has 1 conv stage"), stage.err());
+    Run self = run(args("pretrain", good, "--out", good.toString()));
+    assertEquals(2, self.status(), self.err());
+    assertTrue(self.err().contains("is the network file"), self.err());
+    assertTrue(Files.readString(good).contains("network tiny"), "the network file was overwritten");
+    Run nowhere = run(args("pretrain", good, "--out", dir.resolve("no/such/w.npz").toString()));
+    assertEquals(2, nowhere.status(), nowhere.err());
     Run letters = run(args("train", good, "--protocol", "UU", "--out",
         dir.resolve("y").toString()));
     assertEquals(2, letters.status(), letters.err());
