@@ -7,10 +7,13 @@ import java.util.Map;
  * The {@code train { ... }} block, typed. Every field has a default: data {@code fashion-mnist},
  * protocol {@code R+} for every conv stage (random initialisation, all learned with labels),
  * 10 epochs, batch 64, {@code sgd(lr=0.01, momentum=0.9, weight_decay=0)}, constant schedule,
- * no augmentation, seed 1, and {@link Pretrain#DEFAULTS} for the stages pre-trained without labels.
+ * no augmentation, seed 1, {@code preprocess} null: the runtime's default preprocessing, and
+ * {@link Pretrain#DEFAULTS} for the stages pre-trained without labels. {@code preprocess}
+ * otherwise holds the checked steps in their text form, e.g. {@code pad(2),standardize}.
  */
 public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> protocol, int epochs, int batch,
-    Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed, Pretrain pretrain) {
+    Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed, String preprocess,
+    Pretrain pretrain) {
 
   public TrainSpec {
     protocol = List.copyOf(protocol);
@@ -18,10 +21,16 @@ public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> pro
     java.util.Objects.requireNonNull(pretrain, "pretrain");
   }
 
-  /** A block without a {@code pretrain} setting. */
+  /** A train block without a {@code pretrain} setting. */
+  public TrainSpec(String data, boolean dataIsPath, List<StageProtocol> protocol, int epochs, int batch,
+      Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed, String preprocess) {
+    this(data, dataIsPath, protocol, epochs, batch, optimizer, schedule, augment, seed, preprocess, Pretrain.DEFAULTS);
+  }
+
+  /** A train block without a {@code preprocess} or {@code pretrain} setting. */
   public TrainSpec(String data, boolean dataIsPath, List<StageProtocol> protocol, int epochs, int batch,
       Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed) {
-    this(data, dataIsPath, protocol, epochs, batch, optimizer, schedule, augment, seed, Pretrain.DEFAULTS);
+    this(data, dataIsPath, protocol, epochs, batch, optimizer, schedule, augment, seed, null);
   }
 
   /** The defaults for a network with {@code convStages} conv stages. */

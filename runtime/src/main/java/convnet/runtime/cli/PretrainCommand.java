@@ -97,7 +97,8 @@ public final class PretrainCommand implements Callable<Integer> {
   Long seed;
 
   @Option(names = "--preprocess", paramLabel = "P",
-      description = "Input preprocessing, as for 'convnet train' (default: standardize).")
+      description = "Input preprocessing, as for 'convnet train' (default: the train block's, "
+          + "else standardize).")
   String preprocess;
 
   @Option(names = "--limit-train", paramLabel = "N",
@@ -151,9 +152,7 @@ public final class PretrainCommand implements Callable<Integer> {
     if (stage != null && stage < 1) {
       throw new UsageError("--stage must be at least 1, not " + stage);
     }
-    if (batch != null && batch < 1) {
-      throw new UsageError("--batch must be at least 1, not " + batch);
-    }
+    BatchFlag.checkPositive(batch);
     if (limitTrain != null && limitTrain < 1) {
       throw new UsageError("--limit-train must be at least 1, not " + limitTrain);
     }
@@ -180,7 +179,7 @@ public final class PretrainCommand implements Callable<Integer> {
       throw new UsageError("--stage " + stage + ": network '" + network.name() + "' has "
           + convStages + " conv stage" + (convStages == 1 ? "" : "s"));
     }
-    TrainCommand.checkBatchFits(batch, model);
+    BatchFlag.check(batch, model);
     String sha = sha256(file);
     Config config;
     Path dir;
@@ -207,7 +206,7 @@ public final class PretrainCommand implements Callable<Integer> {
       config = new Config(file.getFileName().toString(), sha,
           data != null ? data : TrainConfig.dataSpec(network.train(),
               file.toAbsolutePath().getParent()),
-          preprocess != null ? preprocess : Preprocessing.DEFAULT.toString(), stages,
+          preprocess != null ? preprocess : TrainConfig.preprocessText(network.train()), stages,
           batch != null ? batch : network.train().batch(),
           seed != null ? seed : network.train().seed(), limitTrain != null ? limitTrain : 0,
           PsdSettings.of(network.train().pretrain()).toString());
