@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "pretrain",
+    header = "Pre-train filter stages without labels (protocols U and U+).",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
