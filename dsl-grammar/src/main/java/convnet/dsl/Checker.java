@@ -32,7 +32,7 @@ public final class Checker {
   static final Map<String, List<String>> FUNCTIONS = Map.of("abs", List.of("x"), "exp", List.of("x"), "log", List.of("x"),
       "tanh", List.of("x"), "sigmoid", List.of("x"), "sqrt", List.of("x"), "max", List.of("a", "b"), "min", List.of("a", "b"));
   static final List<String> TRAIN_KEYS = List.of("data", "protocol", "epochs", "batch", "optimizer", "schedule", "augment", "seed",
-      "preprocess");
+      "preprocess", "pretrain");
   static final Set<String> DATA_SETS = DataNames.names();
 
   /**

@@ -12,8 +12,8 @@ import java.util.List;
 public final class ProtocolSyntax {
   /** The stage letters of Jarrett et al.'s notation: random and unsupervised filters. */
   public static final String LETTERS = "RU";
-  /** The stage letters that training implements; {@code U} (predictive sparse decomposition) is not yet among them. */
-  public static final String TRAINED = "R";
+  /** The stage letters that training implements: both ({@code U} by predictive sparse decomposition). */
+  public static final String TRAINED = "RU";
 
   private ProtocolSyntax() {}
 

@@ -43,6 +43,7 @@ final class TrainReader {
     List<TrainSpec.Augmentation> augment = d.augment();
     long seed = d.seed();
     String preprocess = d.preprocess();
+    TrainSpec.Pretrain pretrain = d.pretrain();
     Map<String, Setting> seen = new HashMap<>();
     for (Setting s : block.settings()) {
       if (!Checker.TRAIN_KEYS.contains(s.key())) {
@@ -98,10 +99,30 @@ final class TrainReader {
         case "schedule" -> schedule = schedule(v, schedule);
         case "augment" -> augment = augment(v);
         case "preprocess" -> preprocess = preprocess(v);
+        case "pretrain" -> pretrain = pretrain(v, pretrain);
         default -> throw new IllegalStateException("train key " + s.key());
       }
     }
-    return new TrainSpec(data, dataIsPath, protocol, epochs, batch, optimizer, schedule, augment, seed, preprocess);
+    return new TrainSpec(data, dataIsPath, protocol, epochs, batch, optimizer, schedule, augment, seed, preprocess,
+        pretrain);
+  }
+
+  /** {@code psd(lambda=..., alpha=..., epochs=..., steps=..., lr=...)}, each argument optional. */
+  private TrainSpec.Pretrain pretrain(Value v, TrainSpec.Pretrain dflt) {
+    String kind = v instanceof Value.Ident i ? i.name() : v instanceof Value.Call c ? c.name() : null;
+    if (!"psd".equals(kind)) {
+      error(v.pos(), "pretrain must be psd(lambda=..., alpha=..., epochs=..., steps=..., lr=...), found '"
+          + Printer.value(v) + "'", "predictive sparse decomposition is the one unsupervised method");
+      return dflt;
+    }
+    List<Arg> args = v instanceof Value.Call c ? c.args() : List.of();
+    ArgReader a = new ArgReader("'psd'", v.pos(), args, List.of("lambda", "alpha", "epochs", "steps", "lr"), out);
+    double lambda = a.real("lambda", dflt.lambda(), 0, 1e6, true);
+    double alpha = a.real("alpha", dflt.alpha(), 0, 1e6, true);
+    int epochs = a.integer("epochs", dflt.epochs(), 1, 1_000_000);
+    int steps = a.integer("steps", dflt.steps(), 1, 1_000_000);
+    double lr = a.real("lr", dflt.lr(), 1e-12, 1e6, true);
+    return new TrainSpec.Pretrain(lambda, alpha, epochs, steps, lr);
   }
 
   private List<TrainSpec.StageProtocol> protocol(Value v) {

@@ -7,19 +7,27 @@ import java.util.Map;
  * The {@code train { ... }} block, typed. Every field has a default: data {@code fashion-mnist},
  * protocol {@code R+} for every conv stage (random initialisation, all learned with labels),
  * 10 epochs, batch 64, {@code sgd(lr=0.01, momentum=0.9, weight_decay=0)}, constant schedule,
- * no augmentation, seed 1, and {@code preprocess} null: the runtime's default preprocessing.
- * {@code preprocess} otherwise holds the checked steps in their text form, e.g.
- * {@code pad(2),standardize}.
+ * no augmentation, seed 1, {@code preprocess} null: the runtime's default preprocessing, and
+ * {@link Pretrain#DEFAULTS} for the stages pre-trained without labels. {@code preprocess}
+ * otherwise holds the checked steps in their text form, e.g. {@code pad(2),standardize}.
  */
 public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> protocol, int epochs, int batch,
-    Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed, String preprocess) {
+    Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed, String preprocess,
+    Pretrain pretrain) {
 
   public TrainSpec {
     protocol = List.copyOf(protocol);
     augment = List.copyOf(augment);
+    java.util.Objects.requireNonNull(pretrain, "pretrain");
   }
 
-  /** A train block without a {@code preprocess} setting. */
+  /** A train block without a {@code pretrain} setting. */
+  public TrainSpec(String data, boolean dataIsPath, List<StageProtocol> protocol, int epochs, int batch,
+      Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed, String preprocess) {
+    this(data, dataIsPath, protocol, epochs, batch, optimizer, schedule, augment, seed, preprocess, Pretrain.DEFAULTS);
+  }
+
+  /** A train block without a {@code preprocess} or {@code pretrain} setting. */
   public TrainSpec(String data, boolean dataIsPath, List<StageProtocol> protocol, int epochs, int batch,
       Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed) {
     this(data, dataIsPath, protocol, epochs, batch, optimizer, schedule, augment, seed, null);
@@ -74,4 +82,15 @@ public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> pro
       return AugmentSteps.text(kind, args);
     }
   }
+
+  /**
+   * {@code pretrain = psd(lambda=..., alpha=..., epochs=..., steps=..., lr=...)}: predictive sparse decomposition
+   * of the stages whose protocol letter is {@code U}; see the runtime's {@code PsdSettings} for the meaning and the
+   * source of the defaults.
+   */
+  public record Pretrain(double lambda, double alpha, int epochs, int steps, double lr) {
+    /** The defaults, repeated by the runtime's {@code PsdSettings.DEFAULTS}. */
+    public static final Pretrain DEFAULTS = new Pretrain(0.5, 1.0, 2, 10, 0.1);
+  }
+
 }

@@ -162,6 +162,37 @@ class CheckerTest {
   }
 
   @Test
+  void pretrainSettingReadsPsdArgumentsAndPlacesItsErrors() {
+    String net = """
+        network n {
+            input 1x28x28
+            8F5x5CSG - PA2x2
+            logistic 10
+            train {
+                protocol = U+
+                pretrain = psd(%s)
+            }
+        }
+        """;
+    assertEquals(TrainSpec.Pretrain.DEFAULTS, ok(net.formatted("")).train().pretrain());
+    assertEquals(TrainSpec.Pretrain.DEFAULTS, ok(JARRETT).train().pretrain());
+    assertEquals(new TrainSpec.Pretrain(0.25, 2, 3, 7, 0.05),
+        ok(net.formatted("lambda=0.25, alpha=2, epochs=3, steps=7, lr=0.05")).train().pretrain());
+    CheckResult bad = Checker.checkSource(net.formatted("lambda=-1, steps=0, lr=0"), "p.cnn");
+    assertNull(bad.network());
+    List<Diagnostic> errors = bad.diagnostics().errors();
+    assertEquals(3, errors.size(), bad.diagnostics().render(""));
+    assertEquals(List.of(7, 7, 7), errors.stream().map(d -> d.pos().line()).toList());
+    assertEquals(List.of(31, 41, 47), errors.stream().map(d -> d.pos().col()).toList(),
+        bad.diagnostics().render(""));
+    assertTrue(errors.get(0).message().contains("lambda of 'psd' must be in [0,"), errors.get(0).message());
+    assertTrue(errors.get(1).message().contains("steps of 'psd' must be between 1"), errors.get(1).message());
+    CheckResult other = Checker.checkSource(net.replace("psd(%s)", "ica"), "p.cnn");
+    assertTrue(other.diagnostics().errors().get(0).message().contains("pretrain must be psd("),
+        other.diagnostics().render(""));
+  }
+
+  @Test
   void reportsEveryErrorNotJustTheFirst() {
     CheckResult r = Checker.checkSource("network n {\n input 1x8x8\n 4F3x3C - Rabz\n 4F9x9C\n dense(0)\n logistic 10\n}\n", "e.cnn");
     assertNull(r.network());

@@ -54,6 +54,10 @@ import picocli.CommandLine.Spec;
       "",
       "A NaN or infinite loss stops the run (exit status 1), naming the step and",
       "the first layer whose output is not finite; the last checkpoint is kept.",
+      "",
+      "Stages marked U or U+ are first pre-trained without labels (see 'convnet",
+      "pretrain --help'; settings from the block's pretrain = psd(...)) into the run",
+      "folder's pretrain/ (metrics.csv, checkpoint, weights.npz, dictionary.png).",
       ""
     },
     exitCodeListHeading = "Exit status:%n",
@@ -118,8 +122,9 @@ public final class TrainCommand implements Callable<Integer> {
   String preprocess;
 
   @Option(names = "--protocol", paramLabel = "P",
-      description = "One letter per conv stage: R (random filters kept fixed) or R+ (random, then "
-          + "trained); the classifier always trains (default: the train block's).")
+      description = "One letter per conv stage: R (random filters kept fixed), R+ (random, then "
+          + "trained), U (pre-trained without labels by PSD, then kept fixed) or U+ (pre-trained,"
+          + " then trained); the classifier always trains (default: the train block's).")
   String protocol;
 
   @Option(names = "--seed", paramLabel = "N",

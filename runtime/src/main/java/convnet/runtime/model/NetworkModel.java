@@ -480,9 +480,10 @@ public final class NetworkModel {
   // ---- protocols
 
   /**
-   * The parameters kept fixed under a protocol such as {@code R+R+} or {@code RR}: one letter per conv stage,
-   * {@code R} = that stage's filters (weight, bias, gain) keep their random values, {@code R+} = they are trained.
-   * Letters are read by {@link ProtocolSyntax}, which decides the letters training implements.
+   * The parameters kept fixed under a protocol such as {@code R+R+}, {@code RR} or {@code UU+}: one letter per conv
+   * stage, {@code R} or {@code U} = that stage's filters (weight, bias, gain) keep the values they start with (random,
+   * or pre-trained without labels), {@code R+} or {@code U+} = they are trained. Letters are read by
+   * {@link ProtocolSyntax}, which decides the letters training implements.
    */
   public Set<String> frozenFor(String protocol) {
     ProtocolSyntax.Result r = ProtocolSyntax.parse(protocol, network.convStages().size());

@@ -3,13 +3,16 @@ package convnet.runtime.train;
 import convnet.dsl.ProtocolSyntax;
 import convnet.dsl.TrainSpec.StageProtocol;
 import convnet.runtime.cli.UserError;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A training protocol in Jarrett et al.'s notation, one letter per conv stage: {@code R} random
- * filters kept at their initial values, {@code R+} random filters then learned with labels. The
- * classifier and every layer outside a conv stage always learn. Which letters train is decided in
- * one place, {@link ProtocolSyntax#TRAINED}; others are refused with a clear message.
+ * filters kept at their initial values, {@code R+} random filters then learned with labels,
+ * {@code U} filters pre-trained without labels (predictive sparse decomposition) then kept,
+ * {@code U+} pre-trained then learned with labels. The classifier and every layer outside a conv
+ * stage always learn. Which letters train is decided in one place, {@link ProtocolSyntax#TRAINED};
+ * others are refused with a clear message.
  */
 public record Protocol(List<StageProtocol> stages) {
   public Protocol {
@@ -32,6 +35,17 @@ public record Protocol(List<StageProtocol> stages) {
   public static Protocol of(List<StageProtocol> stages) {
     String text = new Protocol(stages).toString();
     return parse(text, stages.size());
+  }
+
+  /** The conv stages (from 0) pre-trained without labels: those marked U or U+. */
+  public List<Integer> unsupervisedStages() {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < stages.size(); i++) {
+      if (stages.get(i).init() == 'U') {
+        out.add(i);
+      }
+    }
+    return out;
   }
 
   /** Whether the filters of conv stage {@code index} (from 0, among conv stages) stay fixed. */

@@ -10,6 +10,9 @@ import convnet.runtime.cli.UsageError;
 import convnet.runtime.cli.UserError;
 import convnet.runtime.data.Batches;
 import convnet.runtime.data.DataSplits;
+import convnet.runtime.pretrain.PretrainReport;
+import convnet.runtime.pretrain.Pretrainer;
+import convnet.runtime.pretrain.PsdSettings;
 import convnet.runtime.run.EpochMetrics;
 import convnet.runtime.run.MetricsCsv;
 import convnet.runtime.run.Progress;
@@ -34,9 +37,15 @@ import java.util.Set;
  * checked before the run folder is created, so a run that cannot start leaves no folder behind.
  * A new run writes {@code config.json}, a checkpoint of its initial state (so that even a run
  * stopped in its first epoch can be resumed, and a diverging one keeps a good checkpoint) and
- * {@code metrics.csv} before the first step.
+ * {@code metrics.csv} before the first step. Stages of the protocol marked U or U+ are then
+ * pre-trained without labels in the run's {@code pretrain} folder (its own checkpoint, metrics and
+ * dictionary picture), and training starts from the pre-trained weights; a run stopped during
+ * pre-training resumes it.
  */
 public final class TrainingRun {
+  /** The sub-folder of a run where the pre-training of U and U+ stages writes. */
+  public static final String PRETRAIN_FOLDER = "pretrain";
+
   private TrainingRun() {}
 
   /**
@@ -139,6 +148,10 @@ public final class TrainingRun {
       throw new UserError("stopped while compiling the network; "
           + (resuming ? "the run folder is unchanged" : "no run folder was created"));
     }
+    // Stages marked U or U+ are pre-trained first; a stage PSD cannot learn fails here too.
+    Pretrainer pretrainer = new Pretrainer(network, PsdSettings.of(network.train().pretrain()),
+        config.batch(), config.seed(), f -> model.prepare(f, config.backend()));
+    List<Pretrainer.Stage> unsupervised = pretrainer.stages(protocol.unsupervisedStages());
 
     Checkpoint start;
     MetricsCsv metrics;
@@ -214,6 +227,43 @@ public final class TrainingRun {
       if (!request.json()) {
         out.println(intro);
         out.flush();
+      }
+      Path pretrainDir = folder.dir().resolve(PRETRAIN_FOLDER);
+      if (!unsupervised.isEmpty() && !Files.isRegularFile(pretrainDir.resolve("weights.npz"))) {
+        if (start.step() != 0) {
+          throw new IllegalStateException("run " + folder.dir() + " trained " + start.step()
+              + " steps before its pre-training finished");
+        }
+        Pretrainer.Result pre;
+        try (PretrainReport report = PretrainReport.console(out, request.json())) {
+          pre = pretrainer.run(start.parameters(), unsupervised, data.train(), pretrainDir,
+              report, batches -> stop.requested());
+        }
+        if (!pre.finished()) {
+          String message = "stopped during pre-training; its checkpoint (at the last finished "
+              + "epoch) is kept. Continue with:\n  " + resumeHint;
+          log.log(message);
+          if (request.json()) {
+            ObjectNode o = new ObjectMapper().createObjectNode();
+            o.put("interrupted", true);
+            o.put("phase", "pretrain");
+            o.put("run_folder", folder.dir().toString());
+            out.println(o);
+          } else {
+            out.println(message);
+          }
+          out.flush();
+          return new Trainer.Result(Trainer.Status.INTERRUPTED, start, null, null);
+        }
+        Pretrainer.writeOutputs(pretrainDir, pre.weights(), unsupervised);
+        Map<String, Tensor> pretrained = new LinkedHashMap<>();
+        for (String name : shapes.keySet()) {
+          pretrained.put(name, pre.weights().get(name));
+        }
+        start = new Checkpoint(0, 0, 0, 0, 0, 0, Double.NaN, 0, pretrained, start.optimizerState());
+        start.write(folder);
+        log.log("pre-training done (" + PsdSettings.of(network.train().pretrain()) + "): "
+            + pretrainDir.resolve("metrics.csv") + ", " + pretrainDir.resolve("dictionary.png"));
       }
       Trainer.Result result = trainer.run(start, new Trainer.Session(folder, metrics, history,
           progress, log, stop, resumeHint));

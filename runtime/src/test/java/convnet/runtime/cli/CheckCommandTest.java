@@ -164,13 +164,19 @@ class CheckCommandTest {
   }
 
   @Test
-  void unsupervisedProtocolLettersFailCheckAtTheirPlaceAsTrainRefusesThem() throws IOException {
+  void unsupervisedProtocolLettersPassCheckAndAWrongCountFailsAtItsPlaceAsTrainRefusesIt()
+      throws IOException {
     Path f = file("u.cnn", JARRETT.replace("logistic 10", "logistic 10\n train {\n protocol = R+U+\n }"));
     Cli.Run check = run("check", f.toString());
-    assertEquals(1, check.status(), check.out());
-    assertTrue(check.err().contains("u.cnn:7:15: error: protocol 'R+U+' asks for U at stage 2"), check.err());
-    Cli.Run train = run("train", f.toString(), "--data", "fashion-mnist-subset", "--out", dir.resolve("r").toString());
+    assertEquals(0, check.status(), check.err());
+    Path bad = file("v.cnn", JARRETT.replace("logistic 10", "logistic 10\n train {\n protocol = R+U+U\n }"));
+    Cli.Run checkBad = run("check", bad.toString());
+    assertEquals(1, checkBad.status(), checkBad.out());
+    assertTrue(checkBad.err().contains("v.cnn:7:13: error: protocol 'R+U+U' has 3 stage letters"),
+        checkBad.err());
+    Cli.Run train = run("train", bad.toString(), "--data", "fashion-mnist-subset", "--out",
+        dir.resolve("r").toString());
     assertEquals(1, train.status(), train.out());
-    assertTrue(train.err().contains("asks for U at stage 2"), train.err());
+    assertTrue(train.err().contains("has 3 stage letters"), train.err());
   }
 }

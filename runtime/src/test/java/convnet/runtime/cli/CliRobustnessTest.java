@@ -62,7 +62,7 @@ class CliRobustnessTest {
     "--momentum=1", "--weight-decay=-1", "--backend=gpu", "--schedule=stp",
     "--schedule=step(every=0,gamma=2)", "--augment=rotate", "--augment=crop(pad=-1)",
     "--preprocess=whiten", "--preprocess=lcn(4)", "--protocol=X", "--protocol=RRR",
-    "--protocol=U", "--limit-train=0", "--limit-test=-5"})
+    "--protocol=U++", "--limit-train=0", "--limit-test=-5"})
   void aBadTrainFlagValueIsBadUsageAndCreatesNoRunFolder(String flag) throws IOException {
     Path out = dir.resolve("run");
     // Written after the defaults so that the bad value is the one picocli keeps.

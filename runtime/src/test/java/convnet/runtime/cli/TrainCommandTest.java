@@ -146,9 +146,9 @@ class TrainCommandTest {
     }
     assertFalse(init.get("L3_logistic.weight").equals(after.get("L3_logistic.weight")),
         "the classifier always trains");
-    Run u = run(train(net, "--protocol", "U", "--out", dir.resolve("u").toString()));
-    assertEquals(2, u.status(), "a protocol flag the trainer cannot run is bad usage");
-    assertTrue(u.err().contains("unsupervised"), u.err());
+    Run u = run(train(net, "--protocol", "RR", "--out", dir.resolve("u").toString()));
+    assertEquals(2, u.status(), "a protocol flag the network cannot run is bad usage");
+    assertTrue(u.err().contains("1 conv stage"), u.err());
     assertFalse(Files.exists(dir.resolve("u")));
   }
 

@@ -164,8 +164,9 @@ class NetworkModelTest {
     assertEquals(Set.of("L1_conv.weight", "L1_conv.bias", "L1_conv.gain"), m.frozenFor("RR+"));
     assertEquals(Set.of("L1_conv.weight", "L1_conv.bias", "L1_conv.gain", "L5_conv.weight", "L5_conv.bias"),
         m.frozenFor("RR"));
-    UserError u = assertThrows(UserError.class, () -> m.frozenFor("U+R+"));
-    assertTrue(u.getMessage().contains("unsupervised"), u.getMessage());
+    // U keeps the pre-trained filters as R keeps the random ones; U+ trains them.
+    assertEquals(Set.of(), m.frozenFor("U+R+"));
+    assertEquals(Set.of("L1_conv.weight", "L1_conv.bias", "L1_conv.gain"), m.frozenFor("UR+"));
     UserError count = assertThrows(UserError.class, () -> m.frozenFor("R+"));
     assertTrue(count.getMessage().contains("2 conv stages"), count.getMessage());
     UserError letter = assertThrows(UserError.class, () -> m.frozenFor("RX"));

@@ -20,12 +20,21 @@ class ProtocolTest {
   }
 
   @Test
-  void wrongCountUnknownLetterAndUnsupervisedAreRefused() {
+  void wrongCountAndUnknownLetterAreRefused() {
     assertTrue(assertThrows(UserError.class, () -> Protocol.parse("R+", 2)).getMessage()
         .contains("2 conv stages"));
     assertTrue(assertThrows(UserError.class, () -> Protocol.parse("RX", 2)).getMessage()
         .contains("'X' at position 2"));
-    assertTrue(assertThrows(UserError.class, () -> Protocol.parse("U+R", 2)).getMessage()
-        .contains("unsupervised"));
+    assertTrue(assertThrows(UserError.class, () -> Protocol.parse("UU+", 1)).getMessage()
+        .contains("1 conv stage"));
+  }
+
+  @Test
+  void unsupervisedStagesAreTheUAndUPlusOnes() {
+    Protocol p = Protocol.parse("U+RU", 3);
+    assertEquals(java.util.List.of(0, 2), p.unsupervisedStages());
+    assertFalse(p.frozen(0));
+    assertTrue(p.frozen(2));
+    assertEquals("U+RU", p.toString());
   }
 }
