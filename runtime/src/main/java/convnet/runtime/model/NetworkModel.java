@@ -318,7 +318,8 @@ public final class NetworkModel {
 
   /**
    * Reads weights from an {@code .npz} file and checks them against the network: every parameter present with its
-   * shape and nothing else but connection tables ({@code <layer>.table}, which must be this model's); otherwise a
+   * shape and nothing else but connection tables ({@code <layer>.table}, which must be this model's) and pre-training
+   * dictionaries ({@code <layer>.decoder}, which are left out); otherwise a
    * {@link UserError} listing what is missing, unexpected or of the wrong shape.
    */
   public Map<String, Tensor> loadWeights(Path npz) {
@@ -362,7 +363,7 @@ public final class NetworkModel {
     }
     Set<String> expected = new LinkedHashSet<>(parameterNames());
     for (Map.Entry<String, Tensor> e : found.entrySet()) {
-      if (!expected.contains(e.getKey()) && !tableNames.contains(e.getKey())) {
+      if (!expected.contains(e.getKey()) && !tableNames.contains(e.getKey()) && !isDictionary(e.getKey(), expected)) {
         problems.add("  unexpected  " + e.getKey() + " " + e.getValue().shape());
       }
     }
@@ -373,6 +374,16 @@ public final class NetworkModel {
     }
     requireFinite(npz, out);
     return out;
+  }
+
+  /**
+   * Whether {@code name} is a pre-training dictionary ({@code <layer>.decoder}, written by {@code convnet pretrain})
+   * of one of this network's filter layers: such files start training as they are, the dictionary being left out.
+   */
+  private static boolean isDictionary(String name, Set<String> parameterNames) {
+    String suffix = ".decoder";
+    return name.endsWith(suffix)
+        && parameterNames.contains(name.substring(0, name.length() - suffix.length()) + ".weight");
   }
 
   /** Weights read from a file, and this model with the connection tables they were trained with. */

@@ -198,20 +198,21 @@ public final class TrainingRun {
       history = List.of();
       try {
         return train(model, request, out, stop, network, folder, config, data, trainer, start,
-            metrics, history, false);
+            metrics, history, false, pretrainer, unsupervised, shapes.keySet());
       } finally {
         lock.close();
       }
     }
     return train(model, request, out, stop, network, folder, config, data, trainer, start,
-        metrics, history, true);
+        metrics, history, true, pretrainer, unsupervised, shapes.keySet());
   }
 
   /** Trains from {@code start} and reports; the folder is set up and locked. */
   private static Trainer.Result train(TrainableModel model, Request request, PrintStream out,
       StopSignal stop, Network network, RunFolder folder, TrainConfig config, DataSplits data,
       Trainer trainer, Checkpoint start, MetricsCsv metrics, List<EpochMetrics> history,
-      boolean resuming) throws IOException {
+      boolean resuming, Pretrainer pretrainer, List<Pretrainer.Stage> unsupervised,
+      Set<String> parameterNames) throws IOException {
     String resumeHint = "convnet train " + request.networkFile() + " --resume " + folder.dir();
     try (RunLog log = new RunLog(folder.trainLog(), null);
         Progress progress = Progress.console(out, request.json())) {
@@ -257,7 +258,7 @@ public final class TrainingRun {
         }
         Pretrainer.writeOutputs(pretrainDir, pre.weights(), unsupervised);
         Map<String, Tensor> pretrained = new LinkedHashMap<>();
-        for (String name : shapes.keySet()) {
+        for (String name : parameterNames) {
           pretrained.put(name, pre.weights().get(name));
         }
         start = new Checkpoint(0, 0, 0, 0, 0, 0, Double.NaN, 0, pretrained, start.optimizerState());

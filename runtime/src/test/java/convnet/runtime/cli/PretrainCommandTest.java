@@ -154,6 +154,28 @@ class PretrainCommandTest {
   }
 
   @Test
+  void pretrainOutputStartsTrainingWithInit() throws IOException {
+    Path net = net(NET);
+    Path weights = dir.resolve("pretrained.npz");
+    Run pre = run(args("pretrain", net, "--run", dir.resolve("p").toString(), "--out",
+        weights.toString()));
+    assertEquals(0, pre.status(), pre.err());
+    assertTrue(Npz.read(weights).containsKey("L1_conv.decoder"));
+    Path out = dir.resolve("init");
+    Run r = run(args("train", net, "--init", weights.toString(), "--protocol", "R", "--out",
+        out.toString()));
+    assertEquals(0, r.status(), r.err());
+    assertClean(r);
+    Map<String, Tensor> pretrained = Npz.read(weights);
+    Map<String, Tensor> trained = Npz.read(out.resolve("weights-final.npz"));
+    // R keeps the given filters fixed: the pre-trained ones, the dictionary left out.
+    for (String p : FILTERS) {
+      assertArrayEquals(pretrained.get(p).data(), trained.get(p).data(), p);
+    }
+    assertFalse(trained.containsKey("L1_conv.decoder"));
+  }
+
+  @Test
   void badSettingsAreErrorsWithPlaceAndReason() throws IOException {
     Path net = net(NET.replace("psd(epochs=2, steps=5)", "psd(lambda=-1, steps=0)"));
     Run r = run(args("pretrain", net, "--run", dir.resolve("x").toString()));
