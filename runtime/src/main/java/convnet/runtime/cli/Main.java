@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       DataCommand.class,
       TrainCommand.class,
+      SweepCommand.class,
       EvalCommand.class,
       GraphCommand.class,
       GradcheckCommand.class,
