@@ -227,14 +227,14 @@ public final class Sweeps {
         }
       }
     }
-    for (int i = 0; i < axes.size(); i++) {
+    for (int i = 0; i < axes.size() && rows != null && columns != null; i++) {
       if (axes.get(i).labels().size() > 1 && !placed.containsKey(i)) {
         SweepItem.Vary v = axisVaries.get(i);
         error(v.namePositions().get(0), "variable '" + v.names().get(0) + "' is varied but is neither in rows nor in columns",
             "add it to 'rows = [...]' or 'columns = [...]'; each table cell averages over seeds only");
       }
     }
-    if (protocols != null && protocols.size() > 1 && !placed.containsKey(-1)) {
+    if (protocols != null && protocols.size() > 1 && rows != null && columns != null && !placed.containsKey(-1)) {
       error(settings.get("protocols").pos(), "several protocols but 'protocol' is neither in rows nor in columns",
           "add protocol to 'rows = [...]' or 'columns = [...]'");
     }
@@ -398,8 +398,8 @@ public final class Sweeps {
   private void checkProtocols(Variant v, List<String> protocols, Setting where) {
     for (String p : protocols) {
       int letters = Sweep.letters(p);
-      if (letters != 1 && letters != v.convStages()) {
-        reportOnce(where == null ? new SourcePos(file, 1, 1, 1) : where.value().pos(), "protocol " + p + " has " + letters
+      if (letters != 1 && letters != v.convStages() && reported.add("P|" + p)) {
+        error(where == null ? new SourcePos(file, 1, 1, 1) : where.value().pos(), "protocol " + p + " has " + letters
             + " stage letters but variant " + v.name() + " has " + v.convStages() + " filter-bank stage"
             + (v.convStages() == 1 ? "" : "s"), "write one letter for all stages (R, R+, U, U+) or one per stage");
       }
