@@ -187,7 +187,7 @@ public final class SweepRunner {
           sweep.limitTest(), threads, backend));
     }
     int workers = options.workers() != null ? options.workers() : defaultWorkers(threads);
-    Progress progress = new Progress(plan, outcomes, abs, workers);
+    Progress progress = new Progress(plan, outcomes, abs);
     String intro = "sweep " + sweep.name() + ": " + sweep.variants().size() + " variant"
         + (sweep.variants().size() == 1 ? "" : "s") + " x " + sweep.protocols().size() + " protocol"
         + (sweep.protocols().size() == 1 ? "" : "s") + " x " + sweep.seeds().size() + " seed"
@@ -263,9 +263,9 @@ public final class SweepRunner {
   }
 
   /**
-   * Runs at a time by default: one per core, each run's kernels on {@code threads} threads. On this
-   * project's two-core machines two runs of one thread each trained more images per second in all
-   * than one run of two threads (see the README), since small networks split poorly across cores.
+   * Runs at a time by default: one per core, each run's kernels on {@code threads} threads, since
+   * independent runs need no synchronisation while one small network split across threads waits
+   * at every kernel (the README gives the measurements).
    */
   static int defaultWorkers(int threads) {
     return Math.max(1, Runtime.getRuntime().availableProcessors() / threads);
@@ -299,16 +299,14 @@ public final class SweepRunner {
     private final SweepPlan plan;
     private final Map<String, RunOutcome> outcomes;
     private final Path folder;
-    private final int workers;
     private final long start = System.nanoTime();
     private final int doneAtStart;
     private int running;
 
-    Progress(SweepPlan plan, Map<String, RunOutcome> outcomes, Path folder, int workers) {
+    Progress(SweepPlan plan, Map<String, RunOutcome> outcomes, Path folder) {
       this.plan = plan;
       this.outcomes = outcomes;
       this.folder = folder;
-      this.workers = workers;
       this.doneAtStart = outcomes.size();
     }
 
