@@ -25,7 +25,8 @@ public final class Checker {
       "N", "avgpool", "maxpool", "dense", "dropout", "maxout", "lrn", "mlpconv", "logistic");
   static final Map<String, List<String>> FUNCTIONS = Map.of("abs", List.of("x"), "exp", List.of("x"), "log", List.of("x"),
       "tanh", List.of("x"), "sigmoid", List.of("x"), "sqrt", List.of("x"), "max", List.of("a", "b"), "min", List.of("a", "b"));
-  static final List<String> TRAIN_KEYS = List.of("data", "protocol", "epochs", "batch", "optimizer", "schedule", "augment", "seed");
+  static final List<String> TRAIN_KEYS = List.of("data", "protocol", "epochs", "batch", "optimizer", "schedule", "augment", "seed",
+      "preprocess");
   static final Set<String> DATA_SETS = new LinkedHashSet<>(List.of("fashion-mnist", "mnist", "cifar-10", "caltech-101"));
 
   private final List<Diagnostic> out = new ArrayList<>();

@@ -34,6 +34,7 @@ final class TrainReader {
     TrainSpec.Schedule schedule = d.schedule();
     List<TrainSpec.Augmentation> augment = d.augment();
     long seed = d.seed();
+    String preprocess = d.preprocess();
     Map<String, Setting> seen = new HashMap<>();
     for (Setting s : block.settings()) {
       if (!Checker.TRAIN_KEYS.contains(s.key())) {
@@ -77,10 +78,11 @@ final class TrainReader {
         case "optimizer" -> optimizer = optimizer(v, optimizer);
         case "schedule" -> schedule = schedule(v, schedule);
         case "augment" -> augment = augment(v);
+        case "preprocess" -> preprocess = preprocess(v);
         default -> throw new IllegalStateException("train key " + s.key());
       }
     }
-    return new TrainSpec(data, dataIsPath, protocol, epochs, batch, optimizer, schedule, augment, seed);
+    return new TrainSpec(data, dataIsPath, protocol, epochs, batch, optimizer, schedule, augment, seed, preprocess);
   }
 
   private List<TrainSpec.StageProtocol> protocol(Value v) {
@@ -199,5 +201,69 @@ final class TrainReader {
       }
     }
     return result;
+  }
+
+  /** The steps the runtime applies to each image before training, in its text form. */
+  private static final List<String> PREPROCESS_STEPS = List.of("none", "resize", "pad", "standardize", "lcn");
+
+  /**
+   * {@code preprocess = STEP} or {@code [STEP, ...]}: resize(HxW), pad(P), standardize, lcn,
+   * lcn(WINDOW, SIGMA), or none alone. The bounds are the runtime's (Preprocessing), so what is
+   * checked here is what trains.
+   */
+  private String preprocess(Value v) {
+    List<Value> items = v instanceof Value.ListOf l ? l.items() : List.of(v);
+    List<String> steps = new ArrayList<>();
+    for (Value item : items) {
+      String kind = item instanceof Value.Ident i ? i.name() : item instanceof Value.Call c ? c.name() : null;
+      List<Arg> args = item instanceof Value.Call c ? c.args() : List.of();
+      String owner = "'" + kind + "'";
+      switch (kind == null ? "" : kind) {
+        case "none" -> {
+          new ArgReader(owner, item.pos(), args, List.of(), out);
+          if (items.size() > 1) {
+            error(item.pos(), "'none' cannot be combined with other preprocessing steps", "leave it out");
+          }
+        }
+        case "standardize", "standardise" -> {
+          new ArgReader(owner, item.pos(), args, List.of(), out);
+          steps.add("standardize");
+        }
+        case "pad" -> {
+          ArgReader a = new ArgReader(owner, item.pos(), args, List.of("pixels"), out);
+          if (!a.has("pixels")) {
+            a.missing("pixels", "pad(2)");
+          }
+          // More padding than 1024 pixels a side would make an image mostly border.
+          steps.add("pad(" + a.integer("pixels", 1, 1, 1024) + ")");
+        }
+        case "resize" -> {
+          ArgReader a = new ArgReader(owner, item.pos(), args, List.of("size"), out);
+          if (!a.has("size")) {
+            a.missing("size", "resize(32x32)");
+          }
+          // Larger than 4096 a side would not fit the memory of one run.
+          int[] size = a.size("size", new int[] {1, 1}, 4096);
+          steps.add("resize(" + size[0] + "x" + size[1] + ")");
+        }
+        case "lcn" -> {
+          ArgReader a = new ArgReader(owner, item.pos(), args, List.of("window", "sigma"), out);
+          // A window wider than 255 is a flat Gaussian over any image.
+          int window = a.integer("window", 9, 1, 255);
+          if (window % 2 == 0) {
+            error(a.posOf("window"), "window of 'lcn' must be odd, found " + window, "use " + (window + 1));
+          }
+          double sigma = a.real("sigma", window / 4.0, 1e-6, 1e6, true);
+          steps.add("lcn(" + window + "," + sigma + ")");
+        }
+        default -> {
+          String found = Printer.value(item);
+          String hint = kind == null ? null : DidYouMean.hint(kind, PREPROCESS_STEPS);
+          error(item.pos(), "unknown preprocessing step '" + found + "'", hint != null ? hint
+              : "use resize(HxW), pad(P), standardize, lcn(WINDOW) or none");
+        }
+      }
+    }
+    return steps.isEmpty() ? "none" : String.join(",", steps);
   }
 }

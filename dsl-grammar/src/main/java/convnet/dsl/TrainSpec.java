@@ -7,14 +7,22 @@ import java.util.Map;
  * The {@code train { ... }} block, typed. Every field has a default: data {@code fashion-mnist},
  * protocol {@code R+} for every conv stage (random initialisation, all learned with labels),
  * 10 epochs, batch 64, {@code sgd(lr=0.01, momentum=0.9, weight_decay=0)}, constant schedule,
- * no augmentation, seed 1.
+ * no augmentation, seed 1, and {@code preprocess} null: the runtime's default preprocessing.
+ * {@code preprocess} otherwise holds the checked steps in their text form, e.g.
+ * {@code pad(2),standardize}.
  */
 public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> protocol, int epochs, int batch,
-    Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed) {
+    Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed, String preprocess) {
 
   public TrainSpec {
     protocol = List.copyOf(protocol);
     augment = List.copyOf(augment);
+  }
+
+  /** A train block without a {@code preprocess} setting. */
+  public TrainSpec(String data, boolean dataIsPath, List<StageProtocol> protocol, int epochs, int batch,
+      Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed) {
+    this(data, dataIsPath, protocol, epochs, batch, optimizer, schedule, augment, seed, null);
   }
 
   /** The defaults for a network with {@code convStages} conv stages. */

@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet bench FILE}: training-step and inference throughput per backend, and time per compiled kernel. */
 @Command(
     name = "bench",
+    header = "Measure training and inference speed in images per second.",
     mixinStandardHelpOptions = true,
     description = {
       "Measure images per second of a training step (forward, softmax cross-entropy,",

@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet check FILE [--json]}: parses, checks and counts a network. */
 @Command(
     name = "check",
+    header = "Check a network; count its parameters, neurons, connections.",
     mixinStandardHelpOptions = true,
     description = {
       "Parse and check a .cnn file, infer the output shape of every layer, and",

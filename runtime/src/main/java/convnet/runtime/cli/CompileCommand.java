@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet compile FILE --explain [--dump DIR] [--batch N]}: shows the fused kernels and writes the classes. */
 @Command(
     name = "compile",
+    header = "Compile a network into fused JVM kernels and show them.",
     mixinStandardHelpOptions = true,
     description = {
       "Compile a network's training step (or its inference or gradient function)",
@@ -84,16 +85,9 @@ public final class CompileCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The batch size from the option, else the train block, else 64; a UsageError when below 1. */
+  /** The batch size from the option, else the train block, else 64, checked by {@link BatchFlag}. */
   static int batchSize(NetworkModel model, Integer option) {
-    if (option != null) {
-      if (option < 1) {
-        throw new UsageError("--batch must be at least 1, got " + option);
-      }
-      return option;
-    }
-    TrainSpec train = model.network().train();
-    return train != null && train.batch() > 0 ? train.batch() : 64;
+    return BatchFlag.resolve(option, model);
   }
 
   /** SGD settings of the train block when it names sgd, else momentum 0.9 without weight decay. */

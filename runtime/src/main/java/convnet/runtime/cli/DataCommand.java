@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet data SPEC}: shows what a data spec resolves to, to check a {@code --data}. */
 @Command(
     name = "data",
+    header = "Show what a data spec resolves to.",
     mixinStandardHelpOptions = true,
     description = {
       "Show what a data spec resolves to: source, image shape, classes, images per",

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import convnet.autodiff.Tensor;
 import convnet.runtime.data.DataSplits;
+import convnet.runtime.data.LimitMode;
 import convnet.runtime.data.Preprocessing;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.run.ConfusionMatrix;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet eval FILE --weights W.npz}: accuracy, loss and confusion matrix on a test split. */
 @Command(
     name = "eval",
+    header = "Measure the accuracy and loss of weights on a test split.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
@@ -36,9 +38,10 @@ import picocli.CommandLine.Spec;
       "predicted class).",
       "",
       "When the weights lie in a run folder (next to its config.json), the run's",
-      "data, preprocessing and --limit-test are the defaults, so the accuracy is",
-      "the one the run reported; otherwise the network's train block data and",
-      "per-image standardization.",
+      "data, preprocessing, --limit-test and --limit-mode are the defaults, so the",
+      "accuracy is the one the run reported; otherwise the network's train block",
+      "data and preprocessing (per-image standardization unless the block says",
+      "otherwise).",
       ""
     })
 public final class EvalCommand implements Callable<Integer> {
@@ -57,12 +60,18 @@ public final class EvalCommand implements Callable<Integer> {
   String data;
 
   @Option(names = "--preprocess", paramLabel = "P",
-      description = "Input preprocessing (default: the run's, else standardize).")
+      description = "Input preprocessing, as for 'convnet train' (default: the run's, else the "
+          + "train block's, else standardize).")
   String preprocess;
 
   @Option(names = "--limit-test", paramLabel = "N",
-      description = "Use only the first N test images (default: the run's, else all).")
+      description = "Use only N test images (default: the run's, else all), chosen by --limit-mode.")
   Integer limitTest;
+
+  @Option(names = "--limit-mode", paramLabel = "M",
+      description = "stratified (balanced over the classes, the first of each class in file order) "
+          + "or first (the first N in the file); default: the run's, else stratified.")
+  String limitMode;
 
   @Option(names = "--batch", paramLabel = "N",
       description = "Images per inference call (default: the run's, else the train block's).")
@@ -83,9 +92,7 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   private Integer work() {
-    if (batch != null && batch < 1) {
-      throw new UsageError("--batch must be at least 1");
-    }
+    BatchFlag.checkPositive(batch);
     // 0 would silently mean "every image", the opposite of what was asked.
     if (limitTest != null && limitTest < 1) {
       throw new UsageError("--limit-test must be at least 1, not " + limitTest);
@@ -93,13 +100,16 @@ public final class EvalCommand implements Callable<Integer> {
     if (preprocess != null) {
       TrainCommand.asUsage("--preprocess", () -> Preprocessing.parse(preprocess));
     }
+    if (limitMode != null) {
+      TrainCommand.asUsage("--limit-mode", () -> LimitMode.parse(limitMode));
+    }
     if (!backend.equals("compiled") && !backend.equals("interpreted")) {
       throw new UsageError("--backend " + backend + ": expected compiled or interpreted");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     NetworkModel network = NetworkModel.load(file, err);
-    TrainCommand.checkBatchFits(batch, network);
+    BatchFlag.check(batch, network);
     ModelBinding model = ModelBinding.of(network, err);
     if (network.classes() == 0) {
       throw new UserError(file + ": network '" + network.network().name() + "' has no "
@@ -111,10 +121,13 @@ public final class EvalCommand implements Callable<Integer> {
     String dataSpec = data != null ? data : run != null ? run.data()
         : TrainConfig.dataSpec(network.network().train(), file.toAbsolutePath().getParent());
     Preprocessing prep = preprocess != null ? Preprocessing.parse(preprocess)
-        : run != null ? run.preprocessing() : Preprocessing.DEFAULT;
+        : run != null ? run.preprocessing()
+        : Preprocessing.parse(TrainConfig.preprocessText(network.network().train()));
     int limit = limitTest != null ? limitTest : run != null ? run.limitTest() : 0;
     int n = batch != null ? batch : run != null ? run.batch() : network.network().train().batch();
-    DataSplits splits = TrainingData.open(network.network(), dataSpec, prep, 0, limit);
+    LimitMode mode = limitMode != null ? LimitMode.parse(limitMode)
+        : run != null ? run.limitModeValue() : LimitMode.DEFAULT;
+    DataSplits splits = TrainingData.open(network.network(), dataSpec, prep, 0, limit, mode);
     Evaluator evaluator = new Evaluator(model.prepare(model.inferenceFunction(n), backend), n,
         network.classes());
     Evaluation e = evaluator.evaluate(splits.test(), params);

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet forward}: outputs, loss and gradients of a network on given images, weights and labels. */
 @Command(
     name = "forward",
+    header = "Run a network on images and write its outputs and gradients.",
     mixinStandardHelpOptions = true,
     description = {
       "Run a network on images with given weights and write the results to an .npz:",
@@ -90,7 +91,7 @@ public final class ForwardCommand implements Callable<Integer> {
     };
     FileArgs.checkWritable("--out", out);
     FileArgs.checkNotAnInput("--out", out, file, weights, input, labels);
-    NetworkModel model = NetworkModel.load(file, spec.commandLine().getErr());
+    NetworkModel model = NetworkModel.loadAsIs(file, spec.commandLine().getErr());
     FileArgs.checkReadable(weights);
     Map<String, Tensor> values = new HashMap<>(model.loadWeights(weights));
     NpyArray images = read(input);

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet gradcheck}: symbolic gradients against finite differences, for a file or random architectures. */
 @Command(
     name = "gradcheck",
+    header = "Check symbolic gradients against finite differences.",
     mixinStandardHelpOptions = true,
     description = {
       "Check every parameter's symbolic gradient (and the input's) against central",

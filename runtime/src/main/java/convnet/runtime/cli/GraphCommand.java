@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet graph FILE}: prints the lowered forward or gradient graph after simplification. */
 @Command(
     name = "graph",
+    header = "Print the tensor graph a network lowers to.",
     mixinStandardHelpOptions = true,
     description = {
       "Print the tensor graph a .cnn file lowers to, after the standard",
@@ -61,11 +62,8 @@ public final class GraphCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     NetworkModel model = NetworkModel.load(file, spec.commandLine().getErr());
+    BatchFlag.check(batch, model);
     int n = batch != null ? batch : model.network().train().batch();
-    if (n < 1) {
-      throw new UsageError("--batch must be at least 1, not " + n);
-    }
-    TrainCommand.checkBatchFits(batch, model);
     Graph raw = grad ? model.gradientGraph(n) : model.forwardGraph(n, Lowering.Mode.INFERENCE, model.classes() > 0);
     Pipeline.Result result = Pipeline.standard().run(raw);
     if (stats) {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet init FILE --seed N --out W.npz}: writes initial weights. */
 @Command(
     name = "init",
+    header = "Write a network's initial weights to an .npz file.",
     mixinStandardHelpOptions = true,
     description = {
       "Write a network's initial weights to an .npz file (float32), one array per",
@@ -45,7 +46,7 @@ public final class InitCommand implements Callable<Integer> {
     FileArgs.checkWritable("--out", out);
     FileArgs.checkNotAnInput("--out", out, file);
     PrintWriter o = spec.commandLine().getOut();
-    NetworkModel model = NetworkModel.load(file, spec.commandLine().getErr());
+    NetworkModel model = NetworkModel.loadAsIs(file, spec.commandLine().getErr());
     long s = seed != null ? seed : model.network().train().seed();
     Map<String, Tensor> weights = model.init(s);
     NetworkModel.saveWeights(out, weights);

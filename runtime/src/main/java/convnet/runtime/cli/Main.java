@@ -57,6 +57,7 @@ public final class Main implements Runnable {
   /** Runs {@code command} (the {@code convnet} command, or one under test) with convnet's error handling. */
   static int execute(Object command, String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(command);
+    cli.getSubcommands().values().forEach(sub -> summarize(sub.getCommandSpec()));
     cli.setOut(out);
     cli.setErr(err);
     cli.setExitCodeExceptionMapper(e -> e instanceof UserError ? EXIT_USER_ERROR : EXIT_INTERNAL);
@@ -89,6 +90,32 @@ public final class Main implements Runnable {
       // net under all the others.
       err.println("convnet: " + OutOfMemory.message("running the command"));
       return EXIT_USER_ERROR;
+    }
+  }
+
+  /**
+   * Gives a command without a {@code header} one: the first sentence of its description. The
+   * command list shows a command's header, else only the first line of its description, which
+   * cuts a sentence in the middle.
+   */
+  static void summarize(CommandLine.Model.CommandSpec command) {
+    if (command.usageMessage().header().length > 0) {
+      return;
+    }
+    StringBuilder paragraph = new StringBuilder();
+    for (String line : command.usageMessage().description()) {
+      if (line.isBlank()) {
+        break;
+      }
+      paragraph.append(paragraph.length() == 0 ? "" : " ").append(line.strip());
+    }
+    String text = paragraph.toString();
+    int end = text.indexOf(". ");
+    if (end >= 0) {
+      text = text.substring(0, end + 1);
+    }
+    if (!text.isEmpty()) {
+      command.usageMessage().header(text);
     }
   }
 

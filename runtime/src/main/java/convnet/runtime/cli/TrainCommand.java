@@ -1,6 +1,7 @@
 package convnet.runtime.cli;
 
 import convnet.runtime.data.Augmentation;
+import convnet.runtime.data.LimitMode;
 import convnet.runtime.data.Preprocessing;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.train.LearningRateSchedule;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet train FILE}: trains a network, or resumes a stopped run, into a run folder. */
 @Command(
     name = "train",
+    header = "Train a network, evaluating it after every epoch.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
@@ -31,7 +33,9 @@ import picocli.CommandLine.Spec;
       "Every setting comes from the network's train { ... } block (its defaults",
       "where the block is silent: data fashion-mnist, protocol R+ per stage, 10",
       "epochs, batch 64, sgd(lr=0.01, momentum=0.9, weight_decay=0), no schedule,",
-      "no augmentation, seed 1); a flag overrides the block.",
+      "no augmentation, preprocessing standardize, seed 1); a flag overrides the",
+      "block. --limit-train/--limit-test take N images balanced over the classes",
+      "unless --limit-mode first.",
       "",
       "The run folder (runs/<network>-<date>-<time> unless --out is given) gets",
       "config.json, metrics.csv, train.log, weights-best.npz (best test accuracy),",
@@ -100,8 +104,9 @@ public final class TrainCommand implements Callable<Integer> {
   String augment;
 
   @Option(names = "--preprocess", paramLabel = "P",
-      description = "Input preprocessing: none, standardize, lcn(W), standardize,lcn(W,SIGMA) "
-          + "(default: standardize, per image).")
+      description = "Input preprocessing, steps joined by commas: resize(HxW), pad(P) (zero "
+          + "pixels on every side), standardize (per image), lcn(W) or lcn(W,SIGMA); or none "
+          + "(default: the train block's preprocess, else standardize).")
   String preprocess;
 
   @Option(names = "--protocol", paramLabel = "P",
@@ -120,12 +125,17 @@ public final class TrainCommand implements Callable<Integer> {
   String backend;
 
   @Option(names = "--limit-train", paramLabel = "N",
-      description = "Use only the first N training images (for quick runs).")
+      description = "Use only N training images (for quick runs), chosen by --limit-mode.")
   Integer limitTrain;
 
   @Option(names = "--limit-test", paramLabel = "N",
-      description = "Use only the first N test images (for quick runs).")
+      description = "Use only N test images (for quick runs), chosen by --limit-mode.")
   Integer limitTest;
+
+  @Option(names = "--limit-mode", paramLabel = "M",
+      description = "How the limits choose images: stratified (the default: balanced over the "
+          + "classes, the first of each class in file order) or first (the first N in the file).")
+  String limitMode;
 
   @Option(names = "--out", paramLabel = "RUNDIR",
       description = "Run folder to create (must be absent or empty).")
@@ -161,14 +171,14 @@ public final class TrainCommand implements Callable<Integer> {
     checkFlagValues();
     PrintWriter err = spec.commandLine().getErr();
     NetworkModel network = NetworkModel.load(file, err);
-    checkBatchFits(batch, network);
+    BatchFlag.check(batch, network);
     if (protocol != null) {
       asUsage("--protocol", () -> Protocol.parse(protocol, network.network().convStages().size()));
     }
     ModelBinding model = ModelBinding.of(network, err);
     TrainConfig.Overrides overrides = new TrainConfig.Overrides(data, epochs, batch, lr, momentum,
         weightDecay, schedule, augment, preprocess, protocol, seed, backend, limitTrain,
-        limitTest);
+        limitTest, limitMode);
     StopSignal stop = stopAfterSteps != null ? StopSignal.afterSteps(stopAfterSteps)
         : StopSignal.manual();
     // Ctrl-C: the hook asks the loop to stop at the next batch and holds the JVM until the
@@ -222,14 +232,8 @@ public final class TrainCommand implements Callable<Integer> {
     if (preprocess != null) {
       asUsage("--preprocess", () -> Preprocessing.parse(preprocess));
     }
-  }
-
-  /** A --batch larger than the network's tensors allow is bad usage (the network itself is fine). */
-  static void checkBatchFits(Integer batch, NetworkModel network) {
-    if (batch != null && batch > network.maxBatch()) {
-      throw new UsageError("--batch " + batch + " is too large for network '"
-          + network.network().name() + "': its tensors would hold 2^31 values or more; the "
-          + "largest batch is " + network.maxBatch());
+    if (limitMode != null) {
+      asUsage("--limit-mode", () -> LimitMode.parse(limitMode));
     }
   }
 

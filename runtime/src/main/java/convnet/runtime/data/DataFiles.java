@@ -13,12 +13,20 @@ import java.util.zip.ZipException;
 
 /** Reads whole data files, gzip or raw, turning every I/O failure into a {@link DataError}. */
 final class DataFiles {
+  /** The largest byte array the JVM allocates (a few below Integer.MAX_VALUE). */
+  static final int MAX_BYTES = Integer.MAX_VALUE - 8;
+
   private DataFiles() {}
 
   /** The bytes of {@code file}, decompressed when it starts with the gzip magic number. */
   static byte[] read(Path file) {
     byte[] raw;
     try {
+      long size = Files.size(file);
+      if (size > MAX_BYTES) {
+        throw new DataError(String.format(java.util.Locale.ROOT, "%s: %,d bytes, larger than the %,d "
+            + "bytes convnet reads from one data file", file, size, MAX_BYTES));
+      }
       raw = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new DataError(file + ": file not found");
@@ -51,7 +59,13 @@ final class DataFiles {
       return raw;
     }
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw), 1 << 16)) {
-      return in.readAllBytes();
+      // Bounded, so a corrupt or hostile stream is a message rather than an OutOfMemoryError.
+      byte[] out = in.readNBytes(MAX_BYTES);
+      if (out.length == MAX_BYTES && in.read() != -1) {
+        throw new DataError(String.format(java.util.Locale.ROOT, "%s: decompresses to more than the "
+            + "%,d bytes convnet reads from one data file", name, MAX_BYTES));
+      }
+      return out;
     } catch (EOFException e) {
       throw new DataError(name + ": truncated: the gzip stream ends early");
     } catch (ZipException e) {
@@ -59,6 +73,11 @@ final class DataFiles {
     } catch (IOException e) {
       throw new DataError(name + ": cannot decompress: " + e.getMessage(), e);
     }
+  }
+
+  /** Big-endian unsigned 32-bit int at {@code offset}, as a non-negative long. */
+  static long uint32(byte[] b, int offset) {
+    return int32(b, offset) & 0xffffffffL;
   }
 
   /** Big-endian unsigned 32-bit int at {@code offset}, as an int (IDX sizes fit). */

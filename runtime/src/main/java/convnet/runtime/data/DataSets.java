@@ -19,7 +19,7 @@ import java.util.Locale;
  * </ul>
  *
  * <p>Shape rules: IDX and CIFAR-10 images must have the network's H×W exactly (no silent padding
- * or resizing); a one-channel data set feeds a three-channel network by replicating the gray
+ * or resizing; {@link Preprocessing} pads or resizes when asked, see {@link #openAnySize}); a one-channel data set feeds a three-channel network by replicating the gray
  * channel; folder images are resized and centre-cropped to H×W and read as gray or RGB as C asks.
  * {@link DataSplits#source()} is a one-line notice of what was opened, meant to be shown.
  */
@@ -53,6 +53,31 @@ public final class DataSets {
       return FolderReader.read(source.dir, channels, height, width, folderSplit);
     }
     return conform(spec, source.load(), channels, height, width);
+  }
+
+  /**
+   * Opens {@code spec} for a network whose preprocessing resizes or pads the images: IDX and
+   * CIFAR-10 images keep their own height and width (their channels are still conformed), and
+   * folder images are read at {@code height × width}.
+   */
+  public static DataSplits openAnySize(String spec, int channels, int height, int width) {
+    if (channels <= 0 || height <= 0 || width <= 0) {
+      throw new IllegalArgumentException(
+          "bad input shape " + channels + "x" + height + "x" + width);
+    }
+    Source source = resolve(spec);
+    if (source.kind == Kind.FOLDER) {
+      return FolderReader.read(source.dir, channels, height, width, FolderSplit.DEFAULT);
+    }
+    DataSplits data = source.load();
+    return conform(spec, data, channels, data.train().height(), data.train().width());
+  }
+
+  /** The preprocessing step that turns images of {@code from} into {@code to} (height, width). */
+  public static String sizeHint(int fromHeight, int fromWidth, int toHeight, int toWidth) {
+    int p = (toHeight - fromHeight) / 2;
+    boolean pads = p > 0 && toHeight - fromHeight == 2 * p && toWidth - fromWidth == 2 * p;
+    return pads ? "pad(" + p + ")" : "resize(" + toHeight + "x" + toWidth + ")";
   }
 
   /**
@@ -203,9 +228,10 @@ public final class DataSets {
     String wanted = channels + "x" + height + "x" + width;
     if (train.height() != height || train.width() != width) {
       throw new DataError("data '" + spec + "' has images of " + found + " but the network's "
-          + "input is " + wanted + ": images are not padded or resized silently; change the "
-          + "network's input to " + channels + "x" + train.height() + "x" + train.width()
-          + " or use data of that size");
+          + "input is " + wanted + ": images are not padded or resized silently; preprocess them "
+          + "with " + sizeHint(train.height(), train.width(), height, width) + " (--preprocess, or "
+          + "preprocess in the train block), change the network's input to " + channels + "x"
+          + train.height() + "x" + train.width() + ", or use data of that size");
     }
     if (train.channels() == channels) {
       return data;

@@ -158,7 +158,8 @@ public final class FolderReader {
   private static Dataset load(
       String name, List<Path> files, List<Integer> labels, List<String> classNames, int channels,
       int height, int width) {
-    long values = (long) files.size() * channels * height * width;
+    // Each factor is below 2^31, so a plain long product could still overflow: saturate instead.
+    long values = saturatingProduct(files.size(), channels, height, width);
     // One float array holds the split: past its limit or half the heap, say so before allocating.
     if (values > Integer.MAX_VALUE - 8 || values * Float.BYTES > Runtime.getRuntime().maxMemory() / 2) {
       throw new DataError(String.format(java.util.Locale.ROOT, "%s: %,d images of %dx%dx%d are "
@@ -186,7 +187,22 @@ public final class FolderReader {
     return new Dataset(name, channels, height, width, classNames, pixels, labelArray);
   }
 
+  private static long saturatingProduct(long... factors) {
+    long p = 1;
+    for (long f : factors) {
+      p = f != 0 && p > Long.MAX_VALUE / f ? Long.MAX_VALUE : p * f;
+    }
+    return p;
+  }
+
+  /**
+   * The most pixels of one image decoded (256 megapixels, 1 GiB as 32-bit RGB): a larger size in a
+   * file's header is refused before ImageIO tries to allocate it.
+   */
+  static final long MAX_IMAGE_PIXELS = 1L << 28;
+
   static BufferedImage decode(Path file) {
+    checkDeclaredSize(file);
     try {
       BufferedImage image = ImageIO.read(file.toFile());
       if (image == null) {
@@ -198,6 +214,40 @@ public final class FolderReader {
         throw d;
       }
       throw new DataError(file + ": unreadable image: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads the width and height a JPEG or PNG header declares, and refuses absurd ones naming the
+   * file; files ImageIO cannot even open are left for {@link #decode} to report.
+   */
+  private static void checkDeclaredSize(Path file) {
+    try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      if (in == null) {
+        return;
+      }
+      java.util.Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        return;
+      }
+      javax.imageio.ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        long width = reader.getWidth(0);
+        long height = reader.getHeight(0);
+        if (width < 1 || height < 1 || width * height > MAX_IMAGE_PIXELS) {
+          throw new DataError(String.format(Locale.ROOT, "%s: corrupt or unsupported image: its header "
+              + "says %dx%d pixels (width x height); at most %,d pixels are decoded", file, width, height,
+              MAX_IMAGE_PIXELS));
+        }
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof DataError d) {
+        throw d;
+      }
+      // A header ImageIO cannot parse is reported, with ImageIO's reason, by decode().
     }
   }
 

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Reader of the IDX format of MNIST and Fashion-MNIST: an images file (magic 0x00000803,
@@ -18,6 +19,8 @@ import java.util.List;
 public final class IdxReader {
   static final int IMAGES_MAGIC = 0x00000803;
   static final int LABELS_MAGIC = 0x00000801;
+  /** The most values one Java array holds (the JVM's limit is a few below Integer.MAX_VALUE). */
+  static final long MAX_VALUES = Integer.MAX_VALUE - 8;
 
   /** Class names of Fashion-MNIST, by label. */
   public static final List<String> FASHION_MNIST_CLASSES = List.of(
@@ -103,15 +106,20 @@ public final class IdxReader {
       throw new DataError(imagesName + ": truncated: " + imageBytes.length
           + " bytes, shorter than the 16-byte IDX images header");
     }
-    int n = DataFiles.int32(imageBytes, 4);
-    int rows = DataFiles.int32(imageBytes, 8);
-    int columns = DataFiles.int32(imageBytes, 12);
-    if (n < 0 || rows <= 0 || columns <= 0) {
-      throw new DataError(imagesName + ": corrupt header: " + Integer.toUnsignedString(n)
-          + " images of " + Integer.toUnsignedString(rows) + "x"
-          + Integer.toUnsignedString(columns));
+    // The header's sizes are unsigned 32-bit; read as long so no product below can overflow.
+    long n = DataFiles.uint32(imageBytes, 4);
+    long rows = DataFiles.uint32(imageBytes, 8);
+    long columns = DataFiles.uint32(imageBytes, 12);
+    checkDimension(imagesName, "2 (rows per image)", rows, 1);
+    checkDimension(imagesName, "3 (columns per image)", columns, 1);
+    long pixelsPerImage = rows * columns;
+    if (pixelsPerImage > MAX_VALUES) {
+      throw new DataError(String.format(Locale.ROOT, "%s: corrupt header: images of %dx%d (dimensions 2 "
+          + "and 3) would hold %,d pixels each, more than the %,d values one array holds", imagesName,
+          rows, columns, pixelsPerImage, MAX_VALUES));
     }
-    long expected = 16L + (long) n * rows * columns;
+    // n < 2^32 and pixelsPerImage < 2^31, so this fits a long; the file length bounds n from here.
+    long expected = 16L + n * pixelsPerImage;
     if (imageBytes.length < expected) {
       throw new DataError(imagesName + ": truncated: the header says " + n + " images of " + rows
           + "x" + columns + " (" + expected + " bytes) but the file has " + imageBytes.length);
@@ -125,18 +133,20 @@ public final class IdxReader {
       throw new DataError(labelsName + ": truncated: " + labelBytes.length
           + " bytes, shorter than the 8-byte IDX labels header");
     }
-    int labelCount = DataFiles.int32(labelBytes, 4);
+    long labelCount = DataFiles.uint32(labelBytes, 4);
     if (labelCount != n) {
-      throw new DataError(labelsName + ": " + Integer.toUnsignedString(labelCount)
-          + " labels but " + imagesName + " has " + n + " images");
+      throw new DataError(labelsName + ": " + labelCount + " labels but " + imagesName + " has " + n
+          + " images");
     }
     if (labelBytes.length != 8L + n) {
       throw new DataError(labelsName + ": " + (labelBytes.length < 8L + n ? "truncated" : "corrupt")
           + ": the header says " + n + " labels (" + (8L + n) + " bytes) but the file has "
           + labelBytes.length);
     }
-    int[] labels = new int[n];
-    for (int i = 0; i < n; i++) {
+    // The file lengths matched the header, so every count below fits an int.
+    int count = (int) n;
+    int[] labels = new int[count];
+    for (int i = 0; i < count; i++) {
       int label = labelBytes[8 + i] & 0xff;
       if (label >= classNames.size()) {
         throw new DataError(labelsName + ": label " + label + " of image " + i
@@ -145,11 +155,22 @@ public final class IdxReader {
       }
       labels[i] = label;
     }
-    float[] pixels = new float[n * rows * columns];
+    float[] pixels = new float[Math.toIntExact(n * pixelsPerImage)];
     for (int i = 0; i < pixels.length; i++) {
       pixels[i] = (imageBytes[16 + i] & 0xff) * (1f / 255f);
     }
-    return new Dataset(imagesName, 1, rows, columns, classNames, pixels, labels);
+    return new Dataset(imagesName, 1, (int) rows, (int) columns, classNames, pixels, labels);
+  }
+
+  /**
+   * Refuses a header dimension below {@code min} or larger than one Java array can index, naming
+   * the dimension: such a value is a corrupt header, never a real data set.
+   */
+  private static void checkDimension(String file, String dimension, long value, long min) {
+    if (value < min || value > MAX_VALUES) {
+      throw new DataError(String.format(Locale.ROOT, "%s: corrupt header: dimension %s is %,d; "
+          + "expected %d to %,d", file, dimension, value, min, MAX_VALUES));
+    }
   }
 
   private static void checkMagic(String name, byte[] bytes, int magic, String what) {

@@ -14,6 +14,7 @@ import convnet.autodiff.io.NpyType;
 import convnet.autodiff.rewrite.Pipeline;
 import convnet.dsl.CheckResult;
 import convnet.dsl.Checker;
+import convnet.dsl.Diagnostic;
 import convnet.dsl.Diagnostics;
 import convnet.dsl.Layer;
 import convnet.dsl.LayerKind;
@@ -71,6 +72,19 @@ public final class NetworkModel {
    * rendering ({@code FILE:LINE:COL: error: ...}, the line, a caret); warnings go to {@code warnings}.
    */
   public static NetworkModel load(Path file, PrintWriter warnings) {
+    return load(file, warnings, true);
+  }
+
+  /**
+   * Reads and checks a {@code .cnn} file for a command that runs the network as it stands
+   * ({@code forward}, {@code init}): there a network without a classifier is a feature extractor,
+   * nothing is wrong, so the checker's warning about the missing classifier is not shown.
+   */
+  public static NetworkModel loadAsIs(Path file, PrintWriter warnings) {
+    return load(file, warnings, false);
+  }
+
+  private static NetworkModel load(Path file, PrintWriter warnings, boolean classifierExpected) {
     byte[] bytes;
     try {
       if (Files.isDirectory(file)) {
@@ -85,8 +99,23 @@ public final class NetworkModel {
       throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
     }
     String name = file.toString();
-    return checked(Checker.checkBytes(bytes, name), new String(bytes, StandardCharsets.UTF_8), name, warnings);
+    CheckResult result = Checker.checkBytes(bytes, name);
+    if (!classifierExpected) {
+      result = withoutClassifierWarning(result);
+    }
+    return checked(result, new String(bytes, StandardCharsets.UTF_8), name, warnings);
   }
+
+  /** The result without the checker's "has no classifier at the end" warning. */
+  private static CheckResult withoutClassifierWarning(CheckResult result) {
+    List<Diagnostic> kept = result.diagnostics().all().stream()
+        .filter(d -> d.isError() || !d.message().endsWith(NO_CLASSIFIER_WARNING))
+        .toList();
+    return new CheckResult(result.network(), new Diagnostics(kept));
+  }
+
+  /** The end of the checker's warning for a network without {@code logistic N}. */
+  static final String NO_CLASSIFIER_WARNING = "has no classifier at the end";
 
   /** Reads and checks a {@code .cnn} file, printing warnings to standard error. */
   public static NetworkModel load(Path file) {
@@ -250,6 +279,10 @@ public final class NetworkModel {
     checkParametersFitInMemory();
     Map<String, Tensor> found;
     try {
+      if (parameters.isEmpty() && isEmptyZip(npz)) {
+        // What 'convnet init' (and numpy.savez()) writes for a network without parameters.
+        return new LinkedHashMap<>();
+      }
       found = Npz.read(npz);
     } catch (NpyFormatException e) {
       throw new UserError(e.getMessage());
@@ -280,6 +313,21 @@ public final class NetworkModel {
           + String.join(", ", parameters.stream().map(p -> p.name() + " " + p.shape()).toList()));
     }
     return out;
+  }
+
+  /**
+   * Whether {@code file} is a zip archive without entries: nothing but the 22-byte end of central
+   * directory record (signature, zero entries, its comment). {@link Npz} refuses such a file as
+   * corrupt, rightly for a network with parameters.
+   */
+  private static boolean isEmptyZip(Path file) throws IOException {
+    if (!Files.isRegularFile(file) || Files.size(file) > 22 + 0xffff) {
+      return false;
+    }
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(file))
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    return b.capacity() >= 22 && b.getInt(0) == 0x06054b50 && b.getShort(8) == 0 && b.getShort(10) == 0
+        && (b.getShort(20) & 0xffff) == b.capacity() - 22;
   }
 
   /** Writes weights as a float32 {@code .npz} (temporary file in the same folder, then a rename). */

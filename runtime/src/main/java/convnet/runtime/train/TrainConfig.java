@@ -5,6 +5,7 @@ import convnet.dsl.TrainSpec;
 import convnet.runtime.cli.UsageError;
 import convnet.runtime.cli.UserError;
 import convnet.runtime.data.Augmentation;
+import convnet.runtime.data.LimitMode;
 import convnet.runtime.data.Preprocessing;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ import java.util.Objects;
  * it back, so that it continues exactly the run that was started.
  *
  * <p>{@code networkSha256} fingerprints the network file, so that a run is not resumed with a
- * network that has changed; {@code limitTrain}/{@code limitTest} of 0 mean every image.
+ * network that has changed; {@code limitTrain}/{@code limitTest} of 0 mean every image, else
+ * {@code limitMode} says how the images are chosen ({@link LimitMode}).
  */
 public record TrainConfig(
     @JsonProperty("network") String network,
@@ -36,7 +38,8 @@ public record TrainConfig(
     @JsonProperty("seed") long seed,
     @JsonProperty("backend") String backend,
     @JsonProperty("limit_train") int limitTrain,
-    @JsonProperty("limit_test") int limitTest) {
+    @JsonProperty("limit_test") int limitTest,
+    @JsonProperty("limit_mode") String limitMode) {
 
   /** The backend used when none is asked for. */
   public static final String DEFAULT_BACKEND = "compiled";
@@ -50,6 +53,8 @@ public record TrainConfig(
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(schedule, "schedule");
     Objects.requireNonNull(backend, "backend");
+    // A config.json written before limits could be stratified took the first N images.
+    limitMode = limitMode == null ? LimitMode.FIRST.toString() : LimitMode.parse(limitMode).toString();
     if (epochs < 1) {
       throw new UserError("epochs must be at least 1, not " + epochs);
     }
@@ -88,6 +93,11 @@ public record TrainConfig(
     return Preprocessing.parse(preprocess);
   }
 
+  /** How the limits choose their images. */
+  public LimitMode limitModeValue() {
+    return LimitMode.parse(limitMode);
+  }
+
   /** The training-time augmentation. */
   public Augmentation augmentation() {
     return Augmentation.parse(augment);
@@ -101,14 +111,15 @@ public record TrainConfig(
   /** A copy with another number of epochs (a resumed run extended with {@code --epochs}). */
   public TrainConfig withEpochs(int newEpochs) {
     return new TrainConfig(network, networkSha256, data, preprocess, augment, protocol, newEpochs,
-        batch, learningRate, momentum, weightDecay, schedule, seed, backend, limitTrain, limitTest);
+        batch, learningRate, momentum, weightDecay, schedule, seed, backend, limitTrain, limitTest,
+        limitMode);
   }
 
   /** A copy with another backend (allowed on resume: backends compute the same function). */
   public TrainConfig withBackend(String newBackend) {
     return new TrainConfig(network, networkSha256, data, preprocess, augment, protocol, epochs,
         batch, learningRate, momentum, weightDecay, schedule, seed, newBackend, limitTrain,
-        limitTest);
+        limitTest, limitMode);
   }
 
   /**
@@ -118,10 +129,19 @@ public record TrainConfig(
   public record Overrides(
       String data, Integer epochs, Integer batch, Double learningRate, Double momentum,
       Double weightDecay, String schedule, String augment, String preprocess, String protocol,
-      Long seed, String backend, Integer limitTrain, Integer limitTest) {
+      Long seed, String backend, Integer limitTrain, Integer limitTest, String limitMode) {
     /** No flag given. */
     public static final Overrides NONE = new Overrides(null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null);
+
+    /** The flags without {@code --limit-mode}. */
+    public Overrides(
+        String data, Integer epochs, Integer batch, Double learningRate, Double momentum,
+        Double weightDecay, String schedule, String augment, String preprocess, String protocol,
+        Long seed, String backend, Integer limitTrain, Integer limitTest) {
+      this(data, epochs, batch, learningRate, momentum, weightDecay, schedule, augment, preprocess,
+          protocol, seed, backend, limitTrain, limitTest, null);
+    }
   }
 
   /**
@@ -145,7 +165,7 @@ public record TrainConfig(
         networkName,
         networkSha256,
         data,
-        o.preprocess() != null ? o.preprocess() : Preprocessing.DEFAULT.toString(),
+        o.preprocess() != null ? o.preprocess() : preprocessText(spec),
         o.augment() != null ? o.augment() : augmentText(spec.augment()),
         o.protocol() != null ? o.protocol() : protocolText(spec.protocol()),
         o.epochs() != null ? o.epochs() : spec.epochs(),
@@ -157,7 +177,8 @@ public record TrainConfig(
         o.seed() != null ? o.seed() : spec.seed(),
         o.backend() != null ? o.backend() : DEFAULT_BACKEND,
         o.limitTrain() != null ? o.limitTrain() : 0,
-        o.limitTest() != null ? o.limitTest() : 0);
+        o.limitTest() != null ? o.limitTest() : 0,
+        o.limitMode() != null ? o.limitMode() : LimitMode.DEFAULT.toString());
   }
 
   /**
@@ -194,6 +215,9 @@ public record TrainConfig(
     conflict(conflicts, "--seed", o.seed(), seed);
     conflict(conflicts, "--limit-train", o.limitTrain(), limitTrain);
     conflict(conflicts, "--limit-test", o.limitTest(), limitTest);
+    if (o.limitMode() != null && LimitMode.parse(o.limitMode()) != limitModeValue()) {
+      conflicts.add("--limit-mode " + o.limitMode() + " (the run uses " + limitMode + ")");
+    }
     if (!conflicts.isEmpty()) {
       throw new UsageError("--resume continues a run with its saved settings (config.json); "
           + "these flags contradict them: " + String.join("; ", conflicts) + ". Only --epochs "
@@ -238,6 +262,11 @@ public record TrainConfig(
     };
   }
 
+  /** The train block's preprocessing, else the default (per-image standardization). */
+  public static String preprocessText(TrainSpec spec) {
+    return spec.preprocess() != null ? spec.preprocess() : Preprocessing.DEFAULT.toString();
+  }
+
   private static String protocolText(List<TrainSpec.StageProtocol> stages) {
     StringBuilder sb = new StringBuilder();
     stages.forEach(sb::append);
@@ -271,10 +300,11 @@ public record TrainConfig(
   public String describe() {
     return String.format(Locale.ROOT, "network %s; data %s; preprocess %s; augment %s; "
             + "protocol %s; epochs %d; batch %d; sgd(lr=%s, momentum=%s, weight_decay=%s); "
-            + "schedule %s; seed %d; backend %s%s%s", network, data, preprocess, augment,
+            + "schedule %s; seed %d; backend %s%s%s%s", network, data, preprocess, augment,
         protocol.isEmpty() ? "(no conv stage)" : protocol, epochs, batch, learningRate, momentum,
         weightDecay, schedule, seed, backend,
         limitTrain > 0 ? "; limit-train " + limitTrain : "",
-        limitTest > 0 ? "; limit-test " + limitTest : "");
+        limitTest > 0 ? "; limit-test " + limitTest : "",
+        limitTrain > 0 || limitTest > 0 ? "; limit-mode " + limitMode : "");
   }
 }

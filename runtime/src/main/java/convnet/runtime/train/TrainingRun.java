@@ -76,7 +76,7 @@ public final class TrainingRun {
     Protocol protocol = config.protocolFor(network.convStages().size());
     Set<String> frozen = model.frozen(protocol);
     DataSplits data = TrainingData.open(network, config.data(), config.preprocessing(),
-        config.limitTrain(), config.limitTest());
+        config.limitTrain(), config.limitTest(), config.limitModeValue());
     // Fails here, before any folder exists, if there are fewer images than one batch.
     Batches.training(data.train(), config.batch(), config.seed(), config.augmentation());
 

@@ -109,8 +109,9 @@ class DataSetsTest {
     DataError e = assertThrows(DataError.class,
         () -> DataSets.open("fashion-mnist-subset", 3, 32, 32));
     assertEquals("data 'fashion-mnist-subset' has images of 1x28x28 but the network's input is "
-        + "3x32x32: images are not padded or resized silently; change the network's input to "
-        + "3x28x28 or use data of that size", e.getMessage());
+        + "3x32x32: images are not padded or resized silently; preprocess them with pad(2) "
+        + "(--preprocess, or preprocess in the train block), change the network's input to "
+        + "3x28x28, or use data of that size", e.getMessage());
     Path cifar = TestFiles.cifarDirectory(dir, 1, 1);
     DataError c = assertThrows(DataError.class, () -> DataSets.open(cifar.toString(), 1, 32, 32));
     assertTrue(c.getMessage().contains("has 3-channel images (3x32x32) but the network's input "

@@ -168,10 +168,11 @@ class PreprocessingTest {
       assertEquals(s, Preprocessing.parse(s).toString());
     }
     assertEquals("standardize", Preprocessing.DEFAULT.toString());
-    assertEquals("preprocessing 'blur': unknown step 'blur' (expected none, standardize, lcn, "
-        + "lcn(WINDOW) or lcn(WINDOW,SIGMA))",
+    assertEquals("preprocessing 'blur': unknown step 'blur' (expected none, or any of resize(HxW), "
+        + "pad(P), standardize, lcn, lcn(WINDOW) and lcn(WINDOW,SIGMA) joined by commas)",
         assertThrows(DataError.class, () -> Preprocessing.parse("blur")).getMessage());
-    assertEquals("preprocessing 'lcn(4)': the LCN window must be an odd positive size, not 4",
+    assertEquals("preprocessing 'lcn(4)': the LCN window must be an odd size from 1 to 255 (a wider "
+        + "Gaussian is flat over any image), not 4",
         assertThrows(DataError.class, () -> Preprocessing.parse("lcn(4)")).getMessage());
     assertThrows(DataError.class, () -> Preprocessing.parse("lcn(x)"));
   }
