@@ -80,6 +80,7 @@ public final class Grad {
         } finally {
             b.setProvenance(saved);
         }
+        PassWork.add(2L * order.size());
         List<Node> result = new ArrayList<>(wrt.size());
         for (Node w : wrt) {
             Node a = adjoint.get(w);

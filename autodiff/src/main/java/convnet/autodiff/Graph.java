@@ -111,6 +111,7 @@ public final class Graph {
         List<Node> order = new ArrayList<>();
         Map<Node, Boolean> state = new IdentityHashMap<>(); // false = on stack, true = done
         Deque<Object[]> stack = new ArrayDeque<>();
+        long visits = 0;
         for (Node root : roots) {
             if (state.containsKey(root)) {
                 continue;
@@ -132,9 +133,11 @@ public final class Graph {
                     stack.pop();
                     state.put(n, true);
                     order.add(n);
+                    visits += 1 + n.inputs().size();
                 }
             }
         }
+        PassWork.add(visits);
         return List.copyOf(order);
     }
 

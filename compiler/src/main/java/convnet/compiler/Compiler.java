@@ -12,6 +12,7 @@ import convnet.compiler.gen.ElementwiseKernel;
 import convnet.compiler.gen.ElementwiseKernelGen;
 import convnet.compiler.gen.Expr;
 import convnet.compiler.gen.GeneratedCode;
+import convnet.compiler.gen.KernelTooLargeException;
 import convnet.compiler.gen.ProgramGen;
 import convnet.compiler.gen.ReduceKernel;
 import convnet.compiler.gen.ReduceKernelGen;
@@ -54,12 +55,42 @@ public final class Compiler {
 
     /** Compiles {@code f} after the standard simplification pipeline. */
     public static CompiledFunction compile(Function f, CompileOptions options) {
+        Graph expanded = simplify(f);
+        // Planner.MAX_FUSED_NODES fits every kernel of ordinary nodes into one method; should a kernel of unusually
+        // costly nodes not fit, the graph is partitioned again with half as many nodes per kernel.
+        for (int maxFused = Planner.MAX_FUSED_NODES; ; maxFused /= 2) {
+            Plan plan = plan(expanded, options, maxFused);
+            try {
+                return new Compiler.Build(f, plan.planner(), plan.memory(), options).finish();
+            } catch (KernelTooLargeException e) {
+                if (maxFused / 2 < 2) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The graph passes of a compilation, everything before code generation. */
+    record Plan(Planner planner, MemoryPlan memory) {
+    }
+
+    /** Simplifies, expands, partitions and plans the memory of {@code f}. */
+    static Plan plan(Function f, CompileOptions options) {
+        return plan(simplify(f), options, Planner.MAX_FUSED_NODES);
+    }
+
+    private static Graph simplify(Function f) {
+        // Interrupting the compiling thread stops compilation at the next check (between passes and kernels).
+        CompilationInterruptedException.checkInterrupt("before simplification");
         Graph simplified = Pipeline.standard().run(f.graph(), null).graph();
-        Graph expanded = ExpandComposites.apply(simplified);
-        Planner planner = new Planner(expanded, options.inPlaceUpdates());
-        Map<Node, Integer> sizes = partialSizes(planner);
-        MemoryPlan memory = new MemoryPlan(planner, sizes);
-        return new Compiler.Build(f, planner, memory, options).finish();
+        CompilationInterruptedException.checkInterrupt("after simplification");
+        return ExpandComposites.apply(simplified);
+    }
+
+    private static Plan plan(Graph expanded, CompileOptions options, int maxFusedNodes) {
+        Planner planner = Planner.of(expanded, options.inPlaceUpdates(), maxFusedNodes);
+        CompilationInterruptedException.checkInterrupt("after partitioning");
+        return new Plan(planner, new MemoryPlan(planner, partialSizes(planner)));
     }
 
     /** Reductions over axis 0 split across threads keep one partial result per chunk in their output buffer. */
@@ -104,6 +135,7 @@ public final class Compiler {
                 calls.add(ProgramGen.Call.of("profile start", mark, new ProgramGen.IntValue(-1)));
             }
             for (Step step : planner.steps) {
+                CompilationInterruptedException.checkInterrupt("at kernel " + step.index + " of " + planner.steps.size());
                 calls.addAll(calls(step));
                 if (mark != null) {
                     calls.add(ProgramGen.Call.of("profile step " + step.index, mark, new ProgramGen.IntValue(step.index)));

@@ -2,6 +2,7 @@ package convnet.compiler;
 
 import convnet.autodiff.Node;
 import convnet.autodiff.OpKind;
+import convnet.autodiff.PassWork;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -109,6 +110,14 @@ final class MemoryPlan {
             }
         }
         List<Integer> free = new ArrayList<>();
+        // The temporaries whose slot comes free after each step, found once instead of by a scan per step.
+        Map<Integer, List<Buffer>> freedAfter = new java.util.HashMap<>();
+        for (Buffer b : buffers.values()) {
+            if (b.role == Role.TEMP) {
+                freedAfter.computeIfAbsent(Math.max(b.lastRead, b.written), k -> new ArrayList<>()).add(b);
+            }
+        }
+        long visits = buffers.size();
         for (Step step : planner.steps) {
             for (Node out : step.outputs) {
                 Buffer b = buffers.get(planner.storage(out));
@@ -132,13 +141,15 @@ final class MemoryPlan {
                     b.slot = newSlot(b.size, b.name);
                 }
             }
-            for (Buffer b : buffers.values()) {
-                if (b.role == Role.TEMP && b.slot >= 0 && Math.max(b.lastRead, b.written) == step.index) {
+            for (Buffer b : freedAfter.getOrDefault(step.index, List.of())) {
+                if (b.slot >= 0) {
                     free.add(b.slot);
                 }
             }
             free.sort(null);
+            visits += 1 + step.outputs.size() + free.size();
         }
+        PassWork.add(visits);
     }
 
     private int newSlot(int size, String name) {

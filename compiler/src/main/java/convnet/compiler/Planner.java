@@ -3,6 +3,7 @@ package convnet.compiler;
 import convnet.autodiff.Graph;
 import convnet.autodiff.Node;
 import convnet.autodiff.OpKind;
+import convnet.autodiff.PassWork;
 import convnet.compiler.kernels.Parallel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,11 +23,22 @@ import java.util.Set;
  * folded into them as a transposed operand; a reduction absorbs the elementwise nodes of its input's shape that
  * feed only it; the remaining elementwise nodes form regions, each a set of same-shaped nodes joined by
  * producer-consumer edges, grown greedily in graph order and merged only when no path leaves the merged set and
- * comes back into it (so the steps stay acyclic); everything else is one library call.
+ * comes back into it (so the steps stay acyclic); everything else is one library call. A fused unit holds at
+ * most {@link #MAX_FUSED_NODES} nodes, so a long elementwise chain becomes several kernels, each small enough
+ * for one JIT-compiled method (values pass between them through float32 buffers, exactly as they would stay in
+ * float32 locals inside one kernel, so the results are the same).
  */
 final class Planner {
     /** Below this many elements a generated kernel runs on the calling thread alone. */
     static final int PARALLEL_ELEMENTS = 1 << 15;
+    /**
+     * The most graph nodes one fused kernel computes. Most nodes cost 20 to 60 bytes of bytecode (a vector
+     * comparison and its blend plus the scalar tail loop being the dearest), so 96 nodes stay under HotSpot's
+     * 8,000-byte limit for JIT-compiled methods; should a kernel of unusually costly nodes still be too large,
+     * {@link Compiler#compile} partitions again with a smaller limit. The largest units of ordinary networks
+     * (local contrast normalization and its gradient) have fewer nodes, so they fuse as before.
+     */
+    static final int MAX_FUSED_NODES = 96;
 
     final Graph graph;
     final List<Node> order;
@@ -42,21 +54,56 @@ final class Planner {
     /** Values written in place into a parameter's buffer: value node → parameter node. */
     final Map<Node, Node> inPlace = new IdentityHashMap<>();
 
-    Planner(Graph graph, boolean inPlaceUpdates) {
+    /** The most nodes of one fused unit (normally {@link #MAX_FUSED_NODES}). */
+    private final int maxFusedNodes;
+    /** Whether {@link #leavesAndReenters} searches the whole graph below a set (see there). */
+    private final boolean exactCycleCheck;
+
+    /** Plans {@code graph}; {@code inPlaceUpdates} writes each {@code new/P} output into P's buffer where safe. */
+    static Planner of(Graph graph, boolean inPlaceUpdates) {
+        return of(graph, inPlaceUpdates, MAX_FUSED_NODES);
+    }
+
+    /** As {@link #of(Graph, boolean)}, with at most {@code maxFusedNodes} nodes per fused kernel. */
+    static Planner of(Graph graph, boolean inPlaceUpdates, int maxFusedNodes) {
+        try {
+            return new Planner(graph, inPlaceUpdates, false, maxFusedNodes);
+        } catch (CycleFound e) {
+            return new Planner(graph, inPlaceUpdates, true, maxFusedNodes);
+        }
+    }
+
+    /** The quick fusion check merged units into a cycle; planning starts again with the exact check. */
+    private static final class CycleFound extends RuntimeException {
+        CycleFound() {
+            super(null, null, false, false);
+        }
+    }
+
+    private Planner(Graph graph, boolean inPlaceUpdates, boolean exactCycleCheck, int maxFusedNodes) {
+        if (maxFusedNodes < 2) {
+            throw new IllegalArgumentException("a fused kernel needs room for 2 nodes at least, not " + maxFusedNodes);
+        }
+        this.exactCycleCheck = exactCycleCheck;
+        this.maxFusedNodes = maxFusedNodes;
         this.graph = graph;
         this.order = graph.nodes();
         for (int i = 0; i < order.size(); i++) {
             position.put(order.get(i), i);
             consumers.put(order.get(i), new ArrayList<>());
         }
+        long visits = 0;
         for (Node n : order) {
             for (Node in : n.inputs()) {
                 List<Node> list = consumers.get(in);
-                if (!list.contains(n)) {
+                // n's own repeated inputs are the only duplicates, and they arrive one after another.
+                if (list.isEmpty() || list.get(list.size() - 1) != n) {
                     list.add(n);
                 }
             }
+            visits += 1 + n.inputs().size();
         }
+        PassWork.add(visits);
         outputNodes.addAll(graph.outputs().values());
         foldTransposes();
         claimReductionInputs();
@@ -123,8 +170,10 @@ final class Planner {
             Set<Node> queued = Collections.newSetFromMap(new IdentityHashMap<>());
             queue.add(r.input(0));
             queued.add(r.input(0));
-            while (!queue.isEmpty()) {
+            // The reduction is a member too, so the group stops one short of the kernel size limit.
+            while (!queue.isEmpty() && group.size() < maxFusedNodes - 1) {
                 Node p = queue.poll();
+                PassWork.add(1 + p.inputs().size());
                 if (!isElementwise(p) || claimedBy.containsKey(p) || outputNodes.contains(p)
                         || !p.shape().equals(r.input(0).shape()) || !inGroup.containsAll(consumers.get(p))) {
                     continue;
@@ -159,11 +208,12 @@ final class Planner {
                 }
                 List<Node> a = unit.get(p);
                 List<Node> b = unit.get(n);
-                if (a == b) {
+                if (a == b || a.size() + b.size() > maxFusedNodes) {
                     continue;
                 }
                 List<Node> merged = new ArrayList<>(a);
                 merged.addAll(b);
+                PassWork.add(merged.size());
                 if (!leavesAndReenters(merged)) {
                     merged.sort(Comparator.comparingInt(position::get));
                     for (Node m : merged) {
@@ -174,10 +224,22 @@ final class Planner {
         }
     }
 
-    /** Whether some input of the set, outside it, depends on the set (through whole fusion units). */
+    /**
+     * Whether some input of the set, outside it, depends on the set (through whole fusion units).
+     *
+     * <p>The search walks from the set's outside inputs towards the graph's inputs. In the quick mode it does not
+     * enter a unit whose members all come before the set's first member in graph order: such a unit's own inputs
+     * come earlier still, so it can reach the set only through a unit that mixes early and late members. That
+     * keeps a long chain linear (each check looks at the nodes near the set, not the whole graph below it). A
+     * cycle the quick mode misses shows up when the steps are scheduled, and the plan is then redone exactly.
+     */
     private boolean leavesAndReenters(List<Node> members) {
         Set<Node> set = Collections.newSetFromMap(new IdentityHashMap<>());
         set.addAll(members);
+        int first = Integer.MAX_VALUE;
+        for (Node m : members) {
+            first = Math.min(first, position.get(m));
+        }
         Set<Node> visited = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<Node> stack = new ArrayDeque<>();
         for (Node m : members) {
@@ -187,23 +249,35 @@ final class Planner {
                 }
             }
         }
-        while (!stack.isEmpty()) {
-            Node v = stack.pop();
-            for (Node member : unit.getOrDefault(v, List.of(v))) {
-                if (set.contains(member)) {
-                    return true;
+        long visits = 0;
+        try {
+            while (!stack.isEmpty()) {
+                Node v = stack.pop();
+                List<Node> vUnit = unit.getOrDefault(v, List.of(v));
+                visits += vUnit.size();
+                // Units keep their members in graph order, so the last one is the latest.
+                if (!exactCycleCheck && position.get(vUnit.get(vUnit.size() - 1)) < first) {
+                    continue;
                 }
-                for (Node in : member.inputs()) {
-                    if (set.contains(in)) {
+                for (Node member : vUnit) {
+                    if (set.contains(member)) {
                         return true;
                     }
-                    if (visited.add(in)) {
-                        stack.push(in);
+                    visits += member.inputs().size();
+                    for (Node in : member.inputs()) {
+                        if (set.contains(in)) {
+                            return true;
+                        }
+                        if (visited.add(in)) {
+                            stack.push(in);
+                        }
                     }
                 }
             }
+            return false;
+        } finally {
+            PassWork.add(visits);
         }
-        return false;
     }
 
     private void buildSteps() {
@@ -344,19 +418,26 @@ final class Planner {
         return false;
     }
 
+    /** Every step that runs after {@code root} because it depends on it, directly or not (one graph search). */
     private Set<Step> stepsDependingOn(Step root) {
-        Set<Step> result = Collections.newSetFromMap(new IdentityHashMap<>());
-        boolean changed = true;
-        result.add(root);
-        while (changed) {
-            changed = false;
-            for (Step s : steps) {
-                if (!result.contains(s) && predecessors(s).stream().anyMatch(result::contains)) {
-                    result.add(s);
-                    changed = true;
-                }
+        Map<Step, List<Step>> successors = new IdentityHashMap<>();
+        long visits = 0;
+        for (Step s : steps) {
+            for (Step p : predecessors(s)) {
+                successors.computeIfAbsent(p, k -> new ArrayList<>()).add(s);
+                visits++;
             }
         }
+        Set<Step> result = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Step> work = new ArrayDeque<>(successors.getOrDefault(root, List.of()));
+        while (!work.isEmpty()) {
+            Step s = work.pop();
+            if (result.add(s)) {
+                work.addAll(successors.getOrDefault(s, List.of()));
+                visits++;
+            }
+        }
+        PassWork.add(visits + steps.size());
         result.remove(root);
         return result;
     }
@@ -395,6 +476,9 @@ final class Planner {
             }
         }
         if (scheduled.size() != steps.size()) {
+            if (!exactCycleCheck) {
+                throw new CycleFound();
+            }
             throw new IllegalStateException("the fused steps form a cycle; graph:\n" + graph);
         }
         steps.clear();

@@ -22,7 +22,7 @@ class MemoryPlanTest {
 
     private static Planner planner(Function f, boolean inPlace) {
         Graph g = ExpandComposites.apply(Pipeline.standard().run(f.graph(), null).graph());
-        return new Planner(g, inPlace);
+        return Planner.of(g, inPlace);
     }
 
     @ParameterizedTest(name = "seed {0}")

@@ -20,6 +20,12 @@ public final class Checker {
   public static final int MAX_DIM = 1 << 20;
   /** The most layers a network may expand to; nested blocks could otherwise grow exponentially. */
   public static final int MAX_LAYERS = 100_000;
+  /**
+   * The deepest network accepted, in layers with each operator of a user function counted as one: deeper graphs
+   * take minutes to differentiate and compile and hold hundreds of thousands of nodes, for no network anyone
+   * trains (the deepest networks in the literature have about a thousand layers).
+   */
+  public static final int MAX_DEPTH = 10_000;
 
   static final List<String> LAYER_KEYWORDS = List.of("conv", "abs", "Rabs", "relu", "Rpos", "tanh", "sigmoid", "lcn",
       "N", "avgpool", "maxpool", "dense", "dropout", "maxout", "lrn", "mlpconv", "logistic");
@@ -224,6 +230,9 @@ public final class Checker {
     if (chain.isEmpty()) {
       error(n.pos(), "network '" + n.name() + "' has no layers", "add a stage such as 32F5x5CSG - Rabs - PA2x2 and 'logistic 10'");
     }
+    if (!tooManyLayers) {
+      checkDepth(chain);
+    }
     MapShape inputShape = shape;
     List<Layer> layers = new ArrayList<>();
     Map<String, SourcePos> names = new HashMap<>();
@@ -262,6 +271,65 @@ public final class Checker {
   }
 
   private boolean tooManyLayers;
+
+  /** Reports the layer at which the expanded chain gets deeper than {@link #MAX_DEPTH}. */
+  private void checkDepth(List<Pending> chain) {
+    Map<String, Integer> fnOperators = new HashMap<>();
+    long[] depthAfter = new long[chain.size()];
+    long depth = 0;
+    for (int i = 0; i < chain.size(); i++) {
+      int cost = 1;
+      if (chain.get(i).node() instanceof LayerNode.Call c && fns.containsKey(c.name())) {
+        cost = Math.max(1, fnOperators.computeIfAbsent(c.name(), name -> operators(fns.get(name).body())));
+      }
+      depth += cost;
+      depthAfter[i] = depth;
+    }
+    if (depth <= MAX_DEPTH) {
+      return;
+    }
+    int first = 0;
+    while (depthAfter[first] <= MAX_DEPTH) {
+      first++;
+    }
+    error(chain.get(first).pos(), "the network is " + depth + " layers deep (each operator of a user function counts"
+        + " as a layer), more than the " + MAX_DEPTH + " supported", "the limit is passed at this layer, the "
+        + (first + 1) + ordinalSuffix(first + 1) + " of the expanded chain; graphs that deep take minutes to compile");
+  }
+
+  private static String ordinalSuffix(int n) {
+    if (n % 100 >= 11 && n % 100 <= 13) {
+      return "th";
+    }
+    return switch (n % 10) {
+      case 1 -> "st";
+      case 2 -> "nd";
+      case 3 -> "rd";
+      default -> "th";
+    };
+  }
+
+  /** The operators (arithmetic, negation, function calls) of a function body; iterative, as bodies can be long. */
+  static int operators(Expr body) {
+    int count = 0;
+    java.util.ArrayDeque<Expr> work = new java.util.ArrayDeque<>();
+    work.push(body);
+    while (!work.isEmpty()) {
+      Expr e = work.pop();
+      if (e instanceof Expr.Negate n) {
+        count++;
+        work.push(n.operand());
+      } else if (e instanceof Expr.Binary b) {
+        count++;
+        work.push(b.left());
+        work.push(b.right());
+      } else if (e instanceof Expr.Call c) {
+        count++;
+        c.args().forEach(work::push);
+      }
+    }
+    return count;
+  }
 
   private void expand(LayerNode node, int stage, SourcePos site, List<String> active, List<Pending> chain) {
     SourcePos pos = site != null ? site : node.pos();

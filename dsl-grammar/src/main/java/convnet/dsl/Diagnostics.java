@@ -50,9 +50,18 @@ public record Diagnostics(List<Diagnostic> all) {
       int line = d.pos().line();
       if (line >= 1 && line <= lines.length) {
         String text = lines[line - 1].replace('\t', ' ');
-        out.append("    ").append(printable(text)).append('\n');
         int col = Math.max(1, Math.min(d.pos().col(), text.length() + 1));
         int len = Math.max(1, Math.min(d.pos().length(), text.length() + 1 - col + 1));
+        if (text.length() > LONG_LINE) {
+          // A very long line (thousands of layers joined by '-') is shown around the culprit only.
+          int from = Math.max(0, Math.min(col - 1 - MAX_SHOWN / 2, text.length() - MAX_SHOWN));
+          int to = from + MAX_SHOWN;
+          String before = from > 0 ? "..." : "";
+          text = before + text.substring(from, to) + (to < text.length() ? "..." : "");
+          col = col - from + before.length();
+          len = Math.max(1, Math.min(len, to - from + before.length() + 1 - col));
+        }
+        out.append("    ").append(printable(text)).append('\n');
         out.append("    ").append(" ".repeat(col - 1)).append("^".repeat(len)).append('\n');
       }
       if (d.hint() != null) {
@@ -61,6 +70,11 @@ public record Diagnostics(List<Diagnostic> all) {
     }
     return out.toString();
   }
+
+  /** Lines longer than this many characters are shown only around the caret... */
+  private static final int LONG_LINE = 300;
+  /** ...in a window this wide. */
+  private static final int MAX_SHOWN = 120;
 
   private static String printable(String text) {
     StringBuilder b = new StringBuilder(text.length());

@@ -216,4 +216,47 @@ class CheckerTest {
     assertEquals(2, d.pos().col());
     assertArrayEquals(new int[] {2, 2}, new int[] {d.pos().line(), d.pos().col()});
   }
+
+  private static String absChain(int layers) {
+    return "network deep {\n  input 1x4x4\n  2F3x3C\n  " + String.join(" - ", java.util.Collections.nCopies(layers, "Rabs"))
+        + "\n  logistic 3\n}\n";
+  }
+
+  @Test
+  void networkAtTheDepthLimitIsAccepted() {
+    // A conv layer and the classifier plus the abs chain make exactly MAX_DEPTH layers.
+    assertEquals(Checker.MAX_DEPTH, ok(absChain(Checker.MAX_DEPTH - 2)).layers().size());
+  }
+
+  @Test
+  void networkDeeperThanTheLimitIsAPositionedError() {
+    String source = absChain(20_000);
+    CheckResult r = Checker.checkSource(source, "deep.cnn");
+    assertFalse(r.ok());
+    Diagnostic d = r.diagnostics().errors().get(0);
+    assertTrue(d.message().contains("20002 layers deep") && d.message().contains("more than the 10000"), d.message());
+    // The limit is passed at layer 10,001 of the chain: the 9,999th Rabs after the conv layer on line 3.
+    assertEquals(4, d.pos().line());
+    assertEquals(3 + 9_999 * "Rabs - ".length(), d.pos().col());
+    String rendered = r.diagnostics().render(source);
+    assertTrue(rendered.contains("deep.cnn:4:69996: error:"), rendered);
+    // The 140,000-character line is shown as a window around the caret, which points at a Rabs.
+    String[] lines = rendered.split("\n");
+    assertTrue(lines[1].length() < 140 && lines[1].startsWith("    ...") && lines[1].endsWith("..."), lines[1]);
+    assertEquals("Rabs", lines[1].substring(lines[2].indexOf('^'), lines[2].indexOf('^') + 4), rendered);
+  }
+
+  @Test
+  void functionOperatorsCountTowardsTheDepth() {
+    String body = String.join(" + ", java.util.Collections.nCopies(900, "tanh(x)"));
+    String source = "fn big(x) = " + body + "\nnetwork deep {\n  input 1x4x4\n  2F3x3C - big - big - big - big - big - big - big\n"
+        + "  logistic 3\n}\n";
+    CheckResult r = Checker.checkSource(source, "fn.cnn");
+    assertFalse(r.ok());
+    Diagnostic d = r.diagnostics().errors().get(0);
+    // Each use of big costs 899 additions and 900 calls: the sixth use passes 10,000.
+    assertTrue(d.message().contains("more than the 10000"), d.message());
+    assertEquals(4, d.pos().line());
+    assertEquals(3 + "2F3x3C - big - big - big - big - big - ".length(), d.pos().col());
+  }
 }

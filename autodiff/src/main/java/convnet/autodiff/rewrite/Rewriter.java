@@ -3,6 +3,7 @@ package convnet.autodiff.rewrite;
 import convnet.autodiff.Graph;
 import convnet.autodiff.GraphBuilder;
 import convnet.autodiff.Node;
+import convnet.autodiff.PassWork;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -35,6 +36,7 @@ public final class Rewriter {
     }
 
     private static Graph sweep(Graph g, List<Rule> rules) {
+        PassWork.add(g.nodeCount());
         GraphBuilder b = new GraphBuilder();
         Map<Node, Node> map = new IdentityHashMap<>();
         for (Node n : g.nodes()) {
@@ -70,6 +72,7 @@ public final class Rewriter {
                     break;
                 }
             }
+            PassWork.add(1);
             if (next == null) {
                 return cur;
             }

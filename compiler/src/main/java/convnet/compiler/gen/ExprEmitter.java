@@ -64,27 +64,37 @@ final class ExprEmitter {
         }
     }
 
-    /** Distinct nodes, every node after its arguments. */
+    /** Distinct nodes, every node after its arguments (an explicit stack, so deep DAGs do not overflow). */
     static List<Expr> topologicalOrder(List<Expr> roots) {
         Set<Expr> seen = new HashSet<>();
         List<Expr> order = new ArrayList<>();
+        java.util.ArrayDeque<Object[]> stack = new java.util.ArrayDeque<>();
         for (Expr root : roots) {
-            visit(root, seen, order);
-        }
-        return order;
-    }
-
-    private static void visit(Expr expr, Set<Expr> seen, List<Expr> order) {
-        if (seen.contains(expr)) {
-            return;
-        }
-        if (expr instanceof Expr.Apply apply) {
-            for (Expr arg : apply.args()) {
-                visit(arg, seen, order);
+            if (seen.contains(root)) {
+                continue;
+            }
+            stack.push(new Object[] {root, 0});
+            while (!stack.isEmpty()) {
+                Object[] top = stack.peek();
+                Expr expr = (Expr) top[0];
+                int next = (Integer) top[1];
+                List<Expr> args = expr instanceof Expr.Apply apply ? apply.args() : List.of();
+                if (next < args.size()) {
+                    top[1] = next + 1;
+                    Expr arg = args.get(next);
+                    if (!seen.contains(arg)) {
+                        stack.push(new Object[] {arg, 0});
+                    }
+                } else {
+                    stack.pop();
+                    // The same node may sit twice on the stack (reached along two paths before either finished).
+                    if (seen.add(expr)) {
+                        order.add(expr);
+                    }
+                }
             }
         }
-        seen.add(expr);
-        order.add(expr);
+        return order;
     }
 
     /** Scalar values of the invariant nodes, once per run (before both the vector loop and the tail). */

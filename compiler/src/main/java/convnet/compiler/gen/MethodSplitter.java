@@ -36,7 +36,7 @@ final class MethodSplitter {
         for (List<T> group : groups) {
             int size = sizeOf.applyAsInt(group);
             if (size > HARD_LIMIT) {
-                throw new IllegalArgumentException(what + ": one output needs about " + size
+                throw new KernelTooLargeException(what + ": one output needs about " + size
                         + " bytes of bytecode, more than the " + HARD_LIMIT + " a JIT-compiled method may have;"
                         + " split its expression into several kernels");
             }

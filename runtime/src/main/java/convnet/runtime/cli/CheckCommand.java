@@ -48,7 +48,9 @@ import picocli.CommandLine.Spec;
       "               layers add none.",
       "",
       "Errors print as FILE:LINE:COL: error: message, the line and a caret;",
-      "the exit status is 1 for errors in the file, 2 for bad usage.",
+      "the exit status is 1 for errors in the file, 2 for bad usage. Networks",
+      "deeper than 10,000 layers (each operator of a user fn counts as one) are",
+      "refused, at the layer that passes the limit.",
     })
 public final class CheckCommand implements Callable<Integer> {
 

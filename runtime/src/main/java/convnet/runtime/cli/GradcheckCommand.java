@@ -31,9 +31,12 @@ import picocli.CommandLine.Spec;
       "when |numeric - symbolic| <= 1e-5 + 1e-3*|numeric|; one that straddles a",
       "kink (relu, abs, max) is retried with 10x and 100x smaller steps.",
       "",
-      "  convnet gradcheck FILE [--seed N] [--json]",
+      "  convnet gradcheck FILE [--seed N] [--json] [--batch N] [--probes N]",
+      "                   [--tensors NAME[,NAME...]]",
       "      weights from 'convnet init' with seed N, standard normal images and",
-      "      random labels from the same seed; a table per parameter.",
+      "      random labels from the same seed; a table per parameter. Progress and",
+      "      an estimate of the time left go to stderr; large networks take",
+      "      minutes, so choose fewer tensors or probes, or a smaller batch.",
       "  convnet gradcheck --random N [--seed S]",
       "      N random architectures (every layer kind occurs), seeds S..S+N-1; a",
       "      failing one is shrunk to a minimal .cnn and printed with its seed.",
@@ -55,7 +58,20 @@ public final class GradcheckCommand implements Callable<Integer> {
   @Option(names = "--random", paramLabel = "N", description = "check N random architectures instead of a file")
   Integer random;
 
+  @Option(names = "--batch", paramLabel = "N", description = "images per check (default: " + RandomGradientCheck.BATCH + ")")
+  Integer batch;
+
+  @Option(names = "--probes", paramLabel = "N",
+      description = "sampled coordinates per tensor, besides the 3 random directions (default: 8)")
+  Integer probes;
+
+  @Option(names = "--tensors", paramLabel = "NAME[,NAME...]", split = ",",
+      description = "check only these tensors (parameter names such as L1_conv.weight, or input)")
+  List<String> tensors;
+
   private static final int BATCH = RandomGradientCheck.BATCH;
+  /** Seconds between two progress lines while one tensor is being probed. */
+  private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
 
   @Override
   public Integer call() throws Exception {
@@ -73,14 +89,99 @@ public final class GradcheckCommand implements Callable<Integer> {
       if (random < 1) {
         throw new UsageError("--random needs at least 1 architecture, not " + random);
       }
+      if (batch != null || tensors != null) {
+        throw new UsageError((batch != null ? "--batch" : "--tensors") + " is for a FILE; --random picks its own");
+      }
       return randomArchitectures();
     }
+    BatchFlag.checkPositive(batch);
+    Tolerance tolerance = tolerance();
+    if (tensors != null && (tensors.isEmpty() || tensors.stream().anyMatch(String::isBlank))) {
+      throw new UsageError("--tensors needs names separated by commas, such as L1_conv.weight,input");
+    }
     PrintWriter out = spec.commandLine().getOut();
-    NetworkModel model = NetworkModel.load(file, spec.commandLine().getErr());
-    GradientAudit.Result result = GradientAudit.check(model, BATCH, seed, Tolerance.standard());
+    PrintWriter err = spec.commandLine().getErr();
+    NetworkModel model = NetworkModel.load(file, err);
+    BatchFlag.check(batch, model);
+    int n = batch != null ? batch : BATCH;
+    if (tensors != null) {
+      List<String> known = GradientAudit.tensorNames(model.gradientFunction(n));
+      for (String t : tensors) {
+        if (!known.contains(t)) {
+          throw new UsageError("--tensors: network '" + model.network().name() + "' has no tensor '" + t
+              + "'; its tensors are " + String.join(", ", known));
+        }
+      }
+    }
+    GradientAudit.Result result = GradientAudit.check(model, n, seed, tolerance, tensors, new ProgressLines(err));
     out.print(json ? json(file.toString(), result) : table(result));
     out.flush();
     return result.passed() ? 0 : Main.EXIT_USER_ERROR;
+  }
+
+  /** The standard tolerance with {@code --probes} coordinates per tensor when given. */
+  private Tolerance tolerance() {
+    Tolerance t = Tolerance.standard();
+    if (probes == null) {
+      return t;
+    }
+    if (probes < 0) {
+      throw new UsageError("--probes must be 0 or more (coordinates per tensor), got " + probes);
+    }
+    return new Tolerance(t.atol(), t.rtol(), t.epsilon(), t.directions(), probes);
+  }
+
+  /**
+   * Progress on stderr (stdout keeps only the table): a line when the probes start, when each tensor starts,
+   * and every few seconds in between, each with the probes done and an estimate of the time left.
+   */
+  static final class ProgressLines implements GradientAudit.Listener {
+    private final PrintWriter err;
+    private final long start = System.nanoTime();
+    private long probesStart;
+    private long lastLine;
+    private String tensor;
+
+    ProgressLines(PrintWriter err) {
+      this.err = err;
+      err.println("gradcheck: evaluating the symbolic gradients in float64...");
+      err.flush();
+    }
+
+    @Override
+    public void probesStarting(int total) {
+      probesStart = System.nanoTime();
+      lastLine = probesStart;
+      err.printf(Locale.ROOT, "gradcheck: symbolic gradients took %s; %d probes to go, each 2 to 6 loss evaluations%n",
+          duration(probesStart - start), total);
+      err.flush();
+    }
+
+    @Override
+    public void probeDone(String name, int done, int total) {
+      long now = System.nanoTime();
+      boolean newTensor = !name.equals(tensor);
+      tensor = name;
+      if (newTensor || now - lastLine >= PROGRESS_EVERY_NANOS || done == total) {
+        lastLine = now;
+        long left = (now - probesStart) / done * (total - done);
+        err.printf(Locale.ROOT, "gradcheck: %s, %d of %d probes done, about %s left%n", name, done, total,
+            duration(left));
+        err.flush();
+      }
+    }
+
+    /** 45s, 3m05s or 1h02m. */
+    static String duration(long nanos) {
+      long s = Math.round(nanos / 1e9);
+      if (s < 60) {
+        return s + "s";
+      }
+      if (s < 3600) {
+        return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+      }
+      return String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60);
+    }
   }
 
   private int randomArchitectures() {
@@ -90,7 +191,7 @@ public final class GradcheckCommand implements Callable<Integer> {
       long s = seed + i;
       out.print(String.format(Locale.ROOT, "[%d/%d] architecture seed %d: ", i + 1, random, s));
       out.flush();
-      RandomGradientCheck.Outcome o = RandomGradientCheck.run(s, Tolerance.standard());
+      RandomGradientCheck.Outcome o = RandomGradientCheck.run(s, tolerance());
       GradientAudit.Result r = o.result();
       double worst = r.params().stream().mapToDouble(GradientAudit.ParamResult::maxAbsError).max().orElse(0);
       if (o.passed()) {

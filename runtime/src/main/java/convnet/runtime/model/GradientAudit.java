@@ -60,11 +60,43 @@ public final class GradientAudit {
     }
   }
 
+  /** Hears how a check advances; the command line turns it into progress lines and an estimate of time left. */
+  public interface Listener {
+    /** Does nothing. */
+    Listener NONE = new Listener() {};
+
+    /** The symbolic gradients are evaluated; {@code total} probes (each a few loss evaluations) follow. */
+    default void probesStarting(int total) {}
+
+    /** One more probe of {@code tensor} is done, {@code done} of {@code total} in all. */
+    default void probeDone(String tensor, int done, int total) {}
+  }
+
+  /** The tensors a check covers, in order: every parameter, then the input. */
+  public static List<String> tensorNames(Function gradient) {
+    List<String> names = new ArrayList<>();
+    for (String k : gradient.outputs().keySet()) {
+      if (k.startsWith(NetworkModel.GRAD)) {
+        names.add(k.substring(NetworkModel.GRAD.length()));
+      }
+    }
+    return names;
+  }
+
   /**
    * Checks {@code model} at batch {@code batch}: weights from {@code model.init(seed)}, standard normal inputs and
    * uniformly drawn labels from a generator seeded with {@code seed}.
    */
   public static Result check(NetworkModel model, int batch, long seed, Tolerance tol) {
+    return check(model, batch, seed, tol, null, Listener.NONE);
+  }
+
+  /**
+   * As {@link #check(NetworkModel, int, long, Tolerance)}, for the tensors named in {@code only} (null for all;
+   * a name that is not a tensor of the check is an {@link IllegalArgumentException}), telling {@code listener}.
+   */
+  public static Result check(NetworkModel model, int batch, long seed, Tolerance tol, java.util.Collection<String> only,
+      Listener listener) {
     if (model.classes() == 0) {
       throw new convnet.runtime.cli.UserError(model.fileName() + ": network '" + model.network().name()
           + "' has no classifier at the end, so it has no loss to differentiate\nhint: end it with 'logistic N'");
@@ -82,29 +114,51 @@ public final class GradientAudit {
       labels[i] = r.nextInt(model.classes());
     }
     values.put(Lowering.LABELS, NetworkModel.oneHot(labels, model.classes()));
-    return check(model.gradientFunction(batch), model.inferenceFunction(batch, true), values, seed, tol);
+    return check(model.gradientFunction(batch), model.inferenceFunction(batch, true), values, seed, tol, only,
+        listener);
   }
 
   /** Checks the {@code grad/} outputs of {@code gradient} against differences of {@code lossFunction}'s {@code loss}. */
   public static Result check(Function gradient, Function lossFunction, Map<String, Tensor> values, long seed, Tolerance tol) {
+    return check(gradient, lossFunction, values, seed, tol, null, Listener.NONE);
+  }
+
+  private static Result check(Function gradient, Function lossFunction, Map<String, Tensor> values, long seed,
+      Tolerance tol, java.util.Collection<String> only, Listener listener) {
+    List<String> names = tensorNames(gradient);
+    if (only != null) {
+      for (String name : only) {
+        if (!names.contains(name)) {
+          throw new IllegalArgumentException("no tensor named '" + name + "'; the tensors are " + String.join(", ", names));
+        }
+      }
+    }
     Map<String, Tensor> symbolic = Interpreter.compile(gradient, DType.F64).run(values);
     Graph lossGraph = Graph.of(Lowering.LOSS, lossFunction.graph().output(Lowering.LOSS));
     Executable loss = Interpreter.compile(new Function("loss", lossGraph), DType.F64);
-    List<String> names = new ArrayList<>();
-    for (String k : gradient.outputs().keySet()) {
-      if (k.startsWith(NetworkModel.GRAD)) {
-        names.add(k.substring(NetworkModel.GRAD.length()));
-      }
-    }
+    // Every tensor's probes are drawn, checked or not, so a tensor gets the same probes whichever others are chosen.
     Random rnd = new Random(seed);
-    List<ParamResult> results = new ArrayList<>();
+    Map<String, List<ProbeDirection>> probes = new LinkedHashMap<>();
+    int total = 0;
     for (String name : names) {
       Tensor p = values.get(name);
       if (p == null) {
         throw new IllegalArgumentException("no value for '" + name + "'");
       }
+      List<ProbeDirection> drawn = ProbeDirection.of(p.shape(), tol, rnd);
+      if (only == null || only.contains(name)) {
+        probes.put(name, drawn);
+        total += drawn.size();
+      }
+    }
+    listener.probesStarting(total);
+    int done = 0;
+    List<ParamResult> results = new ArrayList<>();
+    for (Map.Entry<String, List<ProbeDirection>> entry : probes.entrySet()) {
+      String name = entry.getKey();
+      Tensor p = values.get(name);
       Tensor g = symbolic.get(NetworkModel.GRAD + name);
-      List<ProbeDirection> directions = ProbeDirection.of(p.shape(), tol, rnd);
+      List<ProbeDirection> directions = entry.getValue();
       double maxAbs = 0;
       double maxRel = 0;
       String worstWhere = null;
@@ -148,6 +202,7 @@ public final class GradientAudit {
         maxAbs = Double.isNaN(err) || Double.isNaN(maxAbs) ? Double.NaN : Math.max(maxAbs, err);
         maxRel = Double.isNaN(rel) || Double.isNaN(maxRel) ? Double.NaN : Math.max(maxRel, rel);
         ok &= accepted;
+        listener.probeDone(name, ++done, total);
       }
       results.add(new ParamResult(name, p.shape(), directions.size(), maxAbs, maxRel, worstWhere, worstNum, worstSym, ok));
     }

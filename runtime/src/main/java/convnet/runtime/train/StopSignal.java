@@ -30,9 +30,40 @@ public final class StopSignal {
     return new StopSignal(steps);
   }
 
-  /** Asks the trainer to stop at the next batch boundary. */
+  /** The thread running an {@link #interruptibly} section, or null; guarded by this. */
+  private Thread interruptible;
+
+  /** Asks the trainer to stop at the next batch boundary, and interrupts an {@link #interruptibly} section. */
   public void request() {
     requested = true;
+    synchronized (this) {
+      if (interruptible != null) {
+        interruptible.interrupt();
+      }
+    }
+  }
+
+  /**
+   * Runs {@code work} (building and compiling the network's functions) so that {@link #request()}
+   * interrupts it: compilation checks for interrupts between passes and kernels and then throws
+   * {@link convnet.compiler.CompilationInterruptedException}, so Ctrl-C does not wait for it to
+   * end. No interrupt outlives the section: file writes after it would fail on a pending one.
+   */
+  public <T> T interruptibly(java.util.function.Supplier<T> work) {
+    synchronized (this) {
+      interruptible = Thread.currentThread();
+      if (requested) {
+        interruptible.interrupt();
+      }
+    }
+    try {
+      return work.get();
+    } finally {
+      synchronized (this) {
+        interruptible = null;
+      }
+      Thread.interrupted();
+    }
   }
 
   /** Whether {@link #request()} was called. */

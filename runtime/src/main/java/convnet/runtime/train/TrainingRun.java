@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
+import convnet.compiler.CompilationInterruptedException;
 import convnet.dsl.Network;
 import convnet.runtime.cli.UsageError;
 import convnet.runtime.cli.UserError;
@@ -87,7 +88,14 @@ public final class TrainingRun {
     trainable.removeAll(frozen);
 
     // Builds the functions: a network that cannot be trained fails before any folder exists.
-    Trainer trainer = new Trainer(model, config, data.train(), data.test());
+    // Ctrl-C while compiling stops the compilation at once: nothing has been written yet.
+    Trainer trainer;
+    try {
+      trainer = stop.interruptibly(() -> new Trainer(model, config, data.train(), data.test()));
+    } catch (CompilationInterruptedException e) {
+      throw new UserError("stopped while compiling the network; "
+          + (resuming ? "the run folder is unchanged" : "no run folder was created"));
+    }
 
     Checkpoint start;
     MetricsCsv metrics;

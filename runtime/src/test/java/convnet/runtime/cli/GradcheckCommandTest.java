@@ -101,4 +101,54 @@ class GradcheckCommandTest {
     assertEquals(0, r.status());
     assertTrue(r.out().contains("finite differences") && r.out().contains("--random") && r.out().contains("shrunk"), r.out());
   }
+
+  @Test
+  void gradcheckShowsProgressAndAnEstimateOnStderr() throws IOException {
+    Cli.Run r = Cli.run("gradcheck", Cli.write(dir, "g.cnn", NET), "--tensors", "L6_dense.bias,input");
+    assertEquals(0, r.status(), r.toString());
+    assertTrue(r.out().startsWith("gradient check, float64, batch 2"), r.out());
+    assertFalse(r.out().contains("gradcheck:"), "progress stays off stdout: " + r.out());
+    assertTrue(r.err().contains("gradcheck: evaluating the symbolic gradients"), r.err());
+    // The bias has 5 elements (3 directions and 5 coordinates), the input 162 (3 directions and 8 coordinates).
+    assertTrue(r.err().contains("19 probes to go"), r.err());
+    assertTrue(r.err().matches("(?s).*gradcheck: L6_dense.bias, 1 of 19 probes done, about \\d+s left.*"), r.err());
+    assertTrue(r.err().matches("(?s).*gradcheck: input, 9 of 19 probes done, about \\d+s left.*"), r.err());
+    assertTrue(r.err().contains("19 of 19 probes done, about 0s left"), r.err());
+  }
+
+  @Test
+  void gradcheckChoosesTensorsProbesAndBatch() throws IOException {
+    Path f = Cli.write(dir, "g.cnn", NET);
+    Cli.Run all = Cli.run("gradcheck", f, "--probes", 2, "--batch", 3);
+    Cli.Run some = Cli.run("gradcheck", f, "--probes", 2, "--batch", 3, "--tensors", "L6_dense.bias,input");
+    assertEquals(0, some.status(), some.toString());
+    String[] lines = some.out().split("\n");
+    assertTrue(lines[0].startsWith("gradient check, float64, batch 3, seed 1"), lines[0]);
+    // 3 random directions and 2 coordinates each; a chosen tensor gets the probes it gets in a full check.
+    assertTrue(lines[2].matches("L6_dense.bias\\s+\\[5\\]\\s+5\\s.*ok"), lines[2]);
+    assertTrue(lines[3].matches("input\\s+\\[3, 2, 9, 9\\]\\s+5\\s.*ok"), lines[3]);
+    assertEquals("all 2 tensors passed", lines[4]);
+    String full = all.out().replaceAll(" +", " ");
+    assertTrue(full.contains(lines[2].replaceAll(" +", " ") + "\n") && full.contains(lines[3].replaceAll(" +", " ") + "\n"),
+        all.out() + some.out());
+  }
+
+  @Test
+  void gradcheckFlagErrorsNameTheFlag() throws IOException {
+    Path f = Cli.write(dir, "g.cnn", NET);
+    String[][] cases = {
+        {"--batch", "0", "--batch"}, {"--batch", "x", "--batch"}, {"--probes", "-1", "--probes"},
+        {"--probes", "many", "--probes"}, {"--tensors", "L1_conv.wieght", "--tensors"}, {"--tensors", ",", "--tensors"},
+        {"--batch", "999999999", "--batch"}};
+    for (String[] c : cases) {
+      Cli.Run r = Cli.run("gradcheck", f, c[0], c[1]);
+      assertEquals(2, r.status(), String.join(" ", c) + ": " + r);
+      assertTrue(r.err().contains(c[2]), String.join(" ", c) + ": " + r.err());
+      assertFalse(r.err().contains("\tat "), r.err());
+    }
+    Cli.Run typo = Cli.run("gradcheck", f, "--tensors", "L1_conv.wieght");
+    assertTrue(typo.err().contains("L1_conv.weight, L1_conv.bias"), typo.err());
+    assertEquals(2, Cli.run("gradcheck", "--random", 2, "--tensors", "input").status());
+    assertEquals(2, Cli.run("gradcheck", "--random", 2, "--batch", 3).status());
+  }
 }
