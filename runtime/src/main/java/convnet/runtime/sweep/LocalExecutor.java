@@ -55,7 +55,10 @@ public final class LocalExecutor implements SweepExecutor {
           }
           try {
             listener.started(task);
-            listener.finished(task, RunWorker.run(task, stop));
+            RunOutcome outcome = RunWorker.run(task, stop);
+            // A run stopped before its first step (while loading or compiling) ends in an error
+            // that says so: it is not done, and a resume starts it again.
+            listener.finished(task, outcome != null && !outcome.ok() && listener.stopRequested() ? null : outcome);
           } finally {
             running.remove(stop);
           }
