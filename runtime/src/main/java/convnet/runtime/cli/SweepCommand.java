@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 /** {@code convnet sweep FILE}: runs every variant × protocol × seed of a sweep and tabulates the results. */
 @Command(
     name = "sweep",
-    header = "Run every variant of a sweep under each protocol and seed; compare them in one table.",
+    header = "Run every variant of a sweep; compare them in one table.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
