@@ -85,6 +85,11 @@ final class ArgReader {
   }
 
   static int integerOf(Value v, String what, int min, int max, List<Diagnostic> out, int fallback) {
+    return integerOf(v, what, min, max, out, fallback, null);
+  }
+
+  /** As {@link #integerOf(Value, String, int, int, List, int)}, with the reason for the bounds as the hint. */
+  static int integerOf(Value v, String what, int min, int max, List<Diagnostic> out, int fallback, String why) {
     if (!(v instanceof Value.Num n) || !n.isInteger()) {
       out.add(Diagnostic.error(v.pos(), what + " must be a whole number, found '" + Printer.value(v) + "'", null));
       return fallback;
@@ -92,7 +97,7 @@ final class ArgReader {
     double d = n.value();
     if (d < min || d > max) {
       out.add(Diagnostic.error(v.pos(), what + " must be between " + min + " and " + max + ", found " + n.text(),
-          d > max ? "that is absurdly large" : null));
+          why != null ? why : d > max ? "that is absurdly large" : null));
       return fallback;
     }
     return (int) d;
@@ -106,7 +111,21 @@ final class ArgReader {
     return realOf(v, name + " of " + owner, min, max, includeMax, out, dflt);
   }
 
+  /** As {@link #real}, with the reason for the bounds given as the error's hint. */
+  double realWithReason(String name, double dflt, double min, double max, boolean includeMax, String why) {
+    Value v = value(name);
+    if (v == null) {
+      return dflt;
+    }
+    return realOf(v, name + " of " + owner, min, max, includeMax, out, dflt, why);
+  }
+
   static double realOf(Value v, String what, double min, double max, boolean includeMax, List<Diagnostic> out, double fallback) {
+    return realOf(v, what, min, max, includeMax, out, fallback, null);
+  }
+
+  static double realOf(Value v, String what, double min, double max, boolean includeMax, List<Diagnostic> out, double fallback,
+      String why) {
     if (!(v instanceof Value.Num n)) {
       out.add(Diagnostic.error(v.pos(), what + " must be a number, found '" + Printer.value(v) + "'", null));
       return fallback;
@@ -114,7 +133,7 @@ final class ArgReader {
     double d = n.value();
     if (!(d >= min) || (includeMax ? d > max : d >= max)) {
       out.add(Diagnostic.error(v.pos(), what + " must be in [" + fmt(min) + ", " + fmt(max) + (includeMax ? "]" : ")")
-          + ", found " + n.text(), null));
+          + ", found " + n.text(), why));
       return fallback;
     }
     return d;
@@ -133,7 +152,8 @@ final class ArgReader {
     if (v instanceof Value.Size s) {
       if (s.height() < 1 || s.width() < 1 || s.height() > max || s.width() > max) {
         out.add(Diagnostic.error(v.pos(), name + " of " + owner + " must be between 1 and " + max + " each way, found "
-            + s.height() + "x" + s.width(), null));
+            + s.height() + "x" + s.width(), s.height() < 1 || s.width() < 1 ? "a size of 0 covers nothing"
+            : "no map is larger than " + Checker.MAX_DIM + " each way"));
         return new int[] {1, 1};
       }
       return new int[] {s.height(), s.width()};

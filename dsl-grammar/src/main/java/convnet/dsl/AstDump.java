@@ -78,7 +78,7 @@ public final class AstDump {
     }
     if (layer instanceof LayerNode.PaperPool p) {
       return "paper-pool" + label + " kind=" + (p.max() ? "max" : "average") + " window=" + p.windowHeight() + "x"
-          + p.windowWidth() + " stride=" + (p.stride() > 0 ? String.valueOf(p.stride()) : "window");
+          + p.windowWidth() + " stride=" + (p.stride() > 0 ? String.valueOf(p.stride()) : "window") + (p.ceil() ? " round=ceil" : "");
     }
     if (layer instanceof LayerNode.PaperLcn n) {
       return "paper-lcn" + label + " window=" + (n.windowHeight() > 0 ? n.windowHeight() + "x" + n.windowWidth() : "default");

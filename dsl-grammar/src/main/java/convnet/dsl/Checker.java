@@ -33,21 +33,43 @@ public final class Checker {
       "tanh", List.of("x"), "sigmoid", List.of("x"), "sqrt", List.of("x"), "max", List.of("a", "b"), "min", List.of("a", "b"));
   static final List<String> TRAIN_KEYS = List.of("data", "protocol", "epochs", "batch", "optimizer", "schedule", "augment", "seed",
       "preprocess");
-  static final Set<String> DATA_SETS = new LinkedHashSet<>(List.of("fashion-mnist", "mnist", "cifar-10", "caltech-101"));
+  static final Set<String> DATA_SETS = DataNames.names();
+
+  /**
+   * How a file is checked. {@code checkData}: whether the {@code train} block's data must be
+   * available here (named data sets installed, data folders present), as {@code convnet check}
+   * and {@code convnet train} without {@code --data} need; commands that read no data leave it off.
+   */
+  public record Options(boolean checkData) {
+    /** Syntax, names, shapes and settings; the data is not looked for. */
+    public static final Options DEFAULT = new Options(false);
+    /** As {@link #DEFAULT}, and the data must be available. */
+    public static final Options WITH_DATA = new Options(true);
+  }
 
   private final List<Diagnostic> out = new ArrayList<>();
   private final Map<String, Decl.Fn> fns = new LinkedHashMap<>();
   private final Map<String, Decl.Define> defines = new LinkedHashMap<>();
+  private final Options options;
+  private final String fileName;
 
-  private Checker() {}
+  private Checker(Options options, String fileName) {
+    this.options = options;
+    this.fileName = fileName;
+  }
 
   /** Checks a parsed program. */
   public static CheckResult check(Program program) {
-    return check(program, List.of());
+    return check(program, List.of(), Options.DEFAULT);
   }
 
   /** Parses and checks source text; syntax errors come back as diagnostics, never as exceptions. */
   public static CheckResult checkSource(String source, String fileName) {
+    return checkSource(source, fileName, Options.DEFAULT);
+  }
+
+  /** As {@link #checkSource(String, String)}, with {@code options}. */
+  public static CheckResult checkSource(String source, String fileName, Options options) {
     Program p;
     List<Diagnostic> decoding = new ArrayList<>();
     try {
@@ -55,12 +77,12 @@ public final class Checker {
     } catch (DslException e) {
       return new CheckResult(null, e.diagnostics());
     }
-    CheckResult checked = check(p, decoding);
+    CheckResult checked = check(p, decoding, options);
     return checked;
   }
 
-  private static CheckResult check(Program program, List<Diagnostic> earlier) {
-    Checker c = new Checker();
+  private static CheckResult check(Program program, List<Diagnostic> earlier, Options options) {
+    Checker c = new Checker(options, program.fileName());
     c.out.addAll(earlier);
     Network n = c.run(program);
     Diagnostics d = new Diagnostics(c.out).sorted();
@@ -72,13 +94,18 @@ public final class Checker {
 
   /** Decodes, parses and checks the bytes of a file; binary content is a diagnostic. */
   public static CheckResult checkBytes(byte[] bytes, String fileName) {
+    return checkBytes(bytes, fileName, Options.DEFAULT);
+  }
+
+  /** As {@link #checkBytes(byte[], String)}, with {@code options}. */
+  public static CheckResult checkBytes(byte[] bytes, String fileName, Options options) {
     String text;
     try {
       text = SourceText.decode(bytes, fileName);
     } catch (DslException e) {
       return new CheckResult(null, e.diagnostics());
     }
-    return checkSource(text, fileName);
+    return checkSource(text, fileName, options);
   }
 
   private void error(SourcePos pos, String message, String hint) {
@@ -247,6 +274,7 @@ public final class Checker {
         error(p.pos(), "layer name '" + name + "' is used twice", "first used at " + firstUse.line() + ":" + firstUse.col());
       }
       if (layer != null) {
+        layer = countedOnce(layer, layers);
         layers.add(layer);
         shape = layer.output();
         if (layer.kind() == LayerKind.CONV || layer.kind() == LayerKind.MLPCONV) {
@@ -263,11 +291,52 @@ public final class Checker {
             "end with 'logistic N' to train it on N classes"));
       }
     }
-    TrainSpec spec = new TrainReader(out, convStages.size()).read(train);
+    TrainSpec spec = new TrainReader(out, convStages.size(), options.checkData() ? networkFolder() : null).read(train);
     if (inputShape == null) {
       return null;
     }
-    return new Network(n.name(), inputShape, layers, spec, stageCount);
+    // Random connection tables belong to a run: drawn from its seed (the train block's by default).
+    return new Network(n.name(), inputShape, layers, spec, stageCount).withTableSeed(spec.seed());
+  }
+
+  /** The folder of the network file, against which a relative data path is resolved. */
+  private java.nio.file.Path networkFolder() {
+    try {
+      java.nio.file.Path p = java.nio.file.Path.of(fileName == null ? "." : fileName).toAbsolutePath().getParent();
+      return p != null ? p : java.nio.file.Path.of(".").toAbsolutePath();
+    } catch (java.nio.file.InvalidPathException e) {
+      return java.nio.file.Path.of(".").toAbsolutePath();
+    }
+  }
+
+  /** Nonlinearity layers: they apply a function to units, and make units only where none were counted. */
+  private static final Set<LayerKind> ELEMENTWISE = Set.of(LayerKind.ABS, LayerKind.RELU, LayerKind.TANH,
+      LayerKind.SIGMOID, LayerKind.FN, LayerKind.MAXOUT);
+  private static final Set<LayerKind> WEIGHTED = Set.of(LayerKind.CONV, LayerKind.DENSE, LayerKind.MLPCONV);
+
+  /**
+   * {@code layer} with no neurons of its own when it is a nonlinearity (maxout included) applied to
+   * units already counted: those of a layer with weights or of another nonlinearity, possibly
+   * through dropout. A unit is one neuron however many functions it applies (conv then relu is one
+   * layer of neurons, as in Krizhevsky et al.'s 650,000); a nonlinearity after pooling or
+   * normalization makes new units and counts them.
+   */
+  private static Layer countedOnce(Layer layer, List<Layer> before) {
+    if (!ELEMENTWISE.contains(layer.kind())) {
+      return layer;
+    }
+    for (int i = before.size() - 1; i >= 0; i--) {
+      LayerKind k = before.get(i).kind();
+      if (k == LayerKind.DROPOUT) {
+        continue;
+      }
+      if (WEIGHTED.contains(k) || ELEMENTWISE.contains(k)) {
+        return new Layer(layer.name(), layer.kind(), layer.args(), layer.input(), layer.output(), layer.parameters(),
+            0, layer.connections(), layer.params(), layer.stage(), layer.pos());
+      }
+      break;
+    }
+    return layer;
   }
 
   private boolean tooManyLayers;

@@ -21,8 +21,8 @@ public final class ConnectionTable {
 
   /**
    * A random table: each of {@code outputs} maps sees {@code perOutput} distinct maps of
-   * {@code inputs}, drawn by a generator seeded with {@code seed} (the checker derives the seed from
-   * the layer's name, so a network always gets the same table).
+   * {@code inputs}, drawn by a generator seeded with {@code seed} (derived from the run's seed and
+   * the layer's name by {@link #seedOf(long, String)}).
    */
   public static ConnectionTable random(int inputs, int outputs, int perOutput, long seed) {
     if (perOutput < 1 || perOutput > inputs) {
@@ -49,14 +49,47 @@ public final class ConnectionTable {
     return new ConnectionTable(inputs, rows, "random(" + perOutput + ")");
   }
 
-  /** FNV-1a hash of a layer name: the seed of its random connection table. */
-  public static long seedOf(String layerName) {
+  /**
+   * The seed of layer {@code layerName}'s random table in a run seeded with {@code runSeed}: runs
+   * with different seeds draw different tables, and two layers of one run draw independently.
+   */
+  public static long seedOf(long runSeed, String layerName) {
     long h = 0xcbf29ce484222325L;
     for (int i = 0; i < layerName.length(); i++) {
       h ^= layerName.charAt(i);
       h *= 0x100000001b3L;
     }
-    return h;
+    return mix(h ^ mix(runSeed + 0x9E3779B97F4A7C15L));
+  }
+
+  /** The finaliser of MurmurHash3: every input bit changes about half the output bits. */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+    z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+    return z ^ (z >>> 33);
+  }
+
+  /**
+   * A table given row by row (as stored with weights): {@code rows[o]} are the input maps output
+   * map {@code o} sees, strictly increasing, each in [0, inputs), every row of one length.
+   */
+  public static ConnectionTable of(int inputs, int[][] rows) {
+    int k = rows.length == 0 ? 0 : rows[0].length;
+    int[][] copy = new int[rows.length][];
+    for (int o = 0; o < rows.length; o++) {
+      if (rows[o].length != k || k < 1) {
+        throw new IllegalArgumentException("row " + o + " has " + rows[o].length + " input maps, not " + k);
+      }
+      for (int j = 0; j < k; j++) {
+        int m = rows[o][j];
+        if (m < 0 || m >= inputs || (j > 0 && m <= rows[o][j - 1])) {
+          throw new IllegalArgumentException("row " + o + " is not strictly increasing input maps in 0.." + (inputs - 1)
+              + ": " + Arrays.toString(rows[o]));
+        }
+      }
+      copy[o] = rows[o].clone();
+    }
+    return new ConnectionTable(inputs, copy, "random(" + k + ")");
   }
 
   public int inputs() {

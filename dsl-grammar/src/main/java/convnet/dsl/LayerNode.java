@@ -31,9 +31,17 @@ public sealed interface LayerNode {
     }
   }
 
-  /** {@code PAhxw[/s]} (average) or {@code PMhxw[/s]} (max); stride 0 means "the window". */
-  record PaperPool(String label, boolean max, int windowHeight, int windowWidth, int stride, SourcePos pos)
-      implements LayerNode {}
+  /**
+   * {@code PAhxw[/s][c]} (average) or {@code PMhxw[/s][c]} (max); stride 0 means "the window"; a
+   * trailing {@code c} rounds the output size up (ceil), as {@code round=ceil} does.
+   */
+  record PaperPool(String label, boolean max, int windowHeight, int windowWidth, int stride, boolean ceil,
+      SourcePos pos) implements LayerNode {
+    /** Floor rounding, the paper's (and the default). */
+    public PaperPool(String label, boolean max, int windowHeight, int windowWidth, int stride, SourcePos pos) {
+      this(label, max, windowHeight, windowWidth, stride, false, pos);
+    }
+  }
 
   /** {@code N} or {@code Nhxw}; a window of 0x0 means the default. */
   record PaperLcn(String label, int windowHeight, int windowWidth, SourcePos pos) implements LayerNode {}

@@ -85,7 +85,7 @@ final class LayerResolver {
         return null;
       }
       return pool(p.max(), new int[] {p.windowHeight(), p.windowWidth()},
-          s > 0 ? new int[] {s, s} : new int[] {p.windowHeight(), p.windowWidth()}, new int[] {0, 0}, false);
+          s > 0 ? new int[] {s, s} : new int[] {p.windowHeight(), p.windowWidth()}, new int[] {0, 0}, p.ceil());
     }
     if (node instanceof LayerNode.PaperLcn n) {
       nameFor("lcn");
@@ -95,7 +95,7 @@ final class LayerResolver {
         error(pos, "normalization window has a zero size", null);
         return null;
       }
-      return lcn(h, w, h / 4.0, w / 4.0);
+      return lcn(h, w, h / 4.0, w / 4.0, pos);
     }
     LayerNode.Call c = (LayerNode.Call) node;
     String kw = c.name();
@@ -153,8 +153,10 @@ final class LayerResolver {
         nameFor("lcn");
         ArgReader a = reader(c, List.of("window", "sigma"));
         int[] w = a.size("window", new int[] {9, 9}, Checker.MAX_DIM);
-        double sigma = a.real("sigma", Double.NaN, 1e-6, 1e6, true);
-        return lcn(w[0], w[1], Double.isNaN(sigma) ? w[0] / 4.0 : sigma, Double.isNaN(sigma) ? w[1] / 4.0 : sigma);
+        double sigma = a.realWithReason("sigma", Double.NaN, 1e-6, 1e6, true, "the Gaussian's standard deviation, in"
+            + " pixels: above 0 (the default is window/4)");
+        return lcn(w[0], w[1], Double.isNaN(sigma) ? w[0] / 4.0 : sigma, Double.isNaN(sigma) ? w[1] / 4.0 : sigma,
+            a.posOf("window"));
       }
       case "avgpool":
       case "maxpool": {
@@ -192,7 +194,8 @@ final class LayerResolver {
       case "dropout": {
         nameFor("dropout");
         ArgReader a = reader(c, List.of("p"));
-        double p = a.real("p", 0.5, 0.0, 1.0, false);
+        double p = a.realWithReason("p", 0.5, 0.0, 1.0, false, "p is the probability of dropping a unit: at 1 every unit"
+            + " is dropped and nothing reaches the next layer");
         return shaped(LayerKind.DROPOUT, new LayerArgs.Dropout(p), 0, 0);
       }
       case "maxout": {
@@ -214,9 +217,13 @@ final class LayerResolver {
         nameFor("lrn");
         ArgReader a = reader(c, List.of("size", "alpha", "beta", "k"));
         int size = a.integer("size", 5, 1, Checker.MAX_DIM);
-        double alpha = a.real("alpha", 1e-4, 0, 1e6, true);
-        double beta = a.real("beta", 0.75, 0, 1e6, true);
-        double k = a.real("k", 2.0, 0, 1e6, true);
+        double alpha = a.realWithReason("alpha", 1e-4, 0, 1e6, true, "alpha scales the sum of squares: not negative"
+            + " (AlexNet's is 1e-4)");
+        double beta = a.realWithReason("beta", 0.75, 0, 1e6, true, "beta is the divisor's exponent: not negative"
+            + " (AlexNet's is 0.75)");
+        // k = 0 divides by zero wherever every map is 0 (after a relu, often): (k + α·Σx²)^β = 0.
+        double k = a.realWithReason("k", 2.0, 1e-6, 1e6, true, "k keeps the divisor (k + alpha*sum x^2)^beta above 0;"
+            + " AlexNet's is 2");
         if (in != null && !failed()) {
           return shaped(LayerKind.LRN, new LayerArgs.Lrn(size, alpha, beta, k), 0, mul(in.size(), size));
         }
@@ -316,7 +323,8 @@ final class LayerResolver {
     }
     MapShape o = new MapShape(maps, oh, ow);
     int perOut = tableK > 0 ? tableK : c / groups;
-    ConnectionTable table = tableK > 0 ? ConnectionTable.random(c, maps, tableK, ConnectionTable.seedOf(name)) : null;
+    // Drawn for the default seed here; the checker redraws it for the train block's seed.
+    ConnectionTable table = tableK > 0 ? ConnectionTable.random(c, maps, tableK, ConnectionTable.seedOf(1, name)) : null;
     List<ParamSpec> specs = new ArrayList<>();
     specs.add(new ParamSpec(name + ".weight", List.of(maps, perOut, kernel[0], kernel[1])));
     if (bias) {
@@ -369,8 +377,8 @@ final class LayerResolver {
       return null;
     }
     if (!ceil) {
-      uncovered(window[0], in.height(), stride[0], pad[0], "row");
-      uncovered(window[1], in.width(), stride[1], pad[1], "column");
+      uncovered(max, window, stride, pad, 0, in.height(), "row");
+      uncovered(max, window, stride, pad, 1, in.width(), "column");
     }
     MapShape o = new MapShape(in.channels(), oh, ow);
     long connections = max ? 0 : mul(o.size(), (long) window[0] * window[1]);
@@ -378,18 +386,42 @@ final class LayerResolver {
         new LayerArgs.Pool(window[0], window[1], stride[0], stride[1], pad[0], pad[1], ceil), o, 0, 0, connections, List.of());
   }
 
-  private void uncovered(int window, int n, int stride, int pad, String what) {
+  private void uncovered(boolean max, int[] windows, int[] strides, int[] pads, int axis, int n, String what) {
+    int window = windows[axis];
+    int stride = strides[axis];
+    int pad = pads[axis];
     long left = ((long) n + 2L * pad - window) % stride;
     if (left != 0) {
       out.add(Diagnostic.warning(pos, "pooling window " + window + " with stride " + stride + " leaves the last " + left
           + " " + what + (left == 1 ? "" : "s") + " of " + (n + 2 * pad) + " uncovered under floor rounding",
-          "use round=ceil (e.g. maxpool(" + window + "x" + window + ", stride=" + stride + ", round=ceil)) if those "
-              + what + "s matter"));
+          "round up to cover them: write " + ceilForm(max, windows, strides, pads) + " if those " + what + "s matter"));
     }
   }
 
-  private Layer lcn(int h, int w, double sh, double sw) {
+  /** This pooling layer written with ceil rounding, in the form the file used (paper token or keyword). */
+  private String ceilForm(boolean max, int[] window, int[] stride, int[] pad) {
+    String size = window[0] + "x" + window[1];
+    if (node instanceof LayerNode.PaperPool p) {
+      return (max ? "PM" : "PA") + size + (p.stride() > 0 ? "/" + p.stride() : "") + "c";
+    }
+    boolean ownStride = stride[0] != window[0] || stride[1] != window[1];
+    String strideText = stride[0] == stride[1] ? String.valueOf(stride[0]) : stride[0] + "x" + stride[1];
+    String padText = pad[0] == pad[1] ? String.valueOf(pad[0]) : pad[0] + "x" + pad[1];
+    return (max ? "maxpool(" : "avgpool(") + size + (ownStride ? ", stride=" + strideText : "")
+        + (pad[0] != 0 || pad[1] != 0 ? ", pad=" + padText : "") + ", round=ceil)";
+  }
+
+  private Layer lcn(int h, int w, double sh, double sw, SourcePos windowPos) {
     if (failed() || in == null) {
+      return null;
+    }
+    // Centred on a position, a window reaches at most n-1 places either side; rows beyond 2n-1
+    // lie in the zero padding from every position and only dilute the weights (lcn(99999) divides by ~0).
+    if (h > 2L * in.height() - 1 || w > 2L * in.width() - 1) {
+      error(windowPos, "normalization window " + h + "x" + w + " is larger than its input maps allow: at most "
+          + (2 * in.height() - 1) + "x" + (2 * in.width() - 1) + " for maps of " + in.height() + "x" + in.width()
+          + " (input " + in + ")", "a centred window wider than 2n-1 reaches only zero padding; the paper's window is"
+          + " 9x9 (N or lcn(9x9))");
       return null;
     }
     // Two weighted sums over all maps at every position: the local mean and the local deviation.

@@ -38,4 +38,58 @@ public record Network(String name, MapShape input, List<Layer> layers, TrainSpec
   public List<ParamSpec> parameterSpecs() {
     return layers.stream().flatMap(l -> l.params().stream()).toList();
   }
+
+  /**
+   * This network with every random connection table drawn for run seed {@code seed}
+   * ({@link ConnectionTable#seedOf(long, String)}); the same network when it has none.
+   */
+  public Network withTableSeed(long seed) {
+    java.util.Map<String, ConnectionTable> tables = new java.util.LinkedHashMap<>();
+    for (Layer l : layers) {
+      if (l.args() instanceof LayerArgs.Conv c && c.table() != null) {
+        tables.put(l.name(), ConnectionTable.random(c.table().inputs(), c.table().outputs(), c.table().perOutput(),
+            ConnectionTable.seedOf(seed, l.name())));
+      }
+    }
+    return withTables(tables);
+  }
+
+  /** The random connection tables by layer name, in layer order. */
+  public java.util.Map<String, ConnectionTable> tables() {
+    java.util.Map<String, ConnectionTable> out = new java.util.LinkedHashMap<>();
+    for (Layer l : layers) {
+      if (l.args() instanceof LayerArgs.Conv c && c.table() != null) {
+        out.put(l.name(), c.table());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * This network with the connection tables of {@code tables} (by layer name) in place of its
+   * own; each must fit its layer (same inputs, outputs and maps per output).
+   */
+  public Network withTables(java.util.Map<String, ConnectionTable> tables) {
+    if (tables.isEmpty()) {
+      return this;
+    }
+    List<Layer> out = new java.util.ArrayList<>();
+    for (Layer l : layers) {
+      ConnectionTable t = tables.get(l.name());
+      if (t != null && l.args() instanceof LayerArgs.Conv c && c.table() != null) {
+        if (t.inputs() != c.table().inputs() || t.outputs() != c.table().outputs()
+            || t.perOutput() != c.table().perOutput()) {
+          throw new IllegalArgumentException("table of " + l.name() + " does not fit: " + t.outputs() + "x"
+              + t.perOutput() + " of " + t.inputs() + " inputs");
+        }
+        LayerArgs.Conv args = new LayerArgs.Conv(c.maps(), c.kernelHeight(), c.kernelWidth(), c.strideHeight(),
+            c.strideWidth(), c.padHeight(), c.padWidth(), c.groups(), t, c.activation(), c.gain(), c.bias());
+        out.add(new Layer(l.name(), l.kind(), args, l.input(), l.output(), l.parameters(), l.neurons(),
+            l.connections(), l.params(), l.stage(), l.pos()));
+      } else {
+        out.add(l);
+      }
+    }
+    return new Network(name, input, out, train, stages);
+  }
 }

@@ -82,7 +82,8 @@ public final class Printer {
       return prefix + c.maps() + "F" + c.kernelHeight() + "x" + c.kernelWidth() + "C" + (c.squash() ? "S" : "") + (c.gain() ? "G" : "");
     }
     if (layer instanceof LayerNode.PaperPool p) {
-      return prefix + (p.max() ? "PM" : "PA") + p.windowHeight() + "x" + p.windowWidth() + (p.stride() > 0 ? "/" + p.stride() : "");
+      return prefix + (p.max() ? "PM" : "PA") + p.windowHeight() + "x" + p.windowWidth() + (p.stride() > 0 ? "/" + p.stride() : "")
+          + (p.ceil() ? "c" : "");
     }
     if (layer instanceof LayerNode.PaperLcn n) {
       return prefix + (n.windowHeight() > 0 ? "N" + n.windowHeight() + "x" + n.windowWidth() : "N");

@@ -115,7 +115,9 @@ public final class RandomArchitectures {
       StringBuilder b = new StringBuilder();
       boolean plus = false;
       for (int i = 0; i < convStages; i++) {
-        b.append(chance(0.5) ? 'R' : 'U');
+        char letter = chance(0.5) ? 'R' : 'U';
+        // Only letters training implements make a valid network; the draw is kept so seeds give the same networks.
+        b.append(ProtocolSyntax.TRAINED.indexOf(letter) >= 0 ? letter : ProtocolSyntax.TRAINED.charAt(0));
         if (chance(0.5)) {
           b.append('+');
           plus = true;
@@ -240,10 +242,12 @@ public final class RandomArchitectures {
       case 1:
         return fnNames.isEmpty() ? bare("relu") : bare(fnNames.get(random.nextInt(fnNames.size())));
       case 2:
+        // A window may reach at most n-1 places either side of a position: 2n-1 in all.
+        int widest = 2 * Math.min(height, width) - 1;
         if (chance(0.5)) {
-          return label(new LayerNode.PaperLcn(null, 0, 0, P));
+          return label(widest >= 9 ? new LayerNode.PaperLcn(null, 0, 0, P) : new LayerNode.PaperLcn(null, widest, widest, P));
         }
-        int w = 2 * between(0, 2) + 1;
+        int w = Math.min(widest, 2 * between(0, 2) + 1);
         return chance(0.5) ? label(new LayerNode.PaperLcn(null, w, w, P))
             : label(new LayerNode.Call(null, "lcn", List.of(arg("window", size(w, w)), arg("sigma", new Value.Num("1.5", P))),
                 LayerNode.Form.PARENS, P));
@@ -330,7 +334,7 @@ public final class RandomArchitectures {
       return new LayerNode.PaperConv(name, c.maps(), c.kernelHeight(), c.kernelWidth(), c.squash(), c.gain(), P);
     }
     if (l instanceof LayerNode.PaperPool p) {
-      return new LayerNode.PaperPool(name, p.max(), p.windowHeight(), p.windowWidth(), p.stride(), P);
+      return new LayerNode.PaperPool(name, p.max(), p.windowHeight(), p.windowWidth(), p.stride(), p.ceil(), P);
     }
     if (l instanceof LayerNode.PaperLcn n) {
       return new LayerNode.PaperLcn(name, n.windowHeight(), n.windowWidth(), P);

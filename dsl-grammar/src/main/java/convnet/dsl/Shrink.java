@@ -181,10 +181,10 @@ public final class Shrink {
       }
     } else if (layer instanceof LayerNode.PaperPool p) {
       for (int w : smaller(p.windowHeight())) {
-        result.add(new LayerNode.PaperPool(p.label(), p.max(), w, w, p.stride() > w ? 0 : p.stride(), p.pos()));
+        result.add(new LayerNode.PaperPool(p.label(), p.max(), w, w, p.stride() > w ? 0 : p.stride(), p.ceil(), p.pos()));
       }
       if (p.stride() > 0) {
-        result.add(new LayerNode.PaperPool(p.label(), p.max(), p.windowHeight(), p.windowWidth(), 0, p.pos()));
+        result.add(new LayerNode.PaperPool(p.label(), p.max(), p.windowHeight(), p.windowWidth(), 0, p.ceil(), p.pos()));
       }
     } else if (layer instanceof LayerNode.PaperLcn n && n.windowHeight() > 0) {
       result.add(new LayerNode.PaperLcn(n.label(), 0, 0, n.pos()));
@@ -211,7 +211,7 @@ public final class Shrink {
       return new LayerNode.PaperConv(null, c.maps(), c.kernelHeight(), c.kernelWidth(), c.squash(), c.gain(), c.pos());
     }
     if (l instanceof LayerNode.PaperPool p) {
-      return new LayerNode.PaperPool(null, p.max(), p.windowHeight(), p.windowWidth(), p.stride(), p.pos());
+      return new LayerNode.PaperPool(null, p.max(), p.windowHeight(), p.windowWidth(), p.stride(), p.ceil(), p.pos());
     }
     if (l instanceof LayerNode.PaperLcn n) {
       return new LayerNode.PaperLcn(null, n.windowHeight(), n.windowWidth(), n.pos());

@@ -40,7 +40,11 @@ public final class SourceText {
       int line = 1;
       int col = 1;
       for (int i = 0; i < bad; i++) {
-        if (bytes[i] == '\n') {
+        // LF, CRLF and lone CR each end one line.
+        if (bytes[i] == '\n' && i > 0 && bytes[i - 1] == '\r') {
+          continue;
+        }
+        if (bytes[i] == '\n' || bytes[i] == '\r') {
           line++;
           col = 1;
         } else if ((bytes[i] & 0xC0) != 0x80) {

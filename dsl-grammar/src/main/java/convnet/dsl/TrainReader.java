@@ -8,12 +8,20 @@ import java.util.Set;
 
 /** Reads a {@code train { ... }} block into a {@link TrainSpec}, reporting every bad setting. */
 final class TrainReader {
+  private static final String LR_WHY = "every weight moves by up to lr times its gradient (Adam: by lr itself) per"
+      + " step; above 10 training diverges for any network (usual rates: 1e-4 to 0.1)";
+  private static final String WD_WHY = "weight decay adds wd*x to each gradient; above 1 it outweighs the loss (usual"
+      + " values: 1e-5 to 1e-3)";
+
   private final List<Diagnostic> out;
   private final int convStages;
+  /** The network file's folder when the data must be available here; null to leave the data unchecked. */
+  private final java.nio.file.Path dataBase;
 
-  TrainReader(List<Diagnostic> out, int convStages) {
+  TrainReader(List<Diagnostic> out, int convStages, java.nio.file.Path dataBase) {
     this.out = out;
     this.convStages = convStages;
+    this.dataBase = dataBase;
   }
 
   private void error(SourcePos p, String message, String hint) {
@@ -58,6 +66,10 @@ final class TrainReader {
             } else {
               data = str.text();
               dataIsPath = true;
+              String[] why = dataBase == null ? null : DataNames.unavailablePath(str.text(), dataBase);
+              if (why != null) {
+                error(v.pos(), why[0], why[1]);
+              }
             }
           } else {
             String name = v instanceof Value.Ident i ? i.name() : v instanceof Value.Dashed dd ? dd.text() : null;
@@ -68,13 +80,20 @@ final class TrainReader {
                   : "known data sets: " + String.join(", ", Checker.DATA_SETS) + "; or a path in double quotes");
             } else {
               data = name;
+              String[] why = dataBase == null ? null : DataNames.unavailable(name);
+              if (why != null) {
+                error(v.pos(), why[0], why[1]);
+              }
             }
           }
         }
         case "protocol" -> protocol = protocol(v);
-        case "epochs" -> epochs = ArgReader.integerOf(v, "epochs", 1, 1_000_000, out, epochs);
-        case "batch" -> batch = ArgReader.integerOf(v, "batch", 1, 1 << 16, out, batch);
-        case "seed" -> seed = ArgReader.integerOf(v, "seed", 0, Integer.MAX_VALUE, out, 1);
+        case "epochs" -> epochs = ArgReader.integerOf(v, "epochs", 1, 1_000_000, out, epochs,
+            "a run makes at least one pass over the data; a million is beyond any schedule");
+        case "batch" -> batch = ArgReader.integerOf(v, "batch", 1, 1 << 16, out, batch,
+            "a step takes at least one image; 65,536 images of even 28x28 fill gigabytes per layer");
+        case "seed" -> seed = ArgReader.integerOf(v, "seed", 0, Integer.MAX_VALUE, out, 1,
+            "seeds are whole numbers from 0 to 2^31-1");
         case "optimizer" -> optimizer = optimizer(v, optimizer);
         case "schedule" -> schedule = schedule(v, schedule);
         case "augment" -> augment = augment(v);
@@ -87,31 +106,18 @@ final class TrainReader {
 
   private List<TrainSpec.StageProtocol> protocol(Value v) {
     String text = v instanceof Value.Ident i ? i.name() : v instanceof Value.Protocol p ? p.text() : null;
-    List<TrainSpec.StageProtocol> stages = new ArrayList<>();
     if (text == null) {
       error(v.pos(), "protocol must be letters R or U, each optionally followed by '+', found '" + Printer.value(v) + "'",
-          "for example R+R+ or UU");
+          "for example R+R+ or RR");
       return TrainSpec.defaults(convStages).protocol();
     }
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c != 'R' && c != 'U') {
-        error(v.pos().shifted(i, 1), "protocol letter '" + c + "' is not R (random filters) or U (unsupervised filters)",
-            "for example R+R+ or UU");
-        return TrainSpec.defaults(convStages).protocol();
-      }
-      boolean plus = i + 1 < text.length() && text.charAt(i + 1) == '+';
-      stages.add(new TrainSpec.StageProtocol(c, plus));
-      if (plus) {
-        i++;
-      }
+    ProtocolSyntax.Result r = ProtocolSyntax.parse(text, convStages);
+    if (!r.ok()) {
+      ProtocolSyntax.Problem p = r.problem();
+      error(v.pos().shifted(p.offset(), p.length()), "protocol '" + text + "' " + p.message(), p.hint());
+      return TrainSpec.defaults(convStages).protocol();
     }
-    if (stages.size() != convStages) {
-      error(v.pos(), "protocol '" + text + "' has " + stages.size() + " stage letter" + (stages.size() == 1 ? "" : "s")
-          + " but the network has " + convStages + " conv stage" + (convStages == 1 ? "" : "s"),
-          "give one letter (R or U, optionally followed by +) per stage that has a filter bank");
-    }
-    return stages;
+    return r.stages();
   }
 
   private TrainSpec.Optimizer optimizer(Value v, TrainSpec.Optimizer dflt) {
@@ -130,19 +136,26 @@ final class TrainReader {
     List<Diagnostic> sink = out;
     if (kind.equals("sgd")) {
       ArgReader a = new ArgReader("'sgd'", v.pos(), args, List.of("lr", "momentum", "weight_decay", "nesterov"), sink);
-      double lr = a.real("lr", 0.01, 1e-12, 1e6, true);
-      double momentum = a.real("momentum", 0.9, 0, 1, false);
-      double wd = a.real("weight_decay", 0, 0, 1e6, true);
+      double lr = a.realWithReason("lr", 0.01, 1e-12, 10, true, LR_WHY);
+      double momentum = a.realWithReason("momentum", 0.9, 0, 1, false, "momentum 1 or more never forgets a step: the"
+          + " velocity grows without bound");
+      double wd = a.realWithReason("weight_decay", 0, 0, 1, true, WD_WHY);
       boolean nesterov = a.bool("nesterov", false);
+      if (nesterov && momentum == 0) {
+        // torch.optim.SGD refuses it too: Nesterov's look-ahead is along the momentum.
+        error(a.has("momentum") ? a.posOf("momentum") : v.pos(), "sgd(nesterov=true) needs a momentum above 0",
+            "for example sgd(lr=0.01, momentum=0.9, nesterov=true)");
+      }
       return new TrainSpec.Optimizer("sgd", lr, momentum, wd, Map.of("nesterov", nesterov ? 1.0 : 0.0));
     }
     if (kind.equals("adam")) {
       ArgReader a = new ArgReader("'adam'", v.pos(), args, List.of("lr", "beta1", "beta2", "eps", "weight_decay"), sink);
-      double lr = a.real("lr", 0.001, 1e-12, 1e6, true);
-      double b1 = a.real("beta1", 0.9, 0, 1, false);
-      double b2 = a.real("beta2", 0.999, 0, 1, false);
-      double eps = a.real("eps", 1e-8, 0, 1, false);
-      double wd = a.real("weight_decay", 0, 0, 1e6, true);
+      double lr = a.realWithReason("lr", 0.001, 1e-12, 10, true, LR_WHY);
+      double b1 = a.realWithReason("beta1", 0.9, 0, 1, false, "a running mean's decay must be below 1 (PyTorch's rule)");
+      double b2 = a.realWithReason("beta2", 0.999, 0, 1, false, "a running mean's decay must be below 1 (PyTorch's rule)");
+      double eps = a.realWithReason("eps", 1e-8, 0, 1, false, "eps only keeps the divisor above 0; at 1 or more it"
+          + " swamps the gradient's scale");
+      double wd = a.realWithReason("weight_decay", 0, 0, 1, true, WD_WHY);
       return new TrainSpec.Optimizer("adam", lr, b1, wd, Map.of("beta1", b1, "beta2", b2, "eps", eps));
     }
     error(v.pos(), "unknown optimizer '" + kind + "'", DidYouMean.hint(kind, Set.of("sgd", "adam")) != null
@@ -154,13 +167,15 @@ final class TrainReader {
     String kind = v instanceof Value.Ident i ? i.name() : v instanceof Value.Call c ? c.name() : null;
     List<Arg> args = v instanceof Value.Call c ? c.args() : List.of();
     if (kind == null) {
-      error(v.pos(), "schedule must be constant, cosine or step(every=E, gamma=G), found '" + Printer.value(v) + "'", null);
+      error(v.pos(), "schedule must be none, constant, cosine or step(every=E, gamma=G), found '" + Printer.value(v) + "'",
+          null);
       return dflt;
     }
     switch (kind) {
-      case "constant", "cosine" -> {
+      case "none", "constant", "cosine" -> {
         new ArgReader("'" + kind + "'", v.pos(), args, List.of(), out);
-        return new TrainSpec.Schedule(kind, 0, 0.1);
+        // 'none' is what --schedule, --help and config.json call a constant rate.
+        return new TrainSpec.Schedule(kind.equals("none") ? "constant" : kind, 0, 0.1);
       }
       case "step" -> {
         ArgReader a = new ArgReader("'step'", v.pos(), args, List.of("every", "gamma"), out);
@@ -168,12 +183,14 @@ final class TrainReader {
           a.missing("every", "step(every=10, gamma=0.1)");
         }
         int every = a.integer("every", 1, 1, 1_000_000);
-        double gamma = a.real("gamma", 0.1, 1e-12, 1, true);
+        double gamma = a.realWithReason("gamma", 0.1, 1e-12, 1, true, "each step multiplies the rate by gamma: above 1 the"
+            + " rate would grow until training diverges");
         return new TrainSpec.Schedule("step", every, gamma);
       }
       default -> {
-        String hint = DidYouMean.hint(kind, Set.of("constant", "cosine", "step"));
-        error(v.pos(), "unknown schedule '" + kind + "'", hint != null ? hint : "use constant, cosine or step(every=E, gamma=G)");
+        String hint = DidYouMean.hint(kind, Set.of("none", "constant", "cosine", "step"));
+        error(v.pos(), "unknown schedule '" + kind + "'", hint != null ? hint
+            : "use none (a constant rate), cosine or step(every=E, gamma=G)");
         return dflt;
       }
     }

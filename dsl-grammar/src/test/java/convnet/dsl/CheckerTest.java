@@ -140,7 +140,7 @@ class CheckerTest {
             16F5x5CSG - PA2x2
             logistic 10
             train {
-                protocol = R+U
+                protocol = R+R
                 optimizer = sgd(lr=0.05, weight_decay=5e-4)
                 schedule = step(every=10, gamma=0.5)
                 augment = [flip, crop(pad=4)]
@@ -149,7 +149,7 @@ class CheckerTest {
         """);
     TrainSpec t = n.train();
     assertEquals("fashion-mnist", t.data());
-    assertEquals(List.of(new TrainSpec.StageProtocol('R', true), new TrainSpec.StageProtocol('U', false)), t.protocol());
+    assertEquals(List.of(new TrainSpec.StageProtocol('R', true), new TrainSpec.StageProtocol('R', false)), t.protocol());
     assertEquals(0.05, t.optimizer().learningRate());
     assertEquals(0.9, t.optimizer().momentum());
     assertEquals(5e-4, t.optimizer().weightDecay());
@@ -215,6 +215,112 @@ class CheckerTest {
     assertEquals(2, d.pos().line());
     assertEquals(2, d.pos().col());
     assertArrayEquals(new int[] {2, 2}, new int[] {d.pos().line(), d.pos().col()});
+  }
+
+  @Test
+  void crOnlyCrlfAndLfLineEndsAllReportTheRightLine() {
+    String lf = "network n {\n  input 1x28x28\n  8F5x5CSG - Rabz\n  logistic 10\n}\n";
+    for (String ending : List.of("\n", "\r\n", "\r")) {
+      String source = lf.replace("\n", ending);
+      CheckResult r = Checker.checkSource(source, "t.cnn");
+      Diagnostic d = r.diagnostics().errors().get(0);
+      String shown = ending.replace("\r", "CR").replace("\n", "LF");
+      assertEquals(3, d.pos().line(), shown + ": " + r.diagnostics().render(source));
+      assertEquals(14, d.pos().col(), shown);
+      assertTrue(r.diagnostics().render(source).contains("    8F5x5CSG - Rabz\n"), shown);
+      CheckResult fromBytes = Checker.checkBytes(source.getBytes(java.nio.charset.StandardCharsets.UTF_8), "t.cnn");
+      assertEquals(3, fromBytes.diagnostics().errors().get(0).pos().line(), shown);
+    }
+    byte[] binary = "network n {\r  input 1x28x28\r  \0\r}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(3, Checker.checkBytes(binary, "t.cnn").diagnostics().errors().get(0).pos().line(),
+        "a NUL byte after CR-only lines");
+  }
+
+  @Test
+  void scheduleNoneIsAConstantRate() {
+    Network n = ok("network n {\n input 1x28x28\n 8F5x5CSG - PA2x2\n logistic 10\n train {\n  schedule = none\n }\n}\n");
+    assertEquals(new TrainSpec.Schedule("constant", 0, 0.1), n.train().schedule());
+  }
+
+  @Test
+  void neuronCountsCountEachUnitOnce() {
+    // conv then relu is one layer of units; relu after pooling makes new units; dropout is looked through.
+    Network n = ok("""
+        network n {
+            input 1x12x12
+            conv(maps=4, kernel=3x3) - relu - abs
+            maxpool(2x2) - tanh
+            dense(20) - dropout(0.5) - relu
+            logistic 10
+        }
+        """);
+    List<Long> neurons = n.layers().stream().map(Layer::neurons).toList();
+    assertEquals(List.of(4L * 10 * 10, 0L, 0L, 0L, 4L * 5 * 5, 20L, 0L, 0L, 10L), neurons);
+    assertEquals(4 * 10 * 10 + 4 * 5 * 5 + 20 + 10, n.totalNeurons());
+  }
+
+  @Test
+  void dataThatIsNotInstalledIsAnErrorAtItsPlaceOnlyWhenDataIsChecked() {
+    String source = "network n {\n input 1x28x28\n 8F5x5CSG - PA2x2\n logistic 10\n train {\n  data = mnist\n }\n}\n";
+    String before = System.getProperty(DataNames.ROOT_PROPERTY);
+    try {
+      System.setProperty(DataNames.ROOT_PROPERTY, "/nonexistent-convnet-datasets");
+      assertTrue(Checker.checkSource(source, "t.cnn").ok(), "without data checking the file is fine");
+      CheckResult r = Checker.checkSource(source, "t.cnn", Checker.Options.WITH_DATA);
+      assertFalse(r.ok());
+      Diagnostic d = r.diagnostics().errors().get(0);
+      assertEquals(6, d.pos().line());
+      assertEquals(10, d.pos().col());
+      assertTrue(d.message().contains("'mnist' is not installed"), d.message());
+      assertTrue(d.hint().contains("--data idx:DIR"), d.hint());
+      String path = source.replace("mnist", "\"no/such/folder\"");
+      CheckResult p = Checker.checkSource(path, "t.cnn", Checker.Options.WITH_DATA);
+      assertTrue(p.diagnostics().errors().get(0).message().contains("'no/such/folder' does not exist"),
+          p.diagnostics().render(path));
+      assertTrue(Checker.checkSource(source.replace("mnist", "fashion-mnist"), "t.cnn", Checker.Options.WITH_DATA).ok(),
+          "fashion-mnist ships with convnet");
+    } finally {
+      if (before == null) {
+        System.clearProperty(DataNames.ROOT_PROPERTY);
+      } else {
+        System.setProperty(DataNames.ROOT_PROPERTY, before);
+      }
+    }
+  }
+
+  @Test
+  void anInstalledNamedDataSetChecksAndResolvesToItsFolder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root)
+      throws java.io.IOException {
+    java.nio.file.Files.createDirectories(root.resolve("cifar-10"));
+    String before = System.getProperty(DataNames.ROOT_PROPERTY);
+    try {
+      System.setProperty(DataNames.ROOT_PROPERTY, root.toString());
+      String source = "network n {\n input 3x32x32\n 8F5x5CSG - PA2x2\n logistic 10\n train {\n  data = cifar-10\n }\n}\n";
+      assertTrue(Checker.checkSource(source, "t.cnn", Checker.Options.WITH_DATA).ok());
+      assertEquals("cifar10:" + root.resolve("cifar-10"), DataNames.installedSpec("cifar-10"));
+      assertNull(DataNames.installedSpec("caltech-101"));
+    } finally {
+      if (before == null) {
+        System.clearProperty(DataNames.ROOT_PROPERTY);
+      } else {
+        System.setProperty(DataNames.ROOT_PROPERTY, before);
+      }
+    }
+  }
+
+  @Test
+  void paperPoolingTokensTakeACeilRoundingSuffix() {
+    // 24 rows, window 3, stride 2: floor gives 11 (the last row left out), ceil gives 12.
+    Network n = ok("network n {\n input 1x28x28\n 8F5x5C - PM3x3/2c - PA2x2c\n logistic 10\n}\n");
+    assertEquals(new MapShape(8, 12, 12), n.layers().get(1).output());
+    assertEquals(new LayerArgs.Pool(3, 3, 2, 2, 0, 0, true), n.layers().get(1).args());
+    assertEquals(new MapShape(8, 6, 6), n.layers().get(2).output());
+    Network floor = ok("network n {\n input 1x28x28\n 8F5x5C - PM3x3/2\n logistic 10\n}\n");
+    assertEquals(new MapShape(8, 11, 11), floor.layers().get(1).output());
+    Network odd = ok("network n {\n input 1x7x7\n PA2x2c\n logistic 10\n}\n");
+    assertEquals(new MapShape(1, 4, 4), odd.layers().get(0).output());
+    String printed = Printer.print(DslParser.parse("network n {\n input 1x28x28\n PM3x3/2c - PA2x2c\n}\n", "t.cnn"));
+    assertTrue(printed.contains("PM3x3/2c - PA2x2c"), printed);
   }
 
   private static String absChain(int layers) {

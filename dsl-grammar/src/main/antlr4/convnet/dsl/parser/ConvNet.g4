@@ -2,7 +2,7 @@
 // elementwise functions, parameterised blocks and a training block.
 //
 // Paper tokens such as 64F9x9CSG, PA10x10, Rabs, N5x5 and sizes such as 5x5 or 1x28x28 are all
-// lexed as one WORD and decoded by the AST builder, so that letters like N, F, C, S, G never
+// lexed as one WORD (so is a pooling stride with its rounding suffix, the 2c of PM3x3/2c) and decoded by the AST builder, so that letters like N, F, C, S, G never
 // swallow the start of an ordinary identifier and diagnostics can point inside the word.
 grammar ConvNet;
 
@@ -47,7 +47,7 @@ stage : layer ('-' layer)* ;
 layer
     : (label=WORD ':')? head=WORD '(' args=argList? ')'                 # callLayer
     | (label=WORD ':')? head=WORD count=signedNumber                    # countLayer
-    | (label=WORD ':')? head=WORD '/' stride=NUMBER                     # strideLayer
+    | (label=WORD ':')? head=WORD '/' stride=(NUMBER | WORD)            # strideLayer
     | (label=WORD ':')? head=WORD                                       # wordLayer
     ;
 

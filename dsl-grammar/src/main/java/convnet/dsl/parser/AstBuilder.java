@@ -181,11 +181,15 @@ final class AstBuilder {
     if (ctx instanceof ConvNetParser.StrideLayerContext s) {
       SourcePos p = pos(s.head);
       String head = s.head.getText();
-      boolean whole = s.stride.getText().matches("[0-9]+");
-      int stride = whole ? integer(s.stride.getText(), pos(s.stride)) : 0;
+      String strideText = s.stride.getText();
+      // PM3x3/2c: the c asks for ceil rounding; the stride and suffix lex as one word.
+      boolean ceil = strideText.length() > 1 && strideText.endsWith("c");
+      String digits = ceil ? strideText.substring(0, strideText.length() - 1) : strideText;
+      boolean whole = digits.matches("[0-9]+");
+      int stride = whole ? integer(digits, pos(s.stride).shifted(0, digits.length())) : 0;
       if (stride < 1) {
-        error(pos(s.stride), "pooling stride '" + s.stride.getText() + "' must be a whole number of at least 1",
-            "for example PA10x10/5");
+        error(pos(s.stride), "pooling stride '" + strideText + "' must be a whole number of at least 1, optionally"
+            + " followed by c (ceil rounding)", "for example PA10x10/5 or PM3x3/2c");
         stride = 1;
       }
       if (!head.startsWith("PA") && !head.startsWith("PM")) {
@@ -194,7 +198,12 @@ final class AstBuilder {
         return new LayerNode.Call(label(s.label), head, List.of(), LayerNode.Form.BARE, p);
       }
       LayerNode.PaperPool pool = pool(label(s.label), head, p);
-      return new LayerNode.PaperPool(pool.label(), pool.max(), pool.windowHeight(), pool.windowWidth(), stride, p);
+      if (pool.ceil()) {
+        error(p, "'" + head + "/" + strideText + "': the rounding suffix c goes after the stride",
+            "write " + head.substring(0, head.length() - 1) + "/" + digits + "c");
+      }
+      return new LayerNode.PaperPool(pool.label(), pool.max(), pool.windowHeight(), pool.windowWidth(), stride,
+          ceil || pool.ceil(), p);
     }
     ConvNetParser.WordLayerContext w = (ConvNetParser.WordLayerContext) ctx;
     return word(label(w.label), w.head.getText(), pos(w.head));
@@ -291,6 +300,11 @@ final class AstBuilder {
   private LayerNode.PaperPool pool(String label, String text, SourcePos p) {
     boolean max = text.startsWith("PM");
     String rest = text.substring(2);
+    // PM2x2c: ceil rounding without a stride (the stride is the window).
+    boolean ceil = rest.length() > 1 && rest.endsWith("c") && Character.isDigit(rest.charAt(rest.length() - 2));
+    if (ceil) {
+      rest = rest.substring(0, rest.length() - 1);
+    }
     Matcher m = SIZE.matcher(rest);
     if (!m.matches()) {
       String hint = LEADING_INT.matcher(rest).matches() ? "write the window as hxw, e.g. " + text.substring(0, 2) + rest + "x" + rest
@@ -299,7 +313,7 @@ final class AstBuilder {
       return new LayerNode.PaperPool(label, max, 1, 1, 0, p);
     }
     return new LayerNode.PaperPool(label, max, integer(m.group(1), p.shifted(2 + m.start(1), m.group(1).length())),
-        integer(m.group(2), p.shifted(2 + m.start(2), m.group(2).length())), 0, p);
+        integer(m.group(2), p.shifted(2 + m.start(2), m.group(2).length())), 0, ceil, p);
   }
 
   private List<Arg> args(ConvNetParser.ArgListContext ctx) {

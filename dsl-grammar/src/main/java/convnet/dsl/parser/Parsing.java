@@ -110,8 +110,17 @@ public final class Parsing {
     return result;
   }
 
+  /**
+   * The text with CRLF and lone CR line ends turned into LF: ANTLR counts lines at LF only, so a
+   * file with classic Mac line ends would otherwise be one long line 1. Columns are unchanged (a
+   * CR only ever ends a line), which keeps every position valid in the original text.
+   */
+  static String unixLineEnds(String source) {
+    return source.indexOf('\r') < 0 ? source : source.replace("\r\n", "\n").replace('\r', '\n');
+  }
+
   private static CommonTokenStream lex(String source, String file) {
-    ConvNetLexer lexer = new ConvNetLexer(CharStreams.fromString(source == null ? "" : source));
+    ConvNetLexer lexer = new ConvNetLexer(CharStreams.fromString(unixLineEnds(source == null ? "" : source)));
     lexer.removeErrorListeners();
     CommonTokenStream tokens = new CommonTokenStream(lexer);
     tokens.fill();

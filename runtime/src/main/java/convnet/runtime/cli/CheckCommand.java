@@ -36,16 +36,28 @@ import picocli.CommandLine.Spec;
       "  parameters   every weight, bias and gain; a conv weight is",
       "               out x in/groups x kh x kw (out x k x kh x kw with",
       "               table=random(k)), a dense weight out x in.",
-      "  neurons      output units of each layer that has weights (conv,",
-      "               dense, logistic, each inner layer of mlpconv) or is a",
-      "               nonlinearity layer of its own (abs, relu, tanh, sigmoid,",
-      "               maxout, a user fn). Pooling, normalization and dropout",
-      "               add none.",
+      "  neurons      each unit once: the output units of each layer that has",
+      "               weights (conv, dense, logistic, each inner layer of",
+      "               mlpconv). A nonlinearity layer (abs, relu, tanh, sigmoid,",
+      "               maxout, a user fn) adds none when it follows a layer with",
+      "               weights or another nonlinearity (through dropout), since",
+      "               it acts on units already counted; after pooling or",
+      "               normalization it counts its output units. Pooling,",
+      "               normalization and dropout add none.",
       "  connections  multiply-adds of one forward pass of one image: weights",
       "               times the outputs they feed, average pooling windows,",
       "               the two weighted sums of local contrast normalization,",
       "               the squares summed by lrn. Max pooling and elementwise",
       "               layers add none.",
+      "",
+      "The train block is checked as 'convnet train' reads it: its data must be",
+      "installed (fashion-mnist always is; mnist, cifar-10, caltech-101 are looked",
+      "for in /usr/share/datasets/NAME) or be an existing folder, unless --data",
+      "gives the data instead. What check accepts, train accepts.",
+      "",
+      "A layer with table=random(k) draws its table from the run's seed; --json",
+      "shows it (field table, row o = the input maps of output map o) for the",
+      "train block's seed, and training saves it with the weights (<layer>.table).",
       "",
       "Errors print as FILE:LINE:COL: error: message, the line and a caret;",
       "the exit status is 1 for errors in the file, 2 for bad usage. Networks",
@@ -60,6 +72,12 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object with 'layers' and 'totals' instead of a table")
   boolean json;
 
+  @Option(names = "--data", paramLabel = "SPEC",
+      description = "the data to train on instead of the train block's, as for 'convnet train "
+          + "--data' (idx:DIR, cifar10:DIR, folder:DIR, fashion-mnist, ...); without it the "
+          + "train block's data must be installed or present, as 'convnet train' needs")
+  String data;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -68,7 +86,12 @@ public final class CheckCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     byte[] bytes = read(file);
     String name = file.toString();
-    CheckResult result = Checker.checkBytes(bytes, name);
+    if (data != null) {
+      // The same spec 'convnet train --data' opens: it must resolve (images are not read here).
+      convnet.runtime.data.DataSets.describe(data);
+    }
+    CheckResult result = Checker.checkBytes(bytes, name,
+        data == null ? Checker.Options.WITH_DATA : Checker.Options.DEFAULT);
     Diagnostics diagnostics = result.diagnostics();
     String source = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     if (!result.ok()) {
@@ -164,6 +187,18 @@ public final class CheckCommand implements Callable<Integer> {
       o.put("parameters", l.parameters());
       o.put("neurons", l.neurons());
       o.put("connections", l.connections());
+      if (l.args() instanceof convnet.dsl.LayerArgs.Conv c && c.table() != null) {
+        // Row o: the input maps output map o sees, for the train block's seed (a run with
+        // another --seed draws its own, saved with its weights).
+        o.put("table_seed", n.train().seed());
+        ArrayNode rows = o.putArray("table");
+        for (int out = 0; out < c.table().outputs(); out++) {
+          ArrayNode row = rows.addArray();
+          for (int in : c.table().inputsOf(out)) {
+            row.add(in);
+          }
+        }
+      }
     }
     ObjectNode totals = root.putObject("totals");
     totals.put("parameters", n.totalParameters());

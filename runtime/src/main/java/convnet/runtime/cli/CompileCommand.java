@@ -6,6 +6,7 @@ import convnet.compiler.CompiledFunction;
 import convnet.compiler.Compiler;
 import convnet.dsl.TrainSpec;
 import convnet.runtime.model.NetworkModel;
+import convnet.runtime.model.Optimizer;
 import convnet.runtime.model.Sgd;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -90,18 +91,18 @@ public final class CompileCommand implements Callable<Integer> {
     return BatchFlag.resolve(option, model);
   }
 
-  /** SGD settings of the train block when it names sgd, else momentum 0.9 without weight decay. */
-  static Sgd sgd(NetworkModel model) {
+  /** The train block's optimizer (SGD or Adam), else SGD with momentum 0.9 without weight decay. */
+  static Optimizer optimizer(NetworkModel model) {
     TrainSpec train = model.network().train();
-    if (train != null && train.optimizer() != null && "sgd".equals(train.optimizer().kind())) {
-      return Sgd.of(train.optimizer());
+    if (train != null && train.optimizer() != null) {
+      return Optimizer.of(train.optimizer());
     }
     return new Sgd(0.9, 0);
   }
 
   static Function function(NetworkModel model, Kind kind, int batch) {
     return switch (kind) {
-      case train -> model.trainingFunction(batch, sgd(model), Set.of());
+      case train -> model.trainingFunction(batch, optimizer(model), Set.of());
       case inference -> model.inferenceFunction(batch, false);
       case gradient -> model.gradientFunction(batch);
     };

@@ -116,7 +116,11 @@ public final class EvalCommand implements Callable<Integer> {
           + "classifier (logistic N) to evaluate");
     }
     FileArgs.checkReadable(weights);
-    Map<String, Tensor> params = model.loadWeights(weights);
+    // The weights come with the connection tables they were trained with.
+    NetworkModel.Trained trained = network.loadTrained(weights);
+    network = trained.model();
+    model = ModelBinding.of(network, err);
+    Map<String, Tensor> params = trained.weights();
     TrainConfig run = runConfig();
     String dataSpec = data != null ? data : run != null ? run.data()
         : TrainConfig.dataSpec(network.network().train(), file.toAbsolutePath().getParent());

@@ -91,9 +91,12 @@ public final class ForwardCommand implements Callable<Integer> {
     };
     FileArgs.checkWritable("--out", out);
     FileArgs.checkNotAnInput("--out", out, file, weights, input, labels);
-    NetworkModel model = NetworkModel.loadAsIs(file, spec.commandLine().getErr());
+    NetworkModel loaded = NetworkModel.loadAsIs(file, spec.commandLine().getErr());
     FileArgs.checkReadable(weights);
-    Map<String, Tensor> values = new HashMap<>(model.loadWeights(weights));
+    // The weights come with the connection tables they were trained with.
+    NetworkModel.Trained trained = loaded.loadTrained(weights);
+    NetworkModel model = trained.model();
+    Map<String, Tensor> values = new HashMap<>(trained.weights());
     NpyArray images = read(input);
     Tensor x = images(images.tensor(), images.type(), model.network().input());
     int n = x.shape().dim(0);

@@ -49,7 +49,8 @@ public final class InitCommand implements Callable<Integer> {
     NetworkModel model = NetworkModel.loadAsIs(file, spec.commandLine().getErr());
     long s = seed != null ? seed : model.network().train().seed();
     Map<String, Tensor> weights = model.init(s);
-    NetworkModel.saveWeights(out, weights);
+    // Random connection tables are drawn from the seed too, and stored with the weights.
+    model.withTableSeed(s).saveTrained(out, weights);
     long total = weights.values().stream().mapToLong(Tensor::size).sum();
     o.println(String.format(Locale.ROOT, "wrote %s: %d arrays, %,d parameters (seed %d)", out, weights.size(), total, s));
     o.flush();

@@ -1,5 +1,6 @@
 package convnet.runtime.cli;
 
+import convnet.dsl.Checker;
 import convnet.runtime.data.Augmentation;
 import convnet.runtime.data.LimitMode;
 import convnet.runtime.data.Preprocessing;
@@ -27,8 +28,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Train a network with minibatch SGD (momentum, weight decay, a learning-rate",
-      "schedule), evaluating on the test split after every epoch.",
+      "Train a network with minibatch SGD (momentum or Nesterov momentum, weight",
+      "decay) or Adam, as PyTorch computes them, and a learning-rate schedule,",
+      "evaluating on the test split after every epoch.",
       "",
       "Every setting comes from the network's train { ... } block (its defaults",
       "where the block is silent: data fashion-mnist, protocol R+ per stage, 10",
@@ -86,7 +88,8 @@ public final class TrainCommand implements Callable<Integer> {
   Double lr;
 
   @Option(names = "--momentum", paramLabel = "M",
-      description = "SGD momentum in [0, 1) (default: the train block's).")
+      description = "SGD momentum in [0, 1) (default: the train block's; not for adam, whose "
+          + "beta1 is set in the file).")
   Double momentum;
 
   @Option(names = "--weight-decay", paramLabel = "WD",
@@ -170,7 +173,10 @@ public final class TrainCommand implements Callable<Integer> {
     }
     checkFlagValues();
     PrintWriter err = spec.commandLine().getErr();
-    NetworkModel network = NetworkModel.load(file, err);
+    // Without --data (or --resume, whose data is in config.json) the train block's data must be
+    // there: the same check as 'convnet check', reported at its place in the file.
+    NetworkModel network = NetworkModel.load(file, err,
+        data == null && resume == null ? Checker.Options.WITH_DATA : Checker.Options.DEFAULT);
     BatchFlag.check(batch, network);
     if (protocol != null) {
       asUsage("--protocol", () -> Protocol.parse(protocol, network.network().convStages().size()));

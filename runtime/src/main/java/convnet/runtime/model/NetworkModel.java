@@ -20,6 +20,7 @@ import convnet.dsl.Layer;
 import convnet.dsl.LayerKind;
 import convnet.dsl.Network;
 import convnet.dsl.ParamSpec;
+import convnet.dsl.ProtocolSyntax;
 import convnet.dsl.TrainSpec;
 import convnet.dsl.lower.Lowering;
 import convnet.dsl.lower.LoweringException;
@@ -49,7 +50,9 @@ public final class NetworkModel {
   /** The learning-rate input of the training function, a scalar (shape []). */
   public static final String LEARNING_RATE = "hyper/lr";
   /** Prefix of velocity parameters and of the outputs holding their next value. */
-  public static final String VELOCITY = "velocity/";
+  public static final String VELOCITY = Sgd.VELOCITY;
+  /** Prefix of the scalar inputs of the training function. */
+  public static final String HYPER = "hyper/";
   /** Prefix of training-function outputs holding a parameter's next value. */
   public static final String NEW = "new/";
   /** Prefix of gradient-function outputs. */
@@ -72,7 +75,16 @@ public final class NetworkModel {
    * rendering ({@code FILE:LINE:COL: error: ...}, the line, a caret); warnings go to {@code warnings}.
    */
   public static NetworkModel load(Path file, PrintWriter warnings) {
-    return load(file, warnings, true);
+    return load(file, warnings, Checker.Options.DEFAULT, true);
+  }
+
+  /**
+   * As {@link #load(Path, PrintWriter)}, checked with {@code options} (with
+   * {@link Checker.Options#WITH_DATA}, the train block's data must be available, as for training
+   * without {@code --data}).
+   */
+  public static NetworkModel load(Path file, PrintWriter warnings, Checker.Options options) {
+    return load(file, warnings, options, true);
   }
 
   /**
@@ -81,10 +93,11 @@ public final class NetworkModel {
    * nothing is wrong, so the checker's warning about the missing classifier is not shown.
    */
   public static NetworkModel loadAsIs(Path file, PrintWriter warnings) {
-    return load(file, warnings, false);
+    return load(file, warnings, Checker.Options.DEFAULT, false);
   }
 
-  private static NetworkModel load(Path file, PrintWriter warnings, boolean classifierExpected) {
+  private static NetworkModel load(Path file, PrintWriter warnings, Checker.Options options,
+      boolean classifierExpected) {
     byte[] bytes;
     try {
       if (Files.isDirectory(file)) {
@@ -99,7 +112,7 @@ public final class NetworkModel {
       throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
     }
     String name = file.toString();
-    CheckResult result = Checker.checkBytes(bytes, name);
+    CheckResult result = Checker.checkBytes(bytes, name, options);
     if (!classifierExpected) {
       result = withoutClassifierWarning(result);
     }
@@ -138,6 +151,38 @@ public final class NetworkModel {
       warnings.flush();
     }
     return new NetworkModel(name, result.network());
+  }
+
+  /**
+   * This model with its random connection tables drawn for run seed {@code seed} (the train
+   * block's seed gives the tables {@code check} shows); the same model when it has none.
+   */
+  public NetworkModel withTableSeed(long seed) {
+    Network seeded = network.withTableSeed(seed);
+    return seeded == network ? this : new NetworkModel(fileName, seeded);
+  }
+
+  /** The suffix of the arrays that hold a layer's connection table in weight files. */
+  public static final String TABLE = ".table";
+
+  /**
+   * The random connection tables as arrays {@code <layer>.table} of shape [out, k]: row o holds
+   * the input maps output map o sees. Saved with the weights, so that weights are always used
+   * with the tables they were trained with.
+   */
+  public Map<String, Tensor> tables() {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    network.tables().forEach((layer, t) -> {
+      double[] d = new double[t.outputs() * t.perOutput()];
+      for (int o = 0; o < t.outputs(); o++) {
+        int[] row = t.inputsOf(o);
+        for (int j = 0; j < row.length; j++) {
+          d[o * row.length + j] = row[j];
+        }
+      }
+      out.put(layer + TABLE, Tensor.wrap(Shape.of(t.outputs(), t.perOutput()), d));
+    });
+    return out;
   }
 
   /** Wraps an already checked network. */
@@ -273,22 +318,36 @@ public final class NetworkModel {
 
   /**
    * Reads weights from an {@code .npz} file and checks them against the network: every parameter present with its
-   * shape and nothing else; otherwise a {@link UserError} listing what is missing, unexpected or of the wrong shape.
+   * shape and nothing else but connection tables ({@code <layer>.table}, which must be this model's); otherwise a
+   * {@link UserError} listing what is missing, unexpected or of the wrong shape.
    */
   public Map<String, Tensor> loadWeights(Path npz) {
+    Trained trained = loadTrained(npz);
+    if (!trained.model().network().tables().equals(network.tables())) {
+      throw new UserError(npz + ": the weights were trained with other connection tables (another seed) than network '"
+          + network.name() + "' draws here; they are used with their own tables by eval and forward");
+    }
+    return trained.weights();
+  }
+
+  private Map<String, Tensor> readNpz(Path npz) {
     checkParametersFitInMemory();
-    Map<String, Tensor> found;
     try {
       if (parameters.isEmpty() && isEmptyZip(npz)) {
         // What 'convnet init' (and numpy.savez()) writes for a network without parameters.
         return new LinkedHashMap<>();
       }
-      found = Npz.read(npz);
+      return Npz.read(npz);
     } catch (NpyFormatException e) {
       throw new UserError(e.getMessage());
     } catch (IOException e) {
       throw UserError.io(npz, "read", e);
     }
+  }
+
+  /** The parameters of {@code found}, checked against the network; connection tables are left out. */
+  private Map<String, Tensor> checkWeights(Path npz, Map<String, Tensor> found) {
+    Set<String> tableNames = tables().keySet();
     List<String> problems = new ArrayList<>();
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (Parameter p : parameters) {
@@ -303,7 +362,7 @@ public final class NetworkModel {
     }
     Set<String> expected = new LinkedHashSet<>(parameterNames());
     for (Map.Entry<String, Tensor> e : found.entrySet()) {
-      if (!expected.contains(e.getKey())) {
+      if (!expected.contains(e.getKey()) && !tableNames.contains(e.getKey())) {
         problems.add("  unexpected  " + e.getKey() + " " + e.getValue().shape());
       }
     }
@@ -313,6 +372,57 @@ public final class NetworkModel {
           + String.join(", ", parameters.stream().map(p -> p.name() + " " + p.shape()).toList()));
     }
     return out;
+  }
+
+  /** Weights read from a file, and this model with the connection tables they were trained with. */
+  public record Trained(NetworkModel model, Map<String, Tensor> weights) {}
+
+  /**
+   * Reads weights as {@link #loadWeights} does, together with the connection tables stored with
+   * them ({@code <layer>.table}); the model returned uses those tables (this model's own when
+   * the file has none, as files written before tables were saved).
+   */
+  public Trained loadTrained(Path npz) {
+    Map<String, Tensor> found = readNpz(npz);
+    Map<String, convnet.dsl.ConnectionTable> tables = new LinkedHashMap<>();
+    Map<String, convnet.dsl.ConnectionTable> own = network.tables();
+    for (Map.Entry<String, convnet.dsl.ConnectionTable> e : own.entrySet()) {
+      Tensor t = found.get(e.getKey() + TABLE);
+      if (t != null) {
+        tables.put(e.getKey(), table(npz, e.getKey(), e.getValue(), t));
+      }
+    }
+    NetworkModel model = tables.isEmpty() ? this : new NetworkModel(fileName, network.withTables(tables));
+    return new Trained(model, model.checkWeights(npz, found));
+  }
+
+  private static convnet.dsl.ConnectionTable table(Path npz, String layer, convnet.dsl.ConnectionTable own, Tensor t) {
+    String name = layer + TABLE;
+    if (!t.shape().equals(Shape.of(own.outputs(), own.perOutput()))) {
+      throw new UserError(npz + ": array " + name + " has shape " + t.shape() + " but layer " + layer + "'s table is "
+          + Shape.of(own.outputs(), own.perOutput()));
+    }
+    int[][] rows = new int[own.outputs()][own.perOutput()];
+    double[] d = t.data();
+    for (int i = 0; i < d.length; i++) {
+      if (d[i] != Math.rint(d[i]) || !(d[i] >= 0 && d[i] < own.inputs())) {
+        throw new UserError(npz + ": array " + name + " at index " + i + " holds " + d[i] + ", not an input map of "
+            + layer + " (0.." + (own.inputs() - 1) + ")");
+      }
+      rows[i / own.perOutput()][i % own.perOutput()] = (int) d[i];
+    }
+    try {
+      return convnet.dsl.ConnectionTable.of(own.inputs(), rows);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(npz + ": array " + name + " is not a connection table: " + e.getMessage());
+    }
+  }
+
+  /** Writes weights and this model's connection tables as a float32 {@code .npz}, atomically. */
+  public void saveTrained(Path npz, Map<String, Tensor> weights) {
+    Map<String, Tensor> all = new LinkedHashMap<>(weights);
+    all.putAll(tables());
+    saveWeights(npz, all);
   }
 
   /**
@@ -344,42 +454,26 @@ public final class NetworkModel {
   /**
    * The parameters kept fixed under a protocol such as {@code R+R+} or {@code RR}: one letter per conv stage,
    * {@code R} = that stage's filters (weight, bias, gain) keep their random values, {@code R+} = they are trained.
-   * Unsupervised pre-training ({@code U}) is rejected.
+   * Letters are read by {@link ProtocolSyntax}, which decides the letters training implements.
    */
   public Set<String> frozenFor(String protocol) {
-    List<TrainSpec.StageProtocol> letters = new ArrayList<>();
-    for (int i = 0; i < protocol.length(); i++) {
-      char c = protocol.charAt(i);
-      if (c != 'R' && c != 'U') {
-        throw new UserError("protocol '" + protocol + "': '" + c + "' at position " + (i + 1)
-            + " is not a stage letter; use R or U, each optionally followed by +, one per conv stage (e.g. R+R+)");
-      }
-      boolean plus = i + 1 < protocol.length() && protocol.charAt(i + 1) == '+';
-      if (plus) {
-        i++;
-      }
-      letters.add(new TrainSpec.StageProtocol(c, plus));
+    ProtocolSyntax.Result r = ProtocolSyntax.parse(protocol, network.convStages().size());
+    if (!r.ok()) {
+      throw new UserError(r.problem().describe(protocol) + " (network '" + network.name() + "')");
     }
-    return frozenFor(letters);
+    return frozenFor(r.stages());
   }
 
   /** As {@link #frozenFor(String)}, for the protocol of a {@code train} block. */
   public Set<String> frozenFor(List<TrainSpec.StageProtocol> protocol) {
-    int stages = network.convStages().size();
     String text = String.join("", protocol.stream().map(TrainSpec.StageProtocol::toString).toList());
-    if (protocol.size() != stages) {
-      throw new UserError("protocol '" + text + "' has " + protocol.size() + " letter" + (protocol.size() == 1 ? "" : "s")
-          + " but network '" + network.name() + "' has " + stages + " conv stage" + (stages == 1 ? "" : "s")
-          + "; give one letter per stage");
+    ProtocolSyntax.Result r = ProtocolSyntax.parse(text, network.convStages().size());
+    if (!r.ok()) {
+      throw new UserError(r.problem().describe(text) + " (network '" + network.name() + "')");
     }
     Set<String> frozen = new LinkedHashSet<>();
-    for (int s = 0; s < stages; s++) {
-      TrainSpec.StageProtocol p = protocol.get(s);
-      if (p.init() == 'U') {
-        throw new UserError("protocol '" + text + "': stage " + (s + 1) + " asks for unsupervised pre-training (U), which"
-            + " this version does not do; use R (random filters kept fixed) or R+ (random start, trained)");
-      }
-      if (!p.fineTune()) {
+    for (int s = 0; s < protocol.size(); s++) {
+      if (!protocol.get(s).fineTune()) {
         for (Parameter q : parameters) {
           if (q.convStage() == s) {
             frozen.add(q.name());
@@ -471,7 +565,7 @@ public final class NetworkModel {
   }
 
   /** The training step before simplification (see {@link #trainingFunction}). */
-  public Graph trainingGraph(int batch, Sgd sgd, Set<String> frozen) {
+  public Graph trainingGraph(int batch, Optimizer optimizer, Set<String> frozen) {
     Set<String> unknown = new LinkedHashSet<>(frozen);
     parameterNames().forEach(unknown::remove);
     if (!unknown.isEmpty()) {
@@ -492,29 +586,39 @@ public final class NetworkModel {
     }
     List<Node> grads = Grad.grad(b, forward.output(Lowering.LOSS), wrt);
     Map<String, Node> outputs = new LinkedHashMap<>(forward.outputs());
-    b.setProvenance("sgd");
+    b.setProvenance(optimizer instanceof Adam ? "adam" : "sgd");
     Node lr = b.input(LEARNING_RATE, Shape.scalar());
+    Map<String, Node> stepInputs = new LinkedHashMap<>();
+    for (String input : optimizer.stepInputs(1).keySet()) {
+      stepInputs.put(input, b.input(HYPER + input, Shape.scalar()));
+    }
     for (int i = 0; i < trainable.size(); i++) {
       String name = trainable.get(i);
       Node x = wrt.get(i);
-      Node v = b.param(VELOCITY + name, x.shape());
-      // PyTorch's SGD: v' = momentum·v + (g + wd·x), x' = x − lr·v'.
-      Node next = b.add(b.add(b.mul(v, sgd.momentum()), grads.get(i)), b.mul(x, sgd.weightDecay()));
-      outputs.put(NEW + name, b.sub(x, b.mul(next, lr)));
-      outputs.put(NEW + VELOCITY + name, next);
+      Map<String, Node> state = new LinkedHashMap<>();
+      for (String prefix : optimizer.statePrefixes()) {
+        state.put(prefix, b.param(prefix + name, x.shape()));
+      }
+      Optimizer.Update update = optimizer.update(b, x, grads.get(i), state, lr, stepInputs);
+      outputs.put(NEW + name, update.parameter());
+      for (String prefix : optimizer.statePrefixes()) {
+        outputs.put(NEW + prefix + name, update.state().get(prefix));
+      }
     }
     return Graph.of(outputs);
   }
 
   /**
-   * The training step, simplified: inputs {@code input}, {@code labels}, {@code mask/<layer>}, {@code hyper/lr};
-   * params every parameter and {@code velocity/X} for every trainable X; outputs {@code output}, {@code loss},
-   * {@code new/X} and {@code new/velocity/X} for every trainable X. Frozen parameters get no gradient and no
-   * {@code new/} output. With zero momentum (or zero weight decay) simplification drops the terms it multiplies,
-   * so {@code velocity/X} may then be absent from the graph's parameters; binding it anyway is harmless.
+   * The training step, simplified: inputs {@code input}, {@code labels}, {@code mask/<layer>}, {@code hyper/lr}
+   * and the optimizer's scalar step inputs ({@code hyper/<name>}); params every parameter and one state tensor
+   * {@code <prefix>X} per state prefix of the optimizer ({@code velocity/X} for SGD) for every trainable X; outputs
+   * {@code output}, {@code loss}, {@code new/X} and {@code new/<prefix>X} for every trainable X. Frozen parameters
+   * get no gradient and no {@code new/} output. With zero momentum (or zero weight decay) simplification drops the
+   * terms it multiplies, so a state tensor may then be absent from the graph's parameters; binding it anyway is
+   * harmless.
    */
-  public Function trainingFunction(int batch, Sgd sgd, Set<String> frozen) {
-    return new Function(network.name() + ".train", simplify(trainingGraph(batch, sgd, frozen)));
+  public Function trainingFunction(int batch, Optimizer optimizer, Set<String> frozen) {
+    return new Function(network.name() + ".train", simplify(trainingGraph(batch, optimizer, frozen)));
   }
 
   /** The standard simplification pipeline's result graph. */

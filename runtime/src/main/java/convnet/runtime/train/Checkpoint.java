@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything needed to continue a run exactly where it stopped: parameters and momentum buffers,
+ * Everything needed to continue a run exactly where it stopped: parameters and the optimizer's
+ * state (momentum buffers {@code velocity/X}, or Adam's moments {@code adam_m/X}, {@code adam_v/X};
+ * Adam's step count is the global step),
  * the position (epoch in progress and batches done in it, counting from 0; the global step), the
  * running sums of the epoch so far, and the best test accuracy so far.
  *
@@ -27,15 +29,14 @@ import java.util.Objects;
 public record Checkpoint(
     int epoch, int batch, long step, double lossSum, long correct, long seen,
     double bestTestAccuracy, int bestEpoch, Map<String, Tensor> parameters,
-    Map<String, Tensor> velocities) {
+    Map<String, Tensor> optimizerState) {
 
   static final int FORMAT = 1;
   private static final String STATE = "checkpoint/state";
-  private static final String VELOCITY = "velocity/";
 
   public Checkpoint {
     parameters = Map.copyOf(parameters);
-    velocities = Map.copyOf(velocities);
+    optimizerState = Map.copyOf(optimizerState);
     if (epoch < 0 || batch < 0 || step < 0) {
       throw new IllegalArgumentException("negative position " + epoch + "/" + batch + "/" + step);
     }
@@ -44,7 +45,7 @@ public record Checkpoint(
   /** Writes {@code checkpoint.npz} then {@code checkpoint.json}, both atomically. */
   public void write(RunFolder folder) throws IOException {
     Map<String, Tensor> arrays = new LinkedHashMap<>(parameters);
-    velocities.forEach((name, v) -> arrays.put(VELOCITY + name, v));
+    arrays.putAll(optimizerState);
     // Every count is far below 2^53, so doubles hold them exactly.
     arrays.put(STATE, Tensor.of(Shape.of(9), FORMAT, epoch, batch, step, lossSum, correct, seen,
         bestEpoch > 0 ? bestTestAccuracy : -1, bestEpoch));
@@ -68,10 +69,11 @@ public record Checkpoint(
 
   /**
    * Reads the checkpoint of {@code folder}, checking it holds every parameter of
-   * {@code shapes} with its shape and a momentum buffer for each of {@code trainable}.
+   * {@code shapes} and every optimizer state tensor of {@code stateShapes} (keyed by their full
+   * names, such as {@code velocity/X}), each with its shape.
    */
   public static Checkpoint read(
-      RunFolder folder, Map<String, Shape> shapes, java.util.Set<String> trainable) {
+      RunFolder folder, Map<String, Shape> shapes, Map<String, Shape> stateShapes) {
     Map<String, Tensor> arrays;
     try {
       arrays = Npz.read(folder.checkpointNpz());
@@ -91,16 +93,16 @@ public record Checkpoint(
       }
     }
     Map<String, Tensor> params = new LinkedHashMap<>();
-    Map<String, Tensor> velocities = new LinkedHashMap<>();
+    Map<String, Tensor> optimizerState = new LinkedHashMap<>();
     for (Map.Entry<String, Shape> e : shapes.entrySet()) {
       params.put(e.getKey(), expect(arrays, e.getKey(), e.getValue(), folder));
-      if (trainable.contains(e.getKey())) {
-        velocities.put(e.getKey(), expect(arrays, VELOCITY + e.getKey(), e.getValue(), folder));
-      }
+    }
+    for (Map.Entry<String, Shape> e : stateShapes.entrySet()) {
+      optimizerState.put(e.getKey(), expect(arrays, e.getKey(), e.getValue(), folder));
     }
     int bestEpoch = (int) v[8];
     return new Checkpoint((int) v[1], (int) v[2], (long) v[3], v[4], (long) v[5], (long) v[6],
-        bestEpoch > 0 ? v[7] : Double.NaN, bestEpoch, params, velocities);
+        bestEpoch > 0 ? v[7] : Double.NaN, bestEpoch, params, optimizerState);
   }
 
   private static Tensor expect(
@@ -108,7 +110,7 @@ public record Checkpoint(
     Tensor t = arrays.get(name);
     if (t == null) {
       throw new UserError(folder.checkpointNpz() + ": has no array '" + name + "': it was "
-          + "written for another network");
+          + "written for another network or optimizer");
     }
     if (!t.shape().equals(shape)) {
       throw new UserError(folder.checkpointNpz() + ": array '" + name + "' has shape "
@@ -123,7 +125,7 @@ public record Checkpoint(
         && step == c.step && Double.compare(lossSum, c.lossSum) == 0 && correct == c.correct
         && seen == c.seen && Double.compare(bestTestAccuracy, c.bestTestAccuracy) == 0
         && bestEpoch == c.bestEpoch && parameters.equals(c.parameters)
-        && velocities.equals(c.velocities);
+        && optimizerState.equals(c.optimizerState);
   }
 
   @Override

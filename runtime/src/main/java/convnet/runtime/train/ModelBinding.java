@@ -12,7 +12,7 @@ import convnet.runtime.cli.UsageError;
 import convnet.runtime.model.Backend;
 import convnet.runtime.model.Backends;
 import convnet.runtime.model.NetworkModel;
-import convnet.runtime.model.Sgd;
+import convnet.runtime.model.Optimizer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -56,6 +56,12 @@ public final class ModelBinding implements TrainableModel {
   }
 
   @Override
+  public TrainableModel forSeed(long seed) {
+    NetworkModel seeded = model.withTableSeed(seed);
+    return seeded == model ? this : new ModelBinding(seeded, notices);
+  }
+
+  @Override
   public Map<String, Tensor> init(long seed) {
     return model.init(seed);
   }
@@ -66,9 +72,8 @@ public final class ModelBinding implements TrainableModel {
   }
 
   @Override
-  public Function trainingFunction(int batch, double momentum, double weightDecay,
-      Set<String> frozen) {
-    return model.trainingFunction(batch, new Sgd(momentum, weightDecay), frozen);
+  public Function trainingFunction(int batch, Optimizer optimizer, Set<String> frozen) {
+    return model.trainingFunction(batch, optimizer, frozen);
   }
 
   @Override
@@ -127,6 +132,6 @@ public final class ModelBinding implements TrainableModel {
 
   @Override
   public void saveWeights(Path file, Map<String, Tensor> weights) {
-    NetworkModel.saveWeights(file, weights);
+    model.saveTrained(file, weights);
   }
 }

@@ -1,57 +1,37 @@
 package convnet.runtime.train;
 
+import convnet.dsl.ProtocolSyntax;
 import convnet.dsl.TrainSpec.StageProtocol;
 import convnet.runtime.cli.UserError;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A training protocol in Jarrett et al.'s notation, one letter per conv stage: {@code R} random
  * filters kept at their initial values, {@code R+} random filters then learned with labels. The
- * classifier and every layer outside a conv stage always learn. {@code U} (filters learned without
- * labels) is refused with a clear message: this trainer only does supervised learning.
+ * classifier and every layer outside a conv stage always learn. Which letters train is decided in
+ * one place, {@link ProtocolSyntax#TRAINED}; others are refused with a clear message.
  */
 public record Protocol(List<StageProtocol> stages) {
   public Protocol {
     stages = List.copyOf(stages);
   }
 
-  /** Parses {@code R+R+}, {@code RR}, … for a network with {@code convStages} conv stages. */
+  /**
+   * Parses {@code R+R+}, {@code RR}, … for a network with {@code convStages} conv stages, with
+   * the same reader as the checker ({@link ProtocolSyntax}), so a flag and a file agree.
+   */
   public static Protocol parse(String text, int convStages) {
-    String s = text.strip();
-    List<StageProtocol> stages = new ArrayList<>();
-    for (int i = 0; i < s.length(); i++) {
-      char c = Character.toUpperCase(s.charAt(i));
-      if (c != 'R' && c != 'U') {
-        throw new UserError("protocol '" + text + "': letter '" + s.charAt(i) + "' at position "
-            + (i + 1) + " is not R (random filters) or U (unsupervised filters), each optionally"
-            + " followed by '+' (fine-tuned), e.g. R+R+");
-      }
-      boolean plus = i + 1 < s.length() && s.charAt(i + 1) == '+';
-      stages.add(new StageProtocol(c, plus));
-      if (plus) {
-        i++;
-      }
+    ProtocolSyntax.Result r = ProtocolSyntax.parse(text, convStages);
+    if (!r.ok()) {
+      throw new UserError(r.problem().describe(text));
     }
-    if (stages.size() != convStages) {
-      throw new UserError("protocol '" + text + "' has " + stages.size() + " stage letter"
-          + (stages.size() == 1 ? "" : "s") + " but the network has " + convStages
-          + " conv stage" + (convStages == 1 ? "" : "s") + ": give one letter per stage with a"
-          + " filter bank" + (convStages == 0 ? " (none here: use an empty protocol)" : ""));
-    }
-    return of(stages);
+    return new Protocol(r.stages());
   }
 
   /** A protocol from the {@code train} block's letters, checked as {@link #parse} does. */
   public static Protocol of(List<StageProtocol> stages) {
-    for (int i = 0; i < stages.size(); i++) {
-      if (stages.get(i).init() == 'U') {
-        throw new UserError("protocol " + new Protocol(stages) + ": stage " + (i + 1)
-            + " asks for unsupervised filters (U), which convnet train does not learn; use R"
-            + " (random filters kept fixed) or R+ (random filters, then learned with labels)");
-      }
-    }
-    return new Protocol(stages);
+    String text = new Protocol(stages).toString();
+    return parse(text, stages.size());
   }
 
   /** Whether the filters of conv stage {@code index} (from 0, among conv stages) stay fixed. */

@@ -1,12 +1,16 @@
 package convnet.runtime.train;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import convnet.dsl.DataNames;
 import convnet.dsl.TrainSpec;
 import convnet.runtime.cli.UsageError;
 import convnet.runtime.cli.UserError;
 import convnet.runtime.data.Augmentation;
 import convnet.runtime.data.LimitMode;
 import convnet.runtime.data.Preprocessing;
+import convnet.runtime.model.Adam;
+import convnet.runtime.model.Optimizer;
+import convnet.runtime.model.Sgd;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +35,7 @@ public record TrainConfig(
     @JsonProperty("protocol") String protocol,
     @JsonProperty("epochs") int epochs,
     @JsonProperty("batch") int batch,
+    @JsonProperty("optimizer") String optimizer,
     @JsonProperty("lr") double learningRate,
     @JsonProperty("momentum") double momentum,
     @JsonProperty("weight_decay") double weightDecay,
@@ -53,6 +58,8 @@ public record TrainConfig(
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(schedule, "schedule");
     Objects.requireNonNull(backend, "backend");
+    // config.json of runs made before Adam and Nesterov momentum existed has no optimizer.
+    optimizer = optimizer == null ? "sgd" : optimizer;
     // A config.json written before limits could be stratified took the first N images.
     limitMode = limitMode == null ? LimitMode.FIRST.toString() : LimitMode.parse(limitMode).toString();
     if (epochs < 1) {
@@ -79,6 +86,7 @@ public record TrainConfig(
     // Parsed once here (the parameters: fields are set only after this block) so that a bad
     // form is reported before anything runs.
     LearningRateSchedule.parse(schedule);
+    optimizerOf(optimizer, momentum, weightDecay);
     Preprocessing.parse(preprocess);
     Augmentation.parse(augment);
   }
@@ -103,6 +111,61 @@ public record TrainConfig(
     return Augmentation.parse(augment);
   }
 
+  /** The update rule: SGD (plain or Nesterov momentum) or Adam, with this run's settings. */
+  public Optimizer optimizerValue() {
+    return optimizerOf(optimizer, momentum, weightDecay);
+  }
+
+  /**
+   * The update rule of a config's text form: {@code sgd}, {@code sgd(nesterov=true)} or
+   * {@code adam(beta1=B1,beta2=B2,eps=E)}, with the run's momentum (SGD only) and weight decay.
+   */
+  static Optimizer optimizerOf(String text, double momentum, double weightDecay) {
+    String s = text.strip().toLowerCase(Locale.ROOT).replace(" ", "");
+    String forms = " (expected sgd, sgd(nesterov=true) or adam(beta1=B1,beta2=B2,eps=E))";
+    try {
+      if (s.equals("sgd")) {
+        return new Sgd(momentum, weightDecay, false);
+      }
+      if (s.equals("sgd(nesterov=true)")) {
+        return new Sgd(momentum, weightDecay, true);
+      }
+      if (s.startsWith("adam(") && s.endsWith(")")) {
+        if (momentum != 0) {
+          throw new UserError("optimizer " + text + ": Adam takes no momentum (its beta1 plays that "
+              + "part), but momentum is " + momentum);
+        }
+        java.util.Map<String, Double> args = new java.util.HashMap<>();
+        String inner = s.substring(5, s.length() - 1);
+        for (String part : inner.isEmpty() ? new String[0] : inner.split(",")) {
+          String[] kv = part.split("=", 2);
+          if (kv.length != 2 || !List.of("beta1", "beta2", "eps").contains(kv[0])
+              || args.put(kv[0], Double.parseDouble(kv[1])) != null) {
+            throw new UserError("optimizer '" + text + "': bad argument '" + part + "'" + forms);
+          }
+        }
+        return new Adam(args.getOrDefault("beta1", Adam.DEFAULT.beta1()),
+            args.getOrDefault("beta2", Adam.DEFAULT.beta2()),
+            args.getOrDefault("eps", Adam.DEFAULT.eps()), weightDecay);
+      }
+    } catch (NumberFormatException e) {
+      throw new UserError("optimizer '" + text + "': not a number: " + e.getMessage() + forms);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("optimizer '" + text + "': " + e.getMessage());
+    }
+    throw new UserError("optimizer '" + text + "': unknown optimizer" + forms);
+  }
+
+  /** The text form of a train block's optimizer, as {@link #optimizerOf} reads it. */
+  static String optimizerText(TrainSpec.Optimizer opt) {
+    if (opt.kind().equals("adam")) {
+      return "adam(beta1=" + opt.extra().getOrDefault("beta1", Adam.DEFAULT.beta1()) + ",beta2="
+          + opt.extra().getOrDefault("beta2", Adam.DEFAULT.beta2()) + ",eps="
+          + opt.extra().getOrDefault("eps", Adam.DEFAULT.eps()) + ")";
+    }
+    return opt.extra().getOrDefault("nesterov", 0.0) != 0.0 ? "sgd(nesterov=true)" : "sgd";
+  }
+
   /** The protocol, checked against the network's number of conv stages. */
   public Protocol protocolFor(int convStages) {
     return Protocol.parse(protocol, convStages);
@@ -111,14 +174,14 @@ public record TrainConfig(
   /** A copy with another number of epochs (a resumed run extended with {@code --epochs}). */
   public TrainConfig withEpochs(int newEpochs) {
     return new TrainConfig(network, networkSha256, data, preprocess, augment, protocol, newEpochs,
-        batch, learningRate, momentum, weightDecay, schedule, seed, backend, limitTrain, limitTest,
-        limitMode);
+        batch, optimizer, learningRate, momentum, weightDecay, schedule, seed, backend, limitTrain,
+        limitTest, limitMode);
   }
 
   /** A copy with another backend (allowed on resume: backends compute the same function). */
   public TrainConfig withBackend(String newBackend) {
     return new TrainConfig(network, networkSha256, data, preprocess, augment, protocol, epochs,
-        batch, learningRate, momentum, weightDecay, schedule, seed, newBackend, limitTrain,
+        batch, optimizer, learningRate, momentum, weightDecay, schedule, seed, newBackend, limitTrain,
         limitTest, limitMode);
   }
 
@@ -152,13 +215,10 @@ public record TrainConfig(
   public static TrainConfig resolve(
       TrainSpec spec, String networkName, String networkSha256, Path networkDir, Overrides o) {
     TrainSpec.Optimizer opt = spec.optimizer();
-    if (!opt.kind().equals("sgd")) {
-      throw new UserError("optimizer " + opt.kind() + "(...) in the train block: convnet train "
-          + "implements sgd(lr=..., momentum=..., weight_decay=...) only");
-    }
-    if (opt.extra().getOrDefault("nesterov", 0.0) != 0.0) {
-      throw new UserError("sgd(nesterov=true) in the train block: convnet train implements "
-          + "plain momentum (PyTorch's SGD without Nesterov) only");
+    boolean adam = opt.kind().equals("adam");
+    if (adam && o.momentum() != null) {
+      throw new UsageError("--momentum " + o.momentum() + ": the train block's optimizer is adam, "
+          + "which takes no momentum (set beta1 in the file instead)");
     }
     String data = o.data() != null ? o.data() : dataSpec(spec, networkDir);
     return new TrainConfig(
@@ -170,8 +230,9 @@ public record TrainConfig(
         o.protocol() != null ? o.protocol() : protocolText(spec.protocol()),
         o.epochs() != null ? o.epochs() : spec.epochs(),
         o.batch() != null ? o.batch() : spec.batch(),
+        optimizerText(opt),
         o.learningRate() != null ? o.learningRate() : opt.learningRate(),
-        o.momentum() != null ? o.momentum() : opt.momentum(),
+        adam ? 0 : o.momentum() != null ? o.momentum() : opt.momentum(),
         o.weightDecay() != null ? o.weightDecay() : opt.weightDecay(),
         o.schedule() != null ? o.schedule() : scheduleText(spec.schedule()),
         o.seed() != null ? o.seed() : spec.seed(),
@@ -254,12 +315,15 @@ public record TrainConfig(
       }
       return networkDir.resolve(text).normalize().toString();
     }
-    return switch (spec.data()) {
-      case "fashion-mnist" -> "fashion-mnist";
-      default -> throw new UserError("data = " + spec.data() + " in the train block: that data "
-          + "set does not ship with convnet; give its files with --data (idx:DIR for MNIST, "
-          + "cifar10:DIR for CIFAR-10, folder:DIR for Caltech-101)");
-    };
+    if (!DataNames.names().contains(spec.data())) {
+      throw new UserError("data = " + spec.data() + " in the train block: not a known data set");
+    }
+    String installed = DataNames.installedSpec(spec.data());
+    if (installed == null) {
+      String[] why = DataNames.unavailable(spec.data());
+      throw new UserError("data = " + spec.data() + " in the train block: " + why[0] + "; " + why[1]);
+    }
+    return installed;
   }
 
   /** The train block's preprocessing, else the default (per-image standardization). */
@@ -299,10 +363,10 @@ public record TrainConfig(
   /** One line per setting, for the log. */
   public String describe() {
     return String.format(Locale.ROOT, "network %s; data %s; preprocess %s; augment %s; "
-            + "protocol %s; epochs %d; batch %d; sgd(lr=%s, momentum=%s, weight_decay=%s); "
+            + "protocol %s; epochs %d; batch %d; %s; "
             + "schedule %s; seed %d; backend %s%s%s%s", network, data, preprocess, augment,
-        protocol.isEmpty() ? "(no conv stage)" : protocol, epochs, batch, learningRate, momentum,
-        weightDecay, schedule, seed, backend,
+        protocol.isEmpty() ? "(no conv stage)" : protocol, epochs, batch,
+        optimizerValue().describe(learningRate), schedule, seed, backend,
         limitTrain > 0 ? "; limit-train " + limitTrain : "",
         limitTest > 0 ? "; limit-test " + limitTest : "",
         limitTrain > 0 || limitTest > 0 ? "; limit-mode " + limitMode : "");

@@ -4,6 +4,7 @@ import convnet.autodiff.Executable;
 import convnet.autodiff.Function;
 import convnet.autodiff.Tensor;
 import convnet.dsl.Network;
+import convnet.runtime.model.Optimizer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,14 @@ public interface TrainableModel {
   /** Every parameter name ({@code <layer>.weight|bias|gain}) in layer order. */
   List<String> parameterNames();
 
+  /**
+   * This model for a run seeded with {@code seed}: its random connection tables are drawn from
+   * that seed (the same model when it has none).
+   */
+  default TrainableModel forSeed(long seed) {
+    return this;
+  }
+
   /** Initial values of every parameter, a pure function of {@code seed}. */
   Map<String, Tensor> init(long seed);
 
@@ -29,10 +38,11 @@ public interface TrainableModel {
 
   /**
    * The training-step function for batch size {@code batch}: inputs {@code input},
-   * {@code labels}, {@code mask/<layer>}, {@code hyper/lr}; outputs {@code output}, {@code loss},
-   * {@code new/X} and {@code new/velocity/X} for every trainable X.
+   * {@code labels}, {@code mask/<layer>}, {@code hyper/lr} and the optimizer's step inputs;
+   * outputs {@code output}, {@code loss}, {@code new/X} and {@code new/<prefix>X} for every
+   * trainable X and state prefix of the optimizer.
    */
-  Function trainingFunction(int batch, double momentum, double weightDecay, Set<String> frozen);
+  Function trainingFunction(int batch, Optimizer optimizer, Set<String> frozen);
 
   /** The inference function for batch size {@code batch}: input {@code input}, output {@code output}. */
   Function inferenceFunction(int batch);
@@ -54,6 +64,6 @@ public interface TrainableModel {
   /** Reads weights for this network; missing, extra or misshapen arrays are a user error. */
   Map<String, Tensor> loadWeights(Path file);
 
-  /** Writes weights as float32 {@code .npz}, atomically. */
+  /** Writes weights (and the connection tables they belong with) as float32 {@code .npz}, atomically. */
   void saveWeights(Path file, Map<String, Tensor> weights);
 }

@@ -10,6 +10,7 @@ import convnet.dsl.LayerArgs;
 import convnet.runtime.data.Batches;
 import convnet.runtime.data.Dataset;
 import convnet.runtime.data.Seeds;
+import convnet.runtime.model.Optimizer;
 import convnet.runtime.run.Curves;
 import convnet.runtime.run.EpochMetrics;
 import convnet.runtime.run.FinalReport;
@@ -28,7 +29,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Minibatch SGD with momentum and weight decay over a training split, one training-step call per
+ * Minibatch training (SGD with plain or Nesterov momentum, or Adam) over a training split, one training-step call per
  * batch, with evaluation on the test split after each epoch.
  *
  * <p>Everything random is a pure function of the seed and a position: the batch order of epoch e
@@ -56,6 +57,9 @@ public final class Trainer {
   private final Dataset test;
 
   private final List<String> trainable;
+  private final Optimizer optimizer;
+  /** The optimizer's state tensors ({@code velocity/X}, ...) of every trainable X. */
+  private final List<String> stateNames;
   private final Executable step;
   private final Evaluator evaluator;
   private final Shape inputShape;
@@ -92,13 +96,25 @@ public final class Trainer {
     this.classes = train.classCount();
     Set<String> frozen = model.frozen(config.protocolFor(model.network().convStages().size()));
     this.trainable = model.parameterNames().stream().filter(n -> !frozen.contains(n)).toList();
-    Function fn = model.trainingFunction(config.batch(), config.momentum(), config.weightDecay(),
-        frozen);
+    this.optimizer = config.optimizerValue();
+    Function fn = model.trainingFunction(config.batch(), optimizer, frozen);
+    List<String> state = new ArrayList<>();
     for (String name : trainable) {
-      if (!fn.outputs().containsKey("new/" + name)
-          || !fn.outputs().containsKey("new/velocity/" + name)) {
-        throw new IllegalStateException("training function lacks new/" + name
-            + " or new/velocity/" + name + "; outputs " + fn.outputs().keySet());
+      for (String prefix : optimizer.statePrefixes()) {
+        state.add(prefix + name);
+      }
+    }
+    this.stateNames = List.copyOf(state);
+    for (String name : trainable) {
+      if (!fn.outputs().containsKey("new/" + name)) {
+        throw new IllegalStateException("training function lacks new/" + name + "; outputs "
+            + fn.outputs().keySet());
+      }
+    }
+    for (String name : stateNames) {
+      if (!fn.outputs().containsKey("new/" + name)) {
+        throw new IllegalStateException("training function lacks new/" + name + "; outputs "
+            + fn.outputs().keySet());
       }
     }
     this.inputShape = Shape.of(config.batch(), train.channels(), train.height(), train.width());
@@ -162,7 +178,7 @@ public final class Trainer {
     StopSignal stop = session.stop();
     List<EpochMetrics> history = new ArrayList<>(session.history());
     Map<String, Tensor> params = new LinkedHashMap<>(start.parameters());
-    Map<String, Tensor> velocities = new LinkedHashMap<>(start.velocities());
+    Map<String, Tensor> state = new LinkedHashMap<>(start.optimizerState());
     long stepCount = start.step();
     double best = start.bestTestAccuracy();
     int bestEpoch = start.bestEpoch();
@@ -193,7 +209,7 @@ public final class Trainer {
       for (int b = firstBatch; b < perEpoch; b++) {
         if (stop.shouldStop(stepCount)) {
           Checkpoint cp = new Checkpoint(epoch, b, stepCount, lossSum, correct, seen, best,
-              bestEpoch, params, velocities);
+              bestEpoch, params, state);
           cp.write(folder);
           log.logf("stopped at epoch %d, batch %d of %d (step %d); checkpoint written. "
               + "Continue with: %s", epoch + 1, b, perEpoch, stepCount, session.resumeHint());
@@ -201,13 +217,16 @@ public final class Trainer {
         }
         int n = order.fill(b, images, labels);
         Map<String, Tensor> values = new HashMap<>(params);
-        velocities.forEach((name, v) -> values.put("velocity/" + name, v));
+        values.putAll(state);
         values.put("input", Tensor.ofFloats(inputShape, images));
         values.put("labels", oneHot(labels, n));
         for (Mask m : masks) {
           values.put(m.input(), mask(m, epoch, b));
         }
         values.put("hyper/lr", lrTensor);
+        // Adam's bias corrections for step t = stepCount + 1, the step about to be taken.
+        optimizer.stepInputs(stepCount + 1).forEach((input, value) ->
+            values.put("hyper/" + input, Tensor.full(lrShape, value)));
         Map<String, Tensor> out = step.run(values);
         stepCount++;
         double loss = out.get("loss").item();
@@ -217,7 +236,9 @@ public final class Trainer {
         }
         for (String name : trainable) {
           params.put(name, out.get("new/" + name));
-          velocities.put(name, out.get("new/velocity/" + name));
+        }
+        for (String name : stateNames) {
+          state.put(name, out.get("new/" + name));
         }
         double[] logits = out.get("output").data();
         for (int i = 0; i < n; i++) {
@@ -247,7 +268,7 @@ public final class Trainer {
         model.saveWeights(folder.weightsBest(), params);
       }
       last = new Checkpoint(epoch + 1, 0, stepCount, 0, 0, 0, best, bestEpoch, params,
-          velocities);
+          state);
       last.write(folder);
       progress.endEpoch(m, config.epochs());
       log.log(String.format(Locale.ROOT, "epoch %d/%d: lr %.6g, loss %.4f, train accuracy "
@@ -303,8 +324,13 @@ public final class Trainer {
   /** The first trainable parameter whose update is not finite, in words; null if none. */
   private String firstNonFinite(Map<String, Tensor> out) {
     for (String name : trainable) {
-      if (!finite(out.get("new/" + name)) || !finite(out.get("new/velocity/" + name))) {
+      if (!finite(out.get("new/" + name))) {
         return "the update of parameter " + name;
+      }
+    }
+    for (String name : stateNames) {
+      if (!finite(out.get("new/" + name))) {
+        return "the update of optimizer state " + name;
       }
     }
     return null;

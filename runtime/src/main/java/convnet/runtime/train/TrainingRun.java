@@ -48,13 +48,13 @@ public final class TrainingRun {
 
   /** Runs {@code request} with {@code model} (loaded from its network file); reports go to {@code out}. */
   public static Trainer.Result execute(
-      TrainableModel model, Request request, PrintStream out, StopSignal stop) throws IOException {
+      TrainableModel fileModel, Request request, PrintStream out, StopSignal stop) throws IOException {
     if (request.out() != null && request.resume() != null) {
       throw new UsageError("--out and --resume exclude each other: --resume continues the run "
           + "in its own folder");
     }
     String sha = sha256(request.networkFile());
-    Network network = model.network();
+    Network network = fileModel.network();
     RunFolder folder;
     TrainConfig config;
     boolean resuming = request.resume() != null;
@@ -74,6 +74,8 @@ public final class TrainingRun {
           sha, dir, request.overrides());
       folder = null;
     }
+    // Random connection tables are part of the run: drawn from its seed, saved with its weights.
+    TrainableModel model = fileModel.forSeed(config.seed());
     Protocol protocol = config.protocolFor(network.convStages().size());
     Set<String> frozen = model.frozen(protocol);
     DataSplits data = TrainingData.open(network, config.data(), config.preprocessing(),
@@ -86,6 +88,13 @@ public final class TrainingRun {
     initial.forEach((name, t) -> shapes.put(name, t.shape()));
     Set<String> trainable = new java.util.LinkedHashSet<>(shapes.keySet());
     trainable.removeAll(frozen);
+    // Every state tensor of the optimizer starts at zero, as PyTorch's do.
+    Map<String, Shape> stateShapes = new LinkedHashMap<>();
+    for (String prefix : config.optimizerValue().statePrefixes()) {
+      for (String name : trainable) {
+        stateShapes.put(prefix + name, shapes.get(name));
+      }
+    }
 
     // Builds the functions: a network that cannot be trained fails before any folder exists.
     // Ctrl-C while compiling stops the compilation at once: nothing has been written yet.
@@ -101,7 +110,7 @@ public final class TrainingRun {
     MetricsCsv metrics;
     List<EpochMetrics> history;
     if (resuming) {
-      start = Checkpoint.read(folder, shapes, trainable);
+      start = Checkpoint.read(folder, shapes, stateShapes);
       if (config.epochs() < start.epoch()) {
         throw new UsageError("--epochs " + config.epochs() + " is fewer than the " + start.epoch()
             + " epochs the run has done");
@@ -117,11 +126,9 @@ public final class TrainingRun {
       folder = request.out() != null ? RunFolder.createAt(request.out())
           : RunFolder.createDefault(network.name());
       folder.writeConfig(config);
-      Map<String, Tensor> velocities = new LinkedHashMap<>();
-      for (String name : trainable) {
-        velocities.put(name, Tensor.zeros(shapes.get(name)));
-      }
-      start = new Checkpoint(0, 0, 0, 0, 0, 0, Double.NaN, 0, initial, velocities);
+      Map<String, Tensor> state = new LinkedHashMap<>();
+      stateShapes.forEach((name, shape) -> state.put(name, Tensor.zeros(shape)));
+      start = new Checkpoint(0, 0, 0, 0, 0, 0, Double.NaN, 0, initial, state);
       start.write(folder);
       metrics = MetricsCsv.create(folder.metricsCsv(), Trainer.METRICS_COLUMNS);
       history = List.of();

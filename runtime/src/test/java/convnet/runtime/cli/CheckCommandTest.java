@@ -119,4 +119,58 @@ class CheckCommandTest {
     assertEquals(0, r.status());
     assertTrue(r.out().contains("neurons") && r.out().contains("multiply-adds"), r.out());
   }
+
+  @Test
+  void jsonShowsRandomTablesOfTheTrainBlocksSeed() throws IOException {
+    String net = "network t {\n input 4x12x12\n conv(maps=3, kernel=3x3, table=random(2))\n logistic 10\n"
+        + " train {\n  seed = SEED\n }\n}\n";
+    Cli.Run a = run("check", file("a.cnn", net.replace("SEED", "1")).toString(), "--json");
+    Cli.Run b = run("check", file("b.cnn", net.replace("SEED", "2")).toString(), "--json");
+    assertEquals(0, a.status(), a.err());
+    JsonNode layer = new ObjectMapper().readTree(a.out()).get("layers").get(0);
+    assertEquals(1, layer.get("table_seed").asLong());
+    assertEquals(3, layer.get("table").size());
+    assertEquals(2, layer.get("table").get(0).size());
+    JsonNode other = new ObjectMapper().readTree(b.out()).get("layers").get(0);
+    assertFalse(layer.get("table").equals(other.get("table")), "seeds 1 and 2 show one table");
+  }
+
+  @Test
+  void dataThatIsNotHereFailsCheckAsItFailsTrainAndDataOverridesIt() throws IOException {
+    String before = System.getProperty(convnet.dsl.DataNames.ROOT_PROPERTY);
+    System.setProperty(convnet.dsl.DataNames.ROOT_PROPERTY, dir.resolve("no-datasets").toString());
+    try {
+      Path f = file("m.cnn", JARRETT.replace("logistic 10", "logistic 10\n train {\n data = mnist\n }"));
+      Cli.Run check = run("check", f.toString());
+      assertEquals(1, check.status(), check.out());
+      assertTrue(check.err().contains("m.cnn:7:9: error: data set 'mnist' is not installed"), check.err());
+      assertTrue(check.err().contains("--data idx:DIR"), check.err());
+      Cli.Run train = run("train", f.toString(), "--out", dir.resolve("run").toString());
+      assertEquals(1, train.status(), train.out());
+      assertTrue(train.err().contains("m.cnn:7:9: error: data set 'mnist' is not installed"), train.err());
+      assertFalse(Files.exists(dir.resolve("run")));
+      Cli.Run with = run("check", f.toString(), "--data", "fashion-mnist-subset");
+      assertEquals(0, with.status(), with.err());
+      Cli.Run bad = run("check", f.toString(), "--data", "idx:" + dir.resolve("nothing-here"));
+      assertEquals(1, bad.status(), bad.out());
+      assertTrue(bad.err().contains("is not a directory"), bad.err());
+    } finally {
+      if (before == null) {
+        System.clearProperty(convnet.dsl.DataNames.ROOT_PROPERTY);
+      } else {
+        System.setProperty(convnet.dsl.DataNames.ROOT_PROPERTY, before);
+      }
+    }
+  }
+
+  @Test
+  void unsupervisedProtocolLettersFailCheckAtTheirPlaceAsTrainRefusesThem() throws IOException {
+    Path f = file("u.cnn", JARRETT.replace("logistic 10", "logistic 10\n train {\n protocol = R+U+\n }"));
+    Cli.Run check = run("check", f.toString());
+    assertEquals(1, check.status(), check.out());
+    assertTrue(check.err().contains("u.cnn:7:15: error: protocol 'R+U+' asks for U at stage 2"), check.err());
+    Cli.Run train = run("train", f.toString(), "--data", "fashion-mnist-subset", "--out", dir.resolve("r").toString());
+    assertEquals(1, train.status(), train.out());
+    assertTrue(train.err().contains("asks for U at stage 2"), train.err());
+  }
 }

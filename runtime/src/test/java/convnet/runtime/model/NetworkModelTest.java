@@ -266,4 +266,45 @@ class NetworkModelTest {
     }
     return Tensor.wrap(s, d);
   }
+
+  @Test
+  void randomTablesFollowTheRunSeedAndTravelWithTheWeights() throws IOException {
+    NetworkModel m = model(JARRETT);
+    Map<String, Tensor> one = m.withTableSeed(1).tables();
+    Map<String, Tensor> two = m.withTableSeed(2).tables();
+    assertEquals(List.of("L5_conv.table"), List.copyOf(one.keySet()));
+    assertEquals(Shape.of(6, 4), one.get("L5_conv.table").shape());
+    assertNotEquals(one, two, "seeds 1 and 2 draw the same table");
+    assertEquals(one, m.tables(), "the file's seed (1 by default) draws the checked table");
+    assertEquals(two, model(JARRETT.replace("logistic 10", "logistic 10\n train {\n seed = 2\n }")).tables());
+
+    Path file = dir.resolve("w.npz");
+    NetworkModel seeded = m.withTableSeed(2);
+    Map<String, Tensor> weights = seeded.init(2);
+    seeded.saveTrained(file, weights);
+    assertTrue(Npz.read(file).containsKey("L5_conv.table"));
+    NetworkModel.Trained trained = m.loadTrained(file);
+    assertEquals(two, trained.model().tables(), "the stored table, not the file seed's");
+    assertEquals(weights.keySet(), trained.weights().keySet());
+    UserError other = assertThrows(UserError.class, () -> m.loadWeights(file));
+    assertTrue(other.getMessage().contains("other connection tables"), other.getMessage());
+    assertEquals(weights.keySet(), seeded.loadWeights(file).keySet());
+
+    // The stored table is the one the graph uses: outputs equal those of the seed-2 model.
+    Map<String, Tensor> values = new HashMap<>(trained.weights());
+    values.put("input", normal(new Random(3), m.inputShape(2)));
+    Map<String, Tensor> a = Interpreter.compile(trained.model().inferenceFunction(2, false), DType.F64).run(values);
+    Map<String, Tensor> b = Interpreter.compile(seeded.inferenceFunction(2, false), DType.F64).run(values);
+    Map<String, Tensor> c = Interpreter.compile(m.inferenceFunction(2, false), DType.F64).run(values);
+    assertEquals(b.get("output"), a.get("output"));
+    assertNotEquals(c.get("output"), a.get("output"), "a different table computes a different function");
+
+    Map<String, Tensor> bad = new LinkedHashMap<>(Npz.read(file));
+    double[] t = bad.get("L5_conv.table").data().clone();
+    t[5] = 99;
+    bad.put("L5_conv.table", Tensor.wrap(Shape.of(6, 4), t));
+    Npz.write(file, bad, NpyType.FLOAT32);
+    UserError corrupt = assertThrows(UserError.class, () -> m.loadTrained(file));
+    assertTrue(corrupt.getMessage().contains("L5_conv.table at index 5"), corrupt.getMessage());
+  }
 }

@@ -9,6 +9,8 @@ import convnet.dsl.Checker;
 import convnet.dsl.TrainSpec;
 import convnet.runtime.cli.UsageError;
 import convnet.runtime.cli.UserError;
+import convnet.runtime.model.Adam;
+import convnet.runtime.model.Sgd;
 import convnet.runtime.run.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,11 +90,32 @@ class TrainConfigTest {
   }
 
   @Test
-  void adamIsRefusedWithAClearMessage() {
-    TrainSpec adam = spec("  train {\n    optimizer = adam(lr=0.001)\n  }\n");
-    UserError e = assertThrows(UserError.class,
-        () -> TrainConfig.resolve(adam, "n.cnn", "abc", dir, TrainConfig.Overrides.NONE));
-    assertTrue(e.getMessage().contains("sgd"), e.getMessage());
+  void adamAndNesterovFromTheFileReachTheRunAndItsConfigJson() throws IOException {
+    TrainSpec adam = spec("  train {\n    optimizer = adam(lr=0.002, beta1=0.8, weight_decay=1e-4)\n  }\n");
+    TrainConfig c = TrainConfig.resolve(adam, "n.cnn", "abc", dir, TrainConfig.Overrides.NONE);
+    assertEquals(new Adam(0.8, 0.999, 1e-8, 1e-4), c.optimizerValue());
+    assertEquals(0.002, c.learningRate());
+    Path file = dir.resolve("config.json");
+    RunFolder.writeJson(file, c);
+    assertEquals(c, RunFolder.readJson(file, TrainConfig.class));
+    assertTrue(c.describe().contains("adam(lr=0.002, beta1=0.8"), c.describe());
+    UsageError momentum = assertThrows(UsageError.class, () -> TrainConfig.resolve(adam, "n.cnn",
+        "abc", dir, new TrainConfig.Overrides(null, null, null, null, 0.5, null, null, null, null,
+            null, null, null, null, null)));
+    assertTrue(momentum.getMessage().contains("beta1"), momentum.getMessage());
+    TrainSpec nesterov = spec("  train {\n    optimizer = sgd(momentum=0.9, nesterov=true)\n  }\n");
+    assertEquals(new Sgd(0.9, 0, true), TrainConfig.resolve(nesterov, "n.cnn", "abc", dir,
+        TrainConfig.Overrides.NONE).optimizerValue());
+  }
+
+  @Test
+  void aConfigJsonWithoutOptimizerIsPlainSgd() throws IOException {
+    TrainConfig c = TrainConfig.resolve(BLOCK, "n.cnn", "abc", dir, TrainConfig.Overrides.NONE);
+    Path file = dir.resolve("config.json");
+    RunFolder.writeJson(file, c);
+    Files.writeString(file, Files.readString(file).replaceAll("\"optimizer\" : \"sgd\",", ""));
+    assertTrue(!Files.readString(file).contains("optimizer"), Files.readString(file));
+    assertEquals(c, RunFolder.readJson(file, TrainConfig.class));
   }
 
   @Test
