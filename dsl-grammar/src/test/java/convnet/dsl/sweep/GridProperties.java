@@ -45,7 +45,8 @@ class GridProperties {
       values.add(alternatives);
       vary.append("    vary ").append(name).append(" = ").append(String.join(" | ", alternatives)).append('\n');
     }
-    String text = "sweep g {\n    input 1x16x16\n    " + line + "\n    logistic 3\n" + vary
+    // 32x32 keeps every combination valid: after conv and two poolings the maps are 7x7, enough for N (9x9).
+    String text = "sweep g {\n    input 1x32x32\n    " + line + "\n    logistic 3\n" + vary
         + "    rows = [" + String.join(", ", names) + "]\n}\n";
     Sweeps.Result result = Sweeps.check(text, "g.cnn");
     assertTrue(result.ok(), () -> "seed " + seed + "\n" + text + result.diagnostics().render(text));
