@@ -79,7 +79,7 @@ class SweepCommandTest {
     assertEquals(5, rows.size(), rows.toString());
     assertTrue(rows.get(1).startsWith("v001-R+-s1,tanh,tanh,R+,1,ok,"), rows.get(1));
     assertTrue(rows.get(2).startsWith("v001-U-s1,tanh,tanh,U,1,failed,,,,,0,"), rows.get(2));
-    assertTrue(rows.get(2).contains("unsupervised filters (U)"), rows.get(2));
+    assertTrue(rows.get(2).contains("unsupervised filters"), rows.get(2));
     assertTrue(rows.get(3).startsWith("v002-R+-s1,blowup,blowup,R+,1,diverged,,,,,0,\"diverged at step 1: the output of layer L2_blowup"), rows.get(3));
     String table = Files.readString(out.resolve("table.md"));
     assertTrue(table.contains("| blowup | diverged | failed |"), table);
