@@ -18,24 +18,49 @@ public final class AstDump {
       } else if (d instanceof Decl.Define b) {
         out.append("  define ").append(b.name()).append(" params=").append(b.params()).append('\n');
         stage(out, b.chain(), "    ");
+      } else if (d instanceof Decl.Sweep w) {
+        out.append("  sweep ").append(w.name()).append('\n');
+        for (SweepItem item : w.items()) {
+          if (item instanceof SweepItem.NetworkItem n) {
+            item(out, n.item());
+          } else if (item instanceof SweepItem.Setting s) {
+            out.append("    setting ").append(s.setting().key()).append(" = ").append(value(s.setting().value())).append('\n');
+          } else {
+            SweepItem.Vary v = (SweepItem.Vary) item;
+            out.append("    vary ").append(v.names()).append('\n');
+            for (SweepItem.Alternative a : v.alternatives()) {
+              out.append("      alternative").append(a.label() == null ? "" : " label=" + a.label()).append('\n');
+              for (List<Stage> value : a.values()) {
+                out.append("        value\n");
+                for (Stage st : value) {
+                  stage(out, st, "          ");
+                }
+              }
+            }
+          }
+        }
       } else {
         Decl.Network n = (Decl.Network) d;
         out.append("  network ").append(n.name()).append('\n');
         for (Item item : n.items()) {
-          if (item instanceof Item.Input in) {
-            out.append("    input c=").append(in.channels()).append(" h=").append(in.height()).append(" w=").append(in.width()).append('\n');
-          } else if (item instanceof Item.StageItem s) {
-            stage(out, s.stage(), "    ");
-          } else {
-            out.append("    train\n");
-            for (Setting s : ((Item.Train) item).settings()) {
-              out.append("      ").append(s.key()).append(" = ").append(value(s.value())).append('\n');
-            }
-          }
+          item(out, item);
         }
       }
     }
     return out.toString();
+  }
+
+  private static void item(StringBuilder out, Item item) {
+    if (item instanceof Item.Input in) {
+      out.append("    input c=").append(in.channels()).append(" h=").append(in.height()).append(" w=").append(in.width()).append('\n');
+    } else if (item instanceof Item.StageItem s) {
+      stage(out, s.stage(), "    ");
+    } else {
+      out.append("    train\n");
+      for (Setting s : ((Item.Train) item).settings()) {
+        out.append("      ").append(s.key()).append(" = ").append(value(s.value())).append('\n');
+      }
+    }
   }
 
   private static void stage(StringBuilder out, Stage stage, String indent) {

@@ -115,7 +115,13 @@ public final class Checker {
   private Network run(Program program) {
     Map<String, SourcePos> seen = new HashMap<>();
     List<Decl.Network> networks = new ArrayList<>();
+    Decl.Sweep sweep = null;
     for (Decl d : program.decls()) {
+      if (d instanceof Decl.Sweep s) {
+        // A sweep is checked variant by variant (convnet.dsl.sweep.Sweeps), not as a network.
+        sweep = sweep == null ? s : sweep;
+        continue;
+      }
       SourcePos first = seen.putIfAbsent(d.name(), d.pos());
       if (first != null) {
         error(d.pos(), "'" + d.name() + "' is defined twice", "first defined at " + first.line() + ":" + first.col());
@@ -137,6 +143,10 @@ public final class Checker {
         distinct(b.params(), b.pos(), "block '" + b.name() + "'");
         defines.put(b.name(), b);
       }
+    }
+    if (networks.isEmpty() && sweep != null) {
+      error(sweep.pos(), "'" + sweep.name() + "' is a sweep, not a network", "check and list its variants with 'convnet sweep FILE --list'");
+      return null;
     }
     if (networks.isEmpty()) {
       error(new SourcePos(program.fileName(), 1, 1, 1), "no network in this file", "add 'network NAME { input CxHxW ... }'");
@@ -474,6 +484,11 @@ public final class Checker {
       return new Value.Call(c.name(), args, c.pos());
     }
     return v;
+  }
+
+  /** Whether {@code name} is a built-in layer keyword or function (a name nothing else may take). */
+  public static boolean isBuiltinLayerName(String name) {
+    return LAYER_KEYWORDS.contains(name) || FUNCTIONS.containsKey(name);
   }
 
   /** Every name a layer could be: built-in keywords, functions, blocks, and the network keywords. */

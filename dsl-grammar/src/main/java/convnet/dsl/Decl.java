@@ -2,7 +2,7 @@ package convnet.dsl;
 
 import java.util.List;
 
-/** A top-level declaration: a network, an elementwise function or a parameterised block. */
+/** A top-level declaration: a network, an elementwise function, a parameterised block or a sweep. */
 public sealed interface Decl {
   String name();
 
@@ -26,6 +26,16 @@ public sealed interface Decl {
   record Define(String name, List<String> params, Stage chain, SourcePos pos) implements Decl {
     public Define {
       params = List.copyOf(params);
+    }
+  }
+
+  /**
+   * {@code sweep NAME { items }}: variants of a network (its body's bare words may name
+   * variables), the protocols and seeds to run, and the result table's rows and columns.
+   */
+  record Sweep(String name, List<SweepItem> items, SourcePos pos) implements Decl {
+    public Sweep {
+      items = List.copyOf(items);
     }
   }
 }

@@ -16,26 +16,60 @@ public final class Printer {
       } else if (d instanceof Decl.Define b) {
         out.append("define ").append(b.name()).append('(').append(String.join(", ", b.params()))
             .append(") = ").append(stage(b.chain())).append('\n');
+      } else if (d instanceof Decl.Sweep w) {
+        out.append("sweep ").append(w.name()).append(" {\n");
+        for (SweepItem item : w.items()) {
+          if (item instanceof SweepItem.NetworkItem n) {
+            item(out, n.item());
+          } else if (item instanceof SweepItem.Setting s) {
+            out.append("    ").append(s.setting().key()).append(" = ").append(value(s.setting().value())).append('\n');
+          } else {
+            out.append("    ").append(vary((SweepItem.Vary) item)).append('\n');
+          }
+        }
+        out.append("}\n");
       } else {
         Decl.Network n = (Decl.Network) d;
         out.append("network ").append(n.name()).append(" {\n");
         for (Item item : n.items()) {
-          if (item instanceof Item.Input in) {
-            out.append("    input ").append(in.channels()).append('x').append(in.height()).append('x').append(in.width()).append('\n');
-          } else if (item instanceof Item.StageItem s) {
-            out.append("    ").append(stage(s.stage())).append('\n');
-          } else {
-            out.append("    train {\n");
-            for (Setting s : ((Item.Train) item).settings()) {
-              out.append("        ").append(s.key()).append(" = ").append(value(s.value())).append('\n');
-            }
-            out.append("    }\n");
-          }
+          item(out, item);
         }
         out.append("}\n");
       }
     }
     return out.toString();
+  }
+
+  private static void item(StringBuilder out, Item item) {
+    if (item instanceof Item.Input in) {
+      out.append("    input ").append(in.channels()).append('x').append(in.height()).append('x').append(in.width()).append('\n');
+    } else if (item instanceof Item.StageItem s) {
+      out.append("    ").append(stage(s.stage())).append('\n');
+    } else {
+      out.append("    train {\n");
+      for (Setting s : ((Item.Train) item).settings()) {
+        out.append("        ").append(s.key()).append(" = ").append(value(s.value())).append('\n');
+      }
+      out.append("    }\n");
+    }
+  }
+
+  /** A {@code vary} line, each alternative labelled as written. */
+  public static String vary(SweepItem.Vary v) {
+    String names = v.names().size() == 1 ? v.names().get(0) : "(" + String.join(", ", v.names()) + ")";
+    return "vary " + names + " = " + v.alternatives().stream().map(a -> {
+      String label = a.label() == null ? "" : value(new Value.Str(a.label(), a.pos())) + ": ";
+      List<String> values = a.values().stream().map(Printer::stages).toList();
+      return label + (values.size() == 1 ? values.get(0) : "(" + String.join(", ", values) + ")");
+    }).collect(Collectors.joining(" | "));
+  }
+
+  /** The value of a variable: one stage as is, several (or none) in braces. */
+  public static String stages(List<Stage> stages) {
+    if (stages.size() == 1) {
+      return stage(stages.get(0));
+    }
+    return stages.stream().map(Printer::stage).collect(Collectors.joining("  ", "{ ", stages.isEmpty() ? "}" : " }"));
   }
 
   public static String stage(Stage stage) {

@@ -15,7 +15,24 @@ decl
     : NETWORK name=WORD '{' item* '}'                                   # networkDecl
     | FN name=WORD '(' params=paramList? ')' '=' body=expr              # fnDecl
     | DEFINE name=WORD '(' params=paramList? ')' '=' chain=stage        # defineDecl
+    | SWEEP name=WORD '{' sweepItem* '}'                                # sweepDecl
     ;
+
+// A sweep: a network body whose bare words may name variables, the variables' values, and
+// settings (protocols, seeds, rows, columns, ...). 'vary (a, b) = (x, y) | (z, w)' varies a and b
+// together (an explicit list); several 'vary' lines make a grid (every combination).
+sweepItem
+    : VARY names=varyNames '=' alternative ('|' alternative)*           # varyItem
+    | key=WORD '=' value                                                # sweepSetting
+    | item                                                              # sweepNetworkItem
+    ;
+
+varyNames : WORD | '(' WORD (',' WORD)* ')' ;
+
+alternative : (label=STRING ':')? ('(' choice (',' choice)* ')' | choice) ;
+
+// One value of a variable: a stage, or several stage lines in braces.
+choice : '{' stage* '}' | stage ;
 
 paramList : WORD (',' WORD)* ;
 
@@ -67,6 +84,8 @@ INPUT : 'input' ;
 TRAIN : 'train' ;
 FN : 'fn' ;
 DEFINE : 'define' ;
+SWEEP : 'sweep' ;
+VARY : 'vary' ;
 
 LBRACE : '{' ;
 RBRACE : '}' ;
@@ -82,6 +101,7 @@ PLUS : '+' ;
 STAR : '*' ;
 SLASH : '/' ;
 CARET : '^' ;
+PIPE : '|' ;
 
 // Listed before WORD so that a plain integer is a NUMBER; longest match makes 64F9x9CSG a WORD.
 NUMBER : DIGITS ('.' DIGITS)? ([eE] [+-]? DIGITS)? | '.' DIGITS ([eE] [+-]? DIGITS)? ;

@@ -12,6 +12,7 @@ import convnet.dsl.Program;
 import convnet.dsl.Setting;
 import convnet.dsl.SourcePos;
 import convnet.dsl.Stage;
+import convnet.dsl.SweepItem;
 import convnet.dsl.Value;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,8 +64,55 @@ final class AstBuilder {
     if (ctx instanceof ConvNetParser.FnDeclContext f) {
       return new Decl.Fn(f.name.getText(), params(f.params), expr(f.body), pos(f.name));
     }
+    if (ctx instanceof ConvNetParser.SweepDeclContext s) {
+      List<SweepItem> items = new ArrayList<>();
+      for (ConvNetParser.SweepItemContext i : s.sweepItem()) {
+        SweepItem built = sweepItem(i);
+        if (built != null) {
+          items.add(built);
+        }
+      }
+      return new Decl.Sweep(s.name.getText(), items, pos(s.name));
+    }
     ConvNetParser.DefineDeclContext d = (ConvNetParser.DefineDeclContext) ctx;
     return new Decl.Define(d.name.getText(), params(d.params), stage(d.chain), pos(d.name));
+  }
+
+  /** One item of a sweep body; null for a setting whose value did not decode (already reported). */
+  private SweepItem sweepItem(ConvNetParser.SweepItemContext ctx) {
+    if (ctx instanceof ConvNetParser.SweepNetworkItemContext n) {
+      return new SweepItem.NetworkItem(item(n.item()));
+    }
+    if (ctx instanceof ConvNetParser.SweepSettingContext s) {
+      int before = diagnostics.size();
+      Value v = value(s.value());
+      return diagnostics.size() == before ? new SweepItem.Setting(new Setting(s.key.getText(), v, pos(s.key))) : null;
+    }
+    ConvNetParser.VaryItemContext v = (ConvNetParser.VaryItemContext) ctx;
+    List<String> names = new ArrayList<>();
+    List<SourcePos> namePositions = new ArrayList<>();
+    for (TerminalNode w : v.names.WORD()) {
+      names.add(w.getText());
+      namePositions.add(pos(w.getSymbol()));
+    }
+    List<SweepItem.Alternative> alternatives = new ArrayList<>();
+    for (ConvNetParser.AlternativeContext a : v.alternative()) {
+      List<List<Stage>> values = new ArrayList<>();
+      for (ConvNetParser.ChoiceContext c : a.choice()) {
+        List<Stage> stages = new ArrayList<>();
+        for (ConvNetParser.StageContext st : c.stage()) {
+          stages.add(stage(st));
+        }
+        values.add(stages);
+      }
+      String label = null;
+      if (a.label != null) {
+        String raw = a.label.getText();
+        label = unescape(raw.substring(1, raw.length() - 1));
+      }
+      alternatives.add(new SweepItem.Alternative(label, values, span(a)));
+    }
+    return new SweepItem.Vary(names, namePositions, alternatives, pos(v.VARY().getSymbol()));
   }
 
   private static List<String> params(ConvNetParser.ParamListContext ctx) {

@@ -28,7 +28,7 @@ public final class Parsing {
   /** Longer operator chains in one declaration are refused for the same reason. */
   static final int MAX_OPERATORS = 2_000;
 
-  private static final List<String> KEYWORDS = List.of("network", "input", "train", "define");
+  private static final List<String> KEYWORDS = List.of("network", "input", "train", "define", "sweep", "vary");
 
   private Parsing() {}
 
@@ -142,7 +142,7 @@ public final class Parsing {
       if (type == ConvNetLexer.FN) {
         inFunction = true;
         operators = 0;
-      } else if (type == ConvNetLexer.NETWORK || type == ConvNetLexer.DEFINE) {
+      } else if (type == ConvNetLexer.NETWORK || type == ConvNetLexer.DEFINE || type == ConvNetLexer.SWEEP) {
         inFunction = false;
       } else if (inFunction && (type == ConvNetLexer.CARET || type == ConvNetLexer.PLUS || type == ConvNetLexer.STAR
           || type == ConvNetLexer.SLASH || type == ConvNetLexer.MINUS)) {
@@ -233,6 +233,7 @@ public final class Parsing {
         RecognitionException e) {
       Parser parser = (Parser) recognizer;
       String where = parser.getContext() instanceof ConvNetParser.NetworkDeclContext ? "<network body>"
+          : parser.getContext() instanceof ConvNetParser.SweepDeclContext ? "<sweep body>"
           : ruleName(parser.getContext() == null ? -1 : parser.getContext().getRuleIndex());
       Token t = offending instanceof Token tok ? tok : null;
       SourcePos pos = t != null ? pos(file, t) : new SourcePos(file, Math.max(1, line), col + 1, 1);
@@ -316,7 +317,10 @@ public final class Parsing {
 
     private static String ruleName(int rule) {
       return switch (rule) {
-        case ConvNetParser.RULE_program -> "<file> (expected 'network', 'fn' or 'define')";
+        case ConvNetParser.RULE_program -> "<file> (expected 'network', 'fn', 'define' or 'sweep')";
+        case ConvNetParser.RULE_sweepItem -> "<sweep body>";
+        case ConvNetParser.RULE_varyNames -> "<variable names>";
+        case ConvNetParser.RULE_alternative, ConvNetParser.RULE_choice -> "<variable value>";
         case ConvNetParser.RULE_decl -> "<declaration>";
         case ConvNetParser.RULE_paramList -> "<parameter list>";
         case ConvNetParser.RULE_item -> "<network body>";

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       DataCommand.class,
       TrainCommand.class,
       PretrainCommand.class,
+      SweepCommand.class,
       EvalCommand.class,
       GraphCommand.class,
       GradcheckCommand.class,
