@@ -25,12 +25,24 @@ public final class ResultTables {
   /** {@code results.csv}: runs without an outcome yet are left out. */
   public static String resultsCsv(SweepPlan plan, Map<String, RunOutcome> outcomes) {
     StringBuilder b = new StringBuilder();
+    for (List<String> cells : resultRows(plan, outcomes)) {
+      row(b, cells);
+    }
+    return b.toString();
+  }
+
+  /**
+   * The rows of {@code results.csv}, its header first: one per run with an outcome, in plan
+   * order (the run id first, so a row names its run folder {@code runs/<id>}).
+   */
+  public static List<List<String>> resultRows(SweepPlan plan, Map<String, RunOutcome> outcomes) {
+    List<List<String>> rows = new ArrayList<>();
     List<String> header = new ArrayList<>(List.of("run", "variant"));
     for (Axis a : plan.sweep().axes()) {
       header.add(a.name());
     }
     header.addAll(RESULT_COLUMNS);
-    row(b, header);
+    rows.add(header);
     for (SweepPlan.Run r : plan.runs()) {
       RunOutcome o = outcomes.get(r.id());
       if (o == null) {
@@ -43,9 +55,9 @@ public final class ResultTables {
       cells.addAll(List.of(r.protocol(), String.valueOf(r.seed()), o.status(), number(o.finalTestAccuracy()),
           number(o.bestTestAccuracy()), number(o.trainLoss()), number(o.testLoss()), String.valueOf(o.epochs()),
           o.reason() == null ? "" : o.reason(), String.format(Locale.ROOT, "%.2f", o.seconds())));
-      row(b, cells);
+      rows.add(cells);
     }
-    return b.toString();
+    return rows;
   }
 
   /** A number exactly (the shortest text that reads back to the same double), empty for NaN. */

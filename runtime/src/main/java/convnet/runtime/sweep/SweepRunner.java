@@ -12,6 +12,7 @@ import convnet.dsl.sweep.Variant;
 import convnet.runtime.cli.UsageError;
 import convnet.runtime.cli.UserError;
 import convnet.runtime.run.RunFolder;
+import convnet.runtime.see.SweepReport;
 import convnet.runtime.train.TrainConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -379,6 +380,13 @@ public final class SweepRunner {
       AtomicFiles.writeString(folder.resolve("results.csv"), ResultTables.resultsCsv(plan, outcomes));
       AtomicFiles.writeString(folder.resolve("table.md"), ResultTables.tableMarkdown(plan, outcomes));
       AtomicFiles.writeString(folder.resolve("table.csv"), ResultTables.tableCsv(plan, outcomes));
+      // report.html: every finished run as in results.csv, each linked to its own run report.
+      List<List<String>> rows = ResultTables.resultRows(plan, outcomes);
+      List<SweepReport.Row> reportRows = new ArrayList<>();
+      for (List<String> cells : rows.subList(1, rows.size())) {
+        reportRows.add(new SweepReport.Row(cells, "runs/" + cells.get(0)));
+      }
+      SweepReport.write(folder, "Sweep " + plan.sweep().name(), rows.get(0), reportRows);
     }
 
     private String clock(double seconds) {

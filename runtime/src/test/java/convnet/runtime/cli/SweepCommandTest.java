@@ -61,14 +61,14 @@ class SweepCommandTest {
         fn blowup(x) = exp(x * 200)
         sweep boom {
             input 1x28x28
-            4F5x5C - act - PA4x4
+            stage - PA4x4
             logistic 10
             train { epochs = 1  batch = 20 }
-            vary act = tanh | blowup
+            vary stage = "tanh": 4F5x5C - tanh | "blowup": 4F5x5C - blowup | "nin": mlpconv(maps=[4, 4], kernel=5x5)
             protocols = [R+, U]
             limit_train = 40
             limit_test = 20
-            rows = act
+            rows = stage
             columns = protocol
         }
         """);
@@ -76,14 +76,20 @@ class SweepCommandTest {
     Cli.Run r = Cli.run("sweep", file, "--out", out);
     assertEquals(0, r.status(), r::toString);
     List<String> rows = Files.readAllLines(out.resolve("results.csv"));
-    assertEquals(5, rows.size(), rows.toString());
+    assertEquals(7, rows.size(), rows.toString());
     assertTrue(rows.get(1).startsWith("v001-R+-s1,tanh,tanh,R+,1,ok,"), rows.get(1));
-    assertTrue(rows.get(2).startsWith("v001-U-s1,tanh,tanh,U,1,failed,,,,,0,"), rows.get(2));
-    assertTrue(rows.get(2).contains("unsupervised filters"), rows.get(2));
+    assertTrue(rows.get(2).startsWith("v001-U-s1,tanh,tanh,U,1,ok,"), rows.get(2));
     assertTrue(rows.get(3).startsWith("v002-R+-s1,blowup,blowup,R+,1,diverged,,,,,0,\"diverged at step 1: the output of layer L2_blowup"), rows.get(3));
+    // PSD pre-trains filter banks only: a U stage that is an mlpconv fails when its run starts.
+    assertTrue(rows.get(6).startsWith("v003-U-s1,nin,nin,U,1,failed,,,,,0,"), rows.get(6));
+    assertTrue(rows.get(6).contains("L1_mlpconv"), rows.get(6));
     String table = Files.readString(out.resolve("table.md"));
-    assertTrue(table.contains("| blowup | diverged | failed |"), table);
-    assertTrue(table.matches("(?s).*\\| tanh \\| \\*\\*[0-9.]+\\*\\* \\| failed \\|.*"), table);
+    assertTrue(table.contains("| blowup | diverged |"), table);
+    assertTrue(table.matches("(?s).*\\| nin \\| \\*\\*[0-9.]+\\*\\* \\| failed \\|.*"), table);
+    // report.html: one row per run, each linked to its run's own report.
+    String report = Files.readString(out.resolve("report.html"));
+    assertTrue(report.contains("href=\"runs/v001-R+-s1/report.html\""), report);
+    assertTrue(report.contains("diverged at step 1"), report);
   }
 
   /** results.csv without its last column (seconds, the one field that differs between equal runs). */
