@@ -248,33 +248,39 @@ public final class Pooling {
 
     /** Writes every cell of the planes [p0, p1) of dx: dy at each window's first maximum, 0 elsewhere. */
     private static void maxHalvingBackward(float[] x, float[] dy, float[] dx, int p0, int p1, int h, int w) {
-        int oh = h / 2;
+        // Row pairs: rows 2·oy and 2·oy + 1 of a plane; the planes [p0, p1) are the pairs [p0·h/2, p1·h/2).
+        int r0 = p0 * (h / 2);
+        int r1 = p1 * (h / 2);
+        int done = KernelBackend.VECTOR ? VectorPooling.maxHalvingBackward(x, dy, dx, r0, r1, w) : r0;
+        maxHalvingBackwardPairs(x, dy, dx, done, r1, w);
+    }
+
+    /** The scalar form of {@link #maxHalvingBackward} over the row pairs [r0, r1); the vector one matches it bitwise. */
+    static void maxHalvingBackwardPairs(float[] x, float[] dy, float[] dx, int r0, int r1, int w) {
         int ow = w / 2;
-        for (int plane = p0; plane < p1; plane++) {
-            for (int oy = 0; oy < oh; oy++) {
-                int r0 = plane * h * w + 2 * oy * w;
-                int r1 = r0 + w;
-                int o = (plane * oh + oy) * ow;
-                for (int ox = 0; ox < ow; ox++) {
-                    int a = r0 + 2 * ox;
-                    int b = r1 + 2 * ox;
-                    int k0 = key(x[a]);
-                    int k1 = key(x[a + 1]);
-                    int k2 = key(x[b]);
-                    int k3 = key(x[b + 1]);
-                    int m = Math.max(Math.max(k0, k1), Math.max(k2, k3));
-                    // Masks of the first cell equal to the maximum; writing all four cells (the gradient
-                    // or +0.0) spares a separate pass that zeroes dx.
-                    int s0 = equal(k0, m);
-                    int s1 = equal(k1, m) & ~s0;
-                    int s2 = equal(k2, m) & ~(s0 | s1);
-                    int s3 = ~(s0 | s1 | s2);
-                    int g = Float.floatToRawIntBits(dy[o + ox]);
-                    dx[a] = Float.intBitsToFloat(g & s0);
-                    dx[a + 1] = Float.intBitsToFloat(g & s1);
-                    dx[b] = Float.intBitsToFloat(g & s2);
-                    dx[b + 1] = Float.intBitsToFloat(g & s3);
-                }
+        for (int pair = r0; pair < r1; pair++) {
+            int a0 = 2 * w * pair;
+            int b0 = a0 + w;
+            int o = pair * ow;
+            for (int ox = 0; ox < ow; ox++) {
+                int a = a0 + 2 * ox;
+                int b = b0 + 2 * ox;
+                int k0 = key(x[a]);
+                int k1 = key(x[a + 1]);
+                int k2 = key(x[b]);
+                int k3 = key(x[b + 1]);
+                int m = Math.max(Math.max(k0, k1), Math.max(k2, k3));
+                // Masks of the first cell equal to the maximum; writing all four cells (the gradient
+                // or +0.0) spares a separate pass that zeroes dx.
+                int s0 = equal(k0, m);
+                int s1 = equal(k1, m) & ~s0;
+                int s2 = equal(k2, m) & ~(s0 | s1);
+                int s3 = ~(s0 | s1 | s2);
+                int g = Float.floatToRawIntBits(dy[o + ox]);
+                dx[a] = Float.intBitsToFloat(g & s0);
+                dx[a + 1] = Float.intBitsToFloat(g & s1);
+                dx[b] = Float.intBitsToFloat(g & s2);
+                dx[b + 1] = Float.intBitsToFloat(g & s3);
             }
         }
     }

@@ -172,6 +172,18 @@ public final class KernelBench {
                 ops.addAll(pool("maxpool 64x16x16", true, 64, 64, 16, 16));
                 ops.addAll(dense("dense 4096->10", 64, 4096, 10));
             }
+            case "B5" -> {
+                ops.addAll(conv("conv1 1x28x28->32 5x5 pad2", 64, 1, 28, 28, 32, 5, 2, false, 1));
+                ops.addAll(pool("maxpool 32x28x28", true, 64, 32, 28, 28));
+                ops.addAll(conv("conv2 32x14x14->64 5x5 pad2", 64, 32, 14, 14, 64, 5, 2, true, 1));
+                ops.addAll(pool("maxpool 64x14x14", true, 64, 64, 14, 14));
+                ops.addAll(dense("dense 3136->256", 64, 3136, 256));
+                ops.addAll(dense("dense 256->10", 64, 256, 10));
+            }
+            case "B3" -> {
+                // Only the first layer (batch 16), the one shape of B3 the first-layer kernels concern.
+                ops.addAll(conv("conv1 1x143x143->64 9x9", 16, 1, 143, 143, 64, 9, 0, false, 1));
+            }
             default -> throw new IllegalArgumentException("unknown network " + id);
         }
         return ops;
@@ -182,7 +194,7 @@ public final class KernelBench {
         if (args.length > 0) {
             secondsPerRun = Double.parseDouble(args[0]);
         }
-        String only = args.length > 1 ? args[1] : "B1,B2,B4,SGEMM";
+        String only = args.length > 1 ? args[1] : "B1,B2,B4,B5,SGEMM";
         if (Boolean.getBoolean("bench.gemmOnly")) {
             // Time the im2col + GEMM forward path instead of the direct lane-maps one.
             Conv2d.useLaneMaps = false;

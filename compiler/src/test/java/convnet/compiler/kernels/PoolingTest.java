@@ -154,6 +154,48 @@ class PoolingTest {
         assertEquals(Float.floatToIntBits(0f), Float.floatToIntBits(z[0]), "0.0 is above -0.0");
     }
 
+    /**
+     * The 2x2/2 backward pass (vector when the Vector API is present) against its scalar form, bitwise, on
+     * maps narrower and wider than a vector, with ties, signed zeros, infinities and NaNs of several bit
+     * patterns, at 1, 2 and 3 threads.
+     */
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void maxHalvingBackwardIsBitwiseTheScalarForm(int seed) {
+        Random r = new Random(seed);
+        int n = 1 + r.nextInt(3);
+        int c = 1 + r.nextInt(5);
+        int h = 2 * (1 + r.nextInt(8));
+        int w = 2 * (1 + r.nextInt(seed % 2 == 0 ? 8 : 24));
+        float[] special = {0f, -0f, Float.NaN, Float.intBitsToFloat(0xffc00001), Float.intBitsToFloat(0x7f800123),
+            Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1f, -1f};
+        float[] x = new float[n * c * h * w];
+        for (int i = 0; i < x.length; i++) {
+            int kind = r.nextInt(10);
+            x[i] = kind < 3 ? special[r.nextInt(special.length)] : kind < 6 ? r.nextInt(3) - 1 : (float) r.nextGaussian();
+        }
+        float[] dy = Reference.random(r, n * c * (h / 2) * (w / 2));
+        dy[r.nextInt(dy.length)] = -0f;
+        float[] want = new float[x.length];
+        Pooling.maxHalvingBackwardPairs(x, dy, want, 0, n * c * h / 2, w);
+        int saved = Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                float[] got = Reference.random(r, x.length);
+                Pooling.maxBackward(x, dy, got, n, c, h, w, 2, 2, 2, 2, 0, 0, false);
+                for (int i = 0; i < x.length; i++) {
+                    if (Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(want[i])) {
+                        throw new AssertionError("seed " + seed + ", " + n + "x" + c + "x" + h + "x" + w + ", " + threads
+                                + " threads: dx[" + i + "] is " + got[i] + ", the scalar form gives " + want[i]);
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
     @Test
     void outputSizeFollowsPyTorch() {
         assertEquals(3, Pooling.outputSize(7, 2, 2, 0, false));
