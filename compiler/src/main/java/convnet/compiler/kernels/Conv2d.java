@@ -65,6 +65,18 @@ public final class Conv2d {
             });
             return;
         }
+        if (usesPlanes(s)) {
+            VectorPlaneConv.Planes planes = VectorPlaneConv.Planes.of(s);
+            Parallel.forRange(n, (chunk, i0, i1) -> {
+                for (int i = i0; i < i1; i++) {
+                    for (int g = 0; g < s.groups; g++) {
+                        VectorPlaneConv.forwardGroup(x, xOff + (i * c + g * s.cg) * h * wd, w, wOff + g * s.mg * s.kd,
+                                y, yOff + (i * m + g * s.mg) * s.p, s, planes);
+                    }
+                }
+            });
+            return;
+        }
         if (useLaneMaps && s.kw * s.cg >= LANE_MAPS_MIN_RUN && KernelBackend.VECTOR && VectorConv.accepts(s.mg)) {
             float[] packed = VectorConv.packWeights(w, wOff, groups, s.mg, s.cg, kh, kw);
             Parallel.forRange(n, (chunk, i0, i1) -> {
@@ -172,6 +184,24 @@ public final class Conv2d {
         }
         // Fixed chunks of the batch, whatever the thread count: the sum's order is part of the result.
         int chunks = Parallel.reductionChunks(n);
+        if (usesPlanes(s)) {
+            // Per-chunk vector accumulators [M][C/groups·KH·KW][L]; lanes, then chunks, added in order.
+            VectorPlaneConv.Planes planes = VectorPlaneConv.Planes.of(s);
+            float[][] acc = new float[chunks][wSize * VectorPlaneConv.L];
+            Parallel.forChunks(n, chunks, (chunk, i0, i1) -> {
+                for (int i = i0; i < i1; i++) {
+                    for (int g = 0; g < s.groups; g++) {
+                        VectorPlaneConv.backwardWeightGroup(x, xOff + (i * c + g * s.cg) * h * wd, dy,
+                                dyOff + (i * m + g * s.mg) * s.p, acc[chunk], g * s.mg * s.kd * VectorPlaneConv.L, s,
+                                planes);
+                    }
+                }
+            });
+            for (int chunk = 0; chunk < chunks; chunk++) {
+                VectorPlaneConv.reduceLanes(acc[chunk], dw, dwOff, wSize, chunk > 0);
+            }
+            return;
+        }
         if (useLaneMaps && s.kw * s.cg >= LANE_MAPS_MIN_RUN && KernelBackend.VECTOR && VectorConv.accepts(s.mg)) {
             // Per-chunk sums in the packed layout of the lane-maps kernel, added in chunk order.
             float[][] packed = new float[chunks][wSize];
@@ -228,6 +258,25 @@ public final class Conv2d {
         return useLaneMaps && KernelBackend.VECTOR && s.kw * s.mg >= LANE_MAPS_MIN_RUN && VectorConv.accepts(s.cg)
                 && (long) s.h * s.w < 3L * s.p;
     }
+
+    /**
+     * Whether a convolution runs on the direct kernel with pixels in the lanes ({@link VectorPlaneConv}):
+     * stride 1, at most {@value #FEW_INPUT_MAPS} input maps and more than {@value #FEW_MAPS} output maps
+     * per group (fewer output maps take the shifted-plane path).
+     */
+    static boolean usesPlanes(Shape s) {
+        return usePlanes && KernelBackend.VECTOR && s.strideH == 1 && s.strideW == 1 && s.cg <= FEW_INPUT_MAPS
+                && s.mg > FEW_MAPS;
+    }
+
+    /**
+     * Input maps per group at most this many use {@link VectorPlaneConv}: a first layer's 1 or 3 maps give
+     * im2col + GEMM a reduction of only C·KH·KW = 25 or 27 (measured 18-28% of the GEMM's ceiling).
+     */
+    static final int FEW_INPUT_MAPS = 4;
+
+    /** Whether {@link #usesPlanes} may hold; not final only so that the benchmark can time both paths. */
+    static volatile boolean usePlanes = true;
 
     /**
      * Output maps at most this many use the shifted-plane direct convolution (stride 1) instead of

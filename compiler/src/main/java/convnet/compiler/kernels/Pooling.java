@@ -18,6 +18,9 @@ import java.util.Arrays;
  */
 public final class Pooling {
 
+    /** Whether the vector form of a kernel is used when there is one; not final only so that benchmarks can time both. */
+    static volatile boolean useVector = true;
+
     private Pooling() {
     }
 
@@ -251,7 +254,7 @@ public final class Pooling {
         // Row pairs: rows 2·oy and 2·oy + 1 of a plane; the planes [p0, p1) are the pairs [p0·h/2, p1·h/2).
         int r0 = p0 * (h / 2);
         int r1 = p1 * (h / 2);
-        int done = KernelBackend.VECTOR ? VectorPooling.maxHalvingBackward(x, dy, dx, r0, r1, w) : r0;
+        int done = KernelBackend.VECTOR && useVector ? VectorPooling.maxHalvingBackward(x, dy, dx, r0, r1, w) : r0;
         maxHalvingBackwardPairs(x, dy, dx, done, r1, w);
     }
 

@@ -47,6 +47,29 @@ class Conv2dTest {
                     1 + r.nextInt(2), 1 + r.nextInt(2), pad, pad, groups);
         }
 
+        /**
+         * First-layer shapes for the direct pixels-in-lanes kernel: stride 1, 1 to 4 input maps and 5 or more
+         * output maps per group (some not a multiple of its 4-map tile), kernels up to 9x9, paddings up to
+         * beyond half the kernel, widths from 1 to past a vector.
+         */
+        static Geometry randomFirstLayer(long seed) {
+            Random r = new Random(seed);
+            int groups = r.nextInt(5) == 0 ? 2 : 1;
+            int cg = 1 + r.nextInt(4);
+            int mg = 5 + r.nextInt(20);
+            int kh = 1 + r.nextInt(9);
+            int kw = 1 + r.nextInt(9);
+            int ph = r.nextInt(kh / 2 + 2);
+            int pw = r.nextInt(kw / 2 + 2);
+            int h = Math.max(1, kh - 2 * ph) + r.nextInt(12);
+            int w = Math.max(1, kw - 2 * pw) + r.nextInt(r.nextBoolean() ? 6 : 36);
+            return new Geometry(1 + r.nextInt(3), groups * cg, h, w, groups * mg, kh, kw, 1, 1, ph, pw, groups);
+        }
+
+        Conv2d.Shape shape() {
+            return new Conv2d.Shape(n, c, h, w, m, kh, kw, sh, sw, ph, pw, groups);
+        }
+
         int oh() {
             return Conv2d.outputSize(h, kh, sh, ph);
         }
@@ -87,7 +110,9 @@ class Conv2dTest {
     static Stream<Arguments> cases() {
         Stream<Arguments> random = Stream.concat(
                 IntStream.range(0, 60).mapToObj(s -> Arguments.of("seed " + s, Geometry.random(s))),
-                IntStream.range(0, 25).mapToObj(s -> Arguments.of("wide seed " + s, Geometry.randomWide(s))));
+                Stream.concat(IntStream.range(0, 25).mapToObj(s -> Arguments.of("wide seed " + s, Geometry.randomWide(s))),
+                        IntStream.range(0, 40).mapToObj(s -> Arguments.of("first-layer seed " + s,
+                                Geometry.randomFirstLayer(s)))));
         // The benchmark networks' layers at batch 2, and the single-map 9x9 LCN convolution.
         Stream<Arguments> named = Stream.of(
                 Arguments.of("B1 conv1", new Geometry(2, 1, 28, 28, 16, 5, 5, 1, 1, 0, 0, 1)),
@@ -202,6 +227,62 @@ class Conv2dTest {
         } finally {
             Parallel.setThreads(saved);
         }
+    }
+
+    @Test
+    void firstLayersTakeThePlaneKernel() {
+        // So that the first-layer cases above test it: the benchmark networks' first layers, and random ones.
+        if (!KernelBackend.VECTOR) {
+            return;
+        }
+        for (Geometry g : new Geometry[] {new Geometry(2, 1, 28, 28, 16, 5, 5, 1, 1, 0, 0, 1),
+            new Geometry(2, 3, 32, 32, 32, 3, 3, 1, 1, 1, 1, 1), new Geometry(2, 1, 28, 28, 32, 5, 5, 1, 1, 2, 2, 1),
+            Geometry.randomFirstLayer(7)}) {
+            assertTrue(Conv2d.usesPlanes(g.shape()), g.toString());
+        }
+        assertTrue(!Conv2d.usesPlanes(new Geometry(2, 32, 12, 12, 64, 5, 5, 1, 1, 0, 0, 1).shape()), "B2 conv2");
+        assertTrue(!Conv2d.usesPlanes(new Geometry(2, 1, 24, 24, 1, 9, 9, 1, 1, 4, 4, 1).shape()), "LCN");
+    }
+
+    /**
+     * The plane kernel's forward pass and weight gradient give bitwise the same result at 1, 2, 3 and 5
+     * threads (the weight gradient's reduction order depends on the batch size only), on random first layers.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("firstLayerSeeds")
+    void firstLayerKernelsDoNotDependOnThreadCount(int seed) {
+        Geometry base = Geometry.randomFirstLayer(seed);
+        Geometry g = new Geometry(9 + seed % 13, base.c, base.h, base.w, base.m, base.kh, base.kw, 1, 1, base.ph,
+                base.pw, base.groups);
+        Random r = new Random(seed);
+        float[] x = Reference.random(r, g.xSize());
+        float[] wt = Reference.random(r, g.wSize());
+        float[] dy = Reference.random(r, g.ySize());
+        int saved = Parallel.threads();
+        try {
+            float[] y1 = null;
+            float[] dw1 = null;
+            for (int threads : new int[] {1, 2, 3, 5}) {
+                Parallel.setThreads(threads);
+                float[] y = new float[g.ySize()];
+                float[] dw = new float[g.wSize()];
+                g.forward(x, wt, y);
+                g.backwardWeight(x, dy, dw);
+                if (y1 == null) {
+                    y1 = y;
+                    dw1 = dw;
+                } else {
+                    assertArrayEquals(y1, y, "seed " + seed + " " + g + " forward, " + threads + " threads");
+                    assertArrayEquals(dw1, dw, "seed " + seed + " " + g + " backwardWeight, " + threads + " threads");
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    static IntStream firstLayerSeeds() {
+        return IntStream.range(0, 8);
     }
 
     @Test

@@ -198,8 +198,14 @@ public final class KernelBench {
         if (Boolean.getBoolean("bench.gemmOnly")) {
             // Time the im2col + GEMM forward path instead of the direct lane-maps one.
             Conv2d.useLaneMaps = false;
+            Conv2d.usePlanes = false;
         }
-        System.out.println("backend " + KernelBackend.describe() + (Conv2d.useLaneMaps ? "" : " (im2col+GEMM only)") + ", " + Runtime.getRuntime().availableProcessors()
+        if (Boolean.getBoolean("bench.noPlanes")) {
+            // Time the first layers on im2col + GEMM instead of the direct pixels-in-lanes kernel.
+            Conv2d.usePlanes = false;
+        }
+        System.out.println("backend " + KernelBackend.describe() + (Conv2d.useLaneMaps ? "" : " (im2col+GEMM only)")
+                + (Conv2d.usePlanes ? "" : " (no plane kernel)") + ", " + Runtime.getRuntime().availableProcessors()
                 + " processors, batch 64");
         int[] threadCounts = {1, 2};
         for (String id : only.split(",")) {
