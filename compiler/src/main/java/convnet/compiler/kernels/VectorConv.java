@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Each image's group is copied into a zero-padded NHWC plane, so that for one kernel row the window
  * of an output pixel is one contiguous run of KW·C/groups floats; weights are packed once per call as
- * [map block][ky][kx][input map][lane]. A register tile of 8 pixels of one output row × one or two
- * lane blocks of maps accumulates with one FMA per (pixel, block) for each run element. Results go to
+ * [map block][ky][kx][input map][lane]. A register tile of 8 consecutive output pixels (row-major,
+ * crossing output rows through a table of window offsets) × one or two lane blocks of maps accumulates
+ * with one FMA per (pixel, block) for each run element. Results go to
  * a pixel-major tile that is transposed into the NCHW output at the end. The weight gradient uses the
  * same layouts the other way round: dy transposed pixel-major, 8 taps × lane blocks of maps in
  * registers, summed over the pixels of an image.
@@ -69,46 +70,41 @@ final class VectorConv {
         int kd = s.kd();
         int run = s.kw() * cg;
         int rowStride = wpad * cg;
-        int ps = s.strideW() * cg;
-        int oh = s.oh();
-        int ow = s.ow();
         java.util.Arrays.fill(out, 0, s.p() * mg, 0f);
-        for (int oy = 0; oy < oh; oy++) {
-            for (int ky = 0; ky < s.kh(); ky++) {
-                int rowBase = (oy * s.strideH() + ky) * rowStride;
-                int wRow = packedAt + ky * run * L;
-                int ox = 0;
-                for (; ox + T <= ow; ox += T) {
-                    int base = rowBase + ox * ps;
-                    int o = (oy * ow + ox) * mg;
-                    int mb = 0;
-                    for (; mb + 2 * L <= mg; mb += 2 * L) {
-                        tile2(xp, base, ps, run, packed, wRow + mb * kd, kd * L, out, o + mb, mg);
-                    }
-                    for (; mb < mg; mb += L) {
-                        tile1(xp, base, ps, run, packed, wRow + mb * kd, kd * L, out, o + mb, mg);
-                    }
+        int p = s.p();
+        int[] pix = pixelOffsets(s, rowStride);
+        // Tiles of 8 consecutive output pixels in row-major order, crossing output rows (each pixel's
+        // window starts at its own offset), so that only p mod 8 pixels fall outside whole tiles. Each
+        // output still sums its taps kernel row by kernel row, in the order of the packed run.
+        for (int ky = 0; ky < s.kh(); ky++) {
+            int rowOff = ky * rowStride;
+            int wRow = packedAt + ky * run * L;
+            int q = 0;
+            for (; q + T <= p; q += T) {
+                int mb = 0;
+                for (; mb + 2 * L <= mg; mb += 2 * L) {
+                    tile2(xp, pix, q, rowOff, run, packed, wRow + mb * kd, kd * L, out, q * mg + mb, mg);
                 }
-                if (ox + T / 2 <= ow) {
-                    int base = rowBase + ox * ps;
-                    int o = (oy * ow + ox) * mg;
-                    int mb = 0;
-                    for (; mb + 2 * L <= mg; mb += 2 * L) {
-                        tile2Half(xp, base, ps, run, packed, wRow + mb * kd, kd * L, out, o + mb, mg);
-                    }
-                    for (; mb < mg; mb += L) {
-                        tile1Half(xp, base, ps, run, packed, wRow + mb * kd, kd * L, out, o + mb, mg);
-                    }
-                    ox += T / 2;
+                for (; mb < mg; mb += L) {
+                    tile1(xp, pix, q, rowOff, run, packed, wRow + mb * kd, kd * L, out, q * mg + mb, mg);
                 }
-                for (; ox < ow; ox++) {
-                    for (int mb = 0; mb < mg; mb += L) {
-                        pixel(xp, rowBase + ox * ps, run, packed, wRow + mb * kd, out, (oy * ow + ox) * mg + mb);
-                    }
+            }
+            if (q + T / 2 <= p) {
+                int mb = 0;
+                for (; mb + 2 * L <= mg; mb += 2 * L) {
+                    tile2Half(xp, pix, q, rowOff, run, packed, wRow + mb * kd, kd * L, out, q * mg + mb, mg);
+                }
+                for (; mb < mg; mb += L) {
+                    tile1Half(xp, pix, q, rowOff, run, packed, wRow + mb * kd, kd * L, out, q * mg + mb, mg);
+                }
+                q += T / 2;
+            }
+            for (; q < p; q++) {
+                for (int mb = 0; mb < mg; mb += L) {
+                    pixel(xp, pix[q] + rowOff, run, packed, wRow + mb * kd, out, q * mg + mb);
                 }
             }
         }
-        int p = s.p();
         for (int m = 0; m < mg; m++) {
             int dst = yAt + m * p;
             for (int q = 0; q < p; q++) {
@@ -117,6 +113,22 @@ final class VectorConv {
         }
     }
 
+
+    /** Per output pixel (row-major), where its window starts in the padded NHWC plane; a per-thread table. */
+    private static int[] pixelOffsets(Conv2d.Shape s, int rowStride) {
+        int p = s.p();
+        int[] pixOff = PIXELS.get();
+        if (pixOff.length < p) {
+            pixOff = new int[p];
+            PIXELS.set(pixOff);
+        }
+        for (int oy = 0; oy < s.oh(); oy++) {
+            for (int ox = 0; ox < s.ow(); ox++) {
+                pixOff[oy * s.ow() + ox] = oy * s.strideH() * rowStride + ox * s.strideW() * s.cg();
+            }
+        }
+        return pixOff;
+    }
 
     /** Copies the cg planes of x at xAt into the zero-padded NHWC scratch plane and returns it. */
     private static float[] paddedNhwc(float[] x, int xAt, Conv2d.Shape s, float[][] scratch) {
@@ -162,18 +174,9 @@ final class VectorConv {
                 dyT[q * mg + m] = dy[dyAt + m * p + q];
             }
         }
-        int[] pixOff = PIXELS.get();
-        if (pixOff.length < p) {
-            pixOff = new int[p];
-            PIXELS.set(pixOff);
-        }
         int wpad = s.w() + 2 * s.padW();
         int rowStride = wpad * cg;
-        for (int oy = 0; oy < s.oh(); oy++) {
-            for (int ox = 0; ox < s.ow(); ox++) {
-                pixOff[oy * s.ow() + ox] = oy * s.strideH() * rowStride + ox * s.strideW() * cg;
-            }
-        }
+        int[] pixOff = pixelOffsets(s, rowStride);
         int kd = s.kd();
         int run = s.kw() * cg;
         for (int ky = 0; ky < s.kh(); ky++) {
@@ -229,8 +232,16 @@ final class VectorConv {
      * Adds one kernel row's taps to 8 output pixels × 1 lane block of output maps, held in registers. A single
      * loop: vector accumulators carried across nested loops were boxed by C2 on Java 17 (10x slower).
      */
-    static void tile1(float[] xp, int xr, int ps, int run, float[] wp, int w, int blockStride, float[] out,
+    static void tile1(float[] xp, int[] pix, int q, int rowOff, int run, float[] wp, int w, int blockStride, float[] out,
                       int outOff, int mg) {
+        int b0 = pix[q + 0] + rowOff;
+        int b1 = pix[q + 1] + rowOff;
+        int b2 = pix[q + 2] + rowOff;
+        int b3 = pix[q + 3] + rowOff;
+        int b4 = pix[q + 4] + rowOff;
+        int b5 = pix[q + 5] + rowOff;
+        int b6 = pix[q + 6] + rowOff;
+        int b7 = pix[q + 7] + rowOff;
         FloatVector a00 = FloatVector.fromArray(S, out, outOff + 0 * mg + 0 * L);
         FloatVector a10 = FloatVector.fromArray(S, out, outOff + 1 * mg + 0 * L);
         FloatVector a20 = FloatVector.fromArray(S, out, outOff + 2 * mg + 0 * L);
@@ -241,21 +252,21 @@ final class VectorConv {
         FloatVector a70 = FloatVector.fromArray(S, out, outOff + 7 * mg + 0 * L);
         for (int r = 0; r < run; r++) {
             FloatVector w0 = FloatVector.fromArray(S, wp, w + r * L);
-            FloatVector x0 = FloatVector.broadcast(S, xp[xr + 0 * ps + r]);
+            FloatVector x0 = FloatVector.broadcast(S, xp[b0 + r]);
             a00 = x0.fma(w0, a00);
-            FloatVector x1 = FloatVector.broadcast(S, xp[xr + 1 * ps + r]);
+            FloatVector x1 = FloatVector.broadcast(S, xp[b1 + r]);
             a10 = x1.fma(w0, a10);
-            FloatVector x2 = FloatVector.broadcast(S, xp[xr + 2 * ps + r]);
+            FloatVector x2 = FloatVector.broadcast(S, xp[b2 + r]);
             a20 = x2.fma(w0, a20);
-            FloatVector x3 = FloatVector.broadcast(S, xp[xr + 3 * ps + r]);
+            FloatVector x3 = FloatVector.broadcast(S, xp[b3 + r]);
             a30 = x3.fma(w0, a30);
-            FloatVector x4 = FloatVector.broadcast(S, xp[xr + 4 * ps + r]);
+            FloatVector x4 = FloatVector.broadcast(S, xp[b4 + r]);
             a40 = x4.fma(w0, a40);
-            FloatVector x5 = FloatVector.broadcast(S, xp[xr + 5 * ps + r]);
+            FloatVector x5 = FloatVector.broadcast(S, xp[b5 + r]);
             a50 = x5.fma(w0, a50);
-            FloatVector x6 = FloatVector.broadcast(S, xp[xr + 6 * ps + r]);
+            FloatVector x6 = FloatVector.broadcast(S, xp[b6 + r]);
             a60 = x6.fma(w0, a60);
-            FloatVector x7 = FloatVector.broadcast(S, xp[xr + 7 * ps + r]);
+            FloatVector x7 = FloatVector.broadcast(S, xp[b7 + r]);
             a70 = x7.fma(w0, a70);
         }
         a00.intoArray(out, outOff + 0 * mg + 0 * L);
@@ -272,8 +283,16 @@ final class VectorConv {
      * Adds one kernel row's taps to 8 output pixels × 2 lane blocks of output maps, held in registers. A single
      * loop: vector accumulators carried across nested loops were boxed by C2 on Java 17 (10x slower).
      */
-    static void tile2(float[] xp, int xr, int ps, int run, float[] wp, int w, int blockStride, float[] out,
+    static void tile2(float[] xp, int[] pix, int q, int rowOff, int run, float[] wp, int w, int blockStride, float[] out,
                       int outOff, int mg) {
+        int b0 = pix[q + 0] + rowOff;
+        int b1 = pix[q + 1] + rowOff;
+        int b2 = pix[q + 2] + rowOff;
+        int b3 = pix[q + 3] + rowOff;
+        int b4 = pix[q + 4] + rowOff;
+        int b5 = pix[q + 5] + rowOff;
+        int b6 = pix[q + 6] + rowOff;
+        int b7 = pix[q + 7] + rowOff;
         FloatVector a00 = FloatVector.fromArray(S, out, outOff + 0 * mg + 0 * L);
         FloatVector a01 = FloatVector.fromArray(S, out, outOff + 0 * mg + 1 * L);
         FloatVector a10 = FloatVector.fromArray(S, out, outOff + 1 * mg + 0 * L);
@@ -293,28 +312,28 @@ final class VectorConv {
         for (int r = 0; r < run; r++) {
             FloatVector w0 = FloatVector.fromArray(S, wp, w + r * L);
             FloatVector w1 = FloatVector.fromArray(S, wp, w + blockStride + r * L);
-            FloatVector x0 = FloatVector.broadcast(S, xp[xr + 0 * ps + r]);
+            FloatVector x0 = FloatVector.broadcast(S, xp[b0 + r]);
             a00 = x0.fma(w0, a00);
             a01 = x0.fma(w1, a01);
-            FloatVector x1 = FloatVector.broadcast(S, xp[xr + 1 * ps + r]);
+            FloatVector x1 = FloatVector.broadcast(S, xp[b1 + r]);
             a10 = x1.fma(w0, a10);
             a11 = x1.fma(w1, a11);
-            FloatVector x2 = FloatVector.broadcast(S, xp[xr + 2 * ps + r]);
+            FloatVector x2 = FloatVector.broadcast(S, xp[b2 + r]);
             a20 = x2.fma(w0, a20);
             a21 = x2.fma(w1, a21);
-            FloatVector x3 = FloatVector.broadcast(S, xp[xr + 3 * ps + r]);
+            FloatVector x3 = FloatVector.broadcast(S, xp[b3 + r]);
             a30 = x3.fma(w0, a30);
             a31 = x3.fma(w1, a31);
-            FloatVector x4 = FloatVector.broadcast(S, xp[xr + 4 * ps + r]);
+            FloatVector x4 = FloatVector.broadcast(S, xp[b4 + r]);
             a40 = x4.fma(w0, a40);
             a41 = x4.fma(w1, a41);
-            FloatVector x5 = FloatVector.broadcast(S, xp[xr + 5 * ps + r]);
+            FloatVector x5 = FloatVector.broadcast(S, xp[b5 + r]);
             a50 = x5.fma(w0, a50);
             a51 = x5.fma(w1, a51);
-            FloatVector x6 = FloatVector.broadcast(S, xp[xr + 6 * ps + r]);
+            FloatVector x6 = FloatVector.broadcast(S, xp[b6 + r]);
             a60 = x6.fma(w0, a60);
             a61 = x6.fma(w1, a61);
-            FloatVector x7 = FloatVector.broadcast(S, xp[xr + 7 * ps + r]);
+            FloatVector x7 = FloatVector.broadcast(S, xp[b7 + r]);
             a70 = x7.fma(w0, a70);
             a71 = x7.fma(w1, a71);
         }
@@ -337,21 +356,25 @@ final class VectorConv {
     }
 
     /** As {@link #tile1}, for the last 4 pixels of a row whose width leaves 4 to 7. */
-    static void tile1Half(float[] xp, int xr, int ps, int run, float[] wp, int w, int blockStride, float[] out,
+    static void tile1Half(float[] xp, int[] pix, int q, int rowOff, int run, float[] wp, int w, int blockStride, float[] out,
                           int outOff, int mg) {
+        int b0 = pix[q + 0] + rowOff;
+        int b1 = pix[q + 1] + rowOff;
+        int b2 = pix[q + 2] + rowOff;
+        int b3 = pix[q + 3] + rowOff;
         FloatVector a00 = FloatVector.fromArray(S, out, outOff + 0 * mg + 0 * L);
         FloatVector a10 = FloatVector.fromArray(S, out, outOff + 1 * mg + 0 * L);
         FloatVector a20 = FloatVector.fromArray(S, out, outOff + 2 * mg + 0 * L);
         FloatVector a30 = FloatVector.fromArray(S, out, outOff + 3 * mg + 0 * L);
         for (int r = 0; r < run; r++) {
             FloatVector w0 = FloatVector.fromArray(S, wp, w + r * L);
-            FloatVector x0 = FloatVector.broadcast(S, xp[xr + 0 * ps + r]);
+            FloatVector x0 = FloatVector.broadcast(S, xp[b0 + r]);
             a00 = x0.fma(w0, a00);
-            FloatVector x1 = FloatVector.broadcast(S, xp[xr + 1 * ps + r]);
+            FloatVector x1 = FloatVector.broadcast(S, xp[b1 + r]);
             a10 = x1.fma(w0, a10);
-            FloatVector x2 = FloatVector.broadcast(S, xp[xr + 2 * ps + r]);
+            FloatVector x2 = FloatVector.broadcast(S, xp[b2 + r]);
             a20 = x2.fma(w0, a20);
-            FloatVector x3 = FloatVector.broadcast(S, xp[xr + 3 * ps + r]);
+            FloatVector x3 = FloatVector.broadcast(S, xp[b3 + r]);
             a30 = x3.fma(w0, a30);
         }
         a00.intoArray(out, outOff + 0 * mg + 0 * L);
@@ -361,8 +384,12 @@ final class VectorConv {
     }
 
     /** As {@link #tile2}, for the last 4 pixels of a row whose width leaves 4 to 7. */
-    static void tile2Half(float[] xp, int xr, int ps, int run, float[] wp, int w, int blockStride, float[] out,
+    static void tile2Half(float[] xp, int[] pix, int q, int rowOff, int run, float[] wp, int w, int blockStride, float[] out,
                           int outOff, int mg) {
+        int b0 = pix[q + 0] + rowOff;
+        int b1 = pix[q + 1] + rowOff;
+        int b2 = pix[q + 2] + rowOff;
+        int b3 = pix[q + 3] + rowOff;
         FloatVector a00 = FloatVector.fromArray(S, out, outOff + 0 * mg + 0 * L);
         FloatVector a01 = FloatVector.fromArray(S, out, outOff + 0 * mg + 1 * L);
         FloatVector a10 = FloatVector.fromArray(S, out, outOff + 1 * mg + 0 * L);
@@ -374,16 +401,16 @@ final class VectorConv {
         for (int r = 0; r < run; r++) {
             FloatVector w0 = FloatVector.fromArray(S, wp, w + r * L);
             FloatVector w1 = FloatVector.fromArray(S, wp, w + blockStride + r * L);
-            FloatVector x0 = FloatVector.broadcast(S, xp[xr + 0 * ps + r]);
+            FloatVector x0 = FloatVector.broadcast(S, xp[b0 + r]);
             a00 = x0.fma(w0, a00);
             a01 = x0.fma(w1, a01);
-            FloatVector x1 = FloatVector.broadcast(S, xp[xr + 1 * ps + r]);
+            FloatVector x1 = FloatVector.broadcast(S, xp[b1 + r]);
             a10 = x1.fma(w0, a10);
             a11 = x1.fma(w1, a11);
-            FloatVector x2 = FloatVector.broadcast(S, xp[xr + 2 * ps + r]);
+            FloatVector x2 = FloatVector.broadcast(S, xp[b2 + r]);
             a20 = x2.fma(w0, a20);
             a21 = x2.fma(w1, a21);
-            FloatVector x3 = FloatVector.broadcast(S, xp[xr + 3 * ps + r]);
+            FloatVector x3 = FloatVector.broadcast(S, xp[b3 + r]);
             a30 = x3.fma(w0, a30);
             a31 = x3.fma(w1, a31);
         }
