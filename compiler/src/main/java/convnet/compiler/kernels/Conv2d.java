@@ -12,6 +12,9 @@ import java.util.Arrays;
  * <ul>
  *   <li>at most {@value #FEW_MAPS} output maps per group, stride 1 (the single-map window of local
  *       contrast normalisation): shifted-plane direct convolution, one contiguous axpy per tap;</li>
+ *   <li>at most {@value #FEW_INPUT_MAPS} input maps per group, stride 1 (first layers): direct
+ *       convolution with pixels in the vector lanes over zero-padded planes ({@link VectorPlaneConv}),
+ *       forward and weight gradient;</li>
  *   <li>output maps per group a multiple of the vector length and kernel rows of at least
  *       {@value #LANE_MAPS_MIN_RUN} floats (KW·C/groups): direct convolution with the output maps in the
  *       vector lanes on a zero-padded NHWC copy of each image, forward and weight gradient;</li>
@@ -19,8 +22,9 @@ import java.util.Arrays;
  * </ul>
  * A stride-1 input gradient is computed as the forward convolution of dy with the flipped kernel when
  * that is cheaper (see {@link #backwardInput}), else as a transposed GEMM and col2im. Images are split
- * into contiguous chunks across {@link Parallel#threads()} threads; the weight gradient sums per-chunk
- * partials in chunk order, so it is bitwise reproducible for a given thread count.
+ * into contiguous chunks; the weight gradient cuts the batch into {@link Parallel#reductionChunks(int)}
+ * chunks, a number fixed by the batch size, and adds the per-chunk partials in chunk order, so every
+ * result is bitwise the same whatever the thread count.
  */
 public final class Conv2d {
 

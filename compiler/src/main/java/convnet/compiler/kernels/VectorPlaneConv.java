@@ -10,24 +10,27 @@ import jdk.incubator.vector.VectorSpecies;
  * whose 1 or 3 input maps make the GEMM's reduction (C·KH·KW = 25 or 27) too short to pay for im2col.
  *
  * <p>Each image's input maps are copied into zero-padded planes of width Wp = W + 2·padW, one after
- * the other, and the output is computed on that same width: output position q = oy·Wp + ox (ox < Wp)
- * reads xpad at q + off[t] for tap t = (ci·KH + ky)·KW + kx, off[t] = ci·plane + ky·Wp + kx, so every
- * tap is a contiguous run of input and the columns ox ≥ OW, computed and thrown away, cost
- * (Wp − OW)/Wp of the work (1/8 for B5's first layer). Positions are rounded up to whole tiles of
- * {@value #VECTORS}·L; the planes carry enough zeros behind them for the last tile's reads.
+ * the other. Output pixel (oy, ox) reads xpad at q + off[t] with q = oy·Wp + ox, for tap
+ * t = (ci·KH + ky)·KW + kx and off[t] = ci·plane + ky·Wp + kx, so L consecutive pixels of an output
+ * row read, for each tap, one contiguous run of input.
  *
- * <p>Forward: a tile is 4 output maps × 4 vectors of positions, 16 accumulators in registers over the
- * single loop of taps; y[m][q] = Σ_t w[m][t]·xpad[q + off[t]] summed in tap order t = 0, 1, …, one
- * fused multiply-add per tap, whatever the thread count (images are independent).
+ * <p>Forward: a tile is 4 output maps × 4 vectors of L pixels, 16 accumulators in registers over the
+ * single loop of taps; y[m][pixel] = Σ_t w[m][t]·xpad[q + off[t]] summed in tap order t = 0, 1, …, one
+ * fused multiply-add per tap, whatever the thread count (images are independent). When output rows
+ * are at least L wide, the vectors are L-column pieces of rows (a row's last piece ends at its end,
+ * overlapping the one before, which computes the same values) stored straight into y. Narrower rows
+ * are computed on the padded width, positions q = 0, 1, … rounded up to whole tiles, into a scratch
+ * block whose valid columns are then copied out (the columns ox ≥ OW are thrown away).
  *
- * <p>Weight gradient: dy is copied onto the same padded width, zeros in the thrown-away columns, so
+ * <p>Weight gradient: dy is copied onto the padded width, zeros in columns ox ≥ OW and behind the last
+ * row up to whole tiles (the planes carry enough zeros behind them for those reads), so
  * dw[m][t] = Σ_q dy[m][q]·xpad[q + off[t]] is a dot product of two contiguous runs. A tile is 4 maps ×
  * 4 taps of vector accumulators over the positions. The reduction order, fixed by the batch size and
  * the vector length L only: the batch is cut into {@link Parallel#reductionChunks(int)} chunks; lane l
  * of a chunk's accumulator sums, by fused multiply-adds, the positions q ≡ l (mod L) of the chunk's
  * images, image by image in batch order and q ascending; a chunk's sum is its lanes added in lane
- * order; dw is the chunks' sums added in chunk order. An input holding ±∞ or NaN in a thrown-away
- * column's window would multiply a zero into the sum (NaN where the reference has a number); such an
+ * order; dw is the chunks' sums added in chunk order. An input holding ±∞ or NaN in the window of a
+ * zero column of dy would multiply a zero into the sum (NaN where the reference has a number); such an
  * input makes the forward pass non-finite anyway.
  */
 final class VectorPlaneConv {
@@ -46,7 +49,7 @@ final class VectorPlaneConv {
     }
 
     /** The layout of one image's group on the padded planes, derived from a convolution shape. */
-    record Planes(int wp, int plane, int positions, int[] off, int xpSize) {
+    record Planes(int wp, int plane, int positions, int[] off, int xpSize, boolean direct, int[] unitX, int[] unitY) {
 
         static Planes of(Conv2d.Shape s) {
             int hp = s.h() + 2 * s.padH();
@@ -63,8 +66,35 @@ final class VectorPlaneConv {
                     }
                 }
             }
+            int ow = s.ow();
+            boolean direct = ow >= L;
+            int[] unitX;
+            int[] unitY;
+            if (direct) {
+                // Vectors of L output columns within a row, the last one ending at the row's end (it may
+                // overlap the one before: both compute the same values); whole tiles by repeating the last.
+                int perRow = (ow + L - 1) / L;
+                int units = s.oh() * perRow;
+                int count = (units + VECTORS - 1) / VECTORS * VECTORS;
+                unitX = new int[count];
+                unitY = new int[count];
+                for (int u = 0; u < count; u++) {
+                    int unit = Math.min(u, units - 1);
+                    int oy = unit / perRow;
+                    int col = Math.min(unit % perRow * L, ow - L);
+                    unitX[u] = oy * wp + col;
+                    unitY[u] = oy * ow + col;
+                }
+            } else {
+                unitX = new int[positions / L];
+                for (int u = 0; u < unitX.length; u++) {
+                    unitX[u] = u * L;
+                }
+                unitY = unitX;
+            }
             // The last tap's reads end at off[kd − 1] + positions.
-            return new Planes(wp, plane, positions, off, Math.max(s.cg() * plane, off[s.kd() - 1] + positions));
+            return new Planes(wp, plane, positions, off, Math.max(s.cg() * plane, off[s.kd() - 1] + positions), direct,
+                    unitX, unitY);
         }
     }
 
@@ -85,33 +115,50 @@ final class VectorPlaneConv {
         return xp;
     }
 
-    /** One image's group: the mg output planes at yAt from the cg input planes at xAt and the weights at wAt. */
+    /**
+     * One image's group: the mg output planes at yAt from the cg input planes at xAt and the weights at wAt.
+     * Rows at least L wide are written straight into y, vector by vector; narrower ones are computed on
+     * the padded width into a scratch block and their valid columns copied out.
+     */
     static void forwardGroup(float[] x, int xAt, float[] wt, int wAt, float[] y, int yAt, Conv2d.Shape s, Planes pl) {
         float[][] scratch = SCRATCH.get();
         float[] xp = pad(x, xAt, s, pl, scratch);
         int positions = pl.positions();
-        if (scratch[1].length < MAPS * positions) {
-            scratch[1] = new float[MAPS * positions];
+        float[] out = y;
+        int mapStride = s.p();
+        if (!pl.direct()) {
+            if (scratch[1].length < MAPS * positions) {
+                scratch[1] = new float[MAPS * positions];
+            }
+            out = scratch[1];
+            mapStride = positions;
         }
-        float[] out = scratch[1];
         int kd = s.kd();
         int mg = s.mg();
         int[] off = pl.off();
-        int m = 0;
-        for (; m < mg; m += MAPS) {
+        int[] ux = pl.unitX();
+        int[] uy = pl.unitY();
+        for (int m = 0; m < mg; m += MAPS) {
             int maps = Math.min(MAPS, mg - m);
-            for (int q = 0; q < positions; q += VECTORS * L) {
+            int outAt = pl.direct() ? yAt + m * mapStride : 0;
+            for (int u = 0; u < ux.length; u += VECTORS) {
                 if (maps == MAPS) {
-                    forwardTile(xp, q, off, kd, wt, wAt + m * kd, out, q, positions);
+                    forwardTile(xp, ux[u], ux[u + 1], ux[u + 2], ux[u + 3], off, kd, wt, wAt + m * kd, out,
+                            outAt + uy[u], outAt + uy[u + 1], outAt + uy[u + 2], outAt + uy[u + 3], mapStride);
                 } else {
                     for (int i = 0; i < maps; i++) {
-                        forwardTileOneMap(xp, q, off, kd, wt, wAt + (m + i) * kd, out, i * positions + q);
+                        int at = outAt + i * mapStride;
+                        forwardTileOneMap(xp, ux[u], ux[u + 1], ux[u + 2], ux[u + 3], off, kd, wt, wAt + (m + i) * kd,
+                                out, at + uy[u], at + uy[u + 1], at + uy[u + 2], at + uy[u + 3]);
                     }
                 }
             }
-            for (int i = 0; i < maps; i++) {
-                for (int oy = 0; oy < s.oh(); oy++) {
-                    System.arraycopy(out, i * positions + oy * pl.wp(), y, yAt + ((m + i) * s.oh() + oy) * s.ow(), s.ow());
+            if (!pl.direct()) {
+                for (int i = 0; i < maps; i++) {
+                    for (int oy = 0; oy < s.oh(); oy++) {
+                        System.arraycopy(out, i * positions + oy * pl.wp(), y, yAt + ((m + i) * s.oh() + oy) * s.ow(),
+                                s.ow());
+                    }
                 }
             }
         }
@@ -171,11 +218,11 @@ final class VectorPlaneConv {
     }
 
     /**
-     * 4 output maps × 4·L positions from q, over all taps; rows of out {@code stride} apart. A single loop:
-     * on Java 17, C2 boxes vector accumulators carried across nested loops.
+     * 4 output maps × 4 vectors of positions, vector j reading xp from x_j + off[t] and written at o_j (map i
+     * at o_j + i·mapStride). A single loop: on Java 17, C2 boxes vector accumulators carried across nested loops.
      */
-    static void forwardTile(float[] xp, int q, int[] off, int kd, float[] wt, int w, float[] out, int outAt,
-                            int stride) {
+    static void forwardTile(float[] xp, int x0, int x1, int x2, int x3, int[] off, int kd, float[] wt, int w,
+                            float[] out, int o0, int o1, int o2, int o3, int mapStride) {
         FloatVector a00 = FloatVector.zero(S);
         FloatVector a01 = FloatVector.zero(S);
         FloatVector a02 = FloatVector.zero(S);
@@ -193,68 +240,69 @@ final class VectorPlaneConv {
         FloatVector a32 = FloatVector.zero(S);
         FloatVector a33 = FloatVector.zero(S);
         for (int t = 0; t < kd; t++) {
-            int at = q + off[t];
-            FloatVector x0 = FloatVector.fromArray(S, xp, at);
-            FloatVector x1 = FloatVector.fromArray(S, xp, at + L);
-            FloatVector x2 = FloatVector.fromArray(S, xp, at + 2 * L);
-            FloatVector x3 = FloatVector.fromArray(S, xp, at + 3 * L);
+            int o = off[t];
+            FloatVector v0 = FloatVector.fromArray(S, xp, x0 + o);
+            FloatVector v1 = FloatVector.fromArray(S, xp, x1 + o);
+            FloatVector v2 = FloatVector.fromArray(S, xp, x2 + o);
+            FloatVector v3 = FloatVector.fromArray(S, xp, x3 + o);
             FloatVector w0 = FloatVector.broadcast(S, wt[w + t]);
-            a00 = x0.fma(w0, a00);
-            a01 = x1.fma(w0, a01);
-            a02 = x2.fma(w0, a02);
-            a03 = x3.fma(w0, a03);
+            a00 = v0.fma(w0, a00);
+            a01 = v1.fma(w0, a01);
+            a02 = v2.fma(w0, a02);
+            a03 = v3.fma(w0, a03);
             FloatVector w1 = FloatVector.broadcast(S, wt[w + kd + t]);
-            a10 = x0.fma(w1, a10);
-            a11 = x1.fma(w1, a11);
-            a12 = x2.fma(w1, a12);
-            a13 = x3.fma(w1, a13);
+            a10 = v0.fma(w1, a10);
+            a11 = v1.fma(w1, a11);
+            a12 = v2.fma(w1, a12);
+            a13 = v3.fma(w1, a13);
             FloatVector w2 = FloatVector.broadcast(S, wt[w + 2 * kd + t]);
-            a20 = x0.fma(w2, a20);
-            a21 = x1.fma(w2, a21);
-            a22 = x2.fma(w2, a22);
-            a23 = x3.fma(w2, a23);
+            a20 = v0.fma(w2, a20);
+            a21 = v1.fma(w2, a21);
+            a22 = v2.fma(w2, a22);
+            a23 = v3.fma(w2, a23);
             FloatVector w3 = FloatVector.broadcast(S, wt[w + 3 * kd + t]);
-            a30 = x0.fma(w3, a30);
-            a31 = x1.fma(w3, a31);
-            a32 = x2.fma(w3, a32);
-            a33 = x3.fma(w3, a33);
+            a30 = v0.fma(w3, a30);
+            a31 = v1.fma(w3, a31);
+            a32 = v2.fma(w3, a32);
+            a33 = v3.fma(w3, a33);
         }
-        a00.intoArray(out, outAt);
-        a01.intoArray(out, outAt + L);
-        a02.intoArray(out, outAt + 2 * L);
-        a03.intoArray(out, outAt + 3 * L);
-        a10.intoArray(out, outAt + stride);
-        a11.intoArray(out, outAt + stride + L);
-        a12.intoArray(out, outAt + stride + 2 * L);
-        a13.intoArray(out, outAt + stride + 3 * L);
-        a20.intoArray(out, outAt + 2 * stride);
-        a21.intoArray(out, outAt + 2 * stride + L);
-        a22.intoArray(out, outAt + 2 * stride + 2 * L);
-        a23.intoArray(out, outAt + 2 * stride + 3 * L);
-        a30.intoArray(out, outAt + 3 * stride);
-        a31.intoArray(out, outAt + 3 * stride + L);
-        a32.intoArray(out, outAt + 3 * stride + 2 * L);
-        a33.intoArray(out, outAt + 3 * stride + 3 * L);
+        a00.intoArray(out, o0);
+        a01.intoArray(out, o1);
+        a02.intoArray(out, o2);
+        a03.intoArray(out, o3);
+        a10.intoArray(out, o0 + mapStride);
+        a11.intoArray(out, o1 + mapStride);
+        a12.intoArray(out, o2 + mapStride);
+        a13.intoArray(out, o3 + mapStride);
+        a20.intoArray(out, o0 + 2 * mapStride);
+        a21.intoArray(out, o1 + 2 * mapStride);
+        a22.intoArray(out, o2 + 2 * mapStride);
+        a23.intoArray(out, o3 + 2 * mapStride);
+        a30.intoArray(out, o0 + 3 * mapStride);
+        a31.intoArray(out, o1 + 3 * mapStride);
+        a32.intoArray(out, o2 + 3 * mapStride);
+        a33.intoArray(out, o3 + 3 * mapStride);
     }
 
     /** As {@link #forwardTile} for one output map (the maps left over after whole tiles). */
-    static void forwardTileOneMap(float[] xp, int q, int[] off, int kd, float[] wt, int w, float[] out, int outAt) {
+    static void forwardTileOneMap(float[] xp, int x0, int x1, int x2, int x3, int[] off, int kd, float[] wt, int w,
+                                  float[] out, int o0, int o1, int o2, int o3) {
         FloatVector a0 = FloatVector.zero(S);
         FloatVector a1 = FloatVector.zero(S);
         FloatVector a2 = FloatVector.zero(S);
         FloatVector a3 = FloatVector.zero(S);
         for (int t = 0; t < kd; t++) {
-            int at = q + off[t];
+            int o = off[t];
             FloatVector w0 = FloatVector.broadcast(S, wt[w + t]);
-            a0 = FloatVector.fromArray(S, xp, at).fma(w0, a0);
-            a1 = FloatVector.fromArray(S, xp, at + L).fma(w0, a1);
-            a2 = FloatVector.fromArray(S, xp, at + 2 * L).fma(w0, a2);
-            a3 = FloatVector.fromArray(S, xp, at + 3 * L).fma(w0, a3);
+            a0 = FloatVector.fromArray(S, xp, x0 + o).fma(w0, a0);
+            a1 = FloatVector.fromArray(S, xp, x1 + o).fma(w0, a1);
+            a2 = FloatVector.fromArray(S, xp, x2 + o).fma(w0, a2);
+            a3 = FloatVector.fromArray(S, xp, x3 + o).fma(w0, a3);
         }
-        a0.intoArray(out, outAt);
-        a1.intoArray(out, outAt + L);
-        a2.intoArray(out, outAt + 2 * L);
-        a3.intoArray(out, outAt + 3 * L);
+        a0.intoArray(out, o0);
+        a1.intoArray(out, o1);
+        a2.intoArray(out, o2);
+        a3.intoArray(out, o3);
     }
 
     /**
