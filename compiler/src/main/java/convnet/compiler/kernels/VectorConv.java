@@ -24,6 +24,8 @@ final class VectorConv {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
     static final int T = 8;
+    /** Pixel tiles that go through the kernel rows together in the forward pass. */
+    static final int GROUP = 2;
 
     private static final ThreadLocal<int[]> PIXELS = ThreadLocal.withInitial(() -> new int[0]);
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
@@ -75,20 +77,30 @@ final class VectorConv {
         int[] pix = pixelOffsets(s, rowStride);
         // Tiles of 8 consecutive output pixels in row-major order, crossing output rows (each pixel's
         // window starts at its own offset), so that only p mod 8 pixels fall outside whole tiles. Each
-        // output still sums its taps kernel row by kernel row, in the order of the packed run.
+        // output still sums its taps kernel row by kernel row, in the order of the packed run. Two tiles
+        // at a time go through all kernel rows: their accumulators stay in L1 and each kernel row's
+        // weights serve both.
+        int whole = p / T * T;
+        for (int q0 = 0; q0 < whole; q0 += GROUP * T) {
+            int q1 = Math.min(q0 + GROUP * T, whole);
+            for (int ky = 0; ky < s.kh(); ky++) {
+                int rowOff = ky * rowStride;
+                int wRow = packedAt + ky * run * L;
+                for (int q = q0; q < q1; q += T) {
+                    int mb = 0;
+                    for (; mb + 2 * L <= mg; mb += 2 * L) {
+                        tile2(xp, pix, q, rowOff, run, packed, wRow + mb * kd, kd * L, out, q * mg + mb, mg);
+                    }
+                    for (; mb < mg; mb += L) {
+                        tile1(xp, pix, q, rowOff, run, packed, wRow + mb * kd, kd * L, out, q * mg + mb, mg);
+                    }
+                }
+            }
+        }
         for (int ky = 0; ky < s.kh(); ky++) {
             int rowOff = ky * rowStride;
             int wRow = packedAt + ky * run * L;
-            int q = 0;
-            for (; q + T <= p; q += T) {
-                int mb = 0;
-                for (; mb + 2 * L <= mg; mb += 2 * L) {
-                    tile2(xp, pix, q, rowOff, run, packed, wRow + mb * kd, kd * L, out, q * mg + mb, mg);
-                }
-                for (; mb < mg; mb += L) {
-                    tile1(xp, pix, q, rowOff, run, packed, wRow + mb * kd, kd * L, out, q * mg + mb, mg);
-                }
-            }
+            int q = whole;
             if (q + T / 2 <= p) {
                 int mb = 0;
                 for (; mb + 2 * L <= mg; mb += 2 * L) {
