@@ -18,6 +18,11 @@ final class ActivationDefinition extends LayerDefinition {
   }
 
   @Override
+  String example() {
+    return keywords().get(keywords().size() - 1);
+  }
+
+  @Override
   Layer resolveCall(LayerResolver r, LayerNode.Call c) {
     r.nameFor(keywords().get(0));
     if (!c.args().isEmpty()) {

@@ -41,6 +41,11 @@ final class ConvDefinition extends LayerDefinition {
   }
 
   @Override
+  String example() {
+    return "conv(maps=4, kernel=3x3, pad=1, act=relu, gain=true)";
+  }
+
+  @Override
   Layer resolvePaperConv(LayerResolver r, LayerNode.PaperConv c) {
     r.nameFor("conv");
     return conv(r, c.maps(), new int[] {c.kernelHeight(), c.kernelWidth()}, new int[] {1, 1}, new int[] {0, 0}, 1, 0,

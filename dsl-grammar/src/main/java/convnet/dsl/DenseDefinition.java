@@ -27,6 +27,11 @@ final class DenseDefinition extends LayerDefinition {
   }
 
   @Override
+  String example() {
+    return "dense(6)";
+  }
+
+  @Override
   Layer resolveCall(LayerResolver r, LayerNode.Call c) {
     r.nameFor("dense");
     ArgReader a = r.reader(c, List.of("units", "bias"));

@@ -18,6 +18,11 @@ final class DropoutDefinition extends LayerDefinition {
   }
 
   @Override
+  String example() {
+    return "dropout(0.5)";
+  }
+
+  @Override
   Layer resolveCall(LayerResolver r, LayerNode.Call c) {
     r.nameFor("dropout");
     ArgReader a = r.reader(c, List.of("p"));

@@ -19,6 +19,12 @@ final class FunctionDefinition extends LayerDefinition {
     return Units.NONLINEARITY;
   }
 
+  /** Given {@code fn softsign(x) = x / (1 + abs(x))} in the file. */
+  @Override
+  String example() {
+    return "softsign";
+  }
+
   @Override
   Layer resolveCall(LayerResolver r, LayerNode.Call c) {
     String kw = c.name();

@@ -76,6 +76,12 @@ public abstract class LayerDefinition {
   }
 
   /**
+   * A layer of this kind as a file writes it, such as {@code maxout(pieces=2)}: for documentation,
+   * and for the tests that walk every kind (each example must check after {@code input 4x10x10}).
+   */
+  abstract String example();
+
+  /**
    * Resolves a keyword form ({@code relu}, {@code conv(maps=8, kernel=3)}, {@code logistic 10}):
    * reads the arguments, checks them against the input shape {@code r.in()}, and returns the layer,
    * or null after reporting errors through {@code r}.

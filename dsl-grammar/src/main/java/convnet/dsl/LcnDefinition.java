@@ -19,6 +19,11 @@ final class LcnDefinition extends LayerDefinition {
   }
 
   @Override
+  String example() {
+    return "lcn(5x5)";
+  }
+
+  @Override
   Layer resolvePaperLcn(LayerResolver r, LayerNode.PaperLcn n) {
     r.nameFor("lcn");
     int h = n.windowHeight() > 0 ? n.windowHeight() : 9;

@@ -22,6 +22,11 @@ final class LogisticDefinition extends LayerDefinition {
   }
 
   @Override
+  String example() {
+    return "logistic 3";
+  }
+
+  @Override
   Layer resolveCall(LayerResolver r, LayerNode.Call c) {
     r.nameFor("logistic");
     ArgReader a = r.reader(c, List.of("classes"));

@@ -16,6 +16,11 @@ final class LrnDefinition extends LayerDefinition {
   }
 
   @Override
+  String example() {
+    return "lrn(size=3)";
+  }
+
+  @Override
   Layer resolveCall(LayerResolver r, LayerNode.Call c) {
     r.nameFor("lrn");
     ArgReader a = r.reader(c, List.of("size", "alpha", "beta", "k"));

@@ -25,6 +25,11 @@ final class MaxoutDefinition extends LayerDefinition {
   }
 
   @Override
+  String example() {
+    return "maxout(pieces=2)";
+  }
+
+  @Override
   Layer resolveCall(LayerResolver r, LayerNode.Call c) {
     r.nameFor("maxout");
     ArgReader a = r.reader(c, List.of("pieces"));

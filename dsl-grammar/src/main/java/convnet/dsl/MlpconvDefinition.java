@@ -37,6 +37,11 @@ final class MlpconvDefinition extends LayerDefinition {
   }
 
   @Override
+  String example() {
+    return "mlpconv(maps=[6, 4], kernel=3x3, pad=1)";
+  }
+
+  @Override
   Layer resolveCall(LayerResolver r, LayerNode.Call c) {
     String name = r.nameFor("mlpconv");
     SourcePos pos = r.pos();

@@ -29,6 +29,11 @@ final class PoolDefinition extends LayerDefinition {
   }
 
   @Override
+  String example() {
+    return max ? "maxpool(3x3, stride=2, round=ceil)" : "avgpool(2x2)";
+  }
+
+  @Override
   Layer resolvePaperPool(LayerResolver r, LayerNode.PaperPool p) {
     r.nameFor(keywords().get(0));
     int s = p.stride() > 0 ? p.stride() : 0;
