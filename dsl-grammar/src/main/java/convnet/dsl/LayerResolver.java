@@ -4,7 +4,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Resolves one layer of the expanded chain: arguments, output shape, counts and parameter tensors. */
+/**
+ * Resolves one layer of the expanded chain through its kind's {@link LayerDefinition}, and gives
+ * the definitions what they share: the input shape, naming, error reporting and output-size
+ * arithmetic.
+ */
 final class LayerResolver {
   private static final Set<String> ACTIVATIONS = Set.of("none", "tanh", "relu", "abs", "sigmoid");
 
