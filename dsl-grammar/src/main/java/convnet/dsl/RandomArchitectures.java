@@ -187,6 +187,7 @@ public final class RandomArchitectures {
   private LayerNode follower() {
     switch (random.nextInt(10)) {
       case 0:
+        // Every spelling of the built-in activations, aliases included, in the order the seeds were pinned with.
         return bare(pick("Rabs", "abs", "Rpos", "relu", "tanh", "sigmoid"));
       case 1:
         return fnNames.isEmpty() ? draw(LayerKind.RELU, 0) : draw(LayerKind.FN, random.nextInt(fnNames.size()));

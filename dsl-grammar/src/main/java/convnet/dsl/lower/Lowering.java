@@ -14,7 +14,6 @@ import convnet.dsl.MapShape;
 import convnet.dsl.Network;
 import convnet.dsl.SourcePos;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
