@@ -122,6 +122,9 @@ class Conv2dTest {
                 Arguments.of("LCN 8x8", new Geometry(2, 1, 8, 8, 1, 9, 9, 1, 1, 4, 4, 1)),
                 Arguments.of("B4 conv1", new Geometry(2, 3, 32, 32, 32, 3, 3, 1, 1, 1, 1, 1)),
                 Arguments.of("B4 conv2", new Geometry(2, 32, 16, 16, 64, 3, 3, 1, 1, 1, 1, 1)),
+                Arguments.of("B5 conv1", new Geometry(2, 1, 28, 28, 32, 5, 5, 1, 1, 2, 2, 1)),
+                // 14-pixel rows: 8 + 4 per row, the 2 left over in 3 tiles across rows and 4 one by one.
+                Arguments.of("B5 conv2", new Geometry(2, 32, 14, 14, 64, 5, 5, 1, 1, 2, 2, 1)),
                 Arguments.of("1x1 grouped", new Geometry(3, 6, 5, 7, 9, 1, 1, 1, 1, 0, 0, 3)),
                 Arguments.of("depthwise strided", new Geometry(2, 4, 9, 9, 8, 3, 3, 2, 2, 1, 1, 4)),
                 Arguments.of("4x4 maps", new Geometry(2, 8, 4, 4, 16, 3, 3, 1, 1, 1, 1, 1)));
