@@ -9,6 +9,7 @@ import convnet.dsl.Checker;
 import convnet.dsl.Diagnostics;
 import convnet.dsl.Layer;
 import convnet.dsl.Network;
+import convnet.runtime.errors.UserError;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -5,6 +5,7 @@ import convnet.compiler.CompileOptions;
 import convnet.compiler.CompiledFunction;
 import convnet.compiler.Compiler;
 import convnet.dsl.TrainSpec;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.model.Optimizer;
 import convnet.runtime.model.Sgd;

@@ -4,6 +4,7 @@ import convnet.autodiff.Tensor;
 import convnet.runtime.data.DataError;
 import convnet.runtime.data.DataSplits;
 import convnet.runtime.data.Preprocessing;
+import convnet.runtime.errors.UsageError;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.run.RunFolder;
 import convnet.runtime.see.DeconvProjections;

@@ -1,6 +1,8 @@
 package convnet.runtime.cli;
 
 import convnet.autodiff.Tensor;
+import convnet.runtime.errors.UsageError;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.see.FilterImages;
 import convnet.runtime.see.ImageGrid;

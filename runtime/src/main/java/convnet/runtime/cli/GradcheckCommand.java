@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import convnet.autodiff.check.Tolerance;
+import convnet.runtime.errors.UsageError;
 import convnet.runtime.model.GradientAudit;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.model.RandomGradientCheck;

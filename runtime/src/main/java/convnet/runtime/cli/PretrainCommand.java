@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import convnet.dsl.Network;
 import convnet.runtime.data.DataSplits;
 import convnet.runtime.data.Preprocessing;
+import convnet.runtime.errors.UsageError;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.pretrain.PretrainReport;
 import convnet.runtime.pretrain.Pretrainer;

@@ -4,6 +4,8 @@ import convnet.dsl.Checker;
 import convnet.runtime.data.Augmentation;
 import convnet.runtime.data.LimitMode;
 import convnet.runtime.data.Preprocessing;
+import convnet.runtime.errors.UsageError;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.train.LearningRateSchedule;
 import convnet.runtime.train.ModelBinding;

@@ -98,7 +98,7 @@ public final class GradientAudit {
   public static Result check(NetworkModel model, int batch, long seed, Tolerance tol, java.util.Collection<String> only,
       Listener listener) {
     if (model.classes() == 0) {
-      throw new convnet.runtime.cli.UserError(model.fileName() + ": network '" + model.network().name()
+      throw new convnet.runtime.errors.UserError(model.fileName() + ": network '" + model.network().name()
           + "' has no classifier at the end, so it has no loss to differentiate\nhint: end it with 'logistic N'");
     }
     Map<String, Tensor> values = new LinkedHashMap<>(model.init(seed));

@@ -24,7 +24,7 @@ import convnet.dsl.ProtocolSyntax;
 import convnet.dsl.TrainSpec;
 import convnet.dsl.lower.Lowering;
 import convnet.dsl.lower.LoweringException;
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UserError;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package convnet.runtime.model;
 import convnet.autodiff.check.Tolerance;
 import convnet.dsl.RandomArchitectures;
 import convnet.dsl.Shrink;
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UserError;
 import java.util.Random;
 
 /**

@@ -3,7 +3,7 @@ package convnet.runtime.model;
 import convnet.autodiff.GraphBuilder;
 import convnet.autodiff.Node;
 import convnet.dsl.TrainSpec;
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UserError;
 import java.util.List;
 import java.util.Map;
 

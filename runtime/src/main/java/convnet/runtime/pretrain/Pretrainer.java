@@ -12,7 +12,7 @@ import convnet.dsl.Layer;
 import convnet.dsl.LayerKind;
 import convnet.dsl.Network;
 import convnet.dsl.lower.Lowering;
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.data.Augmentation;
 import convnet.runtime.data.Batches;
 import convnet.runtime.data.Dataset;

@@ -8,7 +8,7 @@ import convnet.autodiff.Tensor;
 import convnet.dsl.Layer;
 import convnet.dsl.Network;
 import convnet.dsl.lower.Lowering;
-import convnet.runtime.cli.UsageError;
+import convnet.runtime.errors.UsageError;
 import convnet.runtime.model.Backend;
 import convnet.runtime.model.Backends;
 import convnet.runtime.model.NetworkModel;

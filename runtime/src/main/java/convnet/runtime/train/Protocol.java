@@ -2,7 +2,7 @@ package convnet.runtime.train;
 
 import convnet.dsl.ProtocolSyntax;
 import convnet.dsl.TrainSpec.StageProtocol;
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UserError;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -191,7 +191,7 @@ public final class Trainer {
         config.augmentation());
     int perEpoch = batches.batchesPerEpoch();
     if (start.batch() > perEpoch) {
-      throw new convnet.runtime.cli.UserError("the checkpoint is at batch " + start.batch()
+      throw new convnet.runtime.errors.UserError("the checkpoint is at batch " + start.batch()
           + " of an epoch of " + perEpoch + " batches: it was written for other data");
     }
     LearningRateSchedule schedule = config.scheduleValue();
