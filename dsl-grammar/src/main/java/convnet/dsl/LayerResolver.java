@@ -326,12 +326,13 @@ final class LayerResolver {
     // Drawn for the default seed here; the checker redraws it for the train block's seed.
     ConnectionTable table = tableK > 0 ? ConnectionTable.random(c, maps, tableK, ConnectionTable.seedOf(1, name)) : null;
     List<ParamSpec> specs = new ArrayList<>();
-    specs.add(new ParamSpec(name + ".weight", List.of(maps, perOut, kernel[0], kernel[1])));
+    ParamSpec weight = ParamSpec.weight(name + ".weight", List.of(maps, perOut, kernel[0], kernel[1]));
+    specs.add(weight);
     if (bias) {
-      specs.add(new ParamSpec(name + ".bias", List.of(maps)));
+      specs.add(ParamSpec.bias(name + ".bias", weight));
     }
     if (gain) {
-      specs.add(new ParamSpec(name + ".gain", List.of(maps)));
+      specs.add(ParamSpec.gain(name + ".gain", maps));
     }
     try {
       long params = 0;
@@ -439,9 +440,10 @@ final class LayerResolver {
       error(pos, "input " + in + " is too large to flatten", null);
       return null;
     }
-    specs.add(new ParamSpec(name + ".weight", List.of(units, (int) fanIn)));
+    ParamSpec weight = ParamSpec.weight(name + ".weight", List.of(units, (int) fanIn));
+    specs.add(weight);
     if (bias) {
-      specs.add(new ParamSpec(name + ".bias", List.of(units)));
+      specs.add(ParamSpec.bias(name + ".bias", weight));
     }
     long params = mul(units, fanIn) + (bias ? units : 0);
     MapShape o = new MapShape(units, 1, 1);
@@ -491,9 +493,9 @@ final class LayerResolver {
       for (int i = 0; i < maps.size(); i++) {
         int kh = i == 0 ? kernel[0] : 1;
         int kw = i == 0 ? kernel[1] : 1;
-        ParamSpec w = new ParamSpec(name + "." + i + ".weight", List.of(maps.get(i), prev, kh, kw));
+        ParamSpec w = ParamSpec.weight(name + "." + i + ".weight", List.of(maps.get(i), prev, kh, kw));
         specs.add(w);
-        specs.add(new ParamSpec(name + "." + i + ".bias", List.of(maps.get(i))));
+        specs.add(ParamSpec.bias(name + "." + i + ".bias", w));
         long units = (long) maps.get(i) * oh * ow;
         params = Math.addExact(params, Math.addExact(w.size(), maps.get(i)));
         neurons = Math.addExact(neurons, units);

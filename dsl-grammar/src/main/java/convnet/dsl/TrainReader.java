@@ -1,5 +1,7 @@
 package convnet.dsl;
 
+import convnet.autodiff.optim.Adam;
+import convnet.autodiff.optim.Sgd;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -166,8 +168,9 @@ final class TrainReader {
         // torch.optim.SGD refuses it too: Nesterov's look-ahead is along the momentum.
         error(a.has("momentum") ? a.posOf("momentum") : v.pos(), "sgd(nesterov=true) needs a momentum above 0",
             "for example sgd(lr=0.01, momentum=0.9, nesterov=true)");
+        nesterov = false;
       }
-      return new TrainSpec.Optimizer("sgd", lr, momentum, wd, Map.of("nesterov", nesterov ? 1.0 : 0.0));
+      return new TrainSpec.Optimizer(lr, new Sgd(momentum, wd, nesterov));
     }
     if (kind.equals("adam")) {
       ArgReader a = new ArgReader("'adam'", v.pos(), args, List.of("lr", "beta1", "beta2", "eps", "weight_decay"), sink);
@@ -177,7 +180,7 @@ final class TrainReader {
       double eps = a.realWithReason("eps", 1e-8, 0, 1, false, "eps only keeps the divisor above 0; at 1 or more it"
           + " swamps the gradient's scale");
       double wd = a.realWithReason("weight_decay", 0, 0, 1, true, WD_WHY);
-      return new TrainSpec.Optimizer("adam", lr, b1, wd, Map.of("beta1", b1, "beta2", b2, "eps", eps));
+      return new TrainSpec.Optimizer(lr, new Adam(b1, b2, eps, wd));
     }
     error(v.pos(), "unknown optimizer '" + kind + "'", DidYouMean.hint(kind, Set.of("sgd", "adam")) != null
         ? DidYouMean.hint(kind, Set.of("sgd", "adam")) : "use sgd(lr=..., momentum=...) or adam(lr=...)");

@@ -1,7 +1,8 @@
 package convnet.dsl;
 
+import convnet.autodiff.optim.Adam;
+import convnet.autodiff.optim.Sgd;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The {@code train { ... }} block, typed. Every field has a default: data {@code fashion-mnist},
@@ -36,7 +37,7 @@ public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> pro
   /** The defaults for a network with {@code convStages} conv stages. */
   public static TrainSpec defaults(int convStages) {
     return new TrainSpec("fashion-mnist", false, StageProtocol.supervised(convStages), 10, 64,
-        new Optimizer("sgd", 0.01, 0.9, 0.0, Map.of()), new Schedule("constant", 0, 0.1), List.of(), 1L);
+        new Optimizer(0.01, new Sgd(0.9, 0.0)), new Schedule("constant", 0, 0.1), List.of(), 1L);
   }
 
   /** One letter of a protocol: filters random ({@code R}) or unsupervised ({@code U}), then fine-tuned ({@code +}) or kept. */
@@ -51,10 +52,25 @@ public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> pro
     }
   }
 
-  /** {@code sgd(...)} or {@code adam(...)}; {@code extra} holds the rest (nesterov, beta1, beta2, eps). */
-  public record Optimizer(String kind, double learningRate, double momentum, double weightDecay, Map<String, Double> extra) {
+  /** {@code sgd(...)} or {@code adam(...)}: the learning rate and the update rule with its other settings. */
+  public record Optimizer(double learningRate, convnet.autodiff.optim.Optimizer rule) {
     public Optimizer {
-      extra = Map.copyOf(extra);
+      java.util.Objects.requireNonNull(rule, "rule");
+    }
+
+    /** {@code sgd} or {@code adam}. */
+    public String kind() {
+      return rule instanceof Adam ? "adam" : "sgd";
+    }
+
+    /** SGD's momentum; 0 for Adam, which has none (its beta1 plays that part). */
+    public double momentum() {
+      return rule instanceof Sgd sgd ? sgd.momentum() : 0;
+    }
+
+    /** The weight decay (L2 added to the gradient). */
+    public double weightDecay() {
+      return rule instanceof Sgd sgd ? sgd.weightDecay() : ((Adam) rule).weightDecay();
     }
   }
 

@@ -1,16 +1,16 @@
 package convnet.runtime.train;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import convnet.autodiff.optim.Adam;
+import convnet.autodiff.optim.Optimizer;
+import convnet.autodiff.optim.Sgd;
 import convnet.dsl.DataNames;
 import convnet.dsl.TrainSpec;
-import convnet.runtime.errors.UsageError;
-import convnet.runtime.errors.UserError;
 import convnet.runtime.data.Augmentation;
 import convnet.runtime.data.LimitMode;
 import convnet.runtime.data.Preprocessing;
-import convnet.runtime.model.Adam;
-import convnet.runtime.model.Optimizer;
-import convnet.runtime.model.Sgd;
+import convnet.runtime.errors.UsageError;
+import convnet.runtime.errors.UserError;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,12 +163,10 @@ public record TrainConfig(
 
   /** The text form of a train block's optimizer, as {@link #optimizerOf} reads it. */
   static String optimizerText(TrainSpec.Optimizer opt) {
-    if (opt.kind().equals("adam")) {
-      return "adam(beta1=" + opt.extra().getOrDefault("beta1", Adam.DEFAULT.beta1()) + ",beta2="
-          + opt.extra().getOrDefault("beta2", Adam.DEFAULT.beta2()) + ",eps="
-          + opt.extra().getOrDefault("eps", Adam.DEFAULT.eps()) + ")";
+    if (opt.rule() instanceof Adam adam) {
+      return "adam(beta1=" + adam.beta1() + ",beta2=" + adam.beta2() + ",eps=" + adam.eps() + ")";
     }
-    return opt.extra().getOrDefault("nesterov", 0.0) != 0.0 ? "sgd(nesterov=true)" : "sgd";
+    return ((Sgd) opt.rule()).nesterov() ? "sgd(nesterov=true)" : "sgd";
   }
 
   /** The protocol, checked against the network's number of conv stages. */

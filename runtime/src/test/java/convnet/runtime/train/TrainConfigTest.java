@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import convnet.autodiff.optim.Adam;
+import convnet.autodiff.optim.Sgd;
 import convnet.dsl.CheckResult;
 import convnet.dsl.Checker;
 import convnet.dsl.TrainSpec;
 import convnet.runtime.errors.UsageError;
 import convnet.runtime.errors.UserError;
-import convnet.runtime.model.Adam;
-import convnet.runtime.model.Sgd;
 import convnet.runtime.run.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
