@@ -9,11 +9,11 @@ import java.util.List;
  * protocol {@code R+} for every conv stage (random initialisation, all learned with labels),
  * 10 epochs, batch 64, {@code sgd(lr=0.01, momentum=0.9, weight_decay=0)}, constant schedule,
  * no augmentation, seed 1, {@code preprocess} null: the runtime's default preprocessing, and
- * {@link Pretrain#DEFAULTS} for the stages pre-trained without labels. {@code preprocess}
- * otherwise holds the checked steps in their text form, e.g. {@code pad(2),standardize}.
+ * {@link Pretrain#DEFAULTS} for the stages pre-trained without labels. Every value is typed as
+ * the parser read it, so that the runtime takes it as it is.
  */
 public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> protocol, int epochs, int batch,
-    Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed, String preprocess,
+    Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed, Preprocess preprocess,
     Pretrain pretrain) {
 
   public TrainSpec {
@@ -24,7 +24,7 @@ public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> pro
 
   /** A train block without a {@code pretrain} setting. */
   public TrainSpec(String data, boolean dataIsPath, List<StageProtocol> protocol, int epochs, int batch,
-      Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed, String preprocess) {
+      Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed, Preprocess preprocess) {
     this(data, dataIsPath, protocol, epochs, batch, optimizer, schedule, augment, seed, preprocess, Pretrain.DEFAULTS);
   }
 
@@ -96,6 +96,36 @@ public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> pro
     /** The canonical text, e.g. {@code crop(pad=4)}, as {@code --augment} accepts it. */
     public String text() {
       return AugmentSteps.text(kind, args);
+    }
+  }
+
+  /**
+   * {@code preprocess = ...}: what is done to each image before training, in the order resize
+   * (to {@code resizeHeight × resizeWidth}, 0 for none), pad (zero pixels on every side),
+   * standardize (per image), local contrast normalization (window, sigma), whatever order the steps
+   * are written in.
+   */
+  public record Preprocess(int resizeHeight, int resizeWidth, int pad, boolean standardize, boolean lcn,
+      int lcnWindow, double lcnSigma) {
+    /** Pixels as read. */
+    public static final Preprocess NONE = new Preprocess(0, 0, 0, false, false, 9, 9 / 4.0);
+
+    /** The text form the {@code --preprocess} flag takes, e.g. {@code pad(2),standardize}, or {@code none}. */
+    public String text() {
+      List<String> steps = new java.util.ArrayList<>();
+      if (resizeHeight > 0) {
+        steps.add("resize(" + resizeHeight + "x" + resizeWidth + ")");
+      }
+      if (pad > 0) {
+        steps.add("pad(" + pad + ")");
+      }
+      if (standardize) {
+        steps.add("standardize");
+      }
+      if (lcn) {
+        steps.add("lcn(" + lcnWindow + "," + lcnSigma + ")");
+      }
+      return steps.isEmpty() ? "none" : String.join(",", steps);
     }
   }
 

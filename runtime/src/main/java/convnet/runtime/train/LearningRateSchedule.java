@@ -1,5 +1,6 @@
 package convnet.runtime.train;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import convnet.runtime.errors.UserError;
 import java.util.Locale;
 
@@ -86,6 +87,7 @@ public record LearningRateSchedule(Kind kind, int every, double gamma) {
   }
 
   /** The text form, parseable by {@link #parse}. */
+  @JsonValue
   @Override
   public String toString() {
     return switch (kind) {
