@@ -163,20 +163,8 @@ public record Preprocessing(boolean standardize, boolean lcn, int lcnWindow, dou
   @JsonValue
   @Override
   public String toString() {
-    java.util.List<String> steps = new java.util.ArrayList<>();
-    if (resizes()) {
-      steps.add("resize(" + resizeHeight + "x" + resizeWidth + ")");
-    }
-    if (pad > 0) {
-      steps.add("pad(" + pad + ")");
-    }
-    if (standardize) {
-      steps.add("standardize");
-    }
-    if (lcn) {
-      steps.add("lcn(" + lcnWindow + "," + lcnSigma + ")");
-    }
-    return steps.isEmpty() ? "none" : String.join(",", steps);
+    return new TrainSpec.Preprocess(resizeHeight, resizeWidth, pad, standardize, lcn, lcnWindow,
+        lcnSigma).text();
   }
 
   /** The data set with every image preprocessed (resize, padding, standardisation, then LCN). */

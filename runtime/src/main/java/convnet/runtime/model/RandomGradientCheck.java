@@ -48,7 +48,18 @@ public final class RandomGradientCheck {
       throw new UserError(model.fileName() + ": network '" + model.network().name()
           + "' has no classifier at the end, so it has no loss to differentiate\nhint: end it with 'logistic N'");
     }
-    Map<String, Tensor> values = new LinkedHashMap<>(model.init(seed));
+    Map<String, Tensor> values = values(model, model.init(seed), batch, seed);
+    return GradientCheck.check(model.gradientFunction(batch), model.inferenceFunction(batch, true), Lowering.LOSS,
+        values, seed, tol, options);
+  }
+
+  /**
+   * The values a check runs at: {@code weights}, and from a generator seeded with {@code seed} a
+   * batch of standard normal images and uniformly drawn one-hot labels.
+   */
+  public static Map<String, Tensor> values(NetworkModel model, Map<String, Tensor> weights, int batch,
+      long seed) {
+    Map<String, Tensor> values = new LinkedHashMap<>(weights);
     Random r = new Random(seed);
     Shape in = model.inputShape(batch);
     double[] x = new double[in.size()];
@@ -61,8 +72,7 @@ public final class RandomGradientCheck {
       labels[i] = r.nextInt(model.classes());
     }
     values.put(Lowering.LABELS, NetworkModel.oneHot(labels, model.classes()));
-    return GradientCheck.check(model.gradientFunction(batch), model.inferenceFunction(batch, true), Lowering.LOSS,
-        values, seed, tol, options);
+    return values;
   }
 
   /** The architecture of {@code seed} as source text. */
