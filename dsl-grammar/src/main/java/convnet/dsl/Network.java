@@ -21,9 +21,9 @@ public record Network(String name, MapShape input, List<Layer> layers, TrainSpec
     return layers.stream().filter(Network::isFilterBank).map(Layer::stage).distinct().toList();
   }
 
-  /** Whether {@code layer} is a filter bank (conv or mlpconv), whose parameters a protocol letter governs. */
+  /** Whether {@code layer} is a filter bank (its kind opens a filter stage), whose parameters a protocol letter governs. */
   public static boolean isFilterBank(Layer layer) {
-    return layer.kind() == LayerKind.CONV || layer.kind() == LayerKind.MLPCONV;
+    return layer.kind().opensFilterStage();
   }
 
   /** The index (from 0) among {@link #convStages()} of filter bank {@code layer}'s stage; -1 for other layers. */
