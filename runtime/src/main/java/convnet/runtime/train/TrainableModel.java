@@ -55,7 +55,7 @@ public interface TrainableModel {
 
   /**
    * A training step {@code f} ready to run as {@link #prepare} makes it, its parameter updates
-   * written in place where the backend can (see {@link BoundFunction}).
+   * written in place where the backend can (see {@link convnet.runtime.model.BoundFunction}).
    */
   default Executable prepareStep(Function f, String backend) {
     return prepare(f, backend);

@@ -11,6 +11,7 @@ import convnet.runtime.data.BatchPrefetcher;
 import convnet.runtime.data.Batches;
 import convnet.runtime.data.Dataset;
 import convnet.runtime.data.Seeds;
+import convnet.runtime.model.BoundFunction;
 import convnet.runtime.model.Optimizer;
 import convnet.runtime.run.Curves;
 import convnet.runtime.run.EpochMetrics;

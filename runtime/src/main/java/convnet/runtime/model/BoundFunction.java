@@ -1,8 +1,7 @@
-package convnet.runtime.train;
+package convnet.runtime.model;
 
 import convnet.autodiff.Executable;
 import convnet.autodiff.Function;
-import convnet.autodiff.Node;
 import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
 import convnet.compiler.CompiledFunction;
@@ -42,20 +41,32 @@ public final class BoundFunction {
   private BoundFunction(Function function, Executable executable) {
     this.executable = executable;
     this.compiled = executable instanceof CompiledFunction c ? c : null;
-    function.inputs().forEach((name, node) -> leaf(name, node));
-    function.params().forEach((name, node) -> leaf(name, node));
-    function.outputs().forEach((name, node) -> {
-      outputs.add(name);
-      shapes.put(name, node.shape());
-    });
-    if (compiled == null) {
+    if (compiled != null) {
+      // The compiled program's own names: the compiler may drop a leaf nothing reads.
+      for (String name : compiled.inputNames()) {
+        leaf(name, compiled.shape(name));
+      }
+      for (String name : compiled.paramNames()) {
+        leaf(name, compiled.shape(name));
+      }
+      for (String name : compiled.outputNames()) {
+        outputs.add(name);
+        shapes.put(name, compiled.shape(name));
+      }
+    } else {
+      function.inputs().forEach((name, node) -> leaf(name, node.shape()));
+      function.params().forEach((name, node) -> leaf(name, node.shape()));
+      function.outputs().forEach((name, node) -> {
+        outputs.add(name);
+        shapes.put(name, node.shape());
+      });
       shapes.forEach((name, shape) -> own.put(name, new float[shape.size()]));
     }
   }
 
-  private void leaf(String name, Node node) {
+  private void leaf(String name, Shape shape) {
     leaves.add(name);
-    shapes.put(name, node.shape());
+    shapes.put(name, shape);
   }
 
   /** {@code function} as {@code executable} (prepared from it) runs it, with buffers between calls. */
