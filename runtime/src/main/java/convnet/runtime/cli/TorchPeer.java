@@ -2,6 +2,7 @@ package convnet.runtime.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import convnet.runtime.errors.UserError;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

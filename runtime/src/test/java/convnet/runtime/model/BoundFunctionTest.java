@@ -9,6 +9,8 @@ import convnet.autodiff.Executable;
 import convnet.autodiff.Function;
 import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
+import convnet.autodiff.optim.Optimizer;
+import convnet.autodiff.optim.Sgd;
 import convnet.compiler.CompiledFunction;
 import java.util.ArrayList;
 import java.util.HashMap;
