@@ -1,5 +1,6 @@
 package convnet.dsl;
 
+import convnet.autodiff.ops.Windows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -183,8 +184,8 @@ public final class RandomArchitectures {
       if (pad > 0) {
         args.add(arg("pad", num(pad)));
       }
-      height = height + 2 * pad - k + 1;
-      width = width + 2 * pad - k + 1;
+      height = Windows.convolvedSize(height, k, 1, pad);
+      width = Windows.convolvedSize(width, k, 1, pad);
       channels = Integer.parseInt(((Value.Num) inner.get(n - 1)).text());
       return label(new LayerNode.Call(null, "mlpconv", args, LayerNode.Form.PARENS, P));
     }
@@ -229,8 +230,8 @@ public final class RandomArchitectures {
     } else if (channels > 1 && chance(0.3)) {
       args.add(arg("table", new Value.Call("random", List.of(arg(null, num(between(1, channels)))), P)));
     }
-    height = (height + 2 * pad - kh) / stride + 1;
-    width = (width + 2 * pad - kw) / stride + 1;
+    height = Windows.convolvedSize(height, kh, stride, pad);
+    width = Windows.convolvedSize(width, kw, stride, pad);
     channels = maps;
     return label(new LayerNode.Call(null, "conv", args, LayerNode.Form.PARENS, P));
   }
@@ -260,8 +261,8 @@ public final class RandomArchitectures {
         boolean max = chance(0.5);
         if (chance(0.5)) {
           int stride = chance(0.5) ? 0 : between(1, window);
-          height = (height - window) / (stride == 0 ? window : stride) + 1;
-          width = (width - window) / (stride == 0 ? window : stride) + 1;
+          height = Windows.pooledSize(height, window, stride == 0 ? window : stride, 0, false);
+          width = Windows.pooledSize(width, window, stride == 0 ? window : stride, 0, false);
           return label(new LayerNode.PaperPool(null, max, window, window, stride, P));
         }
         int stride = between(1, window);
@@ -293,12 +294,7 @@ public final class RandomArchitectures {
   }
 
   private static int pooled(int n, int window, int stride, boolean ceil) {
-    int span = n - window;
-    int o = ceil ? Math.floorDiv(span + stride - 1, stride) + 1 : span / stride + 1;
-    if (ceil && (o - 1) * stride >= n) {
-      o--;
-    }
-    return o;
+    return Windows.pooledSize(n, window, stride, 0, ceil);
   }
 
   private Expr expr(String param, int depth) {

@@ -4,6 +4,7 @@ import convnet.autodiff.Attrs;
 import convnet.autodiff.Graph;
 import convnet.autodiff.GraphBuilder;
 import convnet.autodiff.Node;
+import convnet.autodiff.ScalarOp;
 import convnet.autodiff.Shape;
 import convnet.autodiff.ShapeException;
 import convnet.autodiff.Tensor;
@@ -366,16 +367,10 @@ public final class Lowering {
     }
     Expr.Call c = (Expr.Call) e;
     List<Node> args = c.args().stream().map(a -> expr(a, param, x)).toList();
-    return switch (c.function()) {
-      case "abs" -> b.abs(args.get(0));
-      case "exp" -> b.exp(args.get(0));
-      case "log" -> b.log(args.get(0));
-      case "tanh" -> b.tanh(args.get(0));
-      case "sigmoid" -> b.sigmoid(args.get(0));
-      case "sqrt" -> b.sqrt(args.get(0));
-      case "max" -> b.max(args.get(0), args.get(1));
-      case "min" -> b.min(args.get(0), args.get(1));
-      default -> throw new IllegalStateException("unknown function '" + c.function() + "' at " + c.pos());
-    };
+    ScalarOp op = ScalarOp.functions().get(c.function());
+    if (op == null) {
+      throw new IllegalStateException("unknown function '" + c.function() + "' at " + c.pos());
+    }
+    return op.arity() == 1 ? b.unary(op, args.get(0)) : b.binary(op, args.get(0), args.get(1));
   }
 }
