@@ -63,21 +63,28 @@ public final class Compiler {
     private static final Map<LibraryKernel, KernelBinding> KERNELS = new EnumMap<>(LibraryKernel.class);
 
     static {
-        KERNELS.put(LibraryKernel.CONV2D_FORWARD, (b, name, y) -> b.conv(name, "forward", y, y.input(0).shape(), y.input(1).shape(), (Attrs.Conv) y.attrs()));
-        KERNELS.put(LibraryKernel.CONV2D_BACKWARD_INPUT, (b, name, y) -> b.conv(name, "backwardInput", y, ((Attrs.ConvGrad) y.attrs()).operandShape(), y.input(1).shape(), ((Attrs.ConvGrad) y.attrs()).conv()));
-        KERNELS.put(LibraryKernel.CONV2D_BACKWARD_WEIGHT, (b, name, y) -> b.conv(name, "backwardWeight", y, y.input(0).shape(), ((Attrs.ConvGrad) y.attrs()).operandShape(), ((Attrs.ConvGrad) y.attrs()).conv()));
+        KERNELS.put(LibraryKernel.CONV2D_FORWARD, (b, name, y) -> b.conv(name, "forward", y, y.input(0).shape(),
+                y.input(1).shape(), (Attrs.Conv) y.attrs()));
+        KERNELS.put(LibraryKernel.CONV2D_BACKWARD_INPUT, (b, name, y) -> b.conv(name, "backwardInput", y,
+                ((Attrs.ConvGrad) y.attrs()).operandShape(), y.input(1).shape(), ((Attrs.ConvGrad) y.attrs()).conv()));
+        KERNELS.put(LibraryKernel.CONV2D_BACKWARD_WEIGHT, (b, name, y) -> b.conv(name, "backwardWeight", y,
+                y.input(0).shape(), ((Attrs.ConvGrad) y.attrs()).operandShape(), ((Attrs.ConvGrad) y.attrs()).conv()));
         KERNELS.put(LibraryKernel.MATMUL, Build::matmul);
-        KERNELS.put(LibraryKernel.AVG_POOL_FORWARD, (b, name, y) -> b.pool(name, "avgForward", POOL1, List.of(y.input(0), y), y.input(0).shape(), (Attrs.Pool) y.attrs()));
-        KERNELS.put(LibraryKernel.AVG_POOL_BACKWARD, (b, name, y) -> b.pool(name, "avgBackward", POOL1, List.of(y.input(0), y), ((Attrs.PoolGrad) y.attrs()).inputShape(), ((Attrs.PoolGrad) y.attrs()).pool()));
-        KERNELS.put(LibraryKernel.MAX_POOL_FORWARD, (b, name, y) -> b.pool(name, "maxForward", POOL1, List.of(y.input(0), y), y.input(0).shape(), (Attrs.Pool) y.attrs()));
-        KERNELS.put(LibraryKernel.MAX_POOL_BACKWARD, (b, name, y) -> b.pool(name, "maxBackward", POOL2, List.of(y.input(0), y.input(1), y), y.shape(), (Attrs.Pool) y.attrs()));
+        KERNELS.put(LibraryKernel.AVG_POOL_FORWARD, (b, name, y) -> b.pool(name, "avgForward", POOL1,
+                List.of(y.input(0), y), y.input(0).shape(), (Attrs.Pool) y.attrs()));
+        KERNELS.put(LibraryKernel.AVG_POOL_BACKWARD, (b, name, y) -> b.pool(name, "avgBackward", POOL1,
+                List.of(y.input(0), y), ((Attrs.PoolGrad) y.attrs()).inputShape(), ((Attrs.PoolGrad) y.attrs()).pool()));
+        KERNELS.put(LibraryKernel.MAX_POOL_FORWARD, (b, name, y) -> b.pool(name, "maxForward", POOL1,
+                List.of(y.input(0), y), y.input(0).shape(), (Attrs.Pool) y.attrs()));
+        KERNELS.put(LibraryKernel.MAX_POOL_BACKWARD, (b, name, y) -> b.pool(name, "maxBackward", POOL2,
+                List.of(y.input(0), y.input(1), y), y.shape(), (Attrs.Pool) y.attrs()));
         KERNELS.put(LibraryKernel.MAX_POOL_SELECT, Build::maxPoolSelect);
     }
 
     private Compiler() {
     }
 
-    /** Compiles {@code f} after the standard simplification pipeline. */
+    /** Compiles {@code f} after the passes of {@link Pipeline#forCodeGeneration()}. */
     public static CompiledFunction compile(Function f, CompileOptions options) {
         Graph expanded = simplify(f);
         // Planner.MAX_FUSED_NODES fits every kernel of ordinary nodes into one method; should a kernel of unusually
