@@ -8,6 +8,7 @@ import convnet.autodiff.ScalarOp;
 import convnet.autodiff.Shape;
 import convnet.autodiff.ops.LibraryKernel;
 import convnet.autodiff.ops.Lowering;
+import convnet.autodiff.ops.PrimitiveExpressions;
 import convnet.autodiff.rewrite.Pipeline;
 import convnet.compiler.gen.Dims;
 import convnet.compiler.gen.ElementwiseKernel;
@@ -134,6 +135,19 @@ public final class Compiler {
         }
         return sizes;
     }
+
+    /** Expressions of a fused kernel's graph from the vocabulary's words. */
+    private static final PrimitiveExpressions<Expr> EXPRESSIONS = new PrimitiveExpressions<>() {
+        @Override
+        protected Expr apply(ScalarOp op, List<Expr> args) {
+            return new Expr.Apply(op, args);
+        }
+
+        @Override
+        public Expr constant(double value) {
+            return new Expr.Const((float) value);
+        }
+    };
 
     /** The code generation of one function. */
     private static final class Build {
@@ -296,9 +310,11 @@ public final class Compiler {
                 this.name = name;
             }
 
+            // Composite scalar ops (sign, softplus) become their primitive ops here, so the kernel's expression graph
+            // shares and hoists their parts (constants, common subexpressions) like any other.
             @Override
             public Expr apply(ScalarOp op, List<Expr> args) {
-                return new Expr.Apply(op, args);
+                return EXPRESSIONS.expand(op, args);
             }
 
             @Override
