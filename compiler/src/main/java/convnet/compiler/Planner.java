@@ -1,8 +1,8 @@
 package convnet.compiler;
 
+import convnet.autodiff.Attrs;
 import convnet.autodiff.Graph;
 import convnet.autodiff.Node;
-import convnet.autodiff.Attrs;
 import convnet.autodiff.PassWork;
 import convnet.autodiff.ScalarOp;
 import convnet.autodiff.ops.Fusion;

@@ -59,9 +59,11 @@ public final class Windows {
      * A window's argmax is its first element of the largest key, for branch-free kernels.
      */
     public static int maxKey(float v) {
-        // v + 0f turns −0.0 into +0.0; floatToIntBits makes every NaN the one canonical NaN.
-        int bits = Float.floatToIntBits(v + 0f);
-        return bits ^ ((bits >> 31) & 0x7fffffff);
+        // floatToIntBits makes every NaN the one canonical (positive) NaN; sign and magnitude to two's complement
+        // then orders the keys as the floats, with -0.0 and 0.0 both 0. Integer operations only.
+        int bits = Float.floatToIntBits(v);
+        int sign = bits >> 31;
+        return ((bits & 0x7fffffff) ^ sign) - sign;
     }
 
     /**
