@@ -68,6 +68,21 @@ public record Node(OpKind kind, Attrs attrs, List<Node> inputs, Shape shape, Str
         return attrs instanceof Attrs.Elementwise e && e.op() == op;
     }
 
+    /** Whether this is a graph input (an INPUT leaf). */
+    public boolean isInput() {
+        return kind == OpKind.INPUT;
+    }
+
+    /** Whether this is a trainable parameter (a PARAM leaf). */
+    public boolean isParam() {
+        return kind == OpKind.PARAM;
+    }
+
+    /** Whether this is a CONSTANT node. */
+    public boolean isConstant() {
+        return kind == OpKind.CONSTANT;
+    }
+
     /** The value of a CONSTANT node. */
     public Tensor constantValue() {
         if (attrs instanceof Attrs.Constant c) {

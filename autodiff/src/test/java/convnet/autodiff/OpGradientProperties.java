@@ -67,6 +67,9 @@ class OpGradientProperties {
     static List<OpCase> cases() {
         List<OpCase> cases = new ArrayList<>();
         for (ScalarOp op : ScalarOp.values()) {
+            if (op == ScalarOp.SELECT) {
+                continue; // the scalar form of WHERE, whose case is below
+            }
             if (op.arity() == 1) {
                 cases.add(new OpCase("unary " + op.symbol(), OpKind.UNARY, (r, b) -> {
                     Params p = new Params(b);

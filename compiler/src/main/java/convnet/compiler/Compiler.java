@@ -4,8 +4,11 @@ import convnet.autodiff.Attrs;
 import convnet.autodiff.Function;
 import convnet.autodiff.Graph;
 import convnet.autodiff.Node;
-import convnet.autodiff.OpKind;
+import convnet.autodiff.ScalarOp;
 import convnet.autodiff.Shape;
+import convnet.autodiff.ops.LibraryKernel;
+import convnet.autodiff.ops.Lowering;
+import convnet.autodiff.ops.PrimitiveExpressions;
 import convnet.autodiff.rewrite.Pipeline;
 import convnet.compiler.gen.Dims;
 import convnet.compiler.gen.ElementwiseKernel;
@@ -16,7 +19,7 @@ import convnet.compiler.gen.KernelTooLargeException;
 import convnet.compiler.gen.ProgramGen;
 import convnet.compiler.gen.ReduceKernel;
 import convnet.compiler.gen.ReduceKernelGen;
-import convnet.compiler.gen.ScalarOp;
+import convnet.compiler.gen.ScalarFallback;
 import convnet.compiler.kernels.Conv2d;
 import convnet.compiler.kernels.Pooling;
 import convnet.compiler.kernels.Sgemm;
@@ -25,6 +28,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +37,11 @@ import java.util.Set;
 /**
  * Compiles a {@link Function} into one generated program of fused kernels over float32 buffers.
  *
- * <p>The graph is simplified ({@link Pipeline#standard()}), log-softmax is expanded into reductions and
- * elementwise math, the nodes are partitioned into steps ({@link Planner}), the buffers planned
- * ({@link MemoryPlan}), each fused step generated as a hidden class, and the steps strung together in one
- * program class that calls them in order with constant arguments.
+ * <p>The graph is simplified and its composite ops decomposed ({@link Pipeline#forCodeGeneration()}), the nodes
+ * are partitioned into steps by their ops' fusion classes ({@link Planner}), the buffers planned
+ * ({@link MemoryPlan}), each step's code written from its ops' lowering rules (one implementation of
+ * {@link Lowering}; library kernels bound in {@link #KERNELS}) and each fused step generated as a hidden class, and
+ * the steps strung together in one program class that calls them in order with constant arguments.
  */
 public final class Compiler {
     private static final MethodType CONV = MethodType.methodType(void.class, float[].class, int.class, float[].class,
@@ -50,10 +55,37 @@ public final class Compiler {
             int.class, int.class, float.class, float[].class, int.class, int.class, float[].class, int.class, int.class,
             float.class, float[].class, int.class, int.class);
 
+    /** How a library kernel computes one node: the call the program makes. */
+    private interface KernelBinding {
+        ProgramGen.Call call(Build build, String name, Node y);
+    }
+
+    /** The library kernel bound to each {@link LibraryKernel} id: one line per kernel. */
+    private static final Map<LibraryKernel, KernelBinding> KERNELS = new EnumMap<>(LibraryKernel.class);
+
+    static {
+        KERNELS.put(LibraryKernel.CONV2D_FORWARD, (b, name, y) -> b.conv(name, "forward", y, y.input(0).shape(),
+                y.input(1).shape(), (Attrs.Conv) y.attrs()));
+        KERNELS.put(LibraryKernel.CONV2D_BACKWARD_INPUT, (b, name, y) -> b.conv(name, "backwardInput", y,
+                ((Attrs.ConvGrad) y.attrs()).operandShape(), y.input(1).shape(), ((Attrs.ConvGrad) y.attrs()).conv()));
+        KERNELS.put(LibraryKernel.CONV2D_BACKWARD_WEIGHT, (b, name, y) -> b.conv(name, "backwardWeight", y,
+                y.input(0).shape(), ((Attrs.ConvGrad) y.attrs()).operandShape(), ((Attrs.ConvGrad) y.attrs()).conv()));
+        KERNELS.put(LibraryKernel.MATMUL, Build::matmul);
+        KERNELS.put(LibraryKernel.AVG_POOL_FORWARD, (b, name, y) -> b.pool(name, "avgForward", POOL1,
+                List.of(y.input(0), y), y.input(0).shape(), (Attrs.Pool) y.attrs()));
+        KERNELS.put(LibraryKernel.AVG_POOL_BACKWARD, (b, name, y) -> b.pool(name, "avgBackward", POOL1,
+                List.of(y.input(0), y), ((Attrs.PoolGrad) y.attrs()).inputShape(), ((Attrs.PoolGrad) y.attrs()).pool()));
+        KERNELS.put(LibraryKernel.MAX_POOL_FORWARD, (b, name, y) -> b.pool(name, "maxForward", POOL1,
+                List.of(y.input(0), y), y.input(0).shape(), (Attrs.Pool) y.attrs()));
+        KERNELS.put(LibraryKernel.MAX_POOL_BACKWARD, (b, name, y) -> b.pool(name, "maxBackward", POOL2,
+                List.of(y.input(0), y.input(1), y), y.shape(), (Attrs.Pool) y.attrs()));
+        KERNELS.put(LibraryKernel.MAX_POOL_SELECT, Build::maxPoolSelect);
+    }
+
     private Compiler() {
     }
 
-    /** Compiles {@code f} after the standard simplification pipeline. */
+    /** Compiles {@code f} after the passes of {@link Pipeline#forCodeGeneration()}. */
     public static CompiledFunction compile(Function f, CompileOptions options) {
         Graph expanded = simplify(f);
         // Planner.MAX_FUSED_NODES fits every kernel of ordinary nodes into one method; should a kernel of unusually
@@ -82,9 +114,9 @@ public final class Compiler {
     private static Graph simplify(Function f) {
         // Interrupting the compiling thread stops compilation at the next check (between passes and kernels).
         CompilationInterruptedException.checkInterrupt("before simplification");
-        Graph simplified = Pipeline.standard().run(f.graph(), null).graph();
+        Graph simplified = Pipeline.forCodeGeneration().run(f.graph(), null).graph();
         CompilationInterruptedException.checkInterrupt("after simplification");
-        return ExpandComposites.apply(simplified);
+        return simplified;
     }
 
     private static Plan plan(Graph expanded, CompileOptions options, int maxFusedNodes) {
@@ -103,6 +135,19 @@ public final class Compiler {
         }
         return sizes;
     }
+
+    /** Expressions of a fused kernel's graph from the vocabulary's words. */
+    private static final PrimitiveExpressions<Expr> EXPRESSIONS = new PrimitiveExpressions<>() {
+        @Override
+        protected Expr apply(ScalarOp op, List<Expr> args) {
+            return new Expr.Apply(op, args);
+        }
+
+        @Override
+        public Expr constant(double value) {
+            return new Expr.Const((float) value);
+        }
+    };
 
     /** The code generation of one function. */
     private static final class Build {
@@ -180,7 +225,7 @@ public final class Compiler {
             }
             Dims space = dims(step.outputs.get(0).shape());
             List<Expr> roots = outputs.stream().map(ElementwiseKernel.Output::value).toList();
-            GeneratedCode code = (needsScalarCode(roots) ? scalarElementwiseGen : elementwiseGen)
+            GeneratedCode code = (ScalarFallback.needed(roots) ? scalarElementwiseGen : elementwiseGen)
                     .generate(new ElementwiseKernel(name, space, outputs));
             classes.add(code);
             MethodHandle launch = MethodHandles.insertArguments(Launch.handle("elementwise", MethodType.methodType(
@@ -196,13 +241,17 @@ public final class Compiler {
             Map<Node, Expr> memo = new IdentityHashMap<>();
             Node input = r.input(0);
             Dims space = dims(input.shape());
-            List<Integer> axes = Planner.reduceAxes(r);
-            ReduceKernel.Combine combine = r.kind() == OpKind.REDUCE_MAX ? ReduceKernel.Combine.MAX : ReduceKernel.Combine.SUM;
-            ReduceKernel kernel = new ReduceKernel(name, space, axes,
-                    List.of(new ReduceKernel.Reduction(slot(r), combine, expr(input, members, memo))));
+            CodeLowering lowering = new CodeLowering(r, name);
+            r.kind().rule().lower(r, lowering, List.of(expr(input, members, memo)));
+            if (lowering.reduction == null) {
+                throw new IllegalStateException("the lowering of a reduction reduced nothing: " + r);
+            }
+            List<Integer> axes = lowering.reductionAxes;
+            ReduceKernel kernel = new ReduceKernel(name, space, axes, List.of(lowering.reduction));
             List<Expr> roots = kernel.reductions().stream().map(ReduceKernel.Reduction::value).toList();
-            GeneratedCode code = (needsScalarCode(roots) ? scalarReduceGen : reduceGen).generate(kernel);
+            GeneratedCode code = (ScalarFallback.needed(roots) ? scalarReduceGen : reduceGen).generate(kernel);
             classes.add(code);
+            ReduceKernel.Combine combine = lowering.reduction.combine();
             boolean partial = step.chunks > 1 && axes.contains(0);
             MethodHandle launch = MethodHandles.insertArguments(Launch.handle("reduce", MethodType.methodType(void.class,
                     MethodHandle.class, int.class, int.class, boolean.class, int[].class, boolean[].class, int.class,
@@ -211,31 +260,7 @@ public final class Compiler {
             return ProgramGen.Call.of(name, launch, new ProgramGen.Buffers());
         }
 
-        /**
-         * Whether a kernel must use scalar code to give the same bits on every run. The Vector API's
-         * transcendental lanewise ops (EXP, LOG, POW; SIGMOID is built on EXP) give different roundings when
-         * the JIT has compiled them (SVML stubs) and before (per-lane Math calls), so a kernel using them would
-         * change its results as it warms up; the scalar paths call Math's intrinsics, which the interpreter and
-         * the compilers share. Vector tanh is built from plain arithmetic (gen's VectorMath) and stays vectorised.
-         */
-        private static boolean needsScalarCode(List<Expr> roots) {
-            java.util.ArrayDeque<Expr> stack = new java.util.ArrayDeque<>(roots);
-            Set<Expr> seen = new java.util.HashSet<>();
-            while (!stack.isEmpty()) {
-                Expr e = stack.pop();
-                if (!seen.add(e) || !(e instanceof Expr.Apply a)) {
-                    continue;
-                }
-                switch (a.op()) {
-                    case EXP, LOG, SIGMOID, POW -> {
-                        return true;
-                    }
-                    default -> stack.addAll(a.args());
-                }
-            }
-            return false;
-        }
-
+        /** The expression of n in a fused kernel: its op's lowering for members, a load (or a literal) otherwise. */
         private Expr expr(Node n, Set<Node> members, Map<Node, Expr> memo) {
             Expr known = memo.get(n);
             if (known != null) {
@@ -250,97 +275,102 @@ public final class Compiler {
                 for (Node in : n.inputs()) {
                     args.add(expr(in, members, memo));
                 }
-                e = switch (n.kind()) {
-                    case BROADCAST -> args.get(0);
-                    case WHERE -> new Expr.Apply(ScalarOp.SELECT, args);
-                    case UNARY, BINARY -> scalar(n.scalarOp(), args);
-                    default -> throw new IllegalStateException("not elementwise: " + n);
-                };
+                e = n.kind().rule().lower(n, new CodeLowering(n, null), args);
             }
             memo.put(n, e);
             return e;
         }
 
-        private static Expr scalar(convnet.autodiff.ScalarOp op, List<Expr> args) {
-            if (op == convnet.autodiff.ScalarOp.SIGN) {
-                // sign(x) = (x > 0) − (x < 0): 1, −1 or 0.
-                Expr zero = new Expr.Const(0f);
-                return new Expr.Apply(ScalarOp.SUB, List.of(new Expr.Apply(ScalarOp.GT, List.of(args.get(0), zero)),
-                        new Expr.Apply(ScalarOp.LT, List.of(args.get(0), zero))));
-            }
-            ScalarOp mapped = switch (op) {
-                case NEG -> ScalarOp.NEG;
-                case ABS -> ScalarOp.ABS;
-                case EXP -> ScalarOp.EXP;
-                case LOG -> ScalarOp.LOG;
-                case TANH -> ScalarOp.TANH;
-                case SIGMOID -> ScalarOp.SIGMOID;
-                case SQRT -> ScalarOp.SQRT;
-                case SQUARE -> ScalarOp.SQUARE;
-                case RECIPROCAL -> ScalarOp.RECIPROCAL;
-                case RELU -> ScalarOp.RELU;
-                case ADD -> ScalarOp.ADD;
-                case SUB -> ScalarOp.SUB;
-                case MUL -> ScalarOp.MUL;
-                case DIV -> ScalarOp.DIV;
-                case POW -> ScalarOp.POW;
-                case MAX -> ScalarOp.MAX;
-                case MIN -> ScalarOp.MIN;
-                case GT -> ScalarOp.GT;
-                case GE -> ScalarOp.GE;
-                case LT -> ScalarOp.LT;
-                case LE -> ScalarOp.LE;
-                case EQ -> ScalarOp.EQ;
-                case SIGN -> throw new IllegalStateException("sign is expanded above");
-            };
-            return new Expr.Apply(mapped, args);
-        }
-
         private List<ProgramGen.Call> library(Step step) {
             Node n = step.anchor;
             String name = prefix + "_" + step.index + "_" + n.kind().symbol();
-            return switch (n.kind()) {
-                case CONV2D -> {
-                    Attrs.Conv c = (Attrs.Conv) n.attrs();
-                    yield List.of(conv(name, "forward", n.input(0), n.input(1), n, n.input(0).shape(), n.input(1).shape(), c));
-                }
-                case CONV2D_BACKWARD_INPUT -> {
-                    Attrs.ConvGrad g = (Attrs.ConvGrad) n.attrs();
-                    yield List.of(conv(name, "backwardInput", n.input(0), n.input(1), n, g.operandShape(),
-                            n.input(1).shape(), g.conv()));
-                }
-                case CONV2D_BACKWARD_WEIGHT -> {
-                    Attrs.ConvGrad g = (Attrs.ConvGrad) n.attrs();
-                    yield List.of(conv(name, "backwardWeight", n.input(0), n.input(1), n, n.input(0).shape(),
-                            g.operandShape(), g.conv()));
-                }
-                case MATMUL -> List.of(matmul(name, n));
-                case AVG_POOL -> {
-                    Attrs.Pool p = (Attrs.Pool) n.attrs();
-                    yield List.of(hangsPastPadding(n.input(0).shape(), n.shape(), p)
-                            ? fullWindow(name, "avgPoolFullWindow", n.input(0), n, n.input(0).shape(), n.shape(), p)
-                            : pool(name, "avgForward", POOL1, List.of(n.input(0), n), n.input(0).shape(), p));
-                }
-                case AVG_POOL_BACKWARD -> {
-                    Attrs.PoolGrad g = (Attrs.PoolGrad) n.attrs();
-                    yield List.of(hangsPastPadding(g.inputShape(), n.input(0).shape(), g.pool())
-                            ? fullWindow(name, "avgPoolFullWindowBackward", n.input(0), n, g.inputShape(),
-                                    n.input(0).shape(), g.pool())
-                            : pool(name, "avgBackward", POOL1, List.of(n.input(0), n), g.inputShape(), g.pool()));
-                }
-                case MAX_POOL -> List.of(pool(name, "maxForward", POOL1, List.of(n.input(0), n), n.input(0).shape(),
-                        (Attrs.Pool) n.attrs()));
-                case MAX_POOL_BACKWARD -> List.of(pool(name, "maxBackward", POOL2, List.of(n.input(0), n.input(1), n),
-                        n.shape(), (Attrs.Pool) n.attrs()));
-                case MAX_POOL_SELECT -> List.of(maxPoolSelect(name, n));
-                case TRANSPOSE, PAD, SLICE, CONCAT -> layout(name, n);
-                default -> throw new IllegalStateException("no kernel for " + n);
-            };
+            CodeLowering lowering = new CodeLowering(n, name);
+            // Library kernels and copies read their inputs' buffers themselves: the input values are not needed.
+            n.kind().rule().lower(n, lowering, Collections.nCopies(n.inputs().size(), null));
+            if (lowering.calls.isEmpty()) {
+                throw new IllegalStateException("the lowering of a library op made no call: " + n);
+            }
+            return lowering.calls;
         }
 
-        private ProgramGen.Call conv(String name, String method, Node a, Node b, Node out, Shape x, Shape w, Attrs.Conv c) {
+        /**
+         * The compiler's implementation of the ops' code-generation vocabulary, for one node: elementwise operations
+         * become nodes of the fused kernel's expression graph, a reduction is recorded for its kernel, library calls
+         * and copies become calls of the program. {@code name} is null inside fused elementwise kernels.
+         */
+        private final class CodeLowering implements Lowering<Expr> {
+            private final Node node;
+            private final String name;
+            private final List<ProgramGen.Call> calls = new ArrayList<>();
+            private ReduceKernel.Reduction reduction;
+            private List<Integer> reductionAxes;
+
+            CodeLowering(Node node, String name) {
+                this.node = node;
+                this.name = name;
+            }
+
+            // Composite scalar ops (sign, softplus) become their primitive ops here, so the kernel's expression graph
+            // shares and hoists their parts (constants, common subexpressions) like any other.
+            @Override
+            public Expr apply(ScalarOp op, List<Expr> args) {
+                return EXPRESSIONS.expand(op, args);
+            }
+
+            @Override
+            public Expr reduceSum(Expr x, List<Integer> axes) {
+                return reduction(ReduceKernel.Combine.SUM, x, axes);
+            }
+
+            @Override
+            public Expr reduceMax(Expr x, List<Integer> axes) {
+                return reduction(ReduceKernel.Combine.MAX, x, axes);
+            }
+
+            private Expr reduction(ReduceKernel.Combine combine, Expr x, List<Integer> axes) {
+                requireStep("a reduction");
+                reduction = new ReduceKernel.Reduction(slot(node), combine, x);
+                reductionAxes = List.copyOf(axes);
+                return written();
+            }
+
+            @Override
+            public Expr call(LibraryKernel kernel) {
+                requireStep("a library call");
+                KernelBinding binding = KERNELS.get(kernel);
+                if (binding == null) {
+                    throw new IllegalStateException("no library kernel is bound to " + kernel + " (for " + node + ")");
+                }
+                calls.add(binding.call(Build.this, name, node));
+                return written();
+            }
+
+            @Override
+            public Expr copy(int input, int[] dims, int[] srcStrides, int srcOffset, int[] dstStrides, int dstOffset,
+                             boolean zeroFirst) {
+                requireStep("a copy");
+                String part = node.inputs().size() > 1 ? name + "_part" + input : name;
+                calls.add(Build.this.copy(part, dims, srcStrides, srcOffset, dstStrides, dstOffset, zeroFirst, node,
+                        node.input(input)));
+                return written();
+            }
+
+            private void requireStep(String what) {
+                if (name == null) {
+                    throw new IllegalStateException(what + " cannot be fused into an elementwise kernel: " + node);
+                }
+            }
+
+            /** The node's value once written: its buffer. */
+            private Expr written() {
+                return new Expr.Load(slot(node), dims(node.shape()));
+            }
+        }
+
+        /** A convolution kernel reading y's two inputs and writing y; x and w are the forward operands' shapes. */
+        private ProgramGen.Call conv(String name, String method, Node y, Shape x, Shape w, Attrs.Conv c) {
             MethodHandle target = find(Conv2d.class, method, CONV);
-            return ProgramGen.Call.of(name, target, buffer(a), zero(), buffer(b), zero(), buffer(out), zero(),
+            return ProgramGen.Call.of(name, target, buffer(y.input(0)), zero(), buffer(y.input(1)), zero(), buffer(y), zero(),
                     i(x.dim(0)), i(x.dim(1)), i(x.dim(2)), i(x.dim(3)), i(w.dim(0)), i(w.dim(2)), i(w.dim(3)),
                     i(c.strideH()), i(c.strideW()), i(c.padH()), i(c.padW()), i(c.groups()));
         }
@@ -373,23 +403,6 @@ public final class Compiler {
             return new ProgramGen.Call(name, target, args);
         }
 
-        /**
-         * Whether a ceil-mode window reaches past the input and its padding: the library kernel then divides it by
-         * the cells that exist, while the op's definition divides every window by its full size.
-         */
-        private static boolean hangsPastPadding(Shape x, Shape y, Attrs.Pool p) {
-            return (y.dim(2) - 1) * p.strideH() - p.padH() + p.windowH() > x.dim(2) + p.padH()
-                    || (y.dim(3) - 1) * p.strideW() - p.padW() + p.windowW() > x.dim(3) + p.padW();
-        }
-
-        private ProgramGen.Call fullWindow(String name, String method, Node in, Node out, Shape x, Shape y, Attrs.Pool p) {
-            int[] geometry = {x.dim(0) * x.dim(1), x.dim(2), x.dim(3), y.dim(2), y.dim(3), p.windowH(), p.windowW(),
-                    p.strideH(), p.strideW(), p.padH(), p.padW()};
-            MethodHandle target = MethodHandles.insertArguments(Launch.handle(method, MethodType.methodType(void.class,
-                    int[].class, float[].class, float[].class)), 0, (Object) geometry);
-            return ProgramGen.Call.of(name + "_fullWindow", target, buffer(in), buffer(out));
-        }
-
         private ProgramGen.Call maxPoolSelect(String name, Node n) {
             Attrs.Pool p = (Attrs.Pool) n.attrs();
             Shape x = n.input(0).shape();
@@ -398,52 +411,6 @@ public final class Compiler {
             MethodHandle target = MethodHandles.insertArguments(Launch.handle("maxPoolSelect", MethodType.methodType(
                     void.class, int[].class, float[].class, float[].class, float[].class)), 0, (Object) geometry);
             return ProgramGen.Call.of(name, target, buffer(n.input(0)), buffer(n.input(1)), buffer(n));
-        }
-
-        private List<ProgramGen.Call> layout(String name, Node n) {
-            int[] outStrides = n.shape().strides();
-            List<ProgramGen.Call> calls = new ArrayList<>();
-            switch (n.kind()) {
-                case TRANSPOSE -> {
-                    List<Integer> perm = ((Attrs.Permute) n.attrs()).perm();
-                    int[] inStrides = n.input(0).shape().strides();
-                    int[] src = new int[perm.size()];
-                    for (int a = 0; a < src.length; a++) {
-                        src[a] = inStrides[perm.get(a)];
-                    }
-                    calls.add(copy(name, n.shape().dims(), src, 0, outStrides, 0, false, n, n.input(0)));
-                }
-                case PAD -> {
-                    List<Integer> before = ((Attrs.Pad) n.attrs()).before();
-                    int offset = 0;
-                    for (int a = 0; a < before.size(); a++) {
-                        offset += before.get(a) * outStrides[a];
-                    }
-                    calls.add(copy(name, n.input(0).shape().dims(), n.input(0).shape().strides(), 0, outStrides, offset,
-                            true, n, n.input(0)));
-                }
-                case SLICE -> {
-                    List<Integer> start = ((Attrs.Slice) n.attrs()).start();
-                    int[] inStrides = n.input(0).shape().strides();
-                    int offset = 0;
-                    for (int a = 0; a < start.size(); a++) {
-                        offset += start.get(a) * inStrides[a];
-                    }
-                    calls.add(copy(name, n.shape().dims(), inStrides, offset, outStrides, 0, false, n, n.input(0)));
-                }
-                case CONCAT -> {
-                    int axis = ((Attrs.Axis) n.attrs()).axis();
-                    int at = 0;
-                    for (int p = 0; p < n.inputs().size(); p++) {
-                        Node part = n.input(p);
-                        calls.add(copy(name + "_part" + p, part.shape().dims(), part.shape().strides(), 0, outStrides,
-                                at * outStrides[axis], false, n, part));
-                        at += part.shape().dim(axis);
-                    }
-                }
-                default -> throw new IllegalStateException("not a layout op: " + n);
-            }
-            return calls;
         }
 
         private ProgramGen.Call copy(String name, int[] dims, int[] src, int srcOffset, int[] dst, int dstOffset,

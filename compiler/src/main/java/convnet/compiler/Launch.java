@@ -1,5 +1,6 @@
 package convnet.compiler;
 
+import convnet.autodiff.ops.Windows;
 import convnet.compiler.kernels.Parallel;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -139,8 +140,8 @@ final class Launch {
     }
 
     /**
-     * Max-pool selection: for each window, v at the first maximum of x (the autodiff MAX_POOL_SELECT), padding
-     * never winning. geometry = {n·c, h, w, outH, outW, kh, kw, strideH, strideW, padH, padW}.
+     * Max-pool selection: for each window, v at the argmax of x ({@link Windows#displacesMax}, the autodiff
+     * MAX_POOL_SELECT), padding never winning. geometry = {n·c, h, w, outH, outW, kh, kw, strideH, strideW, padH, padW}.
      */
     static void maxPoolSelect(int[] geometry, float[] x, float[] v, float[] y) {
         int planes = geometry[0];
@@ -161,78 +162,23 @@ final class Launch {
                     int best = -1;
                     float bestValue = 0;
                     for (int ky = 0; ky < kh; ky++) {
-                        int iy = oy * sh - ph + ky;
+                        int iy = Windows.windowStart(oy, sh, ph) + ky;
                         if (iy < 0 || iy >= h) {
                             continue;
                         }
                         for (int kx = 0; kx < kw; kx++) {
-                            int ix = ox * sw - pw + kx;
+                            int ix = Windows.windowStart(ox, sw, pw) + kx;
                             if (ix < 0 || ix >= w) {
                                 continue;
                             }
                             int i = base + iy * w + ix;
-                            // Strict '>' keeps the first of tied maxima; a NaN wins, as in the interpreter.
-                            if (best < 0 || x[i] > bestValue || (Float.isNaN(x[i]) && !Float.isNaN(bestValue))) {
+                            if (best < 0 || Windows.displacesMax(x[i], bestValue)) {
                                 best = i;
                                 bestValue = x[i];
                             }
                         }
                     }
                     y[(p * oh + oy) * ow + ox] = best < 0 ? 0f : v[best];
-                }
-            }
-        }
-    }
-
-    /**
-     * Average pooling dividing every window by its full size kh·kw (the interpreter's rule), also for ceil-mode
-     * windows that hang past the padded input, where the library kernel divides by the cells that exist.
-     * geometry = {n·c, h, w, outH, outW, kh, kw, strideH, strideW, padH, padW}.
-     */
-    static void avgPoolFullWindow(int[] geometry, float[] x, float[] y) {
-        int planes = geometry[0];
-        int h = geometry[1];
-        int w = geometry[2];
-        int oh = geometry[3];
-        int ow = geometry[4];
-        float scale = 1f / (geometry[5] * geometry[6]);
-        for (int p = 0; p < planes; p++) {
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    float sum = 0;
-                    int y0 = oy * geometry[7] - geometry[9];
-                    int x0 = ox * geometry[8] - geometry[10];
-                    for (int iy = Math.max(0, y0); iy < Math.min(h, y0 + geometry[5]); iy++) {
-                        for (int ix = Math.max(0, x0); ix < Math.min(w, x0 + geometry[6]); ix++) {
-                            sum += x[(p * h + iy) * w + ix];
-                        }
-                    }
-                    y[(p * oh + oy) * ow + ox] = sum * scale;
-                }
-            }
-        }
-    }
-
-    /** The adjoint of {@link #avgPoolFullWindow}: dx overwritten. */
-    static void avgPoolFullWindowBackward(int[] geometry, float[] dy, float[] dx) {
-        int planes = geometry[0];
-        int h = geometry[1];
-        int w = geometry[2];
-        int oh = geometry[3];
-        int ow = geometry[4];
-        float scale = 1f / (geometry[5] * geometry[6]);
-        Arrays.fill(dx, 0, planes * h * w, 0f);
-        for (int p = 0; p < planes; p++) {
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    float v = dy[(p * oh + oy) * ow + ox] * scale;
-                    int y0 = oy * geometry[7] - geometry[9];
-                    int x0 = ox * geometry[8] - geometry[10];
-                    for (int iy = Math.max(0, y0); iy < Math.min(h, y0 + geometry[5]); iy++) {
-                        for (int ix = Math.max(0, x0); ix < Math.min(w, x0 + geometry[6]); ix++) {
-                            dx[(p * h + iy) * w + ix] += v;
-                        }
-                    }
                 }
             }
         }

@@ -1,7 +1,6 @@
 package convnet.compiler;
 
 import convnet.autodiff.Node;
-import convnet.autodiff.OpKind;
 import convnet.autodiff.PassWork;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -55,21 +54,21 @@ final class MemoryPlan {
         int temps = 0;
         // Leaves first (in graph order), then outputs and temporaries as steps write them.
         for (Node n : planner.order) {
-            if (n.kind() == OpKind.INPUT || n.kind() == OpKind.PARAM) {
-                Role role = n.kind() == OpKind.INPUT ? Role.INPUT : Role.PARAM;
+            if (n.isInput() || n.isParam()) {
+                Role role = n.isInput() ? Role.INPUT : Role.PARAM;
                 buffers.put(n, new Buffer(n, role, Math.max(1, n.shape().size()), n.name()));
             }
         }
         for (Step step : planner.steps) {
             for (Node read : step.reads) {
                 Node s = planner.storage(read);
-                if (s.kind() == OpKind.CONSTANT && !buffers.containsKey(s)) {
+                if (s.isConstant() && !buffers.containsKey(s)) {
                     buffers.put(s, new Buffer(s, Role.CONSTANT, Math.max(1, s.shape().size()), "const " + s.shape()));
                 }
             }
         }
         for (Node s : outputStorage) {
-            if (s.kind() == OpKind.CONSTANT && !buffers.containsKey(s)) {
+            if (s.isConstant() && !buffers.containsKey(s)) {
                 buffers.put(s, new Buffer(s, Role.CONSTANT, Math.max(1, s.shape().size()), "const " + s.shape()));
             }
         }

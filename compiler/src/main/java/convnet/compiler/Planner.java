@@ -1,9 +1,13 @@
 package convnet.compiler;
 
+import convnet.autodiff.Attrs;
 import convnet.autodiff.Graph;
 import convnet.autodiff.Node;
-import convnet.autodiff.OpKind;
 import convnet.autodiff.PassWork;
+import convnet.autodiff.ScalarOp;
+import convnet.autodiff.ops.Fusion;
+import convnet.autodiff.ops.LibraryKernel;
+import convnet.autodiff.ops.Lowering;
 import convnet.compiler.kernels.Parallel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,8 +23,9 @@ import java.util.Set;
 /**
  * Partitions a graph into steps (fused kernels), orders them, and plans their buffers.
  *
- * <p>Partition rules: RESHAPE is a view of its input's buffer; a 2-D TRANSPOSE read only by matrix products is
- * folded into them as a transposed operand; a reduction absorbs the elementwise nodes of its input's shape that
+ * <p>Partition rules, by each op's {@link Fusion} class: a view (RESHAPE) shares its input's buffer; a 2-D transpose
+ * read only by library kernels that {@link LibraryKernel#readsTransposedOperands() read transposed operands} (matrix
+ * products) is folded into them; a reduction absorbs the elementwise nodes of its input's shape that
  * feed only it; the remaining elementwise nodes form regions, each a set of same-shaped nodes joined by
  * producer-consumer edges, grown greedily in graph order and merged only when no path leaves the merged set and
  * comes back into it (so the steps stay acyclic); everything else is one library call. A fused unit holds at
@@ -116,15 +121,56 @@ final class Planner {
     }
 
     static boolean isElementwise(Node n) {
-        return switch (n.kind()) {
-            case UNARY, BINARY, WHERE, BROADCAST -> true;
-            default -> false;
-        };
+        return fusion(n) == Fusion.ELEMENTWISE;
+    }
+
+    static Fusion fusion(Node n) {
+        return n.kind().rule().fusion();
     }
 
     /** A one-element constant, inlined into generated kernels as a literal. */
     static boolean isScalarConstant(Node n) {
-        return n.kind() == OpKind.CONSTANT && n.shape().size() == 1;
+        return n.isConstant() && n.shape().size() == 1;
+    }
+
+    /** The library kernel n's op calls, or null when it calls none. */
+    static LibraryKernel kernelOf(Node n) {
+        return fusion(n) == Fusion.LIBRARY ? n.kind().rule().lower(n, KERNEL_OF, java.util.Collections.nCopies(
+                n.inputs().size(), null)) : null;
+    }
+
+    /** A lowering that only notes which library kernel an op calls. */
+    private static final Lowering<LibraryKernel> KERNEL_OF = new Lowering<>() {
+        @Override
+        public LibraryKernel apply(ScalarOp op, List<LibraryKernel> args) {
+            return null;
+        }
+
+        @Override
+        public LibraryKernel reduceSum(LibraryKernel x, List<Integer> axes) {
+            return null;
+        }
+
+        @Override
+        public LibraryKernel reduceMax(LibraryKernel x, List<Integer> axes) {
+            return null;
+        }
+
+        @Override
+        public LibraryKernel call(LibraryKernel kernel) {
+            return kernel;
+        }
+
+        @Override
+        public LibraryKernel copy(int input, int[] dims, int[] srcStrides, int srcOffset, int[] dstStrides,
+                                  int dstOffset, boolean zeroFirst) {
+            return null;
+        }
+    };
+
+    /** Whether n swaps the two axes of a matrix. */
+    private static boolean isMatrixTranspose(Node n) {
+        return n.attrs() instanceof Attrs.Permute p && p.perm().equals(List.of(1, 0));
     }
 
     boolean isFoldedTranspose(Node n) {
@@ -134,7 +180,7 @@ final class Planner {
     /** The node whose buffer holds n's value: reshapes are views of their input. */
     static Node resolve(Node n) {
         Node cur = n;
-        while (cur.kind() == OpKind.RESHAPE) {
+        while (fusion(cur) == Fusion.VIEW) {
             cur = cur.input(0);
         }
         return cur;
@@ -149,9 +195,11 @@ final class Planner {
 
     private void foldTransposes() {
         for (Node n : order) {
-            if (n.kind() == OpKind.TRANSPOSE && n.shape().rank() == 2 && !outputNodes.contains(n)
-                    && !consumers.get(n).isEmpty()
-                    && consumers.get(n).stream().allMatch(c -> c.kind() == OpKind.MATMUL)) {
+            if (isMatrixTranspose(n) && !outputNodes.contains(n) && !consumers.get(n).isEmpty()
+                    && consumers.get(n).stream().allMatch(c -> {
+                        LibraryKernel k = kernelOf(c);
+                        return k != null && k.readsTransposedOperands();
+                    })) {
                 foldedTransposes.add(n);
             }
         }
@@ -160,7 +208,7 @@ final class Planner {
     /** Each reduction absorbs the same-shaped elementwise nodes whose every consumer is already absorbed. */
     private void claimReductionInputs() {
         for (Node r : order) {
-            if (r.kind() != OpKind.REDUCE_SUM && r.kind() != OpKind.REDUCE_MAX) {
+            if (fusion(r) != Fusion.REDUCTION) {
                 continue;
             }
             List<Node> group = new ArrayList<>();
@@ -283,17 +331,18 @@ final class Planner {
     private void buildSteps() {
         Set<List<Node>> done = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Node n : order) {
-            switch (n.kind()) {
-                case INPUT, PARAM, CONSTANT, RESHAPE -> { }
-                case UNARY, BINARY, WHERE, BROADCAST -> {
+            switch (fusion(n)) {
+                case SOURCE, VIEW -> { }
+                case COMPOSITE -> throw new IllegalStateException("composite op left for code generation: " + n);
+                case ELEMENTWISE -> {
                     List<Node> region = unit.get(n);
                     if (claimedBy.containsKey(n) || !done.add(region)) {
                         continue;
                     }
                     addFused(Step.Kind.ELEMENTWISE, region, null);
                 }
-                case REDUCE_SUM, REDUCE_MAX -> addFused(Step.Kind.REDUCE, unit.get(n), n);
-                default -> {
+                case REDUCTION -> addFused(Step.Kind.REDUCE, unit.get(n), n);
+                case LIBRARY -> {
                     if (foldedTransposes.contains(n)) {
                         continue;
                     }
@@ -491,6 +540,6 @@ final class Planner {
 
     /** The reduced axes of a REDUCE_SUM or REDUCE_MAX node. */
     static List<Integer> reduceAxes(Node r) {
-        return ((convnet.autodiff.Attrs.Reduce) r.attrs()).axes();
+        return ((Attrs.Reduce) r.attrs()).axes();
     }
 }

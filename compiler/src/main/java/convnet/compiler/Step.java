@@ -49,23 +49,11 @@ final class Step {
         };
     }
 
-    /** Floating-point operations of one run, for the convolution and matrix kernels (0 for the rest). */
+    /**
+     * Floating-point operations of one run of a library kernel, as its op counts them (0 for the fused kernels,
+     * whose cost is memory traffic, and for copies).
+     */
     long flops() {
-        Node n = anchor;
-        return switch (n.kind()) {
-            case CONV2D -> convFlops(n.input(0).shape().dims(), n.input(1).shape().dims(), n.shape().dims());
-            case CONV2D_BACKWARD_INPUT -> {
-                int[] w = n.input(1).shape().dims();
-                yield convFlops(n.shape().dims(), w, n.input(0).shape().dims());
-            }
-            case CONV2D_BACKWARD_WEIGHT -> convFlops(n.input(0).shape().dims(), n.shape().dims(), n.input(1).shape().dims());
-            case MATMUL -> 2L * n.shape().dim(0) * n.shape().dim(1) * n.input(0).shape().dim(1);
-            default -> 0L;
-        };
-    }
-
-    /** 2·N·M·OH·OW·(C/groups)·KH·KW, with w [M, C/groups, KH, KW] and y [N, M, OH, OW]. */
-    private static long convFlops(int[] x, int[] w, int[] y) {
-        return 2L * y[0] * y[1] * y[2] * y[3] * w[1] * w[2] * w[3];
+        return kind == Kind.LIBRARY ? anchor.kind().rule().flops(anchor) : 0L;
     }
 }

@@ -2,11 +2,14 @@
  * The compiled backend: a {@link convnet.autodiff.Function} becomes one generated program of fused float32
  * kernels ({@link convnet.compiler.Compiler#compile}, returning a {@link convnet.compiler.CompiledFunction}).
  *
- * <p>Partition: after the standard simplification, log-softmax is expanded into two reductions and elementwise
- * math. CONV2D and its two gradients call {@code kernels.Conv2d}; MATMUL calls {@code kernels.Sgemm}, with a 2-D
- * TRANSPOSE read only by products folded into the call as a transposed operand; pooling and its gradients call
- * {@code kernels.Pooling}; RESHAPE is a view of its input's buffer (row-major, no copy); TRANSPOSE, PAD, SLICE and
- * CONCAT are strided copies with constant index maps. Elementwise nodes (UNARY, BINARY, WHERE, BROADCAST) form
+ * <p>Partition: after the standard simplification, composite ops (log-softmax) are decomposed into the ops of their
+ * own definition, two reductions and elementwise math ({@code Pipeline.forCodeGeneration}). Each op then says how
+ * it is compiled, by its fusion class and its lowering (the compiler implements the ops' {@code Lowering}
+ * vocabulary once and switches over no op): CONV2D and its two gradients call {@code kernels.Conv2d}; MATMUL calls
+ * {@code kernels.Sgemm}, with a 2-D TRANSPOSE read only by products folded into the call as a transposed operand;
+ * pooling and its gradients call {@code kernels.Pooling}; RESHAPE is a view of its input's buffer (row-major, no
+ * copy); TRANSPOSE, PAD, SLICE and CONCAT are strided copies with constant index maps. Elementwise nodes (UNARY,
+ * BINARY, WHERE, BROADCAST) form
  * regions of same-shaped nodes, each one generated kernel writing every value used outside it in one pass: a
  * convolution's epilogue (bias, tanh, gain, abs, relu) is one pass over its output, and each parameter's SGD
  * momentum update (v' = m·v + g + wd·x, x' = x − lr·v') is one pass that reads the gradient. A reduction absorbs

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MemoryPlanTest {
 
     private static Planner planner(Function f, boolean inPlace) {
-        Graph g = ExpandComposites.apply(Pipeline.standard().run(f.graph(), null).graph());
+        Graph g = Pipeline.forCodeGeneration().run(f.graph(), null).graph();
         return Planner.of(g, inPlace);
     }
 

@@ -1,5 +1,6 @@
 package convnet.dsl;
 
+import convnet.autodiff.ScalarOp;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,8 +30,8 @@ public final class Checker {
 
   /** The built-in layer names (keywords, aliases, paper names such as {@code N}), from the layer kinds' definitions. */
   static final List<String> LAYER_KEYWORDS = LayerKind.reservedNames();
-  static final Map<String, List<String>> FUNCTIONS = Map.of("abs", List.of("x"), "exp", List.of("x"), "log", List.of("x"),
-      "tanh", List.of("x"), "sigmoid", List.of("x"), "sqrt", List.of("x"), "max", List.of("a", "b"), "min", List.of("a", "b"));
+  /** The functions a fn body calls: the scalar ops that name themselves so, with their parameter names. */
+  static final Map<String, List<String>> FUNCTIONS = functions();
   static final List<String> TRAIN_KEYS = List.of("data", "protocol", "epochs", "batch", "optimizer", "schedule", "augment", "seed",
       "preprocess", "pretrain");
   static final Set<String> DATA_SETS = DataNames.names();
@@ -502,5 +503,11 @@ public final class Checker {
 
   static String lower(String s) {
     return s.toLowerCase(Locale.ROOT);
+  }
+
+  private static Map<String, List<String>> functions() {
+    Map<String, List<String>> byName = new LinkedHashMap<>();
+    ScalarOp.functions().forEach((name, op) -> byName.put(name, op.arity() == 1 ? List.of("x") : List.of("a", "b")));
+    return Map.copyOf(byName);
   }
 }

@@ -10,6 +10,7 @@ import convnet.autodiff.GraphBuilder;
 import convnet.autodiff.Node;
 import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
+import convnet.autodiff.ops.Windows;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -218,8 +219,8 @@ final class ConvDefinition extends LayerDefinition {
     if (variant == 0) {
       boolean squash = g.chance(0.6);
       boolean gain = squash && g.chance(0.5);
-      g.height = g.height - kh + 1;
-      g.width = g.width - kw + 1;
+      g.height = Windows.convolvedSize(g.height, kh, 1, 0);
+      g.width = Windows.convolvedSize(g.width, kw, 1, 0);
       g.channels = maps;
       return g.label(new LayerNode.PaperConv(null, maps, kh, kw, squash, gain, P));
     }
@@ -259,8 +260,8 @@ final class ConvDefinition extends LayerDefinition {
       args.add(arg("table", new Value.Call("random", List.of(arg(null,
           num(g.between(1, g.channels)))), P)));
     }
-    g.height = (g.height + 2 * pad - kh) / stride + 1;
-    g.width = (g.width + 2 * pad - kw) / stride + 1;
+    g.height = Windows.convolvedSize(g.height, kh, stride, pad);
+    g.width = Windows.convolvedSize(g.width, kw, stride, pad);
     g.channels = maps;
     return g.label(new LayerNode.Call(null, "conv", args, LayerNode.Form.PARENS, P));
   }

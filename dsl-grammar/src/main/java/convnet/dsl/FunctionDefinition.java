@@ -2,6 +2,7 @@ package convnet.dsl;
 
 import convnet.autodiff.GraphBuilder;
 import convnet.autodiff.Node;
+import convnet.autodiff.ScalarOp;
 import java.util.List;
 
 /**
@@ -74,17 +75,11 @@ final class FunctionDefinition extends LayerDefinition {
     }
     Expr.Call c = (Expr.Call) e;
     List<Node> args = c.args().stream().map(a -> expr(b, a, param, x)).toList();
-    return switch (c.function()) {
-      case "abs" -> b.abs(args.get(0));
-      case "exp" -> b.exp(args.get(0));
-      case "log" -> b.log(args.get(0));
-      case "tanh" -> b.tanh(args.get(0));
-      case "sigmoid" -> b.sigmoid(args.get(0));
-      case "sqrt" -> b.sqrt(args.get(0));
-      case "max" -> b.max(args.get(0), args.get(1));
-      case "min" -> b.min(args.get(0), args.get(1));
-      default -> throw new IllegalStateException("unknown function '" + c.function() + "' at " + c.pos());
-    };
+    ScalarOp op = ScalarOp.functions().get(c.function());
+    if (op == null) {
+      throw new IllegalStateException("unknown function '" + c.function() + "' at " + c.pos());
+    }
+    return op.arity() == 1 ? b.unary(op, args.get(0)) : b.binary(op, args.get(0), args.get(1));
   }
 
   /** One of the program's functions, chosen by the generator ({@code variant}: its index). */

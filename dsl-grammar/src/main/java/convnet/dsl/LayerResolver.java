@@ -1,5 +1,6 @@
 package convnet.dsl;
 
+import convnet.autodiff.ops.Windows;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -214,11 +215,7 @@ final class LayerResolver {
               + " + 1 < 1; use a smaller " + what + " or remove a pooling layer before it");
       return 0;
     }
-    long o = ceil ? Math.floorDiv(span + stride - 1, stride) + 1 : span / stride + 1;
-    if (ceil && (o - 1) * stride >= n + pad) {
-      o--;
-    }
-    return (int) o;
+    return Windows.pooledSize(n, window, stride, pad, ceil);
   }
 
   long mul(long a, long b) {

@@ -8,6 +8,7 @@ import static convnet.dsl.RandomArchitectures.size;
 import convnet.autodiff.Attrs;
 import convnet.autodiff.GraphBuilder;
 import convnet.autodiff.Node;
+import convnet.autodiff.ops.Windows;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -137,8 +138,8 @@ final class MlpconvDefinition extends LayerDefinition {
     if (pad > 0) {
       args.add(arg("pad", num(pad)));
     }
-    g.height = g.height + 2 * pad - k + 1;
-    g.width = g.width + 2 * pad - k + 1;
+    g.height = Windows.convolvedSize(g.height, k, 1, pad);
+    g.width = Windows.convolvedSize(g.width, k, 1, pad);
     g.channels = Integer.parseInt(((Value.Num) inner.get(n - 1)).text());
     return g.label(new LayerNode.Call(null, "mlpconv", args, LayerNode.Form.PARENS, P));
   }

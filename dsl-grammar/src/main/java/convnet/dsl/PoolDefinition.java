@@ -7,6 +7,7 @@ import static convnet.dsl.RandomArchitectures.size;
 
 import convnet.autodiff.Attrs;
 import convnet.autodiff.Node;
+import convnet.autodiff.ops.Windows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -150,8 +151,8 @@ final class PoolDefinition extends LayerDefinition {
     boolean drawnMax = g.chance(0.5);
     if (g.chance(0.5)) {
       int stride = g.chance(0.5) ? 0 : g.between(1, window);
-      g.height = (g.height - window) / (stride == 0 ? window : stride) + 1;
-      g.width = (g.width - window) / (stride == 0 ? window : stride) + 1;
+      g.height = Windows.pooledSize(g.height, window, stride == 0 ? window : stride, 0, false);
+      g.width = Windows.pooledSize(g.width, window, stride == 0 ? window : stride, 0, false);
       return g.label(new LayerNode.PaperPool(null, drawnMax, window, window, stride, P));
     }
     int stride = g.between(1, window);
@@ -166,11 +167,6 @@ final class PoolDefinition extends LayerDefinition {
   }
 
   private static int pooled(int n, int window, int stride, boolean ceil) {
-    int span = n - window;
-    int o = ceil ? Math.floorDiv(span + stride - 1, stride) + 1 : span / stride + 1;
-    if (ceil && (o - 1) * stride >= n) {
-      o--;
-    }
-    return o;
+    return Windows.pooledSize(n, window, stride, 0, ceil);
   }
 }

@@ -64,7 +64,8 @@ class ExamplesTest {
     List<String> names = files().map(p -> dir().relativize(p).toString().replace('\\', '/')).toList();
     assertTrue(names.containsAll(List.of("alexnet.cnn", "fashion.cnn", "jarrett_caltech.cnn", "jarrett_fcsg_pa.cnn",
         "jarrett_fcsg_rabs_pa.cnn", "jarrett_fcsg_rabs_n_pa.cnn", "jarrett_fcsg_pm.cnn", "lenet5.cnn", "zeiler_fergus.cnn",
-        "network_in_network.cnn", "maxout.cnn", "bench/b1.cnn", "bench/b2.cnn", "bench/b3.cnn", "bench/b4.cnn")), names.toString());
+        "network_in_network.cnn", "maxout.cnn", "bench/b1.cnn", "bench/b2.cnn", "bench/b3.cnn", "bench/b4.cnn",
+        "bench/b5.cnn")), names.toString());
   }
 
   @Test
@@ -175,5 +176,13 @@ class ExamplesTest {
     assertEquals(new MapShape(3, 32, 32), b4.input());
     assertEquals(new MapShape(64, 8, 8), b4.layers().get(5).output());
     assertEquals(16, network("bench/b3.cnn").train().batch());
+    // B5 is the default network's layers, so its benchmark speaks for what 'convnet train' trains.
+    Network b5 = network("bench/b5.cnn");
+    Network fashion = network("fashion.cnn");
+    assertEquals(fashion.input(), b5.input());
+    assertEquals(fashion.layers().stream().map(l -> l.kindName() + " " + l.output()).toList(),
+        b5.layers().stream().map(l -> l.kindName() + " " + l.output()).toList());
+    assertEquals(fashion.totalParameters(), b5.totalParameters());
+    assertEquals(64, b5.train().batch());
   }
 }

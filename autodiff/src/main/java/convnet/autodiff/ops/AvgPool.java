@@ -25,16 +25,16 @@ final class AvgPool implements OpRule {
         double[] y = new double[out.size()];
         int h = xs.dim(2);
         int w = xs.dim(3);
-        double scale = 1.0 / (p.windowH() * p.windowW());
+        double scale = 1.0 / Windows.averageDivisor(p.windowH(), p.windowW());
         PoolMath.forEachWindow(xs, out, (base, o, oy, ox) -> {
             double s = 0;
             for (int ky = 0; ky < p.windowH(); ky++) {
-                int iy = oy * p.strideH() - p.padH() + ky;
+                int iy = Windows.windowStart(oy, p.strideH(), p.padH()) + ky;
                 if (iy < 0 || iy >= h) {
                     continue;
                 }
                 for (int kx = 0; kx < p.windowW(); kx++) {
-                    int ix = ox * p.strideW() - p.padW() + kx;
+                    int ix = Windows.windowStart(ox, p.strideW(), p.padW()) + kx;
                     if (ix >= 0 && ix < w) {
                         s += x[base + iy * w + ix];
                     }
@@ -48,5 +48,15 @@ final class AvgPool implements OpRule {
     @Override
     public Grads vjp(Node y, Node dy, GraphBuilder g) {
         return Grads.of(g.avgPoolBackward(dy, (Attrs.Pool) y.attrs(), y.input(0).shape()));
+    }
+
+    @Override
+    public Fusion fusion() {
+        return Fusion.LIBRARY;
+    }
+
+    @Override
+    public <V> V lower(Node y, Lowering<V> k, List<V> in) {
+        return k.call(LibraryKernel.AVG_POOL_FORWARD);
     }
 }

@@ -23,12 +23,23 @@ final class AvgPoolBackward implements OpRule {
     @Override
     public Tensor eval(List<Tensor> in, Attrs attrs, Shape out) {
         Attrs.Pool p = ((Attrs.PoolGrad) attrs).pool();
-        return Tensor.wrap(out, PoolMath.spread(in.get(0).data(), out, in.get(0).shape(), p, 1.0 / (p.windowH() * p.windowW())));
+        return Tensor.wrap(out, PoolMath.spread(in.get(0).data(), out, in.get(0).shape(), p,
+                1.0 / Windows.averageDivisor(p.windowH(), p.windowW())));
     }
 
     /** Linear, and the transpose of avgPool, so its adjoint is avgPool itself. */
     @Override
     public Grads vjp(Node y, Node dy, GraphBuilder g) {
         return Grads.of(g.avgPool(dy, ((Attrs.PoolGrad) y.attrs()).pool()));
+    }
+
+    @Override
+    public Fusion fusion() {
+        return Fusion.LIBRARY;
+    }
+
+    @Override
+    public <V> V lower(Node y, Lowering<V> k, List<V> in) {
+        return k.call(LibraryKernel.AVG_POOL_BACKWARD);
     }
 }

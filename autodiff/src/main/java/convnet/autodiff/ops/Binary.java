@@ -41,20 +41,21 @@ final class Binary implements OpRule {
 
     @Override
     public Grads vjp(Node y, Node dy, GraphBuilder g) {
-        Node a = y.input(0);
-        Node b = y.input(1);
-        return switch (y.scalarOp()) {
-            case ADD -> Grads.of(dy, dy);
-            case SUB -> Grads.of(dy, g.neg(dy));
-            case MUL -> Grads.of(g.mul(dy, b), g.mul(dy, a));
-            // d(a/b)/db = -a/b^2 = -y/b.
-            case DIV -> Grads.of(g.div(dy, b), g.neg(g.div(g.mul(dy, y), b)));
-            case POW -> Grads.of(g.mul(dy, g.mul(b, g.pow(a, g.sub(b, g.scalar(1))))), g.mul(dy, g.mul(y, g.log(a))));
-            // Ties go to the first operand, matching Math.max's choice of either (they are equal).
-            case MAX -> Grads.of(g.mul(dy, g.ge(a, b)), g.mul(dy, g.lt(a, b)));
-            case MIN -> Grads.of(g.mul(dy, g.le(a, b)), g.mul(dy, g.gt(a, b)));
-            case GT, GE, LT, LE, EQ -> Grads.none("comparisons are piecewise constant");
-            default -> throw new IllegalStateException(y.scalarOp() + " is not binary");
-        };
+        return y.scalarOp().vjp(y, dy, g);
+    }
+
+    @Override
+    public Fusion fusion() {
+        return Fusion.ELEMENTWISE;
+    }
+
+    @Override
+    public <V> V lower(Node y, Lowering<V> k, List<V> in) {
+        return k.apply(y.scalarOp(), in);
+    }
+
+    @Override
+    public long flops(Node y) {
+        return y.shape().size();
     }
 }

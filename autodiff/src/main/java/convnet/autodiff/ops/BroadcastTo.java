@@ -35,4 +35,15 @@ final class BroadcastTo implements OpRule {
     public Grads vjp(Node y, Node dy, GraphBuilder g) {
         return Grads.of(dy);
     }
+
+    @Override
+    public Fusion fusion() {
+        return Fusion.ELEMENTWISE;
+    }
+
+    // Loads broadcast by their shape, so the value is the input's.
+    @Override
+    public <V> V lower(Node y, Lowering<V> k, List<V> in) {
+        return in.get(0);
+    }
 }

@@ -29,4 +29,24 @@ final class Conv2d implements OpRule {
         Node w = y.input(1);
         return Grads.of(g.conv2dBackwardInput(dy, w, c, x.shape()), g.conv2dBackwardWeight(x, dy, c, w.shape()));
     }
+
+    @Override
+    public Fusion fusion() {
+        return Fusion.LIBRARY;
+    }
+
+    @Override
+    public <V> V lower(Node y, Lowering<V> k, List<V> in) {
+        return k.call(LibraryKernel.CONV2D_FORWARD);
+    }
+
+    @Override
+    public long flops(Node y) {
+        return convFlops(y.input(1).shape().dims(), y.shape().dims());
+    }
+
+    /** 2·N·M·OH·OW·(C/groups)·KH·KW, with w [M, C/groups, KH, KW] and y [N, M, OH, OW]. */
+    static long convFlops(int[] w, int[] y) {
+        return 2L * y[0] * y[1] * y[2] * y[3] * w[1] * w[2] * w[3];
+    }
 }

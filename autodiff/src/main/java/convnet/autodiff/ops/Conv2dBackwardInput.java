@@ -37,4 +37,19 @@ final class Conv2dBackwardInput implements OpRule {
         Node w = y.input(1);
         return Grads.of(g.conv2d(gy, w, c), g.conv2dBackwardWeight(gy, dy, c, w.shape()));
     }
+
+    @Override
+    public Fusion fusion() {
+        return Fusion.LIBRARY;
+    }
+
+    @Override
+    public <V> V lower(Node y, Lowering<V> k, List<V> in) {
+        return k.call(LibraryKernel.CONV2D_BACKWARD_INPUT);
+    }
+
+    @Override
+    public long flops(Node y) {
+        return Conv2d.convFlops(y.input(1).shape().dims(), y.input(0).shape().dims());
+    }
 }

@@ -37,4 +37,19 @@ final class Conv2dBackwardWeight implements OpRule {
         Node dy = y.input(1);
         return Grads.of(g.conv2dBackwardInput(dy, gw, c, x.shape()), g.conv2d(x, gw, c));
     }
+
+    @Override
+    public Fusion fusion() {
+        return Fusion.LIBRARY;
+    }
+
+    @Override
+    public <V> V lower(Node y, Lowering<V> k, List<V> in) {
+        return k.call(LibraryKernel.CONV2D_BACKWARD_WEIGHT);
+    }
+
+    @Override
+    public long flops(Node y) {
+        return Conv2d.convFlops(y.shape().dims(), y.input(1).shape().dims());
+    }
 }

@@ -30,7 +30,8 @@ final class ConvMath {
             throw new ShapeException("kernel " + w.dim(2) + "x" + w.dim(3) + " is larger than the (padded) input "
                     + (x.dim(2) + 2 * c.padH()) + "x" + (x.dim(3) + 2 * c.padW()));
         }
-        return Shape.of(x.dim(0), w.dim(0), h / c.strideH() + 1, wd / c.strideW() + 1);
+        return Shape.of(x.dim(0), w.dim(0), Windows.convolvedSize(x.dim(2), w.dim(2), c.strideH(), c.padH()),
+                Windows.convolvedSize(x.dim(3), w.dim(3), c.strideW(), c.padW()));
     }
 
     /** Which of the three products a walk accumulates. */

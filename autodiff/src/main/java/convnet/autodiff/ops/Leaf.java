@@ -29,4 +29,14 @@ final class Leaf implements OpRule {
     public Grads vjp(Node y, Node dy, GraphBuilder g) {
         return Grads.none("a leaf has no inputs");
     }
+
+    @Override
+    public Fusion fusion() {
+        return Fusion.SOURCE;
+    }
+
+    @Override
+    public <V> V lower(Node y, Lowering<V> k, List<V> in) {
+        throw new IllegalStateException("a leaf has no code: " + y);
+    }
 }

@@ -54,4 +54,25 @@ final class LogSoftmax implements OpRule {
         Node total = g.sum(dy, List.of(axis), true);
         return Grads.of(g.sub(dy, g.mul(g.exp(y), total)));
     }
+
+    @Override
+    public Fusion fusion() {
+        return Fusion.COMPOSITE;
+    }
+
+    @Override
+    public <V> V lower(Node y, Lowering<V> k, List<V> in) {
+        throw new IllegalStateException("log softmax is decomposed before code generation: " + y);
+    }
+
+    /** m = max(x) and s = Σ exp(x − m) along the axis, then x − m − log s: the stable formula of {@link #eval}. */
+    @Override
+    public Node decompose(Node y, List<Node> in, GraphBuilder g) {
+        int axis = ((Attrs.Axis) y.attrs()).axis();
+        Node x = in.get(0);
+        Node max = g.reduceMax(x, List.of(axis), true);
+        Node shifted = g.sub(x, max);
+        Node sum = g.sum(g.exp(shifted), List.of(axis), true);
+        return g.sub(shifted, g.log(sum));
+    }
 }

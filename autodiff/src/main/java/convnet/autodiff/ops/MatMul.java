@@ -47,4 +47,19 @@ final class MatMul implements OpRule {
         Node b = y.input(1);
         return Grads.of(g.matmul(dy, g.transpose(b, 1, 0)), g.matmul(g.transpose(a, 1, 0), dy));
     }
+
+    @Override
+    public Fusion fusion() {
+        return Fusion.LIBRARY;
+    }
+
+    @Override
+    public <V> V lower(Node y, Lowering<V> k, List<V> in) {
+        return k.call(LibraryKernel.MATMUL);
+    }
+
+    @Override
+    public long flops(Node y) {
+        return 2L * y.shape().dim(0) * y.shape().dim(1) * y.input(0).shape().dim(1);
+    }
 }

@@ -28,4 +28,14 @@ final class MaxPool implements OpRule {
     public Grads vjp(Node y, Node dy, GraphBuilder g) {
         return Grads.of(g.maxPoolBackward(y.input(0), dy, (Attrs.Pool) y.attrs()));
     }
+
+    @Override
+    public Fusion fusion() {
+        return Fusion.LIBRARY;
+    }
+
+    @Override
+    public <V> V lower(Node y, Lowering<V> k, List<V> in) {
+        return k.call(LibraryKernel.MAX_POOL_FORWARD);
+    }
 }

@@ -36,4 +36,14 @@ final class MaxPoolBackward implements OpRule {
         return Grads.partial("the argmax routing is piecewise constant in x", null,
                 g.maxPoolSelect(y.input(0), g2, (Attrs.Pool) y.attrs()));
     }
+
+    @Override
+    public Fusion fusion() {
+        return Fusion.LIBRARY;
+    }
+
+    @Override
+    public <V> V lower(Node y, Lowering<V> k, List<V> in) {
+        return k.call(LibraryKernel.MAX_POOL_BACKWARD);
+    }
 }

@@ -34,4 +34,14 @@ final class MaxPoolSelect implements OpRule {
         return Grads.partial("the argmax routing is piecewise constant in x", null,
                 g.maxPoolBackward(y.input(0), dy, (Attrs.Pool) y.attrs()));
     }
+
+    @Override
+    public Fusion fusion() {
+        return Fusion.LIBRARY;
+    }
+
+    @Override
+    public <V> V lower(Node y, Lowering<V> k, List<V> in) {
+        return k.call(LibraryKernel.MAX_POOL_SELECT);
+    }
 }

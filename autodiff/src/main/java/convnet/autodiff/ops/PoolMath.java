@@ -9,10 +9,7 @@ final class PoolMath {
     private PoolMath() {
     }
 
-    /**
-     * Pooled shape. Floor: (H + 2p - k) / s + 1. Ceil: rounds up, but (as in PyTorch) drops a last window that would
-     * start in the right padding, so every window holds at least one real element.
-     */
+    /** Pooled shape ({@link Windows#pooledSize} on each axis), with a message saying why when there is none. */
     static Shape outputShape(Shape x, Attrs.Pool p) {
         Indexing.requireRank(x, 4, "pooling input (NCHW)");
         return Shape.of(x.dim(0), x.dim(1), size(x.dim(2), p.windowH(), p.strideH(), p.padH(), p.ceil(), "height"),
@@ -20,26 +17,21 @@ final class PoolMath {
     }
 
     private static int size(int in, int k, int s, int pad, boolean ceil, String axis) {
-        if (2 * pad > k) {
+        if (!Windows.padFits(pad, k)) {
             throw new ShapeException("pooling padding " + pad + " is more than half the window " + k + " (" + axis + ")");
         }
-        int span = in + 2 * pad - k;
-        if (span < 0) {
+        if (in + 2 * pad - k < 0) {
             throw new ShapeException("pooling window " + k + " is larger than the (padded) input " + axis + " " + (in + 2 * pad));
         }
-        int out = (ceil ? (span + s - 1) / s : span / s) + 1;
-        if (ceil && (out - 1) * s >= in + pad) {
-            out--;
-        }
-        return out;
+        return Windows.pooledSize(in, k, s, pad, ceil);
     }
 
-    /** Flat index in x of the first maximum (row-major within the window) of window (oy, ox) of plane {@code base}. */
+    /** Flat index in x of the argmax ({@link Windows#displacesMax}) of window (oy, ox) of plane {@code base}. */
     static int argmax(double[] x, int base, int h, int w, int oy, int ox, Attrs.Pool p) {
         int best = -1;
         double bestValue = Double.NEGATIVE_INFINITY;
-        int y0 = oy * p.strideH() - p.padH();
-        int x0 = ox * p.strideW() - p.padW();
+        int y0 = Windows.windowStart(oy, p.strideH(), p.padH());
+        int x0 = Windows.windowStart(ox, p.strideW(), p.padW());
         for (int ky = 0; ky < p.windowH(); ky++) {
             int iy = y0 + ky;
             if (iy < 0 || iy >= h) {
@@ -51,8 +43,7 @@ final class PoolMath {
                     continue;
                 }
                 int i = base + iy * w + ix;
-                // Strict '>' keeps the first of tied maxima; NaN wins so it propagates as in PyTorch.
-                if (best < 0 || x[i] > bestValue || (Double.isNaN(x[i]) && !Double.isNaN(bestValue))) {
+                if (best < 0 || Windows.displacesMax(x[i], bestValue)) {
                     best = i;
                     bestValue = x[i];
                 }
@@ -89,12 +80,12 @@ final class PoolMath {
         forEachWindow(x, out, (base, o, oy, ox) -> {
             double v = dy[o] * scale;
             for (int ky = 0; ky < p.windowH(); ky++) {
-                int iy = oy * p.strideH() - p.padH() + ky;
+                int iy = Windows.windowStart(oy, p.strideH(), p.padH()) + ky;
                 if (iy < 0 || iy >= h) {
                     continue;
                 }
                 for (int kx = 0; kx < p.windowW(); kx++) {
-                    int ix = ox * p.strideW() - p.padW() + kx;
+                    int ix = Windows.windowStart(ox, p.strideW(), p.padW()) + kx;
                     if (ix >= 0 && ix < w) {
                         dx[base + iy * w + ix] += v;
                     }

@@ -35,4 +35,19 @@ final class ReduceMax implements OpRule {
         Node count = g.sum(isMax, r.axes(), true);
         return Grads.of(g.mul(isMax, g.div(g.reshape(dy, kept), count)));
     }
+
+    @Override
+    public Fusion fusion() {
+        return Fusion.REDUCTION;
+    }
+
+    @Override
+    public <V> V lower(Node y, Lowering<V> k, List<V> in) {
+        return k.reduceMax(in.get(0), ((Attrs.Reduce) y.attrs()).axes());
+    }
+
+    @Override
+    public long flops(Node y) {
+        return y.input(0).shape().size();
+    }
 }

@@ -25,4 +25,19 @@ final class ReduceSum implements OpRule {
         Shape kept = Reductions.keptShape(x, ((Attrs.Reduce) y.attrs()).axes());
         return Grads.of(g.broadcastTo(g.reshape(dy, kept), x));
     }
+
+    @Override
+    public Fusion fusion() {
+        return Fusion.REDUCTION;
+    }
+
+    @Override
+    public <V> V lower(Node y, Lowering<V> k, List<V> in) {
+        return k.reduceSum(in.get(0), ((Attrs.Reduce) y.attrs()).axes());
+    }
+
+    @Override
+    public long flops(Node y) {
+        return y.input(0).shape().size();
+    }
 }

@@ -46,4 +46,21 @@ final class Slice implements OpRule {
         }
         return Grads.of(g.pad(dy, s.start(), after));
     }
+
+    @Override
+    public Fusion fusion() {
+        return Fusion.LIBRARY;
+    }
+
+    /** The sub-block copied out, starting at the slice's first element. */
+    @Override
+    public <V> V lower(Node y, Lowering<V> k, List<V> in) {
+        List<Integer> start = ((Attrs.Slice) y.attrs()).start();
+        int[] inStrides = y.input(0).shape().strides();
+        int offset = 0;
+        for (int a = 0; a < start.size(); a++) {
+            offset += start.get(a) * inStrides[a];
+        }
+        return k.copy(0, y.shape().dims(), inStrides, offset, y.shape().strides(), 0, false);
+    }
 }

@@ -62,4 +62,21 @@ final class Transpose implements OpRule {
         }
         return Grads.of(g.transpose(dy, inverse));
     }
+
+    @Override
+    public Fusion fusion() {
+        return Fusion.LIBRARY;
+    }
+
+    /** A strided copy: output axis a reads input axis perm[a]. */
+    @Override
+    public <V> V lower(Node y, Lowering<V> k, List<V> in) {
+        List<Integer> perm = ((Attrs.Permute) y.attrs()).perm();
+        int[] inStrides = y.input(0).shape().strides();
+        int[] src = new int[perm.size()];
+        for (int a = 0; a < src.length; a++) {
+            src[a] = inStrides[perm.get(a)];
+        }
+        return k.copy(0, y.shape().dims(), src, 0, y.shape().strides(), 0, false);
+    }
 }

@@ -25,22 +25,21 @@ final class Unary implements OpRule {
 
     @Override
     public Grads vjp(Node y, Node dy, GraphBuilder g) {
-        Node x = y.input(0);
-        return switch (y.scalarOp()) {
-            case NEG -> Grads.of(g.neg(dy));
-            case ABS -> Grads.of(g.mul(dy, g.sign(x)));
-            case SIGN -> Grads.none("sign is piecewise constant");
-            case EXP -> Grads.of(g.mul(dy, y));
-            case LOG -> Grads.of(g.div(dy, x));
-            // d tanh = 1 - tanh^2, written with y so no second tanh is computed.
-            case TANH -> Grads.of(g.mul(dy, g.sub(g.scalar(1), g.square(y))));
-            case SIGMOID -> Grads.of(g.mul(dy, g.mul(y, g.sub(g.scalar(1), y))));
-            case SQRT -> Grads.of(g.div(g.mul(dy, 0.5), y));
-            case SQUARE -> Grads.of(g.mul(dy, g.mul(x, 2)));
-            case RECIPROCAL -> Grads.of(g.neg(g.mul(dy, g.square(y))));
-            // Subgradient 0 at x == 0, matching eval's strict '>'.
-            case RELU -> Grads.of(g.mul(dy, g.gt(x, 0)));
-            default -> throw new IllegalStateException(y.scalarOp() + " is not unary");
-        };
+        return y.scalarOp().vjp(y, dy, g);
+    }
+
+    @Override
+    public Fusion fusion() {
+        return Fusion.ELEMENTWISE;
+    }
+
+    @Override
+    public <V> V lower(Node y, Lowering<V> k, List<V> in) {
+        return k.apply(y.scalarOp(), in);
+    }
+
+    @Override
+    public long flops(Node y) {
+        return y.shape().size();
     }
 }

@@ -3,6 +3,7 @@ package convnet.autodiff.ops;
 import convnet.autodiff.Attrs;
 import convnet.autodiff.GraphBuilder;
 import convnet.autodiff.Node;
+import convnet.autodiff.ScalarOp;
 import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
 import java.util.List;
@@ -35,5 +36,20 @@ final class Where implements OpRule {
         Node zero = g.scalar(0);
         return Grads.partial("the condition selects, it is not differentiable", null,
                 g.where(c, dy, zero), g.where(c, zero, dy));
+    }
+
+    @Override
+    public Fusion fusion() {
+        return Fusion.ELEMENTWISE;
+    }
+
+    @Override
+    public <V> V lower(Node y, Lowering<V> k, List<V> in) {
+        return k.apply(ScalarOp.SELECT, in);
+    }
+
+    @Override
+    public long flops(Node y) {
+        return y.shape().size();
     }
 }

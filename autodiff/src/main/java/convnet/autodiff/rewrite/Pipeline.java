@@ -27,6 +27,17 @@ public final class Pipeline {
                 new SumMapsFirst()));
     }
 
+    /**
+     * The passes before code generation: the standard simplification, then composite ops decomposed into the ops
+     * a code generator fuses or calls, then transposed products flipped so their transposes fold into operands.
+     */
+    public static Pipeline forCodeGeneration() {
+        List<Pass> passes = new ArrayList<>(standard().passes());
+        passes.add(new DecomposeComposites());
+        passes.add(new FlipTransposedProducts());
+        return new Pipeline(passes);
+    }
+
     public List<Pass> passes() {
         return passes;
     }

@@ -1,5 +1,6 @@
 package convnet.compiler.gen;
 
+import convnet.autodiff.ScalarOp;
 import java.util.List;
 
 /**

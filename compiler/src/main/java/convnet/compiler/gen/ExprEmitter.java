@@ -9,6 +9,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import convnet.autodiff.ScalarOp;
+import convnet.autodiff.ops.ElementwiseCode;
+
 import org.objectweb.asm.Type;
 
 /**
@@ -182,45 +185,179 @@ final class ExprEmitter {
             block.arrayLoad(Type.FLOAT_TYPE);
         } else {
             Expr.Apply apply = (Expr.Apply) expr;
+            List<Consumer<Block>> args = new ArrayList<>();
             for (Expr arg : apply.args()) {
-                block.load(values.get(arg));
+                Local local = values.get(arg);
+                args.add(b -> b.load(local));
             }
-            emitScalarOp(block, apply.op());
+            emitScalarOp(block, apply.op(), args);
         }
         block.store(result);
         return result;
     }
 
-    /** Arguments on the stack → the result. */
-    static void emitScalarOp(Block block, ScalarOp op) {
-        String unary = "(F)F";
-        String binary = "(FF)F";
-        switch (op) {
-            case NEG -> block.floatNeg();
-            case ABS -> block.invokeStatic("java/lang/Math", "abs", unary);
-            case EXP -> block.invokeStatic(FAST_MATH, "exp", unary);
-            case LOG -> block.invokeStatic(FAST_MATH, "log", unary);
-            case TANH -> block.invokeStatic(FAST_MATH, "tanh", unary);
-            case SIGMOID -> block.invokeStatic(FAST_MATH, "sigmoid", unary);
-            case SQRT -> block.invokeStatic(FAST_MATH, "sqrt", unary);
-            case SQUARE -> block.dup().floatMul();
-            case RECIPROCAL -> block.invokeStatic(FAST_MATH, "reciprocal", unary);
-            case RELU -> block.invokeStatic(FAST_MATH, "relu", unary);
-            case ADD -> block.floatAdd();
-            case SUB -> block.floatSub();
-            case MUL -> block.floatMul();
-            case DIV -> block.floatDiv();
-            case POW -> block.invokeStatic(FAST_MATH, "pow", binary);
-            case MAX -> block.invokeStatic("java/lang/Math", "max", binary);
-            case MIN -> block.invokeStatic("java/lang/Math", "min", binary);
-            case GT -> block.invokeStatic(FAST_MATH, "gt", binary);
-            case GE -> block.invokeStatic(FAST_MATH, "ge", binary);
-            case LT -> block.invokeStatic(FAST_MATH, "lt", binary);
-            case LE -> block.invokeStatic(FAST_MATH, "le", binary);
-            case EQ -> block.invokeStatic(FAST_MATH, "eq", binary);
-            case SELECT -> block.invokeStatic(FAST_MATH, "select", "(FFF)F");
-        }
+    /** Pushes {@code op} applied to the floats that the argument pushers push. */
+    static void emitScalarOp(Block block, ScalarOp op, List<Consumer<Block>> args) {
+        op.lower(SCALAR, args).accept(block);
     }
+
+    /**
+     * The elementwise vocabulary in scalar float code: each word pushes its arguments, then computes. The
+     * transcendental functions call {@link FastMath}, whose results the interpreter's tolerances are set for.
+     */
+    private static final ElementwiseCode<Consumer<Block>> SCALAR = new ElementwiseCode<>() {
+        private static final String UNARY_DESC = "(F)F";
+        private static final String BINARY_DESC = "(FF)F";
+
+        private Consumer<Block> call(String owner, String name, String desc, List<Consumer<Block>> args) {
+            return b -> {
+                args.forEach(a -> a.accept(b));
+                b.invokeStatic(owner, name, desc);
+            };
+        }
+
+        private Consumer<Block> fastMath(String name, Consumer<Block> x) {
+            return call(FAST_MATH, name, UNARY_DESC, List.of(x));
+        }
+
+        private Consumer<Block> fastMath(String name, Consumer<Block> x, Consumer<Block> y) {
+            return call(FAST_MATH, name, BINARY_DESC, List.of(x, y));
+        }
+
+        private Consumer<Block> arithmetic(Consumer<Block> x, Consumer<Block> y, Consumer<Block> instruction) {
+            return b -> {
+                x.accept(b);
+                y.accept(b);
+                instruction.accept(b);
+            };
+        }
+
+        @Override
+        public Consumer<Block> constant(double value) {
+            return b -> b.pushFloat((float) value);
+        }
+
+        @Override
+        public Consumer<Block> neg(Consumer<Block> x) {
+            return b -> {
+                x.accept(b);
+                b.floatNeg();
+            };
+        }
+
+        @Override
+        public Consumer<Block> abs(Consumer<Block> x) {
+            return call("java/lang/Math", "abs", UNARY_DESC, List.of(x));
+        }
+
+        @Override
+        public Consumer<Block> exp(Consumer<Block> x) {
+            return fastMath("exp", x);
+        }
+
+        @Override
+        public Consumer<Block> log(Consumer<Block> x) {
+            return fastMath("log", x);
+        }
+
+        @Override
+        public Consumer<Block> tanh(Consumer<Block> x) {
+            return fastMath("tanh", x);
+        }
+
+        @Override
+        public Consumer<Block> sigmoid(Consumer<Block> x) {
+            return fastMath("sigmoid", x);
+        }
+
+        @Override
+        public Consumer<Block> sqrt(Consumer<Block> x) {
+            return fastMath("sqrt", x);
+        }
+
+        @Override
+        public Consumer<Block> square(Consumer<Block> x) {
+            return b -> {
+                x.accept(b);
+                b.dup().floatMul();
+            };
+        }
+
+        @Override
+        public Consumer<Block> reciprocal(Consumer<Block> x) {
+            return fastMath("reciprocal", x);
+        }
+
+        @Override
+        public Consumer<Block> relu(Consumer<Block> x) {
+            return fastMath("relu", x);
+        }
+
+        @Override
+        public Consumer<Block> add(Consumer<Block> x, Consumer<Block> y) {
+            return arithmetic(x, y, Block::floatAdd);
+        }
+
+        @Override
+        public Consumer<Block> sub(Consumer<Block> x, Consumer<Block> y) {
+            return arithmetic(x, y, Block::floatSub);
+        }
+
+        @Override
+        public Consumer<Block> mul(Consumer<Block> x, Consumer<Block> y) {
+            return arithmetic(x, y, Block::floatMul);
+        }
+
+        @Override
+        public Consumer<Block> div(Consumer<Block> x, Consumer<Block> y) {
+            return arithmetic(x, y, Block::floatDiv);
+        }
+
+        @Override
+        public Consumer<Block> pow(Consumer<Block> x, Consumer<Block> y) {
+            return fastMath("pow", x, y);
+        }
+
+        @Override
+        public Consumer<Block> max(Consumer<Block> x, Consumer<Block> y) {
+            return call("java/lang/Math", "max", BINARY_DESC, List.of(x, y));
+        }
+
+        @Override
+        public Consumer<Block> min(Consumer<Block> x, Consumer<Block> y) {
+            return call("java/lang/Math", "min", BINARY_DESC, List.of(x, y));
+        }
+
+        @Override
+        public Consumer<Block> gt(Consumer<Block> x, Consumer<Block> y) {
+            return fastMath("gt", x, y);
+        }
+
+        @Override
+        public Consumer<Block> ge(Consumer<Block> x, Consumer<Block> y) {
+            return fastMath("ge", x, y);
+        }
+
+        @Override
+        public Consumer<Block> lt(Consumer<Block> x, Consumer<Block> y) {
+            return fastMath("lt", x, y);
+        }
+
+        @Override
+        public Consumer<Block> le(Consumer<Block> x, Consumer<Block> y) {
+            return fastMath("le", x, y);
+        }
+
+        @Override
+        public Consumer<Block> eq(Consumer<Block> x, Consumer<Block> y) {
+            return fastMath("eq", x, y);
+        }
+
+        @Override
+        public Consumer<Block> select(Consumer<Block> c, Consumer<Block> x, Consumer<Block> y) {
+            return call(FAST_MATH, "select", "(FFF)F", List.of(c, x, y));
+        }
+    };
 
     // ---- vector ----
 
@@ -247,42 +384,152 @@ final class ExprEmitter {
 
     /** Pushes {@code op} applied to the vectors that the argument pushers push. */
     static void emitVectorOp(Block block, ScalarOp op, List<Consumer<Block>> args) {
-        switch (op) {
-            case NEG -> unary(block, "NEG", args.get(0));
-            case ABS -> unary(block, "ABS", args.get(0));
-            case EXP -> unary(block, "EXP", args.get(0));
-            case LOG -> unary(block, "LOG", args.get(0));
-            case TANH -> {
-                args.get(0).accept(block);
-                block.invokeStatic(Type.getInternalName(VectorMath.class), "tanh", "(L" + VECTOR + ";)L" + VECTOR + ";");
-            }
-            case SQRT -> unary(block, "SQRT", args.get(0));
-            case SIGMOID -> binary(block, "DIV", BINARY, one(),
-                    b -> binary(b, "ADD", ASSOCIATIVE, one(), e -> unary(e, "EXP", n -> unary(n, "NEG", args.get(0)))));
-            case SQUARE -> binary(block, "MUL", ASSOCIATIVE, args.get(0), args.get(0));
-            case RECIPROCAL -> binary(block, "DIV", BINARY, one(), args.get(0));
-            case RELU -> binary(block, "MAX", ASSOCIATIVE, args.get(0), b -> pushBroadcast(b, 0f));
-            case ADD -> binary(block, "ADD", ASSOCIATIVE, args.get(0), args.get(1));
-            case SUB -> binary(block, "SUB", BINARY, args.get(0), args.get(1));
-            case MUL -> binary(block, "MUL", ASSOCIATIVE, args.get(0), args.get(1));
-            case DIV -> binary(block, "DIV", BINARY, args.get(0), args.get(1));
-            case POW -> binary(block, "POW", BINARY, args.get(0), args.get(1));
-            case MAX -> binary(block, "MAX", ASSOCIATIVE, args.get(0), args.get(1));
-            case MIN -> binary(block, "MIN", ASSOCIATIVE, args.get(0), args.get(1));
-            case GT -> compare(block, "GT", args.get(0), args.get(1));
-            case GE -> compare(block, "GE", args.get(0), args.get(1));
-            case LT -> compare(block, "LT", args.get(0), args.get(1));
-            case LE -> compare(block, "LE", args.get(0), args.get(1));
-            case EQ -> compare(block, "EQ", args.get(0), args.get(1));
-            case SELECT -> {
-                // b.blend(a, c != 0): lanes where the condition is non-zero (or NaN) come from a.
-                args.get(2).accept(block);
-                args.get(1).accept(block);
-                mask(block, "NE", args.get(0), b -> pushBroadcast(b, 0f));
-                blend(block);
-            }
-        }
+        op.lower(VECTOR_WORDS, args).accept(block);
     }
+
+    /** The elementwise vocabulary in Vector API code over {@code FloatVector}s of the preferred species. */
+    private static final ElementwiseCode<Consumer<Block>> VECTOR_WORDS = new ElementwiseCode<>() {
+        private Consumer<Block> unaryOp(String operator, Consumer<Block> x) {
+            return b -> unary(b, operator, x);
+        }
+
+        private Consumer<Block> binaryOp(String operator, String operatorType, Consumer<Block> x, Consumer<Block> y) {
+            return b -> binary(b, operator, operatorType, x, y);
+        }
+
+        private Consumer<Block> compareOp(String operator, Consumer<Block> x, Consumer<Block> y) {
+            return b -> compare(b, operator, x, y);
+        }
+
+        @Override
+        public Consumer<Block> constant(double value) {
+            return b -> pushBroadcast(b, (float) value);
+        }
+
+        @Override
+        public Consumer<Block> neg(Consumer<Block> x) {
+            return unaryOp("NEG", x);
+        }
+
+        @Override
+        public Consumer<Block> abs(Consumer<Block> x) {
+            return unaryOp("ABS", x);
+        }
+
+        @Override
+        public Consumer<Block> exp(Consumer<Block> x) {
+            return unaryOp("EXP", x);
+        }
+
+        @Override
+        public Consumer<Block> log(Consumer<Block> x) {
+            return unaryOp("LOG", x);
+        }
+
+        @Override
+        public Consumer<Block> tanh(Consumer<Block> x) {
+            return b -> {
+                x.accept(b);
+                b.invokeStatic(Type.getInternalName(VectorMath.class), "tanh", "(L" + VECTOR + ";)L" + VECTOR + ";");
+            };
+        }
+
+        @Override
+        public Consumer<Block> sigmoid(Consumer<Block> x) {
+            return binaryOp("DIV", BINARY, one(), binaryOp("ADD", ASSOCIATIVE, one(), unaryOp("EXP", unaryOp("NEG", x))));
+        }
+
+        @Override
+        public Consumer<Block> sqrt(Consumer<Block> x) {
+            return unaryOp("SQRT", x);
+        }
+
+        @Override
+        public Consumer<Block> square(Consumer<Block> x) {
+            return binaryOp("MUL", ASSOCIATIVE, x, x);
+        }
+
+        @Override
+        public Consumer<Block> reciprocal(Consumer<Block> x) {
+            return binaryOp("DIV", BINARY, one(), x);
+        }
+
+        @Override
+        public Consumer<Block> relu(Consumer<Block> x) {
+            return binaryOp("MAX", ASSOCIATIVE, x, b -> pushBroadcast(b, 0f));
+        }
+
+        @Override
+        public Consumer<Block> add(Consumer<Block> x, Consumer<Block> y) {
+            return binaryOp("ADD", ASSOCIATIVE, x, y);
+        }
+
+        @Override
+        public Consumer<Block> sub(Consumer<Block> x, Consumer<Block> y) {
+            return binaryOp("SUB", BINARY, x, y);
+        }
+
+        @Override
+        public Consumer<Block> mul(Consumer<Block> x, Consumer<Block> y) {
+            return binaryOp("MUL", ASSOCIATIVE, x, y);
+        }
+
+        @Override
+        public Consumer<Block> div(Consumer<Block> x, Consumer<Block> y) {
+            return binaryOp("DIV", BINARY, x, y);
+        }
+
+        @Override
+        public Consumer<Block> pow(Consumer<Block> x, Consumer<Block> y) {
+            return binaryOp("POW", BINARY, x, y);
+        }
+
+        @Override
+        public Consumer<Block> max(Consumer<Block> x, Consumer<Block> y) {
+            return binaryOp("MAX", ASSOCIATIVE, x, y);
+        }
+
+        @Override
+        public Consumer<Block> min(Consumer<Block> x, Consumer<Block> y) {
+            return binaryOp("MIN", ASSOCIATIVE, x, y);
+        }
+
+        @Override
+        public Consumer<Block> gt(Consumer<Block> x, Consumer<Block> y) {
+            return compareOp("GT", x, y);
+        }
+
+        @Override
+        public Consumer<Block> ge(Consumer<Block> x, Consumer<Block> y) {
+            return compareOp("GE", x, y);
+        }
+
+        @Override
+        public Consumer<Block> lt(Consumer<Block> x, Consumer<Block> y) {
+            return compareOp("LT", x, y);
+        }
+
+        @Override
+        public Consumer<Block> le(Consumer<Block> x, Consumer<Block> y) {
+            return compareOp("LE", x, y);
+        }
+
+        @Override
+        public Consumer<Block> eq(Consumer<Block> x, Consumer<Block> y) {
+            return compareOp("EQ", x, y);
+        }
+
+        // b.blend(a, c != 0): lanes where the condition is non-zero (or NaN) come from a.
+        @Override
+        public Consumer<Block> select(Consumer<Block> c, Consumer<Block> x, Consumer<Block> y) {
+            return b -> {
+                y.accept(b);
+                x.accept(b);
+                mask(b, "NE", c, z -> pushBroadcast(z, 0f));
+                blend(b);
+            };
+        }
+    };
 
     private static Consumer<Block> one() {
         return b -> pushBroadcast(b, 1f);

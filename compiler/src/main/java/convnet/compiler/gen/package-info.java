@@ -2,7 +2,7 @@
  * Bytecode generation for fused kernels.
  *
  * <p>A kernel is described by a small immutable value: {@link convnet.compiler.gen.ElementwiseKernel}
- * (an expression DAG of {@link convnet.compiler.gen.ScalarOp}s over numpy-broadcast loads, several
+ * (an expression DAG of {@link convnet.autodiff.ScalarOp}s over numpy-broadcast loads, several
  * full-size outputs written in one pass) or {@link convnet.compiler.gen.ReduceKernel} (such
  * expressions summed or maximised over a set of axes). {@link convnet.compiler.gen.ElementwiseKernelGen}
  * and {@link convnet.compiler.gen.ReduceKernelGen} turn them into hidden classes with a static

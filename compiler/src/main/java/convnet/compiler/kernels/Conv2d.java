@@ -1,5 +1,6 @@
 package convnet.compiler.kernels;
 
+import convnet.autodiff.ops.Windows;
 import java.util.Arrays;
 
 /**
@@ -33,9 +34,9 @@ public final class Conv2d {
     private Conv2d() {
     }
 
-    /** Output height (or width) of a convolution: {@code (in + 2·pad − kernel) / stride + 1}. */
+    /** Output height (or width) of a convolution: {@link Windows#convolvedSize}. */
     public static int outputSize(int in, int kernel, int stride, int pad) {
-        return (in + 2 * pad - kernel) / stride + 1;
+        return Windows.convolvedSize(in, kernel, stride, pad);
     }
 
     /** The multiply-adds of one forward pass, times two: the FLOP count used in benchmarks. */

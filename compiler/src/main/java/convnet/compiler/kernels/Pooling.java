@@ -1,20 +1,19 @@
 package convnet.compiler.kernels;
 
+import convnet.autodiff.ops.Windows;
 import java.util.Arrays;
 
 /**
  * Average and max pooling on NCHW {@code float[]} tensors, forward and backward, with window, stride,
  * zero padding and ceil mode, following PyTorch's {@code avg_pool2d} / {@code max_pool2d}.
  *
- * <p>Output size: {@code floor((in + 2·pad − k) / s) + 1}, or with {@code ceil} the ceiling, dropping the
- * last window when it would start beyond the input and right padding (PyTorch's rule). Average pooling
- * uses {@code count_include_pad=True} semantics (PyTorch's default): a window is divided by the number of
- * its cells that lie inside the input or its padding, so padding counts as zeros but a ceil-mode window
- * hanging past the padding is not divided by cells that do not exist. Without padding and ceil mode
- * (the language's boxcar {@code PA}) this is the plain window mean. Max pooling treats padding as −∞ and
- * sends the gradient to the first maximum of the window in row-major order, "maximum" in the order of
- * {@link Float#compare}: this differs from PyTorch only on ties between −0.0 and 0.0 (0.0 is larger)
- * and in windows holding several NaNs (the first NaN wins, PyTorch takes the last).
+ * <p>The window arithmetic is {@link Windows}', shared with the ops that define these kernels. Output size:
+ * {@link Windows#pooledSize} (PyTorch's rule). Average pooling divides every window's sum by
+ * {@link Windows#averageDivisor}, the full window: padding counts as zeros (PyTorch's
+ * {@code count_include_pad=True}) and so do the cells of a ceil-mode window hanging past the padding (where
+ * PyTorch divides by the cells that exist). Max pooling treats padding as −∞ and sends the gradient to each
+ * window's argmax, its first element of the largest {@link Windows#maxKey}: ties, −0.0 against 0.0 among them,
+ * go to the first element in row-major order, and the first NaN wins (PyTorch takes the last).
  */
 public final class Pooling {
 
@@ -24,9 +23,9 @@ public final class Pooling {
     private Pooling() {
     }
 
-    /** PyTorch's pooling output size along one axis. */
+    /** The pooling output size along one axis ({@link Windows#pooledSize}), checking the arguments. */
     public static int outputSize(int in, int kernel, int stride, int pad, boolean ceil) {
-        if (kernel < 1 || stride < 1 || pad < 0 || 2 * pad > kernel) {
+        if (kernel < 1 || stride < 1 || pad < 0 || !Windows.padFits(pad, kernel)) {
             throw new IllegalArgumentException("pooling: need kernel >= 1, stride >= 1 and 0 <= pad <= kernel/2, got kernel="
                     + kernel + ", stride=" + stride + ", pad=" + pad);
         }
@@ -34,18 +33,15 @@ public final class Pooling {
         if (span < 0) {
             throw new IllegalArgumentException("pooling: window " + kernel + " is larger than the padded input " + (in + 2 * pad));
         }
-        int out = (ceil ? (span + stride - 1) / stride : span / stride) + 1;
-        if (ceil && (out - 1) * stride >= in + pad) {
-            out--;
-        }
-        return out;
+        return Windows.pooledSize(in, kernel, stride, pad, ceil);
     }
 
-    /** Average pooling: y[n,c,oy,ox] = mean of the window (see the class comment for the divisor); y overwritten. */
+    /** Average pooling: y[n,c,oy,ox] = the window's sum over its full size (see the class comment); y overwritten. */
     public static void avgForward(float[] x, float[] y, int n, int c, int h, int w, int kh, int kw, int strideH,
                                   int strideW, int padH, int padW, boolean ceil) {
         Geometry g = new Geometry(n, c, h, w, kh, kw, strideH, strideW, padH, padW, ceil);
         g.check("x", x, g.inSize(), "y", y, g.outSize());
+        int divisor = Windows.averageDivisor(kh, kw);
         Parallel.forRange(n * c, (chunk, p0, p1) -> {
             if (g.isHalving()) {
                 avgHalvingForward(x, y, p0, p1, h, w);
@@ -55,22 +51,20 @@ public final class Pooling {
                 int in = plane * h * w;
                 int out = plane * g.oh * g.ow;
                 for (int oy = 0; oy < g.oh; oy++) {
-                    int ys = oy * strideH - padH;
-                    int ye = Math.min(ys + kh, h + padH);
+                    int ys = Windows.windowStart(oy, strideH, padH);
                     int y0 = Math.max(ys, 0);
-                    int y1 = Math.min(ye, h);
+                    int y1 = Math.min(ys + kh, h);
                     for (int ox = 0; ox < g.ow; ox++) {
-                        int xs = ox * strideW - padW;
-                        int xe = Math.min(xs + kw, w + padW);
+                        int xs = Windows.windowStart(ox, strideW, padW);
                         int x0 = Math.max(xs, 0);
-                        int x1 = Math.min(xe, w);
+                        int x1 = Math.min(xs + kw, w);
                         float sum = 0f;
                         for (int iy = y0; iy < y1; iy++) {
                             for (int ix = x0; ix < x1; ix++) {
                                 sum += x[in + iy * w + ix];
                             }
                         }
-                        y[out + oy * g.ow + ox] = sum / ((ye - ys) * (xe - xs));
+                        y[out + oy * g.ow + ox] = sum / divisor;
                     }
                 }
             }
@@ -82,6 +76,7 @@ public final class Pooling {
                                    int strideW, int padH, int padW, boolean ceil) {
         Geometry g = new Geometry(n, c, h, w, kh, kw, strideH, strideW, padH, padW, ceil);
         g.check("dy", dy, g.outSize(), "dx", dx, g.inSize());
+        int divisor = Windows.averageDivisor(kh, kw);
         Parallel.forRange(n * c, (chunk, p0, p1) -> {
             if (g.isHalving()) {
                 avgHalvingBackward(dy, dx, p0, p1, h, w);
@@ -92,16 +87,14 @@ public final class Pooling {
                 int out = plane * g.oh * g.ow;
                 Arrays.fill(dx, in, in + h * w, 0f);
                 for (int oy = 0; oy < g.oh; oy++) {
-                    int ys = oy * strideH - padH;
-                    int ye = Math.min(ys + kh, h + padH);
+                    int ys = Windows.windowStart(oy, strideH, padH);
                     int y0 = Math.max(ys, 0);
-                    int y1 = Math.min(ye, h);
+                    int y1 = Math.min(ys + kh, h);
                     for (int ox = 0; ox < g.ow; ox++) {
-                        int xs = ox * strideW - padW;
-                        int xe = Math.min(xs + kw, w + padW);
+                        int xs = Windows.windowStart(ox, strideW, padW);
                         int x0 = Math.max(xs, 0);
-                        int x1 = Math.min(xe, w);
-                        float share = dy[out + oy * g.ow + ox] / ((ye - ys) * (xe - xs));
+                        int x1 = Math.min(xs + kw, w);
+                        float share = dy[out + oy * g.ow + ox] / divisor;
                         for (int iy = y0; iy < y1; iy++) {
                             for (int ix = x0; ix < x1; ix++) {
                                 dx[in + iy * w + ix] += share;
@@ -160,15 +153,17 @@ public final class Pooling {
     }
 
     /**
-     * Index within the plane of the first maximum of a window, row-major, in {@link Float#compare} order.
+     * Index within the plane of the argmax of a window: its first element of the largest {@link Windows#maxKey}.
      * Every window holds at least one input cell because pad ≤ kernel/2 and the ceil rule drops windows
      * that would start in the right padding.
      */
     private static int argmax(float[] x, int in, Geometry g, int oy, int ox) {
-        int y0 = Math.max(oy * g.strideH - g.padH, 0);
-        int y1 = Math.min(oy * g.strideH - g.padH + g.kh, g.h);
-        int x0 = Math.max(ox * g.strideW - g.padW, 0);
-        int x1 = Math.min(ox * g.strideW - g.padW + g.kw, g.w);
+        int ys = Windows.windowStart(oy, g.strideH, g.padH);
+        int xs = Windows.windowStart(ox, g.strideW, g.padW);
+        int y0 = Math.max(ys, 0);
+        int y1 = Math.min(ys + g.kh, g.h);
+        int x0 = Math.max(xs, 0);
+        int x1 = Math.min(xs + g.kw, g.w);
         int best = y0 * g.w + x0;
         int bestKey = key(x[in + best]);
         for (int iy = y0; iy < y1; iy++) {
@@ -239,8 +234,8 @@ public final class Pooling {
                 int r1 = r0 + w;
                 int o = (plane * oh + oy) * ow;
                 for (int ox = 0; ox < ow; ox++) {
-                    // Math.max orders floats as Float.compare does (−0.0 < 0.0, NaN above all), so this is
-                    // the value at the argmax, computed without branches.
+                    // Math.max gives the value at the argmax without branches, but for a tie of −0.0 and 0.0, where it
+                    // gives 0.0 wherever the argmax is: the value is equal (==) either way.
                     int a = r0 + 2 * ox;
                     int b = r1 + 2 * ox;
                     y[o + ox] = Math.max(Math.max(x[a], x[a + 1]), Math.max(x[b], x[b + 1]));
@@ -288,13 +283,9 @@ public final class Pooling {
         }
     }
 
-    /**
-     * An int that orders floats as {@link Float#compare} does: −0.0 below 0.0, every NaN equal and above
-     * +∞. Max pooling's "maximum" is in this order.
-     */
+    /** Max pooling's order of floats: {@link Windows#maxKey}. */
     static int key(float v) {
-        int bits = Float.floatToIntBits(v);
-        return bits ^ ((bits >> 31) & 0x7fffffff);
+        return Windows.maxKey(v);
     }
 
     /** −1 (all ones) when k == m, else 0, without a branch. */

@@ -1,5 +1,6 @@
 package convnet.compiler.gen;
 
+import convnet.autodiff.ScalarOp;
 import java.lang.invoke.MethodHandle;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,6 @@
 package convnet.compiler.gen;
 
+import convnet.autodiff.ScalarOp;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,6 +137,8 @@ final class KernelInterpreter {
             case LE -> a[0] <= a[1] ? 1 : 0;
             case EQ -> a[0] == a[1] ? 1 : 0;
             case SELECT -> a[0] != 0 ? a[1] : a[2];
+            // Operations written in other words are interpreted through their rule, in double precision.
+            default -> (float) (op.arity() == 1 ? op.apply(a[0]) : op.apply(a[0], a[1]));
         };
     }
 }

@@ -1,5 +1,6 @@
 package convnet.compiler.gen;
 
+import convnet.autodiff.ScalarOp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package convnet.compiler.gen;
 
+import convnet.autodiff.ScalarOp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.lang.invoke.MethodHandle;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import convnet.autodiff.ops.Windows;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -69,8 +70,9 @@ class PoolingTest {
                 for (int ox = 0; ox < ow; ox++) {
                     int ys = oy * g.sh - g.ph;
                     int xs = ox * g.sw - g.pw;
-                    // count_include_pad: cells in the input or its padding, not beyond it.
-                    int count = (Math.min(ys + g.kh, g.h + g.ph) - ys) * (Math.min(xs + g.kw, g.w + g.pw) - xs);
+                    // Every window is divided by its full size, also where a ceil-mode window hangs past the
+                    // padding (the ops' rule; PyTorch would divide such a window by the cells that exist).
+                    int count = g.kh * g.kw;
                     int yi = (p * oh + oy) * ow + ox;
                     for (int iy = ys; iy < ys + g.kh; iy++) {
                         for (int ix = xs; ix < xs + g.kw; ix++) {
@@ -115,7 +117,7 @@ class PoolingTest {
                         for (int ix = ox * g.sw - g.pw; ix < ox * g.sw - g.pw + g.kw; ix++) {
                             if (iy >= 0 && iy < g.h && ix >= 0 && ix < g.w) {
                                 int xi = (p * g.h + iy) * g.w + ix;
-                                if (best < 0 || Float.compare(x[xi], x[best]) > 0) {
+                                if (best < 0 || Windows.displacesMax(x[xi], x[best])) {
                                     best = xi;
                                 }
                             }
@@ -137,8 +139,9 @@ class PoolingTest {
         }
     }
 
+    /** The ops' rule ({@link Windows#displacesMax}): the first NaN wins, a tie (−0.0 and 0.0 too) keeps the first. */
     @Test
-    void maxOrdersSignedZerosAndNaNsAsFloatCompare() {
+    void maxRoutesNaNsAndSignedZeroTiesAsTheOps() {
         float nan = Float.NaN;
         float[] x = {-0f, 0f, 1f, -1f, 5f, nan, 2f, nan, -3f, -0f, -2f, -0f, 7f, 8f, nan, 9f};
         float[] y = new float[4];
@@ -151,7 +154,14 @@ class PoolingTest {
         float[] zeros = {-0f, 0f, -0f, -0f};
         float[] z = new float[1];
         Pooling.maxForward(zeros, z, 1, 1, 2, 2, 2, 2, 2, 2, 0, 0, false);
-        assertEquals(Float.floatToIntBits(0f), Float.floatToIntBits(z[0]), "0.0 is above -0.0");
+        assertEquals(0f, z[0], 0f, "the maximum of zeros is zero (of either sign)");
+        float[] dz = new float[4];
+        Pooling.maxBackward(zeros, new float[] {1}, dz, 1, 1, 2, 2, 2, 2, 2, 2, 0, 0, false);
+        assertArrayEquals(new float[] {1, 0, 0, 0}, dz, "-0.0 and 0.0 tie: the first wins");
+        // A 2x2 window at stride 1 (one window over the 2x2 plane) takes the general path.
+        float[] general = new float[4];
+        Pooling.maxBackward(zeros, new float[] {1}, general, 1, 1, 2, 2, 2, 2, 1, 1, 0, 0, false);
+        assertArrayEquals(new float[] {1, 0, 0, 0}, general, "the general path routes the tie the same way");
     }
 
     /**

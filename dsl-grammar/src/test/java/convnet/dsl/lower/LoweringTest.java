@@ -142,6 +142,15 @@ class LoweringTest {
   }
 
   @Test
+  void softplusIsAFunctionOfFnBodies() {
+    Network net = network("fn smooth(x) = softplus(x) - softplus(-x)\nnetwork n {\n input 1x3x4\n smooth\n}\n");
+    Tensor x = Reference.normal(new Random(4), 2, 1, 3, 4);
+    Tensor y = run(net, 2, Lowering.Mode.INFERENCE, false, values("input", x)).get("output");
+    // softplus(x) - softplus(-x) = x.
+    assertClose(x, y, 1e-12, "softplus");
+  }
+
+  @Test
   void aConstantFunctionStillHasTheInputsShape() {
     Network net = network("fn two(x) = 2\nnetwork n {\n input 1x2x2\n two\n}\n");
     Tensor y = run(net, 1, Lowering.Mode.INFERENCE, false, values("input", Tensor.zeros(Shape.of(1, 1, 2, 2)))).get("output");

@@ -451,6 +451,7 @@ public final class OnnxWriter {
       case "tanh" -> "Tanh";
       case "sigmoid" -> "Sigmoid";
       case "sqrt" -> "Sqrt";
+      case "softplus" -> "Softplus";
       case "max" -> "Max";
       case "min" -> "Min";
       default -> throw new IllegalStateException("unknown function '" + c.function() + "' at " + c.pos());

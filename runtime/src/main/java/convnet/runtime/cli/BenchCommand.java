@@ -44,8 +44,16 @@ import picocli.CommandLine.Spec;
       "Each backend is warmed up, then timed over R repeats of at least --min-time",
       "seconds each; reported: the median rate and the spread (max - min) / median.",
       "The compiled training step is then run once more with every kernel timed,",
-      "giving milliseconds per step and GFLOP/s of the convolution and matrix kernels.",
-      "With several files, --json prints a JSON array of one object per file.",
+      "giving milliseconds per step and GFLOP/s of the convolution and matrix kernels;",
+      "the whole step's and inference's GFLOP/s are put against this machine's SGEMM",
+      "ceiling. With several files, --json prints a JSON array of one object per file.",
+      "",
+      "--compare-torch times the PyTorch peer of each benchmark network",
+      "(examples/bench/b1.cnn .. b5.cnn, as B1..B5) in a Python child process, our",
+      "compiled step and the peer's taking turns for --rounds rounds, and prints per",
+      "network the median ratio ours / PyTorch and its range over the rounds, for",
+      "training and inference. It needs a Python with PyTorch (Debian: apt-get install",
+      "python3-torch libopenblas0-openmp); the peer uses as many threads as we do.",
     })
 public final class BenchCommand implements Callable<Integer> {
 
@@ -87,13 +95,37 @@ public final class BenchCommand implements Callable<Integer> {
           + " redone while other processes use more than 0.05 cores, as the PyTorch benchmark does")
   boolean noQuiet;
 
+  @Option(names = "--compare-torch",
+      description = "time the PyTorch peer of each network (B1..B5) alternately with ours and print the ratios")
+  boolean compareTorch;
+
+  @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
+      description = "with --compare-torch: interleaved rounds, each one timed repeat per side (default 5)")
+  int rounds;
+
+  @Option(names = "--lcn", paramLabel = "FORM", defaultValue = "mean",
+      description = "with --compare-torch: the peer's form of the N layer in B2 and B3, mean (default; maps averaged"
+          + " first, PyTorch's fastest form) or conv (the formula literally)")
+  String lcn;
+
+  @Option(names = "--python", paramLabel = "PATH", defaultValue = "/usr/bin/python3",
+      description = "with --compare-torch: the Python with PyTorch that runs the peer (default /usr/bin/python3)")
+  String python;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   /** Median and relative spread of the repeats, in images per second, and the worst foreign load accepted. */
   record Rate(double median, double spread, double[] repeats, double foreignLoad) {}
 
-  /** One backend's figures. */
-  record Figures(Rate train, Rate inference) {}
+  /**
+   * One backend's figures, with the FLOP of a training step and of an inference call counted over
+   * the convolution and matrix kernels (0 where not counted).
+   */
+  record Figures(Rate train, Rate inference, long trainFlops, long inferenceFlops) {
+    Figures(Rate train, Rate inference) {
+      this(train, inference, 0, 0);
+    }
+  }
 
   @picocli.CommandLine.Mixin ThreadsOption threadsOption = new ThreadsOption();
 
@@ -105,6 +137,14 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (!(minTime >= 0) || !(warmup >= 0)) {
       throw new UsageError("--min-time and --warmup must be non-negative seconds");
+    }
+    if (compareTorch) {
+      return compareTorch();
+    }
+    for (String option : List.of("--rounds", "--lcn", "--python")) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+        throw new UsageError(option + " is an option of --compare-torch");
+      }
     }
     PrintWriter out = spec.commandLine().getOut();
     List<String> jsons = new ArrayList<>();
@@ -120,7 +160,7 @@ public final class BenchCommand implements Callable<Integer> {
       if (backend != Backends.interpreted) {
         CompiledFunction t = compiled(train, values, false);
         CompiledFunction i = compiled(inference, values, false);
-        figures.put("compiled", new Figures(measure(t::run, n), measure(i::run, n)));
+        figures.put("compiled", new Figures(measure(t::run, n), measure(i::run, n), flops(t), flops(i)));
         kernels = profile(train, values);
         if (!noCeiling && ceiling == null) {
           ceiling = SgemmCeiling.measure(CompiledFunction.threads());
@@ -145,6 +185,157 @@ public final class BenchCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** One network of a comparison: our compiled functions and every round's rates, ours and the peer's. */
+  private record Compared(NetworkModel model, String peerId, int batch, CompiledFunction train,
+                          CompiledFunction inference, List<double[]> ours, List<TorchPeer.Rate> peer) {}
+
+  /**
+   * {@code --compare-torch}: for each round and each network, one timed repeat of our training step and
+   * inference and one of the peer's, the side that goes first alternating from round to round so that neither
+   * always meets the machine as the other left it. Warm-up happens in the first round only.
+   */
+  private Integer compareTorch() {
+    if (rounds < 1) {
+      throw new UsageError("--rounds must be at least 1, got " + rounds);
+    }
+    if (!lcn.equals("mean") && !lcn.equals("conv")) {
+      throw new UsageError("--lcn " + lcn + ": expected mean or conv");
+    }
+    if (backend == Backends.interpreted) {
+      throw new UsageError("--compare-torch times the compiled backend; leave out --backend interpreted");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    List<Compared> networks = new ArrayList<>();
+    for (Path file : files) {
+      NetworkModel model = NetworkModel.load(file, err);
+      String id = TorchPeer.peerId(model.network().name()).orElseThrow(() -> new UsageError(file
+          + ": network '" + model.network().name() + "' has no PyTorch peer; --compare-torch knows the benchmark"
+          + " networks b1 .. b5 (examples/bench/b1.cnn .. b5.cnn)"));
+      int n = CompileCommand.batchSize(model, batch);
+      networks.add(new Compared(model, id, n, null, null, new ArrayList<>(), new ArrayList<>()));
+    }
+    boolean quiet = !noQuiet && Quiet.available();
+    try (TorchPeer peer = TorchPeer.start(python, CompiledFunction.threads(), lcn, minTime, warmup, quiet)) {
+      for (int i = 0; i < networks.size(); i++) {
+        Compared c = networks.get(i);
+        Function train = CompileCommand.function(c.model(), CompileCommand.Kind.train, c.batch());
+        Function inference = CompileCommand.function(c.model(), CompileCommand.Kind.inference, c.batch());
+        Map<String, Tensor> values = values(c.model(), train, c.batch(), 1);
+        networks.set(i, new Compared(c.model(), c.peerId(), c.batch(), compiled(train, values, false),
+            compiled(inference, values, false), c.ours(), c.peer()));
+      }
+      for (int round = 0; round < rounds; round++) {
+        double warm = round == 0 ? warmup : 0;
+        for (Compared c : networks) {
+          boolean oursFirst = round % 2 == 0;
+          if (!oursFirst) {
+            c.peer().add(peer.measure(c.peerId(), c.batch()));
+          }
+          c.ours().add(new double[] {measure(c.train()::run, c.batch(), 1, warm).median(),
+              measure(c.inference()::run, c.batch(), 1, warm).median()});
+          if (oursFirst) {
+            c.peer().add(peer.measure(c.peerId(), c.batch()));
+          }
+        }
+        err.printf(Locale.ROOT, "round %d of %d done%n", round + 1, rounds);
+        err.flush();
+      }
+      out.print(json ? comparisonJson(networks, peer.version) : comparisonTable(networks, peer.version));
+      out.flush();
+    }
+    return 0;
+  }
+
+  /** Median of {@code values}. */
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int m = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+  }
+
+  /** Our rate over the peer's, round by round: side 0 training, 1 inference. */
+  private static double[] ratios(Compared c, int side) {
+    double[] r = new double[c.ours().size()];
+    for (int i = 0; i < r.length; i++) {
+      TorchPeer.Rate p = c.peer().get(i);
+      r[i] = c.ours().get(i)[side] / (side == 0 ? p.train() : p.inference());
+    }
+    return r;
+  }
+
+  private static double[] ourRates(Compared c, int side) {
+    return c.ours().stream().mapToDouble(r -> r[side]).toArray();
+  }
+
+  private static double[] peerRates(Compared c, int side) {
+    return c.peer().stream().mapToDouble(p -> side == 0 ? p.train() : p.inference()).toArray();
+  }
+
+  private String comparisonTable(List<Compared> networks, String version) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "convnet (compiled, %d threads) against %s, N as '%s' in the peer; %d"
+            + " interleaved rounds of one %.1f s repeat per side%s%n", CompiledFunction.threads(), version, lcn, rounds,
+        minTime, noQuiet ? ", machine load not guarded (--no-quiet)" : ""));
+    sb.append(String.format(Locale.ROOT, "ratio = our images/s over PyTorch's in the same round: median [min - max]%n%n"));
+    sb.append(String.format(Locale.ROOT, "%-8s %5s  %9s %9s %-22s  %9s %9s %-22s%n", "network", "batch", "train",
+        "torch", "  ratio", "infer", "torch", "  ratio"));
+    for (Compared c : networks) {
+      sb.append(String.format(Locale.ROOT, "%-8s %5d  %9.0f %9.0f %-22s  %9.0f %9.0f %-22s%n", c.peerId(), c.batch(),
+          median(ourRates(c, 0)), median(peerRates(c, 0)), ratioText(ratios(c, 0)),
+          median(ourRates(c, 1)), median(peerRates(c, 1)), ratioText(ratios(c, 1))));
+    }
+    return sb.toString();
+  }
+
+  private static String ratioText(double[] r) {
+    double[] sorted = r.clone();
+    Arrays.sort(sorted);
+    return String.format(Locale.ROOT, "  %.2fx [%.2f - %.2f]", median(r), sorted[0], sorted[sorted.length - 1]);
+  }
+
+  private String comparisonJson(List<Compared> networks, String version) {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode root = mapper.createObjectNode();
+    root.put("threads", CompiledFunction.threads());
+    root.put("peer", version);
+    root.put("lcn", lcn);
+    root.put("rounds", rounds);
+    root.put("quiet", !noQuiet);
+    ArrayNode list = root.putArray("networks");
+    for (Compared c : networks) {
+      ObjectNode o = list.addObject();
+      o.put("id", c.peerId());
+      o.put("network", c.model().network().name());
+      o.put("batch", c.batch());
+      String[] sides = {"train", "inference"};
+      for (int side = 0; side < 2; side++) {
+        double[] r = ratios(c, side);
+        o.put(sides[side] + "_ratio_median", median(r));
+        o.put(sides[side] + "_ratio_min", Arrays.stream(r).min().orElseThrow());
+        o.put(sides[side] + "_ratio_max", Arrays.stream(r).max().orElseThrow());
+        o.put(sides[side] + "_images_per_s", median(ourRates(c, side)));
+        o.put(sides[side] + "_torch_images_per_s", median(peerRates(c, side)));
+        ArrayNode ours = o.putArray(sides[side] + "_rounds");
+        Arrays.stream(ourRates(c, side)).forEach(ours::add);
+        ArrayNode theirs = o.putArray(sides[side] + "_torch_rounds");
+        Arrays.stream(peerRates(c, side)).forEach(theirs::add);
+      }
+      o.put("torch_foreign_load", c.peer().stream().mapToDouble(TorchPeer.Rate::foreignLoad).max().orElse(0));
+    }
+    try {
+      return mapper.writeValueAsString(root) + "\n";
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the comparison as JSON", e);
+    }
+  }
+
+  /** The FLOP of one call of {@code f}, counted over its convolution and matrix kernels. */
+  private static long flops(CompiledFunction f) {
+    return f.kernels().stream().mapToLong(CompiledFunction.Kernel::flops).sum();
   }
 
   /** A compiled function with every input and parameter bound (parameters updated in place for training). */
@@ -206,6 +397,10 @@ public final class BenchCommand implements Callable<Integer> {
    * an idle machine and is redone (up to 20 times) while other processes used more than 0.05 cores during it.
    */
   private Rate measure(Runnable step, int batchSize) {
+    return measure(step, batchSize, repeats, warmup);
+  }
+
+  private Rate measure(Runnable step, int batchSize, int repeats, double warmup) {
     long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
     long last;
     do {
@@ -339,6 +534,12 @@ public final class BenchCommand implements Callable<Integer> {
     sb.append(String.format(Locale.ROOT, "%-12s %22s %26s%n", "backend", "train images/s", "inference images/s"));
     figures.forEach((name, f) -> sb.append(String.format(Locale.ROOT, "%-12s %14.1f (±%4.1f%%) %18.1f (±%4.1f%%)%n",
         name, f.train().median(), 50 * f.train().spread(), f.inference().median(), 50 * f.inference().spread())));
+    Figures c = figures.get("compiled");
+    if (c != null && c.trainFlops() > 0) {
+      sb.append(String.format(Locale.ROOT, "%nwhole step, compiled (FLOP of the convolution and matrix kernels):%n"));
+      sb.append(wholeStep("training step", c.trainFlops(), c.train().median(), batch, ceiling));
+      sb.append(wholeStep("inference", c.inferenceFlops(), c.inference().median(), batch, ceiling));
+    }
     if (!kernels.isEmpty()) {
       double total = kernels.stream().mapToDouble(CompiledFunction.KernelTime::millis).sum();
       sb.append(String.format(Locale.ROOT, "%ncompiled training step, %.2f ms per step, kernels by time:%n", total));
@@ -360,6 +561,17 @@ public final class BenchCommand implements Callable<Integer> {
     return sb.toString();
   }
 
+  /** GFLOP/s of a whole call at {@code imagesPerSecond}: FLOP per call times calls per second. */
+  static double wholeGflops(long flops, double imagesPerSecond, int batch) {
+    return flops * (imagesPerSecond / batch) / 1e9;
+  }
+
+  private static String wholeStep(String what, long flops, double imagesPerSecond, int batch, SgemmCeiling ceiling) {
+    double gflops = wholeGflops(flops, imagesPerSecond, batch);
+    return String.format(Locale.ROOT, "  %-14s %8.3f GFLOP per call, %7.1f GFLOP/s%s%n", what, flops / 1e9, gflops,
+        ceiling == null ? "" : String.format(Locale.ROOT, ", %.0f%% of the SGEMM ceiling", 100 * ceiling.share(gflops)));
+  }
+
   private static String describe(CompiledFunction.Kernel k) {
     return k.fusedNodes().size() == 1 ? k.fusedNodes().get(0) : k.fusedNodes().size() + " nodes -> " + k.writes();
   }
@@ -378,6 +590,18 @@ public final class BenchCommand implements Callable<Integer> {
       b.put("inference_images_per_s", f.inference().median());
       b.put("inference_spread", f.inference().spread());
       b.put("foreign_load", Math.max(f.train().foreignLoad(), f.inference().foreignLoad()));
+      if (f.trainFlops() > 0) {
+        double tg = wholeGflops(f.trainFlops(), f.train().median(), batch);
+        double ig = wholeGflops(f.inferenceFlops(), f.inference().median(), batch);
+        b.put("train_gflop_per_step", f.trainFlops() / 1e9);
+        b.put("train_gflops", tg);
+        b.put("inference_gflop_per_call", f.inferenceFlops() / 1e9);
+        b.put("inference_gflops", ig);
+        if (ceiling != null) {
+          b.put("train_share_of_ceiling", ceiling.share(tg));
+          b.put("inference_share_of_ceiling", ceiling.share(ig));
+        }
+      }
       ArrayNode tr = b.putArray("train_repeats");
       Arrays.stream(f.train().repeats()).forEach(tr::add);
       ArrayNode ir = b.putArray("inference_repeats");

@@ -30,4 +30,15 @@ public final class Backends {
       }
     };
   }
+
+  /**
+   * {@code f} ready to run in float32, a training step: compiled, each {@code new/P} output is
+   * written into parameter P's own buffer where the compiler finds that safe, so a step called
+   * in place advances its parameters without a copy.
+   */
+  public static Executable prepareStep(Function f, Backend backend) {
+    return backend == Backend.COMPILED
+        ? Compiler.compile(f, CompileOptions.defaults().withInPlaceUpdates(true))
+        : prepare(f, backend);
+  }
 }

@@ -4,6 +4,8 @@ import convnet.autodiff.Executable;
 import convnet.autodiff.Function;
 import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
+import convnet.compiler.CompiledFunction;
+import convnet.runtime.model.BoundFunction;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,13 +33,19 @@ public final class PsdStage {
   private final Executable fistaStep;
   private final Executable normal;
   private final Executable learning;
+  /** The FISTA step with its buffers, when compiled: the batch is written once per inference, not per iteration. */
+  private final BoundFunction boundFistaStep;
 
   /** The stage of {@code graphs}, its functions made ready to run by {@code prepare}. */
   public PsdStage(PsdGraphs graphs, java.util.function.Function<Function, Executable> prepare) {
     this.graphs = graphs;
     this.encoder = prepare.apply(graphs.encoderFunction());
     this.imageEnergy = prepare.apply(graphs.imageEnergyFunction());
-    this.fistaStep = prepare.apply(graphs.fistaStepFunction());
+    Function fista = graphs.fistaStepFunction();
+    this.fistaStep = prepare.apply(fista);
+    // Only compiled code reads float32 buffers; another backend (the interpreter in float64 in
+    // tests) keeps being called through run(Map), with its own precision.
+    this.boundFistaStep = fistaStep instanceof CompiledFunction ? BoundFunction.of(fista, fistaStep) : null;
     this.normal = prepare.apply(graphs.normalFunction());
     this.learning = prepare.apply(graphs.learningFunction());
   }
@@ -126,11 +134,28 @@ public final class PsdStage {
     values.put(PsdGraphs.PREDICTION, f);
     values.put(graphs.decoderName(), d);
     values.put(PsdGraphs.STEP, Tensor.scalar(step));
+    BoundFunction bound = boundFistaStep;
+    if (bound != null) {
+      values.forEach(bound::set);
+    }
     for (int k = 0; k < graphs.settings().steps(); k++) {
-      values.put(PsdGraphs.CODE, Tensor.wrap(f.shape(), y));
-      Map<String, Tensor> out = fistaStep.run(values);
-      double[] u = out.get(PsdGraphs.NEXT_CODE).toArray();
-      double[] eu = out.get(PsdGraphs.ENERGY).toArray();
+      double[] u;
+      double[] eu;
+      if (bound != null) {
+        // Only the codes change from one iteration to the next; rounded to float as run(Map) would.
+        float[] code = bound.buffer(PsdGraphs.CODE);
+        for (int j = 0; j < y.length; j++) {
+          code[j] = (float) y[j];
+        }
+        bound.run();
+        u = doubles(bound.buffer(PsdGraphs.NEXT_CODE), current.length);
+        eu = doubles(bound.buffer(PsdGraphs.ENERGY), n);
+      } else {
+        values.put(PsdGraphs.CODE, Tensor.wrap(f.shape(), y));
+        Map<String, Tensor> out = fistaStep.run(values);
+        u = out.get(PsdGraphs.NEXT_CODE).toArray();
+        eu = out.get(PsdGraphs.ENERGY).toArray();
+      }
       double[] next = new double[current.length];
       double[] nextEnergy = new double[n];
       for (int i = 0; i < n; i++) {
@@ -153,6 +178,14 @@ public final class PsdStage {
       }
     }
     return new Inference(Tensor.wrap(f.shape(), current), energy);
+  }
+
+  private static double[] doubles(float[] values, int size) {
+    double[] d = new double[size];
+    for (int i = 0; i < size; i++) {
+      d[i] = values[i];
+    }
+    return d;
   }
 
   /** What one learning step returns: the new parameters (dictionary and encoder) and the batch's metrics. */

@@ -3,6 +3,7 @@ package convnet.runtime.train;
 import convnet.autodiff.Executable;
 import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
+import convnet.compiler.CompiledFunction;
 import convnet.runtime.data.Batches;
 import convnet.runtime.data.Dataset;
 import convnet.runtime.run.ConfusionMatrix;
@@ -44,13 +45,31 @@ public final class Evaluator {
     ConfusionMatrix confusion = new ConfusionMatrix(data.classNames());
     double lossSum = 0;
     Map<String, Tensor> values = new HashMap<>(params);
+    // Compiled: parameters are written into the function's buffers once, and each batch goes
+    // straight into its input buffer (inputs and parameters keep their buffers for its life).
+    CompiledFunction compiled = inference instanceof CompiledFunction c ? c : null;
+    if (compiled != null) {
+      for (String name : compiled.paramNames()) {
+        load(compiled, name, params.get(name));
+      }
+      images = compiled.buffer("input");
+    }
+    double[] logits = new double[batch * classes];
     for (int b = 0; b < epoch.batches(); b++) {
       int n = epoch.fill(b, images, labels);
       if (n < batch) {
-        java.util.Arrays.fill(images, n * data.imageSize(), images.length, 0f);
+        java.util.Arrays.fill(images, n * data.imageSize(), inputShape.size(), 0f);
       }
-      values.put("input", Tensor.ofFloats(inputShape, images));
-      double[] logits = inference.run(values).get("output").data();
+      if (compiled != null) {
+        compiled.run();
+        float[] out = compiled.buffer("output");
+        for (int i = 0; i < logits.length; i++) {
+          logits[i] = out[i];
+        }
+      } else {
+        values.put("input", Tensor.ofFloats(inputShape, images));
+        logits = inference.run(values).get("output").data();
+      }
       for (int i = 0; i < n; i++) {
         lossSum += Logits.crossEntropy(logits, i, classes, labels[i]);
         int predicted = Logits.argmax(logits, i, classes);
@@ -59,5 +78,17 @@ public final class Evaluator {
       }
     }
     return new Evaluation(lossSum / data.size(), confusion.accuracy(), confusion);
+  }
+
+  private static void load(CompiledFunction f, String name, Tensor value) {
+    if (value == null || !value.shape().equals(f.shape(name))) {
+      throw new IllegalArgumentException("parameter '" + name + "' of shape " + f.shape(name)
+          + (value == null ? " has no value" : " given as " + value.shape()));
+    }
+    float[] target = f.buffer(name);
+    double[] d = value.data();
+    for (int i = 0; i < d.length; i++) {
+      target[i] = (float) d[i];
+    }
   }
 }

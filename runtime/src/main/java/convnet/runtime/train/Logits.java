@@ -20,6 +20,22 @@ final class Logits {
     return best;
   }
 
+  /** As {@link #argmax(double[], int, int)}, on float logits. */
+  static int argmax(float[] logits, int row, int classes) {
+    int base = row * classes;
+    int best = 0;
+    for (int k = 0; k < classes; k++) {
+      float v = logits[base + k];
+      if (Float.isNaN(v)) {
+        return -1;
+      }
+      if (v > logits[base + best]) {
+        best = k;
+      }
+    }
+    return best;
+  }
+
   /** Cross-entropy −log softmax(row)[label], computed stably with the log-sum-exp shift. */
   static double crossEntropy(double[] logits, int row, int classes, int label) {
     int base = row * classes;

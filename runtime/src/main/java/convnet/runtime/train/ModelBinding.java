@@ -84,6 +84,15 @@ public final class ModelBinding implements TrainableModel {
 
   @Override
   public Executable prepare(Function f, String backend) {
+    return prepare(f, backend, false);
+  }
+
+  @Override
+  public Executable prepareStep(Function f, String backend) {
+    return prepare(f, backend, true);
+  }
+
+  private Executable prepare(Function f, String backend, boolean step) {
     Backend b = switch (backend) {
       case "compiled" -> Backend.COMPILED;
       case "interpreted" -> Backend.INTERPRETED;
@@ -92,7 +101,7 @@ public final class ModelBinding implements TrainableModel {
     };
     if (b == Backend.COMPILED && !compiledUnavailable) {
       try {
-        return Backends.prepare(f, b);
+        return step ? Backends.prepareStep(f, b) : Backends.prepare(f, b);
       } catch (UsageError e) {
         compiledUnavailable = true;
         notices.println("convnet: the compiled backend is not available (" + e.getMessage()

@@ -54,6 +54,14 @@ public interface TrainableModel {
   Executable prepare(Function f, String backend);
 
   /**
+   * A training step {@code f} ready to run as {@link #prepare} makes it, its parameter updates
+   * written in place where the backend can (see {@link convnet.runtime.model.BoundFunction}).
+   */
+  default Executable prepareStep(Function f, String backend) {
+    return prepare(f, backend);
+  }
+
+  /**
    * The backend that {@link #prepare} really uses when {@code asked} is asked for (the same,
    * unless it had to fall back to another).
    */

@@ -12,6 +12,7 @@ import convnet.runtime.data.BatchPrefetcher;
 import convnet.runtime.data.Batches;
 import convnet.runtime.data.Dataset;
 import convnet.runtime.data.Seeds;
+import convnet.runtime.model.BoundFunction;
 import convnet.runtime.run.Curves;
 import convnet.runtime.run.EpochMetrics;
 import convnet.runtime.run.FinalReport;
@@ -62,12 +63,12 @@ public final class Trainer {
   private final Optimizer optimizer;
   /** The optimizer's state tensors ({@code velocity/X}, ...) of every trainable X. */
   private final List<String> stateNames;
-  private final Executable step;
+  /** The training step, its parameters and optimizer state living in its own buffers. */
+  private final BoundFunction step;
   private final Evaluator evaluator;
   private final Executable inference;
   private final Shape inputShape;
   private final Shape labelShape;
-  private final Shape lrShape;
   private final List<Mask> masks;
   private final int classes;
 
@@ -127,9 +128,14 @@ public final class Trainer {
       throw new IllegalStateException("training function has no input hyper/lr; inputs "
           + fn.inputs().keySet());
     }
-    this.lrShape = lr.shape();
     this.masks = masks(fn);
-    this.step = model.prepare(fn, config.backend());
+    this.step = BoundFunction.of(fn, model.prepareStep(fn, config.backend()));
+    for (String name : trainable) {
+      step.carry(name, "new/" + name);
+    }
+    for (String name : stateNames) {
+      step.carry(name, "new/" + name);
+    }
     this.inference = model.prepare(model.inferenceFunction(config.batch()), config.backend());
     this.evaluator = new Evaluator(inference, config.batch(), classes);
   }
@@ -180,8 +186,22 @@ public final class Trainer {
     RunLog log = session.log();
     StopSignal stop = session.stop();
     List<EpochMetrics> history = new ArrayList<>(session.history());
-    Map<String, Tensor> params = new LinkedHashMap<>(start.parameters());
-    Map<String, Tensor> state = new LinkedHashMap<>(start.optimizerState());
+    // Parameters and optimizer state live in the step's buffers from here on; these name them
+    // (in the checkpoint's order) for the snapshots that checkpoints and evaluation take.
+    List<String> paramNames = List.copyOf(start.parameters().keySet());
+    List<String> stateKeys = List.copyOf(start.optimizerState().keySet());
+    start.parameters().forEach(step::set);
+    start.optimizerState().forEach(step::set);
+    // The trainable parameters before the step under way, for naming the layer that diverged.
+    float[][] before = new float[trainable.size()][];
+    for (int i = 0; i < trainable.size(); i++) {
+      before[i] = step.reads(trainable.get(i))
+          ? new float[step.shape(trainable.get(i)).size()] : null;
+    }
+    float[] inputBuffer = step.buffer("input");
+    float[] labelBuffer = step.reads("labels") ? step.buffer("labels") : null;
+    float[] lossBuffer = step.buffer("loss");
+    float[] outputBuffer = step.buffer("output");
     long stepCount = start.step();
     double best = start.bestTestAccuracy();
     int bestEpoch = start.bestEpoch();
@@ -202,7 +222,7 @@ public final class Trainer {
       long correct = resumedHere ? start.correct() : 0;
       long seen = resumedHere ? start.seen() : 0;
       double lr = schedule.rate(config.learningRate(), epoch, config.epochs());
-      Tensor lrTensor = Tensor.full(lrShape, lr);
+      step.fill("hyper/lr", lr);
       Batches.Epoch order = batches.epoch(epoch);
       progress.startEpoch(epoch + 1, config.epochs(), perEpoch);
       long epochStart = System.nanoTime();
@@ -213,7 +233,7 @@ public final class Trainer {
       for (int b = firstBatch; b < perEpoch; b++) {
         if (stop.shouldStop(stepCount)) {
           Checkpoint cp = new Checkpoint(epoch, b, stepCount, lossSum, correct, seen, best,
-              bestEpoch, params, state);
+              bestEpoch, values(paramNames), values(stateKeys));
           cp.write(folder);
           log.logf("stopped at epoch %d, batch %d of %d (step %d); checkpoint written. "
               + "Continue with: %s", epoch + 1, b, perEpoch, stepCount, session.resumeHint());
@@ -223,31 +243,34 @@ public final class Trainer {
         float[] images = filled.images();
         int[] labels = filled.labels();
         int n = filled.count();
-        Map<String, Tensor> values = new HashMap<>(params);
-        values.putAll(state);
-        values.put("input", Tensor.ofFloats(inputShape, images));
-        values.put("labels", oneHot(labels, n));
-        for (Mask m : masks) {
-          values.put(m.input(), mask(m, epoch, b));
+        // The batch is copied into the step's own input buffer: the prefetcher's buffers alternate
+        // while the step's stay put, so the next batch can be filled while this one is used.
+        System.arraycopy(images, 0, inputBuffer, 0, inputShape.size());
+        if (labelBuffer != null) {
+          oneHot(labels, n, labelBuffer);
         }
-        values.put("hyper/lr", lrTensor);
+        for (Mask m : masks) {
+          if (step.reads(m.input())) {
+            fillDropoutMask(step.buffer(m.input()), config.seed(), epoch, b, m.index(),
+                m.shape(), m.p());
+          }
+        }
         // Adam's bias corrections for step t = stepCount + 1, the step about to be taken.
         optimizer.stepInputs(stepCount + 1).forEach((input, value) ->
-            values.put("hyper/" + input, Tensor.full(lrShape, value)));
-        Map<String, Tensor> out = step.run(values);
+            step.fill("hyper/" + input, value));
+        for (int i = 0; i < before.length; i++) {
+          if (before[i] != null) {
+            System.arraycopy(step.buffer(trainable.get(i)), 0, before[i], 0, before[i].length);
+          }
+        }
+        step.run();
         stepCount++;
-        double loss = out.get("loss").item();
-        String bad = Double.isFinite(loss) ? firstNonFinite(out) : "the loss";
+        double loss = lossBuffer[0];
+        String bad = Double.isFinite(loss) ? firstNonFinite() : "the loss";
         if (bad != null) {
-          throw diverged(epoch, b, stepCount, loss, bad, values, last, session);
+          throw diverged(epoch, b, stepCount, loss, bad, valuesBefore(before), last, session);
         }
-        for (String name : trainable) {
-          params.put(name, out.get("new/" + name));
-        }
-        for (String name : stateNames) {
-          state.put(name, out.get("new/" + name));
-        }
-        double[] logits = out.get("output").data();
+        float[] logits = outputBuffer;
         for (int i = 0; i < n; i++) {
           if (Logits.argmax(logits, i, classes) == labels[i]) {
             correct++;
@@ -261,6 +284,7 @@ public final class Trainer {
             imagesThisSession / Math.max(elapsed, 1e-9));
       }
       double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
+      Map<String, Tensor> params = values(paramNames);
       evaluation = evaluator.evaluate(test, params);
       double seconds = (System.nanoTime() - epochStart) / 1e9;
       EpochMetrics m = new EpochMetrics(epoch + 1, seen == 0 ? Double.NaN : lossSum / seen,
@@ -275,7 +299,7 @@ public final class Trainer {
         model.saveWeights(folder.weightsBest(), params);
       }
       last = new Checkpoint(epoch + 1, 0, stepCount, 0, 0, 0, best, bestEpoch, params,
-          state);
+          values(stateKeys));
       last.write(folder);
       progress.endEpoch(m, config.epochs());
       log.log(String.format(Locale.ROOT, "epoch %d/%d: lr %.6g, loss %.4f, train accuracy "
@@ -283,6 +307,7 @@ public final class Trainer {
           m.epoch(), config.epochs(), lr, m.trainLoss(), 100 * m.trainAccuracy(), m.testLoss(),
           100 * m.testAccuracy(), m.imagesPerSecond(), m.seconds()));
     }
+    Map<String, Tensor> params = values(paramNames);
     if (evaluation == null) {
       // Resumed with every epoch already done: the reports still describe the final weights.
       evaluation = evaluator.evaluate(test, params);
@@ -302,16 +327,36 @@ public final class Trainer {
     return new Result(Status.FINISHED, last, report, evaluation);
   }
 
-  private Tensor oneHot(int[] labels, int n) {
-    double[] d = new double[config.batch() * classes];
-    for (int i = 0; i < n; i++) {
-      d[i * classes + labels[i]] = 1;
+  /** The current values of {@code names} (copies), in that order. */
+  private Map<String, Tensor> values(List<String> names) {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (String name : names) {
+      out.put(name, step.value(name));
     }
-    return Tensor.wrap(labelShape, d);
+    return out;
   }
 
-  private Tensor mask(Mask m, int epoch, int batch) {
-    return dropoutMask(config.seed(), epoch, batch, m.index(), m.shape(), m.p());
+  /** The failing step's batch and its parameters before the update. */
+  private Map<String, Tensor> valuesBefore(float[][] before) {
+    Map<String, Tensor> out = new HashMap<>();
+    for (String name : model.parameterNames()) {
+      out.put(name, step.value(name));
+    }
+    for (int i = 0; i < before.length; i++) {
+      if (before[i] != null) {
+        out.put(trainable.get(i), Tensor.ofFloats(step.shape(trainable.get(i)), before[i]));
+      }
+    }
+    out.put("input", step.value("input"));
+    return out;
+  }
+
+  /** One-hot rows of {@code n} labels in {@code target} [batch, classes], rows past n zero. */
+  private void oneHot(int[] labels, int n, float[] target) {
+    java.util.Arrays.fill(target, 0, labelShape.size(), 0f);
+    for (int i = 0; i < n; i++) {
+      target[i * classes + labels[i]] = 1;
+    }
   }
 
   /**
@@ -330,19 +375,51 @@ public final class Trainer {
     return Tensor.wrap(shape, d);
   }
 
+  /**
+   * {@link #dropoutMask} rounded to float, as the step reads it, written into {@code target}
+   * without allocating.
+   */
+  static void fillDropoutMask(float[] target, long seed, int epoch, int batch, int layer,
+      Shape shape, double p) {
+    SplittableRandom random = new SplittableRandom(
+        Seeds.mix(seed, MASK_STREAM, epoch, batch, layer));
+    double keep = 1 - p;
+    float scale = keep > 0 ? (float) (1 / keep) : 0;
+    int size = shape.size();
+    for (int i = 0; i < size; i++) {
+      target[i] = random.nextDouble() < keep ? scale : 0f;
+    }
+  }
+
   /** The first trainable parameter whose update is not finite, in words; null if none. */
-  private String firstNonFinite(Map<String, Tensor> out) {
+  private String firstNonFinite() {
     for (String name : trainable) {
-      if (!finite(out.get("new/" + name))) {
+      if (!finite(name)) {
         return "the update of parameter " + name;
       }
     }
     for (String name : stateNames) {
-      if (!finite(out.get("new/" + name))) {
+      if (!finite(name)) {
         return "the update of optimizer state " + name;
       }
     }
     return null;
+  }
+
+  /** Whether carried value {@code name} (just updated) is finite everywhere. */
+  private boolean finite(String name) {
+    if (!step.reads(name)) {
+      return finite(step.value(name));
+    }
+    float[] d = step.buffer(name);
+    int size = step.shape(name).size();
+    // x * 0 is 0 for finite x and NaN otherwise, so one sum over the array tells; no branch per
+    // element keeps the loop fast on the millions of values of large layers.
+    float sum = 0;
+    for (int i = 0; i < size; i++) {
+      sum += d[i] * 0f;
+    }
+    return sum == 0;
   }
 
   private static boolean finite(Tensor t) {

@@ -1,4 +1,4 @@
-package convnet.compiler;
+package convnet.autodiff.rewrite;
 
 import convnet.autodiff.Graph;
 import convnet.autodiff.GraphBuilder;
@@ -11,17 +11,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Rewrites LOG_SOFTMAX into the primitives the backend fuses: m = max(x) and s = Σ exp(x − m) along the axis
- * (two reduce kernels), then x − m − log s, which is elementwise and fuses into its consumers. This is the
- * same stable formula the interpreter evaluates. Also rewrites the transpose of a matrix product read by nothing
- * else, (A·B)ᵀ = Bᵀ·Aᵀ, so that the transposes fold into the product's operands instead of costing a copy (the
- * gradient of a dense layer's [out, in] weight has this form).
+ * Rewrites the transpose of a matrix product read by nothing else, (A·B)ᵀ = Bᵀ·Aᵀ, so that the transposes fold into
+ * the product's operands (a code generator reads them in place) instead of costing a copy; the gradient of a dense
+ * layer's [out, in] weight has this form.
  */
-final class ExpandComposites {
-    private ExpandComposites() {
+public final class FlipTransposedProducts implements Pass {
+    @Override
+    public String name() {
+        return "flip-transposed-products";
     }
 
-    static Graph apply(Graph graph) {
+    @Override
+    public Graph apply(Graph graph) {
         Map<Node, Integer> uses = new IdentityHashMap<>();
         for (Node n : graph.nodes()) {
             for (Node in : n.inputs()) {
@@ -31,8 +32,7 @@ final class ExpandComposites {
         for (Node out : graph.outputs().values()) {
             uses.merge(out, 1, Integer::sum);
         }
-        boolean any = graph.nodes().stream().anyMatch(n -> n.kind() == OpKind.LOG_SOFTMAX || isTransposedProduct(n, uses));
-        if (!any) {
+        if (graph.nodes().stream().noneMatch(n -> isTransposedProduct(n, uses))) {
             return graph;
         }
         GraphBuilder b = new GraphBuilder();
@@ -44,18 +44,7 @@ final class ExpandComposites {
             }
             b.setProvenance(n.provenance());
             Node replaced;
-            if (n.kind() == OpKind.LOG_SOFTMAX) {
-                int axis = ((convnet.autodiff.Attrs.Axis) n.attrs()).axis();
-                Node x = inputs.get(0);
-                Node max = b.reduceMax(x, List.of(axis), true);
-                Node shifted = b.sub(x, max);
-                Node sum = b.sum(b.exp(shifted), List.of(axis), true);
-                replaced = b.sub(shifted, b.log(sum));
-                if (!replaced.shape().equals(n.shape())) {
-                    throw new IllegalStateException("log softmax expansion changed the shape " + n.shape() + " to "
-                            + replaced.shape());
-                }
-            } else if (isTransposedProduct(n, uses)) {
+            if (isTransposedProduct(n, uses)) {
                 Node product = inputs.get(0);
                 replaced = b.matmul(transposed(b, product.input(1)), transposed(b, product.input(0)));
             } else {
