@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>A tensor of even-sized maps is a sequence of row pairs (rows 2·oy and 2·oy + 1 of a plane are
  * consecutive in memory), pair R starting at 2·W·R with its outputs at OW·R. One step takes L
  * consecutive columns of both rows of a pair: lanes 2j and 2j + 1 of the two vectors are one window.
- * The window maximum is taken on {@link Pooling#key} integers (the order of {@link Float#compare})
+ * The window maximum is taken on {@link Pooling#key} integers (the order of max pooling's tie rule)
  * by a lane-wise max of the two rows and a max with the lanes swapped pairwise; the first cell equal
  * to it in window order (row 0 even, row 0 odd, row 1 even, row 1 odd) gets the bits of dy, every
  * other cell +0.0, exactly as the scalar code's masks do.
@@ -96,9 +96,13 @@ final class VectorPooling {
         g.and(s1).reinterpretAsFloats().intoArray(dx, at + w);
     }
 
-    /** {@link Pooling#key} lane-wise: NaNs made the one canonical NaN, negative floats' magnitudes reversed. */
+    /**
+     * {@link Pooling#key} ({@code Windows.maxKey}) lane-wise: NaNs made the one canonical NaN, then sign and
+     * magnitude to two's complement (−0.0 and 0.0 both 0).
+     */
     private static IntVector key(IntVector bits) {
         IntVector canonical = bits.blend(0x7fc00000, bits.and(0x7fffffff).compare(VectorOperators.GT, 0x7f800000));
-        return canonical.lanewise(VectorOperators.XOR, canonical.lanewise(VectorOperators.ASHR, 31).and(0x7fffffff));
+        IntVector sign = canonical.lanewise(VectorOperators.ASHR, 31);
+        return canonical.and(0x7fffffff).lanewise(VectorOperators.XOR, sign).sub(sign);
     }
 }
