@@ -72,20 +72,30 @@ public final class AstDump {
 
   static String layer(LayerNode layer) {
     String label = layer.label() == null ? "" : " label=" + layer.label();
-    if (layer instanceof LayerNode.PaperConv c) {
-      return "paper-conv" + label + " maps=" + c.maps() + " kernel=" + c.kernelHeight() + "x" + c.kernelWidth()
-          + " squash=" + c.squash() + " gain=" + c.gain();
-    }
-    if (layer instanceof LayerNode.PaperPool p) {
-      return "paper-pool" + label + " kind=" + (p.max() ? "max" : "average") + " window=" + p.windowHeight() + "x"
-          + p.windowWidth() + " stride=" + (p.stride() > 0 ? String.valueOf(p.stride()) : "window") + (p.ceil() ? " round=ceil" : "");
-    }
-    if (layer instanceof LayerNode.PaperLcn n) {
-      return "paper-lcn" + label + " window=" + (n.windowHeight() > 0 ? n.windowHeight() + "x" + n.windowWidth() : "default");
-    }
-    LayerNode.Call c = (LayerNode.Call) layer;
-    return "call" + label + " " + c.name() + " form=" + c.form().name().toLowerCase(java.util.Locale.ROOT)
-        + (c.args().isEmpty() ? "" : " args=" + args(c.args()));
+    return layer.accept(new LayerNode.Visitor<String>() {
+      @Override
+      public String visitPaperConv(LayerNode.PaperConv c) {
+        return "paper-conv" + label + " maps=" + c.maps() + " kernel=" + c.kernelHeight() + "x" + c.kernelWidth()
+            + " squash=" + c.squash() + " gain=" + c.gain();
+      }
+
+      @Override
+      public String visitPaperPool(LayerNode.PaperPool p) {
+        return "paper-pool" + label + " kind=" + (p.max() ? "max" : "average") + " window=" + p.windowHeight() + "x"
+            + p.windowWidth() + " stride=" + (p.stride() > 0 ? String.valueOf(p.stride()) : "window") + (p.ceil() ? " round=ceil" : "");
+      }
+
+      @Override
+      public String visitPaperLcn(LayerNode.PaperLcn n) {
+        return "paper-lcn" + label + " window=" + (n.windowHeight() > 0 ? n.windowHeight() + "x" + n.windowWidth() : "default");
+      }
+
+      @Override
+      public String visitCall(LayerNode.Call c) {
+        return "call" + label + " " + c.name() + " form=" + c.form().name().toLowerCase(java.util.Locale.ROOT)
+            + (c.args().isEmpty() ? "" : " args=" + args(c.args()));
+      }
+    });
   }
 
   private static String args(List<Arg> args) {

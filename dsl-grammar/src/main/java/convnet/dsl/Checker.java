@@ -27,8 +27,8 @@ public final class Checker {
    */
   public static final int MAX_DEPTH = 10_000;
 
-  static final List<String> LAYER_KEYWORDS = List.of("conv", "abs", "Rabs", "relu", "Rpos", "tanh", "sigmoid", "lcn",
-      "N", "avgpool", "maxpool", "dense", "dropout", "maxout", "lrn", "mlpconv", "logistic");
+  /** The built-in layer names (keywords, aliases, paper names such as {@code N}), from the layer kinds' definitions. */
+  static final List<String> LAYER_KEYWORDS = LayerKind.reservedNames();
   static final Map<String, List<String>> FUNCTIONS = Map.of("abs", List.of("x"), "exp", List.of("x"), "log", List.of("x"),
       "tanh", List.of("x"), "sigmoid", List.of("x"), "sqrt", List.of("x"), "max", List.of("a", "b"), "min", List.of("a", "b"));
   static final List<String> TRAIN_KEYS = List.of("data", "protocol", "epochs", "batch", "optimizer", "schedule", "augment", "seed",
@@ -277,7 +277,7 @@ public final class Checker {
         layer = countedOnce(layer, layers);
         layers.add(layer);
         shape = layer.output();
-        if (layer.kind() == LayerKind.CONV || layer.kind() == LayerKind.MLPCONV) {
+        if (layer.kind().opensFilterStage()) {
           convStages.add(p.stage());
         }
       } else if (!r.keepsShape()) {
@@ -309,11 +309,6 @@ public final class Checker {
     }
   }
 
-  /** Nonlinearity layers: they apply a function to units, and make units only where none were counted. */
-  private static final Set<LayerKind> ELEMENTWISE = Set.of(LayerKind.ABS, LayerKind.RELU, LayerKind.TANH,
-      LayerKind.SIGMOID, LayerKind.FN, LayerKind.MAXOUT);
-  private static final Set<LayerKind> WEIGHTED = Set.of(LayerKind.CONV, LayerKind.DENSE, LayerKind.MLPCONV);
-
   /**
    * {@code layer} with no neurons of its own when it is a nonlinearity (maxout included) applied to
    * units already counted: those of a layer with weights or of another nonlinearity, possibly
@@ -322,21 +317,25 @@ public final class Checker {
    * normalization makes new units and counts them.
    */
   private static Layer countedOnce(Layer layer, List<Layer> before) {
-    if (!ELEMENTWISE.contains(layer.kind())) {
+    if (units(layer) != LayerDefinition.Units.NONLINEARITY) {
       return layer;
     }
     for (int i = before.size() - 1; i >= 0; i--) {
-      LayerKind k = before.get(i).kind();
-      if (k == LayerKind.DROPOUT) {
+      LayerDefinition.Units k = units(before.get(i));
+      if (k == LayerDefinition.Units.TRANSPARENT) {
         continue;
       }
-      if (WEIGHTED.contains(k) || ELEMENTWISE.contains(k)) {
+      if (k == LayerDefinition.Units.WEIGHTED || k == LayerDefinition.Units.NONLINEARITY) {
         return new Layer(layer.name(), layer.kind(), layer.args(), layer.input(), layer.output(), layer.parameters(),
             0, layer.connections(), layer.params(), layer.stage(), layer.pos());
       }
       break;
     }
     return layer;
+  }
+
+  private static LayerDefinition.Units units(Layer layer) {
+    return layer.kind().definition().units();
   }
 
   private boolean tooManyLayers;

@@ -1,5 +1,7 @@
 package convnet.dsl;
 
+import convnet.autodiff.Shape;
+import convnet.autodiff.Tensor;
 import java.util.List;
 
 /** The fully resolved, typed arguments of a layer, defaults filled in. */
@@ -18,13 +20,53 @@ public sealed interface LayerArgs {
       boolean ceil) implements LayerArgs {}
 
   /** Local contrast normalization with a Gaussian window of the given standard deviations. */
-  record Lcn(int windowHeight, int windowWidth, double sigmaHeight, double sigmaWidth) implements LayerArgs {}
+  record Lcn(int windowHeight, int windowWidth, double sigmaHeight, double sigmaWidth) implements LayerArgs {
+    /**
+     * The epsilon under the normalization's square root, σ = (w ⋆ v² + ε)^½: it keeps σ's derivative finite
+     * where a window is all zeros; it is the epsilon of the PyTorch reference of the benchmarks and far below σ²
+     * of any non-blank window.
+     */
+    public static final double EPSILON = 1e-6;
+
+    /**
+     * The Gaussian window [1, maps, h, w]: exp(−dy²/2σh² − dx²/2σw²) around the window's centre, divided by its
+     * sum over all maps and positions. Every map's slice is the same array of numbers, which is what lets the
+     * {@code sum-maps-first} rewrite turn the convolution over all maps into one over their sum.
+     */
+    public static Tensor window(int maps, int h, int w, double sigmaH, double sigmaW) {
+      double[] plane = new double[h * w];
+      double total = 0;
+      for (int p = 0; p < h; p++) {
+        for (int q = 0; q < w; q++) {
+          double dy = p - (h - 1) / 2.0;
+          double dx = q - (w - 1) / 2.0;
+          double v = Math.exp(-dy * dy / (2 * sigmaH * sigmaH) - dx * dx / (2 * sigmaW * sigmaW));
+          plane[p * w + q] = v;
+          total += v;
+        }
+      }
+      double norm = total * maps;
+      for (int i = 0; i < plane.length; i++) {
+        plane[i] /= norm;
+      }
+      double[] d = new double[maps * h * w];
+      for (int m = 0; m < maps; m++) {
+        System.arraycopy(plane, 0, d, m * h * w, h * w);
+      }
+      return Tensor.wrap(Shape.of(1, maps, h, w), d);
+    }
+  }
 
   /** A fully connected layer (flattens its input in channel, row, column order). */
   record Dense(int units, boolean bias) implements LayerArgs {}
 
   /** Dropout with drop probability {@code p} during training, identity at inference. */
-  record Dropout(double p) implements LayerArgs {}
+  record Dropout(double p) implements LayerArgs {
+    /** The name of the graph input that holds the mask of dropout layer {@code layer} in training. */
+    public static String maskName(String layer) {
+      return "mask/" + layer;
+    }
+  }
 
   /** Maximum over groups of {@code pieces} consecutive maps. */
   record Maxout(int pieces) implements LayerArgs {}

@@ -21,6 +21,26 @@ public sealed interface LayerNode {
 
   SourcePos pos();
 
+  /** Calls the method of {@code visitor} for this node's form. */
+  <R> R accept(Visitor<R> visitor);
+
+  /** This node with label {@code label} (null: unnamed). */
+  LayerNode withLabel(String label);
+
+  /**
+   * One method per form of a layer as written, so code that handles every form says so once and a
+   * new form fails to compile wherever it is not handled.
+   */
+  interface Visitor<R> {
+    R visitPaperConv(PaperConv conv);
+
+    R visitPaperPool(PaperPool pool);
+
+    R visitPaperLcn(PaperLcn lcn);
+
+    R visitCall(Call call);
+  }
+
   /** {@code nFhxwC}, {@code nFhxwCS} (adds tanh) or {@code nFhxwCSG} (adds a gain per map). */
   record PaperConv(String label, int maps, int kernelHeight, int kernelWidth, boolean squash, boolean gain, SourcePos pos)
       implements LayerNode {
@@ -28,6 +48,16 @@ public sealed interface LayerNode {
       if (gain && !squash) {
         throw new IllegalArgumentException("paper notation has CSG but no CG");
       }
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitPaperConv(this);
+    }
+
+    @Override
+    public PaperConv withLabel(String label) {
+      return new PaperConv(label, maps, kernelHeight, kernelWidth, squash, gain, pos);
     }
   }
 
@@ -41,10 +71,30 @@ public sealed interface LayerNode {
     public PaperPool(String label, boolean max, int windowHeight, int windowWidth, int stride, SourcePos pos) {
       this(label, max, windowHeight, windowWidth, stride, false, pos);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitPaperPool(this);
+    }
+
+    @Override
+    public PaperPool withLabel(String label) {
+      return new PaperPool(label, max, windowHeight, windowWidth, stride, ceil, pos);
+    }
   }
 
   /** {@code N} or {@code Nhxw}; a window of 0x0 means the default. */
-  record PaperLcn(String label, int windowHeight, int windowWidth, SourcePos pos) implements LayerNode {}
+  record PaperLcn(String label, int windowHeight, int windowWidth, SourcePos pos) implements LayerNode {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitPaperLcn(this);
+    }
+
+    @Override
+    public PaperLcn withLabel(String label) {
+      return new PaperLcn(label, windowHeight, windowWidth, pos);
+    }
+  }
 
   /**
    * A keyword, possibly with arguments: {@code Rabs}, {@code relu}, {@code conv(maps=96, ...)},
@@ -59,6 +109,16 @@ public sealed interface LayerNode {
       if (form == Form.COUNT && (args.size() != 1 || args.get(0).isNamed() || !(args.get(0).value() instanceof Value.Num))) {
         throw new IllegalArgumentException("a counted layer has exactly one positional number");
       }
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitCall(this);
+    }
+
+    @Override
+    public Call withLabel(String label) {
+      return new Call(label, name, args, form, pos);
     }
   }
 

@@ -18,7 +18,7 @@ public record Network(String name, MapShape input, List<Layer> layers, TrainSpec
 
   /** The stages that hold a filter bank (conv or mlpconv), in order: one protocol letter each. */
   public List<Integer> convStages() {
-    return layers.stream().filter(l -> l.kind() == LayerKind.CONV || l.kind() == LayerKind.MLPCONV)
+    return layers.stream().filter(l -> l.kind().opensFilterStage())
         .map(Layer::stage).distinct().toList();
   }
 

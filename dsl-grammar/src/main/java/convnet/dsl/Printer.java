@@ -78,25 +78,35 @@ public final class Printer {
 
   public static String layer(LayerNode layer) {
     String prefix = layer.label() == null ? "" : layer.label() + ": ";
-    if (layer instanceof LayerNode.PaperConv c) {
-      return prefix + c.maps() + "F" + c.kernelHeight() + "x" + c.kernelWidth() + "C" + (c.squash() ? "S" : "") + (c.gain() ? "G" : "");
-    }
-    if (layer instanceof LayerNode.PaperPool p) {
-      return prefix + (p.max() ? "PM" : "PA") + p.windowHeight() + "x" + p.windowWidth() + (p.stride() > 0 ? "/" + p.stride() : "")
-          + (p.ceil() ? "c" : "");
-    }
-    if (layer instanceof LayerNode.PaperLcn n) {
-      return prefix + (n.windowHeight() > 0 ? "N" + n.windowHeight() + "x" + n.windowWidth() : "N");
-    }
-    LayerNode.Call c = (LayerNode.Call) layer;
-    switch (c.form()) {
-      case BARE:
-        return prefix + c.name();
-      case COUNT:
-        return prefix + c.name() + " " + value(c.args().get(0).value());
-      default:
-        return prefix + c.name() + "(" + args(c.args()) + ")";
-    }
+    return prefix + layer.accept(new LayerNode.Visitor<String>() {
+      @Override
+      public String visitPaperConv(LayerNode.PaperConv c) {
+        return c.maps() + "F" + c.kernelHeight() + "x" + c.kernelWidth() + "C" + (c.squash() ? "S" : "") + (c.gain() ? "G" : "");
+      }
+
+      @Override
+      public String visitPaperPool(LayerNode.PaperPool p) {
+        return (p.max() ? "PM" : "PA") + p.windowHeight() + "x" + p.windowWidth() + (p.stride() > 0 ? "/" + p.stride() : "")
+            + (p.ceil() ? "c" : "");
+      }
+
+      @Override
+      public String visitPaperLcn(LayerNode.PaperLcn n) {
+        return n.windowHeight() > 0 ? "N" + n.windowHeight() + "x" + n.windowWidth() : "N";
+      }
+
+      @Override
+      public String visitCall(LayerNode.Call c) {
+        switch (c.form()) {
+          case BARE:
+            return c.name();
+          case COUNT:
+            return c.name() + " " + value(c.args().get(0).value());
+          default:
+            return c.name() + "(" + args(c.args()) + ")";
+        }
+      }
+    });
   }
 
   static String args(List<Arg> args) {

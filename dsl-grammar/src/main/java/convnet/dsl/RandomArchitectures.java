@@ -8,9 +8,13 @@ import java.util.Random;
  * Generates random, valid networks over small inputs, covering every layer kind, paper and
  * verbose notation, functions, blocks and training blocks. Property tests (round trips here,
  * gradient checks elsewhere) draw architectures from it; the same seed gives the same network.
+ *
+ * <p>This class holds the distribution (which kind comes where, and how often); each kind's
+ * {@link LayerDefinition} draws its own layer for the current shape and updates that shape. The
+ * order of the draws is part of the contract: pinned regression seeds name networks by it.
  */
 public final class RandomArchitectures {
-  private static final SourcePos P = SourcePos.NONE;
+  static final SourcePos P = SourcePos.NONE;
 
   /** Bounds of the generated networks. */
   public record Options(int minChannels, int maxChannels, int minSize, int maxSize, int maxStages, int maxMaps,
@@ -23,9 +27,12 @@ public final class RandomArchitectures {
 
   private final Random random;
   private final Options options;
-  private int channels;
-  private int height;
-  private int width;
+  /** The shape the next layer receives; a definition's draw sets it to its layer's output. */
+  int channels;
+  int height;
+  int width;
+  /** The maps of the filter bank being drawn, drawn before its kind was chosen. */
+  int filterMaps;
   private int labels;
   private final List<String> fnNames = new ArrayList<>();
   private String block;
@@ -45,11 +52,11 @@ public final class RandomArchitectures {
     return new RandomArchitectures(random, options).program();
   }
 
-  private int between(int lo, int hi) {
+  int between(int lo, int hi) {
     return lo + random.nextInt(hi - lo + 1);
   }
 
-  private boolean chance(double p) {
+  boolean chance(double p) {
     return random.nextDouble() < p;
   }
 
@@ -81,24 +88,17 @@ public final class RandomArchitectures {
       items.add(new Item.StageItem(stage()));
     }
     if (chance(0.4)) {
-      int units = between(2, 12);
       List<LayerNode> head = new ArrayList<>();
-      head.add(label(chance(0.5) ? new LayerNode.Call(null, "dense", List.of(arg(null, num(units))), LayerNode.Form.PARENS, P)
-          : new LayerNode.Call(null, "dense", List.of(arg(null, num(units))), LayerNode.Form.COUNT, P)));
-      channels = units;
-      height = 1;
-      width = 1;
+      head.add(draw(LayerKind.DENSE, 0));
       if (chance(0.5)) {
-        head.add(bare(pick("relu", "tanh", "sigmoid")));
+        head.add(draw(pick(LayerKind.RELU, LayerKind.TANH, LayerKind.SIGMOID), 0));
       }
       if (chance(0.3)) {
-        head.add(new LayerNode.Call(null, "dropout", List.of(arg(null, new Value.Num("0.25", P))), LayerNode.Form.PARENS, P));
+        head.add(draw(LayerKind.DROPOUT, 1));
       }
       items.add(new Item.StageItem(new Stage(head, P)));
     }
-    int classes = between(2, 10);
-    items.add(new Item.StageItem(new Stage(List.of(label(new LayerNode.Call(null, "logistic",
-        List.of(arg(null, num(classes))), LayerNode.Form.COUNT, P))), P)));
+    items.add(new Item.StageItem(new Stage(List.of(draw(LayerKind.LOGISTIC, 0)), P)));
     if (options.train() && chance(0.5)) {
       items.add(1 + random.nextInt(items.size()), train(stages));
     }
@@ -164,141 +164,54 @@ public final class RandomArchitectures {
     return new Stage(layers, P);
   }
 
-  private LayerNode filterBank() {
-    int maps = between(1, options.maxMaps());
-    int choice = random.nextInt(block != null ? 5 : 4);
-    if (choice == 4) {
-      channels = maps;
-      return new LayerNode.Call(null, block, List.of(arg(null, num(maps))), LayerNode.Form.PARENS, P);
-    }
-    if (choice == 3) {
-      List<Value> inner = new ArrayList<>();
-      int n = between(1, 3);
-      for (int i = 0; i < n; i++) {
-        inner.add(num(between(1, options.maxMaps())));
-      }
-      int k = between(1, Math.min(3, Math.min(height, width)));
-      int pad = k == 3 && chance(0.5) ? 1 : 0;
-      List<Arg> args = new ArrayList<>(List.of(arg("maps", new Value.ListOf(inner, P)), arg("kernel", size(k, k))));
-      if (pad > 0) {
-        args.add(arg("pad", num(pad)));
-      }
-      height = height + 2 * pad - k + 1;
-      width = width + 2 * pad - k + 1;
-      channels = Integer.parseInt(((Value.Num) inner.get(n - 1)).text());
-      return label(new LayerNode.Call(null, "mlpconv", args, LayerNode.Form.PARENS, P));
-    }
-    int kh = between(1, Math.min(5, height));
-    int kw = between(1, Math.min(5, width));
-    if (choice == 0) {
-      boolean squash = chance(0.6);
-      boolean gain = squash && chance(0.5);
-      height = height - kh + 1;
-      width = width - kw + 1;
-      channels = maps;
-      return label(new LayerNode.PaperConv(null, maps, kh, kw, squash, gain, P));
-    }
-    List<Arg> args = new ArrayList<>();
-    args.add(choice == 1 ? arg(null, num(maps)) : arg("maps", num(maps)));
-    args.add(arg("kernel", kh == kw && chance(0.3) ? num(kh) : size(kh, kw)));
-    int stride = chance(0.3) ? 2 : 1;
-    int pad = Math.min((kh - 1) / 2, (kw - 1) / 2) > 0 && chance(0.5) ? 1 : 0;
-    if (stride > 1) {
-      args.add(arg("stride", num(stride)));
-    }
-    if (pad > 0) {
-      args.add(arg("pad", num(pad)));
-    }
-    if (chance(0.5)) {
-      args.add(arg("act", new Value.Ident(pick("relu", "tanh", "abs", "sigmoid", "none"), P)));
-    }
-    if (chance(0.3)) {
-      args.add(arg("gain", new Value.Ident(chance(0.5) ? "true" : "false", P)));
-    }
-    if (chance(0.2)) {
-      args.add(arg("bias", new Value.Ident("false", P)));
-    }
-    int groups = 1;
-    if (channels % 2 == 0 && chance(0.3)) {
-      groups = 2;
-      if (maps % 2 != 0) {
-        maps++;
-        args.set(0, choice == 1 ? arg(null, num(maps)) : arg("maps", num(maps)));
-      }
-      args.add(arg("groups", num(groups)));
-    } else if (channels > 1 && chance(0.3)) {
-      args.add(arg("table", new Value.Call("random", List.of(arg(null, num(between(1, channels)))), P)));
-    }
-    height = (height + 2 * pad - kh) / stride + 1;
-    width = (width + 2 * pad - kw) / stride + 1;
-    channels = maps;
-    return label(new LayerNode.Call(null, "conv", args, LayerNode.Form.PARENS, P));
+  /** A layer of kind {@code kind} drawn by its definition; see each definition for {@code variant}. */
+  private LayerNode draw(LayerKind kind, int variant) {
+    return kind.definition().draw(this, variant);
   }
 
+  private LayerNode filterBank() {
+    filterMaps = between(1, options.maxMaps());
+    int choice = random.nextInt(block != null ? 5 : 4);
+    if (choice == 4) {
+      channels = filterMaps;
+      return new LayerNode.Call(null, block, List.of(arg(null, num(filterMaps))), LayerNode.Form.PARENS, P);
+    }
+    if (choice == 3) {
+      return draw(LayerKind.MLPCONV, 0);
+    }
+    // 0: paper notation, 1: conv(n, ...), 2: conv(maps=n, ...).
+    return draw(LayerKind.CONV, choice);
+  }
+
+  /** A layer after a stage's filter bank; each of the ten slots is equally likely. */
   private LayerNode follower() {
     switch (random.nextInt(10)) {
       case 0:
+        // Every spelling of the built-in activations, aliases included, in the order the seeds were pinned with.
         return bare(pick("Rabs", "abs", "Rpos", "relu", "tanh", "sigmoid"));
       case 1:
-        return fnNames.isEmpty() ? bare("relu") : bare(fnNames.get(random.nextInt(fnNames.size())));
+        return fnNames.isEmpty() ? draw(LayerKind.RELU, 0) : draw(LayerKind.FN, random.nextInt(fnNames.size()));
       case 2:
-        // A window may reach at most n-1 places either side of a position: 2n-1 in all.
-        int widest = 2 * Math.min(height, width) - 1;
-        if (chance(0.5)) {
-          return label(widest >= 9 ? new LayerNode.PaperLcn(null, 0, 0, P) : new LayerNode.PaperLcn(null, widest, widest, P));
-        }
-        int w = Math.min(widest, 2 * between(0, 2) + 1);
-        return chance(0.5) ? label(new LayerNode.PaperLcn(null, w, w, P))
-            : label(new LayerNode.Call(null, "lcn", List.of(arg("window", size(w, w)), arg("sigma", new Value.Num("1.5", P))),
-                LayerNode.Form.PARENS, P));
+        return draw(LayerKind.LCN, 0);
       case 3:
       case 4: {
-        int window = Math.min(height, Math.min(width, between(2, 3)));
-        if (window < 2) {
-          return bare("relu");
-        }
-        boolean max = chance(0.5);
-        if (chance(0.5)) {
-          int stride = chance(0.5) ? 0 : between(1, window);
-          height = (height - window) / (stride == 0 ? window : stride) + 1;
-          width = (width - window) / (stride == 0 ? window : stride) + 1;
-          return label(new LayerNode.PaperPool(null, max, window, window, stride, P));
-        }
-        int stride = between(1, window);
-        boolean ceil = chance(0.5);
-        height = pooled(height, window, stride, ceil);
-        width = pooled(width, window, stride, ceil);
-        List<Arg> args = new ArrayList<>(List.of(arg(null, size(window, window)), arg("stride", num(stride))));
-        if (ceil) {
-          args.add(arg("round", new Value.Ident("ceil", P)));
-        }
-        return label(new LayerNode.Call(null, max ? "maxpool" : "avgpool", args, LayerNode.Form.PARENS, P));
+        // One slot pair for both poolings: the pooling definition's draw picks average or max.
+        LayerNode pool = draw(LayerKind.AVGPOOL, 0);
+        return pool != null ? pool : draw(LayerKind.RELU, 0);
       }
       case 5:
-        return label(new LayerNode.Call(null, "dropout", List.of(arg("p", new Value.Num("0.5", P))), LayerNode.Form.PARENS, P));
-      case 6:
-        if (channels % 2 == 0) {
-          channels /= 2;
-          return label(new LayerNode.Call(null, "maxout", List.of(arg("pieces", num(2))), LayerNode.Form.PARENS, P));
-        }
-        return bare("tanh");
+        return draw(LayerKind.DROPOUT, 0);
+      case 6: {
+        LayerNode maxout = draw(LayerKind.MAXOUT, 0);
+        return maxout != null ? maxout : draw(LayerKind.TANH, 0);
+      }
       case 7:
-        return label(chance(0.5) ? bare("lrn") : new LayerNode.Call(null, "lrn", List.of(arg("size", num(3)),
-            arg("alpha", new Value.Num("1e-4", P)), arg("beta", new Value.Num("0.75", P)), arg("k", num(2))), LayerNode.Form.PARENS, P));
+        return draw(LayerKind.LRN, 0);
       case 8:
-        return bare("sigmoid");
+        return draw(LayerKind.SIGMOID, 0);
       default:
-        return bare(pick("relu", "tanh"));
+        return draw(pick(LayerKind.RELU, LayerKind.TANH), 0);
     }
-  }
-
-  private static int pooled(int n, int window, int stride, boolean ceil) {
-    int span = n - window;
-    int o = ceil ? Math.floorDiv(span + stride - 1, stride) + 1 : span / stride + 1;
-    if (ceil && (o - 1) * stride >= n) {
-      o--;
-    }
-    return o;
   }
 
   private Expr expr(String param, int depth) {
@@ -325,41 +238,45 @@ public final class RandomArchitectures {
     }
   }
 
-  private LayerNode label(LayerNode l) {
+  /** {@code l}, named {@code n<k>} one time in five. */
+  LayerNode label(LayerNode l) {
     if (!chance(0.2)) {
       return l;
     }
-    String name = "n" + (++labels);
-    if (l instanceof LayerNode.PaperConv c) {
-      return new LayerNode.PaperConv(name, c.maps(), c.kernelHeight(), c.kernelWidth(), c.squash(), c.gain(), P);
-    }
-    if (l instanceof LayerNode.PaperPool p) {
-      return new LayerNode.PaperPool(name, p.max(), p.windowHeight(), p.windowWidth(), p.stride(), p.ceil(), P);
-    }
-    if (l instanceof LayerNode.PaperLcn n) {
-      return new LayerNode.PaperLcn(name, n.windowHeight(), n.windowWidth(), P);
-    }
-    LayerNode.Call c = (LayerNode.Call) l;
-    return new LayerNode.Call(name, c.name(), c.args(), c.form(), P);
+    return l.withLabel("n" + (++labels));
   }
 
-  private String pick(String... choices) {
+  /** The most maps a generated layer has. */
+  int maxMaps() {
+    return options.maxMaps();
+  }
+
+  /** The name of the {@code index}-th user function of the program. */
+  String functionName(int index) {
+    return fnNames.get(index);
+  }
+
+  String pick(String... choices) {
     return choices[random.nextInt(choices.length)];
   }
 
-  private static LayerNode bare(String name) {
+  private LayerKind pick(LayerKind... choices) {
+    return choices[random.nextInt(choices.length)];
+  }
+
+  static LayerNode bare(String name) {
     return new LayerNode.Call(null, name, List.of(), LayerNode.Form.BARE, P);
   }
 
-  private static Arg arg(String name, Value v) {
+  static Arg arg(String name, Value v) {
     return new Arg(name, v, P);
   }
 
-  private static Value.Num num(int n) {
+  static Value.Num num(int n) {
     return new Value.Num(Integer.toString(n), P);
   }
 
-  private static Value.Size size(int h, int w) {
+  static Value.Size size(int h, int w) {
     return new Value.Size(h, w, P);
   }
 }

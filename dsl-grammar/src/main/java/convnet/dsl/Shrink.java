@@ -165,59 +165,63 @@ public final class Shrink {
   private static List<LayerNode> smallerLayers(LayerNode layer) {
     List<LayerNode> result = new ArrayList<>();
     if (layer.label() != null) {
-      result.add(relabel(layer));
+      result.add(layer.withLabel(null));
     }
-    if (layer instanceof LayerNode.PaperConv c) {
-      for (int m : smaller(c.maps())) {
-        result.add(new LayerNode.PaperConv(c.label(), m, c.kernelHeight(), c.kernelWidth(), c.squash(), c.gain(), c.pos()));
-      }
-      for (int k : smaller(c.kernelHeight())) {
-        result.add(new LayerNode.PaperConv(c.label(), c.maps(), k, k, c.squash(), c.gain(), c.pos()));
-      }
-      if (c.gain()) {
-        result.add(new LayerNode.PaperConv(c.label(), c.maps(), c.kernelHeight(), c.kernelWidth(), true, false, c.pos()));
-      } else if (c.squash()) {
-        result.add(new LayerNode.PaperConv(c.label(), c.maps(), c.kernelHeight(), c.kernelWidth(), false, false, c.pos()));
-      }
-    } else if (layer instanceof LayerNode.PaperPool p) {
-      for (int w : smaller(p.windowHeight())) {
-        result.add(new LayerNode.PaperPool(p.label(), p.max(), w, w, p.stride() > w ? 0 : p.stride(), p.ceil(), p.pos()));
-      }
-      if (p.stride() > 0) {
-        result.add(new LayerNode.PaperPool(p.label(), p.max(), p.windowHeight(), p.windowWidth(), 0, p.ceil(), p.pos()));
-      }
-    } else if (layer instanceof LayerNode.PaperLcn n && n.windowHeight() > 0) {
-      result.add(new LayerNode.PaperLcn(n.label(), 0, 0, n.pos()));
-    } else if (layer instanceof LayerNode.Call c) {
-      for (int i = 0; i < c.args().size(); i++) {
-        Arg a = c.args().get(i);
-        if (c.form() == LayerNode.Form.PARENS && a.isNamed()) {
-          List<Arg> fewer = new ArrayList<>(c.args());
-          fewer.remove(i);
-          result.add(new LayerNode.Call(c.label(), c.name(), fewer, c.form(), c.pos()));
+    layer.accept(new LayerNode.Visitor<Void>() {
+      @Override
+      public Void visitPaperConv(LayerNode.PaperConv c) {
+        for (int m : smaller(c.maps())) {
+          result.add(new LayerNode.PaperConv(c.label(), m, c.kernelHeight(), c.kernelWidth(), c.squash(), c.gain(), c.pos()));
         }
-        for (Value v : smallerValues(a.value())) {
-          List<Arg> changed = new ArrayList<>(c.args());
-          changed.set(i, new Arg(a.name(), v, a.pos()));
-          result.add(new LayerNode.Call(c.label(), c.name(), changed, c.form(), c.pos()));
+        for (int k : smaller(c.kernelHeight())) {
+          result.add(new LayerNode.PaperConv(c.label(), c.maps(), k, k, c.squash(), c.gain(), c.pos()));
         }
+        if (c.gain()) {
+          result.add(new LayerNode.PaperConv(c.label(), c.maps(), c.kernelHeight(), c.kernelWidth(), true, false, c.pos()));
+        } else if (c.squash()) {
+          result.add(new LayerNode.PaperConv(c.label(), c.maps(), c.kernelHeight(), c.kernelWidth(), false, false, c.pos()));
+        }
+        return null;
       }
-    }
-    return result;
-  }
 
-  private static LayerNode relabel(LayerNode l) {
-    if (l instanceof LayerNode.PaperConv c) {
-      return new LayerNode.PaperConv(null, c.maps(), c.kernelHeight(), c.kernelWidth(), c.squash(), c.gain(), c.pos());
-    }
-    if (l instanceof LayerNode.PaperPool p) {
-      return new LayerNode.PaperPool(null, p.max(), p.windowHeight(), p.windowWidth(), p.stride(), p.ceil(), p.pos());
-    }
-    if (l instanceof LayerNode.PaperLcn n) {
-      return new LayerNode.PaperLcn(null, n.windowHeight(), n.windowWidth(), n.pos());
-    }
-    LayerNode.Call c = (LayerNode.Call) l;
-    return new LayerNode.Call(null, c.name(), c.args(), c.form(), c.pos());
+      @Override
+      public Void visitPaperPool(LayerNode.PaperPool p) {
+        for (int w : smaller(p.windowHeight())) {
+          result.add(new LayerNode.PaperPool(p.label(), p.max(), w, w, p.stride() > w ? 0 : p.stride(), p.ceil(), p.pos()));
+        }
+        if (p.stride() > 0) {
+          result.add(new LayerNode.PaperPool(p.label(), p.max(), p.windowHeight(), p.windowWidth(), 0, p.ceil(), p.pos()));
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitPaperLcn(LayerNode.PaperLcn n) {
+        if (n.windowHeight() > 0) {
+          result.add(new LayerNode.PaperLcn(n.label(), 0, 0, n.pos()));
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitCall(LayerNode.Call c) {
+        for (int i = 0; i < c.args().size(); i++) {
+          Arg a = c.args().get(i);
+          if (c.form() == LayerNode.Form.PARENS && a.isNamed()) {
+            List<Arg> fewer = new ArrayList<>(c.args());
+            fewer.remove(i);
+            result.add(new LayerNode.Call(c.label(), c.name(), fewer, c.form(), c.pos()));
+          }
+          for (Value v : smallerValues(a.value())) {
+            List<Arg> changed = new ArrayList<>(c.args());
+            changed.set(i, new Arg(a.name(), v, a.pos()));
+            result.add(new LayerNode.Call(c.label(), c.name(), changed, c.form(), c.pos()));
+          }
+        }
+        return null;
+      }
+    });
+    return result;
   }
 
   private static List<Value> smallerValues(Value v) {

@@ -237,7 +237,7 @@ public final class NetworkModel {
     List<Integer> stages = network.convStages();
     List<Parameter> out = new ArrayList<>();
     for (Layer l : network.layers()) {
-      boolean filter = l.kind() == LayerKind.CONV || l.kind() == LayerKind.MLPCONV;
+      boolean filter = l.kind().opensFilterStage();
       int stage = filter ? stages.indexOf(l.stage()) : -1;
       for (ParamSpec p : l.params()) {
         long size = 1;

@@ -9,7 +9,6 @@ import convnet.autodiff.io.NpyFormatException;
 import convnet.autodiff.io.NpyType;
 import convnet.autodiff.io.Npz;
 import convnet.dsl.Layer;
-import convnet.dsl.LayerKind;
 import convnet.dsl.Network;
 import convnet.dsl.lower.Lowering;
 import convnet.runtime.cli.UserError;
@@ -90,7 +89,7 @@ public final class Pretrainer {
       List<Layer> layers = network.layers();
       for (int i = 0; i < layers.size(); i++) {
         Layer l = layers.get(i);
-        if (l.stage() == lines.get(s) && (l.kind() == LayerKind.CONV || l.kind() == LayerKind.MLPCONV)) {
+        if (l.stage() == lines.get(s) && l.kind().opensFilterStage()) {
           // Checks the layer kind now, before any work.
           PsdGraphs.of(network, l, 1, settings);
           out.add(new Stage(s, i, l));
