@@ -154,4 +154,34 @@ public final class Grad {
         }
         return Graph.of(outputs);
     }
+
+    /**
+     * The forward graph plus {@code grad/<name>} outputs for the parameters {@code params} and then the inputs
+     * {@code inputs} named here, in that order. The leaves are built from their names and shapes rather than taken
+     * from the forward graph: a parameter that the loss does not depend on (cut off by a constant layer, say) still
+     * gets its gradient, zero, as an output.
+     */
+    public static Graph withGradients(Graph forward, String lossOutput, Map<String, Shape> params,
+            Map<String, Shape> inputs) {
+        GraphBuilder b = new GraphBuilder();
+        for (Node n : forward.nodes()) {
+            b.intern(n);
+        }
+        List<String> names = new ArrayList<>();
+        List<Node> wrt = new ArrayList<>();
+        params.forEach((name, shape) -> {
+            names.add(name);
+            wrt.add(b.param(name, shape));
+        });
+        inputs.forEach((name, shape) -> {
+            names.add(name);
+            wrt.add(b.input(name, shape));
+        });
+        List<Node> grads = grad(b, forward.output(lossOutput), wrt);
+        Map<String, Node> outputs = new LinkedHashMap<>(forward.outputs());
+        for (int i = 0; i < names.size(); i++) {
+            outputs.put("grad/" + names.get(i), grads.get(i));
+        }
+        return Graph.of(outputs);
+    }
 }

@@ -135,12 +135,13 @@ final class ConvDefinition extends LayerDefinition {
     // Drawn for the default seed here; the checker redraws it for the train block's seed.
     ConnectionTable table = tableK > 0 ? ConnectionTable.random(c, maps, tableK, ConnectionTable.seedOf(1, name)) : null;
     List<ParamSpec> specs = new ArrayList<>();
-    specs.add(new ParamSpec(name + ".weight", List.of(maps, perOut, kernel[0], kernel[1])));
+    ParamSpec weight = ParamSpec.weight(name + ".weight", List.of(maps, perOut, kernel[0], kernel[1]));
+    specs.add(weight);
     if (bias) {
-      specs.add(new ParamSpec(name + ".bias", List.of(maps)));
+      specs.add(ParamSpec.bias(name + ".bias", weight));
     }
     if (gain) {
-      specs.add(new ParamSpec(name + ".gain", List.of(maps)));
+      specs.add(ParamSpec.gain(name + ".gain", maps));
     }
     try {
       long params = 0;

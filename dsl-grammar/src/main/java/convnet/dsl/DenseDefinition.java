@@ -56,9 +56,10 @@ final class DenseDefinition extends LayerDefinition {
       return null;
     }
     String name = r.name();
-    specs.add(new ParamSpec(name + ".weight", List.of(units, (int) fanIn)));
+    ParamSpec weight = ParamSpec.weight(name + ".weight", List.of(units, (int) fanIn));
+    specs.add(weight);
     if (bias) {
-      specs.add(new ParamSpec(name + ".bias", List.of(units)));
+      specs.add(ParamSpec.bias(name + ".bias", weight));
     }
     long params = r.mul(units, fanIn) + (bias ? units : 0);
     MapShape o = new MapShape(units, 1, 1);

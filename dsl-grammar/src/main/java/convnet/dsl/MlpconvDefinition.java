@@ -86,9 +86,9 @@ final class MlpconvDefinition extends LayerDefinition {
       for (int i = 0; i < maps.size(); i++) {
         int kh = i == 0 ? kernel[0] : 1;
         int kw = i == 0 ? kernel[1] : 1;
-        ParamSpec w = new ParamSpec(name + "." + i + ".weight", List.of(maps.get(i), prev, kh, kw));
+        ParamSpec w = ParamSpec.weight(name + "." + i + ".weight", List.of(maps.get(i), prev, kh, kw));
         specs.add(w);
-        specs.add(new ParamSpec(name + "." + i + ".bias", List.of(maps.get(i))));
+        specs.add(ParamSpec.bias(name + "." + i + ".bias", w));
         long units = (long) maps.get(i) * oh * ow;
         params = Math.addExact(params, Math.addExact(w.size(), maps.get(i)));
         neurons = Math.addExact(neurons, units);

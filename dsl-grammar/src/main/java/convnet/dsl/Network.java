@@ -18,8 +18,17 @@ public record Network(String name, MapShape input, List<Layer> layers, TrainSpec
 
   /** The stages that hold a filter bank (conv or mlpconv), in order: one protocol letter each. */
   public List<Integer> convStages() {
-    return layers.stream().filter(l -> l.kind().opensFilterStage())
-        .map(Layer::stage).distinct().toList();
+    return layers.stream().filter(Network::isFilterBank).map(Layer::stage).distinct().toList();
+  }
+
+  /** Whether {@code layer} is a filter bank (its kind opens a filter stage), whose parameters a protocol letter governs. */
+  public static boolean isFilterBank(Layer layer) {
+    return layer.kind().opensFilterStage();
+  }
+
+  /** The index (from 0) among {@link #convStages()} of filter bank {@code layer}'s stage; -1 for other layers. */
+  public int convStageOf(Layer layer) {
+    return isFilterBank(layer) ? convStages().indexOf(layer.stage()) : -1;
   }
 
   public long totalParameters() {

@@ -1,5 +1,7 @@
 package convnet.dsl;
 
+import convnet.autodiff.optim.Adam;
+import convnet.autodiff.optim.Sgd;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,7 +44,7 @@ final class TrainReader {
     TrainSpec.Schedule schedule = d.schedule();
     List<TrainSpec.Augmentation> augment = d.augment();
     long seed = d.seed();
-    String preprocess = d.preprocess();
+    TrainSpec.Preprocess preprocess = d.preprocess();
     TrainSpec.Pretrain pretrain = d.pretrain();
     Map<String, Setting> seen = new HashMap<>();
     for (Setting s : block.settings()) {
@@ -166,8 +168,9 @@ final class TrainReader {
         // torch.optim.SGD refuses it too: Nesterov's look-ahead is along the momentum.
         error(a.has("momentum") ? a.posOf("momentum") : v.pos(), "sgd(nesterov=true) needs a momentum above 0",
             "for example sgd(lr=0.01, momentum=0.9, nesterov=true)");
+        nesterov = false;
       }
-      return new TrainSpec.Optimizer("sgd", lr, momentum, wd, Map.of("nesterov", nesterov ? 1.0 : 0.0));
+      return new TrainSpec.Optimizer(lr, new Sgd(momentum, wd, nesterov));
     }
     if (kind.equals("adam")) {
       ArgReader a = new ArgReader("'adam'", v.pos(), args, List.of("lr", "beta1", "beta2", "eps", "weight_decay"), sink);
@@ -177,7 +180,7 @@ final class TrainReader {
       double eps = a.realWithReason("eps", 1e-8, 0, 1, false, "eps only keeps the divisor above 0; at 1 or more it"
           + " swamps the gradient's scale");
       double wd = a.realWithReason("weight_decay", 0, 0, 1, true, WD_WHY);
-      return new TrainSpec.Optimizer("adam", lr, b1, wd, Map.of("beta1", b1, "beta2", b2, "eps", eps));
+      return new TrainSpec.Optimizer(lr, new Adam(b1, b2, eps, wd));
     }
     error(v.pos(), "unknown optimizer '" + kind + "'", DidYouMean.hint(kind, Set.of("sgd", "adam")) != null
         ? DidYouMean.hint(kind, Set.of("sgd", "adam")) : "use sgd(lr=..., momentum=...) or adam(lr=...)");
@@ -270,7 +273,7 @@ final class TrainReader {
     return result;
   }
 
-  /** The steps the runtime applies to each image before training, in its text form. */
+  /** The steps the runtime applies to each image before training. */
   private static final List<String> PREPROCESS_STEPS = List.of("none", "resize", "pad", "standardize", "lcn");
 
   /**
@@ -278,9 +281,15 @@ final class TrainReader {
    * lcn(WINDOW, SIGMA), or none alone. The bounds are the runtime's (Preprocessing), so what is
    * checked here is what trains.
    */
-  private String preprocess(Value v) {
+  private TrainSpec.Preprocess preprocess(Value v) {
     List<Value> items = v instanceof Value.ListOf l ? l.items() : List.of(v);
-    List<String> steps = new ArrayList<>();
+    int resizeHeight = 0;
+    int resizeWidth = 0;
+    int pad = 0;
+    boolean standardize = false;
+    boolean lcn = false;
+    int lcnWindow = 9;
+    double lcnSigma = 9 / 4.0;
     for (Value item : items) {
       String kind = item instanceof Value.Ident i ? i.name() : item instanceof Value.Call c ? c.name() : null;
       List<Arg> args = item instanceof Value.Call c ? c.args() : List.of();
@@ -294,7 +303,7 @@ final class TrainReader {
         }
         case "standardize", "standardise" -> {
           new ArgReader(owner, item.pos(), args, List.of(), out);
-          steps.add("standardize");
+          standardize = true;
         }
         case "pad" -> {
           ArgReader a = new ArgReader(owner, item.pos(), args, List.of("pixels"), out);
@@ -302,7 +311,7 @@ final class TrainReader {
             a.missing("pixels", "pad(2)");
           }
           // More padding than 1024 pixels a side would make an image mostly border.
-          steps.add("pad(" + a.integer("pixels", 1, 1, 1024) + ")");
+          pad = a.integer("pixels", 1, 1, 1024);
         }
         case "resize" -> {
           ArgReader a = new ArgReader(owner, item.pos(), args, List.of("size"), out);
@@ -311,7 +320,8 @@ final class TrainReader {
           }
           // Larger than 4096 a side would not fit the memory of one run.
           int[] size = a.size("size", new int[] {1, 1}, 4096);
-          steps.add("resize(" + size[0] + "x" + size[1] + ")");
+          resizeHeight = size[0];
+          resizeWidth = size[1];
         }
         case "lcn" -> {
           ArgReader a = new ArgReader(owner, item.pos(), args, List.of("window", "sigma"), out);
@@ -320,8 +330,9 @@ final class TrainReader {
           if (window % 2 == 0) {
             error(a.posOf("window"), "window of 'lcn' must be odd, found " + window, "use " + (window + 1));
           }
-          double sigma = a.real("sigma", window / 4.0, 1e-6, 1e6, true);
-          steps.add("lcn(" + window + "," + sigma + ")");
+          lcn = true;
+          lcnWindow = window;
+          lcnSigma = a.real("sigma", window / 4.0, 1e-6, 1e6, true);
         }
         default -> {
           String found = Printer.value(item);
@@ -331,6 +342,6 @@ final class TrainReader {
         }
       }
     }
-    return steps.isEmpty() ? "none" : String.join(",", steps);
+    return new TrainSpec.Preprocess(resizeHeight, resizeWidth, pad, standardize, lcn, lcnWindow, lcnSigma);
   }
 }

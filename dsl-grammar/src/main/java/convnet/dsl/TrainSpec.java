@@ -1,18 +1,19 @@
 package convnet.dsl;
 
+import convnet.autodiff.optim.Adam;
+import convnet.autodiff.optim.Sgd;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The {@code train { ... }} block, typed. Every field has a default: data {@code fashion-mnist},
  * protocol {@code R+} for every conv stage (random initialisation, all learned with labels),
  * 10 epochs, batch 64, {@code sgd(lr=0.01, momentum=0.9, weight_decay=0)}, constant schedule,
  * no augmentation, seed 1, {@code preprocess} null: the runtime's default preprocessing, and
- * {@link Pretrain#DEFAULTS} for the stages pre-trained without labels. {@code preprocess}
- * otherwise holds the checked steps in their text form, e.g. {@code pad(2),standardize}.
+ * {@link Pretrain#DEFAULTS} for the stages pre-trained without labels. Every value is typed as
+ * the parser read it, so that the runtime takes it as it is.
  */
 public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> protocol, int epochs, int batch,
-    Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed, String preprocess,
+    Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed, Preprocess preprocess,
     Pretrain pretrain) {
 
   public TrainSpec {
@@ -23,7 +24,7 @@ public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> pro
 
   /** A train block without a {@code pretrain} setting. */
   public TrainSpec(String data, boolean dataIsPath, List<StageProtocol> protocol, int epochs, int batch,
-      Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed, String preprocess) {
+      Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed, Preprocess preprocess) {
     this(data, dataIsPath, protocol, epochs, batch, optimizer, schedule, augment, seed, preprocess, Pretrain.DEFAULTS);
   }
 
@@ -36,7 +37,7 @@ public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> pro
   /** The defaults for a network with {@code convStages} conv stages. */
   public static TrainSpec defaults(int convStages) {
     return new TrainSpec("fashion-mnist", false, StageProtocol.supervised(convStages), 10, 64,
-        new Optimizer("sgd", 0.01, 0.9, 0.0, Map.of()), new Schedule("constant", 0, 0.1), List.of(), 1L);
+        new Optimizer(0.01, new Sgd(0.9, 0.0)), new Schedule("constant", 0, 0.1), List.of(), 1L);
   }
 
   /** One letter of a protocol: filters random ({@code R}) or unsupervised ({@code U}), then fine-tuned ({@code +}) or kept. */
@@ -51,10 +52,25 @@ public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> pro
     }
   }
 
-  /** {@code sgd(...)} or {@code adam(...)}; {@code extra} holds the rest (nesterov, beta1, beta2, eps). */
-  public record Optimizer(String kind, double learningRate, double momentum, double weightDecay, Map<String, Double> extra) {
+  /** {@code sgd(...)} or {@code adam(...)}: the learning rate and the update rule with its other settings. */
+  public record Optimizer(double learningRate, convnet.autodiff.optim.Optimizer rule) {
     public Optimizer {
-      extra = Map.copyOf(extra);
+      java.util.Objects.requireNonNull(rule, "rule");
+    }
+
+    /** {@code sgd} or {@code adam}. */
+    public String kind() {
+      return rule instanceof Adam ? "adam" : "sgd";
+    }
+
+    /** SGD's momentum; 0 for Adam, which has none (its beta1 plays that part). */
+    public double momentum() {
+      return rule instanceof Sgd sgd ? sgd.momentum() : 0;
+    }
+
+    /** The weight decay (L2 added to the gradient). */
+    public double weightDecay() {
+      return rule instanceof Sgd sgd ? sgd.weightDecay() : ((Adam) rule).weightDecay();
     }
   }
 
@@ -80,6 +96,36 @@ public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> pro
     /** The canonical text, e.g. {@code crop(pad=4)}, as {@code --augment} accepts it. */
     public String text() {
       return AugmentSteps.text(kind, args);
+    }
+  }
+
+  /**
+   * {@code preprocess = ...}: what is done to each image before training, in the order resize
+   * (to {@code resizeHeight × resizeWidth}, 0 for none), pad (zero pixels on every side),
+   * standardize (per image), local contrast normalization (window, sigma), whatever order the steps
+   * are written in.
+   */
+  public record Preprocess(int resizeHeight, int resizeWidth, int pad, boolean standardize, boolean lcn,
+      int lcnWindow, double lcnSigma) {
+    /** Pixels as read. */
+    public static final Preprocess NONE = new Preprocess(0, 0, 0, false, false, 9, 9 / 4.0);
+
+    /** The text form the {@code --preprocess} flag takes, e.g. {@code pad(2),standardize}, or {@code none}. */
+    public String text() {
+      List<String> steps = new java.util.ArrayList<>();
+      if (resizeHeight > 0) {
+        steps.add("resize(" + resizeHeight + "x" + resizeWidth + ")");
+      }
+      if (pad > 0) {
+        steps.add("pad(" + pad + ")");
+      }
+      if (standardize) {
+        steps.add("standardize");
+      }
+      if (lcn) {
+        steps.add("lcn(" + lcnWindow + "," + lcnSigma + ")");
+      }
+      return steps.isEmpty() ? "none" : String.join(",", steps);
     }
   }
 

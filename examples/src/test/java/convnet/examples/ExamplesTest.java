@@ -129,7 +129,7 @@ class ExamplesTest {
   @Test
   void leNet5() {
     Network n = network("lenet5.cnn");
-    assertEquals("pad(2),standardize", n.train().preprocess(), "MNIST's 28x28 digits padded to 32x32");
+    assertEquals("pad(2),standardize", n.train().preprocess().text(), "MNIST's 28x28 digits padded to 32x32");
     assertEquals(new MapShape(120, 1, 1), n.layers().get(4).output());
     assertEquals(List.of("C1", "S2", "C3", "S4", "C5", "F6"), n.layers().stream().limit(6).map(Layer::name).toList());
   }

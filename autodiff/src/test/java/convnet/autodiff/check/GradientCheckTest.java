@@ -58,4 +58,54 @@ class GradientCheckTest {
         assertThrows(IllegalArgumentException.class,
                 () -> GradientCheck.check(f, "loss", Map.of("w", Tensor.zeros(Shape.of(3))), 0, Tolerance.standard()));
     }
+
+    /**
+     * A gradient function built elsewhere is checked output by output; {@code only} narrows the tensors without
+     * changing their probes, and the listener hears every probe.
+     */
+    @Test
+    void checksAGivenGradientFunctionForTheChosenTensors() {
+        GraphBuilder b = new GraphBuilder();
+        Node w = b.param("w", Shape.of(3));
+        Node x = b.input("x", Shape.of(3));
+        Graph forward = Graph.of("loss", b.sumAll(b.tanh(b.mul(w, x))));
+        Function gradient = new Function("g", convnet.autodiff.Grad.withGradients(forward, "loss", java.util.List.of("x")));
+        Function loss = new Function("f", forward);
+        assertEquals(java.util.List.of("w", "x"), GradientCheck.tensorNames(gradient));
+        Map<String, Tensor> values = Map.of("w", Tensor.of(Shape.of(3), 0.3, -0.7, 1.1), "x",
+                Tensor.of(Shape.of(3), 0.5, 0.2, -0.4));
+        GradientCheckReport all = GradientCheck.check(gradient, loss, "loss", values, 7, Tolerance.standard(),
+                GradientCheck.Options.DEFAULT);
+        assertTrue(all.passed(), all.summary());
+        java.util.List<String> heard = new java.util.ArrayList<>();
+        GradientCheckReport onlyX = GradientCheck.check(gradient, loss, "loss", values, 7, Tolerance.standard(),
+                new GradientCheck.Options(java.util.List.of("x"), false, new GradientCheck.Listener() {
+                    @Override
+                    public void probeDone(String tensor, int done, int total) {
+                        heard.add(tensor + " " + done + "/" + total);
+                    }
+                }));
+        assertEquals(all.probes().stream().filter(p -> p.param().equals("x")).toList(), onlyX.probes());
+        assertEquals(java.util.List.of("x 1/6", "x 2/6", "x 3/6", "x 4/6", "x 5/6", "x 6/6"), heard);
+        assertEquals(Shape.of(3), onlyX.tensors().get(0).shape());
+        assertThrows(IllegalArgumentException.class, () -> GradientCheck.check(gradient, loss, "loss", values, 7,
+                Tolerance.standard(), new GradientCheck.Options(java.util.List.of("y"), false, null)));
+    }
+
+    /** A wrong gradient fails at every step, retried or not, and the summary names its worst probe. */
+    @Test
+    void retriedStepsStillCatchAWrongGradient() {
+        GraphBuilder b = new GraphBuilder();
+        Node w = b.param("w", Shape.of(2));
+        Function gradient = new Function("g", Graph.of(java.util.Map.of("loss", b.sumAll(b.tanh(w)), "grad/w",
+                b.mul(w, 2.0))));
+        Function loss = new Function("f", Graph.of("loss", b.sumAll(b.tanh(w))));
+        GradientCheckReport r = GradientCheck.check(gradient, loss, "loss", Map.of("w", Tensor.of(Shape.of(2), 0.5, 1.0)), 1,
+                Tolerance.standard(), new GradientCheck.Options(null, true, null));
+        assertFalse(r.passed());
+        GradientCheckReport.TensorSummary t = r.tensors().get(0);
+        assertFalse(t.passed());
+        assertEquals(t.worst().error(), t.maxAbsError(), 0.0);
+        assertTrue(r.failureText().startsWith("w at "), r.failureText());
+    }
 }

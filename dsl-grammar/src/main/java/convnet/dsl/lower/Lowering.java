@@ -35,6 +35,8 @@ public final class Lowering {
   public static final String OUTPUT = "output";
   /** Name of the mean cross-entropy output. */
   public static final String LOSS = "loss";
+  /** Prefix of the per-layer outputs {@code layer/<name>} of {@link #lowerWithLayerOutputs}. */
+  public static final String LAYER = "layer/";
 
   /** Whether dropout layers read masks (training) or are the identity (inference). */
   public enum Mode {
@@ -45,10 +47,13 @@ public final class Lowering {
   private final GraphBuilder b = new GraphBuilder();
   private final Mode mode;
   private final int batch;
+  /** Whether every layer's result is an output of its own. */
+  private final boolean layerOutputs;
 
-  private Lowering(Mode mode, int batch) {
+  private Lowering(Mode mode, int batch, boolean layerOutputs) {
     this.mode = mode;
     this.batch = batch;
+    this.layerOutputs = layerOutputs;
   }
 
   /** What each layer kind's definition lowers with: this lowering's builder, batch and mode. */
@@ -87,7 +92,18 @@ public final class Lowering {
       throw new LoweringException("network '" + network.name() + "' has no classifier at the end, so it has no loss",
           "end it with 'logistic N' to train it on N classes");
     }
-    return new Lowering(mode, batch).run(network, withLoss);
+    return new Lowering(mode, batch, false).run(network, withLoss);
+  }
+
+  /**
+   * The forward graph of {@code network} without a loss, with every layer's result as an output
+   * {@code layer/<name>} besides {@value #OUTPUT}: one lowering for all of them.
+   */
+  public static Graph lowerWithLayerOutputs(Network network, int batch, Mode mode) {
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch size must be at least 1, got " + batch);
+    }
+    return new Lowering(mode, batch, true).run(network, false);
   }
 
   private Graph run(Network network, boolean withLoss) {
@@ -108,6 +124,9 @@ public final class Lowering {
           throw new IllegalStateException("layer " + layer.name() + " lowered to shape " + x.shape() + " but the checker says "
               + expected);
         }
+      }
+      if (layerOutputs) {
+        outputs.put(LAYER + layer.name(), x);
       }
     }
     outputs.put(OUTPUT, x);

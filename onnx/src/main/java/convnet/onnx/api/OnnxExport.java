@@ -8,7 +8,7 @@ import convnet.runtime.api.ConvNet;
 import convnet.runtime.api.ConvNetException;
 import convnet.runtime.api.NdArray;
 import convnet.runtime.api.Weights;
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.model.NetworkModel;
 import java.io.IOException;
 import java.nio.file.Path;

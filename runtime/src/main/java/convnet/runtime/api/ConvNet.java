@@ -2,7 +2,6 @@ package convnet.runtime.api;
 
 import convnet.autodiff.Executable;
 import convnet.autodiff.Function;
-import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
 import convnet.autodiff.check.GradientCheck;
 import convnet.autodiff.check.GradientCheckReport;
@@ -14,10 +13,11 @@ import convnet.dsl.SourcePos;
 import convnet.dsl.TrainSpec;
 import convnet.dsl.lower.Lowering;
 import convnet.dsl.lower.LoweringException;
-import convnet.runtime.cli.UsageError;
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UsageError;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.model.Parameter;
+import convnet.runtime.model.RandomGradientCheck;
 import convnet.runtime.run.ConfusionMatrix;
 import convnet.runtime.train.ModelBinding;
 import java.io.IOException;
@@ -32,7 +32,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -265,19 +264,8 @@ public final class ConvNet {
     }
     int batch = 2;
     try {
-      Map<String, Tensor> values = new HashMap<>(weights != null ? values(weights) : model.init(seed));
-      Random r = new Random(seed);
-      Shape in = model.inputShape(batch);
-      double[] x = new double[in.size()];
-      for (int i = 0; i < x.length; i++) {
-        x[i] = r.nextGaussian();
-      }
-      values.put(Lowering.INPUT, Tensor.wrap(in, x));
-      int[] labels = new int[batch];
-      for (int i = 0; i < batch; i++) {
-        labels[i] = r.nextInt(classes());
-      }
-      values.put(Lowering.LABELS, NetworkModel.oneHot(labels, classes()));
+      Map<String, Tensor> values = RandomGradientCheck.values(model,
+          weights != null ? values(weights) : model.init(seed), batch, seed);
       Function f = model.inferenceFunction(batch, true);
       GradientCheckReport report = GradientCheck.check(f, Lowering.LOSS, values, List.of(Lowering.INPUT), seed,
           Tolerance.standard());

@@ -6,6 +6,7 @@ import convnet.runtime.data.DataSets;
 import convnet.runtime.data.DataSplits;
 import convnet.runtime.data.Dataset;
 import convnet.runtime.data.Preprocessing;
+import convnet.runtime.errors.UsageError;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.see.ImageGrid;
 import convnet.runtime.see.Tile;

@@ -1,6 +1,7 @@
 package convnet.runtime.cli;
 
 import convnet.dsl.TrainSpec;
+import convnet.runtime.errors.UsageError;
 import convnet.runtime.model.NetworkModel;
 
 /**

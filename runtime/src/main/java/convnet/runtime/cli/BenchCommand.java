@@ -14,6 +14,7 @@ import convnet.autodiff.Tensor;
 import convnet.compiler.CompileOptions;
 import convnet.compiler.CompiledFunction;
 import convnet.compiler.Compiler;
+import convnet.runtime.errors.UsageError;
 import convnet.runtime.model.NetworkModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -9,14 +9,13 @@ import convnet.dsl.Checker;
 import convnet.dsl.Diagnostics;
 import convnet.dsl.Layer;
 import convnet.dsl.Network;
+import convnet.runtime.errors.UserError;
+import convnet.runtime.model.LayerTable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -101,7 +100,7 @@ public final class CheckCommand implements Callable<Integer> {
       err.print(diagnostics.render(source));
       err.flush();
     }
-    out.print(json ? json(result.network()) : table(result.network()));
+    out.print(json ? json(result.network()) : LayerTable.text(result.network()));
     out.flush();
     return 0;
   }
@@ -123,54 +122,6 @@ public final class CheckCommand implements Callable<Integer> {
     } catch (IOException | SecurityException e) {
       throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
     }
-  }
-
-  /** The aligned per-layer table with totals, numbers with thousands separators. */
-  public static String table(Network n) {
-    List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"layer", "kind", "output", "parameters", "neurons", "connections"});
-    rows.add(new String[] {"input", "input", n.input().toString(), "", "", ""});
-    for (Layer l : n.layers()) {
-      rows.add(new String[] {l.name(), l.kindName(), l.output().toString(), num(l.parameters()), num(l.neurons()),
-          num(l.connections())});
-    }
-    rows.add(new String[] {"total", "", "", num(n.totalParameters()), num(n.totalNeurons()), num(n.totalConnections())});
-    int[] width = new int[6];
-    for (String[] r : rows) {
-      for (int i = 0; i < 6; i++) {
-        width[i] = Math.max(width[i], r[i].length());
-      }
-    }
-    StringBuilder b = new StringBuilder("network ").append(n.name()).append('\n');
-    for (int r = 0; r < rows.size(); r++) {
-      if (r == rows.size() - 1) {
-        b.append(rule(width)).append('\n');
-      }
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < 6; i++) {
-        String cell = rows.get(r)[i];
-        String pad = " ".repeat(width[i] - cell.length());
-        // Names left-aligned, numbers right-aligned so their digits line up.
-        line.append(i >= 3 ? pad + cell : cell + pad).append(i < 5 ? "  " : "");
-      }
-      b.append(line.toString().stripTrailing()).append('\n');
-      if (r == 0) {
-        b.append(rule(width)).append('\n');
-      }
-    }
-    return b.toString();
-  }
-
-  private static String rule(int[] width) {
-    int total = 0;
-    for (int w : width) {
-      total += w;
-    }
-    return "-".repeat(total + 2 * (width.length - 1));
-  }
-
-  private static String num(long v) {
-    return String.format(Locale.ROOT, "%,d", v);
   }
 
   static String json(Network n) {

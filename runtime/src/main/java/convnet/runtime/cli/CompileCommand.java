@@ -1,13 +1,14 @@
 package convnet.runtime.cli;
 
 import convnet.autodiff.Function;
+import convnet.autodiff.optim.Optimizer;
+import convnet.autodiff.optim.Sgd;
 import convnet.compiler.CompileOptions;
 import convnet.compiler.CompiledFunction;
 import convnet.compiler.Compiler;
 import convnet.dsl.TrainSpec;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.model.NetworkModel;
-import convnet.runtime.model.Optimizer;
-import convnet.runtime.model.Sgd;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -98,7 +99,7 @@ public final class CompileCommand implements Callable<Integer> {
   static Optimizer optimizer(NetworkModel model) {
     TrainSpec train = model.network().train();
     if (train != null && train.optimizer() != null) {
-      return Optimizer.of(train.optimizer());
+      return train.optimizer().rule();
     }
     return new Sgd(0.9, 0);
   }

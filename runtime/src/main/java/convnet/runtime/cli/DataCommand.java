@@ -7,6 +7,7 @@ import convnet.runtime.data.DataSets;
 import convnet.runtime.data.DataSplits;
 import convnet.runtime.data.Dataset;
 import convnet.runtime.data.FolderSplit;
+import convnet.runtime.errors.UsageError;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -4,6 +4,7 @@ import convnet.autodiff.Tensor;
 import convnet.runtime.data.DataError;
 import convnet.runtime.data.DataSplits;
 import convnet.runtime.data.Preprocessing;
+import convnet.runtime.errors.UsageError;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.run.RunFolder;
 import convnet.runtime.see.DeconvProjections;
@@ -21,8 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code convnet deconv FILE WEIGHTS --layer L --out deconv.png}: deconvnet projections. */
@@ -47,12 +48,7 @@ import picocli.CommandLine.Spec;
 public final class DeconvCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The network (.cnn file).")
-  Path file;
-
-  @Parameters(index = "1", paramLabel = "WEIGHTS",
-      description = "A run folder (its weights-final.npz, else weights-best.npz) or an .npz file.")
-  Path weights;
+  @Mixin NetworkAndWeights args;
 
   @Option(names = "--layer", paramLabel = "L", required = true,
       description = "The layer whose maps are projected, e.g. L8_avgpool.")
@@ -102,21 +98,21 @@ public final class DeconvCommand implements Callable<Integer> {
     }
     FileArgs.checkWritable("--out", out);
     PrintWriter err = spec.commandLine().getErr();
-    NetworkModel network = NetworkModel.load(file, err);
+    NetworkModel network = NetworkModel.load(args.file, err);
     List<String> layers = DeconvProjections.projectable(network.network());
     if (!layers.contains(layer)) {
       throw new UsageError("--layer " + layer + ": not a layer with feature maps of network '"
           + network.network().name() + "'; choose one of " + String.join(", ", layers));
     }
-    Path npz = FiltersCommand.weightsFile(weights);
-    FileArgs.checkNotAnInput("--out", out, file, npz);
+    Path npz = args.weightsFile();
+    FileArgs.checkNotAnInput("--out", out, args.file, npz);
     ModelBinding model = ModelBinding.of(network, err);
     Map<String, Tensor> params = model.loadWeights(npz);
-    Path runDir = Files.isDirectory(weights) ? weights : npz.toAbsolutePath().getParent();
+    Path runDir = args.runFolder() != null ? args.runFolder() : npz.toAbsolutePath().getParent();
     TrainConfig run = runDir != null && Files.isRegularFile(runDir.resolve("config.json"))
         ? RunFolder.readJson(runDir.resolve("config.json"), TrainConfig.class) : null;
     String dataSpec = data != null ? data : run != null ? run.data()
-        : TrainConfig.dataSpec(network.network().train(), file.toAbsolutePath().getParent());
+        : TrainConfig.dataSpec(network.network().train(), args.file.toAbsolutePath().getParent());
     Preprocessing prep = run != null ? run.preprocessing() : Preprocessing.DEFAULT;
     DataSplits splits = TrainingData.open(network.network(), dataSpec, prep, 0,
         limitTest != null ? limitTest : 0);
@@ -136,14 +132,14 @@ public final class DeconvCommand implements Callable<Integer> {
     o.println("wrote " + out + ": " + rows.size() + " maps of " + layer + ", the " + top
         + " strongest activations of each over " + splits.test().size() + " test images of "
         + splits.source());
-    if (Files.isDirectory(weights)) {
-      Path inRun = weights.resolve(RunReport.DECONV_PNG);
+    if (args.runFolder() != null) {
+      Path inRun = args.runFolder().resolve(RunReport.DECONV_PNG);
       if (!Files.isSameFile(inRun.toAbsolutePath().getParent(), out.toAbsolutePath().getParent())
           || !inRun.getFileName().equals(out.getFileName())) {
         ImageGrid.writePng(inRun, image);
       }
-      if (RunReport.attachDeconv(weights, layer)) {
-        o.println("added the deconvnet panel to " + weights.resolve(RunReport.FILE));
+      if (RunReport.attachDeconv(args.runFolder(), layer)) {
+        o.println("added the deconvnet panel to " + args.runFolder().resolve(RunReport.FILE));
       }
     }
     o.flush();

@@ -7,6 +7,8 @@ import convnet.autodiff.Tensor;
 import convnet.runtime.data.DataSplits;
 import convnet.runtime.data.LimitMode;
 import convnet.runtime.data.Preprocessing;
+import convnet.runtime.errors.UsageError;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.run.ConfusionMatrix;
 import convnet.runtime.run.RunFolder;

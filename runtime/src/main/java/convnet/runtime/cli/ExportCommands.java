@@ -1,5 +1,6 @@
 package convnet.runtime.cli;
 
+import convnet.runtime.errors.UserError;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

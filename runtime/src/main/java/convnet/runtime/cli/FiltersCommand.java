@@ -1,19 +1,20 @@
 package convnet.runtime.cli;
 
 import convnet.autodiff.Tensor;
+import convnet.runtime.errors.UsageError;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.see.FilterImages;
 import convnet.runtime.see.ImageGrid;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code convnet filters FILE WEIGHTS --out filters.png}: a picture of one layer's filters. */
@@ -33,12 +34,7 @@ import picocli.CommandLine.Spec;
 public final class FiltersCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The network (.cnn file).")
-  Path file;
-
-  @Parameters(index = "1", paramLabel = "WEIGHTS",
-      description = "A run folder (its weights-final.npz, else weights-best.npz) or an .npz file.")
-  Path weights;
+  @Mixin NetworkAndWeights args;
 
   @Option(names = "--layer", paramLabel = "L",
       description = "The filter bank, by name, e.g. L1_conv (default: the first).")
@@ -51,10 +47,10 @@ public final class FiltersCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     FileArgs.checkWritable("--out", out);
     PrintWriter err = spec.commandLine().getErr();
-    NetworkModel model = NetworkModel.load(file, err);
+    NetworkModel model = NetworkModel.load(args.file, err);
     String name = chooseLayer(model, layer);
-    Path npz = weightsFile(weights);
-    FileArgs.checkNotAnInput("--out", out, file, npz);
+    Path npz = args.weightsFile();
+    FileArgs.checkNotAnInput("--out", out, args.file, npz);
     Map<String, Tensor> params = model.loadWeights(npz);
     ImageGrid.writePng(out, FilterImages.draw(model.network(), params, name));
     PrintWriter o = spec.commandLine().getOut();
@@ -78,23 +74,5 @@ public final class FiltersCommand implements Callable<Integer> {
           + model.network().name() + "'; its filter banks are " + String.join(", ", banks));
     }
     return requested;
-  }
-
-  /** The weights of {@code path}: the file itself, or the final (else best) weights of a run folder. */
-  static Path weightsFile(Path path) {
-    if (Files.isDirectory(path)) {
-      for (String name : List.of("weights-final.npz", "weights-best.npz")) {
-        Path p = path.resolve(name);
-        if (Files.isRegularFile(p)) {
-          return p;
-        }
-      }
-      throw new UserError(path + ": a folder without weights-final.npz or weights-best.npz; "
-          + "give a run folder that has finished an epoch, or an .npz file");
-    }
-    if (!Files.isRegularFile(path)) {
-      throw new UserError(path + ": no such file or run folder");
-    }
-    return path;
   }
 }

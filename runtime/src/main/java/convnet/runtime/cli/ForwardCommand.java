@@ -12,6 +12,8 @@ import convnet.autodiff.io.NpyType;
 import convnet.autodiff.io.Npz;
 import convnet.dsl.MapShape;
 import convnet.dsl.lower.Lowering;
+import convnet.runtime.errors.UsageError;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.model.Backend;
 import convnet.runtime.model.Backends;
 import convnet.runtime.model.NetworkModel;

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import convnet.autodiff.check.GradientCheck;
+import convnet.autodiff.check.GradientCheckReport;
+import convnet.autodiff.check.GradientCheckReport.TensorSummary;
 import convnet.autodiff.check.Tolerance;
-import convnet.runtime.model.GradientAudit;
+import convnet.runtime.errors.UsageError;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.model.RandomGradientCheck;
 import java.io.PrintWriter;
@@ -105,7 +108,7 @@ public final class GradcheckCommand implements Callable<Integer> {
     BatchFlag.check(batch, model);
     int n = batch != null ? batch : BATCH;
     if (tensors != null) {
-      List<String> known = GradientAudit.tensorNames(model.gradientFunction(n));
+      List<String> known = GradientCheck.tensorNames(model.gradientFunction(n));
       for (String t : tensors) {
         if (!known.contains(t)) {
           throw new UsageError("--tensors: network '" + model.network().name() + "' has no tensor '" + t
@@ -113,8 +116,9 @@ public final class GradcheckCommand implements Callable<Integer> {
         }
       }
     }
-    GradientAudit.Result result = GradientAudit.check(model, n, seed, tolerance, tensors, new ProgressLines(err));
-    out.print(json ? json(file.toString(), result) : table(result));
+    GradientCheckReport result = RandomGradientCheck.check(model, n, seed, tolerance,
+        new GradientCheck.Options(tensors, true, new ProgressLines(err)));
+    out.print(json ? json(file.toString(), n, result) : table(n, result));
     out.flush();
     return result.passed() ? 0 : Main.EXIT_USER_ERROR;
   }
@@ -135,7 +139,7 @@ public final class GradcheckCommand implements Callable<Integer> {
    * Progress on stderr (stdout keeps only the table): a line when the probes start, when each tensor starts,
    * and every few seconds in between, each with the probes done and an estimate of the time left.
    */
-  static final class ProgressLines implements GradientAudit.Listener {
+  static final class ProgressLines implements GradientCheck.Listener {
     private final PrintWriter err;
     private final long start = System.nanoTime();
     private long probesStart;
@@ -192,14 +196,14 @@ public final class GradcheckCommand implements Callable<Integer> {
       out.print(String.format(Locale.ROOT, "[%d/%d] architecture seed %d: ", i + 1, random, s));
       out.flush();
       RandomGradientCheck.Outcome o = RandomGradientCheck.run(s, tolerance());
-      GradientAudit.Result r = o.result();
-      double worst = r.params().stream().mapToDouble(GradientAudit.ParamResult::maxAbsError).max().orElse(0);
+      List<TensorSummary> r = o.result().tensors();
+      double worst = r.stream().mapToDouble(TensorSummary::maxAbsError).max().orElse(0);
       if (o.passed()) {
-        out.println(String.format(Locale.ROOT, "ok (%d tensors, max |difference| %.2e)", r.params().size(), worst));
+        out.println(String.format(Locale.ROOT, "ok (%d tensors, max |difference| %.2e)", r.size(), worst));
       } else {
         failed++;
         out.println("FAILED");
-        out.print(indent(r.failureText()));
+        out.print(indent(o.result().failureText()));
         out.println("  minimal failing network (seed " + s + "):");
         out.print(indent(o.shrunk()));
       }
@@ -217,10 +221,10 @@ public final class GradcheckCommand implements Callable<Integer> {
     return sb.toString();
   }
 
-  static String table(GradientAudit.Result r) {
+  static String table(int batch, GradientCheckReport r) {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"tensor", "shape", "probes", "max abs error", "max rel error", "result"});
-    for (GradientAudit.ParamResult p : r.params()) {
+    for (TensorSummary p : r.tensors()) {
       rows.add(new String[] {p.name(), p.shape().toString(), Integer.toString(p.probes()), sci(p.maxAbsError()),
           sci(p.maxRelError()), p.passed() ? "ok" : "FAIL"});
     }
@@ -233,7 +237,7 @@ public final class GradcheckCommand implements Callable<Integer> {
     StringBuilder sb = new StringBuilder();
     Tolerance t = r.tolerance();
     sb.append(String.format(Locale.ROOT, "gradient check, float64, batch %d, seed %d, |num - sym| <= %s + %s*|num|%n",
-        r.batch(), r.seed(), t.atol(), t.rtol()));
+        batch, r.seed(), t.atol(), t.rtol()));
     for (int k = 0; k < rows.size(); k++) {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < 6; i++) {
@@ -244,7 +248,7 @@ public final class GradcheckCommand implements Callable<Integer> {
       sb.append(line.toString().stripTrailing()).append('\n');
     }
     if (r.passed()) {
-      sb.append("all ").append(r.params().size()).append(" tensors passed\n");
+      sb.append("all ").append(r.tensors().size()).append(" tensors passed\n");
     } else {
       sb.append("FAILED:\n");
       r.failureText().lines().forEach(l -> sb.append("  ").append(l).append('\n'));
@@ -256,12 +260,12 @@ public final class GradcheckCommand implements Callable<Integer> {
     return String.format(Locale.ROOT, "%.2e", v);
   }
 
-  static String json(String file, GradientAudit.Result r) {
+  static String json(String file, int batch, GradientCheckReport r) {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = mapper.createObjectNode();
     root.put("file", file);
     root.put("seed", r.seed());
-    root.put("batch", r.batch());
+    root.put("batch", batch);
     root.put("precision", "f64");
     ObjectNode tol = root.putObject("tolerance");
     tol.put("atol", r.tolerance().atol());
@@ -269,7 +273,7 @@ public final class GradcheckCommand implements Callable<Integer> {
     tol.put("epsilon", r.tolerance().epsilon());
     root.put("passed", r.passed());
     ArrayNode params = root.putArray("parameters");
-    for (GradientAudit.ParamResult p : r.params()) {
+    for (TensorSummary p : r.tensors()) {
       ObjectNode o = params.addObject();
       o.put("name", p.name());
       ArrayNode shape = o.putArray("shape");
@@ -281,9 +285,9 @@ public final class GradcheckCommand implements Callable<Integer> {
       number(o, "maxRelError", p.maxRelError());
       o.put("passed", p.passed());
       ObjectNode worst = o.putObject("worst");
-      worst.put("where", p.worstWhere());
-      number(worst, "numeric", p.worstNumeric());
-      number(worst, "symbolic", p.worstSymbolic());
+      worst.put("where", p.worst().where());
+      number(worst, "numeric", p.worst().numeric());
+      number(worst, "symbolic", p.worst().symbolic());
     }
     try {
       return mapper.writeValueAsString(root) + "\n";

@@ -4,6 +4,7 @@ import convnet.autodiff.Graph;
 import convnet.autodiff.GraphPrinter;
 import convnet.autodiff.rewrite.Pipeline;
 import convnet.dsl.lower.Lowering;
+import convnet.runtime.errors.UsageError;
 import convnet.runtime.model.NetworkModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package convnet.runtime.cli;
 
+import convnet.runtime.errors.UsageError;
+import convnet.runtime.errors.UserError;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

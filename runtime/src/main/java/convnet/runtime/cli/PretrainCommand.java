@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import convnet.dsl.Network;
 import convnet.runtime.data.DataSplits;
 import convnet.runtime.data.Preprocessing;
+import convnet.runtime.errors.UsageError;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.pretrain.PretrainReport;
 import convnet.runtime.pretrain.Pretrainer;
@@ -66,7 +68,7 @@ import picocli.CommandLine.Spec;
       "2:bad usage, a bad flag value included",
       "130:stopped (Ctrl-C); resume with --resume"
     })
-public final class PretrainCommand implements Callable<Integer> {
+public final class PretrainCommand extends RunFlags implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "FILE", description = "The network (.cnn file).")
@@ -80,35 +82,9 @@ public final class PretrainCommand implements Callable<Integer> {
       description = "Also write the weights and dictionaries to this .npz file.")
   Path out;
 
-  @Option(names = "--data", paramLabel = "SPEC",
-      description = "Data set, as for 'convnet train' (default: the train block's).")
-  String data;
-
-  @Option(names = "--protocol", paramLabel = "P",
-      description = "Protocol whose U and U+ stages are pre-trained (default: the train block's).")
-  String protocol;
-
-  @Option(names = "--batch", paramLabel = "N",
-      description = "Images per step (default: the train block's).")
-  Integer batch;
-
-  @Option(names = "--seed", paramLabel = "N",
-      description = "Seed of the initial weights, dictionaries and batch order (default: the train"
-          + " block's).")
-  Long seed;
-
-  @Option(names = "--preprocess", paramLabel = "P",
-      description = "Input preprocessing, as for 'convnet train' (default: the train block's, "
-          + "else standardize).")
-  String preprocess;
-
   @Option(names = "--limit-train", paramLabel = "N",
       description = "Use only the first N training images.")
   Integer limitTrain;
-
-  @Option(names = "--backend", paramLabel = "B",
-      description = "compiled or interpreted (default: compiled).")
-  String backend;
 
   @Option(names = "--run", paramLabel = "DIR",
       description = "Folder to create for the pre-training (must be absent or empty).")

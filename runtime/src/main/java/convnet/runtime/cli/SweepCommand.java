@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import convnet.dsl.sweep.Sweep;
 import convnet.dsl.sweep.Variant;
+import convnet.runtime.errors.UsageError;
 import convnet.runtime.sweep.SweepPlan;
 import convnet.runtime.sweep.SweepRunner;
 import java.io.PrintWriter;

@@ -1,6 +1,7 @@
 package convnet.runtime.cli;
 
 import convnet.compiler.kernels.Parallel;
+import convnet.runtime.errors.UsageError;
 import java.util.Map;
 import picocli.CommandLine.Option;
 

@@ -4,6 +4,8 @@ import convnet.dsl.Checker;
 import convnet.runtime.data.Augmentation;
 import convnet.runtime.data.LimitMode;
 import convnet.runtime.data.Preprocessing;
+import convnet.runtime.errors.UsageError;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.train.LearningRateSchedule;
 import convnet.runtime.train.ModelBinding;
@@ -67,7 +69,7 @@ import picocli.CommandLine.Spec;
       "2:bad usage, a bad flag value included",
       "130:stopped (Ctrl-C); resume with --resume"
     })
-public final class TrainCommand implements Callable<Integer> {
+public final class TrainCommand extends RunFlags implements Callable<Integer> {
   /** Exit status of a run stopped before its last epoch, as after SIGINT. */
   static final int EXIT_STOPPED = 130;
 
@@ -76,20 +78,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "The network (.cnn file).")
   Path file;
 
-  @Option(names = "--data", paramLabel = "SPEC",
-      description = "Data set: fashion-mnist (the full set when Debian's dataset-fashion-mnist is "
-          + "installed, else the shipped subset), fashion-mnist-subset, idx:DIR, "
-          + "cifar10:DIR, folder:DIR or DIR (see 'convnet data --help'). Default: the train "
-          + "block's data.")
-  String data;
-
   @Option(names = "--epochs", paramLabel = "N",
       description = "Epochs (default: the train block's).")
   Integer epochs;
-
-  @Option(names = "--batch", paramLabel = "N",
-      description = "Images per step (default: the train block's).")
-  Integer batch;
 
   @Option(names = "--lr", paramLabel = "RATE",
       description = "Base learning rate (default: the train block's).")
@@ -114,28 +105,6 @@ public final class TrainCommand implements Callable<Integer> {
           + "translate(px=T), rotate(degrees=D), scale(min=A,max=B), elastic(sigma=4,alpha=34), "
           + "applied in order (default: the train block's). Preview with 'convnet augment'.")
   String augment;
-
-  @Option(names = "--preprocess", paramLabel = "P",
-      description = "Input preprocessing, steps joined by commas: resize(HxW), pad(P) (zero "
-          + "pixels on every side), standardize (per image), lcn(W) or lcn(W,SIGMA); or none "
-          + "(default: the train block's preprocess, else standardize).")
-  String preprocess;
-
-  @Option(names = "--protocol", paramLabel = "P",
-      description = "One letter per conv stage: R (random filters kept fixed), R+ (random, then "
-          + "trained), U (pre-trained without labels by PSD, then kept fixed) or U+ (pre-trained,"
-          + " then trained); the classifier always trains (default: the train block's).")
-  String protocol;
-
-  @Option(names = "--seed", paramLabel = "N",
-      description = "Seed of initial weights, shuffling, augmentation and dropout (default: the "
-          + "train block's).")
-  Long seed;
-
-  @Option(names = "--backend", paramLabel = "B",
-      description = "compiled or interpreted (default: compiled; the interpreter is used, with a "
-          + "notice, when the compiled backend is not available).")
-  String backend;
 
   @Option(names = "--limit-train", paramLabel = "N",
       description = "Use only N training images (for quick runs), chosen by --limit-mode.")

@@ -1,5 +1,6 @@
 package convnet.runtime.data;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import convnet.dsl.AugmentSteps;
 import convnet.dsl.TrainSpec;
 import java.util.ArrayList;
@@ -202,6 +203,7 @@ public final class Augmentation {
   }
 
   /** The text form, parseable by {@link #parse}. */
+  @JsonValue
   @Override
   public String toString() {
     if (steps.isEmpty()) {

@@ -1,6 +1,6 @@
 package convnet.runtime.data;
 
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UserError;
 
 /** A data set that cannot be used as asked: the message names the file or spec and the problem. */
 public final class DataError extends UserError {

@@ -1,113 +1,98 @@
 package convnet.runtime.data;
 
+import convnet.autodiff.Executable;
+import convnet.autodiff.Function;
+import convnet.autodiff.Shape;
+import convnet.autodiff.Tensor;
+import convnet.dsl.CheckResult;
+import convnet.dsl.Checker;
+import convnet.dsl.Network;
+import convnet.dsl.lower.Lowering;
+import convnet.runtime.errors.UsageError;
+import convnet.runtime.model.Backend;
+import convnet.runtime.model.Backends;
+import convnet.runtime.model.NetworkModel;
+import java.math.BigDecimal;
+import java.util.Locale;
+
 /**
- * Local contrast normalisation of one image, as the {@code N} layer of the language defines it:
- * subtractive v = x − Σ_ipq w_pq x_{i,j+p,k+q}, then divisive y = v / max(c, σ) with
- * σ_jk = (Σ_ipq w_pq v²_{i,j+p,k+q})^½ and c the mean of σ over the image's positions; w is a
- * Gaussian window normalised so Σ_ipq w_pq = 1 over all maps and window positions, borders are
- * zero-padded (window centred).
+ * Local contrast normalisation of images as preprocessing, computed by the language's {@code N}
+ * layer itself: the graph that lowering gives {@code lcn(window=WxW, sigma=S)} on images of the
+ * data set's shape, run a batch of images at a time (compiled, else interpreted). Preprocessing
+ * and the layer are thus one definition (see the layer's for the equations).
  */
 public final class LocalContrastNormalization {
+  /** Images normalised per call of the layer's function. */
+  static final int BATCH = 64;
+
   private final int window;
-  private final float[] kernel1d;
+  private final double sigma;
 
   /** A normaliser with an odd {@code window} and Gaussian standard deviation {@code sigma}. */
   public LocalContrastNormalization(int window, double sigma) {
     if (window < 1 || window % 2 == 0) {
       throw new IllegalArgumentException("window must be odd and positive, not " + window);
     }
+    if (!(sigma > 0) || Double.isInfinite(sigma)) {
+      throw new IllegalArgumentException("sigma must be a positive number, not " + sigma);
+    }
     this.window = window;
-    double[] g = new double[window];
-    double sum = 0;
-    int r = window / 2;
-    for (int p = 0; p < window; p++) {
-      g[p] = Math.exp(-((p - r) * (p - r)) / (2 * sigma * sigma));
-      sum += g[p];
-    }
-    kernel1d = new float[window];
-    for (int p = 0; p < window; p++) {
-      kernel1d[p] = (float) (g[p] / sum);
-    }
+    this.sigma = sigma;
   }
 
-  /** The 2-D weight w_pq for one map (before dividing by the number of maps). */
-  public double weight(int p, int q) {
-    return (double) kernel1d[p] * kernel1d[q];
+  /**
+   * The one-layer network {@code lcn(window=WxW, sigma=S)} on images of
+   * {@code channels × height × width}; a window the layer refuses for that size (wider than
+   * 2n − 1, where it would reach only zero padding) is a {@link DataError}.
+   */
+  public Network network(int channels, int height, int width) {
+    String source = String.format(Locale.ROOT, "network lcn {\n  input %dx%dx%d\n  lcn(window=%dx%d, "
+        + "sigma=%s)\n}\n", channels, height, width, window, window,
+        BigDecimal.valueOf(sigma).toPlainString());
+    CheckResult r = Checker.checkSource(source, "preprocess");
+    if (!r.ok()) {
+      throw new DataError("preprocessing lcn(" + window + "," + sigma + ") on images of " + channels
+          + "x" + height + "x" + width + ": " + r.diagnostics().errors().get(0).message());
+    }
+    return r.network();
   }
 
-  /** Normalises the image at {@code x[offset..]} (channels × height × width) in place. */
-  public void apply(float[] x, int offset, int channels, int height, int width) {
-    int plane = height * width;
-    float[] mean = new float[plane];
-    float[] sumSquares = new float[plane];
-    float[] v = new float[channels * plane];
-    float[] tmp = new float[plane];
-    // The window sums over all maps, so each map's weight is w_pq / channels.
-    float perMap = 1f / channels;
-    float[] acc = new float[plane];
-    for (int c = 0; c < channels; c++) {
-      blur(x, offset + c * plane, height, width, tmp, acc);
-      for (int i = 0; i < plane; i++) {
-        mean[i] += perMap * acc[i];
-      }
-    }
-    for (int c = 0; c < channels; c++) {
-      for (int i = 0; i < plane; i++) {
-        v[c * plane + i] = x[offset + c * plane + i] - mean[i];
-      }
-    }
-    float[] squares = new float[plane];
-    for (int c = 0; c < channels; c++) {
-      for (int i = 0; i < plane; i++) {
-        float d = v[c * plane + i];
-        squares[i] = d * d;
-      }
-      blur(squares, 0, height, width, tmp, acc);
-      for (int i = 0; i < plane; i++) {
-        sumSquares[i] += perMap * acc[i];
-      }
-    }
-    double sigmaSum = 0;
-    float[] sigma = sumSquares;
-    for (int i = 0; i < plane; i++) {
-      sigma[i] = (float) Math.sqrt(Math.max(0f, sumSquares[i]));
-      sigmaSum += sigma[i];
-    }
-    float c = (float) (sigmaSum / plane);
-    for (int ch = 0; ch < channels; ch++) {
-      for (int i = 0; i < plane; i++) {
-        float divisor = Math.max(c, sigma[i]);
-        // A constant image has v = 0 everywhere and divisor 0: keep it at 0.
-        x[offset + ch * plane + i] = divisor > 0 ? v[ch * plane + i] / divisor : 0f;
-      }
-    }
+  /** The layer's function on batches of {@code batch} images: input {@code input}, output {@code output}. */
+  public Function function(int batch, int channels, int height, int width) {
+    Network n = network(channels, height, width);
+    return new Function("lcn", NetworkModel.simplify(
+        Lowering.lower(n, batch, Lowering.Mode.INFERENCE, false)));
   }
 
-  /** Separable Gaussian filter with zero padding: out = w ∗ in over one plane. */
-  private void blur(float[] in, int offset, int height, int width, float[] tmp, float[] out) {
-    int r = window / 2;
-    for (int y = 0; y < height; y++) {
-      for (int xx = 0; xx < width; xx++) {
-        float s = 0;
-        for (int q = 0; q < window; q++) {
-          int sx = xx + q - r;
-          if (sx >= 0 && sx < width) {
-            s += kernel1d[q] * in[offset + y * width + sx];
-          }
-        }
-        tmp[y * width + xx] = s;
-      }
+  /**
+   * Normalises, in place, the {@code count} images stored one after the other from the start of
+   * {@code pixels}, each {@code channels × height × width}.
+   */
+  public void apply(float[] pixels, int count, int channels, int height, int width) {
+    if (count == 0) {
+      return;
     }
-    for (int y = 0; y < height; y++) {
-      for (int xx = 0; xx < width; xx++) {
-        float s = 0;
-        for (int p = 0; p < window; p++) {
-          int sy = y + p - r;
-          if (sy >= 0 && sy < height) {
-            s += kernel1d[p] * tmp[sy * width + xx];
-          }
-        }
-        out[y * width + xx] = s;
+    int batch = Math.min(BATCH, count);
+    Function f = function(batch, channels, height, width);
+    Executable run;
+    try {
+      run = Backends.prepare(f, Backend.COMPILED);
+    } catch (UsageError e) {
+      // Where the compiled backend is not available, the interpreter computes the same layer.
+      run = Backends.prepare(f, Backend.INTERPRETED);
+    }
+    int size = channels * height * width;
+    Shape shape = Shape.of(batch, channels, height, width);
+    float[] in = new float[batch * size];
+    for (int start = 0; start < count; start += batch) {
+      int n = Math.min(batch, count - start);
+      // The last batch is padded with blank images: each image is normalised on its own.
+      java.util.Arrays.fill(in, 0f);
+      System.arraycopy(pixels, start * size, in, 0, n * size);
+      double[] out = run.run(java.util.Map.of(Lowering.INPUT, Tensor.ofFloats(shape, in)))
+          .get(Lowering.OUTPUT).data();
+      for (int i = 0; i < n * size; i++) {
+        pixels[start * size + i] = (float) out[i];
       }
     }
   }

@@ -1,5 +1,7 @@
 package convnet.runtime.data;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+import convnet.dsl.TrainSpec;
 import java.util.Locale;
 
 /**
@@ -71,6 +73,12 @@ public record Preprocessing(boolean standardize, boolean lcn, int lcnWindow, dou
           + "leaves nothing of the network's " + height + "x" + width + " input for the image");
     }
     return new int[] {height - 2 * pad, width - 2 * pad};
+  }
+
+  /** The preprocessing of a {@code train} block, as the parser typed (and checked) it. */
+  public static Preprocessing of(TrainSpec.Preprocess p) {
+    return new Preprocessing(p.standardize(), p.lcn(), p.lcnWindow(), p.lcnSigma(), p.pad(),
+        p.resizeHeight(), p.resizeWidth());
   }
 
   /** Parses the text form described in the class comment; a bad form is a {@link DataError}. */
@@ -152,22 +160,11 @@ public record Preprocessing(boolean standardize, boolean lcn, int lcnWindow, dou
   }
 
   /** The text form, parseable by {@link #parse}. */
+  @JsonValue
   @Override
   public String toString() {
-    java.util.List<String> steps = new java.util.ArrayList<>();
-    if (resizes()) {
-      steps.add("resize(" + resizeHeight + "x" + resizeWidth + ")");
-    }
-    if (pad > 0) {
-      steps.add("pad(" + pad + ")");
-    }
-    if (standardize) {
-      steps.add("standardize");
-    }
-    if (lcn) {
-      steps.add("lcn(" + lcnWindow + "," + lcnSigma + ")");
-    }
-    return steps.isEmpty() ? "none" : String.join(",", steps);
+    return new TrainSpec.Preprocess(resizeHeight, resizeWidth, pad, standardize, lcn, lcnWindow,
+        lcnSigma).text();
   }
 
   /** The data set with every image preprocessed (resize, padding, standardisation, then LCN). */
@@ -179,16 +176,14 @@ public record Preprocessing(boolean standardize, boolean lcn, int lcnWindow, dou
     }
     float[] pixels = data.pixelsCopy();
     int n = data.imageSize();
-    LocalContrastNormalization norm =
-        lcn ? new LocalContrastNormalization(lcnWindow, lcnSigma) : null;
-    java.util.stream.IntStream.range(0, data.size()).parallel().forEach(i -> {
-      if (standardize) {
-        standardize(pixels, i * n, n);
-      }
-      if (norm != null) {
-        norm.apply(pixels, i * n, data.channels(), data.height(), data.width());
-      }
-    });
+    if (standardize) {
+      java.util.stream.IntStream.range(0, data.size()).parallel()
+          .forEach(i -> standardize(pixels, i * n, n));
+    }
+    if (lcn) {
+      new LocalContrastNormalization(lcnWindow, lcnSigma)
+          .apply(pixels, data.size(), data.channels(), data.height(), data.width());
+    }
     return data.withPixels(pixels);
   }
 

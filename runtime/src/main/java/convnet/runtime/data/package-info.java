@@ -21,6 +21,6 @@
  * }</pre>
  *
  * <p>Every problem with the data is a {@link convnet.runtime.data.DataError}, a
- * {@link convnet.runtime.cli.UserError} whose message names the file or spec and the problem.
+ * {@link convnet.runtime.errors.UserError} whose message names the file or spec and the problem.
  */
 package convnet.runtime.data;

@@ -6,7 +6,7 @@ import convnet.autodiff.Function;
 import convnet.autodiff.Interpreter;
 import convnet.compiler.CompileOptions;
 import convnet.compiler.Compiler;
-import convnet.runtime.cli.UsageError;
+import convnet.runtime.errors.UsageError;
 
 /** The one place that turns a function into something to run for a chosen {@link Backend}. */
 public final class Backends {

@@ -1,16 +1,17 @@
 package convnet.runtime.model;
 
 import convnet.autodiff.Function;
-import convnet.autodiff.Grad;
 import convnet.autodiff.Graph;
-import convnet.autodiff.GraphBuilder;
 import convnet.autodiff.Node;
 import convnet.autodiff.OpKind;
 import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
-import convnet.autodiff.io.Npz;
 import convnet.autodiff.io.NpyFormatException;
 import convnet.autodiff.io.NpyType;
+import convnet.autodiff.io.Npz;
+import convnet.autodiff.optim.Optimizer;
+import convnet.autodiff.optim.Sgd;
+import convnet.autodiff.optim.TrainingStep;
 import convnet.autodiff.rewrite.Pipeline;
 import convnet.dsl.CheckResult;
 import convnet.dsl.Checker;
@@ -24,7 +25,8 @@ import convnet.dsl.ProtocolSyntax;
 import convnet.dsl.TrainSpec;
 import convnet.dsl.lower.Lowering;
 import convnet.dsl.lower.LoweringException;
-import convnet.runtime.cli.UserError;
+import convnet.dsl.lower.TrainingGraph;
+import convnet.runtime.errors.UserError;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -38,25 +40,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * A checked network and the functions built from it: the training step, inference and gradient functions of the
- * training-step contract, initial weights, and weight files.
+ * training-step contract (built by {@link TrainingGraph}, below the runtime), initial weights, and weight files.
  *
  * <p>Function inputs: {@code input} [N, C, H, W]; {@code labels} [N, K] one-hot; {@code mask/<layer>} per dropout
  * layer (training only); {@code hyper/lr} a scalar (training only). Parameters are named as in {@code .npz} files.
  */
 public final class NetworkModel {
   /** The learning-rate input of the training function, a scalar (shape []). */
-  public static final String LEARNING_RATE = "hyper/lr";
+  public static final String LEARNING_RATE = TrainingStep.LEARNING_RATE;
   /** Prefix of velocity parameters and of the outputs holding their next value. */
   public static final String VELOCITY = Sgd.VELOCITY;
   /** Prefix of the scalar inputs of the training function. */
-  public static final String HYPER = "hyper/";
+  public static final String HYPER = TrainingStep.HYPER;
   /** Prefix of training-function outputs holding a parameter's next value. */
-  public static final String NEW = "new/";
+  public static final String NEW = TrainingStep.NEW;
   /** Prefix of gradient-function outputs. */
-  public static final String GRAD = "grad/";
+  public static final String GRAD = TrainingGraph.GRAD;
 
   private final String fileName;
   private final Network network;
@@ -234,11 +237,9 @@ public final class NetworkModel {
   }
 
   private static List<Parameter> describe(Network network, String fileName) {
-    List<Integer> stages = network.convStages();
     List<Parameter> out = new ArrayList<>();
     for (Layer l : network.layers()) {
-      boolean filter = l.kind().opensFilterStage();
-      int stage = filter ? stages.indexOf(l.stage()) : -1;
+      int stage = network.convStageOf(l);
       for (ParamSpec p : l.params()) {
         long size = 1;
         for (int d : p.dims()) {
@@ -260,33 +261,28 @@ public final class NetworkModel {
   // ---- weights
 
   /**
-   * Initial weights, PyTorch's default: every weight and bias uniform in ±1/√fan_in (fan_in: the weight's
-   * elements per output unit, so in/groups·kh·kw for a convolution, k·kh·kw with a connection table, in for a
-   * dense layer), every gain 1. Each tensor is drawn from its own generator seeded by {@code seed} and the
-   * parameter's name, so adding a layer leaves the others' values alone; values are rounded to float32 so the
-   * saved file and the tensors in memory are the same numbers.
+   * Initial weights, PyTorch's default: every weight and bias uniform in ±1/√fan_in (fan_in: the layer's inputs
+   * per output unit, as its {@link ParamSpec} says: in/groups·kh·kw for a convolution, k·kh·kw with a connection
+   * table, in for a dense layer), every gain 1. Each tensor is drawn from its own generator seeded by {@code seed}
+   * and the parameter's name, so adding a layer leaves the others' values alone; values are rounded to float32 so
+   * the saved file and the tensors in memory are the same numbers.
    */
   public Map<String, Tensor> init(long seed) {
     checkParametersFitInMemory();
     Map<String, Tensor> out = new LinkedHashMap<>();
-    Map<String, Shape> shapes = new LinkedHashMap<>();
-    parameters.forEach(p -> shapes.put(p.name(), p.shape()));
-    for (Parameter p : parameters) {
-      double[] d = new double[p.shape().size()];
-      if (p.name().endsWith(".gain")) {
+    for (ParamSpec p : network.parameterSpecs()) {
+      Shape shape = Shape.of(p.dims());
+      double[] d = new double[shape.size()];
+      if (p.role() == ParamSpec.Role.GAIN) {
         java.util.Arrays.fill(d, 1.0);
       } else {
-        String weight = p.name().endsWith(".bias") ? p.name().substring(0, p.name().length() - ".bias".length()) + ".weight"
-            : p.name();
-        Shape w = shapes.get(weight);
-        int fanIn = w.size() / w.dim(0);
-        double bound = 1 / Math.sqrt(fanIn);
+        double bound = 1 / Math.sqrt(p.fanIn());
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + nameHash(p.name()));
         for (int i = 0; i < d.length; i++) {
           d[i] = (float) ((2 * r.nextDouble() - 1) * bound);
         }
       }
-      out.put(p.name(), Tensor.wrap(p.shape(), d));
+      out.put(p.name(), Tensor.wrap(shape, d));
     }
     return out;
   }
@@ -504,24 +500,19 @@ public final class NetworkModel {
     return frozenFor(r.stages());
   }
 
-  /** As {@link #frozenFor(String)}, for the protocol of a {@code train} block. */
+  /**
+   * As {@link #frozenFor(String)}, for letters already read (a {@code train} block's protocol): they must be one
+   * per conv stage of this network.
+   */
   public Set<String> frozenFor(List<TrainSpec.StageProtocol> protocol) {
-    String text = String.join("", protocol.stream().map(TrainSpec.StageProtocol::toString).toList());
-    ProtocolSyntax.Result r = ProtocolSyntax.parse(text, network.convStages().size());
-    if (!r.ok()) {
-      throw new UserError(r.problem().describe(text) + " (network '" + network.name() + "')");
+    int stages = network.convStages().size();
+    if (protocol.size() != stages) {
+      String text = String.join("", protocol.stream().map(TrainSpec.StageProtocol::toString).toList());
+      throw new UserError("protocol '" + text + "' has " + protocol.size() + " stage letter"
+          + (protocol.size() == 1 ? "" : "s") + " but network '" + network.name() + "' has " + stages
+          + " conv stage" + (stages == 1 ? "" : "s"));
     }
-    Set<String> frozen = new LinkedHashSet<>();
-    for (int s = 0; s < protocol.size(); s++) {
-      if (!protocol.get(s).fineTune()) {
-        for (Parameter q : parameters) {
-          if (q.convStage() == s) {
-            frozen.add(q.name());
-          }
-        }
-      }
-    }
-    return frozen;
+    return TrainingGraph.frozen(network, protocol);
   }
 
   // ---- graphs and functions
@@ -551,17 +542,27 @@ public final class NetworkModel {
 
   /** The forward graph as lowered, before simplification. */
   public Graph forwardGraph(int batch, Lowering.Mode mode, boolean withLoss) {
+    checkBatch(batch);
+    return lower(batch, mode, withLoss);
+  }
+
+  /** Refuses a batch whose tensors would not fit Java arrays. */
+  private void checkBatch(int batch) {
     if (batch > 1 && batch > maxBatch()) {
       throw new UserError(fileName + ": a batch of " + batch + " images is too large for network '"
           + network.name() + "': its tensors would hold 2^31 values or more; the largest batch is "
           + maxBatch());
     }
-    return lower(batch, mode, withLoss);
   }
 
   private Graph lower(int batch, Lowering.Mode mode, boolean withLoss) {
+    return lowered(() -> Lowering.lower(network, batch, mode, withLoss));
+  }
+
+  /** {@code build}'s graph, a network that cannot be lowered (no classifier for a loss) being a user error. */
+  private Graph lowered(Supplier<Graph> build) {
     try {
-      return Lowering.lower(network, batch, mode, withLoss);
+      return build.get();
     } catch (LoweringException e) {
       throw new UserError(fileName + ": " + e.getMessage() + (e.hint() == null ? "" : "\nhint: " + e.hint()));
     }
@@ -572,26 +573,14 @@ public final class NetworkModel {
    * {@code loss}, {@code grad/<param>} for every parameter and {@code grad/input}.
    */
   public Graph gradientGraph(int batch) {
-    Graph forward = forwardGraph(batch, Lowering.Mode.INFERENCE, true);
-    GraphBuilder b = new GraphBuilder();
-    for (Node n : forward.nodes()) {
-      b.intern(n);
-    }
-    // Leaves are built here rather than taken from the forward graph: a layer such as a constant user function can
-    // cut the loss off from the input or from earlier parameters, whose gradient is then zero but still an output.
-    List<String> names = new ArrayList<>(parameterNames());
-    List<Node> wrt = new ArrayList<>();
-    for (Parameter p : parameters) {
-      wrt.add(b.param(p.name(), p.shape()));
-    }
-    names.add(Lowering.INPUT);
-    wrt.add(b.input(Lowering.INPUT, inputShape(batch)));
-    List<Node> grads = Grad.grad(b, forward.output(Lowering.LOSS), wrt);
-    Map<String, Node> outputs = new LinkedHashMap<>(forward.outputs());
-    for (int i = 0; i < names.size(); i++) {
-      outputs.put(GRAD + names.get(i), grads.get(i));
-    }
-    return Graph.of(outputs);
+    checkBatch(batch);
+    return lowered(() -> TrainingGraph.gradient(network, batch));
+  }
+
+  /** Every layer's output in inference mode, {@code layer/<name>}, before simplification. */
+  public Graph layerOutputsGraph(int batch) {
+    checkBatch(batch);
+    return lowered(() -> TrainingGraph.layerOutputs(network, batch));
   }
 
   /** The gradient function, simplified. */
@@ -606,46 +595,8 @@ public final class NetworkModel {
 
   /** The training step before simplification (see {@link #trainingFunction}). */
   public Graph trainingGraph(int batch, Optimizer optimizer, Set<String> frozen) {
-    Set<String> unknown = new LinkedHashSet<>(frozen);
-    parameterNames().forEach(unknown::remove);
-    if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException("frozen parameters " + unknown + " are not parameters of " + network.name());
-    }
-    Graph forward = forwardGraph(batch, Lowering.Mode.TRAINING, true);
-    GraphBuilder b = new GraphBuilder();
-    for (Node n : forward.nodes()) {
-      b.intern(n);
-    }
-    List<String> trainable = new ArrayList<>();
-    List<Node> wrt = new ArrayList<>();
-    for (Parameter p : parameters) {
-      if (!frozen.contains(p.name())) {
-        trainable.add(p.name());
-        wrt.add(b.param(p.name(), p.shape()));
-      }
-    }
-    List<Node> grads = Grad.grad(b, forward.output(Lowering.LOSS), wrt);
-    Map<String, Node> outputs = new LinkedHashMap<>(forward.outputs());
-    b.setProvenance(optimizer instanceof Adam ? "adam" : "sgd");
-    Node lr = b.input(LEARNING_RATE, Shape.scalar());
-    Map<String, Node> stepInputs = new LinkedHashMap<>();
-    for (String input : optimizer.stepInputs(1).keySet()) {
-      stepInputs.put(input, b.input(HYPER + input, Shape.scalar()));
-    }
-    for (int i = 0; i < trainable.size(); i++) {
-      String name = trainable.get(i);
-      Node x = wrt.get(i);
-      Map<String, Node> state = new LinkedHashMap<>();
-      for (String prefix : optimizer.statePrefixes()) {
-        state.put(prefix, b.param(prefix + name, x.shape()));
-      }
-      Optimizer.Update update = optimizer.update(b, x, grads.get(i), state, lr, stepInputs);
-      outputs.put(NEW + name, update.parameter());
-      for (String prefix : optimizer.statePrefixes()) {
-        outputs.put(NEW + prefix + name, update.state().get(prefix));
-      }
-    }
-    return Graph.of(outputs);
+    checkBatch(batch);
+    return lowered(() -> TrainingGraph.training(network, batch, optimizer, frozen));
   }
 
   /**

@@ -2,12 +2,9 @@ package convnet.runtime.pretrain;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import convnet.runtime.run.ConsoleBar;
 import java.io.PrintStream;
 import java.util.Locale;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Pre-training progress for people and scripts: with {@code json}, one JSON object per stage and
@@ -21,13 +18,14 @@ public final class PretrainReport implements Pretrainer.Listener, AutoCloseable 
   private final PrintStream out;
   private final boolean json;
   private final PrintStream barStream;
-  private ProgressBar bar;
+  private final ConsoleBar bar;
 
   /** Lines go to {@code out}; bars (when not {@code json}) to {@code barStream}, null for none. */
   public PretrainReport(PrintStream out, boolean json, PrintStream barStream) {
     this.out = out;
     this.json = json;
     this.barStream = json ? null : barStream;
+    this.bar = new ConsoleBar(this.barStream);
   }
 
   /** A report on {@code out}, with bars on standard error when there is a terminal. */
@@ -40,23 +38,15 @@ public final class PretrainReport implements Pretrainer.Listener, AutoCloseable 
     if (barStream == null) {
       return;
     }
-    if (bar == null) {
-      bar = new ProgressBarBuilder()
-          .setConsumer(new ConsoleProgressBarConsumer(barStream))
-          .setTaskName("pretrain stage " + (stage.convStage() + 1) + " epoch " + epoch)
-          .setInitialMax(batches)
-          .setStyle(ProgressBarStyle.ASCII)
-          .setUpdateIntervalMillis(250)
-          .clearDisplayOnFinish()
-          .build();
+    if (!bar.isOpen()) {
+      bar.open("pretrain stage " + (stage.convStage() + 1) + " epoch " + epoch, batches);
     }
-    bar.stepTo(batch);
-    bar.setExtraMessage(String.format(Locale.ROOT, "reconstruction %.4f", rec));
+    bar.step(batch, String.format(Locale.ROOT, "reconstruction %.4f", rec));
   }
 
   @Override
   public void epoch(Pretrainer.Stage stage, int epoch, int epochs, Pretrainer.Metrics m) {
-    closeBar();
+    bar.close();
     if (json) {
       ObjectNode o = JSON.createObjectNode();
       o.put("phase", "pretrain");
@@ -86,16 +76,9 @@ public final class PretrainReport implements Pretrainer.Listener, AutoCloseable 
     }
   }
 
-  private void closeBar() {
-    if (bar != null) {
-      bar.close();
-      bar = null;
-    }
-  }
-
   @Override
   public void close() {
-    closeBar();
+    bar.close();
     out.flush();
   }
 }

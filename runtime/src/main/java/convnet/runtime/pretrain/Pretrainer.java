@@ -11,7 +11,7 @@ import convnet.autodiff.io.Npz;
 import convnet.dsl.Layer;
 import convnet.dsl.Network;
 import convnet.dsl.lower.Lowering;
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.data.Augmentation;
 import convnet.runtime.data.Batches;
 import convnet.runtime.data.Dataset;

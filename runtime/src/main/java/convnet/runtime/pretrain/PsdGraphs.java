@@ -13,7 +13,7 @@ import convnet.dsl.LayerKind;
 import convnet.dsl.MapShape;
 import convnet.dsl.Network;
 import convnet.dsl.lower.Lowering;
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.model.NetworkModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package convnet.runtime.pretrain;
 
 import convnet.dsl.TrainSpec;
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UserError;
 
 /**
  * Hyper-parameters of predictive sparse decomposition (Kavukcuoglu, Ranzato and LeCun 2008):

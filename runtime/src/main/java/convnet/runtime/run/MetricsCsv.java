@@ -1,7 +1,7 @@
 package convnet.runtime.run;
 
 import convnet.autodiff.io.AtomicFiles;
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UserError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

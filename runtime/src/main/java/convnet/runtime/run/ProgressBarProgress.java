@@ -3,10 +3,6 @@ package convnet.runtime.run;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Human progress: on a terminal, a progress bar per epoch (epoch i/n, batches, running loss and
@@ -19,10 +15,9 @@ public final class ProgressBarProgress implements Progress {
   public static final int PLAIN_INTERVAL_SECONDS = 10;
 
   private final PrintStream out;
-  private final PrintStream barStream;
+  private final ConsoleBar bar;
   private final PrintStream plainStream;
   private final LongSupplier nanoTime;
-  private ProgressBar bar;
   private String epochName = "";
   private int batches;
   private long lastPlain;
@@ -42,27 +37,17 @@ public final class ProgressBarProgress implements Progress {
   public ProgressBarProgress(PrintStream out, PrintStream barStream, PrintStream plainStream,
       LongSupplier nanoTime) {
     this.out = out;
-    this.barStream = barStream;
+    this.bar = new ConsoleBar(barStream);
     this.plainStream = plainStream;
     this.nanoTime = nanoTime;
   }
 
   @Override
   public void startEpoch(int epoch, int epochs, int batches) {
-    closeBar();
     this.epochName = "epoch " + epoch + "/" + epochs;
     this.batches = batches;
     this.lastPlain = nanoTime.getAsLong();
-    if (barStream != null) {
-      bar = new ProgressBarBuilder()
-          .setConsumer(new ConsoleProgressBarConsumer(barStream))
-          .setTaskName("epoch " + epoch + "/" + epochs)
-          .setInitialMax(batches)
-          .setStyle(ProgressBarStyle.ASCII)
-          .setUpdateIntervalMillis(250)
-          .clearDisplayOnFinish()
-          .build();
-    }
+    bar.open(epochName, batches);
   }
 
   @Override
@@ -76,17 +61,16 @@ public final class ProgressBarProgress implements Progress {
         plainStream.flush();
       }
     }
-    if (bar != null) {
-      bar.stepTo(batch);
+    if (bar.isOpen()) {
       // Compact, so that images/s still fits on an 80-column terminal beside the bar and ETA.
-      bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f acc %.1f%% %.0f img/s", loss,
+      bar.step(batch, String.format(Locale.ROOT, "loss %.3f acc %.1f%% %.0f img/s", loss,
           100 * accuracy, imagesPerSecond));
     }
   }
 
   @Override
   public void endEpoch(EpochMetrics m, int epochs) {
-    closeBar();
+    bar.close();
     out.println(summary(m, epochs));
     out.flush();
   }
@@ -111,7 +95,7 @@ public final class ProgressBarProgress implements Progress {
 
   @Override
   public void finish(FinalReport r) {
-    closeBar();
+    bar.close();
     out.println(String.format(Locale.ROOT,
         "done: %d epoch%s, test accuracy %s (best %s at epoch %d); run folder %s", r.epochs(),
         r.epochs() == 1 ? "" : "s",
@@ -119,16 +103,9 @@ public final class ProgressBarProgress implements Progress {
     out.flush();
   }
 
-  private void closeBar() {
-    if (bar != null) {
-      bar.close();
-      bar = null;
-    }
-  }
-
   @Override
   public void close() {
-    closeBar();
+    bar.close();
     out.flush();
   }
 }

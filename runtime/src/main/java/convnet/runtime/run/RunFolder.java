@@ -3,7 +3,7 @@ package convnet.runtime.run;
 import convnet.autodiff.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UserError;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

@@ -5,8 +5,8 @@ import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
 import convnet.autodiff.io.AtomicFiles;
 import convnet.dsl.Network;
-import convnet.runtime.cli.CheckCommand;
 import convnet.runtime.data.Dataset;
+import convnet.runtime.model.LayerTable;
 import convnet.runtime.run.ConfusionMatrix;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -94,7 +94,7 @@ public final class RunReport {
   public static Path write(Path folder, Network network, Map<String, Tensor> weights,
       Dataset test, Executable inference, int batch, ConfusionMatrix confusion)
       throws IOException {
-    return write(new Content(network, CheckCommand.table(network), weights, test,
+    return write(new Content(network, LayerTable.text(network), weights, test,
         mistakes(inference, batch, weights, test), confusion, folder));
   }
 

@@ -2,7 +2,7 @@ package convnet.runtime.sweep;
 
 import convnet.autodiff.io.AtomicFiles;
 import convnet.compiler.kernels.Parallel;
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.train.ModelBinding;
 import convnet.runtime.train.StopSignal;

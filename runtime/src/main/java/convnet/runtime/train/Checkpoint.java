@@ -6,7 +6,7 @@ import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
 import convnet.autodiff.io.NpyType;
 import convnet.autodiff.io.Npz;
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.run.RunFolder;
 import java.io.IOException;
 import java.util.LinkedHashMap;

@@ -1,6 +1,7 @@
 package convnet.runtime.train;
 
-import convnet.runtime.cli.UserError;
+import com.fasterxml.jackson.annotation.JsonValue;
+import convnet.runtime.errors.UserError;
 import java.util.Locale;
 
 /**
@@ -86,6 +87,7 @@ public record LearningRateSchedule(Kind kind, int every, double gamma) {
   }
 
   /** The text form, parseable by {@link #parse}. */
+  @JsonValue
   @Override
   public String toString() {
     return switch (kind) {

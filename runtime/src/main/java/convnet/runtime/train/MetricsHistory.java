@@ -1,6 +1,6 @@
 package convnet.runtime.train;
 
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.run.EpochMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,20 +2,15 @@ package convnet.runtime.train;
 
 import convnet.autodiff.Executable;
 import convnet.autodiff.Function;
-import convnet.autodiff.Graph;
-import convnet.autodiff.Node;
 import convnet.autodiff.Tensor;
-import convnet.dsl.Layer;
+import convnet.autodiff.optim.Optimizer;
 import convnet.dsl.Network;
-import convnet.dsl.lower.Lowering;
-import convnet.runtime.cli.UsageError;
+import convnet.runtime.errors.UsageError;
 import convnet.runtime.model.Backend;
 import convnet.runtime.model.Backends;
 import convnet.runtime.model.NetworkModel;
-import convnet.runtime.model.Optimizer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -81,22 +76,10 @@ public final class ModelBinding implements TrainableModel {
     return model.inferenceFunction(batch, false);
   }
 
-  /**
-   * Every layer's output, from the network's prefixes lowered in inference mode: the graphs share
-   * their nodes by structure, so evaluating them together computes each layer once.
-   */
+  /** Every layer's output in inference mode, from one lowering of the network. */
   @Override
   public Function layerOutputsFunction(int batch) {
-    Network network = model.network();
-    List<Layer> layers = network.layers();
-    Map<String, Node> outputs = new LinkedHashMap<>();
-    for (int i = 0; i < layers.size(); i++) {
-      Network prefix = new Network(network.name(), network.input(), layers.subList(0, i + 1),
-          network.train(), network.stages());
-      Graph g = Lowering.lower(prefix, batch, Lowering.Mode.INFERENCE, false);
-      outputs.put("layer/" + layers.get(i).name(), g.output(Lowering.OUTPUT));
-    }
-    return new Function(network.name() + ".layers", Graph.of(outputs));
+    return new Function(model.network().name() + ".layers", model.layerOutputsGraph(batch));
   }
 
   @Override

@@ -2,7 +2,7 @@ package convnet.runtime.train;
 
 import convnet.dsl.ProtocolSyntax;
 import convnet.dsl.TrainSpec.StageProtocol;
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UserError;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,10 +31,9 @@ public record Protocol(List<StageProtocol> stages) {
     return new Protocol(r.stages());
   }
 
-  /** A protocol from the {@code train} block's letters, checked as {@link #parse} does. */
+  /** A protocol from the {@code train} block's letters, which the parser has read and checked. */
   public static Protocol of(List<StageProtocol> stages) {
-    String text = new Protocol(stages).toString();
-    return parse(text, stages.size());
+    return new Protocol(stages);
   }
 
   /** The conv stages (from 0) pre-trained without labels: those marked U or U+. */

@@ -1,16 +1,19 @@
 package convnet.runtime.train;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import convnet.autodiff.optim.Adam;
+import convnet.autodiff.optim.Optimizer;
+import convnet.autodiff.optim.Sgd;
 import convnet.dsl.DataNames;
 import convnet.dsl.TrainSpec;
-import convnet.runtime.cli.UsageError;
-import convnet.runtime.cli.UserError;
 import convnet.runtime.data.Augmentation;
 import convnet.runtime.data.LimitMode;
 import convnet.runtime.data.Preprocessing;
-import convnet.runtime.model.Adam;
-import convnet.runtime.model.Optimizer;
-import convnet.runtime.model.Sgd;
+import convnet.runtime.errors.UsageError;
+import convnet.runtime.errors.UserError;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +25,11 @@ import java.util.Objects;
  * given on the command line. Written to the run folder as {@code config.json}; a resumed run reads
  * it back, so that it continues exactly the run that was started.
  *
+ * <p>Settings are held typed: the train block's values come from the parser as they are, and only
+ * text (flags, {@code config.json}) is parsed. In {@code config.json} each typed setting is written
+ * in its text form (the update rule as {@code optimizer}, {@code momentum} and
+ * {@code weight_decay}, as in runs written before settings were typed).
+ *
  * <p>{@code network} is the network's name (as in plots), {@code networkFile} the file it was read
  * from (null in runs written before it was recorded), {@code init} the weights file training started
  * from ({@code --init}; null: random initial weights from the seed). {@code networkSha256}
@@ -29,20 +37,21 @@ import java.util.Objects;
  * network that has changed; {@code limitTrain}/{@code limitTest} of 0 mean every image, else
  * {@code limitMode} says how the images are chosen ({@link LimitMode}).
  */
+@JsonPropertyOrder({"network", "network_sha256", "data", "preprocess", "augment", "protocol", "epochs",
+    "batch", "optimizer", "lr", "momentum", "weight_decay", "schedule", "seed", "backend",
+    "limit_train", "limit_test", "limit_mode", "network_file", "init"})
 public record TrainConfig(
     @JsonProperty("network") String network,
     @JsonProperty("network_sha256") String networkSha256,
     @JsonProperty("data") String data,
-    @JsonProperty("preprocess") String preprocess,
-    @JsonProperty("augment") String augment,
+    @JsonProperty("preprocess") Preprocessing preprocessing,
+    @JsonProperty("augment") Augmentation augmentation,
     @JsonProperty("protocol") String protocol,
     @JsonProperty("epochs") int epochs,
     @JsonProperty("batch") int batch,
-    @JsonProperty("optimizer") String optimizer,
+    @JsonIgnore Optimizer optimizerValue,
     @JsonProperty("lr") double learningRate,
-    @JsonProperty("momentum") double momentum,
-    @JsonProperty("weight_decay") double weightDecay,
-    @JsonProperty("schedule") String schedule,
+    @JsonProperty("schedule") LearningRateSchedule scheduleValue,
     @JsonProperty("seed") long seed,
     @JsonProperty("backend") String backend,
     @JsonProperty("limit_train") int limitTrain,
@@ -58,13 +67,12 @@ public record TrainConfig(
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(networkSha256, "network_sha256");
     Objects.requireNonNull(data, "data");
-    Objects.requireNonNull(preprocess, "preprocess");
-    Objects.requireNonNull(augment, "augment");
+    Objects.requireNonNull(preprocessing, "preprocess");
+    Objects.requireNonNull(augmentation, "augment");
     Objects.requireNonNull(protocol, "protocol");
-    Objects.requireNonNull(schedule, "schedule");
+    Objects.requireNonNull(optimizerValue, "optimizer");
+    Objects.requireNonNull(scheduleValue, "schedule");
     Objects.requireNonNull(backend, "backend");
-    // config.json of runs made before Adam and Nesterov momentum existed has no optimizer.
-    optimizer = optimizer == null ? "sgd" : optimizer;
     // A config.json written before limits could be stratified took the first N images.
     limitMode = limitMode == null ? LimitMode.FIRST.toString() : LimitMode.parse(limitMode).toString();
     if (epochs < 1) {
@@ -76,11 +84,8 @@ public record TrainConfig(
     if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
       throw new UserError("the learning rate must be a positive number, not " + learningRate);
     }
-    if (!(momentum >= 0 && momentum < 1)) {
-      throw new UserError("momentum must be in [0, 1), not " + momentum);
-    }
-    if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-      throw new UserError("weight decay must be a number >= 0, not " + weightDecay);
+    if (optimizerValue instanceof Sgd sgd && !(sgd.momentum() < 1)) {
+      throw new UserError("momentum must be in [0, 1), not " + sgd.momentum());
     }
     if (limitTrain < 0 || limitTest < 0) {
       throw new UserError("--limit-train and --limit-test must not be negative");
@@ -88,37 +93,69 @@ public record TrainConfig(
     if (!backend.equals("compiled") && !backend.equals("interpreted")) {
       throw new UserError("backend '" + backend + "': expected compiled or interpreted");
     }
-    // Parsed once here (the parameters: fields are set only after this block) so that a bad
-    // form is reported before anything runs.
-    LearningRateSchedule.parse(schedule);
-    optimizerOf(optimizer, momentum, weightDecay);
-    Preprocessing.parse(preprocess);
-    Augmentation.parse(augment);
   }
 
-  /** The learning-rate schedule. */
-  public LearningRateSchedule scheduleValue() {
-    return LearningRateSchedule.parse(schedule);
+  /**
+   * Reads the text form of {@code config.json}: each setting's text is parsed here, once, and a
+   * bad form is reported before anything runs.
+   */
+  @JsonCreator
+  public static TrainConfig fromJson(
+      @JsonProperty("network") String network,
+      @JsonProperty("network_sha256") String networkSha256,
+      @JsonProperty("data") String data,
+      @JsonProperty("preprocess") String preprocess,
+      @JsonProperty("augment") String augment,
+      @JsonProperty("protocol") String protocol,
+      @JsonProperty("epochs") int epochs,
+      @JsonProperty("batch") int batch,
+      @JsonProperty("optimizer") String optimizer,
+      @JsonProperty("lr") double learningRate,
+      @JsonProperty("momentum") double momentum,
+      @JsonProperty("weight_decay") double weightDecay,
+      @JsonProperty("schedule") String schedule,
+      @JsonProperty("seed") long seed,
+      @JsonProperty("backend") String backend,
+      @JsonProperty("limit_train") int limitTrain,
+      @JsonProperty("limit_test") int limitTest,
+      @JsonProperty("limit_mode") String limitMode,
+      @JsonProperty("network_file") String networkFile,
+      @JsonProperty("init") String init) {
+    Objects.requireNonNull(preprocess, "preprocess");
+    Objects.requireNonNull(augment, "augment");
+    Objects.requireNonNull(schedule, "schedule");
+    // config.json of runs made before Adam and Nesterov momentum existed has no optimizer.
+    Optimizer rule = optimizerOf(optimizer == null ? "sgd" : optimizer, momentum, weightDecay);
+    return new TrainConfig(network, networkSha256, data, Preprocessing.parse(preprocess),
+        Augmentation.parse(augment), protocol, epochs, batch, rule, learningRate,
+        LearningRateSchedule.parse(schedule), seed, backend, limitTrain, limitTest, limitMode,
+        networkFile, init);
   }
 
-  /** The input preprocessing. */
-  public Preprocessing preprocessing() {
-    return Preprocessing.parse(preprocess);
+  /** The update rule's text form in {@code config.json}, read by {@link #optimizerOf}. */
+  @JsonProperty("optimizer")
+  public String optimizer() {
+    if (optimizerValue instanceof Adam adam) {
+      return "adam(beta1=" + adam.beta1() + ",beta2=" + adam.beta2() + ",eps=" + adam.eps() + ")";
+    }
+    return ((Sgd) optimizerValue).nesterov() ? "sgd(nesterov=true)" : "sgd";
+  }
+
+  /** SGD's momentum; 0 for Adam (its beta1 plays that part). */
+  @JsonProperty("momentum")
+  public double momentum() {
+    return optimizerValue instanceof Sgd sgd ? sgd.momentum() : 0;
+  }
+
+  /** The weight decay of the update rule. */
+  @JsonProperty("weight_decay")
+  public double weightDecay() {
+    return optimizerValue instanceof Sgd sgd ? sgd.weightDecay() : ((Adam) optimizerValue).weightDecay();
   }
 
   /** How the limits choose their images. */
   public LimitMode limitModeValue() {
     return LimitMode.parse(limitMode);
-  }
-
-  /** The training-time augmentation. */
-  public Augmentation augmentation() {
-    return Augmentation.parse(augment);
-  }
-
-  /** The update rule: SGD (plain or Nesterov momentum) or Adam, with this run's settings. */
-  public Optimizer optimizerValue() {
-    return optimizerOf(optimizer, momentum, weightDecay);
   }
 
   /**
@@ -130,10 +167,10 @@ public record TrainConfig(
     String forms = " (expected sgd, sgd(nesterov=true) or adam(beta1=B1,beta2=B2,eps=E))";
     try {
       if (s.equals("sgd")) {
-        return new Sgd(momentum, weightDecay, false);
+        return sgd(momentum, weightDecay, false);
       }
       if (s.equals("sgd(nesterov=true)")) {
-        return new Sgd(momentum, weightDecay, true);
+        return sgd(momentum, weightDecay, true);
       }
       if (s.startsWith("adam(") && s.endsWith(")")) {
         if (momentum != 0) {
@@ -149,6 +186,7 @@ public record TrainConfig(
             throw new UserError("optimizer '" + text + "': bad argument '" + part + "'" + forms);
           }
         }
+        checkWeightDecay(weightDecay);
         return new Adam(args.getOrDefault("beta1", Adam.DEFAULT.beta1()),
             args.getOrDefault("beta2", Adam.DEFAULT.beta2()),
             args.getOrDefault("eps", Adam.DEFAULT.eps()), weightDecay);
@@ -161,14 +199,19 @@ public record TrainConfig(
     throw new UserError("optimizer '" + text + "': unknown optimizer" + forms);
   }
 
-  /** The text form of a train block's optimizer, as {@link #optimizerOf} reads it. */
-  static String optimizerText(TrainSpec.Optimizer opt) {
-    if (opt.kind().equals("adam")) {
-      return "adam(beta1=" + opt.extra().getOrDefault("beta1", Adam.DEFAULT.beta1()) + ",beta2="
-          + opt.extra().getOrDefault("beta2", Adam.DEFAULT.beta2()) + ",eps="
-          + opt.extra().getOrDefault("eps", Adam.DEFAULT.eps()) + ")";
+  /** SGD with checked numbers: each bad one is a {@link UserError} that names it. */
+  private static Sgd sgd(double momentum, double weightDecay, boolean nesterov) {
+    if (!(momentum >= 0 && momentum < 1)) {
+      throw new UserError("momentum must be in [0, 1), not " + momentum);
     }
-    return opt.extra().getOrDefault("nesterov", 0.0) != 0.0 ? "sgd(nesterov=true)" : "sgd";
+    checkWeightDecay(weightDecay);
+    return new Sgd(momentum, weightDecay, nesterov);
+  }
+
+  private static void checkWeightDecay(double weightDecay) {
+    if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+      throw new UserError("weight decay must be a number >= 0, not " + weightDecay);
+    }
   }
 
   /** The protocol, checked against the network's number of conv stages. */
@@ -178,15 +221,15 @@ public record TrainConfig(
 
   /** A copy with another number of epochs (a resumed run extended with {@code --epochs}). */
   public TrainConfig withEpochs(int newEpochs) {
-    return new TrainConfig(network, networkSha256, data, preprocess, augment, protocol, newEpochs,
-        batch, optimizer, learningRate, momentum, weightDecay, schedule, seed, backend, limitTrain,
+    return new TrainConfig(network, networkSha256, data, preprocessing, augmentation, protocol,
+        newEpochs, batch, optimizerValue, learningRate, scheduleValue, seed, backend, limitTrain,
         limitTest, limitMode, networkFile, init);
   }
 
   /** A copy with another backend (allowed on resume: backends compute the same function). */
   public TrainConfig withBackend(String newBackend) {
-    return new TrainConfig(network, networkSha256, data, preprocess, augment, protocol, epochs,
-        batch, optimizer, learningRate, momentum, weightDecay, schedule, seed, newBackend, limitTrain,
+    return new TrainConfig(network, networkSha256, data, preprocessing, augmentation, protocol,
+        epochs, batch, optimizerValue, learningRate, scheduleValue, seed, newBackend, limitTrain,
         limitTest, limitMode, networkFile, init);
   }
 
@@ -228,27 +271,32 @@ public record TrainConfig(
    */
   public static TrainConfig resolve(TrainSpec spec, String networkName, String networkFile,
       String networkSha256, Path networkDir, Overrides o, String init) {
-    TrainSpec.Optimizer opt = spec.optimizer();
-    boolean adam = opt.kind().equals("adam");
-    if (adam && o.momentum() != null) {
+    Optimizer rule = spec.optimizer().rule();
+    if (rule instanceof Adam && o.momentum() != null) {
       throw new UsageError("--momentum " + o.momentum() + ": the train block's optimizer is adam, "
           + "which takes no momentum (set beta1 in the file instead)");
+    }
+    double weightDecay = o.weightDecay() != null ? o.weightDecay() : spec.optimizer().weightDecay();
+    if (rule instanceof Sgd sgd) {
+      rule = sgd(o.momentum() != null ? o.momentum() : sgd.momentum(), weightDecay, sgd.nesterov());
+    } else {
+      Adam adam = (Adam) rule;
+      checkWeightDecay(weightDecay);
+      rule = new Adam(adam.beta1(), adam.beta2(), adam.eps(), weightDecay);
     }
     String data = o.data() != null ? o.data() : dataSpec(spec, networkDir);
     return new TrainConfig(
         networkName,
         networkSha256,
         data,
-        o.preprocess() != null ? o.preprocess() : preprocessText(spec),
-        o.augment() != null ? o.augment() : augmentText(spec.augment()),
+        o.preprocess() != null ? Preprocessing.parse(o.preprocess()) : preprocessingOf(spec),
+        o.augment() != null ? Augmentation.parse(o.augment()) : new Augmentation(spec.augment()),
         o.protocol() != null ? o.protocol() : protocolText(spec.protocol()),
         o.epochs() != null ? o.epochs() : spec.epochs(),
         o.batch() != null ? o.batch() : spec.batch(),
-        optimizerText(opt),
-        o.learningRate() != null ? o.learningRate() : opt.learningRate(),
-        adam ? 0 : o.momentum() != null ? o.momentum() : opt.momentum(),
-        o.weightDecay() != null ? o.weightDecay() : opt.weightDecay(),
-        o.schedule() != null ? o.schedule() : scheduleText(spec.schedule()),
+        rule,
+        o.learningRate() != null ? o.learningRate() : spec.optimizer().learningRate(),
+        o.schedule() != null ? LearningRateSchedule.parse(o.schedule()) : scheduleOf(spec.schedule()),
         o.seed() != null ? o.seed() : spec.seed(),
         o.backend() != null ? o.backend() : DEFAULT_BACKEND,
         o.limitTrain() != null ? o.limitTrain() : 0,
@@ -274,17 +322,17 @@ public record TrainConfig(
     conflict(conflicts, "--data", o.data(), data);
     conflict(conflicts, "--batch", o.batch(), batch);
     conflict(conflicts, "--lr", o.learningRate(), learningRate);
-    conflict(conflicts, "--momentum", o.momentum(), momentum);
-    conflict(conflicts, "--weight-decay", o.weightDecay(), weightDecay);
+    conflict(conflicts, "--momentum", o.momentum(), momentum());
+    conflict(conflicts, "--weight-decay", o.weightDecay(), weightDecay());
     if (o.schedule() != null
-        && !LearningRateSchedule.parse(o.schedule()).equals(scheduleValue())) {
-      conflicts.add("--schedule " + o.schedule() + " (the run uses " + schedule + ")");
+        && !LearningRateSchedule.parse(o.schedule()).equals(scheduleValue)) {
+      conflicts.add("--schedule " + o.schedule() + " (the run uses " + scheduleValue + ")");
     }
-    if (o.augment() != null && !Augmentation.parse(o.augment()).equals(augmentation())) {
-      conflicts.add("--augment " + o.augment() + " (the run uses " + augment + ")");
+    if (o.augment() != null && !Augmentation.parse(o.augment()).equals(augmentation)) {
+      conflicts.add("--augment " + o.augment() + " (the run uses " + augmentation + ")");
     }
-    if (o.preprocess() != null && !Preprocessing.parse(o.preprocess()).equals(preprocessing())) {
-      conflicts.add("--preprocess " + o.preprocess() + " (the run uses " + preprocess + ")");
+    if (o.preprocess() != null && !Preprocessing.parse(o.preprocess()).equals(preprocessing)) {
+      conflicts.add("--preprocess " + o.preprocess() + " (the run uses " + preprocessing + ")");
     }
     if (o.protocol() != null && !o.protocol().strip().equalsIgnoreCase(protocol)) {
       conflicts.add("--protocol " + o.protocol() + " (the run uses " + protocol + ")");
@@ -344,7 +392,12 @@ public record TrainConfig(
 
   /** The train block's preprocessing, else the default (per-image standardization). */
   public static String preprocessText(TrainSpec spec) {
-    return spec.preprocess() != null ? spec.preprocess() : Preprocessing.DEFAULT.toString();
+    return preprocessingOf(spec).toString();
+  }
+
+  /** The train block's preprocessing, else the default (per-image standardization). */
+  public static Preprocessing preprocessingOf(TrainSpec spec) {
+    return spec.preprocess() != null ? Preprocessing.of(spec.preprocess()) : Preprocessing.DEFAULT;
   }
 
   private static String protocolText(List<TrainSpec.StageProtocol> stages) {
@@ -353,25 +406,22 @@ public record TrainConfig(
     return sb.toString();
   }
 
-  private static String scheduleText(TrainSpec.Schedule s) {
+  /** The train block's schedule, as the parser typed it. */
+  static LearningRateSchedule scheduleOf(TrainSpec.Schedule s) {
     return switch (s.kind()) {
-      case "step" -> "step(every=" + s.every() + ",gamma=" + s.gamma() + ")";
-      case "cosine" -> "cosine";
-      default -> "none";
+      case "step" -> LearningRateSchedule.step(s.every(), s.gamma());
+      case "cosine" -> LearningRateSchedule.cosine();
+      default -> LearningRateSchedule.NONE;
     };
-  }
-
-  private static String augmentText(List<TrainSpec.Augmentation> list) {
-    return new Augmentation(list).toString();
   }
 
   /** One line per setting, for the log. */
   public String describe() {
     return String.format(Locale.ROOT, "network %s; data %s; preprocess %s; augment %s; "
             + "protocol %s; epochs %d; batch %d; %s; "
-            + "schedule %s; seed %d; backend %s%s%s%s%s", network, data, preprocess, augment,
-        protocol.isEmpty() ? "(no conv stage)" : protocol, epochs, batch,
-        optimizerValue().describe(learningRate), schedule, seed, backend,
+            + "schedule %s; seed %d; backend %s%s%s%s%s", network, data, preprocessing,
+        augmentation, protocol.isEmpty() ? "(no conv stage)" : protocol, epochs, batch,
+        optimizerValue.describe(learningRate), scheduleValue, seed, backend,
         limitTrain > 0 ? "; limit-train " + limitTrain : "",
         limitTest > 0 ? "; limit-test " + limitTest : "",
         limitTrain > 0 || limitTest > 0 ? "; limit-mode " + limitMode : "",

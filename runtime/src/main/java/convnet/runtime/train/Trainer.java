@@ -5,13 +5,13 @@ import convnet.autodiff.Function;
 import convnet.autodiff.Node;
 import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
+import convnet.autodiff.optim.Optimizer;
 import convnet.dsl.Layer;
 import convnet.dsl.LayerArgs;
 import convnet.runtime.data.BatchPrefetcher;
 import convnet.runtime.data.Batches;
 import convnet.runtime.data.Dataset;
 import convnet.runtime.data.Seeds;
-import convnet.runtime.model.Optimizer;
 import convnet.runtime.run.Curves;
 import convnet.runtime.run.EpochMetrics;
 import convnet.runtime.run.FinalReport;
@@ -191,7 +191,7 @@ public final class Trainer {
         config.augmentation());
     int perEpoch = batches.batchesPerEpoch();
     if (start.batch() > perEpoch) {
-      throw new convnet.runtime.cli.UserError("the checkpoint is at batch " + start.batch()
+      throw new convnet.runtime.errors.UserError("the checkpoint is at batch " + start.batch()
           + " of an epoch of " + perEpoch + " batches: it was written for other data");
     }
     LearningRateSchedule schedule = config.scheduleValue();

@@ -1,6 +1,6 @@
 package convnet.runtime.train;
 
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UserError;
 
 /**
  * A run stopped because the loss or a parameter became NaN or infinite: the message names the

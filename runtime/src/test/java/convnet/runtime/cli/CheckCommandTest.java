@@ -25,17 +25,9 @@ class CheckCommandTest {
 
   @TempDir Path dir;
 
-  private static Cli.Run run(String... args) {
-    return Cli.run((Object[]) args);
-  }
-
-  private Path file(String name, String text) throws IOException {
-    return Cli.write(dir, name, text);
-  }
-
   @Test
   void printsAnAlignedTableWithTotals() throws IOException {
-    Cli.Run r = run("check", file("j.cnn", JARRETT).toString());
+    Cli.Run r = Cli.run("check", Cli.write(dir, "j.cnn", JARRETT).toString());
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().contains("L1_conv"), r.out());
     assertTrue(r.out().contains("32x24x24"), r.out());
@@ -48,7 +40,7 @@ class CheckCommandTest {
 
   @Test
   void jsonHasLayersAndTotals() throws IOException {
-    Cli.Run r = run("check", file("j.cnn", JARRETT).toString(), "--json");
+    Cli.Run r = Cli.run("check", Cli.write(dir, "j.cnn", JARRETT).toString(), "--json");
     assertEquals(0, r.status(), r.err());
     JsonNode root = new ObjectMapper().readTree(r.out());
     JsonNode first = root.get("layers").get(0);
@@ -65,8 +57,8 @@ class CheckCommandTest {
 
   @Test
   void errorsPrintWithFileLineColumnCaretAndExitOne() throws IOException {
-    Path p = file("bad.cnn", "network n {\n    input 1x28x28\n    32F5x5CSG - Rabz\n    8F99x99C\n    logistic 10\n}\n");
-    Cli.Run r = run("check", p.toString());
+    Path p = Cli.write(dir, "bad.cnn", "network n {\n    input 1x28x28\n    32F5x5CSG - Rabz\n    8F99x99C\n    logistic 10\n}\n");
+    Cli.Run r = Cli.run("check", p.toString());
     assertEquals(1, r.status());
     assertTrue(r.err().contains(p + ":3:17: error: unknown layer 'Rabz'"), r.err());
     assertTrue(r.err().contains("                    ^^^^"), r.err());
@@ -79,21 +71,21 @@ class CheckCommandTest {
 
   @Test
   void warningsDoNotChangeTheExitStatus() throws IOException {
-    Cli.Run r = run("check", file("w.cnn", "network n {\n input 1x28x28\n 8F5x5C - maxpool(3x3, stride=2)\n logistic 10\n}\n").toString());
+    Cli.Run r = Cli.run("check", Cli.write(dir, "w.cnn", "network n {\n input 1x28x28\n 8F5x5C - maxpool(3x3, stride=2)\n logistic 10\n}\n").toString());
     assertEquals(0, r.status(), r.err());
     assertTrue(r.err().contains(":3:11: warning: pooling window 3 with stride 2 leaves the last 1 row"), r.err());
   }
 
   @Test
   void missingFileIsAUserError() {
-    Cli.Run r = run("check", dir.resolve("nope.cnn").toString());
+    Cli.Run r = Cli.run("check", dir.resolve("nope.cnn").toString());
     assertEquals(1, r.status());
     assertTrue(r.err().contains("nope.cnn: no such file"), r.err());
   }
 
   @Test
   void directoryIsAUserError() {
-    Cli.Run r = run("check", dir.toString());
+    Cli.Run r = Cli.run("check", dir.toString());
     assertEquals(1, r.status());
     assertTrue(r.err().contains("is a directory"), r.err());
   }
@@ -102,20 +94,20 @@ class CheckCommandTest {
   void binaryFileIsADiagnostic() throws IOException {
     Path p = dir.resolve("b.cnn");
     Files.write(p, new byte[] {'n', 'e', 't', 0, (byte) 0xff, 1, 2});
-    Cli.Run r = run("check", p.toString());
+    Cli.Run r = Cli.run("check", p.toString());
     assertEquals(1, r.status());
     assertTrue(r.err().contains(p + ":1:4: error: binary file: a NUL byte"), r.err());
   }
 
   @Test
   void badUsageExitsTwo() {
-    assertEquals(2, run("check").status());
-    assertEquals(2, run("check", "a.cnn", "--jsn").status());
+    assertEquals(2, Cli.run("check").status());
+    assertEquals(2, Cli.run("check", "a.cnn", "--jsn").status());
   }
 
   @Test
   void helpSaysHowThingsAreCounted() {
-    Cli.Run r = run("check", "--help");
+    Cli.Run r = Cli.run("check", "--help");
     assertEquals(0, r.status());
     assertTrue(r.out().contains("neurons") && r.out().contains("multiply-adds"), r.out());
   }
@@ -124,8 +116,8 @@ class CheckCommandTest {
   void jsonShowsRandomTablesOfTheTrainBlocksSeed() throws IOException {
     String net = "network t {\n input 4x12x12\n conv(maps=3, kernel=3x3, table=random(2))\n logistic 10\n"
         + " train {\n  seed = SEED\n }\n}\n";
-    Cli.Run a = run("check", file("a.cnn", net.replace("SEED", "1")).toString(), "--json");
-    Cli.Run b = run("check", file("b.cnn", net.replace("SEED", "2")).toString(), "--json");
+    Cli.Run a = Cli.run("check", Cli.write(dir, "a.cnn", net.replace("SEED", "1")).toString(), "--json");
+    Cli.Run b = Cli.run("check", Cli.write(dir, "b.cnn", net.replace("SEED", "2")).toString(), "--json");
     assertEquals(0, a.status(), a.err());
     JsonNode layer = new ObjectMapper().readTree(a.out()).get("layers").get(0);
     assertEquals(1, layer.get("table_seed").asLong());
@@ -140,18 +132,18 @@ class CheckCommandTest {
     String before = System.getProperty(convnet.dsl.DataNames.ROOT_PROPERTY);
     System.setProperty(convnet.dsl.DataNames.ROOT_PROPERTY, dir.resolve("no-datasets").toString());
     try {
-      Path f = file("m.cnn", JARRETT.replace("logistic 10", "logistic 10\n train {\n data = mnist\n }"));
-      Cli.Run check = run("check", f.toString());
+      Path f = Cli.write(dir, "m.cnn", JARRETT.replace("logistic 10", "logistic 10\n train {\n data = mnist\n }"));
+      Cli.Run check = Cli.run("check", f.toString());
       assertEquals(1, check.status(), check.out());
       assertTrue(check.err().contains("m.cnn:7:9: error: data set 'mnist' is not installed"), check.err());
       assertTrue(check.err().contains("--data idx:DIR"), check.err());
-      Cli.Run train = run("train", f.toString(), "--out", dir.resolve("run").toString());
+      Cli.Run train = Cli.run("train", f.toString(), "--out", dir.resolve("run").toString());
       assertEquals(1, train.status(), train.out());
       assertTrue(train.err().contains("m.cnn:7:9: error: data set 'mnist' is not installed"), train.err());
       assertFalse(Files.exists(dir.resolve("run")));
-      Cli.Run with = run("check", f.toString(), "--data", "fashion-mnist-subset");
+      Cli.Run with = Cli.run("check", f.toString(), "--data", "fashion-mnist-subset");
       assertEquals(0, with.status(), with.err());
-      Cli.Run bad = run("check", f.toString(), "--data", "idx:" + dir.resolve("nothing-here"));
+      Cli.Run bad = Cli.run("check", f.toString(), "--data", "idx:" + dir.resolve("nothing-here"));
       assertEquals(1, bad.status(), bad.out());
       assertTrue(bad.err().contains("is not a directory"), bad.err());
     } finally {
@@ -166,15 +158,15 @@ class CheckCommandTest {
   @Test
   void unsupervisedProtocolLettersPassCheckAndAWrongCountFailsAtItsPlaceAsTrainRefusesIt()
       throws IOException {
-    Path f = file("u.cnn", JARRETT.replace("logistic 10", "logistic 10\n train {\n protocol = R+U+\n }"));
-    Cli.Run check = run("check", f.toString());
+    Path f = Cli.write(dir, "u.cnn", JARRETT.replace("logistic 10", "logistic 10\n train {\n protocol = R+U+\n }"));
+    Cli.Run check = Cli.run("check", f.toString());
     assertEquals(0, check.status(), check.err());
-    Path bad = file("v.cnn", JARRETT.replace("logistic 10", "logistic 10\n train {\n protocol = R+U+U\n }"));
-    Cli.Run checkBad = run("check", bad.toString());
+    Path bad = Cli.write(dir, "v.cnn", JARRETT.replace("logistic 10", "logistic 10\n train {\n protocol = R+U+U\n }"));
+    Cli.Run checkBad = Cli.run("check", bad.toString());
     assertEquals(1, checkBad.status(), checkBad.out());
     assertTrue(checkBad.err().contains("v.cnn:7:13: error: protocol 'R+U+U' has 3 stage letters"),
         checkBad.err());
-    Cli.Run train = run("train", bad.toString(), "--data", "fashion-mnist-subset", "--out",
+    Cli.Run train = Cli.run("train", bad.toString(), "--data", "fashion-mnist-subset", "--out",
         dir.resolve("r").toString());
     assertEquals(1, train.status(), train.out());
     assertTrue(train.err().contains("has 3 stage letters"), train.err());

@@ -19,6 +19,24 @@ final class Cli {
     }
   }
 
+  /**
+   * A network small enough for one-epoch runs in tests, on 28x28 images, with a train block of one
+   * epoch and batches of {@code batch} images.
+   */
+  static String tinyNetwork(int batch) {
+    return """
+        network tiny {
+            input 1x28x28
+            2F5x5C - Rabs - PA4x4
+            logistic 10
+            train {
+                epochs = 1
+                batch = %d
+            }
+        }
+        """.formatted(batch);
+  }
+
   static Run run(Object... args) {
     String[] a = new String[args.length];
     for (int i = 0; i < args.length; i++) {

@@ -26,17 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * answers 0, 1 or 2 and never with an internal error or a stack trace.
  */
 class CliRobustnessProperties {
-  static final String NET = """
-      network tiny {
-          input 1x28x28
-          2F5x5C - Rabs - PA4x4
-          logistic 10
-          train {
-              epochs = 1
-              batch = 8
-          }
-      }
-      """;
+  static final String NET = Cli.tinyNetwork(8);
 
   @TempDir static Path dir;
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import convnet.runtime.cli.Cli.Run;
+import convnet.runtime.errors.UserError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,17 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * files or data, 2 the command line), the message says where and why, and nothing is left half done.
  */
 class CliRobustnessTest {
-  static final String NET = """
-      network tiny {
-          input 1x28x28
-          2F5x5C - Rabs - PA4x4
-          logistic 10
-          train {
-              epochs = 1
-              batch = 16
-          }
-      }
-      """;
+  static final String NET = Cli.tinyNetwork(16);
 
   @TempDir Path dir;
 

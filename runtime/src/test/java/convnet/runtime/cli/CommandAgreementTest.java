@@ -21,17 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Commands agree with each other on the same input: same status, same kind of message. */
 class CommandAgreementTest {
-  static final String NET = """
-      network tiny {
-          input 1x28x28
-          2F5x5C - Rabs - PA4x4
-          logistic 10
-          train {
-              epochs = 1
-              batch = 16
-          }
-      }
-      """;
+  static final String NET = Cli.tinyNetwork(16);
 
   @TempDir Path dir;
 

@@ -28,17 +28,9 @@ class CompileCommandTest {
 
   @TempDir Path dir;
 
-  private static Cli.Run run(String... args) {
-    return Cli.run((Object[]) args);
-  }
-
-  private Path file(String name, String text) throws IOException {
-    return Cli.write(dir, name, text);
-  }
-
   @Test
   void explainListsKernelsAndTheMemoryPlan() throws IOException {
-    Cli.Run r = run("compile", file("t.cnn", NET).toString(), "--explain");
+    Cli.Run r = Cli.run("compile", Cli.write(dir, "t.cnn", NET).toString(), "--explain");
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().startsWith("function tiny.train:"), r.out());
     assertTrue(r.out().contains("conv2d_backward_weight"), r.out());
@@ -50,39 +42,39 @@ class CompileCommandTest {
   @Test
   void dumpWritesClassFilesAndBatchOverrides() throws IOException {
     Path out = dir.resolve("classes");
-    Cli.Run r = run("compile", file("t.cnn", NET).toString(), "--dump", out.toString(), "--batch", "2", "--function", "inference");
+    Cli.Run r = Cli.run("compile", Cli.write(dir, "t.cnn", NET).toString(), "--dump", out.toString(), "--batch", "2", "--function", "inference");
     assertEquals(0, r.status(), r.err());
     try (Stream<Path> files = Files.list(out)) {
       long classes = files.filter(p -> p.toString().endsWith(".class")).count();
       assertTrue(classes > 2, "class files: " + classes);
       assertTrue(r.out().contains("wrote " + classes + " class files"), r.out());
     }
-    Cli.Run summary = run("compile", file("t.cnn", NET).toString(), "--batch", "2");
+    Cli.Run summary = Cli.run("compile", Cli.write(dir, "t.cnn", NET).toString(), "--batch", "2");
     assertEquals(0, summary.status(), summary.err());
     assertTrue(summary.out().contains("batch 2:") && summary.out().contains("kernels"), summary.out());
   }
 
   @Test
   void badInputGivesAClearMessageAndStatus() throws IOException {
-    Cli.Run missing = run("compile", dir.resolve("none.cnn").toString(), "--explain");
+    Cli.Run missing = Cli.run("compile", dir.resolve("none.cnn").toString(), "--explain");
     assertEquals(1, missing.status());
     assertTrue(missing.err().contains("no such file"), missing.err());
-    Cli.Run syntax = run("compile", file("bad.cnn", "network x {\n input 1x8x8\n 4F3x3Q\n logistic 2\n}\n").toString());
+    Cli.Run syntax = Cli.run("compile", Cli.write(dir, "bad.cnn", "network x {\n input 1x8x8\n 4F3x3Q\n logistic 2\n}\n").toString());
     assertEquals(1, syntax.status());
     assertTrue(syntax.err().contains("bad.cnn:3:"), syntax.err());
     assertFalse(syntax.err().contains("Exception"), syntax.err());
-    Cli.Run batch = run("compile", file("t.cnn", NET).toString(), "--batch", "0");
+    Cli.Run batch = Cli.run("compile", Cli.write(dir, "t.cnn", NET).toString(), "--batch", "0");
     assertEquals(2, batch.status());
     assertTrue(batch.err().contains("--batch"), batch.err());
-    Path notDir = file("plain", "x");
-    Cli.Run dump = run("compile", file("t.cnn", NET).toString(), "--dump", notDir.toString());
+    Path notDir = Cli.write(dir, "plain", "x");
+    Cli.Run dump = Cli.run("compile", Cli.write(dir, "t.cnn", NET).toString(), "--dump", notDir.toString());
     assertEquals(1, dump.status());
     assertTrue(dump.err().contains("not a directory"), dump.err());
   }
 
   @Test
   void benchReportsBothBackendsAndKernelsAsJson() throws IOException {
-    Cli.Run r = run("bench", "--no-quiet", file("t.cnn", NET).toString(), "--backend", "both", "--json", "--repeats", "2", "--min-time", "0.02",
+    Cli.Run r = Cli.run("bench", "--no-quiet", Cli.write(dir, "t.cnn", NET).toString(), "--backend", "both", "--json", "--repeats", "2", "--min-time", "0.02",
         "--warmup", "0.05");
     assertEquals(0, r.status(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
@@ -120,9 +112,9 @@ class CompileCommandTest {
 
   @Test
   void benchOfSeveralFilesPrintsAJsonArray() throws IOException {
-    Path a = file("a.cnn", NET);
-    Path b = file("b.cnn", NET.replace("network tiny", "network other").replace("logistic 3", "logistic 2"));
-    Cli.Run r = run("bench", "--no-quiet", "--no-ceiling", a.toString(), b.toString(), "--json", "--repeats", "1", "--min-time", "0.01",
+    Path a = Cli.write(dir, "a.cnn", NET);
+    Path b = Cli.write(dir, "b.cnn", NET.replace("network tiny", "network other").replace("logistic 3", "logistic 2"));
+    Cli.Run r = Cli.run("bench", "--no-quiet", "--no-ceiling", a.toString(), b.toString(), "--json", "--repeats", "1", "--min-time", "0.01",
         "--warmup", "0.01");
     assertEquals(0, r.status(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
@@ -134,18 +126,18 @@ class CompileCommandTest {
 
   @Test
   void benchTableAndUsageErrors() throws IOException {
-    Cli.Run both = run("bench", "--no-quiet", "--no-ceiling", file("t.cnn", NET).toString(), "--repeats", "1", "--min-time",
+    Cli.Run both = Cli.run("bench", "--no-quiet", "--no-ceiling", Cli.write(dir, "t.cnn", NET).toString(), "--repeats", "1", "--min-time",
         "0.01", "--warmup", "0.01");
     assertEquals(0, both.status(), both.err());
     assertTrue(both.out().contains("interpreted "), "both backends by default: " + both.out());
-    Cli.Run r = run("bench", "--no-quiet", "--no-ceiling", "--backend", "compiled", file("t.cnn", NET).toString(), "--repeats",
+    Cli.Run r = Cli.run("bench", "--no-quiet", "--no-ceiling", "--backend", "compiled", Cli.write(dir, "t.cnn", NET).toString(), "--repeats",
         "1", "--min-time", "0.01", "--warmup", "0.01");
     assertEquals(0, r.status(), r.err());
     assertFalse(r.out().contains("SGEMM ceiling"), r.out());
     assertTrue(r.out().contains("compiled") && r.out().contains("train images/s"), r.out());
     assertFalse(r.out().contains("interpreted "), r.out());
     assertTrue(r.out().contains("kernels by time"), r.out());
-    assertEquals(2, run("bench", "--no-quiet", file("t.cnn", NET).toString(), "--repeats", "0").status());
-    assertEquals(2, run("bench", "--no-quiet", file("t.cnn", NET).toString(), "--backend", "gpu").status());
+    assertEquals(2, Cli.run("bench", "--no-quiet", Cli.write(dir, "t.cnn", NET).toString(), "--repeats", "0").status());
+    assertEquals(2, Cli.run("bench", "--no-quiet", Cli.write(dir, "t.cnn", NET).toString(), "--backend", "gpu").status());
   }
 }

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import convnet.autodiff.Shape;
+import convnet.autodiff.check.GradientCheckReport;
+import convnet.autodiff.check.GradientCheckReport.Probe;
 import convnet.autodiff.check.Tolerance;
-import convnet.runtime.model.GradientAudit;
 import java.io.IOException;
-import java.util.List;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,17 +82,18 @@ class GradcheckCommandTest {
 
   @Test
   void aFailureIsMarkedAndLocatedInTheTableAndTheJson() throws IOException {
-    GradientAudit.Result r = new GradientAudit.Result(3, 2, Tolerance.standard(), List.of(
-        new GradientAudit.ParamResult("L1_conv.weight", Shape.of(2, 1, 3, 3), 11, 0.25, 0.5, "index [1, 0, 2, 2]", 0.5, 0.25,
-            false),
-        new GradientAudit.ParamResult("input", Shape.of(2, 1, 5, 5), 11, Double.NaN, Double.NaN, "direction 2", Double.NaN,
-            0.1, false)));
-    String table = GradcheckCommand.table(r);
+    GradientCheckReport r = new GradientCheckReport(3, Tolerance.standard(), List.of(
+        new Probe("L1_conv.weight", "direction 1", 1.0, 1.0, true),
+        new Probe("L1_conv.weight", "index [1, 0, 2, 2]", 0.5, 0.25, false),
+        new Probe("input", "direction 1", 0.1, 0.1, true),
+        new Probe("input", "direction 2", Double.NaN, 0.1, false)),
+        Map.of("L1_conv.weight", Shape.of(2, 1, 3, 3), "input", Shape.of(2, 1, 5, 5)));
+    String table = GradcheckCommand.table(2, r);
     assertTrue(table.contains("L1_conv.weight  [2, 1, 3, 3]") && table.contains("2.50e-01       5.00e-01  FAIL"), table);
     assertTrue(table.contains("FAILED:\n  L1_conv.weight at index [1, 0, 2, 2]: numeric 0.5, symbolic 0.25, |difference| 0.25\n"),
         table);
     assertTrue(table.contains("  input at direction 2: numeric NaN"), table);
-    JsonNode j = new ObjectMapper().readTree(GradcheckCommand.json("f.cnn", r));
+    JsonNode j = new ObjectMapper().readTree(GradcheckCommand.json("f.cnn", 2, r));
     assertFalse(j.get("passed").asBoolean());
     assertTrue(j.get("parameters").get(1).get("maxAbsError").isNull(), "NaN is written as null");
   }

@@ -33,7 +33,7 @@ class ThreadCountDeterminismTest {
   void compiledStepIsBitwiseTheSameOn1_2_3And16Threads(String name) {
     NetworkModel model = NetworkModel.load(example(name), new PrintWriter(new StringWriter()));
     int batch = 37; // not a multiple of any chunk or thread count, so chunks are uneven
-    Function train = model.trainingFunction(batch, new convnet.runtime.model.Sgd(0.9, 1e-4), Set.of());
+    Function train = model.trainingFunction(batch, new convnet.autodiff.optim.Sgd(0.9, 1e-4), Set.of());
     Map<String, Tensor> values = BenchCommand.values(model, train, batch, 5);
     int saved = Parallel.threads();
     Map<String, float[]> first = null;

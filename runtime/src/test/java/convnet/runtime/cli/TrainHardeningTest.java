@@ -12,6 +12,8 @@ import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
 import convnet.autodiff.io.NpyType;
 import convnet.autodiff.io.Npz;
+import convnet.runtime.errors.UsageError;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.run.RunFolder;
 import java.io.IOException;

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Over random architectures covering every layer kind, the simplified gradient function agrees with central
  * differences in float64 (|num − sym| ≤ 1e-5 + 1e-3·|num|). Kinks (relu, abs, max) are handled by
- * {@link GradientAudit}: a probe that fails is repeated with smaller steps, which no longer straddle the kink.
+ * {@link RandomGradientCheck}, which retries steps ({@link convnet.autodiff.check.GradientCheck.Options}): a
+ * probe that fails is repeated with smaller steps, which no longer straddle the kink.
  * A failure prints the seed and the architecture shrunk to a minimal .cnn.
  */
 class GradientProperties {

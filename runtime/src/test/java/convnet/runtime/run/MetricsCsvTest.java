@@ -3,7 +3,7 @@ package convnet.runtime.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

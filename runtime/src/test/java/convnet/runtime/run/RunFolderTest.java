@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import convnet.dsl.Network;
-import convnet.runtime.cli.UsageError;
+import convnet.runtime.errors.UsageError;
 import convnet.runtime.data.DataSplits;
 import convnet.runtime.data.Dataset;
 import convnet.runtime.data.LimitMode;

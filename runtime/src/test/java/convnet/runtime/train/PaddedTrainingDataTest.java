@@ -72,12 +72,12 @@ class PaddedTrainingDataTest {
   @Test
   void theTrainBlocksPreprocessIsTheDefaultAndAFlagOverridesIt() throws IOException {
     Network n = network("1x32x32", "    train {\n        preprocess = [pad(2), standardize]\n    }\n");
-    assertEquals("pad(2),standardize", n.train().preprocess());
+    assertEquals("pad(2),standardize", n.train().preprocess().text());
     TrainConfig block = TrainConfig.resolve(n.train(), "n", "sha", null, TrainConfig.Overrides.NONE);
     assertEquals(Preprocessing.parse("pad(2),standardize"), block.preprocessing());
     TrainConfig flag = TrainConfig.resolve(n.train(), "n", "sha", null, new TrainConfig.Overrides(null, null, null,
         null, null, null, null, null, "resize(32x32)", null, null, null, null, null));
-    assertEquals("resize(32x32)", flag.preprocess());
+    assertEquals("resize(32x32)", flag.preprocessing().toString());
     TrainConfig none = TrainConfig.resolve(network("1x28x28", "").train(), "n", "sha", null,
         TrainConfig.Overrides.NONE);
     assertEquals(Preprocessing.DEFAULT, none.preprocessing());

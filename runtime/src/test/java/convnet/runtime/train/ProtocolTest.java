@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UserError;
 import org.junit.jupiter.api.Test;
 
 /** Protocol letters: parsing, frozen stages, refusals. */

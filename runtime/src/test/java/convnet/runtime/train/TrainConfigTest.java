@@ -4,13 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import convnet.autodiff.optim.Adam;
+import convnet.autodiff.optim.Sgd;
 import convnet.dsl.CheckResult;
 import convnet.dsl.Checker;
 import convnet.dsl.TrainSpec;
-import convnet.runtime.cli.UsageError;
-import convnet.runtime.cli.UserError;
-import convnet.runtime.model.Adam;
-import convnet.runtime.model.Sgd;
+import convnet.runtime.data.Augmentation;
+import convnet.runtime.data.Preprocessing;
+import convnet.runtime.errors.UsageError;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.run.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,11 +58,11 @@ class TrainConfigTest {
     assertEquals(0.5, c.momentum());
     assertEquals(1e-3, c.weightDecay());
     assertEquals(LearningRateSchedule.step(2, 0.5), c.scheduleValue());
-    assertEquals("flip,crop(pad=2)", c.augment());
+    assertEquals("flip,crop(pad=2)", c.augmentation().toString());
     assertEquals("R", c.protocol());
     assertEquals(9, c.seed());
     assertEquals("fashion-mnist", c.data());
-    assertEquals("standardize", c.preprocess());
+    assertEquals(Preprocessing.DEFAULT, c.preprocessing());
     assertEquals("compiled", c.backend());
     TrainConfig o = TrainConfig.resolve(BLOCK, "n.cnn", "abc", dir, only(7, 0.01, "interpreted"));
     assertEquals(7, o.epochs());
@@ -76,8 +78,8 @@ class TrainConfigTest {
     assertEquals(64, c.batch());
     assertEquals(0.01, c.learningRate());
     assertEquals("R+", c.protocol());
-    assertEquals("none", c.schedule());
-    assertEquals("none", c.augment());
+    assertEquals(LearningRateSchedule.NONE, c.scheduleValue());
+    assertEquals(Augmentation.NONE, c.augmentation());
   }
 
   @Test

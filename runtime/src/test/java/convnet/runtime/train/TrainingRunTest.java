@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import convnet.autodiff.Tensor;
 import convnet.autodiff.io.Npz;
-import convnet.runtime.cli.UsageError;
-import convnet.runtime.cli.UserError;
+import convnet.runtime.errors.UsageError;
+import convnet.runtime.errors.UserError;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,9 +1,7 @@
-package convnet.runtime.model;
+package convnet.autodiff.optim;
 
 import convnet.autodiff.GraphBuilder;
 import convnet.autodiff.Node;
-import convnet.dsl.TrainSpec;
-import convnet.runtime.cli.UserError;
 import java.util.List;
 import java.util.Map;
 
@@ -41,17 +39,5 @@ public sealed interface Optimizer permits Sgd, Adam {
     public Update {
       state = Map.copyOf(state);
     }
-  }
-
-  /** The optimizer of a {@code train} block ({@code sgd(...)} or {@code adam(...)}). */
-  static Optimizer of(TrainSpec.Optimizer spec) {
-    return switch (spec.kind()) {
-      case "sgd" -> Sgd.of(spec);
-      case "adam" -> new Adam(spec.extra().getOrDefault("beta1", Adam.DEFAULT.beta1()),
-          spec.extra().getOrDefault("beta2", Adam.DEFAULT.beta2()),
-          spec.extra().getOrDefault("eps", Adam.DEFAULT.eps()), spec.weightDecay());
-      default -> throw new UserError("unknown optimizer '" + spec.kind() + "': use sgd(...) or "
-          + "adam(...)");
-    };
   }
 }

@@ -1,4 +1,4 @@
-package convnet.runtime.model;
+package convnet.autodiff.optim;
 
 import convnet.autodiff.GraphBuilder;
 import convnet.autodiff.Node;

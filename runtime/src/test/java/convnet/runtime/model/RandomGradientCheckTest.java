@@ -8,6 +8,7 @@ import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
 import convnet.autodiff.check.GradientCheck;
 import convnet.autodiff.check.GradientCheckReport;
+import convnet.autodiff.check.GradientCheckReport.TensorSummary;
 import convnet.autodiff.check.Tolerance;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,8 +18,10 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The audit passes right gradients, catches wrong ones, and says where. */
-class GradientAuditTest {
+/** The network gradient check passes right gradients, catches wrong ones, and says where. */
+class RandomGradientCheckTest {
+  private static final GradientCheck.Options RETRIED = new GradientCheck.Options(null, true, null);
+
   private static NetworkModel model(String source) {
     return NetworkModel.fromSource(source, "t.cnn", new PrintWriter(new StringWriter()));
   }
@@ -26,13 +29,13 @@ class GradientAuditTest {
   @Test
   void aRightGradientPassesForEveryParameterAndTheInput() {
     NetworkModel m = model("network a {\n input 2x8x8\n 3F3x3CSG - Rabs - N3x3 - PM2x2\n dense(4) - relu\n logistic 3\n}\n");
-    GradientAudit.Result r = GradientAudit.check(m, 2, 5, Tolerance.standard());
+    GradientCheckReport r = RandomGradientCheck.check(m, 2, 5, Tolerance.standard());
     assertTrue(r.passed(), r.failureText());
-    List<String> names = r.params().stream().map(GradientAudit.ParamResult::name).toList();
+    List<String> names = r.tensors().stream().map(TensorSummary::name).toList();
     List<String> expected = new java.util.ArrayList<>(m.parameterNames());
     expected.add("input");
     assertEquals(expected, names);
-    for (GradientAudit.ParamResult p : r.params()) {
+    for (TensorSummary p : r.tensors()) {
       assertEquals(3 + Math.min(8, p.shape().size()), p.probes(), p.name());
       assertTrue(p.maxAbsError() < 1e-5, p.name() + " " + p.maxAbsError());
     }
@@ -47,10 +50,10 @@ class GradientAuditTest {
     Map<String, Tensor> values = new HashMap<>(tanh.init(1));
     values.put("input", NetworkModelTest.normal(r, tanh.inputShape(2)));
     values.put("labels", NetworkModel.oneHot(new int[] {0, 2}, 3));
-    GradientAudit.Result result = GradientAudit.check(tanh.gradientFunction(2), sigmoid.inferenceFunction(2, true), values, 1,
-        Tolerance.standard());
+    GradientCheckReport result = GradientCheck.check(tanh.gradientFunction(2), sigmoid.inferenceFunction(2, true), "loss",
+        values, 1, Tolerance.standard(), RETRIED);
     assertFalse(result.passed());
-    assertTrue(result.failures().stream().anyMatch(p -> p.name().equals("L1_conv.weight")), result.failureText());
+    assertTrue(result.failingParams().contains("L1_conv.weight"), result.failureText());
     String text = result.failureText();
     assertTrue(text.matches("(?s).*L1_conv\\.weight at (direction \\d|index \\[\\d, \\d, \\d, \\d\\]): numeric .*, symbolic .*"),
         text);
@@ -58,7 +61,7 @@ class GradientAuditTest {
 
   /**
    * A relu whose input is 3e-7: a central difference with step 1e-6 straddles the kink and sees about half the
-   * slope, so a plain check fails; the audit's smaller steps stay on one side and agree with the symbolic gradient.
+   * slope, so a plain check fails; the retried smaller steps stay on one side and agree with the symbolic gradient.
    */
   @Test
   void aProbeAcrossAKinkIsRepeatedWithSmallerSteps() {
@@ -71,8 +74,9 @@ class GradientAuditTest {
     values.put("L3_logistic.bias", Tensor.of(Shape.of(2), 0, 0));
     values.put("labels", NetworkModel.oneHot(new int[] {1}, 2));
     Tolerance tol = new Tolerance(1e-5, 1e-3, 1e-6, 0, 1);
-    GradientAudit.Result audit = GradientAudit.check(m.gradientFunction(1), m.inferenceFunction(1, true), values, 1, tol);
-    assertTrue(audit.passed(), audit.failureText());
+    GradientCheckReport retried = GradientCheck.check(m.gradientFunction(1), m.inferenceFunction(1, true), "loss", values, 1,
+        tol, RETRIED);
+    assertTrue(retried.passed(), retried.failureText());
     GradientCheckReport plain = GradientCheck.check(m.inferenceFunction(1, true), "loss", values, 1, tol);
     assertFalse(plain.passed(), "a single step of 1e-6 should straddle the kink:\n" + plain.summary());
     assertTrue(plain.failingParams().contains("L1_conv.bias"), plain.summary());
@@ -81,10 +85,10 @@ class GradientAuditTest {
   @Test
   void aParameterCutOffFromTheLossHasAZeroGradient() {
     NetworkModel m = model("fn two(x) = 2\nnetwork a {\n input 1x5x5\n 2F3x3C - two\n logistic 3\n}\n");
-    GradientAudit.Result r = GradientAudit.check(m, 2, 3, Tolerance.standard());
+    GradientCheckReport r = RandomGradientCheck.check(m, 2, 3, Tolerance.standard());
     assertTrue(r.passed(), r.failureText());
-    assertEquals(0.0, r.params().get(0).maxAbsError(), 0.0);
-    assertEquals(Shape.of(2, 1, 5, 5), r.params().get(r.params().size() - 1).shape());
+    assertEquals(0.0, r.tensors().get(0).maxAbsError(), 0.0);
+    assertEquals(Shape.of(2, 1, 5, 5), r.tensors().get(r.tensors().size() - 1).shape());
   }
 
   /** A tolerance nothing meets makes every architecture fail: the failure is shrunk to a smaller network that still fails. */

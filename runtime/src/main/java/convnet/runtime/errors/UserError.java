@@ -1,4 +1,4 @@
-package convnet.runtime.cli;
+package convnet.runtime.errors;
 
 /**
  * An error in the user's files, data or settings: its message is printed as is (it already says

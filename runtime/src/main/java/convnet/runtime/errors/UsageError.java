@@ -1,4 +1,4 @@
-package convnet.runtime.cli;
+package convnet.runtime.errors;
 
 /** A bad combination of command-line options that picocli cannot see: exit status 2. */
 public class UsageError extends RuntimeException {

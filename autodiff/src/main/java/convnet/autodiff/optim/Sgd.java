@@ -1,9 +1,7 @@
-package convnet.runtime.model;
+package convnet.autodiff.optim;
 
 import convnet.autodiff.GraphBuilder;
 import convnet.autodiff.Node;
-import convnet.dsl.TrainSpec;
-import convnet.runtime.cli.UserError;
 import java.util.List;
 import java.util.Map;
 
@@ -31,15 +29,6 @@ public record Sgd(double momentum, double weightDecay, boolean nesterov) impleme
   /** Plain (heavy-ball) momentum. */
   public Sgd(double momentum, double weightDecay) {
     this(momentum, weightDecay, false);
-  }
-
-  /** The momentum, weight decay and Nesterov flag of a {@code train} block's optimizer, which must be {@code sgd}. */
-  public static Sgd of(TrainSpec.Optimizer optimizer) {
-    if (!optimizer.kind().equals("sgd")) {
-      throw new UserError("the optimizer '" + optimizer.kind() + "' is not sgd");
-    }
-    return new Sgd(optimizer.momentum(), optimizer.weightDecay(),
-        optimizer.extra().getOrDefault("nesterov", 0.0) != 0.0);
   }
 
   @Override
