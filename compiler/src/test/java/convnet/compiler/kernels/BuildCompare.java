@@ -11,12 +11,14 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Times the convolution kernels of two builds side by side in one JVM: each build's
- * {@code compiler/target/classes} directory is loaded through its own class loader, and the two are
+ * Times the convolution kernels of two builds side by side in one JVM: each build's class directories
+ * (a class path: {@code compiler/target/classes} and {@code autodiff/target/classes}, which the kernels use)
+ * are loaded through their own class loader, and the two are
  * called alternately, one thread, this thread's CPU time, median of 9 rounds (so that load from other
  * processes hits both alike). Not a unit test; run with
- * {@code java --add-modules jdk.incubator.vector -cp compiler/target/classes:compiler/target/test-classes
- * convnet.compiler.kernels.BuildCompare OLD_CLASSES_DIR NEW_CLASSES_DIR}.
+ * {@code java --add-modules jdk.incubator.vector
+ * -cp compiler/target/classes:compiler/target/test-classes:autodiff/target/classes
+ * convnet.compiler.kernels.BuildCompare OLD_CLASS_PATH NEW_CLASS_PATH}.
  */
 public final class BuildCompare {
 
@@ -36,8 +38,12 @@ public final class BuildCompare {
         signature[1] = float[].class;
         signature[2] = float[].class;
         for (int v = 0; v < 2; v++) {
-            URLClassLoader loader = new URLClassLoader(new URL[] {Path.of(args[v]).toUri().toURL()},
-                    ClassLoader.getPlatformClassLoader());
+            String[] dirs = args[v].split(java.io.File.pathSeparator);
+            URL[] urls = new URL[dirs.length];
+            for (int i = 0; i < dirs.length; i++) {
+                urls[i] = Path.of(dirs[i]).toUri().toURL();
+            }
+            URLClassLoader loader = new URLClassLoader(urls, ClassLoader.getPlatformClassLoader());
             loader.loadClass("convnet.compiler.kernels.Parallel").getMethod("setThreads", int.class).invoke(null, 1);
             Class<?> conv = loader.loadClass("convnet.compiler.kernels.Conv2d");
             forward[v] = conv.getMethod("forward", signature);

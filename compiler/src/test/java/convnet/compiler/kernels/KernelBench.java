@@ -11,7 +11,8 @@ import java.util.Random;
  * forward, input gradient and weight gradient, of SGEMM, at 1 and 2 threads, and the training-step
  * time those kernels imply for B1, B2 and B4. Not a unit test; run after {@code mvn -pl compiler -am
  * test-compile} with
- * {@code java --add-modules jdk.incubator.vector -cp compiler/target/classes:compiler/target/test-classes
+ * {@code java --add-modules jdk.incubator.vector
+ * -cp compiler/target/classes:compiler/target/test-classes:autodiff/target/classes
  * convnet.compiler.kernels.KernelBench [seconds-per-measurement]}.
  */
 public final class KernelBench {

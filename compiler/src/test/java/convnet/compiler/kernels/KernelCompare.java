@@ -14,7 +14,8 @@ import java.util.Random;
  * one JVM so that load from other processes hits both alike. One thread; the time is this thread's CPU
  * time (less disturbed by other processes than wall time), median of the rounds. Not a unit test; run
  * after {@code mvn -pl compiler -am test-compile} with
- * {@code java --add-modules jdk.incubator.vector -cp compiler/target/classes:compiler/target/test-classes
+ * {@code java --add-modules jdk.incubator.vector
+ * -cp compiler/target/classes:compiler/target/test-classes:autodiff/target/classes
  * convnet.compiler.kernels.KernelCompare [rounds]}.
  */
 public final class KernelCompare {
