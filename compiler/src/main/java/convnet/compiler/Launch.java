@@ -8,188 +8,214 @@ import java.lang.invoke.MethodType;
 import java.util.Arrays;
 
 /**
- * The library methods a generated program calls besides the compute kernels: the thread split of generated
- * kernels, layout copies, max-pool selection and profile marks. Constant arrays are bound into the method
- * handles, so every call in the program takes only buffers and int constants.
+ * The library methods a generated program calls besides the compute kernels: the thread split of
+ * generated kernels, layout copies, max-pool selection and profile marks. Constant arrays are bound
+ * into the method handles, so every call in the program takes only buffers and int constants.
  */
 final class Launch {
-    private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
+  private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
 
-    private Launch() {
+  private Launch() {}
+
+  static MethodHandle handle(String name, MethodType type) {
+    try {
+      return LOOKUP.findStatic(Launch.class, name, type);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("missing launcher " + name + type, e);
     }
+  }
 
-    static MethodHandle handle(String name, MethodType type) {
-        try {
-            return LOOKUP.findStatic(Launch.class, name, type);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("missing launcher " + name + type, e);
-        }
+  /** Runs a generated elementwise kernel over axis 0 cut into {@code chunks} contiguous ranges. */
+  static void elementwise(MethodHandle kernel, int outer, int chunks, float[][] buffers)
+      throws Throwable {
+    if (chunks == 1) {
+      kernel.invokeExact(buffers, 0, outer);
+      return;
     }
-
-    /** Runs a generated elementwise kernel over axis 0 cut into {@code chunks} contiguous ranges. */
-    static void elementwise(MethodHandle kernel, int outer, int chunks, float[][] buffers) throws Throwable {
-        if (chunks == 1) {
-            kernel.invokeExact(buffers, 0, outer);
-            return;
-        }
-        Parallel.forChunks(outer, chunks, (chunk, from, to) -> {
-            try {
-                kernel.invokeExact(buffers, from, to);
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable e) {
-                throw new IllegalStateException(e);
-            }
+    Parallel.forChunks(
+        outer,
+        chunks,
+        (chunk, from, to) -> {
+          try {
+            kernel.invokeExact(buffers, from, to);
+          } catch (RuntimeException | Error e) {
+            throw e;
+          } catch (Throwable e) {
+            throw new IllegalStateException(e);
+          }
         });
-    }
+  }
 
-    /**
-     * Runs a generated reduce kernel over axis 0 cut into {@code chunks} ranges. When axis 0 is reduced
-     * ({@code partial}), chunk c writes its partial result at offset c·keptSize of each output, and the
-     * partials are then combined in chunk order into the first keptSize elements: the order of operations
-     * depends only on the shapes and the chunk count, so the result is the same run to run.
-     */
-    static void reduce(MethodHandle kernel, int outer, int chunks, boolean partial, int[] outputSlots,
-                       boolean[] isMax, int keptSize, float[][] buffers) throws Throwable {
-        if (chunks == 1) {
-            kernel.invokeExact(buffers, 0, outer, 0);
-            return;
-        }
-        Parallel.forChunks(outer, chunks, (chunk, from, to) -> {
-            try {
-                kernel.invokeExact(buffers, from, to, partial ? chunk * keptSize : 0);
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable e) {
-                throw new IllegalStateException(e);
-            }
+  /**
+   * Runs a generated reduce kernel over axis 0 cut into {@code chunks} ranges. When axis 0 is
+   * reduced ({@code partial}), chunk c writes its partial result at offset c·keptSize of each
+   * output, and the partials are then combined in chunk order into the first keptSize elements: the
+   * order of operations depends only on the shapes and the chunk count, so the result is the same
+   * run to run.
+   */
+  static void reduce(
+      MethodHandle kernel,
+      int outer,
+      int chunks,
+      boolean partial,
+      int[] outputSlots,
+      boolean[] isMax,
+      int keptSize,
+      float[][] buffers)
+      throws Throwable {
+    if (chunks == 1) {
+      kernel.invokeExact(buffers, 0, outer, 0);
+      return;
+    }
+    Parallel.forChunks(
+        outer,
+        chunks,
+        (chunk, from, to) -> {
+          try {
+            kernel.invokeExact(buffers, from, to, partial ? chunk * keptSize : 0);
+          } catch (RuntimeException | Error e) {
+            throw e;
+          } catch (Throwable e) {
+            throw new IllegalStateException(e);
+          }
         });
-        if (!partial) {
-            return;
-        }
-        for (int r = 0; r < outputSlots.length; r++) {
-            float[] out = buffers[outputSlots[r]];
-            for (int chunk = 1; chunk < chunks; chunk++) {
-                int at = chunk * keptSize;
-                if (Parallel.chunkStart(outer, chunks, chunk) == Parallel.chunkStart(outer, chunks, chunk + 1)) {
-                    continue;
-                }
-                if (isMax[r]) {
-                    for (int k = 0; k < keptSize; k++) {
-                        out[k] = Math.max(out[k], out[at + k]);
-                    }
-                } else {
-                    for (int k = 0; k < keptSize; k++) {
-                        out[k] += out[at + k];
-                    }
-                }
-            }
-        }
+    if (!partial) {
+      return;
     }
+    for (int r = 0; r < outputSlots.length; r++) {
+      float[] out = buffers[outputSlots[r]];
+      for (int chunk = 1; chunk < chunks; chunk++) {
+        int at = chunk * keptSize;
+        if (Parallel.chunkStart(outer, chunks, chunk)
+            == Parallel.chunkStart(outer, chunks, chunk + 1)) {
+          continue;
+        }
+        if (isMax[r]) {
+          for (int k = 0; k < keptSize; k++) {
+            out[k] = Math.max(out[k], out[at + k]);
+          }
+        } else {
+          for (int k = 0; k < keptSize; k++) {
+            out[k] += out[at + k];
+          }
+        }
+      }
+    }
+  }
 
-    /**
-     * dst[dstOffset + Σ i_a·dstStrides[a]] = src[srcOffset + Σ i_a·srcStrides[a]] over the index box
-     * {@code dims}; with {@code zeroFirst} the whole of dst (dstSize elements) is zeroed first (padding).
-     */
-    static void copy(int[] dims, int[] srcStrides, int srcOffset, int[] dstStrides, int dstOffset, boolean zeroFirst,
-                     int dstSize, float[] src, float[] dst) {
-        if (zeroFirst) {
-            Arrays.fill(dst, 0, dstSize, 0f);
-        }
-        int rank = dims.length;
-        for (int d : dims) {
-            if (d == 0) {
-                return;
-            }
-        }
-        if (rank == 0) {
-            dst[dstOffset] = src[srcOffset];
-            return;
-        }
-        int inner = dims[rank - 1];
-        int innerSrc = srcStrides[rank - 1];
-        int innerDst = dstStrides[rank - 1];
-        int[] index = new int[rank];
-        int s = srcOffset;
-        int t = dstOffset;
-        while (true) {
-            if (innerSrc == 1 && innerDst == 1) {
-                System.arraycopy(src, s, dst, t, inner);
-            } else {
-                for (int k = 0; k < inner; k++) {
-                    dst[t + k * innerDst] = src[s + k * innerSrc];
-                }
-            }
-            int axis = rank - 2;
-            while (axis >= 0) {
-                index[axis]++;
-                s += srcStrides[axis];
-                t += dstStrides[axis];
-                if (index[axis] < dims[axis]) {
-                    break;
-                }
-                s -= srcStrides[axis] * dims[axis];
-                t -= dstStrides[axis] * dims[axis];
-                index[axis] = 0;
-                axis--;
-            }
-            if (axis < 0) {
-                return;
-            }
-        }
+  /**
+   * dst[dstOffset + Σ i_a·dstStrides[a]] = src[srcOffset + Σ i_a·srcStrides[a]] over the index box
+   * {@code dims}; with {@code zeroFirst} the whole of dst (dstSize elements) is zeroed first
+   * (padding).
+   */
+  static void copy(
+      int[] dims,
+      int[] srcStrides,
+      int srcOffset,
+      int[] dstStrides,
+      int dstOffset,
+      boolean zeroFirst,
+      int dstSize,
+      float[] src,
+      float[] dst) {
+    if (zeroFirst) {
+      Arrays.fill(dst, 0, dstSize, 0f);
     }
+    int rank = dims.length;
+    for (int d : dims) {
+      if (d == 0) {
+        return;
+      }
+    }
+    if (rank == 0) {
+      dst[dstOffset] = src[srcOffset];
+      return;
+    }
+    int inner = dims[rank - 1];
+    int innerSrc = srcStrides[rank - 1];
+    int innerDst = dstStrides[rank - 1];
+    int[] index = new int[rank];
+    int s = srcOffset;
+    int t = dstOffset;
+    while (true) {
+      if (innerSrc == 1 && innerDst == 1) {
+        System.arraycopy(src, s, dst, t, inner);
+      } else {
+        for (int k = 0; k < inner; k++) {
+          dst[t + k * innerDst] = src[s + k * innerSrc];
+        }
+      }
+      int axis = rank - 2;
+      while (axis >= 0) {
+        index[axis]++;
+        s += srcStrides[axis];
+        t += dstStrides[axis];
+        if (index[axis] < dims[axis]) {
+          break;
+        }
+        s -= srcStrides[axis] * dims[axis];
+        t -= dstStrides[axis] * dims[axis];
+        index[axis] = 0;
+        axis--;
+      }
+      if (axis < 0) {
+        return;
+      }
+    }
+  }
 
-    /**
-     * Max-pool selection: for each window, v at the argmax of x ({@link Windows#displacesMax}, the autodiff
-     * MAX_POOL_SELECT), padding never winning. geometry = {n·c, h, w, outH, outW, kh, kw, strideH, strideW, padH, padW}.
-     */
-    static void maxPoolSelect(int[] geometry, float[] x, float[] v, float[] y) {
-        int planes = geometry[0];
-        int h = geometry[1];
-        int w = geometry[2];
-        int oh = geometry[3];
-        int ow = geometry[4];
-        int kh = geometry[5];
-        int kw = geometry[6];
-        int sh = geometry[7];
-        int sw = geometry[8];
-        int ph = geometry[9];
-        int pw = geometry[10];
-        for (int p = 0; p < planes; p++) {
-            int base = p * h * w;
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    int best = -1;
-                    float bestValue = 0;
-                    for (int ky = 0; ky < kh; ky++) {
-                        int iy = Windows.windowStart(oy, sh, ph) + ky;
-                        if (iy < 0 || iy >= h) {
-                            continue;
-                        }
-                        for (int kx = 0; kx < kw; kx++) {
-                            int ix = Windows.windowStart(ox, sw, pw) + kx;
-                            if (ix < 0 || ix >= w) {
-                                continue;
-                            }
-                            int i = base + iy * w + ix;
-                            if (best < 0 || Windows.displacesMax(x[i], bestValue)) {
-                                best = i;
-                                bestValue = x[i];
-                            }
-                        }
-                    }
-                    y[(p * oh + oy) * ow + ox] = best < 0 ? 0f : v[best];
-                }
+  /**
+   * Max-pool selection: for each window, v at the argmax of x ({@link Windows#displacesMax}, the
+   * autodiff MAX_POOL_SELECT), padding never winning. geometry = {n·c, h, w, outH, outW, kh, kw,
+   * strideH, strideW, padH, padW}.
+   */
+  static void maxPoolSelect(int[] geometry, float[] x, float[] v, float[] y) {
+    int planes = geometry[0];
+    int h = geometry[1];
+    int w = geometry[2];
+    int oh = geometry[3];
+    int ow = geometry[4];
+    int kh = geometry[5];
+    int kw = geometry[6];
+    int sh = geometry[7];
+    int sw = geometry[8];
+    int ph = geometry[9];
+    int pw = geometry[10];
+    for (int p = 0; p < planes; p++) {
+      int base = p * h * w;
+      for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++) {
+          int best = -1;
+          float bestValue = 0;
+          for (int ky = 0; ky < kh; ky++) {
+            int iy = Windows.windowStart(oy, sh, ph) + ky;
+            if (iy < 0 || iy >= h) {
+              continue;
             }
+            for (int kx = 0; kx < kw; kx++) {
+              int ix = Windows.windowStart(ox, sw, pw) + kx;
+              if (ix < 0 || ix >= w) {
+                continue;
+              }
+              int i = base + iy * w + ix;
+              if (best < 0 || Windows.displacesMax(x[i], bestValue)) {
+                best = i;
+                bestValue = x[i];
+              }
+            }
+          }
+          y[(p * oh + oy) * ow + ox] = best < 0 ? 0f : v[best];
         }
+      }
     }
+  }
 
-    /** Adds the time since the previous mark to {@code times[index]} (profile mode). */
-    static void mark(long[] times, int index) {
-        long now = System.nanoTime();
-        if (index >= 0) {
-            times[index] += now - times[times.length - 1];
-        }
-        times[times.length - 1] = now;
+  /** Adds the time since the previous mark to {@code times[index]} (profile mode). */
+  static void mark(long[] times, int index) {
+    long now = System.nanoTime();
+    if (index >= 0) {
+      times[index] += now - times[times.length - 1];
     }
+    times[times.length - 1] = now;
+  }
 }

@@ -4,56 +4,67 @@ import convnet.autodiff.Node;
 import java.util.List;
 
 /**
- * One kernel of a compiled program: which graph nodes it computes (fused), which of them it writes to
- * buffers, and which materialized values it reads.
+ * One kernel of a compiled program: which graph nodes it computes (fused), which of them it writes
+ * to buffers, and which materialized values it reads.
  */
 final class Step {
-    /** What runs. */
-    enum Kind {
-        /** A generated fused elementwise kernel with one or more outputs. */
-        ELEMENTWISE,
-        /** A generated reduction with its elementwise producers fused in. */
-        REDUCE,
-        /** A library kernel call (convolution, matrix product, pooling) or a layout copy. */
-        LIBRARY
-    }
+  /** What runs. */
+  enum Kind {
+    /** A generated fused elementwise kernel with one or more outputs. */
+    ELEMENTWISE,
+    /** A generated reduction with its elementwise producers fused in. */
+    REDUCE,
+    /** A library kernel call (convolution, matrix product, pooling) or a layout copy. */
+    LIBRARY
+  }
 
-    final Kind kind;
-    /** Every graph node computed by this step, in graph order (for a library step, its one node). */
-    final List<Node> nodes;
-    /** The nodes whose values the step writes to buffers. */
-    final List<Node> outputs;
-    /** The materialized nodes it reads (reshape views resolved to their source). */
-    final List<Node> reads;
-    /** For REDUCE: the reduction node; for LIBRARY: the op node; for ELEMENTWISE: the first output. */
-    final Node anchor;
-    /** Contiguous ranges of axis 0 the step is cut into (generated kernels; library kernels split themselves). */
-    final int chunks;
-    int index;
+  final Kind kind;
 
-    Step(Kind kind, List<Node> nodes, List<Node> outputs, List<Node> reads, Node anchor, int chunks) {
-        this.kind = kind;
-        this.nodes = List.copyOf(nodes);
-        this.outputs = List.copyOf(outputs);
-        this.reads = List.copyOf(reads);
-        this.anchor = anchor;
-        this.chunks = chunks;
-    }
+  /** Every graph node computed by this step, in graph order (for a library step, its one node). */
+  final List<Node> nodes;
 
-    /** A short label: the op, or "elementwise"/"reduce". */
-    String label() {
-        return switch (kind) {
-            case ELEMENTWISE -> "elementwise";
-            case REDUCE -> anchor.kind().symbol();
-            case LIBRARY -> anchor.kind().symbol();
-        };
-    }
+  /** The nodes whose values the step writes to buffers. */
+  final List<Node> outputs;
 
-    /**
-     * Floating-point operations of one run of a library kernel, as its op counts them (0 for the fused kernels,
-     * whose cost is memory traffic, and for copies).
-     */
-    long flops() {
-        return kind == Kind.LIBRARY ? anchor.kind().rule().flops(anchor) : 0L;
-    }
+  /** The materialized nodes it reads (reshape views resolved to their source). */
+  final List<Node> reads;
+
+  /**
+   * For REDUCE: the reduction node; for LIBRARY: the op node; for ELEMENTWISE: the first output.
+   */
+  final Node anchor;
+
+  /**
+   * Contiguous ranges of axis 0 the step is cut into (generated kernels; library kernels split
+   * themselves).
+   */
+  final int chunks;
+
+  int index;
+
+  Step(Kind kind, List<Node> nodes, List<Node> outputs, List<Node> reads, Node anchor, int chunks) {
+    this.kind = kind;
+    this.nodes = List.copyOf(nodes);
+    this.outputs = List.copyOf(outputs);
+    this.reads = List.copyOf(reads);
+    this.anchor = anchor;
+    this.chunks = chunks;
+  }
+
+  /** A short label: the op, or "elementwise"/"reduce". */
+  String label() {
+    return switch (kind) {
+      case ELEMENTWISE -> "elementwise";
+      case REDUCE -> anchor.kind().symbol();
+      case LIBRARY -> anchor.kind().symbol();
+    };
+  }
+
+  /**
+   * Floating-point operations of one run of a library kernel, as its op counts them (0 for the
+   * fused kernels, whose cost is memory traffic, and for copies).
+   */
+  long flops() {
+    return kind == Kind.LIBRARY ? anchor.kind().rule().flops(anchor) : 0L;
+  }
 }

@@ -16,45 +16,58 @@ import org.junit.jupiter.api.io.TempDir;
 /** What explain() reports and what dumpClasses() writes. */
 class ExplainTest {
 
-    @Test
-    void explainListsKernelsFusedNodesAndTheMemoryPlan() {
-        Nets.Net net = Nets.jarrett(7, 2);
-        Function step = net.trainingStep("jarrett", net.logits);
-        CompiledFunction f = Compiler.compile(step, CompileOptions.defaults().withInPlaceUpdates(true));
-        String text = f.explain();
-        if (Boolean.getBoolean("explain.print")) {
-            System.out.println(text);
-        }
-        assertTrue(text.contains("conv2d_backward_weight"), text);
-        assertTrue(text.contains("memory plan:"), text);
-        assertTrue(text.contains("in place: new/L1_conv.weight -> L1_conv.weight"), text);
-        // The epilogue of the first convolution (bias, tanh, gain, abs) is one elementwise kernel over its output.
-        CompiledFunction.Kernel epilogue = f.kernels().stream()
-                .filter(k -> k.op().equals("elementwise") && k.fusedNodes().stream().anyMatch(n -> n.startsWith("unary tanh"))
+  @Test
+  void explainListsKernelsFusedNodesAndTheMemoryPlan() {
+    Nets.Net net = Nets.jarrett(7, 2);
+    Function step = net.trainingStep("jarrett", net.logits);
+    CompiledFunction f = Compiler.compile(step, CompileOptions.defaults().withInPlaceUpdates(true));
+    String text = f.explain();
+    if (Boolean.getBoolean("explain.print")) {
+      System.out.println(text);
+    }
+    assertTrue(text.contains("conv2d_backward_weight"), text);
+    assertTrue(text.contains("memory plan:"), text);
+    assertTrue(text.contains("in place: new/L1_conv.weight -> L1_conv.weight"), text);
+    // The epilogue of the first convolution (bias, tanh, gain, abs) is one elementwise kernel over
+    // its output.
+    CompiledFunction.Kernel epilogue =
+        f.kernels().stream()
+            .filter(
+                k ->
+                    k.op().equals("elementwise")
+                        && k.fusedNodes().stream().anyMatch(n -> n.startsWith("unary tanh"))
                         && k.fusedNodes().stream().anyMatch(n -> n.startsWith("unary abs")))
-                .findFirst().orElseThrow(() -> new AssertionError("no fused tanh+abs kernel:\n" + text));
-        assertTrue(epilogue.fusedNodes().size() >= 4, epilogue.toString());
-        // The SGD update of each parameter is one pass writing both the parameter and its velocity in place.
-        for (Node x : net.trainable) {
-            long writers = f.kernels().stream().filter(k -> k.writes().contains(x.name())
-                    && k.writes().contains("velocity/" + x.name())).count();
-            assertEquals(1, writers, x.name() + ":\n" + text);
-        }
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no fused tanh+abs kernel:\n" + text));
+    assertTrue(epilogue.fusedNodes().size() >= 4, epilogue.toString());
+    // The SGD update of each parameter is one pass writing both the parameter and its velocity in
+    // place.
+    for (Node x : net.trainable) {
+      long writers =
+          f.kernels().stream()
+              .filter(
+                  k -> k.writes().contains(x.name()) && k.writes().contains("velocity/" + x.name()))
+              .count();
+      assertEquals(1, writers, x.name() + ":\n" + text);
     }
+  }
 
-    @Test
-    void dumpWritesEveryGeneratedClass(@TempDir Path folder) throws IOException {
-        Nets.Net net = Nets.vggLike(3, 2);
-        CompiledFunction f = Compiler.compile(net.inference("vgg", net.logits), CompileOptions.defaults());
-        List<Path> files = f.dumpClasses(folder);
-        assertEquals(f.generatedClasses().size(), files.size());
-        for (Path p : files) {
-            assertTrue(Files.size(p) > 0, p.toString());
-            assertTrue(p.getFileName().toString().endsWith(".class"), p.toString());
-        }
-        assertTrue(files.stream().anyMatch(p -> p.getFileName().toString().startsWith("Program_vgg")), files.toString());
-        try (var stream = Files.list(folder)) {
-            assertFalse(stream.anyMatch(p -> p.toString().endsWith(".tmp")), "no temporary files left");
-        }
+  @Test
+  void dumpWritesEveryGeneratedClass(@TempDir Path folder) throws IOException {
+    Nets.Net net = Nets.vggLike(3, 2);
+    CompiledFunction f =
+        Compiler.compile(net.inference("vgg", net.logits), CompileOptions.defaults());
+    List<Path> files = f.dumpClasses(folder);
+    assertEquals(f.generatedClasses().size(), files.size());
+    for (Path p : files) {
+      assertTrue(Files.size(p) > 0, p.toString());
+      assertTrue(p.getFileName().toString().endsWith(".class"), p.toString());
     }
+    assertTrue(
+        files.stream().anyMatch(p -> p.getFileName().toString().startsWith("Program_vgg")),
+        files.toString());
+    try (var stream = Files.list(folder)) {
+      assertFalse(stream.anyMatch(p -> p.toString().endsWith(".tmp")), "no temporary files left");
+    }
+  }
 }

@@ -10,16 +10,18 @@ import org.objectweb.asm.util.CheckClassAdapter;
 
 /** Runs ASM's bytecode verifier over every class a compiled function generated. */
 final class Verification {
-    private Verification() {
-    }
+  private Verification() {}
 
-    static CompiledFunction verified(CompiledFunction f) {
-        for (GeneratedCode code : f.generatedClasses()) {
-            StringWriter report = new StringWriter();
-            CheckClassAdapter.verify(new ClassReader(code.bytes()), Verification.class.getClassLoader(), false,
-                    new PrintWriter(report));
-            assertEquals("", report.toString(), "verifier report for " + code.simpleName());
-        }
-        return f;
+  static CompiledFunction verified(CompiledFunction f) {
+    for (GeneratedCode code : f.generatedClasses()) {
+      StringWriter report = new StringWriter();
+      CheckClassAdapter.verify(
+          new ClassReader(code.bytes()),
+          Verification.class.getClassLoader(),
+          false,
+          new PrintWriter(report));
+      assertEquals("", report.toString(), "verifier report for " + code.simpleName());
     }
+    return f;
+  }
 }

@@ -3,7 +3,10 @@ package convnet.dsl;
 import convnet.autodiff.Node;
 import java.util.List;
 
-/** A built-in elementwise nonlinearity without arguments: {@code abs}/{@code Rabs}, {@code relu}/{@code Rpos}, {@code tanh}, {@code sigmoid}. */
+/**
+ * A built-in elementwise nonlinearity without arguments: {@code abs}/{@code Rabs}, {@code
+ * relu}/{@code Rpos}, {@code tanh}, {@code sigmoid}.
+ */
 final class ActivationDefinition extends LayerDefinition {
   private final Activation activation;
 
@@ -30,7 +33,8 @@ final class ActivationDefinition extends LayerDefinition {
       return null;
     }
     MapShape in = r.in();
-    return r.shaped(LayerKind.valueOf(activation.name()), new LayerArgs.None(), in == null ? 0 : in.size(), 0);
+    return r.shaped(
+        LayerKind.valueOf(activation.name()), new LayerArgs.None(), in == null ? 0 : in.size(), 0);
   }
 
   @Override

@@ -16,7 +16,8 @@ final class ArgReader {
   private final List<Diagnostic> out;
   private final Map<String, Arg> byName = new LinkedHashMap<>();
 
-  ArgReader(String owner, SourcePos ownerPos, List<Arg> args, List<String> names, List<Diagnostic> out) {
+  ArgReader(
+      String owner, SourcePos ownerPos, List<Arg> args, List<String> names, List<Diagnostic> out) {
     this.owner = owner;
     this.ownerPos = ownerPos;
     this.out = out;
@@ -28,25 +29,38 @@ final class ArgReader {
         sawNamed = true;
         name = a.name();
         if (!names.contains(name)) {
-          out.add(Diagnostic.error(a.pos(), "unknown argument '" + name + "' of " + owner,
-              hintOr(DidYouMean.hint(name, names), names)));
+          out.add(
+              Diagnostic.error(
+                  a.pos(),
+                  "unknown argument '" + name + "' of " + owner,
+                  hintOr(DidYouMean.hint(name, names), names)));
           continue;
         }
       } else {
         if (sawNamed) {
-          out.add(Diagnostic.error(a.pos(), "positional argument after a named one in " + owner,
-              "write positional arguments first"));
+          out.add(
+              Diagnostic.error(
+                  a.pos(),
+                  "positional argument after a named one in " + owner,
+                  "write positional arguments first"));
           continue;
         }
         if (positional >= names.size()) {
-          out.add(Diagnostic.error(a.pos(), "too many arguments for " + owner + " (it takes "
-              + names.size() + ")", names.isEmpty() ? owner + " takes no arguments" : "it accepts " + String.join(", ", names)));
+          out.add(
+              Diagnostic.error(
+                  a.pos(),
+                  "too many arguments for " + owner + " (it takes " + names.size() + ")",
+                  names.isEmpty()
+                      ? owner + " takes no arguments"
+                      : "it accepts " + String.join(", ", names)));
           continue;
         }
         name = names.get(positional++);
       }
       if (byName.containsKey(name)) {
-        out.add(Diagnostic.error(a.pos(), "argument '" + name + "' of " + owner + " given twice", null));
+        out.add(
+            Diagnostic.error(
+                a.pos(), "argument '" + name + "' of " + owner + " given twice", null));
         continue;
       }
       byName.put(name, a);
@@ -88,16 +102,25 @@ final class ArgReader {
     return integerOf(v, what, min, max, out, fallback, null);
   }
 
-  /** As {@link #integerOf(Value, String, int, int, List, int)}, with the reason for the bounds as the hint. */
-  static int integerOf(Value v, String what, int min, int max, List<Diagnostic> out, int fallback, String why) {
+  /**
+   * As {@link #integerOf(Value, String, int, int, List, int)}, with the reason for the bounds as
+   * the hint.
+   */
+  static int integerOf(
+      Value v, String what, int min, int max, List<Diagnostic> out, int fallback, String why) {
     if (!(v instanceof Value.Num n) || !n.isInteger()) {
-      out.add(Diagnostic.error(v.pos(), what + " must be a whole number, found '" + Printer.value(v) + "'", null));
+      out.add(
+          Diagnostic.error(
+              v.pos(), what + " must be a whole number, found '" + Printer.value(v) + "'", null));
       return fallback;
     }
     double d = n.value();
     if (d < min || d > max) {
-      out.add(Diagnostic.error(v.pos(), what + " must be between " + min + " and " + max + ", found " + n.text(),
-          why != null ? why : d > max ? "that is absurdly large" : null));
+      out.add(
+          Diagnostic.error(
+              v.pos(),
+              what + " must be between " + min + " and " + max + ", found " + n.text(),
+              why != null ? why : d > max ? "that is absurdly large" : null));
       return fallback;
     }
     return (int) d;
@@ -112,7 +135,8 @@ final class ArgReader {
   }
 
   /** As {@link #real}, with the reason for the bounds given as the error's hint. */
-  double realWithReason(String name, double dflt, double min, double max, boolean includeMax, String why) {
+  double realWithReason(
+      String name, double dflt, double min, double max, boolean includeMax, String why) {
     Value v = value(name);
     if (v == null) {
       return dflt;
@@ -120,20 +144,46 @@ final class ArgReader {
     return realOf(v, name + " of " + owner, min, max, includeMax, out, dflt, why);
   }
 
-  static double realOf(Value v, String what, double min, double max, boolean includeMax, List<Diagnostic> out, double fallback) {
+  static double realOf(
+      Value v,
+      String what,
+      double min,
+      double max,
+      boolean includeMax,
+      List<Diagnostic> out,
+      double fallback) {
     return realOf(v, what, min, max, includeMax, out, fallback, null);
   }
 
-  static double realOf(Value v, String what, double min, double max, boolean includeMax, List<Diagnostic> out, double fallback,
+  static double realOf(
+      Value v,
+      String what,
+      double min,
+      double max,
+      boolean includeMax,
+      List<Diagnostic> out,
+      double fallback,
       String why) {
     if (!(v instanceof Value.Num n)) {
-      out.add(Diagnostic.error(v.pos(), what + " must be a number, found '" + Printer.value(v) + "'", null));
+      out.add(
+          Diagnostic.error(
+              v.pos(), what + " must be a number, found '" + Printer.value(v) + "'", null));
       return fallback;
     }
     double d = n.value();
     if (!(d >= min) || (includeMax ? d > max : d >= max)) {
-      out.add(Diagnostic.error(v.pos(), what + " must be in [" + fmt(min) + ", " + fmt(max) + (includeMax ? "]" : ")")
-          + ", found " + n.text(), why));
+      out.add(
+          Diagnostic.error(
+              v.pos(),
+              what
+                  + " must be in ["
+                  + fmt(min)
+                  + ", "
+                  + fmt(max)
+                  + (includeMax ? "]" : ")")
+                  + ", found "
+                  + n.text(),
+              why));
       return fallback;
     }
     return d;
@@ -151,9 +201,21 @@ final class ArgReader {
     }
     if (v instanceof Value.Size s) {
       if (s.height() < 1 || s.width() < 1 || s.height() > max || s.width() > max) {
-        out.add(Diagnostic.error(v.pos(), name + " of " + owner + " must be between 1 and " + max + " each way, found "
-            + s.height() + "x" + s.width(), s.height() < 1 || s.width() < 1 ? "a size of 0 covers nothing"
-            : "no map is larger than " + Checker.MAX_DIM + " each way"));
+        out.add(
+            Diagnostic.error(
+                v.pos(),
+                name
+                    + " of "
+                    + owner
+                    + " must be between 1 and "
+                    + max
+                    + " each way, found "
+                    + s.height()
+                    + "x"
+                    + s.width(),
+                s.height() < 1 || s.width() < 1
+                    ? "a size of 0 covers nothing"
+                    : "no map is larger than " + Checker.MAX_DIM + " each way"));
         return new int[] {1, 1};
       }
       return new int[] {s.height(), s.width()};
@@ -182,8 +244,18 @@ final class ArgReader {
     }
     if (!(v instanceof Value.Ident i) || !allowed.contains(i.name().toLowerCase(Locale.ROOT))) {
       String found = Printer.value(v);
-      out.add(Diagnostic.error(v.pos(), name + " of " + owner + " must be one of " + String.join(", ", allowed.stream().sorted().toList())
-          + ", found '" + found + "'", DidYouMean.hint(found, allowed)));
+      out.add(
+          Diagnostic.error(
+              v.pos(),
+              name
+                  + " of "
+                  + owner
+                  + " must be one of "
+                  + String.join(", ", allowed.stream().sorted().toList())
+                  + ", found '"
+                  + found
+                  + "'",
+              DidYouMean.hint(found, allowed)));
       return dflt;
     }
     return i.name().toLowerCase(Locale.ROOT);

@@ -14,7 +14,13 @@ public final class AstDump {
     StringBuilder out = new StringBuilder("program\n");
     for (Decl d : program.decls()) {
       if (d instanceof Decl.Fn f) {
-        out.append("  fn ").append(f.name()).append(" params=").append(f.params()).append(" body=").append(expr(f.body())).append('\n');
+        out.append("  fn ")
+            .append(f.name())
+            .append(" params=")
+            .append(f.params())
+            .append(" body=")
+            .append(expr(f.body()))
+            .append('\n');
       } else if (d instanceof Decl.Define b) {
         out.append("  define ").append(b.name()).append(" params=").append(b.params()).append('\n');
         stage(out, b.chain(), "    ");
@@ -24,12 +30,18 @@ public final class AstDump {
           if (item instanceof SweepItem.NetworkItem n) {
             item(out, n.item());
           } else if (item instanceof SweepItem.Setting s) {
-            out.append("    setting ").append(s.setting().key()).append(" = ").append(value(s.setting().value())).append('\n');
+            out.append("    setting ")
+                .append(s.setting().key())
+                .append(" = ")
+                .append(value(s.setting().value()))
+                .append('\n');
           } else {
             SweepItem.Vary v = (SweepItem.Vary) item;
             out.append("    vary ").append(v.names()).append('\n');
             for (SweepItem.Alternative a : v.alternatives()) {
-              out.append("      alternative").append(a.label() == null ? "" : " label=" + a.label()).append('\n');
+              out.append("      alternative")
+                  .append(a.label() == null ? "" : " label=" + a.label())
+                  .append('\n');
               for (List<Stage> value : a.values()) {
                 out.append("        value\n");
                 for (Stage st : value) {
@@ -52,7 +64,13 @@ public final class AstDump {
 
   private static void item(StringBuilder out, Item item) {
     if (item instanceof Item.Input in) {
-      out.append("    input c=").append(in.channels()).append(" h=").append(in.height()).append(" w=").append(in.width()).append('\n');
+      out.append("    input c=")
+          .append(in.channels())
+          .append(" h=")
+          .append(in.height())
+          .append(" w=")
+          .append(in.width())
+          .append('\n');
     } else if (item instanceof Item.StageItem s) {
       stage(out, s.stage(), "    ");
     } else {
@@ -72,34 +90,64 @@ public final class AstDump {
 
   static String layer(LayerNode layer) {
     String label = layer.label() == null ? "" : " label=" + layer.label();
-    return layer.accept(new LayerNode.Visitor<String>() {
-      @Override
-      public String visitPaperConv(LayerNode.PaperConv c) {
-        return "paper-conv" + label + " maps=" + c.maps() + " kernel=" + c.kernelHeight() + "x" + c.kernelWidth()
-            + " squash=" + c.squash() + " gain=" + c.gain();
-      }
+    return layer.accept(
+        new LayerNode.Visitor<String>() {
+          @Override
+          public String visitPaperConv(LayerNode.PaperConv c) {
+            return "paper-conv"
+                + label
+                + " maps="
+                + c.maps()
+                + " kernel="
+                + c.kernelHeight()
+                + "x"
+                + c.kernelWidth()
+                + " squash="
+                + c.squash()
+                + " gain="
+                + c.gain();
+          }
 
-      @Override
-      public String visitPaperPool(LayerNode.PaperPool p) {
-        return "paper-pool" + label + " kind=" + (p.max() ? "max" : "average") + " window=" + p.windowHeight() + "x"
-            + p.windowWidth() + " stride=" + (p.stride() > 0 ? String.valueOf(p.stride()) : "window") + (p.ceil() ? " round=ceil" : "");
-      }
+          @Override
+          public String visitPaperPool(LayerNode.PaperPool p) {
+            return "paper-pool"
+                + label
+                + " kind="
+                + (p.max() ? "max" : "average")
+                + " window="
+                + p.windowHeight()
+                + "x"
+                + p.windowWidth()
+                + " stride="
+                + (p.stride() > 0 ? String.valueOf(p.stride()) : "window")
+                + (p.ceil() ? " round=ceil" : "");
+          }
 
-      @Override
-      public String visitPaperLcn(LayerNode.PaperLcn n) {
-        return "paper-lcn" + label + " window=" + (n.windowHeight() > 0 ? n.windowHeight() + "x" + n.windowWidth() : "default");
-      }
+          @Override
+          public String visitPaperLcn(LayerNode.PaperLcn n) {
+            return "paper-lcn"
+                + label
+                + " window="
+                + (n.windowHeight() > 0 ? n.windowHeight() + "x" + n.windowWidth() : "default");
+          }
 
-      @Override
-      public String visitCall(LayerNode.Call c) {
-        return "call" + label + " " + c.name() + " form=" + c.form().name().toLowerCase(java.util.Locale.ROOT)
-            + (c.args().isEmpty() ? "" : " args=" + args(c.args()));
-      }
-    });
+          @Override
+          public String visitCall(LayerNode.Call c) {
+            return "call"
+                + label
+                + " "
+                + c.name()
+                + " form="
+                + c.form().name().toLowerCase(java.util.Locale.ROOT)
+                + (c.args().isEmpty() ? "" : " args=" + args(c.args()));
+          }
+        });
   }
 
   private static String args(List<Arg> args) {
-    return args.stream().map(a -> (a.isNamed() ? a.name() + "=" : "") + value(a.value())).collect(Collectors.joining(", ", "(", ")"));
+    return args.stream()
+        .map(a -> (a.isNamed() ? a.name() + "=" : "") + value(a.value()))
+        .collect(Collectors.joining(", ", "(", ")"));
   }
 
   static String value(Value v) {
@@ -124,7 +172,8 @@ public final class AstDump {
     if (v instanceof Value.Call c) {
       return "call:" + c.name() + args(c.args());
     }
-    return ((Value.ListOf) v).items().stream().map(AstDump::value).collect(Collectors.joining(", ", "list[", "]"));
+    return ((Value.ListOf) v)
+        .items().stream().map(AstDump::value).collect(Collectors.joining(", ", "list[", "]"));
   }
 
   static String expr(Expr e) {
@@ -141,6 +190,9 @@ public final class AstDump {
       return "(" + b.op() + " " + expr(b.left()) + " " + expr(b.right()) + ")";
     }
     Expr.Call c = (Expr.Call) e;
-    return "(" + c.function() + c.args().stream().map(a -> " " + expr(a)).collect(Collectors.joining()) + ")";
+    return "("
+        + c.function()
+        + c.args().stream().map(a -> " " + expr(a)).collect(Collectors.joining())
+        + ")";
   }
 }

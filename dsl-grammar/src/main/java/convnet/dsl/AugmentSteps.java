@@ -7,18 +7,24 @@ import java.util.stream.Collectors;
 
 /**
  * The augmentation steps that a train block's {@code augment} and {@code convnet train --augment}
- * accept: their names, arguments, defaults and bounds, kept in one table so that both places
- * refuse the same values with the same reasons.
+ * accept: their names, arguments, defaults and bounds, kept in one table so that both places refuse
+ * the same values with the same reasons.
  */
 public final class AugmentSteps {
   private AugmentSteps() {}
 
   /**
-   * One argument of a step: its bounds (inclusive) and why they are what they are; a
-   * {@code required} argument has no default.
+   * One argument of a step: its bounds (inclusive) and why they are what they are; a {@code
+   * required} argument has no default.
    */
-  public record Param(String name, double dflt, boolean required, double min, double max,
-      boolean integer, String why) {}
+  public record Param(
+      String name,
+      double dflt,
+      boolean required,
+      double min,
+      double max,
+      boolean integer,
+      String why) {}
 
   /** One step: its name, its arguments in positional order, and an example of its use. */
   public record Kind(String name, List<Param> params, String example) {
@@ -33,28 +39,70 @@ public final class AugmentSteps {
       "a shift of more than 32 pixels leaves nothing of the images these networks take";
 
   /** Every step, in the order a listing shows them. */
-  public static final List<Kind> KINDS = List.of(
-      new Kind("flip", List.of(), "flip"),
-      new Kind("crop", List.of(new Param("pad", 0, true, 0, 32, true, SHIFT_WHY)), "crop(pad=4)"),
-      new Kind("translate", List.of(new Param("px", 0, true, 0, 32, false, SHIFT_WHY)),
-          "translate(px=2)"),
-      new Kind("rotate", List.of(new Param("degrees", 0, true, 0, 180, false,
-          "a rotation by up to 180 degrees either way already covers every angle")),
-          "rotate(degrees=10)"),
-      new Kind("scale", List.of(
-          new Param("min", 1, true, 0.25, 4, false,
-              "beyond a factor of 4 either way an image shrinks to a few pixels or shows a "
-                  + "few of its pixels"),
-          new Param("max", 1, true, 0.25, 4, false,
-              "beyond a factor of 4 either way an image shrinks to a few pixels or shows a "
-                  + "few of its pixels")), "scale(min=0.9, max=1.1)"),
-      new Kind("elastic", List.of(
-          new Param("sigma", 4, false, 0, 32, false,
-              "the Gaussian's standard deviation in pixels; beyond 32 the field is flat over "
-                  + "any image these networks take"),
-          new Param("alpha", 34, false, 0, 1000, false,
-              "the field's scale in pixels; beyond 1000 it moves every pixel out of the image")),
-          "elastic(sigma=4, alpha=34)"));
+  public static final List<Kind> KINDS =
+      List.of(
+          new Kind("flip", List.of(), "flip"),
+          new Kind(
+              "crop", List.of(new Param("pad", 0, true, 0, 32, true, SHIFT_WHY)), "crop(pad=4)"),
+          new Kind(
+              "translate",
+              List.of(new Param("px", 0, true, 0, 32, false, SHIFT_WHY)),
+              "translate(px=2)"),
+          new Kind(
+              "rotate",
+              List.of(
+                  new Param(
+                      "degrees",
+                      0,
+                      true,
+                      0,
+                      180,
+                      false,
+                      "a rotation by up to 180 degrees either way already covers every angle")),
+              "rotate(degrees=10)"),
+          new Kind(
+              "scale",
+              List.of(
+                  new Param(
+                      "min",
+                      1,
+                      true,
+                      0.25,
+                      4,
+                      false,
+                      "beyond a factor of 4 either way an image shrinks to a few pixels or shows a "
+                          + "few of its pixels"),
+                  new Param(
+                      "max",
+                      1,
+                      true,
+                      0.25,
+                      4,
+                      false,
+                      "beyond a factor of 4 either way an image shrinks to a few pixels or shows a "
+                          + "few of its pixels")),
+              "scale(min=0.9, max=1.1)"),
+          new Kind(
+              "elastic",
+              List.of(
+                  new Param(
+                      "sigma",
+                      4,
+                      false,
+                      0,
+                      32,
+                      false,
+                      "the Gaussian's standard deviation in pixels; beyond 32 the field is flat over "
+                          + "any image these networks take"),
+                  new Param(
+                      "alpha",
+                      34,
+                      false,
+                      0,
+                      1000,
+                      false,
+                      "the field's scale in pixels; beyond 1000 it moves every pixel out of the image")),
+              "elastic(sigma=4, alpha=34)"));
 
   /** The step called {@code name}, if there is one. */
   public static Optional<Kind> kind(String name) {
@@ -73,13 +121,20 @@ public final class AugmentSteps {
 
   /** The bounds of {@code p} and why, for a message: "must be between 0 and 32 (why)". */
   public static String bounds(Param p) {
-    return "must be " + (p.integer() ? "a whole number " : "") + "between " + fmt(p.min())
-        + " and " + fmt(p.max()) + " (" + p.why() + ")";
+    return "must be "
+        + (p.integer() ? "a whole number " : "")
+        + "between "
+        + fmt(p.min())
+        + " and "
+        + fmt(p.max())
+        + " ("
+        + p.why()
+        + ")";
   }
 
   /**
-   * The canonical text of one step, {@code name(arg=value, …)}, or just the name when it takes
-   * no arguments.
+   * The canonical text of one step, {@code name(arg=value, …)}, or just the name when it takes no
+   * arguments.
    */
   public static String text(String kind, List<Double> args) {
     Kind k = kind(kind).orElseThrow(() -> new IllegalArgumentException("no step " + kind));
@@ -91,7 +146,9 @@ public final class AugmentSteps {
     }
     StringBuilder sb = new StringBuilder(kind).append('(');
     for (int i = 0; i < args.size(); i++) {
-      sb.append(i == 0 ? "" : ",").append(k.params().get(i).name()).append('=')
+      sb.append(i == 0 ? "" : ",")
+          .append(k.params().get(i).name())
+          .append('=')
           .append(fmt(args.get(i)));
     }
     return sb.append(')').toString();
@@ -99,7 +156,8 @@ public final class AugmentSteps {
 
   /** A number as written: whole numbers without a fraction. */
   public static String fmt(double d) {
-    return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d)
+    return d == Math.rint(d) && Math.abs(d) < 1e15
+        ? String.valueOf((long) d)
         : String.valueOf(d).toLowerCase(Locale.ROOT);
   }
 }

@@ -13,37 +13,59 @@ import java.util.Set;
 
 /**
  * Semantic checks and shape inference: expands blocks, binds functions, resolves every layer's
- * arguments, infers shapes with the seed's arithmetic, counts parameters, neurons and
- * connections, and reports every error of a file (not just the first).
+ * arguments, infers shapes with the seed's arithmetic, counts parameters, neurons and connections,
+ * and reports every error of a file (not just the first).
  */
 public final class Checker {
   /** The largest size of any one dimension (maps, height, width, units); larger is absurd. */
   public static final int MAX_DIM = 1 << 20;
+
   /** The most layers a network may expand to; nested blocks could otherwise grow exponentially. */
   public static final int MAX_LAYERS = 100_000;
+
   /**
-   * The deepest network accepted, in layers with each operator of a user function counted as one: deeper graphs
-   * take minutes to differentiate and compile and hold hundreds of thousands of nodes, for no network anyone
-   * trains (the deepest networks in the literature have about a thousand layers).
+   * The deepest network accepted, in layers with each operator of a user function counted as one:
+   * deeper graphs take minutes to differentiate and compile and hold hundreds of thousands of
+   * nodes, for no network anyone trains (the deepest networks in the literature have about a
+   * thousand layers).
    */
   public static final int MAX_DEPTH = 10_000;
 
-  /** The built-in layer names (keywords, aliases, paper names such as {@code N}), from the layer kinds' definitions. */
+  /**
+   * The built-in layer names (keywords, aliases, paper names such as {@code N}), from the layer
+   * kinds' definitions.
+   */
   static final List<String> LAYER_KEYWORDS = LayerKind.reservedNames();
-  /** The functions a fn body calls: the scalar ops that name themselves so, with their parameter names. */
+
+  /**
+   * The functions a fn body calls: the scalar ops that name themselves so, with their parameter
+   * names.
+   */
   static final Map<String, List<String>> FUNCTIONS = functions();
-  static final List<String> TRAIN_KEYS = List.of("data", "protocol", "epochs", "batch", "optimizer", "schedule", "augment", "seed",
-      "preprocess", "pretrain");
+
+  static final List<String> TRAIN_KEYS =
+      List.of(
+          "data",
+          "protocol",
+          "epochs",
+          "batch",
+          "optimizer",
+          "schedule",
+          "augment",
+          "seed",
+          "preprocess",
+          "pretrain");
   static final Set<String> DATA_SETS = DataNames.names();
 
   /**
    * How a file is checked. {@code checkData}: whether the {@code train} block's data must be
-   * available here (named data sets installed, data folders present), as {@code convnet check}
-   * and {@code convnet train} without {@code --data} need; commands that read no data leave it off.
+   * available here (named data sets installed, data folders present), as {@code convnet check} and
+   * {@code convnet train} without {@code --data} need; commands that read no data leave it off.
    */
   public record Options(boolean checkData) {
     /** Syntax, names, shapes and settings; the data is not looked for. */
     public static final Options DEFAULT = new Options(false);
+
     /** As {@link #DEFAULT}, and the data must be available. */
     public static final Options WITH_DATA = new Options(true);
   }
@@ -88,7 +110,8 @@ public final class Checker {
     Network n = c.run(program);
     Diagnostics d = new Diagnostics(c.out).sorted();
     if (n == null && !d.hasErrors()) {
-      throw new IllegalStateException("no network and no error for " + program.fileName() + ":\n" + AstDump.dump(program));
+      throw new IllegalStateException(
+          "no network and no error for " + program.fileName() + ":\n" + AstDump.dump(program));
     }
     return new CheckResult(d.hasErrors() ? null : n, d);
   }
@@ -125,7 +148,10 @@ public final class Checker {
       }
       SourcePos first = seen.putIfAbsent(d.name(), d.pos());
       if (first != null) {
-        error(d.pos(), "'" + d.name() + "' is defined twice", "first defined at " + first.line() + ":" + first.col());
+        error(
+            d.pos(),
+            "'" + d.name() + "' is defined twice",
+            "first defined at " + first.line() + ":" + first.col());
         continue;
       }
       if (d instanceof Decl.Network n) {
@@ -133,7 +159,10 @@ public final class Checker {
         continue;
       }
       if (LAYER_KEYWORDS.contains(d.name()) || FUNCTIONS.containsKey(d.name())) {
-        error(d.pos(), "'" + d.name() + "' is a built-in name and cannot be redefined", "choose another name");
+        error(
+            d.pos(),
+            "'" + d.name() + "' is a built-in name and cannot be redefined",
+            "choose another name");
         continue;
       }
       if (d instanceof Decl.Fn f) {
@@ -146,15 +175,23 @@ public final class Checker {
       }
     }
     if (networks.isEmpty() && sweep != null) {
-      error(sweep.pos(), "'" + sweep.name() + "' is a sweep, not a network", "check and list its variants with 'convnet sweep FILE --list'");
+      error(
+          sweep.pos(),
+          "'" + sweep.name() + "' is a sweep, not a network",
+          "check and list its variants with 'convnet sweep FILE --list'");
       return null;
     }
     if (networks.isEmpty()) {
-      error(new SourcePos(program.fileName(), 1, 1, 1), "no network in this file", "add 'network NAME { input CxHxW ... }'");
+      error(
+          new SourcePos(program.fileName(), 1, 1, 1),
+          "no network in this file",
+          "add 'network NAME { input CxHxW ... }'");
       return null;
     }
     for (int i = 1; i < networks.size(); i++) {
-      error(networks.get(i).pos(), "a file holds one network; '" + networks.get(i).name() + "' is a second one",
+      error(
+          networks.get(i).pos(),
+          "a file holds one network; '" + networks.get(i).name() + "' is a second one",
           "put each network in its own file");
     }
     return network(networks.get(0));
@@ -172,7 +209,13 @@ public final class Checker {
   private void checkFn(Decl.Fn f) {
     distinct(f.params(), f.pos(), "fn '" + f.name() + "'");
     if (f.params().size() != 1) {
-      error(f.pos(), "fn '" + f.name() + "' has " + f.params().size() + " parameters; a layer function takes exactly one",
+      error(
+          f.pos(),
+          "fn '"
+              + f.name()
+              + "' has "
+              + f.params().size()
+              + " parameters; a layer function takes exactly one",
           "write it as fn " + f.name() + "(x) = ...");
     }
     checkExpr(f.body(), f);
@@ -181,8 +224,13 @@ public final class Checker {
   private void checkExpr(Expr e, Decl.Fn f) {
     if (e instanceof Expr.Var v) {
       if (!f.params().contains(v.name())) {
-        error(v.pos(), "unknown name '" + v.name() + "' in fn '" + f.name() + "'", hint(v.name(), f.params(),
-            "the only names are the parameters: " + String.join(", ", f.params())));
+        error(
+            v.pos(),
+            "unknown name '" + v.name() + "' in fn '" + f.name() + "'",
+            hint(
+                v.name(),
+                f.params(),
+                "the only names are the parameters: " + String.join(", ", f.params())));
       }
     } else if (e instanceof Expr.Negate n) {
       checkExpr(n.operand(), f);
@@ -192,11 +240,25 @@ public final class Checker {
     } else if (e instanceof Expr.Call c) {
       List<String> sig = FUNCTIONS.get(c.function());
       if (sig == null) {
-        error(c.pos(), "unknown function '" + c.function() + "'", hint(c.function(), FUNCTIONS.keySet(),
-            "known functions: " + String.join(", ", FUNCTIONS.keySet().stream().sorted().toList())));
+        error(
+            c.pos(),
+            "unknown function '" + c.function() + "'",
+            hint(
+                c.function(),
+                FUNCTIONS.keySet(),
+                "known functions: "
+                    + String.join(", ", FUNCTIONS.keySet().stream().sorted().toList())));
       } else if (sig.size() != c.args().size()) {
-        error(c.pos(), c.function() + " takes " + sig.size() + " argument" + (sig.size() == 1 ? "" : "s") + ", found "
-            + c.args().size(), null);
+        error(
+            c.pos(),
+            c.function()
+                + " takes "
+                + sig.size()
+                + " argument"
+                + (sig.size() == 1 ? "" : "s")
+                + ", found "
+                + c.args().size(),
+            null);
       }
       for (Expr a : c.args()) {
         checkExpr(a, f);
@@ -204,7 +266,8 @@ public final class Checker {
     }
   }
 
-  private static String hint(String word, java.util.Collection<String> candidates, String otherwise) {
+  private static String hint(
+      String word, java.util.Collection<String> candidates, String otherwise) {
     String h = DidYouMean.hint(word, candidates);
     return h != null ? h : otherwise;
   }
@@ -220,9 +283,15 @@ public final class Checker {
     for (Item item : n.items()) {
       if (item instanceof Item.Input in) {
         if (input != null) {
-          error(in.pos(), "the input shape is given twice", "first given at " + input.pos().line() + ":" + input.pos().col());
+          error(
+              in.pos(),
+              "the input shape is given twice",
+              "first given at " + input.pos().line() + ":" + input.pos().col());
         } else if (stageCount > 0) {
-          error(in.pos(), "the input shape must come before the first layer", "move 'input' to the top of the network");
+          error(
+              in.pos(),
+              "the input shape must come before the first layer",
+              "move 'input' to the top of the network");
           input = in;
         } else {
           input = in;
@@ -242,21 +311,45 @@ public final class Checker {
     }
     MapShape shape = null;
     if (input == null) {
-      error(n.pos(), "missing input shape in network '" + n.name() + "'", "add 'input CxHxW' (e.g. input 1x28x28) before the first layer");
+      error(
+          n.pos(),
+          "missing input shape in network '" + n.name() + "'",
+          "add 'input CxHxW' (e.g. input 1x28x28) before the first layer");
     } else if (input.channels() == -1) {
       // The shape did not decode; the parser has reported why.
     } else if (input.channels() < 1 || input.height() < 1 || input.width() < 1) {
-      error(input.pos(), "input shape " + input.channels() + "x" + input.height() + "x" + input.width()
-          + " has a zero size", "every dimension must be at least 1");
-    } else if (input.channels() > MAX_DIM || input.height() > MAX_DIM || input.width() > MAX_DIM
+      error(
+          input.pos(),
+          "input shape "
+              + input.channels()
+              + "x"
+              + input.height()
+              + "x"
+              + input.width()
+              + " has a zero size",
+          "every dimension must be at least 1");
+    } else if (input.channels() > MAX_DIM
+        || input.height() > MAX_DIM
+        || input.width() > MAX_DIM
         || (long) input.channels() * input.height() * input.width() > Integer.MAX_VALUE) {
-      error(input.pos(), "input shape " + input.channels() + "x" + input.height() + "x" + input.width() + " is absurdly large",
+      error(
+          input.pos(),
+          "input shape "
+              + input.channels()
+              + "x"
+              + input.height()
+              + "x"
+              + input.width()
+              + " is absurdly large",
           "one image must have fewer than 2^31 values and each dimension at most " + MAX_DIM);
     } else {
       shape = new MapShape(input.channels(), input.height(), input.width());
     }
     if (chain.isEmpty()) {
-      error(n.pos(), "network '" + n.name() + "' has no layers", "add a stage such as 32F5x5CSG - Rabs - PA2x2 and 'logistic 10'");
+      error(
+          n.pos(),
+          "network '" + n.name() + "' has no layers",
+          "add a stage such as 32F5x5CSG - Rabs - PA2x2 and 'logistic 10'");
     }
     if (!tooManyLayers) {
       checkDepth(chain);
@@ -267,12 +360,17 @@ public final class Checker {
     Set<Integer> convStages = new LinkedHashSet<>();
     for (int k = 1; k <= chain.size(); k++) {
       Pending p = chain.get(k - 1);
-      LayerResolver r = new LayerResolver(this, p.node(), k, p.stage(), p.pos(), shape, fns, out, k == chain.size());
+      LayerResolver r =
+          new LayerResolver(
+              this, p.node(), k, p.stage(), p.pos(), shape, fns, out, k == chain.size());
       Layer layer = r.resolve();
       String name = r.name();
       SourcePos firstUse = names.putIfAbsent(name, p.pos());
       if (firstUse != null) {
-        error(p.pos(), "layer name '" + name + "' is used twice", "first used at " + firstUse.line() + ":" + firstUse.col());
+        error(
+            p.pos(),
+            "layer name '" + name + "' is used twice",
+            "first used at " + firstUse.line() + ":" + firstUse.col());
       }
       if (layer != null) {
         layer = countedOnce(layer, layers);
@@ -286,13 +384,20 @@ public final class Checker {
       }
     }
     if (!chain.isEmpty()) {
-      boolean anyLogistic = chain.stream().anyMatch(p -> p.node() instanceof LayerNode.Call c && c.name().equals("logistic"));
+      boolean anyLogistic =
+          chain.stream()
+              .anyMatch(p -> p.node() instanceof LayerNode.Call c && c.name().equals("logistic"));
       if (!anyLogistic) {
-        out.add(Diagnostic.warning(n.pos(), "network '" + n.name() + "' has no classifier at the end",
-            "end with 'logistic N' to train it on N classes"));
+        out.add(
+            Diagnostic.warning(
+                n.pos(),
+                "network '" + n.name() + "' has no classifier at the end",
+                "end with 'logistic N' to train it on N classes"));
       }
     }
-    TrainSpec spec = new TrainReader(out, convStages.size(), options.checkData() ? networkFolder() : null).read(train);
+    TrainSpec spec =
+        new TrainReader(out, convStages.size(), options.checkData() ? networkFolder() : null)
+            .read(train);
     if (inputShape == null) {
       return null;
     }
@@ -303,7 +408,8 @@ public final class Checker {
   /** The folder of the network file, against which a relative data path is resolved. */
   private java.nio.file.Path networkFolder() {
     try {
-      java.nio.file.Path p = java.nio.file.Path.of(fileName == null ? "." : fileName).toAbsolutePath().getParent();
+      java.nio.file.Path p =
+          java.nio.file.Path.of(fileName == null ? "." : fileName).toAbsolutePath().getParent();
       return p != null ? p : java.nio.file.Path.of(".").toAbsolutePath();
     } catch (java.nio.file.InvalidPathException e) {
       return java.nio.file.Path.of(".").toAbsolutePath();
@@ -327,8 +433,18 @@ public final class Checker {
         continue;
       }
       if (k == LayerDefinition.Units.WEIGHTED || k == LayerDefinition.Units.NONLINEARITY) {
-        return new Layer(layer.name(), layer.kind(), layer.args(), layer.input(), layer.output(), layer.parameters(),
-            0, layer.connections(), layer.params(), layer.stage(), layer.pos());
+        return new Layer(
+            layer.name(),
+            layer.kind(),
+            layer.args(),
+            layer.input(),
+            layer.output(),
+            layer.parameters(),
+            0,
+            layer.connections(),
+            layer.params(),
+            layer.stage(),
+            layer.pos());
       }
       break;
     }
@@ -349,7 +465,9 @@ public final class Checker {
     for (int i = 0; i < chain.size(); i++) {
       int cost = 1;
       if (chain.get(i).node() instanceof LayerNode.Call c && fns.containsKey(c.name())) {
-        cost = Math.max(1, fnOperators.computeIfAbsent(c.name(), name -> operators(fns.get(name).body())));
+        cost =
+            Math.max(
+                1, fnOperators.computeIfAbsent(c.name(), name -> operators(fns.get(name).body())));
       }
       depth += cost;
       depthAfter[i] = depth;
@@ -361,9 +479,18 @@ public final class Checker {
     while (depthAfter[first] <= MAX_DEPTH) {
       first++;
     }
-    error(chain.get(first).pos(), "the network is " + depth + " layers deep (each operator of a user function counts"
-        + " as a layer), more than the " + MAX_DEPTH + " supported", "the limit is passed at this layer, the "
-        + (first + 1) + ordinalSuffix(first + 1) + " of the expanded chain; graphs that deep take minutes to compile");
+    error(
+        chain.get(first).pos(),
+        "the network is "
+            + depth
+            + " layers deep (each operator of a user function counts"
+            + " as a layer), more than the "
+            + MAX_DEPTH
+            + " supported",
+        "the limit is passed at this layer, the "
+            + (first + 1)
+            + ordinalSuffix(first + 1)
+            + " of the expanded chain; graphs that deep take minutes to compile");
   }
 
   private static String ordinalSuffix(int n) {
@@ -378,7 +505,10 @@ public final class Checker {
     };
   }
 
-  /** The operators (arithmetic, negation, function calls) of a function body; iterative, as bodies can be long. */
+  /**
+   * The operators (arithmetic, negation, function calls) of a function body; iterative, as bodies
+   * can be long.
+   */
   static int operators(Expr body) {
     int count = 0;
     java.util.ArrayDeque<Expr> work = new java.util.ArrayDeque<>();
@@ -400,12 +530,16 @@ public final class Checker {
     return count;
   }
 
-  private void expand(LayerNode node, int stage, SourcePos site, List<String> active, List<Pending> chain) {
+  private void expand(
+      LayerNode node, int stage, SourcePos site, List<String> active, List<Pending> chain) {
     SourcePos pos = site != null ? site : node.pos();
     if (chain.size() >= MAX_LAYERS) {
       if (!tooManyLayers) {
         tooManyLayers = true;
-        error(pos, "the network expands to more than " + MAX_LAYERS + " layers", "blocks used inside blocks multiply");
+        error(
+            pos,
+            "the network expands to more than " + MAX_LAYERS + " layers",
+            "blocks used inside blocks multiply");
       }
       return;
     }
@@ -416,14 +550,18 @@ public final class Checker {
         return;
       }
       if (c.label() != null) {
-        error(c.pos(), "a block invocation cannot be named; name the layers inside the block", null);
+        error(
+            c.pos(), "a block invocation cannot be named; name the layers inside the block", null);
       }
-      ArgReader reader = new ArgReader("block '" + b.name() + "'", c.pos(), c.args(), b.params(), out);
+      ArgReader reader =
+          new ArgReader("block '" + b.name() + "'", c.pos(), c.args(), b.params(), out);
       Map<String, Value> bound = new HashMap<>();
       boolean complete = true;
       for (String param : b.params()) {
         if (!reader.has(param)) {
-          error(c.pos(), "block '" + b.name() + "' needs argument '" + param + "'",
+          error(
+              c.pos(),
+              "block '" + b.name() + "' needs argument '" + param + "'",
               "it is declared as " + b.name() + "(" + String.join(", ", b.params()) + ")");
           complete = false;
         } else {
@@ -459,7 +597,14 @@ public final class Checker {
       if (v instanceof Value.Call vc) {
         return new LayerNode.Call(c.label(), vc.name(), vc.args(), LayerNode.Form.PARENS, c.pos());
       }
-      error(v.pos(), "'" + Printer.value(v) + "' is not a layer, but block parameter '" + c.name() + "' is used as one", null);
+      error(
+          v.pos(),
+          "'"
+              + Printer.value(v)
+              + "' is not a layer, but block parameter '"
+              + c.name()
+              + "' is used as one",
+          null);
       return null;
     }
     List<Arg> args = new ArrayList<>();
@@ -474,7 +619,8 @@ public final class Checker {
       return bound.get(i.name());
     }
     if (v instanceof Value.ListOf l) {
-      return new Value.ListOf(l.items().stream().map(x -> substituteValue(x, bound)).toList(), l.pos());
+      return new Value.ListOf(
+          l.items().stream().map(x -> substituteValue(x, bound)).toList(), l.pos());
     }
     if (v instanceof Value.Call c) {
       List<Arg> args = new ArrayList<>();
@@ -486,12 +632,16 @@ public final class Checker {
     return v;
   }
 
-  /** Whether {@code name} is a built-in layer keyword or function (a name nothing else may take). */
+  /**
+   * Whether {@code name} is a built-in layer keyword or function (a name nothing else may take).
+   */
   public static boolean isBuiltinLayerName(String name) {
     return LAYER_KEYWORDS.contains(name) || FUNCTIONS.containsKey(name);
   }
 
-  /** Every name a layer could be: built-in keywords, functions, blocks, and the network keywords. */
+  /**
+   * Every name a layer could be: built-in keywords, functions, blocks, and the network keywords.
+   */
   List<String> knownLayerNames() {
     List<String> all = new ArrayList<>(LAYER_KEYWORDS);
     all.addAll(fns.keySet());
@@ -507,7 +657,9 @@ public final class Checker {
 
   private static Map<String, List<String>> functions() {
     Map<String, List<String>> byName = new LinkedHashMap<>();
-    ScalarOp.functions().forEach((name, op) -> byName.put(name, op.arity() == 1 ? List.of("x") : List.of("a", "b")));
+    ScalarOp.functions()
+        .forEach(
+            (name, op) -> byName.put(name, op.arity() == 1 ? List.of("x") : List.of("a", "b")));
     return Map.copyOf(byName);
   }
 }

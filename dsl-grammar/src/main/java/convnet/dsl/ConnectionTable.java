@@ -20,9 +20,9 @@ public final class ConnectionTable {
   }
 
   /**
-   * A random table: each of {@code outputs} maps sees {@code perOutput} distinct maps of
-   * {@code inputs}, drawn by a generator seeded with {@code seed} (derived from the run's seed and
-   * the layer's name by {@link #seedOf(long, String)}).
+   * A random table: each of {@code outputs} maps sees {@code perOutput} distinct maps of {@code
+   * inputs}, drawn by a generator seeded with {@code seed} (derived from the run's seed and the
+   * layer's name by {@link #seedOf(long, String)}).
    */
   public static ConnectionTable random(int inputs, int outputs, int perOutput, long seed) {
     if (perOutput < 1 || perOutput > inputs) {
@@ -78,13 +78,19 @@ public final class ConnectionTable {
     int[][] copy = new int[rows.length][];
     for (int o = 0; o < rows.length; o++) {
       if (rows[o].length != k || k < 1) {
-        throw new IllegalArgumentException("row " + o + " has " + rows[o].length + " input maps, not " + k);
+        throw new IllegalArgumentException(
+            "row " + o + " has " + rows[o].length + " input maps, not " + k);
       }
       for (int j = 0; j < k; j++) {
         int m = rows[o][j];
         if (m < 0 || m >= inputs || (j > 0 && m <= rows[o][j - 1])) {
-          throw new IllegalArgumentException("row " + o + " is not strictly increasing input maps in 0.." + (inputs - 1)
-              + ": " + Arrays.toString(rows[o]));
+          throw new IllegalArgumentException(
+              "row "
+                  + o
+                  + " is not strictly increasing input maps in 0.."
+                  + (inputs - 1)
+                  + ": "
+                  + Arrays.toString(rows[o]));
         }
       }
       copy[o] = rows[o].clone();

@@ -19,8 +19,8 @@ import java.util.List;
  * bias, groups, table)}; y = g · act(b + W ⋆ x).
  */
 final class ConvDefinition extends LayerDefinition {
-  private static final List<String> ARGS = List.of("maps", "kernel", "stride", "pad", "act", "gain", "bias", "groups",
-      "table");
+  private static final List<String> ARGS =
+      List.of("maps", "kernel", "stride", "pad", "act", "gain", "bias", "groups", "table");
 
   ConvDefinition() {
     super(List.of("conv"), List.of());
@@ -49,8 +49,17 @@ final class ConvDefinition extends LayerDefinition {
   @Override
   Layer resolvePaperConv(LayerResolver r, LayerNode.PaperConv c) {
     r.nameFor("conv");
-    return conv(r, c.maps(), new int[] {c.kernelHeight(), c.kernelWidth()}, new int[] {1, 1}, new int[] {0, 0}, 1, 0,
-        c.squash() ? Activation.TANH : Activation.NONE, c.gain(), true);
+    return conv(
+        r,
+        c.maps(),
+        new int[] {c.kernelHeight(), c.kernelWidth()},
+        new int[] {1, 1},
+        new int[] {0, 0},
+        1,
+        0,
+        c.squash() ? Activation.TANH : Activation.NONE,
+        c.gain(),
+        true);
   }
 
   @Override
@@ -75,29 +84,45 @@ final class ConvDefinition extends LayerDefinition {
     Value t = a.value("table");
     if (t != null) {
       if (t instanceof Value.Call tc && tc.name().equals("random")) {
-        ArgReader ta = new ArgReader("table random(k)", tc.pos(), tc.args(), List.of("k"), r.diagnostics());
+        ArgReader ta =
+            new ArgReader("table random(k)", tc.pos(), tc.args(), List.of("k"), r.diagnostics());
         if (!ta.has("k")) {
           ta.missing("k", "table=random(16)");
         }
         table = ta.integer("k", 1, 1, Checker.MAX_DIM);
       } else if (!(t instanceof Value.Ident ti && ti.name().equals("full"))) {
-        r.error(t.pos(), "unknown connection table '" + Printer.value(t) + "'",
+        r.error(
+            t.pos(),
+            "unknown connection table '" + Printer.value(t) + "'",
             "use table=full (the default) or table=random(k): each output map sees k random input maps");
       }
     }
     return conv(r, maps, kernel, stride, pad, groups, table, act, gain, bias);
   }
 
-  private static Layer conv(LayerResolver r, int maps, int[] kernel, int[] stride, int[] pad, int groups, int tableK,
-      Activation act, boolean gain, boolean bias) {
+  private static Layer conv(
+      LayerResolver r,
+      int maps,
+      int[] kernel,
+      int[] stride,
+      int[] pad,
+      int groups,
+      int tableK,
+      Activation act,
+      boolean gain,
+      boolean bias) {
     SourcePos pos = r.pos();
     if (maps < 1 || kernel[0] < 1 || kernel[1] < 1) {
-      r.error(pos, "filter bank " + maps + "F" + kernel[0] + "x" + kernel[1] + " has a zero size",
+      r.error(
+          pos,
+          "filter bank " + maps + "F" + kernel[0] + "x" + kernel[1] + " has a zero size",
           "maps and kernel sizes must be at least 1");
       return null;
     }
     if (maps > Checker.MAX_DIM || kernel[0] > Checker.MAX_DIM || kernel[1] > Checker.MAX_DIM) {
-      r.error(pos, "filter bank " + maps + "F" + kernel[0] + "x" + kernel[1] + " is absurdly large",
+      r.error(
+          pos,
+          "filter bank " + maps + "F" + kernel[0] + "x" + kernel[1] + " is absurdly large",
           "each size must be at most " + Checker.MAX_DIM);
       return null;
     }
@@ -107,26 +132,56 @@ final class ConvDefinition extends LayerDefinition {
     }
     int c = in.channels();
     if (tableK > 0 && groups != 1) {
-      r.error(pos, "a connection table and groups cannot be combined", "use either table=random(k) or groups=g");
+      r.error(
+          pos,
+          "a connection table and groups cannot be combined",
+          "use either table=random(k) or groups=g");
       return null;
     }
     if (c % groups != 0 || maps % groups != 0) {
-      r.error(pos, "groups=" + groups + " must divide both the input maps (" + c + ") and the output maps (" + maps + ")",
+      r.error(
+          pos,
+          "groups="
+              + groups
+              + " must divide both the input maps ("
+              + c
+              + ") and the output maps ("
+              + maps
+              + ")",
           null);
       return null;
     }
     if (tableK > c) {
-      r.error(pos, "table=random(" + tableK + ") asks each output map to see " + tableK + " input maps, but the input "
-          + in + " has only " + c, "use k <= " + c);
+      r.error(
+          pos,
+          "table=random("
+              + tableK
+              + ") asks each output map to see "
+              + tableK
+              + " input maps, but the input "
+              + in
+              + " has only "
+              + c,
+          "use k <= " + c);
       return null;
     }
     if (pad[0] >= kernel[0] || pad[1] >= kernel[1]) {
-      r.error(pos, "pad " + pad[0] + "x" + pad[1] + " is not smaller than the kernel " + kernel[0] + "x" + kernel[1],
+      r.error(
+          pos,
+          "pad "
+              + pad[0]
+              + "x"
+              + pad[1]
+              + " is not smaller than the kernel "
+              + kernel[0]
+              + "x"
+              + kernel[1],
           "a pad of at most (kernel-1)/2 keeps every output touching the input");
       return null;
     }
     int oh = r.outSize("kernel", kernel[0], in.height(), stride[0], pad[0], false, "height");
-    int ow = oh < 1 ? 0 : r.outSize("kernel", kernel[1], in.width(), stride[1], pad[1], false, "width");
+    int ow =
+        oh < 1 ? 0 : r.outSize("kernel", kernel[1], in.width(), stride[1], pad[1], false, "width");
     if (oh < 1 || ow < 1) {
       return null;
     }
@@ -134,9 +189,13 @@ final class ConvDefinition extends LayerDefinition {
     int perOut = tableK > 0 ? tableK : c / groups;
     String name = r.name();
     // Drawn for the default seed here; the checker redraws it for the train block's seed.
-    ConnectionTable table = tableK > 0 ? ConnectionTable.random(c, maps, tableK, ConnectionTable.seedOf(1, name)) : null;
+    ConnectionTable table =
+        tableK > 0
+            ? ConnectionTable.random(c, maps, tableK, ConnectionTable.seedOf(1, name))
+            : null;
     List<ParamSpec> specs = new ArrayList<>();
-    ParamSpec weight = ParamSpec.weight(name + ".weight", List.of(maps, perOut, kernel[0], kernel[1]));
+    ParamSpec weight =
+        ParamSpec.weight(name + ".weight", List.of(maps, perOut, kernel[0], kernel[1]));
     specs.add(weight);
     if (bias) {
       specs.add(ParamSpec.bias(name + ".bias", weight));
@@ -150,8 +209,16 @@ final class ConvDefinition extends LayerDefinition {
         params = Math.addExact(params, s.size());
       }
       long connections = Math.multiplyExact(o.size(), (long) perOut * kernel[0] * kernel[1]);
-      return r.layer(LayerKind.CONV, new LayerArgs.Conv(maps, kernel[0], kernel[1], stride[0], stride[1], pad[0],
-          pad[1], groups, table, act, gain, bias), o, params, o.size(), connections, specs);
+      return r.layer(
+          LayerKind.CONV,
+          new LayerArgs.Conv(
+              maps, kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], groups, table, act,
+              gain, bias),
+          o,
+          params,
+          o.size(),
+          connections,
+          specs);
     } catch (ArithmeticException e) {
       r.error(pos, "filter bank is absurdly large: its counts overflow a 64-bit integer", null);
       return null;
@@ -159,10 +226,10 @@ final class ConvDefinition extends LayerDefinition {
   }
 
   /**
-   * y = g · act(b + W ⋆ x): PyTorch's cross-correlation with the stored weight W, which is the seed's true
-   * convolution with k = flip(W); gain and bias per output map. A connection table scatters the stored
-   * [out, k, kh, kw] weight into the full [out, in, kh, kw] one through a constant 0/1 mask, so the maps an
-   * output does not see get weight 0 and no gradient.
+   * y = g · act(b + W ⋆ x): PyTorch's cross-correlation with the stored weight W, which is the
+   * seed's true convolution with k = flip(W); gain and bias per output map. A connection table
+   * scatters the stored [out, k, kh, kw] weight into the full [out, in, kh, kw] one through a
+   * constant 0/1 mask, so the maps an output does not see get weight 0 and no gradient.
    */
   @Override
   public Node lower(Layer layer, Node x, Lowerer lowerer) {
@@ -170,11 +237,18 @@ final class ConvDefinition extends LayerDefinition {
     LayerArgs.Conv a = (LayerArgs.Conv) layer.args();
     int inMaps = x.shape().dim(1);
     int perOutput = a.table() != null ? a.table().perOutput() : inMaps / a.groups();
-    Node w = lowerer.param(layer.name() + ".weight", a.maps(), perOutput, a.kernelHeight(), a.kernelWidth());
+    Node w =
+        lowerer.param(
+            layer.name() + ".weight", a.maps(), perOutput, a.kernelHeight(), a.kernelWidth());
     if (a.table() != null) {
       w = scatter(b, w, a.table());
     }
-    Node y = b.conv2d(x, w, new Attrs.Conv(a.strideHeight(), a.strideWidth(), a.padHeight(), a.padWidth(), a.groups()));
+    Node y =
+        b.conv2d(
+            x,
+            w,
+            new Attrs.Conv(
+                a.strideHeight(), a.strideWidth(), a.padHeight(), a.padWidth(), a.groups()));
     if (a.bias()) {
       y = b.add(y, perMap(b, lowerer.param(layer.name() + ".bias", a.maps())));
     }
@@ -186,8 +260,9 @@ final class ConvDefinition extends LayerDefinition {
   }
 
   /**
-   * full[o, i] = Σ_j w[o, j] · E[o, j, i] with E[o, j, i] = 1 when the table's j-th input of output o is map i:
-   * kept rank 4 by flattening the kernel, ([O, k, 1, kh·kw] · [O, k, in, 1]) summed over k.
+   * full[o, i] = Σ_j w[o, j] · E[o, j, i] with E[o, j, i] = 1 when the table's j-th input of output
+   * o is map i: kept rank 4 by flattening the kernel, ([O, k, 1, kh·kw] · [O, k, in, 1]) summed
+   * over k.
    */
   private static Node scatter(GraphBuilder b, Node w, ConnectionTable table) {
     Shape s = w.shape();
@@ -225,10 +300,8 @@ final class ConvDefinition extends LayerDefinition {
       return g.label(new LayerNode.PaperConv(null, maps, kh, kw, squash, gain, P));
     }
     List<Arg> args = new ArrayList<>();
-    args.add(variant == 1 ? arg(null, num(maps))
-        : arg("maps", num(maps)));
-    args.add(arg("kernel", kh == kw && g.chance(0.3) ? num(kh)
-        : size(kh, kw)));
+    args.add(variant == 1 ? arg(null, num(maps)) : arg("maps", num(maps)));
+    args.add(arg("kernel", kh == kw && g.chance(0.3) ? num(kh) : size(kh, kw)));
     int stride = g.chance(0.3) ? 2 : 1;
     int pad = Math.min((kh - 1) / 2, (kw - 1) / 2) > 0 && g.chance(0.5) ? 1 : 0;
     if (stride > 1) {
@@ -238,8 +311,7 @@ final class ConvDefinition extends LayerDefinition {
       args.add(arg("pad", num(pad)));
     }
     if (g.chance(0.5)) {
-      args.add(arg("act", new Value.Ident(g.pick("relu", "tanh", "abs", "sigmoid", "none"),
-          P)));
+      args.add(arg("act", new Value.Ident(g.pick("relu", "tanh", "abs", "sigmoid", "none"), P)));
     }
     if (g.chance(0.3)) {
       args.add(arg("gain", new Value.Ident(g.chance(0.5) ? "true" : "false", P)));
@@ -252,13 +324,14 @@ final class ConvDefinition extends LayerDefinition {
       groups = 2;
       if (maps % 2 != 0) {
         maps++;
-        args.set(0, variant == 1 ? arg(null, num(maps))
-            : arg("maps", num(maps)));
+        args.set(0, variant == 1 ? arg(null, num(maps)) : arg("maps", num(maps)));
       }
       args.add(arg("groups", num(groups)));
     } else if (g.channels > 1 && g.chance(0.3)) {
-      args.add(arg("table", new Value.Call("random", List.of(arg(null,
-          num(g.between(1, g.channels)))), P)));
+      args.add(
+          arg(
+              "table",
+              new Value.Call("random", List.of(arg(null, num(g.between(1, g.channels)))), P)));
     }
     g.height = Windows.convolvedSize(g.height, kh, stride, pad);
     g.width = Windows.convolvedSize(g.width, kw, stride, pad);

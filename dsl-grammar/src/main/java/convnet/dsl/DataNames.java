@@ -9,13 +9,13 @@ import java.util.Map;
 /**
  * The data sets a {@code train} block may name, where each is looked for when installed, and what
  * to install or pass when it is not. {@code fashion-mnist} is always there (a subset ships inside
- * convnet); {@code mnist}, {@code cifar-10} and {@code caltech-101} are folders under
- * {@value #ROOT} (where Debian installs {@code dataset-fashion-mnist}), or data given with
- * {@code --data}.
+ * convnet); {@code mnist}, {@code cifar-10} and {@code caltech-101} are folders under {@value
+ * #ROOT} (where Debian installs {@code dataset-fashion-mnist}), or data given with {@code --data}.
  */
 public final class DataNames {
   /** The folder under which named data sets are looked for. */
   public static final String ROOT = "/usr/share/datasets";
+
   /** System property that overrides {@link #ROOT} (for tests and unusual installations). */
   public static final String ROOT_PROPERTY = "convnet.datasetsDir";
 
@@ -26,13 +26,28 @@ public final class DataNames {
 
   static {
     KNOWN.put("fashion-mnist", new Known("fashion-mnist", "idx", "IDX files", null));
-    KNOWN.put("mnist", new Known("mnist", "idx", "the four IDX files (train-images-idx3-ubyte, ...)",
-        "no Debian package ships MNIST: download its IDX files from yann.lecun.com/exdb/mnist"));
-    KNOWN.put("cifar-10", new Known("cifar-10", "cifar10", "the binary batches (data_batch_1.bin ... test_batch.bin)",
-        "no Debian package ships CIFAR-10: download its binary version (cifar-10-binary.tar.gz) from"
-            + " www.cs.toronto.edu/~kriz/cifar.html"));
-    KNOWN.put("caltech-101", new Known("caltech-101", "folder", "one folder of JPEG images per class (101_ObjectCategories)",
-        "no Debian package ships Caltech-101: download 101_ObjectCategories from data.caltech.edu"));
+    KNOWN.put(
+        "mnist",
+        new Known(
+            "mnist",
+            "idx",
+            "the four IDX files (train-images-idx3-ubyte, ...)",
+            "no Debian package ships MNIST: download its IDX files from yann.lecun.com/exdb/mnist"));
+    KNOWN.put(
+        "cifar-10",
+        new Known(
+            "cifar-10",
+            "cifar10",
+            "the binary batches (data_batch_1.bin ... test_batch.bin)",
+            "no Debian package ships CIFAR-10: download its binary version (cifar-10-binary.tar.gz) from"
+                + " www.cs.toronto.edu/~kriz/cifar.html"));
+    KNOWN.put(
+        "caltech-101",
+        new Known(
+            "caltech-101",
+            "folder",
+            "one folder of JPEG images per class (101_ObjectCategories)",
+            "no Debian package ships Caltech-101: download 101_ObjectCategories from data.caltech.edu"));
   }
 
   private DataNames() {}
@@ -70,9 +85,17 @@ public final class DataNames {
       return null;
     }
     Known k = KNOWN.get(name);
-    return new String[] {"data set '" + name + "' is not installed (no folder " + folder(name) + ")",
-        k.howToGet() + "; put " + k.files() + " in " + folder(name) + ", or pass them with --data "
-            + k.prefix() + ":DIR"};
+    return new String[] {
+      "data set '" + name + "' is not installed (no folder " + folder(name) + ")",
+      k.howToGet()
+          + "; put "
+          + k.files()
+          + " in "
+          + folder(name)
+          + ", or pass them with --data "
+          + k.prefix()
+          + ":DIR"
+    };
   }
 
   /**
@@ -85,7 +108,10 @@ public final class DataNames {
     String path = text;
     if (colon > 1) {
       String prefix = text.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
-      if (prefix.equals("idx") || prefix.equals("cifar10") || prefix.equals("cifar-10") || prefix.equals("folder")) {
+      if (prefix.equals("idx")
+          || prefix.equals("cifar10")
+          || prefix.equals("cifar-10")
+          || prefix.equals("folder")) {
         path = text.substring(colon + 1);
       }
     }
@@ -96,12 +122,19 @@ public final class DataNames {
         dir = base.resolve(dir).normalize();
       }
     } catch (InvalidPathException e) {
-      return new String[] {"data path '" + text + "' is not a valid path (" + e.getReason() + ")", null};
+      return new String[] {
+        "data path '" + text + "' is not a valid path (" + e.getReason() + ")", null
+      };
     }
     if (Files.isDirectory(dir)) {
       return null;
     }
-    return new String[] {"data folder '" + text + "' does not exist" + (dir.toString().equals(text) ? "" : " (" + dir + ")"),
-        "put the data there, or pass it with --data idx:DIR, cifar10:DIR or folder:DIR"};
+    return new String[] {
+      "data folder '"
+          + text
+          + "' does not exist"
+          + (dir.toString().equals(text) ? "" : " (" + dir + ")"),
+      "put the data there, or pass it with --data idx:DIR, cifar10:DIR or folder:DIR"
+    };
   }
 }

@@ -2,7 +2,9 @@ package convnet.dsl;
 
 import java.util.List;
 
-/** A top-level declaration: a network, an elementwise function, a parameterised block or a sweep. */
+/**
+ * A top-level declaration: a network, an elementwise function, a parameterised block or a sweep.
+ */
 public sealed interface Decl {
   String name();
 
@@ -30,8 +32,8 @@ public sealed interface Decl {
   }
 
   /**
-   * {@code sweep NAME { items }}: variants of a network (its body's bare words may name
-   * variables), the protocols and seeds to run, and the result table's rows and columns.
+   * {@code sweep NAME { items }}: variants of a network (its body's bare words may name variables),
+   * the protocols and seeds to run, and the result table's rows and columns.
    */
   record Sweep(String name, List<SweepItem> items, SourcePos pos) implements Decl {
     public Sweep {

@@ -10,7 +10,10 @@ import convnet.autodiff.Shape;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A fully connected layer, {@code dense(units, bias)}: y = x·Wᵀ + b on the input flattened in channel, row, column order. */
+/**
+ * A fully connected layer, {@code dense(units, bias)}: y = x·Wᵀ + b on the input flattened in
+ * channel, row, column order.
+ */
 final class DenseDefinition extends LayerDefinition {
   DenseDefinition() {
     super(List.of("dense"), List.of());
@@ -43,7 +46,10 @@ final class DenseDefinition extends LayerDefinition {
     return dense(r, LayerKind.DENSE, new LayerArgs.Dense(units, bias), units, bias);
   }
 
-  /** The dense layer or the classifier: [units, fan-in] weight, optional [units] bias, output units x 1 x 1. */
+  /**
+   * The dense layer or the classifier: [units, fan-in] weight, optional [units] bias, output units
+   * x 1 x 1.
+   */
   static Layer dense(LayerResolver r, LayerKind kind, LayerArgs args, int units, boolean bias) {
     MapShape in = r.in();
     if (r.failed() || in == null) {
@@ -80,7 +86,8 @@ final class DenseDefinition extends LayerDefinition {
     int fanIn = s.dim(1) * s.dim(2) * s.dim(3);
     int units = layer.output().channels();
     Node flat = b.reshape(x, Shape.of(lowerer.batch(), fanIn));
-    Node y = b.matmul(flat, b.transpose(lowerer.param(layer.name() + ".weight", units, fanIn), 1, 0));
+    Node y =
+        b.matmul(flat, b.transpose(lowerer.param(layer.name() + ".weight", units, fanIn), 1, 0));
     if (bias) {
       y = b.add(y, lowerer.param(layer.name() + ".bias", units));
     }
@@ -91,8 +98,13 @@ final class DenseDefinition extends LayerDefinition {
   @Override
   LayerNode draw(RandomArchitectures g, int variant) {
     int units = g.between(2, 12);
-    LayerNode node = g.label(g.chance(0.5) ? new LayerNode.Call(null, "dense", List.of(arg(null, num(units))),
-        LayerNode.Form.PARENS, P) : new LayerNode.Call(null, "dense", List.of(arg(null, num(units))), LayerNode.Form.COUNT, P));
+    LayerNode node =
+        g.label(
+            g.chance(0.5)
+                ? new LayerNode.Call(
+                    null, "dense", List.of(arg(null, num(units))), LayerNode.Form.PARENS, P)
+                : new LayerNode.Call(
+                    null, "dense", List.of(arg(null, num(units))), LayerNode.Form.COUNT, P));
     g.channels = units;
     g.height = 1;
     g.width = 1;

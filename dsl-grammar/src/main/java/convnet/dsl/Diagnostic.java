@@ -37,6 +37,14 @@ public record Diagnostic(Severity severity, SourcePos pos, String message, Strin
 
   /** The first line of the rendering: {@code FILE:LINE:COL: error: message}. */
   public String headline() {
-    return pos.file() + ":" + pos.line() + ":" + pos.col() + ": " + severity.label() + ": " + message;
+    return pos.file()
+        + ":"
+        + pos.line()
+        + ":"
+        + pos.col()
+        + ": "
+        + severity.label()
+        + ": "
+        + message;
   }
 }

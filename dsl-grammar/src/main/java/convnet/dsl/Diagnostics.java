@@ -18,7 +18,9 @@ public record Diagnostics(List<Diagnostic> all) {
   /** The diagnostics sorted by line and column, stable for equal positions. */
   public Diagnostics sorted() {
     List<Diagnostic> copy = new ArrayList<>(all);
-    copy.sort(Comparator.comparingInt((Diagnostic d) -> d.pos().line()).thenComparingInt(d -> d.pos().col()));
+    copy.sort(
+        Comparator.comparingInt((Diagnostic d) -> d.pos().line())
+            .thenComparingInt(d -> d.pos().col()));
     return new Diagnostics(copy);
   }
 
@@ -73,6 +75,7 @@ public record Diagnostics(List<Diagnostic> all) {
 
   /** Lines longer than this many characters are shown only around the caret... */
   private static final int LONG_LINE = 300;
+
   /** ...in a window this wide. */
   private static final int MAX_SHOWN = 120;
 

@@ -7,8 +7,8 @@ public final class DslParser {
   private DslParser() {}
 
   /**
-   * Parses a whole file. Throws {@link DslException} carrying every syntax error found (an
-   * empty file, unbalanced braces, a stray character, a malformed paper token...).
+   * Parses a whole file. Throws {@link DslException} carrying every syntax error found (an empty
+   * file, unbalanced braces, a stray character, a malformed paper token...).
    */
   public static Program parse(String source, String fileName) {
     return Parsing.parse(source, fileName);

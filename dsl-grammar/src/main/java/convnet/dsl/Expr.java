@@ -22,7 +22,10 @@ public sealed interface Expr {
   /** {@code left op right} with op one of {@code + - * / ^} ({@code ^} is power). */
   record Binary(char op, Expr left, Expr right, SourcePos pos) implements Expr {}
 
-  /** {@code abs(x)}, {@code exp}, {@code log}, {@code tanh}, {@code sigmoid}, {@code sqrt}, {@code max(a, b)}, {@code min(a, b)}. */
+  /**
+   * {@code abs(x)}, {@code exp}, {@code log}, {@code tanh}, {@code sigmoid}, {@code sqrt}, {@code
+   * max(a, b)}, {@code min(a, b)}.
+   */
   record Call(String function, List<Expr> args, SourcePos pos) implements Expr {
     public Call {
       args = List.copyOf(args);

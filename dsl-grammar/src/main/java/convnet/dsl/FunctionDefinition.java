@@ -6,9 +6,9 @@ import convnet.autodiff.ScalarOp;
 import java.util.List;
 
 /**
- * A user function used as a layer ({@code fn softsign(x) = x / (1 + abs(x))}, then
- * {@code softsign}): its body applied elementwise, the gradient derived symbolically. It has no
- * keyword of its own; the resolver comes here for a name that is a declared {@code fn}.
+ * A user function used as a layer ({@code fn softsign(x) = x / (1 + abs(x))}, then {@code
+ * softsign}): its body applied elementwise, the gradient derived symbolically. It has no keyword of
+ * its own; the resolver comes here for a name that is a declared {@code fn}.
  */
 final class FunctionDefinition extends LayerDefinition {
   FunctionDefinition() {
@@ -37,10 +37,17 @@ final class FunctionDefinition extends LayerDefinition {
     }
     String param = fn.params().isEmpty() ? "x" : fn.params().get(0);
     MapShape in = r.in();
-    return r.shaped(LayerKind.FN, new LayerArgs.Function(fn.name(), param, fn.body()), in == null ? 0 : in.size(), 0);
+    return r.shaped(
+        LayerKind.FN,
+        new LayerArgs.Function(fn.name(), param, fn.body()),
+        in == null ? 0 : in.size(),
+        0);
   }
 
-  /** The expression's tree mapped onto elementwise ops, broadcast to the input's shape (a constant body too). */
+  /**
+   * The expression's tree mapped onto elementwise ops, broadcast to the input's shape (a constant
+   * body too).
+   */
   @Override
   public Node lower(Layer layer, Node x, Lowerer lowerer) {
     LayerArgs.Function f = (LayerArgs.Function) layer.args();
@@ -54,7 +61,8 @@ final class FunctionDefinition extends LayerDefinition {
     }
     if (e instanceof Expr.Var v) {
       if (!v.name().equals(param)) {
-        throw new IllegalStateException("unbound name '" + v.name() + "' in a checked function at " + v.pos());
+        throw new IllegalStateException(
+            "unbound name '" + v.name() + "' in a checked function at " + v.pos());
       }
       return x;
     }
@@ -70,7 +78,8 @@ final class FunctionDefinition extends LayerDefinition {
         case '*' -> b.mul(l, r);
         case '/' -> b.div(l, r);
         case '^' -> b.pow(l, r);
-        default -> throw new IllegalStateException("unknown operator '" + bin.op() + "' at " + bin.pos());
+        default ->
+            throw new IllegalStateException("unknown operator '" + bin.op() + "' at " + bin.pos());
       };
     }
     Expr.Call c = (Expr.Call) e;

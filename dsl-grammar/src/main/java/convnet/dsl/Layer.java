@@ -6,8 +6,18 @@ import java.util.List;
  * One layer of a resolved network: its name (as in .npz files), kind, typed arguments, shapes,
  * counts, parameter tensors, the stage it belongs to (from 1) and where it was written.
  */
-public record Layer(String name, LayerKind kind, LayerArgs args, MapShape input, MapShape output, long parameters,
-    long neurons, long connections, List<ParamSpec> params, int stage, SourcePos pos) {
+public record Layer(
+    String name,
+    LayerKind kind,
+    LayerArgs args,
+    MapShape input,
+    MapShape output,
+    long parameters,
+    long neurons,
+    long connections,
+    List<ParamSpec> params,
+    int stage,
+    SourcePos pos) {
   public Layer {
     params = List.copyOf(params);
   }

@@ -11,27 +11,47 @@ public sealed interface LayerArgs {
    * A filter bank. {@code table} is null when every output map sees every input map of its group;
    * {@code squash}-style paper layers resolve to {@code activation = TANH}.
    */
-  record Conv(int maps, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int padHeight,
-      int padWidth, int groups, ConnectionTable table, Activation activation, boolean gain, boolean bias)
+  record Conv(
+      int maps,
+      int kernelHeight,
+      int kernelWidth,
+      int strideHeight,
+      int strideWidth,
+      int padHeight,
+      int padWidth,
+      int groups,
+      ConnectionTable table,
+      Activation activation,
+      boolean gain,
+      boolean bias)
       implements LayerArgs {}
 
   /** Average or max pooling; {@code ceil} selects ceiling rounding of the output size. */
-  record Pool(int windowHeight, int windowWidth, int strideHeight, int strideWidth, int padHeight, int padWidth,
-      boolean ceil) implements LayerArgs {}
+  record Pool(
+      int windowHeight,
+      int windowWidth,
+      int strideHeight,
+      int strideWidth,
+      int padHeight,
+      int padWidth,
+      boolean ceil)
+      implements LayerArgs {}
 
   /** Local contrast normalization with a Gaussian window of the given standard deviations. */
-  record Lcn(int windowHeight, int windowWidth, double sigmaHeight, double sigmaWidth) implements LayerArgs {
+  record Lcn(int windowHeight, int windowWidth, double sigmaHeight, double sigmaWidth)
+      implements LayerArgs {
     /**
-     * The epsilon under the normalization's square root, σ = (w ⋆ v² + ε)^½: it keeps σ's derivative finite
-     * where a window is all zeros; it is the epsilon of the PyTorch reference of the benchmarks and far below σ²
-     * of any non-blank window.
+     * The epsilon under the normalization's square root, σ = (w ⋆ v² + ε)^½: it keeps σ's
+     * derivative finite where a window is all zeros; it is the epsilon of the PyTorch reference of
+     * the benchmarks and far below σ² of any non-blank window.
      */
     public static final double EPSILON = 1e-6;
 
     /**
-     * The Gaussian window [1, maps, h, w]: exp(−dy²/2σh² − dx²/2σw²) around the window's centre, divided by its
-     * sum over all maps and positions. Every map's slice is the same array of numbers, which is what lets the
-     * {@code sum-maps-first} rewrite turn the convolution over all maps into one over their sum.
+     * The Gaussian window [1, maps, h, w]: exp(−dy²/2σh² − dx²/2σw²) around the window's centre,
+     * divided by its sum over all maps and positions. Every map's slice is the same array of
+     * numbers, which is what lets the {@code sum-maps-first} rewrite turn the convolution over all
+     * maps into one over their sum.
      */
     public static Tensor window(int maps, int h, int w, double sigmaH, double sigmaW) {
       double[] plane = new double[h * w];
@@ -62,7 +82,9 @@ public sealed interface LayerArgs {
 
   /** Dropout with drop probability {@code p} during training, identity at inference. */
   record Dropout(double p) implements LayerArgs {
-    /** The name of the graph input that holds the mask of dropout layer {@code layer} in training. */
+    /**
+     * The name of the graph input that holds the mask of dropout layer {@code layer} in training.
+     */
     public static String maskName(String layer) {
       return "mask/" + layer;
     }
@@ -78,7 +100,13 @@ public sealed interface LayerArgs {
    * Network in network: a kxk convolution to {@code maps.get(0)} maps, then 1x1 convolutions to
    * each further entry, each followed by the activation.
    */
-  record Mlpconv(List<Integer> maps, int kernelHeight, int kernelWidth, int stride, int pad, Activation activation)
+  record Mlpconv(
+      List<Integer> maps,
+      int kernelHeight,
+      int kernelWidth,
+      int stride,
+      int pad,
+      Activation activation)
       implements LayerArgs {
     public Mlpconv {
       maps = List.copyOf(maps);

@@ -6,11 +6,11 @@ import convnet.autodiff.Shape;
 import java.util.List;
 
 /**
- * Everything the language knows about one layer kind, in one place: its keywords, how its
- * arguments are read and its shape, counts and parameter tensors derived ({@code resolve*}), its
- * lowering to graph ops ({@link #lower}), whether it opens a filter stage, and how random
- * architectures draw it ({@code draw}). {@link LayerKind} holds one definition per kind; the
- * checker, the lowering and the generator read the definitions and know no kind by name.
+ * Everything the language knows about one layer kind, in one place: its keywords, how its arguments
+ * are read and its shape, counts and parameter tensors derived ({@code resolve*}), its lowering to
+ * graph ops ({@link #lower}), whether it opens a filter stage, and how random architectures draw it
+ * ({@code draw}). {@link LayerKind} holds one definition per kind; the checker, the lowering and
+ * the generator read the definitions and know no kind by name.
  *
  * <p>Only this package defines layer kinds (the constructor is package-private), so that every
  * definition reads its arguments through the checker's {@code ArgReader} and reports errors the
@@ -30,12 +30,17 @@ public abstract class LayerDefinition {
     this.paperNames = List.copyOf(paperNames);
   }
 
-  /** The names a layer of this kind is called by: the verbose keyword first, then aliases; empty for user functions. */
+  /**
+   * The names a layer of this kind is called by: the verbose keyword first, then aliases; empty for
+   * user functions.
+   */
   public final List<String> keywords() {
     return keywords;
   }
 
-  /** The names reserved for this kind: its keywords, then the paper tokens the parser reads as it. */
+  /**
+   * The names reserved for this kind: its keywords, then the paper tokens the parser reads as it.
+   */
   final List<String> reservedNames() {
     List<String> all = new java.util.ArrayList<>(keywords);
     all.addAll(paperNames);
@@ -67,7 +72,10 @@ public abstract class LayerDefinition {
   enum Units {
     /** A layer with weights: its outputs are neurons. */
     WEIGHTED,
-    /** A nonlinearity: its outputs are the same neurons as a weighted layer's or another nonlinearity's just before. */
+    /**
+     * A nonlinearity: its outputs are the same neurons as a weighted layer's or another
+     * nonlinearity's just before.
+     */
     NONLINEARITY,
     /** Looked through when deciding whether a nonlinearity's units were counted (dropout). */
     TRANSPARENT,
@@ -90,7 +98,8 @@ public abstract class LayerDefinition {
 
   /** Resolves paper notation {@code nFhxwC[S[G]]}; only the filter bank reads it. */
   Layer resolvePaperConv(LayerResolver r, LayerNode.PaperConv conv) {
-    throw new IllegalStateException(getClass().getSimpleName() + " does not read paper filter banks");
+    throw new IllegalStateException(
+        getClass().getSimpleName() + " does not read paper filter banks");
   }
 
   /** Resolves paper notation {@code PAhxw}/{@code PMhxw}; only pooling reads it. */
@@ -100,7 +109,8 @@ public abstract class LayerDefinition {
 
   /** Resolves paper notation {@code N}/{@code Nhxw}; only normalization reads it. */
   Layer resolvePaperLcn(LayerResolver r, LayerNode.PaperLcn lcn) {
-    throw new IllegalStateException(getClass().getSimpleName() + " does not read paper normalization");
+    throw new IllegalStateException(
+        getClass().getSimpleName() + " does not read paper normalization");
   }
 
   /**
@@ -111,11 +121,12 @@ public abstract class LayerDefinition {
 
   /**
    * A layer of this kind for random architecture {@code g}, written for its current shape, which
-   * the draw updates to the layer's output shape; {@code variant} picks among the notations
-   * the generator asks for (each definition says which). Only kinds the generator draws override it.
+   * the draw updates to the layer's output shape; {@code variant} picks among the notations the
+   * generator asks for (each definition says which). Only kinds the generator draws override it.
    */
   LayerNode draw(RandomArchitectures g, int variant) {
-    throw new IllegalStateException(getClass().getSimpleName() + " is not drawn by random architectures");
+    throw new IllegalStateException(
+        getClass().getSimpleName() + " is not drawn by random architectures");
   }
 
   /** What a definition's {@link #lower} may use of the lowering under way. */
@@ -126,7 +137,10 @@ public abstract class LayerDefinition {
     /** The batch size N. */
     int batch();
 
-    /** Whether the graph is for training (dropout reads masks) or inference (dropout is the identity). */
+    /**
+     * Whether the graph is for training (dropout reads masks) or inference (dropout is the
+     * identity).
+     */
     boolean training();
 
     /** The parameter tensor {@code name} (as in .npz files) of shape {@code dims}. */

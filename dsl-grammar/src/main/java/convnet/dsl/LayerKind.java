@@ -43,22 +43,31 @@ public enum LayerKind {
     return definition;
   }
 
-  /** Whether a layer of this kind holds its stage's filter bank (conv, mlpconv): such stages get a protocol letter. */
+  /**
+   * Whether a layer of this kind holds its stage's filter bank (conv, mlpconv): such stages get a
+   * protocol letter.
+   */
   public boolean opensFilterStage() {
     return definition.opensFilterStage();
   }
 
-  /** The kind called {@code keyword} (a verbose keyword or an alias such as {@code Rabs}), or null. */
+  /**
+   * The kind called {@code keyword} (a verbose keyword or an alias such as {@code Rabs}), or null.
+   */
   static LayerKind byKeyword(String keyword) {
     return Keywords.BY_KEYWORD.get(keyword);
   }
 
-  /** Every built-in layer name (keywords, aliases and paper names such as {@code N}), in kind order. */
+  /**
+   * Every built-in layer name (keywords, aliases and paper names such as {@code N}), in kind order.
+   */
   static List<String> reservedNames() {
     return Keywords.RESERVED;
   }
 
-  /** Built once the constants exist; an enum's own static fields are set after its constructors run. */
+  /**
+   * Built once the constants exist; an enum's own static fields are set after its constructors run.
+   */
   private static final class Keywords {
     static final Map<String, LayerKind> BY_KEYWORD = new LinkedHashMap<>();
     static final List<String> RESERVED;

@@ -42,7 +42,14 @@ public sealed interface LayerNode {
   }
 
   /** {@code nFhxwC}, {@code nFhxwCS} (adds tanh) or {@code nFhxwCSG} (adds a gain per map). */
-  record PaperConv(String label, int maps, int kernelHeight, int kernelWidth, boolean squash, boolean gain, SourcePos pos)
+  record PaperConv(
+      String label,
+      int maps,
+      int kernelHeight,
+      int kernelWidth,
+      boolean squash,
+      boolean gain,
+      SourcePos pos)
       implements LayerNode {
     public PaperConv {
       if (gain && !squash) {
@@ -65,10 +72,18 @@ public sealed interface LayerNode {
    * {@code PAhxw[/s][c]} (average) or {@code PMhxw[/s][c]} (max); stride 0 means "the window"; a
    * trailing {@code c} rounds the output size up (ceil), as {@code round=ceil} does.
    */
-  record PaperPool(String label, boolean max, int windowHeight, int windowWidth, int stride, boolean ceil,
-      SourcePos pos) implements LayerNode {
+  record PaperPool(
+      String label,
+      boolean max,
+      int windowHeight,
+      int windowWidth,
+      int stride,
+      boolean ceil,
+      SourcePos pos)
+      implements LayerNode {
     /** Floor rounding, the paper's (and the default). */
-    public PaperPool(String label, boolean max, int windowHeight, int windowWidth, int stride, SourcePos pos) {
+    public PaperPool(
+        String label, boolean max, int windowHeight, int windowWidth, int stride, SourcePos pos) {
       this(label, max, windowHeight, windowWidth, stride, false, pos);
     }
 
@@ -84,7 +99,8 @@ public sealed interface LayerNode {
   }
 
   /** {@code N} or {@code Nhxw}; a window of 0x0 means the default. */
-  record PaperLcn(String label, int windowHeight, int windowWidth, SourcePos pos) implements LayerNode {
+  record PaperLcn(String label, int windowHeight, int windowWidth, SourcePos pos)
+      implements LayerNode {
     @Override
     public <R> R accept(Visitor<R> visitor) {
       return visitor.visitPaperLcn(this);
@@ -100,13 +116,17 @@ public sealed interface LayerNode {
    * A keyword, possibly with arguments: {@code Rabs}, {@code relu}, {@code conv(maps=96, ...)},
    * {@code logistic 10}, a user function or a block.
    */
-  record Call(String label, String name, List<Arg> args, Form form, SourcePos pos) implements LayerNode {
+  record Call(String label, String name, List<Arg> args, Form form, SourcePos pos)
+      implements LayerNode {
     public Call {
       args = List.copyOf(args);
       if (form == Form.BARE && !args.isEmpty()) {
         throw new IllegalArgumentException("a bare layer has no arguments");
       }
-      if (form == Form.COUNT && (args.size() != 1 || args.get(0).isNamed() || !(args.get(0).value() instanceof Value.Num))) {
+      if (form == Form.COUNT
+          && (args.size() != 1
+              || args.get(0).isNamed()
+              || !(args.get(0).value() instanceof Value.Num))) {
         throw new IllegalArgumentException("a counted layer has exactly one positional number");
       }
     }

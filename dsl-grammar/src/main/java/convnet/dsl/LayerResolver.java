@@ -25,8 +25,16 @@ final class LayerResolver {
   private final int errorsBefore;
   private String name;
 
-  LayerResolver(Checker checker, LayerNode node, int index, int stage, SourcePos pos, MapShape in,
-      Map<String, Decl.Fn> fns, List<Diagnostic> out, boolean last) {
+  LayerResolver(
+      Checker checker,
+      LayerNode node,
+      int index,
+      int stage,
+      SourcePos pos,
+      MapShape in,
+      Map<String, Decl.Fn> fns,
+      List<Diagnostic> out,
+      boolean last) {
     this.checker = checker;
     this.node = node;
     this.index = index;
@@ -44,36 +52,37 @@ final class LayerResolver {
   }
 
   /**
-   * Whether the layer, even if it has errors, is known to keep its input's shape, so checking
-   * the layers after it can go on with that shape.
+   * Whether the layer, even if it has errors, is known to keep its input's shape, so checking the
+   * layers after it can go on with that shape.
    */
   boolean keepsShape() {
-    return node.accept(new LayerNode.Visitor<Boolean>() {
-      @Override
-      public Boolean visitPaperConv(LayerNode.PaperConv conv) {
-        return LayerKind.CONV.definition().keepsShape();
-      }
+    return node.accept(
+        new LayerNode.Visitor<Boolean>() {
+          @Override
+          public Boolean visitPaperConv(LayerNode.PaperConv conv) {
+            return LayerKind.CONV.definition().keepsShape();
+          }
 
-      @Override
-      public Boolean visitPaperPool(LayerNode.PaperPool pool) {
-        return (pool.max() ? LayerKind.MAXPOOL : LayerKind.AVGPOOL).definition().keepsShape();
-      }
+          @Override
+          public Boolean visitPaperPool(LayerNode.PaperPool pool) {
+            return (pool.max() ? LayerKind.MAXPOOL : LayerKind.AVGPOOL).definition().keepsShape();
+          }
 
-      @Override
-      public Boolean visitPaperLcn(LayerNode.PaperLcn lcn) {
-        return LayerKind.LCN.definition().keepsShape();
-      }
+          @Override
+          public Boolean visitPaperLcn(LayerNode.PaperLcn lcn) {
+            return LayerKind.LCN.definition().keepsShape();
+          }
 
-      @Override
-      public Boolean visitCall(LayerNode.Call call) {
-        if (call.name().equals(LayerNode.INVALID)) {
-          return false;
-        }
-        LayerKind kind = LayerKind.byKeyword(call.name());
-        // A user function keeps the shape; so is an unknown name taken, having no better guess.
-        return kind == null || kind.definition().keepsShape();
-      }
-    });
+          @Override
+          public Boolean visitCall(LayerNode.Call call) {
+            if (call.name().equals(LayerNode.INVALID)) {
+              return false;
+            }
+            LayerKind kind = LayerKind.byKeyword(call.name());
+            // A user function keeps the shape; so is an unknown name taken, having no better guess.
+            return kind == null || kind.definition().keepsShape();
+          }
+        });
   }
 
   void error(SourcePos p, String message, String hint) {
@@ -105,7 +114,10 @@ final class LayerResolver {
     return in;
   }
 
-  /** Where to report errors of the layer as a whole (a block invocation's site for the layers it expands to). */
+  /**
+   * Where to report errors of the layer as a whole (a block invocation's site for the layers it
+   * expands to).
+   */
   SourcePos pos() {
     return pos;
   }
@@ -131,27 +143,30 @@ final class LayerResolver {
   }
 
   Layer resolve() {
-    return node.accept(new LayerNode.Visitor<Layer>() {
-      @Override
-      public Layer visitPaperConv(LayerNode.PaperConv conv) {
-        return LayerKind.CONV.definition().resolvePaperConv(LayerResolver.this, conv);
-      }
+    return node.accept(
+        new LayerNode.Visitor<Layer>() {
+          @Override
+          public Layer visitPaperConv(LayerNode.PaperConv conv) {
+            return LayerKind.CONV.definition().resolvePaperConv(LayerResolver.this, conv);
+          }
 
-      @Override
-      public Layer visitPaperPool(LayerNode.PaperPool pool) {
-        return (pool.max() ? LayerKind.MAXPOOL : LayerKind.AVGPOOL).definition().resolvePaperPool(LayerResolver.this, pool);
-      }
+          @Override
+          public Layer visitPaperPool(LayerNode.PaperPool pool) {
+            return (pool.max() ? LayerKind.MAXPOOL : LayerKind.AVGPOOL)
+                .definition()
+                .resolvePaperPool(LayerResolver.this, pool);
+          }
 
-      @Override
-      public Layer visitPaperLcn(LayerNode.PaperLcn lcn) {
-        return LayerKind.LCN.definition().resolvePaperLcn(LayerResolver.this, lcn);
-      }
+          @Override
+          public Layer visitPaperLcn(LayerNode.PaperLcn lcn) {
+            return LayerKind.LCN.definition().resolvePaperLcn(LayerResolver.this, lcn);
+          }
 
-      @Override
-      public Layer visitCall(LayerNode.Call call) {
-        return resolveCall(call);
-      }
-    });
+          @Override
+          public Layer visitCall(LayerNode.Call call) {
+            return resolveCall(call);
+          }
+        });
   }
 
   private Layer resolveCall(LayerNode.Call c) {
@@ -170,8 +185,12 @@ final class LayerResolver {
     }
     nameFor(kw);
     String hint = DidYouMean.hint(kw, checker.knownLayerNames());
-    error(c.pos(), "unknown layer '" + kw + "'", hint != null ? hint
-        : "layers are paper tokens (32F5x5CSG, Rabs, N, PA2x2, PM2x2), keywords (conv, dense, ...), fn or define names");
+    error(
+        c.pos(),
+        "unknown layer '" + kw + "'",
+        hint != null
+            ? hint
+            : "layers are paper tokens (32F5x5CSG, Rabs, N, PA2x2, PM2x2), keywords (conv, dense, ...), fn or define names");
     return null;
   }
 
@@ -192,11 +211,22 @@ final class LayerResolver {
     return layer(kind, args, in, 0, neurons, connections, List.of());
   }
 
-  /** The resolved layer with output {@code o}, or null (reported) when {@code o} is absurdly large. */
-  Layer layer(LayerKind kind, LayerArgs args, MapShape o, long params, long neurons, long connections,
+  /**
+   * The resolved layer with output {@code o}, or null (reported) when {@code o} is absurdly large.
+   */
+  Layer layer(
+      LayerKind kind,
+      LayerArgs args,
+      MapShape o,
+      long params,
+      long neurons,
+      long connections,
       List<ParamSpec> specs) {
     if (o.size() > Integer.MAX_VALUE) {
-      error(pos, "output " + o + " of this layer is absurdly large (2^31 values or more per image)", null);
+      error(
+          pos,
+          "output " + o + " of this layer is absurdly large (2^31 values or more per image)",
+          null);
       return null;
     }
     return new Layer(name, kind, args, in, o, params, neurons, connections, specs, stage, pos);
@@ -209,10 +239,36 @@ final class LayerResolver {
   int outSize(String what, int window, int n, int stride, int pad, boolean ceil, String axis) {
     long span = (long) n + 2L * pad - window;
     if (span < 0) {
-      error(pos, what + " " + window + " is larger than its input " + axis + " " + n + (pad > 0 ? " (padded by " + pad
-          + " on each side)" : "") + " (input " + in + ")",
-          "output " + axis + " = (" + n + " + 2*" + pad + " - " + window + ")/" + stride + " + 1 = " + span + "/" + stride
-              + " + 1 < 1; use a smaller " + what + " or remove a pooling layer before it");
+      error(
+          pos,
+          what
+              + " "
+              + window
+              + " is larger than its input "
+              + axis
+              + " "
+              + n
+              + (pad > 0 ? " (padded by " + pad + " on each side)" : "")
+              + " (input "
+              + in
+              + ")",
+          "output "
+              + axis
+              + " = ("
+              + n
+              + " + 2*"
+              + pad
+              + " - "
+              + window
+              + ")/"
+              + stride
+              + " + 1 = "
+              + span
+              + "/"
+              + stride
+              + " + 1 < 1; use a smaller "
+              + what
+              + " or remove a pooling layer before it");
       return 0;
     }
     return Windows.pooledSize(n, window, stride, pad, ceil);

@@ -35,9 +35,13 @@ final class LogisticDefinition extends LayerDefinition {
     }
     int classes = a.integer("classes", 1, 1, Checker.MAX_DIM);
     if (!r.last()) {
-      r.error(r.pos(), "'logistic' is the classifier and must be the last layer", "move it to the end of the network");
+      r.error(
+          r.pos(),
+          "'logistic' is the classifier and must be the last layer",
+          "move it to the end of the network");
     }
-    return DenseDefinition.dense(r, LayerKind.LOGISTIC, new LayerArgs.Logistic(classes), classes, true);
+    return DenseDefinition.dense(
+        r, LayerKind.LOGISTIC, new LayerArgs.Logistic(classes), classes, true);
   }
 
   /** The logits [N, K]. */
@@ -50,6 +54,8 @@ final class LogisticDefinition extends LayerDefinition {
   @Override
   LayerNode draw(RandomArchitectures g, int variant) {
     int classes = g.between(2, 10);
-    return g.label(new LayerNode.Call(null, "logistic", List.of(arg(null, num(classes))), LayerNode.Form.COUNT, P));
+    return g.label(
+        new LayerNode.Call(
+            null, "logistic", List.of(arg(null, num(classes))), LayerNode.Form.COUNT, P));
   }
 }

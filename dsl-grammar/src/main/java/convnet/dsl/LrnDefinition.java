@@ -9,7 +9,10 @@ import convnet.autodiff.Node;
 import convnet.autodiff.Shape;
 import java.util.List;
 
-/** Krizhevsky's local response normalization across neighbouring maps, {@code lrn(size, alpha, beta, k)}; shape kept. */
+/**
+ * Krizhevsky's local response normalization across neighbouring maps, {@code lrn(size, alpha, beta,
+ * k)}; shape kept.
+ */
 final class LrnDefinition extends LayerDefinition {
   LrnDefinition() {
     super(List.of("lrn"), List.of());
@@ -25,23 +28,42 @@ final class LrnDefinition extends LayerDefinition {
     r.nameFor("lrn");
     ArgReader a = r.reader(c, List.of("size", "alpha", "beta", "k"));
     int size = a.integer("size", 5, 1, Checker.MAX_DIM);
-    double alpha = a.realWithReason("alpha", 1e-4, 0, 1e6, true, "alpha scales the sum of squares: not negative"
-        + " (AlexNet's is 1e-4)");
-    double beta = a.realWithReason("beta", 0.75, 0, 1e6, true, "beta is the divisor's exponent: not negative"
-        + " (AlexNet's is 0.75)");
+    double alpha =
+        a.realWithReason(
+            "alpha",
+            1e-4,
+            0,
+            1e6,
+            true,
+            "alpha scales the sum of squares: not negative" + " (AlexNet's is 1e-4)");
+    double beta =
+        a.realWithReason(
+            "beta",
+            0.75,
+            0,
+            1e6,
+            true,
+            "beta is the divisor's exponent: not negative" + " (AlexNet's is 0.75)");
     // k = 0 divides by zero wherever every map is 0 (after a relu, often): (k + α·Σx²)^β = 0.
-    double k = a.realWithReason("k", 2.0, 1e-6, 1e6, true, "k keeps the divisor (k + alpha*sum x^2)^beta above 0;"
-        + " AlexNet's is 2");
+    double k =
+        a.realWithReason(
+            "k",
+            2.0,
+            1e-6,
+            1e6,
+            true,
+            "k keeps the divisor (k + alpha*sum x^2)^beta above 0;" + " AlexNet's is 2");
     MapShape in = r.in();
     if (in != null && !r.failed()) {
-      return r.shaped(LayerKind.LRN, new LayerArgs.Lrn(size, alpha, beta, k), 0, r.mul(in.size(), size));
+      return r.shaped(
+          LayerKind.LRN, new LayerArgs.Lrn(size, alpha, beta, k), 0, r.mul(in.size(), size));
     }
     return null;
   }
 
   /**
-   * PyTorch's LocalResponseNorm: y_c = x_c / (k + α/n Σ_{c'} x_{c'}²)^β over the n maps c − n/2 … c + (n−1)/2
-   * (zeros beyond the edges), written as zero padding plus shifted slices.
+   * PyTorch's LocalResponseNorm: y_c = x_c / (k + α/n Σ_{c'} x_{c'}²)^β over the n maps c − n/2 … c
+   * + (n−1)/2 (zeros beyond the edges), written as zero padding plus shifted slices.
    */
   @Override
   public Node lower(Layer layer, Node x, Lowerer lowerer) {
@@ -59,11 +81,23 @@ final class LrnDefinition extends LayerDefinition {
     return b.div(x, b.pow(b.add(b.mul(sum, a.alpha() / n), a.k()), a.beta()));
   }
 
-  /** {@code lrn} or {@code lrn(size=3, alpha=1e-4, beta=0.75, k=2)} ({@code variant} is not used). */
+  /**
+   * {@code lrn} or {@code lrn(size=3, alpha=1e-4, beta=0.75, k=2)} ({@code variant} is not used).
+   */
   @Override
   LayerNode draw(RandomArchitectures g, int variant) {
-    return g.label(g.chance(0.5) ? RandomArchitectures.bare("lrn") : new LayerNode.Call(null, "lrn", List.of(arg("size",
-        num(3)), arg("alpha", new Value.Num("1e-4", P)), arg("beta", new Value.Num("0.75", P)), arg("k", num(2))),
-        LayerNode.Form.PARENS, P));
+    return g.label(
+        g.chance(0.5)
+            ? RandomArchitectures.bare("lrn")
+            : new LayerNode.Call(
+                null,
+                "lrn",
+                List.of(
+                    arg("size", num(3)),
+                    arg("alpha", new Value.Num("1e-4", P)),
+                    arg("beta", new Value.Num("0.75", P)),
+                    arg("k", num(2))),
+                LayerNode.Form.PARENS,
+                P));
   }
 }

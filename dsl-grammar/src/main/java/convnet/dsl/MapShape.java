@@ -4,7 +4,8 @@ package convnet.dsl;
 public record MapShape(int channels, int height, int width) {
   public MapShape {
     if (channels < 1 || height < 1 || width < 1) {
-      throw new IllegalArgumentException("shape must be positive: " + channels + "x" + height + "x" + width);
+      throw new IllegalArgumentException(
+          "shape must be positive: " + channels + "x" + height + "x" + width);
     }
   }
 

@@ -39,8 +39,18 @@ final class MaxoutDefinition extends LayerDefinition {
       return null;
     }
     if (in.channels() % pieces != 0) {
-      r.error(r.pos(), "maxout with " + pieces + " pieces needs a number of maps divisible by " + pieces + ", but its"
-          + " input " + in + " has " + in.channels(), "make the layer before produce a multiple of " + pieces + " maps");
+      r.error(
+          r.pos(),
+          "maxout with "
+              + pieces
+              + " pieces needs a number of maps divisible by "
+              + pieces
+              + ", but its"
+              + " input "
+              + in
+              + " has "
+              + in.channels(),
+          "make the layer before produce a multiple of " + pieces + " maps");
       return null;
     }
     MapShape o = new MapShape(in.channels() / pieces, in.height(), in.width());
@@ -51,7 +61,10 @@ final class MaxoutDefinition extends LayerDefinition {
   public Node lower(Layer layer, Node x, Lowerer lowerer) {
     int pieces = ((LayerArgs.Maxout) layer.args()).pieces();
     Shape s = x.shape();
-    Node grouped = lowerer.graph().reshape(x, Shape.of(s.dim(0), s.dim(1) / pieces, pieces, s.dim(2), s.dim(3)));
+    Node grouped =
+        lowerer
+            .graph()
+            .reshape(x, Shape.of(s.dim(0), s.dim(1) / pieces, pieces, s.dim(2), s.dim(3)));
     return lowerer.graph().reduceMax(grouped, List.of(2), false);
   }
 
@@ -62,6 +75,8 @@ final class MaxoutDefinition extends LayerDefinition {
       return null;
     }
     g.channels /= 2;
-    return g.label(new LayerNode.Call(null, "maxout", List.of(arg("pieces", num(2))), LayerNode.Form.PARENS, P));
+    return g.label(
+        new LayerNode.Call(
+            null, "maxout", List.of(arg("pieces", num(2))), LayerNode.Form.PARENS, P));
   }
 }

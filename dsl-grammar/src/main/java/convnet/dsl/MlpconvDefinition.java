@@ -53,7 +53,8 @@ final class MlpconvDefinition extends LayerDefinition {
       a.missing("maps", "mlpconv(maps=[192, 160, 96], kernel=5x5, pad=2)");
     } else if (m instanceof Value.ListOf l && !l.items().isEmpty()) {
       for (Value v : l.items()) {
-        maps.add(ArgReader.integerOf(v, "maps of 'mlpconv'", 1, Checker.MAX_DIM, r.diagnostics(), 1));
+        maps.add(
+            ArgReader.integerOf(v, "maps of 'mlpconv'", 1, Checker.MAX_DIM, r.diagnostics(), 1));
       }
     } else {
       r.error(m.pos(), "maps of 'mlpconv' must be a non-empty list such as [192, 160, 96]", null);
@@ -70,7 +71,10 @@ final class MlpconvDefinition extends LayerDefinition {
       return null;
     }
     if (pad >= kernel[0] || pad >= kernel[1]) {
-      r.error(pos, "pad " + pad + " is not smaller than the kernel " + kernel[0] + "x" + kernel[1], null);
+      r.error(
+          pos,
+          "pad " + pad + " is not smaller than the kernel " + kernel[0] + "x" + kernel[1],
+          null);
       return null;
     }
     int oh = r.outSize("kernel", kernel[0], in.height(), stride, pad, false, "height");
@@ -87,7 +91,8 @@ final class MlpconvDefinition extends LayerDefinition {
       for (int i = 0; i < maps.size(); i++) {
         int kh = i == 0 ? kernel[0] : 1;
         int kw = i == 0 ? kernel[1] : 1;
-        ParamSpec w = ParamSpec.weight(name + "." + i + ".weight", List.of(maps.get(i), prev, kh, kw));
+        ParamSpec w =
+            ParamSpec.weight(name + "." + i + ".weight", List.of(maps.get(i), prev, kh, kw));
         specs.add(w);
         specs.add(ParamSpec.bias(name + "." + i + ".bias", w));
         long units = (long) maps.get(i) * oh * ow;
@@ -101,8 +106,14 @@ final class MlpconvDefinition extends LayerDefinition {
       return null;
     }
     MapShape o = new MapShape(prev, oh, ow);
-    return r.layer(LayerKind.MLPCONV, new LayerArgs.Mlpconv(maps, kernel[0], kernel[1], stride, pad, act), o, params,
-        neurons, connections, specs);
+    return r.layer(
+        LayerKind.MLPCONV,
+        new LayerArgs.Mlpconv(maps, kernel[0], kernel[1], stride, pad, act),
+        o,
+        params,
+        neurons,
+        connections,
+        specs);
   }
 
   @Override
@@ -124,7 +135,10 @@ final class MlpconvDefinition extends LayerDefinition {
     return y;
   }
 
-  /** One to three layers of up to the generator's maximum maps, a 1x1 to 3x3 kernel ({@code variant} is not used). */
+  /**
+   * One to three layers of up to the generator's maximum maps, a 1x1 to 3x3 kernel ({@code variant}
+   * is not used).
+   */
   @Override
   LayerNode draw(RandomArchitectures g, int variant) {
     List<Value> inner = new ArrayList<>();
@@ -134,7 +148,9 @@ final class MlpconvDefinition extends LayerDefinition {
     }
     int k = g.between(1, Math.min(3, Math.min(g.height, g.width)));
     int pad = k == 3 && g.chance(0.5) ? 1 : 0;
-    List<Arg> args = new ArrayList<>(List.of(arg("maps", new Value.ListOf(inner, P)), arg("kernel", size(k, k))));
+    List<Arg> args =
+        new ArrayList<>(
+            List.of(arg("maps", new Value.ListOf(inner, P)), arg("kernel", size(k, k))));
     if (pad > 0) {
       args.add(arg("pad", num(pad)));
     }

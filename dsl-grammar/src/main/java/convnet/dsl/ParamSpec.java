@@ -3,8 +3,9 @@ package convnet.dsl;
 import java.util.List;
 
 /**
- * One parameter tensor of a layer: its .npz name ({@code L1_conv.weight}), shape, what it is to the layer,
- * and its fan-in: the inputs each output unit of the layer sums over, which scales its initial values.
+ * One parameter tensor of a layer: its .npz name ({@code L1_conv.weight}), shape, what it is to the
+ * layer, and its fan-in: the inputs each output unit of the layer sums over, which scales its
+ * initial values.
  */
 public record ParamSpec(String name, List<Integer> shape, Role role, int fanIn) {
   /** What a parameter is to its layer. */
@@ -31,7 +32,8 @@ public record ParamSpec(String name, List<Integer> shape, Role role, int fanIn) 
     for (int d : shape.subList(1, shape.size())) {
       perOut *= d;
     }
-    return new ParamSpec(name, shape, Role.WEIGHT, (int) Math.min(Integer.MAX_VALUE, Math.max(1, perOut)));
+    return new ParamSpec(
+        name, shape, Role.WEIGHT, (int) Math.min(Integer.MAX_VALUE, Math.max(1, perOut)));
   }
 
   /** The bias of the units of {@code weight}, one per output unit, with the weight's fan-in. */

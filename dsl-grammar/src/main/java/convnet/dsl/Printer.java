@@ -11,18 +11,32 @@ public final class Printer {
     StringBuilder out = new StringBuilder();
     for (Decl d : program.decls()) {
       if (d instanceof Decl.Fn f) {
-        out.append("fn ").append(f.name()).append('(').append(String.join(", ", f.params()))
-            .append(") = ").append(expr(f.body())).append('\n');
+        out.append("fn ")
+            .append(f.name())
+            .append('(')
+            .append(String.join(", ", f.params()))
+            .append(") = ")
+            .append(expr(f.body()))
+            .append('\n');
       } else if (d instanceof Decl.Define b) {
-        out.append("define ").append(b.name()).append('(').append(String.join(", ", b.params()))
-            .append(") = ").append(stage(b.chain())).append('\n');
+        out.append("define ")
+            .append(b.name())
+            .append('(')
+            .append(String.join(", ", b.params()))
+            .append(") = ")
+            .append(stage(b.chain()))
+            .append('\n');
       } else if (d instanceof Decl.Sweep w) {
         out.append("sweep ").append(w.name()).append(" {\n");
         for (SweepItem item : w.items()) {
           if (item instanceof SweepItem.NetworkItem n) {
             item(out, n.item());
           } else if (item instanceof SweepItem.Setting s) {
-            out.append("    ").append(s.setting().key()).append(" = ").append(value(s.setting().value())).append('\n');
+            out.append("    ")
+                .append(s.setting().key())
+                .append(" = ")
+                .append(value(s.setting().value()))
+                .append('\n');
           } else {
             out.append("    ").append(vary((SweepItem.Vary) item)).append('\n');
           }
@@ -42,7 +56,13 @@ public final class Printer {
 
   private static void item(StringBuilder out, Item item) {
     if (item instanceof Item.Input in) {
-      out.append("    input ").append(in.channels()).append('x').append(in.height()).append('x').append(in.width()).append('\n');
+      out.append("    input ")
+          .append(in.channels())
+          .append('x')
+          .append(in.height())
+          .append('x')
+          .append(in.width())
+          .append('\n');
     } else if (item instanceof Item.StageItem s) {
       out.append("    ").append(stage(s.stage())).append('\n');
     } else {
@@ -56,12 +76,23 @@ public final class Printer {
 
   /** A {@code vary} line, each alternative labelled as written. */
   public static String vary(SweepItem.Vary v) {
-    String names = v.names().size() == 1 ? v.names().get(0) : "(" + String.join(", ", v.names()) + ")";
-    return "vary " + names + " = " + v.alternatives().stream().map(a -> {
-      String label = a.label() == null ? "" : value(new Value.Str(a.label(), a.pos())) + ": ";
-      List<String> values = a.values().stream().map(Printer::stages).toList();
-      return label + (values.size() == 1 ? values.get(0) : "(" + String.join(", ", values) + ")");
-    }).collect(Collectors.joining(" | "));
+    String names =
+        v.names().size() == 1 ? v.names().get(0) : "(" + String.join(", ", v.names()) + ")";
+    return "vary "
+        + names
+        + " = "
+        + v.alternatives().stream()
+            .map(
+                a -> {
+                  String label =
+                      a.label() == null ? "" : value(new Value.Str(a.label(), a.pos())) + ": ";
+                  List<String> values = a.values().stream().map(Printer::stages).toList();
+                  return label
+                      + (values.size() == 1
+                          ? values.get(0)
+                          : "(" + String.join(", ", values) + ")");
+                })
+            .collect(Collectors.joining(" | "));
   }
 
   /** The value of a variable: one stage as is, several (or none) in braces. */
@@ -69,7 +100,9 @@ public final class Printer {
     if (stages.size() == 1) {
       return stage(stages.get(0));
     }
-    return stages.stream().map(Printer::stage).collect(Collectors.joining("  ", "{ ", stages.isEmpty() ? "}" : " }"));
+    return stages.stream()
+        .map(Printer::stage)
+        .collect(Collectors.joining("  ", "{ ", stages.isEmpty() ? "}" : " }"));
   }
 
   public static String stage(Stage stage) {
@@ -78,39 +111,54 @@ public final class Printer {
 
   public static String layer(LayerNode layer) {
     String prefix = layer.label() == null ? "" : layer.label() + ": ";
-    return prefix + layer.accept(new LayerNode.Visitor<String>() {
-      @Override
-      public String visitPaperConv(LayerNode.PaperConv c) {
-        return c.maps() + "F" + c.kernelHeight() + "x" + c.kernelWidth() + "C" + (c.squash() ? "S" : "") + (c.gain() ? "G" : "");
-      }
+    return prefix
+        + layer.accept(
+            new LayerNode.Visitor<String>() {
+              @Override
+              public String visitPaperConv(LayerNode.PaperConv c) {
+                return c.maps()
+                    + "F"
+                    + c.kernelHeight()
+                    + "x"
+                    + c.kernelWidth()
+                    + "C"
+                    + (c.squash() ? "S" : "")
+                    + (c.gain() ? "G" : "");
+              }
 
-      @Override
-      public String visitPaperPool(LayerNode.PaperPool p) {
-        return (p.max() ? "PM" : "PA") + p.windowHeight() + "x" + p.windowWidth() + (p.stride() > 0 ? "/" + p.stride() : "")
-            + (p.ceil() ? "c" : "");
-      }
+              @Override
+              public String visitPaperPool(LayerNode.PaperPool p) {
+                return (p.max() ? "PM" : "PA")
+                    + p.windowHeight()
+                    + "x"
+                    + p.windowWidth()
+                    + (p.stride() > 0 ? "/" + p.stride() : "")
+                    + (p.ceil() ? "c" : "");
+              }
 
-      @Override
-      public String visitPaperLcn(LayerNode.PaperLcn n) {
-        return n.windowHeight() > 0 ? "N" + n.windowHeight() + "x" + n.windowWidth() : "N";
-      }
+              @Override
+              public String visitPaperLcn(LayerNode.PaperLcn n) {
+                return n.windowHeight() > 0 ? "N" + n.windowHeight() + "x" + n.windowWidth() : "N";
+              }
 
-      @Override
-      public String visitCall(LayerNode.Call c) {
-        switch (c.form()) {
-          case BARE:
-            return c.name();
-          case COUNT:
-            return c.name() + " " + value(c.args().get(0).value());
-          default:
-            return c.name() + "(" + args(c.args()) + ")";
-        }
-      }
-    });
+              @Override
+              public String visitCall(LayerNode.Call c) {
+                switch (c.form()) {
+                  case BARE:
+                    return c.name();
+                  case COUNT:
+                    return c.name() + " " + value(c.args().get(0).value());
+                  default:
+                    return c.name() + "(" + args(c.args()) + ")";
+                }
+              }
+            });
   }
 
   static String args(List<Arg> args) {
-    return args.stream().map(a -> (a.isNamed() ? a.name() + "=" : "") + value(a.value())).collect(Collectors.joining(", "));
+    return args.stream()
+        .map(a -> (a.isNamed() ? a.name() + "=" : "") + value(a.value()))
+        .collect(Collectors.joining(", "));
   }
 
   public static String value(Value v) {
@@ -130,15 +178,25 @@ public final class Printer {
       return p.text();
     }
     if (v instanceof Value.Str s) {
-      return '"' + s.text().replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\t", "\\t") + '"';
+      return '"'
+          + s.text()
+              .replace("\\", "\\\\")
+              .replace("\"", "\\\"")
+              .replace("\n", "\\n")
+              .replace("\t", "\\t")
+          + '"';
     }
     if (v instanceof Value.Call c) {
       return c.name() + "(" + args(c.args()) + ")";
     }
-    return ((Value.ListOf) v).items().stream().map(Printer::value).collect(Collectors.joining(", ", "[", "]"));
+    return ((Value.ListOf) v)
+        .items().stream().map(Printer::value).collect(Collectors.joining(", ", "[", "]"));
   }
 
-  /** Prints an expression, putting every compound operand in parentheses so precedence never matters. */
+  /**
+   * Prints an expression, putting every compound operand in parentheses so precedence never
+   * matters.
+   */
   public static String expr(Expr e) {
     if (e instanceof Expr.Num n) {
       return n.text();
@@ -153,7 +211,8 @@ public final class Printer {
       return operand(b.left()) + " " + b.op() + " " + operand(b.right());
     }
     Expr.Call c = (Expr.Call) e;
-    return c.function() + c.args().stream().map(Printer::expr).collect(Collectors.joining(", ", "(", ")"));
+    return c.function()
+        + c.args().stream().map(Printer::expr).collect(Collectors.joining(", ", "(", ")"));
   }
 
   private static String operand(Expr e) {

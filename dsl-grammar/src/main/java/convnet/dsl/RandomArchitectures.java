@@ -5,20 +5,28 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Generates random, valid networks over small inputs, covering every layer kind, paper and
- * verbose notation, functions, blocks and training blocks. Property tests (round trips here,
- * gradient checks elsewhere) draw architectures from it; the same seed gives the same network.
+ * Generates random, valid networks over small inputs, covering every layer kind, paper and verbose
+ * notation, functions, blocks and training blocks. Property tests (round trips here, gradient
+ * checks elsewhere) draw architectures from it; the same seed gives the same network.
  *
- * <p>This class holds the distribution (which kind comes where, and how often); each kind's
- * {@link LayerDefinition} draws its own layer for the current shape and updates that shape. The
- * order of the draws is part of the contract: pinned regression seeds name networks by it.
+ * <p>This class holds the distribution (which kind comes where, and how often); each kind's {@link
+ * LayerDefinition} draws its own layer for the current shape and updates that shape. The order of
+ * the draws is part of the contract: pinned regression seeds name networks by it.
  */
 public final class RandomArchitectures {
   static final SourcePos P = SourcePos.NONE;
 
   /** Bounds of the generated networks. */
-  public record Options(int minChannels, int maxChannels, int minSize, int maxSize, int maxStages, int maxMaps,
-      boolean functions, boolean blocks, boolean train) {
+  public record Options(
+      int minChannels,
+      int maxChannels,
+      int minSize,
+      int maxSize,
+      int maxStages,
+      int maxMaps,
+      boolean functions,
+      boolean blocks,
+      boolean train) {
     /** 1..3 x 8..16 x 8..16 inputs, up to 3 stages of up to 6 maps, with fn, define and train. */
     public static Options small() {
       return new Options(1, 3, 8, 16, 3, 6, true, true, true);
@@ -27,12 +35,16 @@ public final class RandomArchitectures {
 
   private final Random random;
   private final Options options;
+
   /** The shape the next layer receives; a definition's draw sets it to its layer's output. */
   int channels;
+
   int height;
   int width;
+
   /** The maps of the filter bank being drawn, drawn before its kind was chosen. */
   int filterMaps;
+
   private int labels;
   private final List<String> fnNames = new ArrayList<>();
   private String block;
@@ -73,10 +85,24 @@ public final class RandomArchitectures {
     }
     if (options.blocks() && chance(0.5)) {
       block = "blk";
-      decls.add(new Decl.Define(block, List.of("m"), new Stage(List.of(
-          new LayerNode.Call(null, "conv", List.of(arg("maps", new Value.Ident("m", P)), arg("kernel", size(3, 3)),
-              arg("pad", num(1))), LayerNode.Form.PARENS, P),
-          bare(chance(0.5) ? "relu" : "Rabs")), P), P));
+      decls.add(
+          new Decl.Define(
+              block,
+              List.of("m"),
+              new Stage(
+                  List.of(
+                      new LayerNode.Call(
+                          null,
+                          "conv",
+                          List.of(
+                              arg("maps", new Value.Ident("m", P)),
+                              arg("kernel", size(3, 3)),
+                              arg("pad", num(1))),
+                          LayerNode.Form.PARENS,
+                          P),
+                      bare(chance(0.5) ? "relu" : "Rabs")),
+                  P),
+              P));
     }
     channels = between(options.minChannels(), options.maxChannels());
     height = between(options.minSize(), options.maxSize());
@@ -109,21 +135,33 @@ public final class RandomArchitectures {
   private Item.Train train(int convStages) {
     List<Setting> settings = new ArrayList<>();
     if (chance(0.5)) {
-      settings.add(new Setting("data", chance(0.5) ? new Value.Dashed("fashion-mnist", P) : new Value.Str("data/my set", P), P));
+      settings.add(
+          new Setting(
+              "data",
+              chance(0.5) ? new Value.Dashed("fashion-mnist", P) : new Value.Str("data/my set", P),
+              P));
     }
     if (chance(0.5)) {
       StringBuilder b = new StringBuilder();
       boolean plus = false;
       for (int i = 0; i < convStages; i++) {
         char letter = chance(0.5) ? 'R' : 'U';
-        // Only letters training implements make a valid network; the draw is kept so seeds give the same networks.
-        b.append(ProtocolSyntax.TRAINED.indexOf(letter) >= 0 ? letter : ProtocolSyntax.TRAINED.charAt(0));
+        // Only letters training implements make a valid network; the draw is kept so seeds give the
+        // same networks.
+        b.append(
+            ProtocolSyntax.TRAINED.indexOf(letter) >= 0
+                ? letter
+                : ProtocolSyntax.TRAINED.charAt(0));
         if (chance(0.5)) {
           b.append('+');
           plus = true;
         }
       }
-      settings.add(new Setting("protocol", plus ? new Value.Protocol(b.toString(), P) : new Value.Ident(b.toString(), P), P));
+      settings.add(
+          new Setting(
+              "protocol",
+              plus ? new Value.Protocol(b.toString(), P) : new Value.Ident(b.toString(), P),
+              P));
     }
     if (chance(0.5)) {
       settings.add(new Setting("epochs", num(between(1, 20)), P));
@@ -132,18 +170,45 @@ public final class RandomArchitectures {
       settings.add(new Setting("batch", num(between(1, 128)), P));
     }
     if (chance(0.5)) {
-      settings.add(new Setting("optimizer", chance(0.7)
-          ? new Value.Call("sgd", List.of(arg("lr", new Value.Num("0.05", P)), arg("momentum", new Value.Num("0.9", P)),
-              arg("weight_decay", new Value.Num("5e-4", P))), P)
-          : new Value.Call("adam", List.of(arg("lr", new Value.Num("1e-3", P))), P), P));
+      settings.add(
+          new Setting(
+              "optimizer",
+              chance(0.7)
+                  ? new Value.Call(
+                      "sgd",
+                      List.of(
+                          arg("lr", new Value.Num("0.05", P)),
+                          arg("momentum", new Value.Num("0.9", P)),
+                          arg("weight_decay", new Value.Num("5e-4", P))),
+                      P)
+                  : new Value.Call("adam", List.of(arg("lr", new Value.Num("1e-3", P))), P),
+              P));
     }
     if (chance(0.5)) {
-      settings.add(new Setting("schedule", chance(0.5) ? new Value.Ident("cosine", P)
-          : new Value.Call("step", List.of(arg("every", num(between(1, 10))), arg("gamma", new Value.Num("0.1", P))), P), P));
+      settings.add(
+          new Setting(
+              "schedule",
+              chance(0.5)
+                  ? new Value.Ident("cosine", P)
+                  : new Value.Call(
+                      "step",
+                      List.of(
+                          arg("every", num(between(1, 10))), arg("gamma", new Value.Num("0.1", P))),
+                      P),
+              P));
     }
     if (chance(0.5)) {
-      settings.add(new Setting("augment", new Value.ListOf(chance(0.5) ? List.of(new Value.Ident("flip", P))
-          : List.of(new Value.Ident("flip", P), new Value.Call("crop", List.of(arg("pad", num(between(1, 4)))), P)), P), P));
+      settings.add(
+          new Setting(
+              "augment",
+              new Value.ListOf(
+                  chance(0.5)
+                      ? List.of(new Value.Ident("flip", P))
+                      : List.of(
+                          new Value.Ident("flip", P),
+                          new Value.Call("crop", List.of(arg("pad", num(between(1, 4)))), P)),
+                  P),
+              P));
     }
     if (chance(0.5)) {
       settings.add(new Setting("seed", num(between(0, 1000)), P));
@@ -164,7 +229,9 @@ public final class RandomArchitectures {
     return new Stage(layers, P);
   }
 
-  /** A layer of kind {@code kind} drawn by its definition; see each definition for {@code variant}. */
+  /**
+   * A layer of kind {@code kind} drawn by its definition; see each definition for {@code variant}.
+   */
   private LayerNode draw(LayerKind kind, int variant) {
     return kind.definition().draw(this, variant);
   }
@@ -174,7 +241,8 @@ public final class RandomArchitectures {
     int choice = random.nextInt(block != null ? 5 : 4);
     if (choice == 4) {
       channels = filterMaps;
-      return new LayerNode.Call(null, block, List.of(arg(null, num(filterMaps))), LayerNode.Form.PARENS, P);
+      return new LayerNode.Call(
+          null, block, List.of(arg(null, num(filterMaps))), LayerNode.Form.PARENS, P);
     }
     if (choice == 3) {
       return draw(LayerKind.MLPCONV, 0);
@@ -187,24 +255,29 @@ public final class RandomArchitectures {
   private LayerNode follower() {
     switch (random.nextInt(10)) {
       case 0:
-        // Every spelling of the built-in activations, aliases included, in the order the seeds were pinned with.
+        // Every spelling of the built-in activations, aliases included, in the order the seeds were
+        // pinned with.
         return bare(pick("Rabs", "abs", "Rpos", "relu", "tanh", "sigmoid"));
       case 1:
-        return fnNames.isEmpty() ? draw(LayerKind.RELU, 0) : draw(LayerKind.FN, random.nextInt(fnNames.size()));
+        return fnNames.isEmpty()
+            ? draw(LayerKind.RELU, 0)
+            : draw(LayerKind.FN, random.nextInt(fnNames.size()));
       case 2:
         return draw(LayerKind.LCN, 0);
       case 3:
-      case 4: {
-        // One slot pair for both poolings: the pooling definition's draw picks average or max.
-        LayerNode pool = draw(LayerKind.AVGPOOL, 0);
-        return pool != null ? pool : draw(LayerKind.RELU, 0);
-      }
+      case 4:
+        {
+          // One slot pair for both poolings: the pooling definition's draw picks average or max.
+          LayerNode pool = draw(LayerKind.AVGPOOL, 0);
+          return pool != null ? pool : draw(LayerKind.RELU, 0);
+        }
       case 5:
         return draw(LayerKind.DROPOUT, 0);
-      case 6: {
-        LayerNode maxout = draw(LayerKind.MAXOUT, 0);
-        return maxout != null ? maxout : draw(LayerKind.TANH, 0);
-      }
+      case 6:
+        {
+          LayerNode maxout = draw(LayerKind.MAXOUT, 0);
+          return maxout != null ? maxout : draw(LayerKind.TANH, 0);
+        }
       case 7:
         return draw(LayerKind.LRN, 0);
       case 8:
@@ -216,25 +289,41 @@ public final class RandomArchitectures {
 
   private Expr expr(String param, int depth) {
     if (depth == 0 || chance(0.25)) {
-      return chance(0.7) ? new Expr.Var(param, P) : new Expr.Num(pick("1", "2", "0.5", "3.25", "1e-2"), P);
+      return chance(0.7)
+          ? new Expr.Var(param, P)
+          : new Expr.Num(pick("1", "2", "0.5", "3.25", "1e-2"), P);
     }
     switch (random.nextInt(7)) {
       case 0:
-        return new Expr.Binary(pick("+", "-", "*").charAt(0), expr(param, depth - 1), expr(param, depth - 1), P);
+        return new Expr.Binary(
+            pick("+", "-", "*").charAt(0), expr(param, depth - 1), expr(param, depth - 1), P);
       case 1:
         // Division by 1 + |e| stays finite everywhere.
-        return new Expr.Binary('/', expr(param, depth - 1), new Expr.Binary('+', new Expr.Num("1", P),
-            new Expr.Call("abs", List.of(expr(param, depth - 1)), P), P), P);
+        return new Expr.Binary(
+            '/',
+            expr(param, depth - 1),
+            new Expr.Binary(
+                '+',
+                new Expr.Num("1", P),
+                new Expr.Call("abs", List.of(expr(param, depth - 1)), P),
+                P),
+            P);
       case 2:
         return new Expr.Call(pick("tanh", "sigmoid", "abs"), List.of(expr(param, depth - 1)), P);
       case 3:
         return new Expr.Negate(expr(param, depth - 1), P);
       case 4:
-        return new Expr.Binary('^', new Expr.Call("tanh", List.of(expr(param, depth - 1)), P), new Expr.Num("2", P), P);
+        return new Expr.Binary(
+            '^',
+            new Expr.Call("tanh", List.of(expr(param, depth - 1)), P),
+            new Expr.Num("2", P),
+            P);
       case 5:
-        return new Expr.Call(pick("max", "min"), List.of(expr(param, depth - 1), new Expr.Num("0", P)), P);
+        return new Expr.Call(
+            pick("max", "min"), List.of(expr(param, depth - 1), new Expr.Num("0", P)), P);
       default:
-        return new Expr.Call("exp", List.of(new Expr.Call("tanh", List.of(expr(param, depth - 1)), P)), P);
+        return new Expr.Call(
+            "exp", List.of(new Expr.Call("tanh", List.of(expr(param, depth - 1)), P)), P);
     }
   }
 

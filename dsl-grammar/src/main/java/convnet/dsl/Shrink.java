@@ -48,10 +48,14 @@ public final class Shrink {
     return current;
   }
 
-  private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("#[^\\n]*|[0-9A-Za-z_.]+|\\S");
+  private static final java.util.regex.Pattern TOKEN =
+      java.util.regex.Pattern.compile("#[^\\n]*|[0-9A-Za-z_.]+|\\S");
   private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("[0-9]+");
 
-  /** Size of a text: (tokens outside comments, sum of its integers, characters), compared in that order. */
+  /**
+   * Size of a text: (tokens outside comments, sum of its integers, characters), compared in that
+   * order.
+   */
   static long[] measure(String text) {
     long tokens = 0;
     java.util.regex.Matcher m = TOKEN.matcher(text);
@@ -138,8 +142,11 @@ public final class Shrink {
           }
         }
       } else if (item instanceof Item.Input in) {
-        for (int[] d : List.of(new int[] {1, in.height(), in.width()}, new int[] {in.channels(), half(in.height()), in.width()},
-            new int[] {in.channels(), in.height(), half(in.width())})) {
+        for (int[] d :
+            List.of(
+                new int[] {1, in.height(), in.width()},
+                new int[] {in.channels(), half(in.height()), in.width()},
+                new int[] {in.channels(), in.height(), half(in.width())})) {
           variants.add(new Item.Input(d[0], d[1], d[2], in.pos()));
         }
       } else if (item instanceof Item.Train t) {
@@ -167,60 +174,97 @@ public final class Shrink {
     if (layer.label() != null) {
       result.add(layer.withLabel(null));
     }
-    layer.accept(new LayerNode.Visitor<Void>() {
-      @Override
-      public Void visitPaperConv(LayerNode.PaperConv c) {
-        for (int m : smaller(c.maps())) {
-          result.add(new LayerNode.PaperConv(c.label(), m, c.kernelHeight(), c.kernelWidth(), c.squash(), c.gain(), c.pos()));
-        }
-        for (int k : smaller(c.kernelHeight())) {
-          result.add(new LayerNode.PaperConv(c.label(), c.maps(), k, k, c.squash(), c.gain(), c.pos()));
-        }
-        if (c.gain()) {
-          result.add(new LayerNode.PaperConv(c.label(), c.maps(), c.kernelHeight(), c.kernelWidth(), true, false, c.pos()));
-        } else if (c.squash()) {
-          result.add(new LayerNode.PaperConv(c.label(), c.maps(), c.kernelHeight(), c.kernelWidth(), false, false, c.pos()));
-        }
-        return null;
-      }
-
-      @Override
-      public Void visitPaperPool(LayerNode.PaperPool p) {
-        for (int w : smaller(p.windowHeight())) {
-          result.add(new LayerNode.PaperPool(p.label(), p.max(), w, w, p.stride() > w ? 0 : p.stride(), p.ceil(), p.pos()));
-        }
-        if (p.stride() > 0) {
-          result.add(new LayerNode.PaperPool(p.label(), p.max(), p.windowHeight(), p.windowWidth(), 0, p.ceil(), p.pos()));
-        }
-        return null;
-      }
-
-      @Override
-      public Void visitPaperLcn(LayerNode.PaperLcn n) {
-        if (n.windowHeight() > 0) {
-          result.add(new LayerNode.PaperLcn(n.label(), 0, 0, n.pos()));
-        }
-        return null;
-      }
-
-      @Override
-      public Void visitCall(LayerNode.Call c) {
-        for (int i = 0; i < c.args().size(); i++) {
-          Arg a = c.args().get(i);
-          if (c.form() == LayerNode.Form.PARENS && a.isNamed()) {
-            List<Arg> fewer = new ArrayList<>(c.args());
-            fewer.remove(i);
-            result.add(new LayerNode.Call(c.label(), c.name(), fewer, c.form(), c.pos()));
+    layer.accept(
+        new LayerNode.Visitor<Void>() {
+          @Override
+          public Void visitPaperConv(LayerNode.PaperConv c) {
+            for (int m : smaller(c.maps())) {
+              result.add(
+                  new LayerNode.PaperConv(
+                      c.label(),
+                      m,
+                      c.kernelHeight(),
+                      c.kernelWidth(),
+                      c.squash(),
+                      c.gain(),
+                      c.pos()));
+            }
+            for (int k : smaller(c.kernelHeight())) {
+              result.add(
+                  new LayerNode.PaperConv(
+                      c.label(), c.maps(), k, k, c.squash(), c.gain(), c.pos()));
+            }
+            if (c.gain()) {
+              result.add(
+                  new LayerNode.PaperConv(
+                      c.label(),
+                      c.maps(),
+                      c.kernelHeight(),
+                      c.kernelWidth(),
+                      true,
+                      false,
+                      c.pos()));
+            } else if (c.squash()) {
+              result.add(
+                  new LayerNode.PaperConv(
+                      c.label(),
+                      c.maps(),
+                      c.kernelHeight(),
+                      c.kernelWidth(),
+                      false,
+                      false,
+                      c.pos()));
+            }
+            return null;
           }
-          for (Value v : smallerValues(a.value())) {
-            List<Arg> changed = new ArrayList<>(c.args());
-            changed.set(i, new Arg(a.name(), v, a.pos()));
-            result.add(new LayerNode.Call(c.label(), c.name(), changed, c.form(), c.pos()));
+
+          @Override
+          public Void visitPaperPool(LayerNode.PaperPool p) {
+            for (int w : smaller(p.windowHeight())) {
+              result.add(
+                  new LayerNode.PaperPool(
+                      p.label(),
+                      p.max(),
+                      w,
+                      w,
+                      p.stride() > w ? 0 : p.stride(),
+                      p.ceil(),
+                      p.pos()));
+            }
+            if (p.stride() > 0) {
+              result.add(
+                  new LayerNode.PaperPool(
+                      p.label(), p.max(), p.windowHeight(), p.windowWidth(), 0, p.ceil(), p.pos()));
+            }
+            return null;
           }
-        }
-        return null;
-      }
-    });
+
+          @Override
+          public Void visitPaperLcn(LayerNode.PaperLcn n) {
+            if (n.windowHeight() > 0) {
+              result.add(new LayerNode.PaperLcn(n.label(), 0, 0, n.pos()));
+            }
+            return null;
+          }
+
+          @Override
+          public Void visitCall(LayerNode.Call c) {
+            for (int i = 0; i < c.args().size(); i++) {
+              Arg a = c.args().get(i);
+              if (c.form() == LayerNode.Form.PARENS && a.isNamed()) {
+                List<Arg> fewer = new ArrayList<>(c.args());
+                fewer.remove(i);
+                result.add(new LayerNode.Call(c.label(), c.name(), fewer, c.form(), c.pos()));
+              }
+              for (Value v : smallerValues(a.value())) {
+                List<Arg> changed = new ArrayList<>(c.args());
+                changed.set(i, new Arg(a.name(), v, a.pos()));
+                result.add(new LayerNode.Call(c.label(), c.name(), changed, c.form(), c.pos()));
+              }
+            }
+            return null;
+          }
+        });
     return result;
   }
 

@@ -1,8 +1,8 @@
 package convnet.dsl;
 
 /**
- * A place in a source file: lines and columns count from 1, length is the number of characters
- * the caret underlines (at least 1 when rendered).
+ * A place in a source file: lines and columns count from 1, length is the number of characters the
+ * caret underlines (at least 1 when rendered).
  */
 public record SourcePos(String file, int line, int col, int length) {
   /** The position of things that were not read from a file (generated or synthesised nodes). */

@@ -24,8 +24,11 @@ public final class SourceText {
         break;
       }
     }
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     String text = null;
     try {
       text = decoder.decode(ByteBuffer.wrap(bytes)).toString();
@@ -51,8 +54,11 @@ public final class SourceText {
           col++;
         }
       }
-      throw new DslException(Diagnostic.error(new SourcePos(fileName, line, col, 1),
-          "binary file: " + reason + " at byte " + bad, "a .cnn file is UTF-8 text"));
+      throw new DslException(
+          Diagnostic.error(
+              new SourcePos(fileName, line, col, 1),
+              "binary file: " + reason + " at byte " + bad,
+              "a .cnn file is UTF-8 text"));
     }
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1);
@@ -61,9 +67,13 @@ public final class SourceText {
   }
 
   private static int firstInvalid(byte[] bytes) {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-    // Bisect on prefixes: a prefix that decodes cleanly (allowing a cut sequence at its end) ends before the bad byte.
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    // Bisect on prefixes: a prefix that decodes cleanly (allowing a cut sequence at its end) ends
+    // before the bad byte.
     int lo = 0;
     int hi = bytes.length;
     while (lo < hi) {

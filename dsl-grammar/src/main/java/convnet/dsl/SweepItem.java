@@ -2,7 +2,10 @@ package convnet.dsl;
 
 import java.util.List;
 
-/** One item of a sweep body: a network item (input, stage line, train block), a variable, or a setting. */
+/**
+ * One item of a sweep body: a network item (input, stage line, train block), a variable, or a
+ * setting.
+ */
 public sealed interface SweepItem {
   SourcePos pos();
 
@@ -16,10 +19,14 @@ public sealed interface SweepItem {
 
   /**
    * {@code vary NAME = a | b | ...} or {@code vary (X, Y) = (a, b) | ...}: variables that take
-   * their values together, one alternative at a time. {@code names} and {@code namePositions}
-   * have the same length, as has each alternative's {@code values}.
+   * their values together, one alternative at a time. {@code names} and {@code namePositions} have
+   * the same length, as has each alternative's {@code values}.
    */
-  record Vary(List<String> names, List<SourcePos> namePositions, List<Alternative> alternatives, SourcePos pos)
+  record Vary(
+      List<String> names,
+      List<SourcePos> namePositions,
+      List<Alternative> alternatives,
+      SourcePos pos)
       implements SweepItem {
     public Vary {
       names = List.copyOf(names);
@@ -28,7 +35,9 @@ public sealed interface SweepItem {
     }
   }
 
-  /** One alternative of a {@code vary}: an optional label and one value (stage lines) per variable. */
+  /**
+   * One alternative of a {@code vary}: an optional label and one value (stage lines) per variable.
+   */
   record Alternative(String label, List<List<Stage>> values, SourcePos pos) {
     public Alternative {
       values = values.stream().map(List::copyOf).toList();

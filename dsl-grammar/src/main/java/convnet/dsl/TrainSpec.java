@@ -6,14 +6,23 @@ import java.util.List;
 
 /**
  * The {@code train { ... }} block, typed. Every field has a default: data {@code fashion-mnist},
- * protocol {@code R+} for every conv stage (random initialisation, all learned with labels),
- * 10 epochs, batch 64, {@code sgd(lr=0.01, momentum=0.9, weight_decay=0)}, constant schedule,
- * no augmentation, seed 1, {@code preprocess} null: the runtime's default preprocessing, and
- * {@link Pretrain#DEFAULTS} for the stages pre-trained without labels. Every value is typed as
- * the parser read it, so that the runtime takes it as it is.
+ * protocol {@code R+} for every conv stage (random initialisation, all learned with labels), 10
+ * epochs, batch 64, {@code sgd(lr=0.01, momentum=0.9, weight_decay=0)}, constant schedule, no
+ * augmentation, seed 1, {@code preprocess} null: the runtime's default preprocessing, and {@link
+ * Pretrain#DEFAULTS} for the stages pre-trained without labels. Every value is typed as the parser
+ * read it, so that the runtime takes it as it is.
  */
-public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> protocol, int epochs, int batch,
-    Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed, Preprocess preprocess,
+public record TrainSpec(
+    String data,
+    boolean dataIsPath,
+    List<StageProtocol> protocol,
+    int epochs,
+    int batch,
+    Optimizer optimizer,
+    Schedule schedule,
+    List<Augmentation> augment,
+    long seed,
+    Preprocess preprocess,
     Pretrain pretrain) {
 
   public TrainSpec {
@@ -23,24 +32,63 @@ public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> pro
   }
 
   /** A train block without a {@code pretrain} setting. */
-  public TrainSpec(String data, boolean dataIsPath, List<StageProtocol> protocol, int epochs, int batch,
-      Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed, Preprocess preprocess) {
-    this(data, dataIsPath, protocol, epochs, batch, optimizer, schedule, augment, seed, preprocess, Pretrain.DEFAULTS);
+  public TrainSpec(
+      String data,
+      boolean dataIsPath,
+      List<StageProtocol> protocol,
+      int epochs,
+      int batch,
+      Optimizer optimizer,
+      Schedule schedule,
+      List<Augmentation> augment,
+      long seed,
+      Preprocess preprocess) {
+    this(
+        data,
+        dataIsPath,
+        protocol,
+        epochs,
+        batch,
+        optimizer,
+        schedule,
+        augment,
+        seed,
+        preprocess,
+        Pretrain.DEFAULTS);
   }
 
   /** A train block without a {@code preprocess} or {@code pretrain} setting. */
-  public TrainSpec(String data, boolean dataIsPath, List<StageProtocol> protocol, int epochs, int batch,
-      Optimizer optimizer, Schedule schedule, List<Augmentation> augment, long seed) {
+  public TrainSpec(
+      String data,
+      boolean dataIsPath,
+      List<StageProtocol> protocol,
+      int epochs,
+      int batch,
+      Optimizer optimizer,
+      Schedule schedule,
+      List<Augmentation> augment,
+      long seed) {
     this(data, dataIsPath, protocol, epochs, batch, optimizer, schedule, augment, seed, null);
   }
 
   /** The defaults for a network with {@code convStages} conv stages. */
   public static TrainSpec defaults(int convStages) {
-    return new TrainSpec("fashion-mnist", false, StageProtocol.supervised(convStages), 10, 64,
-        new Optimizer(0.01, new Sgd(0.9, 0.0)), new Schedule("constant", 0, 0.1), List.of(), 1L);
+    return new TrainSpec(
+        "fashion-mnist",
+        false,
+        StageProtocol.supervised(convStages),
+        10,
+        64,
+        new Optimizer(0.01, new Sgd(0.9, 0.0)),
+        new Schedule("constant", 0, 0.1),
+        List.of(),
+        1L);
   }
 
-  /** One letter of a protocol: filters random ({@code R}) or unsupervised ({@code U}), then fine-tuned ({@code +}) or kept. */
+  /**
+   * One letter of a protocol: filters random ({@code R}) or unsupervised ({@code U}), then
+   * fine-tuned ({@code +}) or kept.
+   */
   public record StageProtocol(char init, boolean fineTune) {
     static List<StageProtocol> supervised(int stages) {
       return java.util.Collections.nCopies(stages, new StageProtocol('R', true));
@@ -52,7 +100,10 @@ public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> pro
     }
   }
 
-  /** {@code sgd(...)} or {@code adam(...)}: the learning rate and the update rule with its other settings. */
+  /**
+   * {@code sgd(...)} or {@code adam(...)}: the learning rate and the update rule with its other
+   * settings.
+   */
   public record Optimizer(double learningRate, convnet.autodiff.optim.Optimizer rule) {
     public Optimizer {
       java.util.Objects.requireNonNull(rule, "rule");
@@ -74,14 +125,16 @@ public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> pro
     }
   }
 
-  /** {@code constant}, {@code step(every=E, gamma=G)} (multiply by G every E epochs) or {@code cosine}. */
+  /**
+   * {@code constant}, {@code step(every=E, gamma=G)} (multiply by G every E epochs) or {@code
+   * cosine}.
+   */
   public record Schedule(String kind, int every, double gamma) {}
 
   /**
-   * One augmentation step, one of {@link AugmentSteps#KINDS}, with its arguments in the order
-   * that table gives (defaults filled in): {@code flip}, {@code crop(pad)},
-   * {@code translate(px)}, {@code rotate(degrees)}, {@code scale(min, max)},
-   * {@code elastic(sigma, alpha)}.
+   * One augmentation step, one of {@link AugmentSteps#KINDS}, with its arguments in the order that
+   * table gives (defaults filled in): {@code flip}, {@code crop(pad)}, {@code translate(px)},
+   * {@code rotate(degrees)}, {@code scale(min, max)}, {@code elastic(sigma, alpha)}.
    */
   public record Augmentation(String kind, List<Double> args) {
     public Augmentation {
@@ -100,17 +153,26 @@ public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> pro
   }
 
   /**
-   * {@code preprocess = ...}: what is done to each image before training, in the order resize
-   * (to {@code resizeHeight × resizeWidth}, 0 for none), pad (zero pixels on every side),
-   * standardize (per image), local contrast normalization (window, sigma), whatever order the steps
-   * are written in.
+   * {@code preprocess = ...}: what is done to each image before training, in the order resize (to
+   * {@code resizeHeight × resizeWidth}, 0 for none), pad (zero pixels on every side), standardize
+   * (per image), local contrast normalization (window, sigma), whatever order the steps are written
+   * in.
    */
-  public record Preprocess(int resizeHeight, int resizeWidth, int pad, boolean standardize, boolean lcn,
-      int lcnWindow, double lcnSigma) {
+  public record Preprocess(
+      int resizeHeight,
+      int resizeWidth,
+      int pad,
+      boolean standardize,
+      boolean lcn,
+      int lcnWindow,
+      double lcnSigma) {
     /** Pixels as read. */
     public static final Preprocess NONE = new Preprocess(0, 0, 0, false, false, 9, 9 / 4.0);
 
-    /** The text form the {@code --preprocess} flag takes, e.g. {@code pad(2),standardize}, or {@code none}. */
+    /**
+     * The text form the {@code --preprocess} flag takes, e.g. {@code pad(2),standardize}, or {@code
+     * none}.
+     */
     public String text() {
       List<String> steps = new java.util.ArrayList<>();
       if (resizeHeight > 0) {
@@ -130,13 +192,12 @@ public record TrainSpec(String data, boolean dataIsPath, List<StageProtocol> pro
   }
 
   /**
-   * {@code pretrain = psd(lambda=..., alpha=..., epochs=..., steps=..., lr=...)}: predictive sparse decomposition
-   * of the stages whose protocol letter is {@code U}; see the runtime's {@code PsdSettings} for the meaning and the
-   * source of the defaults.
+   * {@code pretrain = psd(lambda=..., alpha=..., epochs=..., steps=..., lr=...)}: predictive sparse
+   * decomposition of the stages whose protocol letter is {@code U}; see the runtime's {@code
+   * PsdSettings} for the meaning and the source of the defaults.
    */
   public record Pretrain(double lambda, double alpha, int epochs, int steps, double lr) {
     /** The defaults, repeated by the runtime's {@code PsdSettings.DEFAULTS}. */
     public static final Pretrain DEFAULTS = new Pretrain(0.5, 1.0, 2, 10, 0.1);
   }
-
 }

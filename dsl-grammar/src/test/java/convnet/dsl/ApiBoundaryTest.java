@@ -14,11 +14,15 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** No ANTLR type leaves the parser package: the public API speaks only of the project's own types. */
+/**
+ * No ANTLR type leaves the parser package: the public API speaks only of the project's own types.
+ */
 class ApiBoundaryTest {
 
-  private static List<Class<?>> publicClasses(String pkg) throws IOException, URISyntaxException, ClassNotFoundException {
-    Path root = Path.of(DslParser.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+  private static List<Class<?>> publicClasses(String pkg)
+      throws IOException, URISyntaxException, ClassNotFoundException {
+    Path root =
+        Path.of(DslParser.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     List<Class<?>> result = new ArrayList<>();
     try (Stream<Path> files = Files.walk(root.resolve(pkg.replace('.', '/')), 1)) {
       for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
@@ -45,7 +49,9 @@ class ApiBoundaryTest {
         String signature = m.toGenericString();
         assertFalse(signature.contains("org.antlr"), c.getName() + ": " + signature);
       }
-      assertFalse(c.getSuperclass() != null && c.getSuperclass().getName().startsWith("org.antlr"), c.getName());
+      assertFalse(
+          c.getSuperclass() != null && c.getSuperclass().getName().startsWith("org.antlr"),
+          c.getName());
     }
   }
 

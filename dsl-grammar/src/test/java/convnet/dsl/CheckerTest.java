@@ -20,7 +20,8 @@ class CheckerTest {
     return r.network();
   }
 
-  private static final String JARRETT = """
+  private static final String JARRETT =
+      """
       network jarrett_fashion {
           input 1x28x28
           32F5x5CSG - Rabs - N - PA2x2
@@ -32,9 +33,20 @@ class CheckerTest {
   @Test
   void layersAreNamedByPositionInTheExpandedChain() {
     Network n = ok(JARRETT);
-    assertEquals(List.of("L1_conv", "L2_abs", "L3_lcn", "L4_avgpool", "L5_conv", "L6_abs", "L7_lcn", "L8_avgpool", "L9_logistic"),
+    assertEquals(
+        List.of(
+            "L1_conv",
+            "L2_abs",
+            "L3_lcn",
+            "L4_avgpool",
+            "L5_conv",
+            "L6_abs",
+            "L7_lcn",
+            "L8_avgpool",
+            "L9_logistic"),
         n.layers().stream().map(Layer::name).toList());
-    assertEquals(List.of("L1_conv.weight", "L1_conv.bias", "L1_conv.gain"),
+    assertEquals(
+        List.of("L1_conv.weight", "L1_conv.bias", "L1_conv.gain"),
         n.layers().get(0).params().stream().map(ParamSpec::name).toList());
     assertEquals(List.of(32, 1, 5, 5), n.layers().get(0).params().get(0).shape());
     assertEquals(List.of(10, 64 * 4 * 4), n.layers().get(8).params().get(0).shape());
@@ -66,7 +78,8 @@ class CheckerTest {
     assertEquals(32L * 24 * 24, conv.neurons());
     assertEquals(32L * 24 * 24 * 25, conv.connections());
     assertEquals(0, n.layers().get(3).parameters());
-    assertEquals(32L * 12 * 12 * 4, n.layers().get(3).connections(), "average pooling adds every window");
+    assertEquals(
+        32L * 12 * 12 * 4, n.layers().get(3).connections(), "average pooling adds every window");
   }
 
   @Test
@@ -79,7 +92,9 @@ class CheckerTest {
     for (int o = 0; o < 6; o++) {
       int[] in = a.table().inputsOf(o);
       assertEquals(3, in.length);
-      assertTrue(in[0] < in[1] && in[1] < in[2] && in[2] < 8, "sorted and distinct: " + java.util.Arrays.toString(in));
+      assertTrue(
+          in[0] < in[1] && in[1] < in[2] && in[2] < 8,
+          "sorted and distinct: " + java.util.Arrays.toString(in));
     }
     Layer l = ok(src).layers().get(0);
     assertEquals(List.of(6, 3, 3, 3), l.params().get(0).shape());
@@ -88,7 +103,9 @@ class CheckerTest {
 
   @Test
   void blocksExpandAndFunctionsBind() {
-    Network n = ok("""
+    Network n =
+        ok(
+            """
         fn softsign(x) = x / (1 + abs(x))
         define stage(m) = conv(maps=m, kernel=3x3, pad=1) - softsign - PM2x2
         network n {
@@ -98,7 +115,15 @@ class CheckerTest {
             logistic 3
         }
         """);
-    assertEquals(List.of("L1_conv", "L2_softsign", "L3_maxpool", "L4_conv", "L5_softsign", "L6_maxpool", "L7_logistic"),
+    assertEquals(
+        List.of(
+            "L1_conv",
+            "L2_softsign",
+            "L3_maxpool",
+            "L4_conv",
+            "L5_softsign",
+            "L6_maxpool",
+            "L7_logistic"),
         n.layers().stream().map(Layer::name).toList());
     assertEquals(new MapShape(8, 4, 4), n.layers().get(5).output());
     LayerArgs.Function f = assertInstanceOf(LayerArgs.Function.class, n.layers().get(1).args());
@@ -113,8 +138,10 @@ class CheckerTest {
 
   @Test
   void ceilRoundingGivesZeilerAndFergusSizes() {
-    Network n = ok("network z {\n input 3x224x224\n conv(maps=96, kernel=7x7, stride=2, pad=1) - maxpool(3x3, stride=2, round=ceil)\n"
-        + " conv(maps=256, kernel=5x5, stride=2) - maxpool(3x3, stride=2, round=ceil)\n}\n");
+    Network n =
+        ok(
+            "network z {\n input 3x224x224\n conv(maps=96, kernel=7x7, stride=2, pad=1) - maxpool(3x3, stride=2, round=ceil)\n"
+                + " conv(maps=256, kernel=5x5, stride=2) - maxpool(3x3, stride=2, round=ceil)\n}\n");
     assertEquals(110, n.layers().get(0).output().height());
     assertEquals(55, n.layers().get(1).output().height());
     assertEquals(26, n.layers().get(2).output().height());
@@ -123,17 +150,22 @@ class CheckerTest {
 
   @Test
   void mlpconvCountsEveryInnerLayer() {
-    Layer l = ok("network n {\n input 3x8x8\n mlpconv(maps=[4, 5], kernel=3x3)\n}\n").layers().get(0);
+    Layer l =
+        ok("network n {\n input 3x8x8\n mlpconv(maps=[4, 5], kernel=3x3)\n}\n").layers().get(0);
     assertEquals(new MapShape(5, 6, 6), l.output());
     assertEquals(4 * 3 * 9 + 4 + 5 * 4 + 5, l.parameters());
-    assertEquals(List.of("L1_mlpconv.0.weight", "L1_mlpconv.0.bias", "L1_mlpconv.1.weight", "L1_mlpconv.1.bias"),
+    assertEquals(
+        List.of(
+            "L1_mlpconv.0.weight", "L1_mlpconv.0.bias", "L1_mlpconv.1.weight", "L1_mlpconv.1.bias"),
         l.params().stream().map(ParamSpec::name).toList());
     assertEquals((4L + 5) * 36, l.neurons());
   }
 
   @Test
   void trainBlockResolvesWithDefaults() {
-    Network n = ok("""
+    Network n =
+        ok(
+            """
         network n {
             input 1x28x28
             8F5x5CSG - PA2x2
@@ -149,12 +181,16 @@ class CheckerTest {
         """);
     TrainSpec t = n.train();
     assertEquals("fashion-mnist", t.data());
-    assertEquals(List.of(new TrainSpec.StageProtocol('R', true), new TrainSpec.StageProtocol('R', false)), t.protocol());
+    assertEquals(
+        List.of(new TrainSpec.StageProtocol('R', true), new TrainSpec.StageProtocol('R', false)),
+        t.protocol());
     assertEquals(0.05, t.optimizer().learningRate());
     assertEquals(0.9, t.optimizer().momentum());
     assertEquals(5e-4, t.optimizer().weightDecay());
     assertEquals(new TrainSpec.Schedule("step", 10, 0.5), t.schedule());
-    assertEquals(List.of(TrainSpec.Augmentation.of("flip"), TrainSpec.Augmentation.of("crop", 4)), t.augment());
+    assertEquals(
+        List.of(TrainSpec.Augmentation.of("flip"), TrainSpec.Augmentation.of("crop", 4)),
+        t.augment());
     assertEquals(10, t.epochs());
     assertEquals(64, t.batch());
     assertEquals(1, t.seed());
@@ -163,7 +199,8 @@ class CheckerTest {
 
   @Test
   void pretrainSettingReadsPsdArgumentsAndPlacesItsErrors() {
-    String net = """
+    String net =
+        """
         network n {
             input 1x28x28
             8F5x5CSG - PA2x2
@@ -176,43 +213,67 @@ class CheckerTest {
         """;
     assertEquals(TrainSpec.Pretrain.DEFAULTS, ok(net.formatted("")).train().pretrain());
     assertEquals(TrainSpec.Pretrain.DEFAULTS, ok(JARRETT).train().pretrain());
-    assertEquals(new TrainSpec.Pretrain(0.25, 2, 3, 7, 0.05),
+    assertEquals(
+        new TrainSpec.Pretrain(0.25, 2, 3, 7, 0.05),
         ok(net.formatted("lambda=0.25, alpha=2, epochs=3, steps=7, lr=0.05")).train().pretrain());
     CheckResult bad = Checker.checkSource(net.formatted("lambda=-1, steps=0, lr=0"), "p.cnn");
     assertNull(bad.network());
     List<Diagnostic> errors = bad.diagnostics().errors();
     assertEquals(3, errors.size(), bad.diagnostics().render(""));
     assertEquals(List.of(7, 7, 7), errors.stream().map(d -> d.pos().line()).toList());
-    assertEquals(List.of(31, 41, 47), errors.stream().map(d -> d.pos().col()).toList(),
+    assertEquals(
+        List.of(31, 41, 47),
+        errors.stream().map(d -> d.pos().col()).toList(),
         bad.diagnostics().render(""));
-    assertTrue(errors.get(0).message().contains("lambda of 'psd' must be in [0,"), errors.get(0).message());
-    assertTrue(errors.get(1).message().contains("steps of 'psd' must be between 1"), errors.get(1).message());
+    assertTrue(
+        errors.get(0).message().contains("lambda of 'psd' must be in [0,"),
+        errors.get(0).message());
+    assertTrue(
+        errors.get(1).message().contains("steps of 'psd' must be between 1"),
+        errors.get(1).message());
     CheckResult other = Checker.checkSource(net.replace("psd(%s)", "ica"), "p.cnn");
-    assertTrue(other.diagnostics().errors().get(0).message().contains("pretrain must be psd("),
+    assertTrue(
+        other.diagnostics().errors().get(0).message().contains("pretrain must be psd("),
         other.diagnostics().render(""));
   }
 
   @Test
   void reportsEveryErrorNotJustTheFirst() {
-    CheckResult r = Checker.checkSource("network n {\n input 1x8x8\n 4F3x3C - Rabz\n 4F9x9C\n dense(0)\n logistic 10\n}\n", "e.cnn");
+    CheckResult r =
+        Checker.checkSource(
+            "network n {\n input 1x8x8\n 4F3x3C - Rabz\n 4F9x9C\n dense(0)\n logistic 10\n}\n",
+            "e.cnn");
     assertNull(r.network());
-    assertEquals(List.of(3, 4, 5), r.diagnostics().errors().stream().map(d -> d.pos().line()).toList(),
+    assertEquals(
+        List.of(3, 4, 5),
+        r.diagnostics().errors().stream().map(d -> d.pos().line()).toList(),
         r.diagnostics().render(""));
   }
 
   @Test
   void overflowIsAnErrorNotAWrapAround() {
     // 2^20 maps x 1024 inputs x 2^20 x 2^20 weights = 2^70: beyond a long.
-    CheckResult r = Checker.checkSource("network n {\n input 1024x8x8\n conv(maps=1048576, kernel=1048576, pad=524288)\n}\n", "o.cnn");
+    CheckResult r =
+        Checker.checkSource(
+            "network n {\n input 1024x8x8\n conv(maps=1048576, kernel=1048576, pad=524288)\n}\n",
+            "o.cnn");
     assertFalse(r.ok());
-    assertTrue(r.diagnostics().errors().get(0).message().contains("overflow"), r.diagnostics().render(""));
-    CheckResult wide = Checker.checkSource("network n {\n input 1x1000x1000\n conv(maps=1048576, kernel=1)\n}\n", "o.cnn");
-    assertTrue(wide.diagnostics().errors().get(0).message().contains("absurdly large"), wide.diagnostics().render(""));
+    assertTrue(
+        r.diagnostics().errors().get(0).message().contains("overflow"), r.diagnostics().render(""));
+    CheckResult wide =
+        Checker.checkSource(
+            "network n {\n input 1x1000x1000\n conv(maps=1048576, kernel=1)\n}\n", "o.cnn");
+    assertTrue(
+        wide.diagnostics().errors().get(0).message().contains("absurdly large"),
+        wide.diagnostics().render(""));
   }
 
   @Test
   void syntaxErrorsComeFromTheParserAsDiagnostics() {
-    DslException e = assertThrows(DslException.class, () -> DslParser.parse("network n {\n input 1x8x8\n 4F3x3C - - PA2x2\n}\n", "s.cnn"));
+    DslException e =
+        assertThrows(
+            DslException.class,
+            () -> DslParser.parse("network n {\n input 1x8x8\n 4F3x3C - - PA2x2\n}\n", "s.cnn"));
     Diagnostic d = e.diagnostics().all().get(0);
     assertEquals(3, d.pos().line());
     assertEquals(11, d.pos().col());
@@ -222,13 +283,16 @@ class CheckerTest {
   @Test
   void renderDrawsTheLineAndACaret() {
     String src = "network n {\n input 1x8x8\n 4F3x3C - Rabz\n}\n";
-    String rendered = new Diagnostics(Checker.checkSource(src, "r.cnn").diagnostics().errors()).render(src);
-    assertEquals("""
+    String rendered =
+        new Diagnostics(Checker.checkSource(src, "r.cnn").diagnostics().errors()).render(src);
+    assertEquals(
+        """
         r.cnn:3:11: error: unknown layer 'Rabz'
              4F3x3C - Rabz
                       ^^^^
         hint: did you mean 'Rabs'?
-        """, rendered);
+        """,
+        rendered);
   }
 
   @Test
@@ -259,24 +323,33 @@ class CheckerTest {
       assertEquals(3, d.pos().line(), shown + ": " + r.diagnostics().render(source));
       assertEquals(14, d.pos().col(), shown);
       assertTrue(r.diagnostics().render(source).contains("    8F5x5CSG - Rabz\n"), shown);
-      CheckResult fromBytes = Checker.checkBytes(source.getBytes(java.nio.charset.StandardCharsets.UTF_8), "t.cnn");
+      CheckResult fromBytes =
+          Checker.checkBytes(source.getBytes(java.nio.charset.StandardCharsets.UTF_8), "t.cnn");
       assertEquals(3, fromBytes.diagnostics().errors().get(0).pos().line(), shown);
     }
-    byte[] binary = "network n {\r  input 1x28x28\r  \0\r}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    assertEquals(3, Checker.checkBytes(binary, "t.cnn").diagnostics().errors().get(0).pos().line(),
+    byte[] binary =
+        "network n {\r  input 1x28x28\r  \0\r}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(
+        3,
+        Checker.checkBytes(binary, "t.cnn").diagnostics().errors().get(0).pos().line(),
         "a NUL byte after CR-only lines");
   }
 
   @Test
   void scheduleNoneIsAConstantRate() {
-    Network n = ok("network n {\n input 1x28x28\n 8F5x5CSG - PA2x2\n logistic 10\n train {\n  schedule = none\n }\n}\n");
+    Network n =
+        ok(
+            "network n {\n input 1x28x28\n 8F5x5CSG - PA2x2\n logistic 10\n train {\n  schedule = none\n }\n}\n");
     assertEquals(new TrainSpec.Schedule("constant", 0, 0.1), n.train().schedule());
   }
 
   @Test
   void neuronCountsCountEachUnitOnce() {
-    // conv then relu is one layer of units; relu after pooling makes new units; dropout is looked through.
-    Network n = ok("""
+    // conv then relu is one layer of units; relu after pooling makes new units; dropout is looked
+    // through.
+    Network n =
+        ok(
+            """
         network n {
             input 1x12x12
             conv(maps=4, kernel=3x3) - relu - abs
@@ -292,11 +365,13 @@ class CheckerTest {
 
   @Test
   void dataThatIsNotInstalledIsAnErrorAtItsPlaceOnlyWhenDataIsChecked() {
-    String source = "network n {\n input 1x28x28\n 8F5x5CSG - PA2x2\n logistic 10\n train {\n  data = mnist\n }\n}\n";
+    String source =
+        "network n {\n input 1x28x28\n 8F5x5CSG - PA2x2\n logistic 10\n train {\n  data = mnist\n }\n}\n";
     String before = System.getProperty(DataNames.ROOT_PROPERTY);
     try {
       System.setProperty(DataNames.ROOT_PROPERTY, "/nonexistent-convnet-datasets");
-      assertTrue(Checker.checkSource(source, "t.cnn").ok(), "without data checking the file is fine");
+      assertTrue(
+          Checker.checkSource(source, "t.cnn").ok(), "without data checking the file is fine");
       CheckResult r = Checker.checkSource(source, "t.cnn", Checker.Options.WITH_DATA);
       assertFalse(r.ok());
       Diagnostic d = r.diagnostics().errors().get(0);
@@ -306,9 +381,13 @@ class CheckerTest {
       assertTrue(d.hint().contains("--data idx:DIR"), d.hint());
       String path = source.replace("mnist", "\"no/such/folder\"");
       CheckResult p = Checker.checkSource(path, "t.cnn", Checker.Options.WITH_DATA);
-      assertTrue(p.diagnostics().errors().get(0).message().contains("'no/such/folder' does not exist"),
+      assertTrue(
+          p.diagnostics().errors().get(0).message().contains("'no/such/folder' does not exist"),
           p.diagnostics().render(path));
-      assertTrue(Checker.checkSource(source.replace("mnist", "fashion-mnist"), "t.cnn", Checker.Options.WITH_DATA).ok(),
+      assertTrue(
+          Checker.checkSource(
+                  source.replace("mnist", "fashion-mnist"), "t.cnn", Checker.Options.WITH_DATA)
+              .ok(),
           "fashion-mnist ships with convnet");
     } finally {
       if (before == null) {
@@ -320,13 +399,14 @@ class CheckerTest {
   }
 
   @Test
-  void anInstalledNamedDataSetChecksAndResolvesToItsFolder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root)
-      throws java.io.IOException {
+  void anInstalledNamedDataSetChecksAndResolvesToItsFolder(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path root) throws java.io.IOException {
     java.nio.file.Files.createDirectories(root.resolve("cifar-10"));
     String before = System.getProperty(DataNames.ROOT_PROPERTY);
     try {
       System.setProperty(DataNames.ROOT_PROPERTY, root.toString());
-      String source = "network n {\n input 3x32x32\n 8F5x5CSG - PA2x2\n logistic 10\n train {\n  data = cifar-10\n }\n}\n";
+      String source =
+          "network n {\n input 3x32x32\n 8F5x5CSG - PA2x2\n logistic 10\n train {\n  data = cifar-10\n }\n}\n";
       assertTrue(Checker.checkSource(source, "t.cnn", Checker.Options.WITH_DATA).ok());
       assertEquals("cifar10:" + root.resolve("cifar-10"), DataNames.installedSpec("cifar-10"));
       assertNull(DataNames.installedSpec("caltech-101"));
@@ -350,12 +430,15 @@ class CheckerTest {
     assertEquals(new MapShape(8, 11, 11), floor.layers().get(1).output());
     Network odd = ok("network n {\n input 1x7x7\n PA2x2c\n logistic 10\n}\n");
     assertEquals(new MapShape(1, 4, 4), odd.layers().get(0).output());
-    String printed = Printer.print(DslParser.parse("network n {\n input 1x28x28\n PM3x3/2c - PA2x2c\n}\n", "t.cnn"));
+    String printed =
+        Printer.print(
+            DslParser.parse("network n {\n input 1x28x28\n PM3x3/2c - PA2x2c\n}\n", "t.cnn"));
     assertTrue(printed.contains("PM3x3/2c - PA2x2c"), printed);
   }
 
   private static String absChain(int layers) {
-    return "network deep {\n  input 1x4x4\n  2F3x3C\n  " + String.join(" - ", java.util.Collections.nCopies(layers, "Rabs"))
+    return "network deep {\n  input 1x4x4\n  2F3x3C\n  "
+        + String.join(" - ", java.util.Collections.nCopies(layers, "Rabs"))
         + "\n  logistic 3\n}\n";
   }
 
@@ -371,23 +454,32 @@ class CheckerTest {
     CheckResult r = Checker.checkSource(source, "deep.cnn");
     assertFalse(r.ok());
     Diagnostic d = r.diagnostics().errors().get(0);
-    assertTrue(d.message().contains("20002 layers deep") && d.message().contains("more than the 10000"), d.message());
-    // The limit is passed at layer 10,001 of the chain: the 9,999th Rabs after the conv layer on line 3.
+    assertTrue(
+        d.message().contains("20002 layers deep") && d.message().contains("more than the 10000"),
+        d.message());
+    // The limit is passed at layer 10,001 of the chain: the 9,999th Rabs after the conv layer on
+    // line 3.
     assertEquals(4, d.pos().line());
     assertEquals(3 + 9_999 * "Rabs - ".length(), d.pos().col());
     String rendered = r.diagnostics().render(source);
     assertTrue(rendered.contains("deep.cnn:4:69996: error:"), rendered);
     // The 140,000-character line is shown as a window around the caret, which points at a Rabs.
     String[] lines = rendered.split("\n");
-    assertTrue(lines[1].length() < 140 && lines[1].startsWith("    ...") && lines[1].endsWith("..."), lines[1]);
-    assertEquals("Rabs", lines[1].substring(lines[2].indexOf('^'), lines[2].indexOf('^') + 4), rendered);
+    assertTrue(
+        lines[1].length() < 140 && lines[1].startsWith("    ...") && lines[1].endsWith("..."),
+        lines[1]);
+    assertEquals(
+        "Rabs", lines[1].substring(lines[2].indexOf('^'), lines[2].indexOf('^') + 4), rendered);
   }
 
   @Test
   void functionOperatorsCountTowardsTheDepth() {
     String body = String.join(" + ", java.util.Collections.nCopies(900, "tanh(x)"));
-    String source = "fn big(x) = " + body + "\nnetwork deep {\n  input 1x4x4\n  2F3x3C - big - big - big - big - big - big - big\n"
-        + "  logistic 3\n}\n";
+    String source =
+        "fn big(x) = "
+            + body
+            + "\nnetwork deep {\n  input 1x4x4\n  2F3x3C - big - big - big - big - big - big - big\n"
+            + "  logistic 3\n}\n";
     CheckResult r = Checker.checkSource(source, "fn.cnn");
     assertFalse(r.ok());
     Diagnostic d = r.diagnostics().errors().get(0);

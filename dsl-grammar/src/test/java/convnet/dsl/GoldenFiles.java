@@ -63,9 +63,13 @@ final class GoldenFiles {
         return;
       }
       if (!Files.exists(golden)) {
-        throw new AssertionError("missing golden file " + golden + "; run with -Dgolden.update=true and review it");
+        throw new AssertionError(
+            "missing golden file " + golden + "; run with -Dgolden.update=true and review it");
       }
-      assertEquals(Files.readString(golden, StandardCharsets.UTF_8), actual, "golden file " + golden.getFileName());
+      assertEquals(
+          Files.readString(golden, StandardCharsets.UTF_8),
+          actual,
+          "golden file " + golden.getFileName());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -36,11 +36,18 @@ class LayerDefinitionTest {
     return r.network();
   }
 
-  /** The kind's example alone on the first stage line of a 4x10x10 network, a classifier after it. */
+  /**
+   * The kind's example alone on the first stage line of a 4x10x10 network, a classifier after it.
+   */
   private static String networkOf(LayerKind kind) {
     String fn = kind == LayerKind.FN ? "fn softsign(x) = x / (1 + abs(x))\n" : "";
     String classifier = kind == LayerKind.LOGISTIC ? "" : "  logistic 3\n";
-    return fn + "network t {\n  input 4x10x10\n  " + kind.definition().example() + "\n" + classifier + "}\n";
+    return fn
+        + "network t {\n  input 4x10x10\n  "
+        + kind.definition().example()
+        + "\n"
+        + classifier
+        + "}\n";
   }
 
   @ParameterizedTest(name = "{0}")
@@ -53,7 +60,10 @@ class LayerDefinitionTest {
     String kindName = kind == LayerKind.FN ? "softsign" : kind.keyword();
     assertEquals(kindName, layer.kindName());
     assertEquals("L1_" + kindName, layer.name());
-    assertEquals(d.opensFilterStage() ? List.of(1) : List.of(), net.convStages(), "stages with a filter bank");
+    assertEquals(
+        d.opensFilterStage() ? List.of(1) : List.of(),
+        net.convStages(),
+        "stages with a filter bank");
     if (d.keepsShape()) {
       assertEquals(layer.input(), layer.output(), "a kind that keeps its shape must keep it");
     }
@@ -72,7 +82,10 @@ class LayerDefinitionTest {
       }
       assertEquals(checked, lowered, "parameters of the " + mode + " graph");
       boolean masks = g.inputs().keySet().stream().anyMatch(n -> n.startsWith("mask/"));
-      assertEquals(kind == LayerKind.DROPOUT && mode == Lowering.Mode.TRAINING, masks, "dropout masks in " + mode);
+      assertEquals(
+          kind == LayerKind.DROPOUT && mode == Lowering.Mode.TRAINING,
+          masks,
+          "dropout masks in " + mode);
     }
   }
 
@@ -84,17 +97,42 @@ class LayerDefinitionTest {
       assertTrue(Checker.isBuiltinLayerName(keyword), keyword);
     }
     if (kind != LayerKind.FN) {
-      assertFalse(kind.definition().keywords().isEmpty(), "a built-in kind is called by at least one keyword");
-      assertEquals(kind.keyword(), kind.definition().keywords().get(0), "the verbose keyword comes first");
+      assertFalse(
+          kind.definition().keywords().isEmpty(),
+          "a built-in kind is called by at least one keyword");
+      assertEquals(
+          kind.keyword(), kind.definition().keywords().get(0), "the verbose keyword comes first");
     }
   }
 
-  /** The built-in names are those the language reserved before the kinds carried their definitions, in that order (hints depend on it). */
+  /**
+   * The built-in names are those the language reserved before the kinds carried their definitions,
+   * in that order (hints depend on it).
+   */
   @Test
   void theReservedNamesAreTheLanguagesBuiltInLayerNames() {
-    assertEquals(List.of("conv", "abs", "Rabs", "relu", "Rpos", "tanh", "sigmoid", "lcn", "N", "avgpool", "maxpool", "dense",
-        "dropout", "maxout", "lrn", "mlpconv", "logistic"), Checker.LAYER_KEYWORDS);
-    assertNull(LayerKind.byKeyword("N"), "N is a paper token: the parser reads it, never as a keyword");
+    assertEquals(
+        List.of(
+            "conv",
+            "abs",
+            "Rabs",
+            "relu",
+            "Rpos",
+            "tanh",
+            "sigmoid",
+            "lcn",
+            "N",
+            "avgpool",
+            "maxpool",
+            "dense",
+            "dropout",
+            "maxout",
+            "lrn",
+            "mlpconv",
+            "logistic"),
+        Checker.LAYER_KEYWORDS);
+    assertNull(
+        LayerKind.byKeyword("N"), "N is a paper token: the parser reads it, never as a keyword");
     assertNull(LayerKind.byKeyword("softsign"));
   }
 
@@ -109,13 +147,18 @@ class LayerDefinitionTest {
     assertEquals(EnumSet.of(LayerKind.CONV, LayerKind.MLPCONV), opening);
   }
 
-  /** Over a few hundred seeds the generator writes a layer of every kind, in every notation of the paper. */
+  /**
+   * Over a few hundred seeds the generator writes a layer of every kind, in every notation of the
+   * paper.
+   */
   @Test
   void randomArchitecturesDrawEveryKind() {
     Set<LayerKind> drawn = EnumSet.noneOf(LayerKind.class);
     List<String> forms = new ArrayList<>();
     for (int seed = 0; seed < 300; seed++) {
-      Program p = RandomArchitectures.generateProgram(new Random(seed), RandomArchitectures.Options.small());
+      Program p =
+          RandomArchitectures.generateProgram(
+              new Random(seed), RandomArchitectures.Options.small());
       Network n = check(Printer.print(p));
       n.layers().forEach(l -> drawn.add(l.kind()));
       for (Decl d : p.decls()) {
@@ -129,7 +172,9 @@ class LayerDefinitionTest {
       }
     }
     assertEquals(EnumSet.allOf(LayerKind.class), drawn);
-    assertTrue(forms.containsAll(List.of("paper-conv", "paper-pool", "paper-lcn", "call")), forms.toString());
+    assertTrue(
+        forms.containsAll(List.of("paper-conv", "paper-pool", "paper-lcn", "call")),
+        forms.toString());
   }
 
   /**
@@ -141,49 +186,62 @@ class LayerDefinitionTest {
   void theDrawsOfEachSeedAreUnchanged() throws Exception {
     MessageDigest md = MessageDigest.getInstance("SHA-256");
     for (int seed = 0; seed < 500; seed++) {
-      md.update(RandomArchitectures.generate(new Random(seed), RandomArchitectures.Options.small())
-          .getBytes(StandardCharsets.UTF_8));
+      md.update(
+          RandomArchitectures.generate(new Random(seed), RandomArchitectures.Options.small())
+              .getBytes(StandardCharsets.UTF_8));
       md.update((byte) 0);
     }
-    assertEquals("efd847af59d9fc8bf1f0c2f9f26aad42215a19fcb6b4a0935f2915076cc899a5", HexFormat.of().formatHex(md.digest()));
+    assertEquals(
+        "efd847af59d9fc8bf1f0c2f9f26aad42215a19fcb6b4a0935f2915076cc899a5",
+        HexFormat.of().formatHex(md.digest()));
   }
 
   @Test
   void theVisitorReachesTheMethodOfEachForm() {
-    LayerNode.Visitor<String> v = new LayerNode.Visitor<>() {
-      @Override
-      public String visitPaperConv(LayerNode.PaperConv conv) {
-        return "conv " + conv.maps();
-      }
+    LayerNode.Visitor<String> v =
+        new LayerNode.Visitor<>() {
+          @Override
+          public String visitPaperConv(LayerNode.PaperConv conv) {
+            return "conv " + conv.maps();
+          }
 
-      @Override
-      public String visitPaperPool(LayerNode.PaperPool pool) {
-        return "pool " + pool.windowHeight();
-      }
+          @Override
+          public String visitPaperPool(LayerNode.PaperPool pool) {
+            return "pool " + pool.windowHeight();
+          }
 
-      @Override
-      public String visitPaperLcn(LayerNode.PaperLcn lcn) {
-        return "lcn " + lcn.windowHeight();
-      }
+          @Override
+          public String visitPaperLcn(LayerNode.PaperLcn lcn) {
+            return "lcn " + lcn.windowHeight();
+          }
 
-      @Override
-      public String visitCall(LayerNode.Call call) {
-        return "call " + call.name();
-      }
-    };
+          @Override
+          public String visitCall(LayerNode.Call call) {
+            return "call " + call.name();
+          }
+        };
     SourcePos p = SourcePos.NONE;
     assertEquals("conv 8", new LayerNode.PaperConv(null, 8, 5, 5, true, false, p).accept(v));
     assertEquals("pool 2", new LayerNode.PaperPool(null, true, 2, 2, 0, p).accept(v));
     assertEquals("lcn 7", new LayerNode.PaperLcn(null, 7, 7, p).accept(v));
-    assertEquals("call relu", new LayerNode.Call(null, "relu", List.of(), LayerNode.Form.BARE, p).accept(v));
+    assertEquals(
+        "call relu", new LayerNode.Call(null, "relu", List.of(), LayerNode.Form.BARE, p).accept(v));
   }
 
   @Test
   void withLabelNamesALayerAndKeepsTheRest() {
     SourcePos p = SourcePos.NONE;
-    List<LayerNode> nodes = List.of(new LayerNode.PaperConv(null, 8, 5, 3, true, true, p),
-        new LayerNode.PaperPool(null, false, 2, 3, 1, true, p), new LayerNode.PaperLcn(null, 0, 0, p),
-        new LayerNode.Call(null, "dense", List.of(new Arg(null, new Value.Num("4", p), p)), LayerNode.Form.COUNT, p));
+    List<LayerNode> nodes =
+        List.of(
+            new LayerNode.PaperConv(null, 8, 5, 3, true, true, p),
+            new LayerNode.PaperPool(null, false, 2, 3, 1, true, p),
+            new LayerNode.PaperLcn(null, 0, 0, p),
+            new LayerNode.Call(
+                null,
+                "dense",
+                List.of(new Arg(null, new Value.Num("4", p), p)),
+                LayerNode.Form.COUNT,
+                p));
     for (LayerNode n : nodes) {
       LayerNode named = n.withLabel("c1");
       assertEquals("c1", named.label());

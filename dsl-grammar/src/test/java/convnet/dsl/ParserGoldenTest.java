@@ -15,11 +15,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Golden files: the AST dump of every example, and for every bad input the diagnostics named by
- * its {@code # expect-error:} / {@code # expect-warning:} comments (and their full rendering).
+ * Golden files: the AST dump of every example, and for every bad input the diagnostics named by its
+ * {@code # expect-error:} / {@code # expect-warning:} comments (and their full rendering).
  */
 class ParserGoldenTest {
-  private static final Pattern EXPECT = Pattern.compile("#\\s*expect-(error|warning):\\s*(.*?)\\s*(?=#\\s*expect-|$)");
+  private static final Pattern EXPECT =
+      Pattern.compile("#\\s*expect-(error|warning):\\s*(.*?)\\s*(?=#\\s*expect-|$)");
 
   static Stream<Path> examples() {
     return GoldenFiles.cnnFiles(GoldenFiles.examplesDir()).stream();
@@ -30,7 +31,11 @@ class ParserGoldenTest {
   }
 
   private static String goldenName(Path example) {
-    return GoldenFiles.examplesDir().relativize(example).toString().replace('\\', '/').replace('/', '_')
+    return GoldenFiles.examplesDir()
+        .relativize(example)
+        .toString()
+        .replace('\\', '/')
+        .replace('/', '_')
         .replaceAll("\\.cnn$", "");
   }
 
@@ -38,7 +43,9 @@ class ParserGoldenTest {
   @MethodSource("examples")
   void exampleAstMatchesGolden(Path example) {
     Program program = DslParser.parse(GoldenFiles.read(example), example.getFileName().toString());
-    GoldenFiles.check(GoldenFiles.goldenDir().resolve("examples/" + goldenName(example) + ".ast.txt"), AstDump.dump(program));
+    GoldenFiles.check(
+        GoldenFiles.goldenDir().resolve("examples/" + goldenName(example) + ".ast.txt"),
+        AstDump.dump(program));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -46,11 +53,16 @@ class ParserGoldenTest {
   void exampleChecksWithoutDiagnostics(Path example) {
     if (example.getParent().getFileName().toString().equals("sweeps")) {
       // A sweep is checked variant by variant.
-      convnet.dsl.sweep.Sweeps.Result s = convnet.dsl.sweep.Sweeps.check(GoldenFiles.read(example), example.getFileName().toString());
-      assertTrue(s.ok() && s.diagnostics().isEmpty(), () -> s.diagnostics().render(GoldenFiles.read(example)));
+      convnet.dsl.sweep.Sweeps.Result s =
+          convnet.dsl.sweep.Sweeps.check(
+              GoldenFiles.read(example), example.getFileName().toString());
+      assertTrue(
+          s.ok() && s.diagnostics().isEmpty(),
+          () -> s.diagnostics().render(GoldenFiles.read(example)));
       return;
     }
-    CheckResult r = Checker.checkSource(GoldenFiles.read(example), example.getFileName().toString());
+    CheckResult r =
+        Checker.checkSource(GoldenFiles.read(example), example.getFileName().toString());
     assertTrue(r.diagnostics().isEmpty(), () -> r.diagnostics().render(GoldenFiles.read(example)));
     assertTrue(r.ok());
   }
@@ -71,8 +83,13 @@ class ParserGoldenTest {
     for (int i = 0; i < lines.length; i++) {
       Matcher m = EXPECT.matcher(lines[i]);
       while (m.find()) {
-        // Binary test files carry their bad bytes right after the comment: keep printable ASCII only.
-        result.add(new Expected(i + 1, m.group(1).equals("error"), m.group(2).replaceAll("[^\\x20-\\x7e]", "").trim()));
+        // Binary test files carry their bad bytes right after the comment: keep printable ASCII
+        // only.
+        result.add(
+            new Expected(
+                i + 1,
+                m.group(1).equals("error"),
+                m.group(2).replaceAll("[^\\x20-\\x7e]", "").trim()));
       }
     }
     return result;
@@ -90,14 +107,31 @@ class ParserGoldenTest {
     String rendered = r.diagnostics().render(new String(bytes, StandardCharsets.UTF_8));
     List<Diagnostic> actual = r.diagnostics().all();
     for (Expected e : expected) {
-      assertTrue(actual.stream().anyMatch(d -> d.isError() == e.error() && d.pos().line() == e.line()
-              && d.message().contains(e.message())),
-          () -> name + ": expected " + (e.error() ? "error" : "warning") + " on line " + e.line() + " containing '"
-              + e.message() + "', got:\n" + rendered);
+      assertTrue(
+          actual.stream()
+              .anyMatch(
+                  d ->
+                      d.isError() == e.error()
+                          && d.pos().line() == e.line()
+                          && d.message().contains(e.message())),
+          () ->
+              name
+                  + ": expected "
+                  + (e.error() ? "error" : "warning")
+                  + " on line "
+                  + e.line()
+                  + " containing '"
+                  + e.message()
+                  + "', got:\n"
+                  + rendered);
     }
-    assertEquals(expected.stream().filter(Expected::error).count(), r.diagnostics().errors().size(),
+    assertEquals(
+        expected.stream().filter(Expected::error).count(),
+        r.diagnostics().errors().size(),
         () -> name + ": unexpected extra errors:\n" + rendered);
-    assertEquals(expected.stream().filter(e -> !e.error()).count(), r.diagnostics().warnings().size(),
+    assertEquals(
+        expected.stream().filter(e -> !e.error()).count(),
+        r.diagnostics().warnings().size(),
         () -> name + ": unexpected extra warnings:\n" + rendered);
     assertEquals(expected.stream().anyMatch(Expected::error), !r.ok(), name);
     for (Diagnostic d : actual) {

@@ -12,10 +12,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ShrinkTest {
 
   /** "Fails" when the network is valid and has a max pooling layer. */
-  private static final Predicate<String> HAS_MAXPOOL = text -> {
-    CheckResult r = Checker.checkSource(text, "s.cnn");
-    return r.ok() && r.network().layers().stream().anyMatch(l -> l.kind() == LayerKind.MAXPOOL);
-  };
+  private static final Predicate<String> HAS_MAXPOOL =
+      text -> {
+        CheckResult r = Checker.checkSource(text, "s.cnn");
+        return r.ok() && r.network().layers().stream().anyMatch(l -> l.kind() == LayerKind.MAXPOOL);
+      };
 
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
@@ -30,7 +31,8 @@ class ShrinkTest {
     }
     assertTrue(text != null, "seed " + seed + ": no network with max pooling generated");
     String small = Shrink.shrink(text, HAS_MAXPOOL);
-    assertTrue(HAS_MAXPOOL.test(small), "seed " + seed + ": the shrunk text must still fail:\n" + small);
+    assertTrue(
+        HAS_MAXPOOL.test(small), "seed " + seed + ": the shrunk text must still fail:\n" + small);
     Network n = Checker.checkSource(small, "s.cnn").network();
     assertEquals(1, n.layers().size(), "seed " + seed + ":\n" + small);
     assertEquals(LayerKind.MAXPOOL, n.layers().get(0).kind(), "seed " + seed);
@@ -42,11 +44,13 @@ class ShrinkTest {
   @ValueSource(ints = {3, 5})
   void shrinksNumbersToTheBoundary(int seed) {
     // "Fails" when the total parameter count is at least 100: the minimum keeps exactly enough.
-    Predicate<String> big = text -> {
-      CheckResult r = Checker.checkSource(text, "s.cnn");
-      return r.ok() && r.network().totalParameters() >= 100;
-    };
-    String text = "network n {\n input 3x16x16\n 20F5x5CSG - Rabs - PA2x2\n 30F3x3CS\n logistic 10\n}\n";
+    Predicate<String> big =
+        text -> {
+          CheckResult r = Checker.checkSource(text, "s.cnn");
+          return r.ok() && r.network().totalParameters() >= 100;
+        };
+    String text =
+        "network n {\n input 3x16x16\n 20F5x5CSG - Rabs - PA2x2\n 30F3x3CS\n logistic 10\n}\n";
     String small = Shrink.shrink(text, big);
     long params = Checker.checkSource(small, "s.cnn").network().totalParameters();
     assertTrue(params >= 100, "seed " + seed + ":\n" + small);
@@ -56,7 +60,8 @@ class ShrinkTest {
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(ints = {1})
   void returnsThePassingInputUnchanged(int seed) {
-    String text = RandomArchitectures.generate(new Random(seed), RandomArchitectures.Options.small());
+    String text =
+        RandomArchitectures.generate(new Random(seed), RandomArchitectures.Options.small());
     assertEquals(text, Shrink.shrink(text, t -> false), "seed " + seed);
   }
 }

@@ -10,8 +10,9 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * Loads weights trained in PyTorch (a {@code state_dict} saved with {@code numpy.savez}, parameter names as convnet
- * names its layers), runs the network on a few images, and exports it to ONNX, checked in ONNX Runtime.
+ * Loads weights trained in PyTorch (a {@code state_dict} saved with {@code numpy.savez}, parameter
+ * names as convnet names its layers), runs the network on a few images, and exports it to ONNX,
+ * checked in ONNX Runtime.
  *
  * <p>Usage: {@code PyTorchToOnnx FILE.cnn WEIGHTS.npz OUT.onnx}.
  */
@@ -33,8 +34,10 @@ public final class PyTorchToOnnx {
         pixels[i] = (float) r.nextGaussian();
       }
       NdArray logits = net.forward(weights, NdArray.of(new int[] {4, in[0], in[1], in[2]}, pixels));
-      System.out.println("predicted classes of 4 random images: " + Arrays.toString(logits.argmaxRows()));
-      OnnxExport.Result result = OnnxExport.export(net, weights, Path.of(args[2]), OnnxExport.DYNAMIC_BATCH, true);
+      System.out.println(
+          "predicted classes of 4 random images: " + Arrays.toString(logits.argmaxRows()));
+      OnnxExport.Result result =
+          OnnxExport.export(net, weights, Path.of(args[2]), OnnxExport.DYNAMIC_BATCH, true);
       System.out.println("wrote " + result.file() + " (" + result.bytes() + " bytes)");
       System.out.println(result.verification());
     } catch (ConvNetException e) {

@@ -28,19 +28,23 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The public Java API is the packages named {@code convnet.<module>.api}; every other project package is internal.
- * Example programs (and the tests written as a user would) may use only public packages, and the API's public
- * signatures may mention only public packages and the JDK.
+ * The public Java API is the packages named {@code convnet.<module>.api}; every other project
+ * package is internal. Example programs (and the tests written as a user would) may use only public
+ * packages, and the API's public signatures may mention only public packages and the JDK.
  */
 class ApiArchitectureTest {
   static final List<String> API_PACKAGES = List.of("convnet.runtime.api", "convnet.onnx.api");
-  private static final Pattern PROJECT_NAME = Pattern.compile("\\bconvnet(\\.[a-z_][a-z0-9_]*)+\\.[A-Za-z_]\\w*");
+  private static final Pattern PROJECT_NAME =
+      Pattern.compile("\\bconvnet(\\.[a-z_][a-z0-9_]*)+\\.[A-Za-z_]\\w*");
 
   static boolean isPublicPackage(String typeName) {
     return API_PACKAGES.stream().anyMatch(p -> typeName.startsWith(p + "."));
   }
 
-  /** The example sources: the programs, and the tests that show how to use the API (not the checks of the .cnn files). */
+  /**
+   * The example sources: the programs, and the tests that show how to use the API (not the checks
+   * of the .cnn files).
+   */
   static List<Path> exampleSources() throws IOException {
     Path module = ExamplesTest.dir();
     List<Path> out = new ArrayList<>();
@@ -62,7 +66,9 @@ class ApiArchitectureTest {
       List<String> lines = Files.readAllLines(file);
       for (int i = 0; i < lines.size(); i++) {
         String line = lines.get(i).strip();
-        if (line.startsWith("package ") || line.startsWith("//") || line.startsWith("*")
+        if (line.startsWith("package ")
+            || line.startsWith("//")
+            || line.startsWith("*")
             || line.startsWith("/**")) {
           continue;
         }
@@ -71,10 +77,14 @@ class ApiArchitectureTest {
         }
       }
     }
-    assertTrue(problems.isEmpty(), "examples reach into internal packages:\n" + String.join("\n", problems));
+    assertTrue(
+        problems.isEmpty(),
+        "examples reach into internal packages:\n" + String.join("\n", problems));
   }
 
-  /** The project names on a line of code that are neither in a public package nor the examples' own. */
+  /**
+   * The project names on a line of code that are neither in a public package nor the examples' own.
+   */
   static List<String> internalNames(String line) {
     List<String> out = new ArrayList<>();
     Matcher m = PROJECT_NAME.matcher(line);
@@ -90,9 +100,12 @@ class ApiArchitectureTest {
   void theSourceScanCatchesAnInternalName() {
     assertTrue(internalNames("import convnet.runtime.api.ConvNet;").isEmpty());
     assertTrue(internalNames("import static convnet.onnx.api.OnnxExport.export;").isEmpty());
-    assertEquals(List.of("convnet.runtime.model.NetworkModel"),
+    assertEquals(
+        List.of("convnet.runtime.model.NetworkModel"),
         internalNames("import convnet.runtime.model.NetworkModel;"));
-    assertEquals(List.of("convnet.autodiff.Tensor"), internalNames("var t = convnet.autodiff.Tensor.zeros(s);"));
+    assertEquals(
+        List.of("convnet.autodiff.Tensor"),
+        internalNames("var t = convnet.autodiff.Tensor.zeros(s);"));
   }
 
   @Test
@@ -138,7 +151,9 @@ class ApiArchitectureTest {
         }
       }
     }
-    assertTrue(problems.isEmpty(), "API signatures reach into internal packages:\n" + String.join("\n", problems));
+    assertTrue(
+        problems.isEmpty(),
+        "API signatures reach into internal packages:\n" + String.join("\n", problems));
   }
 
   @Test
@@ -198,14 +213,21 @@ class ApiArchitectureTest {
           }
         } else if (url.getProtocol().equals("jar")) {
           String jar = url.getPath().substring("file:".length(), url.getPath().indexOf('!'));
-          try (var z = new java.util.zip.ZipFile(java.net.URLDecoder.decode(jar, java.nio.charset.StandardCharsets.UTF_8))) {
-            z.stream().map(java.util.zip.ZipEntry::getName).filter(n -> n.startsWith(dir + "/")
-                && n.indexOf('/', dir.length() + 1) < 0).map(n -> n.substring(dir.length() + 1)).forEach(names::add);
+          try (var z =
+              new java.util.zip.ZipFile(
+                  java.net.URLDecoder.decode(jar, java.nio.charset.StandardCharsets.UTF_8))) {
+            z.stream()
+                .map(java.util.zip.ZipEntry::getName)
+                .filter(n -> n.startsWith(dir + "/") && n.indexOf('/', dir.length() + 1) < 0)
+                .map(n -> n.substring(dir.length() + 1))
+                .forEach(names::add);
           }
         }
         for (String n : names) {
           if (n.endsWith(".class") && !n.equals("package-info.class")) {
-            out.add(Class.forName(pkg + "." + n.substring(0, n.length() - ".class".length()), false, loader));
+            out.add(
+                Class.forName(
+                    pkg + "." + n.substring(0, n.length() - ".class".length()), false, loader));
           }
         }
       }

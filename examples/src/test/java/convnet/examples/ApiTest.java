@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ApiTest {
   @TempDir Path dir;
 
-  static final String SMALL = """
+  static final String SMALL =
+      """
       network small {
           input 1x12x12
           8F3x3CSG - Rabs - N - PA2x2
@@ -54,7 +55,8 @@ class ApiTest {
     CheckReport ok = ConvNet.check(SMALL, "small.cnn");
     assertTrue(ok.ok() && ok.diagnostics().isEmpty(), ok.rendered());
     assertEquals("small", ok.name());
-    CheckReport bad = ConvNet.check("network x {\n  input 1x12x12\n  8F3x3CSG - Rabz\n  logistic 3\n}", "x.cnn");
+    CheckReport bad =
+        ConvNet.check("network x {\n  input 1x12x12\n  8F3x3CSG - Rabz\n  logistic 3\n}", "x.cnn");
     assertFalse(bad.ok());
     Diagnostic d = bad.errors().get(0);
     assertEquals("x.cnn", d.file());
@@ -66,15 +68,20 @@ class ApiTest {
 
   @Test
   void aBadNetworkThrowsWithItsDiagnosticsAndNoParserTypes() {
-    ConvNetException e = assertThrows(ConvNetException.class,
-        () -> ConvNet.parse("network x { input 1x12x12\n 8F3x3CSG - - PA2x2 }", "x.cnn"));
+    ConvNetException e =
+        assertThrows(
+            ConvNetException.class,
+            () -> ConvNet.parse("network x { input 1x12x12\n 8F3x3CSG - - PA2x2 }", "x.cnn"));
     assertFalse(e.diagnostics().isEmpty());
     assertTrue(e.getMessage().startsWith("x.cnn:2:"), e.getMessage());
     for (Throwable t = e; t != null; t = t.getCause()) {
-      assertFalse(t.getClass().getName().startsWith("org.antlr") || t.getClass().getName().startsWith("org.objectweb"),
+      assertFalse(
+          t.getClass().getName().startsWith("org.antlr")
+              || t.getClass().getName().startsWith("org.objectweb"),
           t.getClass().getName());
     }
-    ConvNetException missing = assertThrows(ConvNetException.class, () -> ConvNet.load(dir.resolve("none.cnn")));
+    ConvNetException missing =
+        assertThrows(ConvNetException.class, () -> ConvNet.load(dir.resolve("none.cnn")));
     assertTrue(missing.getMessage().contains("no such file"), missing.getMessage());
   }
 
@@ -83,8 +90,16 @@ class ApiTest {
     ConvNet net = ConvNet.parse(SMALL, "small.cnn");
     assertArrayEquals(new int[] {1, 12, 12}, net.inputShape());
     assertEquals(3, net.classes());
-    assertEquals(List.of("L1_conv.weight", "L1_conv.bias", "L1_conv.gain", "L5_dense.weight", "L5_dense.bias",
-        "L8_logistic.weight", "L8_logistic.bias"), net.parameterNames());
+    assertEquals(
+        List.of(
+            "L1_conv.weight",
+            "L1_conv.bias",
+            "L1_conv.gain",
+            "L5_dense.weight",
+            "L5_dense.bias",
+            "L8_logistic.weight",
+            "L8_logistic.bias"),
+        net.parameterNames());
     Weights w = net.initWeights(4);
     assertEquals(w.asMap().keySet(), net.parameterShapes().keySet());
     Path file = dir.resolve("w.npz");
@@ -94,13 +109,21 @@ class ApiTest {
     NdArray logits = net.forward(back, images(5, 1));
     assertArrayEquals(new int[] {5, 3}, logits.shape());
     // Each image is computed on its own: the first image alone gives the same logits.
-    NdArray one = net.forward(back, NdArray.of(new int[] {1, 1, 12, 12},
-        java.util.Arrays.copyOf(images(5, 1).toFloatArray(), 144)));
+    NdArray one =
+        net.forward(
+            back,
+            NdArray.of(
+                new int[] {1, 1, 12, 12},
+                java.util.Arrays.copyOf(images(5, 1).toFloatArray(), 144)));
     for (int k = 0; k < 3; k++) {
       assertEquals(logits.get(0, k), one.get(0, k), 1e-5);
     }
-    ConvNetException wrong = assertThrows(ConvNetException.class,
-        () -> net.forward(w.with("L1_conv.gain", NdArray.of(new int[] {7}, new float[7])), images(1, 1)));
+    ConvNetException wrong =
+        assertThrows(
+            ConvNetException.class,
+            () ->
+                net.forward(
+                    w.with("L1_conv.gain", NdArray.of(new int[] {7}, new float[7])), images(1, 1)));
     assertTrue(wrong.getMessage().contains("wrong shape L1_conv.gain"), wrong.getMessage());
   }
 
@@ -112,7 +135,8 @@ class ApiTest {
     int[] labels = {0, 1, 2, 1};
     ConvNet.Gradients g = net.gradients(w, x, labels);
     assertArrayEquals(x.shape(), g.input().shape());
-    // A small step against the gradient of the dense weight lowers the loss, as a first-order step must.
+    // A small step against the gradient of the dense weight lowers the loss, as a first-order step
+    // must.
     String p = "L5_dense.weight";
     float[] v = w.get(p).toFloatArray();
     float[] d = g.parameters().get(p).toFloatArray();
@@ -139,7 +163,8 @@ class ApiTest {
     DataSet data = DataSet.of(NdArray.of(x.shape(), px), labels, List.of("a", "b", "c"));
     TrainOptions options = new TrainOptions(4, 16, 0.05, 0.9, 0, false, 1);
     List<EpochResult> seen = new ArrayList<>();
-    Weights trained = net.train(net.initWeights(1), data, data, options, r -> seen.add(r) && r.epoch() < 3);
+    Weights trained =
+        net.train(net.initWeights(1), data, data, options, r -> seen.add(r) && r.epoch() < 3);
     assertEquals(3, seen.size(), "stopped after the epoch whose callback said so");
     assertEquals(List.of(1, 2, 3), seen.stream().map(EpochResult::epoch).toList());
     Evaluation e = net.evaluate(trained, data);
@@ -152,7 +177,8 @@ class ApiTest {
       }
     }
     assertEquals(96, total);
-    assertTrue(e.confusionText().contains("a") && e.confusionText().contains("c"), e.confusionText());
+    assertTrue(
+        e.confusionText().contains("a") && e.confusionText().contains("c"), e.confusionText());
   }
 
   @Test
@@ -166,8 +192,10 @@ class ApiTest {
     OnnxExport.Result unverified = OnnxExport.export(net, w, dir.resolve("b.onnx"), 2, false);
     assertNull(unverified.verification());
     assertTrue(OnnxExport.toBytes(net, w, 0).length > 1000);
-    ConvNetException e = assertThrows(ConvNetException.class,
-        () -> OnnxExport.export(net, Weights.of(Map.of()), dir.resolve("c.onnx"), 0, true));
+    ConvNetException e =
+        assertThrows(
+            ConvNetException.class,
+            () -> OnnxExport.export(net, Weights.of(Map.of()), dir.resolve("c.onnx"), 0, true));
     assertTrue(e.getMessage().contains("do not fit"), e.getMessage());
     assertFalse(Files.exists(dir.resolve("c.onnx")));
   }

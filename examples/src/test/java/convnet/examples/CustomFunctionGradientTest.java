@@ -8,12 +8,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Example: a user-defined layer's gradient, checked from a JUnit test. The gradient of {@code softsign} is derived
- * symbolically by convnet; {@link ConvNet#checkGradients} compares it (and every other parameter's) with finite
- * differences and returns a value, so any test framework can assert on it.
+ * Example: a user-defined layer's gradient, checked from a JUnit test. The gradient of {@code
+ * softsign} is derived symbolically by convnet; {@link ConvNet#checkGradients} compares it (and
+ * every other parameter's) with finite differences and returns a value, so any test framework can
+ * assert on it.
  */
 class CustomFunctionGradientTest {
-  static final String NETWORK = """
+  static final String NETWORK =
+      """
       fn softsign(x) = x / (1 + abs(x))
       network softsign_net {
           input 1x8x8

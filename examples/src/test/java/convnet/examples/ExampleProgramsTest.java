@@ -38,7 +38,8 @@ class ExampleProgramsTest {
   @Test
   void trainFashionTrainsAndPrintsTheConfusionMatrix() throws Exception {
     String file = ExamplesTest.dir().resolve("fashion.cnn").toString();
-    String out = run(() -> TrainFashion.main(new String[] {file, "fashion-mnist-subset", "1", "1024"}));
+    String out =
+        run(() -> TrainFashion.main(new String[] {file, "fashion-mnist-subset", "1", "1024"}));
     assertTrue(out.contains("epoch 1/1: train loss"), out);
     for (String cls : new String[] {"T-shirt", "Trouser", "Ankle boot"}) {
       assertTrue(out.contains(cls), "confusion matrix without class " + cls + ":\n" + out);
@@ -47,7 +48,8 @@ class ExampleProgramsTest {
     assertTrue(m.find(), out);
     double accuracy = Double.parseDouble(m.group(1)) / 100;
     // Ten classes: chance is 10%; 16 steps of SGD on 1,024 images already do far better.
-    assertTrue(accuracy > 0.3, String.format(Locale.ROOT, "accuracy %.3f is near chance", accuracy));
+    assertTrue(
+        accuracy > 0.3, String.format(Locale.ROOT, "accuracy %.3f is near chance", accuracy));
   }
 
   @Test
@@ -56,7 +58,8 @@ class ExampleProgramsTest {
     String npz = Path.of(getClass().getResource("/pytorch/b1_state_dict.npz").toURI()).toString();
     Path onnx = dir.resolve("b1.onnx");
     String out = run(() -> PyTorchToOnnx.main(new String[] {cnn, npz, onnx.toString()}));
-    assertTrue(out.matches("(?s)predicted classes of 4 random images: \\[\\d, \\d, \\d, \\d\\].*"), out);
+    assertTrue(
+        out.matches("(?s)predicted classes of 4 random images: \\[\\d, \\d, \\d, \\d\\].*"), out);
     assertTrue(out.contains("wrote " + onnx) && out.contains("verified in ONNX Runtime"), out);
     assertTrue(Files.size(onnx) > 70_000, "the model holds the weights");
   }

@@ -18,10 +18,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What {@code convnet check} prints for every example, as a user sees it (counts, or the error of
- * a train block whose data is not here), and, where the data is missing, the same check with a
- * {@code --data} override. Named data sets are looked for in an empty folder, so the result does
- * not depend on what this machine has installed. Regenerate with {@code -Dgolden.update=true}.
+ * What {@code convnet check} prints for every example, as a user sees it (counts, or the error of a
+ * train block whose data is not here), and, where the data is missing, the same check with a {@code
+ * --data} override. Named data sets are looked for in an empty folder, so the result does not
+ * depend on what this machine has installed. Regenerate with {@code -Dgolden.update=true}.
  */
 class ExamplesCheckGoldenTest {
   @TempDir static Path emptyRoot;
@@ -64,14 +64,20 @@ class ExamplesCheckGoldenTest {
     }
     // Machine paths out: the examples folder and the empty data-set root get fixed names.
     text = text.replace(dir + "/", "").replace(emptyRoot.toString(), DataNames.ROOT);
-    Path golden = dir.resolve("src/test/resources/golden/check/" + relative.replace('/', '_')
-        .replaceAll("\\.cnn$", ".txt"));
+    Path golden =
+        dir.resolve(
+            "src/test/resources/golden/check/"
+                + relative.replace('/', '_').replaceAll("\\.cnn$", ".txt"));
     if (Boolean.getBoolean("golden.update")) {
       Files.createDirectories(golden.getParent());
       Files.writeString(golden, text, StandardCharsets.UTF_8);
       return;
     }
-    assertEquals(Files.readString(golden, StandardCharsets.UTF_8), text, "golden " + golden.getFileName()
-        + " (regenerate with -Dgolden.update=true and review the diff)");
+    assertEquals(
+        Files.readString(golden, StandardCharsets.UTF_8),
+        text,
+        "golden "
+            + golden.getFileName()
+            + " (regenerate with -Dgolden.update=true and review the diff)");
   }
 }

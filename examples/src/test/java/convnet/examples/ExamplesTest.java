@@ -35,8 +35,15 @@ class ExamplesTest {
 
   static Stream<Path> files() throws IOException {
     try (Stream<Path> s = Files.walk(dir())) {
-      return s.filter(p -> p.toString().endsWith(".cnn") && !p.toString().contains("/target/")
-          && !p.toString().contains("/sweeps/")).sorted().toList().stream();
+      return s
+          .filter(
+              p ->
+                  p.toString().endsWith(".cnn")
+                      && !p.toString().contains("/target/")
+                      && !p.toString().contains("/sweeps/"))
+          .sorted()
+          .toList()
+          .stream();
     }
   }
 
@@ -56,16 +63,36 @@ class ExamplesTest {
   void everyExampleChecksWithoutErrorsOrWarnings(Path file) throws IOException {
     CheckResult r = Checker.checkBytes(Files.readAllBytes(file), file.getFileName().toString());
     assertTrue(r.ok() && r.diagnostics().isEmpty(), () -> r.diagnostics().render(""));
-    assertEquals(LayerKind.LOGISTIC, r.network().layers().get(r.network().layers().size() - 1).kind(), file.toString());
+    assertEquals(
+        LayerKind.LOGISTIC,
+        r.network().layers().get(r.network().layers().size() - 1).kind(),
+        file.toString());
   }
 
   @Test
   void theExpectedExamplesExist() throws IOException {
-    List<String> names = files().map(p -> dir().relativize(p).toString().replace('\\', '/')).toList();
-    assertTrue(names.containsAll(List.of("alexnet.cnn", "fashion.cnn", "jarrett_caltech.cnn", "jarrett_fcsg_pa.cnn",
-        "jarrett_fcsg_rabs_pa.cnn", "jarrett_fcsg_rabs_n_pa.cnn", "jarrett_fcsg_pm.cnn", "lenet5.cnn", "zeiler_fergus.cnn",
-        "network_in_network.cnn", "maxout.cnn", "bench/b1.cnn", "bench/b2.cnn", "bench/b3.cnn", "bench/b4.cnn",
-        "bench/b5.cnn")), names.toString());
+    List<String> names =
+        files().map(p -> dir().relativize(p).toString().replace('\\', '/')).toList();
+    assertTrue(
+        names.containsAll(
+            List.of(
+                "alexnet.cnn",
+                "fashion.cnn",
+                "jarrett_caltech.cnn",
+                "jarrett_fcsg_pa.cnn",
+                "jarrett_fcsg_rabs_pa.cnn",
+                "jarrett_fcsg_rabs_n_pa.cnn",
+                "jarrett_fcsg_pm.cnn",
+                "lenet5.cnn",
+                "zeiler_fergus.cnn",
+                "network_in_network.cnn",
+                "maxout.cnn",
+                "bench/b1.cnn",
+                "bench/b2.cnn",
+                "bench/b3.cnn",
+                "bench/b4.cnn",
+                "bench/b5.cnn")),
+        names.toString());
   }
 
   @Test
@@ -76,7 +103,10 @@ class ExamplesTest {
     assertEquals(659_272L, n.totalNeurons());
     assertEquals(new MapShape(96, 55, 55), n.layers().get(0).output());
     assertEquals(new MapShape(256, 6, 6), n.layers().get(9).output());
-    assertEquals(List.of(256, 48, 5, 5), n.layers().get(3).params().get(0).shape(), "conv2 is split into two groups");
+    assertEquals(
+        List.of(256, 48, 5, 5),
+        n.layers().get(3).params().get(0).shape(),
+        "conv2 is split into two groups");
   }
 
   @Test
@@ -84,14 +114,27 @@ class ExamplesTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     // ImageNet does not ship: its folder is given as the data, as 'convnet train --data' would.
-    int status = Main.execute(new String[] {"check", dir().resolve("alexnet.cnn").toString(), "--json",
-        "--data", "folder:" + dir()}, new PrintWriter(out, true), new PrintWriter(err, true));
+    int status =
+        Main.execute(
+            new String[] {
+              "check",
+              dir().resolve("alexnet.cnn").toString(),
+              "--json",
+              "--data",
+              "folder:" + dir()
+            },
+            new PrintWriter(out, true),
+            new PrintWriter(err, true));
     assertEquals(0, status, err.toString());
     JsonNode totals = new ObjectMapper().readTree(out.toString()).get("totals");
     assertEquals(60_965_224L, totals.get("parameters").asLong());
     StringWriter table = new StringWriter();
-    Main.execute(new String[] {"check", dir().resolve("alexnet.cnn").toString(), "--data", "folder:" + dir()},
-        new PrintWriter(table, true), new PrintWriter(new StringWriter(), true));
+    Main.execute(
+        new String[] {
+          "check", dir().resolve("alexnet.cnn").toString(), "--data", "folder:" + dir()
+        },
+        new PrintWriter(table, true),
+        new PrintWriter(new StringWriter(), true));
     assertTrue(table.toString().contains("60,965,224"), table.toString());
   }
 
@@ -113,7 +156,12 @@ class ExamplesTest {
 
   @Test
   void jarrettSingleStageVariants() {
-    for (String f : List.of("jarrett_fcsg_pa.cnn", "jarrett_fcsg_rabs_pa.cnn", "jarrett_fcsg_rabs_n_pa.cnn", "jarrett_fcsg_pm.cnn")) {
+    for (String f :
+        List.of(
+            "jarrett_fcsg_pa.cnn",
+            "jarrett_fcsg_rabs_pa.cnn",
+            "jarrett_fcsg_rabs_n_pa.cnn",
+            "jarrett_fcsg_pm.cnn")) {
       Network n = network(f);
       Layer pool = n.layers().get(n.layers().size() - 2);
       // Max pooling over non-overlapping 5x5 windows gives 27x27, the 10x10/5 boxcar 26x26.
@@ -124,23 +172,35 @@ class ExamplesTest {
     Layer maxPool = network("jarrett_fcsg_pm.cnn").layers().get(1);
     assertEquals(LayerKind.MAXPOOL, maxPool.kind());
     LayerArgs.Pool window = assertInstanceOf(LayerArgs.Pool.class, maxPool.args());
-    assertEquals(window.strideHeight(), window.windowHeight(), "the paper's max pooling windows do not overlap");
+    assertEquals(
+        window.strideHeight(),
+        window.windowHeight(),
+        "the paper's max pooling windows do not overlap");
   }
 
   @Test
   void leNet5() {
     Network n = network("lenet5.cnn");
-    assertEquals("pad(2),standardize", n.train().preprocess().text(), "MNIST's 28x28 digits padded to 32x32");
+    assertEquals(
+        "pad(2),standardize",
+        n.train().preprocess().text(),
+        "MNIST's 28x28 digits padded to 32x32");
     assertEquals(new MapShape(120, 1, 1), n.layers().get(4).output());
-    assertEquals(List.of("C1", "S2", "C3", "S4", "C5", "F6"), n.layers().stream().limit(6).map(Layer::name).toList());
+    assertEquals(
+        List.of("C1", "S2", "C3", "S4", "C5", "F6"),
+        n.layers().stream().limit(6).map(Layer::name).toList());
   }
 
   @Test
   void zeilerAndFergusMapSizesNeedCeilRounding() {
     Network n = network("zeiler_fergus.cnn");
-    int[] heights = n.layers().stream().filter(l -> l.kind() == LayerKind.CONV || l.kind() == LayerKind.MAXPOOL)
-        .mapToInt(l -> l.output().height()).toArray();
-    assertEquals(List.of(110, 55, 26, 13, 13, 13, 13, 6), java.util.Arrays.stream(heights).boxed().toList());
+    int[] heights =
+        n.layers().stream()
+            .filter(l -> l.kind() == LayerKind.CONV || l.kind() == LayerKind.MAXPOOL)
+            .mapToInt(l -> l.output().height())
+            .toArray();
+    assertEquals(
+        List.of(110, 55, 26, 13, 13, 13, 13, 6), java.util.Arrays.stream(heights).boxed().toList());
   }
 
   @Test
@@ -180,7 +240,8 @@ class ExamplesTest {
     Network b5 = network("bench/b5.cnn");
     Network fashion = network("fashion.cnn");
     assertEquals(fashion.input(), b5.input());
-    assertEquals(fashion.layers().stream().map(l -> l.kindName() + " " + l.output()).toList(),
+    assertEquals(
+        fashion.layers().stream().map(l -> l.kindName() + " " + l.output()).toList(),
         b5.layers().stream().map(l -> l.kindName() + " " + l.output()).toList());
     assertEquals(fashion.totalParameters(), b5.totalParameters());
     assertEquals(64, b5.train().batch());

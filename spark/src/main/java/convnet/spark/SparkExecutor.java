@@ -14,15 +14,15 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * Runs each run of a sweep as one Spark task through {@link RunWorker}, the code the local
- * executor runs, so the results are bitwise the same. The master is {@code --master}, else the
- * one {@code spark-submit} set, else embedded {@code local[N]}; one Spark job per run, as many
- * in flight as the cluster has cores, so each finished run is recorded at once and a stopped
- * sweep loses only the runs in flight (which resume from their checkpoints).
+ * Runs each run of a sweep as one Spark task through {@link RunWorker}, the code the local executor
+ * runs, so the results are bitwise the same. The master is {@code --master}, else the one {@code
+ * spark-submit} set, else embedded {@code local[N]}; one Spark job per run, as many in flight as
+ * the cluster has cores, so each finished run is recorded at once and a stopped sweep loses only
+ * the runs in flight (which resume from their checkpoints).
  *
- * <p>Every worker needs this module's jar and its dependencies (spark-submit ships them), the
- * data at the same path or a URI, and the sweep folder at the same path (a shared file system)
- * for the run folders and for resume.
+ * <p>Every worker needs this module's jar and its dependencies (spark-submit ships them), the data
+ * at the same path or a URI, and the sweep folder at the same path (a shared file system) for the
+ * run folders and for resume.
  */
 public final class SparkExecutor implements SweepExecutor {
   private volatile JavaSparkContext context;
@@ -44,34 +44,46 @@ public final class SparkExecutor implements SweepExecutor {
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
       context = sc;
       int inFlight = Math.max(1, sc.defaultParallelism());
-      ExecutorService driver = Executors.newFixedThreadPool(inFlight, r -> {
-        Thread t = new Thread(r, "convnet-sweep-spark");
-        t.setDaemon(true);
-        return t;
-      });
+      ExecutorService driver =
+          Executors.newFixedThreadPool(
+              inFlight,
+              r -> {
+                Thread t = new Thread(r, "convnet-sweep-spark");
+                t.setDaemon(true);
+                return t;
+              });
       try {
         List<Future<?>> futures = new ArrayList<>();
         for (RunTask task : tasks) {
-          futures.add(driver.submit(() -> {
-            if (listener.stopRequested()) {
-              return null;
-            }
-            listener.started(task);
-            RunOutcome outcome;
-            try {
-              outcome = sc.parallelize(List.of(task), 1).map(SparkExecutor::runOnWorker).collect().get(0);
-            } catch (RuntimeException e) {
-              // Spark already retried the task (a lost worker); the run stays not done, and a
-              // resume continues it from its checkpoint. The run itself never throws: its errors
-              // are outcomes.
-              if (!listener.stopRequested()) {
-                System.err.println("convnet: run " + task.id() + " was lost by Spark: " + firstLine(e));
-              }
-              outcome = null;
-            }
-            listener.finished(task, outcome);
-            return null;
-          }));
+          futures.add(
+              driver.submit(
+                  () -> {
+                    if (listener.stopRequested()) {
+                      return null;
+                    }
+                    listener.started(task);
+                    RunOutcome outcome;
+                    try {
+                      outcome =
+                          sc.parallelize(List.of(task), 1)
+                              .map(SparkExecutor::runOnWorker)
+                              .collect()
+                              .get(0);
+                    } catch (RuntimeException e) {
+                      // Spark already retried the task (a lost worker); the run stays not done, and
+                      // a
+                      // resume continues it from its checkpoint. The run itself never throws: its
+                      // errors
+                      // are outcomes.
+                      if (!listener.stopRequested()) {
+                        System.err.println(
+                            "convnet: run " + task.id() + " was lost by Spark: " + firstLine(e));
+                      }
+                      outcome = null;
+                    }
+                    listener.finished(task, outcome);
+                    return null;
+                  }));
         }
         for (Future<?> f : futures) {
           f.get();

@@ -23,15 +23,22 @@ final class SweepFiles {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int status = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    assertEquals(0, status, () -> "convnet " + String.join(" ", args) + "\nstdout:\n" + out + "\nstderr:\n" + err);
+    assertEquals(
+        0,
+        status,
+        () -> "convnet " + String.join(" ", args) + "\nstdout:\n" + out + "\nstderr:\n" + err);
     return out.toString();
   }
 
-  /** results.csv without its last column (seconds, the one field that differs between equal runs). */
+  /**
+   * results.csv without its last column (seconds, the one field that differs between equal runs).
+   */
   static String resultsWithoutSeconds(Path sweep) throws IOException {
     List<String> lines = Files.readAllLines(sweep.resolve("results.csv"));
     assertEquals("seconds", lines.get(0).substring(lines.get(0).lastIndexOf(',') + 1));
-    return lines.stream().map(l -> l.substring(0, l.lastIndexOf(','))).collect(Collectors.joining("\n"));
+    return lines.stream()
+        .map(l -> l.substring(0, l.lastIndexOf(',')))
+        .collect(Collectors.joining("\n"));
   }
 
   /** The files whose bytes must agree between two runs of one sweep. */

@@ -37,8 +37,8 @@ public final class AtomicFiles {
   }
 
   /**
-   * Lets {@code writer} fill the file. If the writer throws, the target is left as it was and
-   * no temporary file remains; the exception is passed on.
+   * Lets {@code writer} fill the file. If the writer throws, the target is left as it was and no
+   * temporary file remains; the exception is passed on.
    */
   public static void writeWith(Path target, StreamWriter writer) throws IOException {
     Path absolute = target.toAbsolutePath();
@@ -49,15 +49,16 @@ public final class AtomicFiles {
     try {
       makeReadable(temp);
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-          OutputStream out = new BufferedOutputStream(
-              java.nio.channels.Channels.newOutputStream(channel), 1 << 16)) {
+          OutputStream out =
+              new BufferedOutputStream(
+                  java.nio.channels.Channels.newOutputStream(channel), 1 << 16)) {
         writer.write(new NonClosingOutputStream(out));
         out.flush();
         channel.force(true);
       }
       try {
-        Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
       }

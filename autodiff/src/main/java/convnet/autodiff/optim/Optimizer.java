@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An update rule of the training step, built as graph nodes so that the compiler fuses it like
- * any other elementwise math. Each rule keeps per-parameter state tensors (named
- * {@code <prefix><param>}, each a parameter of the training function whose next value is the
- * output {@code new/<prefix><param>}) and may need scalar inputs per step besides the learning
- * rate (values from {@link #stepInputs(long)}).
+ * An update rule of the training step, built as graph nodes so that the compiler fuses it like any
+ * other elementwise math. Each rule keeps per-parameter state tensors (named {@code
+ * <prefix><param>}, each a parameter of the training function whose next value is the output {@code
+ * new/<prefix><param>}) and may need scalar inputs per step besides the learning rate (values from
+ * {@link #stepInputs(long)}).
  */
 public sealed interface Optimizer permits Sgd, Adam {
 
@@ -22,8 +22,8 @@ public sealed interface Optimizer permits Sgd, Adam {
    * gradient {@code g}, the current state tensors (keyed by prefix), the learning rate {@code lr}
    * and the scalar inputs named as in {@link #stepInputs(long)}.
    */
-  Update update(GraphBuilder b, Node x, Node g, Map<String, Node> state, Node lr,
-      Map<String, Node> inputs);
+  Update update(
+      GraphBuilder b, Node x, Node g, Map<String, Node> state, Node lr, Map<String, Node> inputs);
 
   /**
    * The values of this rule's scalar inputs (names without the {@code hyper/} prefix) for the

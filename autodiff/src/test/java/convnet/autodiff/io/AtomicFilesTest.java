@@ -28,7 +28,8 @@ class AtomicFilesTest {
     AtomicFiles.writeString(file, "x");
     org.junit.jupiter.api.Assumptions.assumeTrue(
         Files.getFileStore(file).supportsFileAttributeView("posix"), "a POSIX file system");
-    assertEquals("rw-r--r--",
+    assertEquals(
+        "rw-r--r--",
         java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
   }
 
@@ -40,10 +41,12 @@ class AtomicFilesTest {
     assertEquals("second ü", Files.readString(file));
     AtomicFiles.writeBytes(dir.resolve("b.bin"), new byte[] {1, 2, 3});
     assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(dir.resolve("b.bin")));
-    AtomicFiles.writeWith(dir.resolve("sub/c.txt"), out -> {
-      out.write('x');
-      out.close(); // a writer closing the stream must not break the fsync and rename
-    });
+    AtomicFiles.writeWith(
+        dir.resolve("sub/c.txt"),
+        out -> {
+          out.write('x');
+          out.close(); // a writer closing the stream must not break the fsync and rename
+        });
     assertEquals("x", Files.readString(dir.resolve("sub/c.txt")));
     assertEquals(List.of("a.txt", "b.bin", "sub"), names());
   }
@@ -52,10 +55,16 @@ class AtomicFilesTest {
   void failingWriterLeavesOldFileAndNoTemporary() throws Exception {
     Path file = dir.resolve("weights.npz");
     AtomicFiles.writeString(file, "old content");
-    IOException e = assertThrows(IOException.class, () -> AtomicFiles.writeWith(file, out -> {
-      out.write(new byte[100_000]);
-      throw new IOException("disk full");
-    }));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                AtomicFiles.writeWith(
+                    file,
+                    out -> {
+                      out.write(new byte[100_000]);
+                      throw new IOException("disk full");
+                    }));
     assertEquals("disk full", e.getMessage());
     assertEquals("old content", Files.readString(file));
     assertEquals(List.of("weights.npz"), names());
@@ -64,10 +73,15 @@ class AtomicFilesTest {
   @Test
   void failingWriterCreatesNothing() throws Exception {
     Path file = dir.resolve("new.json");
-    assertThrows(IllegalStateException.class, () -> AtomicFiles.writeWith(file, out -> {
-      out.write("{\"half\":".getBytes());
-      throw new IllegalStateException("bug while serialising");
-    }));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            AtomicFiles.writeWith(
+                file,
+                out -> {
+                  out.write("{\"half\":".getBytes());
+                  throw new IllegalStateException("bug while serialising");
+                }));
     assertFalse(Files.exists(file));
     assertEquals(List.of(), names());
   }

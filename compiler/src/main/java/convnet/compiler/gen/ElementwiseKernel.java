@@ -10,28 +10,29 @@ import java.util.Set;
  */
 public record ElementwiseKernel(String name, Dims shape, List<Output> outputs) {
 
-    /** Buffer {@code slot} (of the iteration shape) receives {@code value} at every element. */
-    public record Output(int slot, Expr value) {
-        public Output {
-            if (slot < 0) {
-                throw new IllegalArgumentException("negative output slot " + slot);
-            }
-        }
+  /** Buffer {@code slot} (of the iteration shape) receives {@code value} at every element. */
+  public record Output(int slot, Expr value) {
+    public Output {
+      if (slot < 0) {
+        throw new IllegalArgumentException("negative output slot " + slot);
+      }
     }
+  }
 
-    public ElementwiseKernel {
-        outputs = List.copyOf(outputs);
-        KernelChecks.checkName(name);
-        if (outputs.isEmpty()) {
-            throw new IllegalArgumentException("kernel " + name + " has no outputs");
-        }
-        Set<Integer> written = new HashSet<>();
-        for (Output output : outputs) {
-            if (!written.add(output.slot())) {
-                throw new IllegalArgumentException("kernel " + name + " writes slot " + output.slot() + " twice");
-            }
-        }
-        List<Expr> roots = outputs.stream().map(Output::value).toList();
-        KernelChecks.checkLoads(name, shape, roots, written);
+  public ElementwiseKernel {
+    outputs = List.copyOf(outputs);
+    KernelChecks.checkName(name);
+    if (outputs.isEmpty()) {
+      throw new IllegalArgumentException("kernel " + name + " has no outputs");
     }
+    Set<Integer> written = new HashSet<>();
+    for (Output output : outputs) {
+      if (!written.add(output.slot())) {
+        throw new IllegalArgumentException(
+            "kernel " + name + " writes slot " + output.slot() + " twice");
+      }
+    }
+    List<Expr> roots = outputs.stream().map(Output::value).toList();
+    KernelChecks.checkLoads(name, shape, roots, written);
+  }
 }

@@ -7,154 +7,158 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Whether a kernel must use scalar code to give the same bits on every run. The Vector API's transcendental
- * lanewise ops (EXP, LOG, POW; vector sigmoid is built on EXP) give different roundings when the JIT has compiled
- * them (SVML stubs) and before (per-lane Math calls), so a kernel using them would change its results as it warms
- * up; the scalar paths call Math's intrinsics, which the interpreter and the compilers share. Vector tanh is built
- * from plain arithmetic ({@link VectorMath}) and stays vectorised.
+ * Whether a kernel must use scalar code to give the same bits on every run. The Vector API's
+ * transcendental lanewise ops (EXP, LOG, POW; vector sigmoid is built on EXP) give different
+ * roundings when the JIT has compiled them (SVML stubs) and before (per-lane Math calls), so a
+ * kernel using them would change its results as it warms up; the scalar paths call Math's
+ * intrinsics, which the interpreter and the compilers share. Vector tanh is built from plain
+ * arithmetic ({@link VectorMath}) and stays vectorised.
  */
 public final class ScalarFallback {
-    private ScalarFallback() {
-    }
+  private ScalarFallback() {}
 
-    /** Whether the vector code of some operation reachable from {@code roots} uses a transcendental lanewise op. */
-    public static boolean needed(List<Expr> roots) {
-        ArrayDeque<Expr> stack = new ArrayDeque<>(roots);
-        Set<Expr> seen = new HashSet<>();
-        while (!stack.isEmpty()) {
-            Expr e = stack.pop();
-            if (!seen.add(e) || !(e instanceof Expr.Apply a)) {
-                continue;
-            }
-            List<Boolean> none = java.util.Collections.nCopies(a.args().size(), false);
-            if (a.op().lower(TRANSCENDENTAL, none)) {
-                return true;
-            }
-            stack.addAll(a.args());
-        }
-        return false;
+  /**
+   * Whether the vector code of some operation reachable from {@code roots} uses a transcendental
+   * lanewise op.
+   */
+  public static boolean needed(List<Expr> roots) {
+    ArrayDeque<Expr> stack = new ArrayDeque<>(roots);
+    Set<Expr> seen = new HashSet<>();
+    while (!stack.isEmpty()) {
+      Expr e = stack.pop();
+      if (!seen.add(e) || !(e instanceof Expr.Apply a)) {
+        continue;
+      }
+      List<Boolean> none = java.util.Collections.nCopies(a.args().size(), false);
+      if (a.op().lower(TRANSCENDENTAL, none)) {
+        return true;
+      }
+      stack.addAll(a.args());
     }
+    return false;
+  }
 
-    /** Evaluates to true when an operation's vector code calls a transcendental lanewise op. */
-    private static final ElementwiseCode<Boolean> TRANSCENDENTAL = new ElementwiseCode<>() {
+  /** Evaluates to true when an operation's vector code calls a transcendental lanewise op. */
+  private static final ElementwiseCode<Boolean> TRANSCENDENTAL =
+      new ElementwiseCode<>() {
         @Override
         public Boolean constant(double value) {
-            return false;
+          return false;
         }
 
         @Override
         public Boolean neg(Boolean x) {
-            return x;
+          return x;
         }
 
         @Override
         public Boolean abs(Boolean x) {
-            return x;
+          return x;
         }
 
         @Override
         public Boolean exp(Boolean x) {
-            return true;
+          return true;
         }
 
         @Override
         public Boolean log(Boolean x) {
-            return true;
+          return true;
         }
 
         @Override
         public Boolean tanh(Boolean x) {
-            return x;
+          return x;
         }
 
         @Override
         public Boolean sigmoid(Boolean x) {
-            return true;
+          return true;
         }
 
         @Override
         public Boolean sqrt(Boolean x) {
-            return x;
+          return x;
         }
 
         @Override
         public Boolean square(Boolean x) {
-            return x;
+          return x;
         }
 
         @Override
         public Boolean reciprocal(Boolean x) {
-            return x;
+          return x;
         }
 
         @Override
         public Boolean relu(Boolean x) {
-            return x;
+          return x;
         }
 
         @Override
         public Boolean add(Boolean a, Boolean b) {
-            return a || b;
+          return a || b;
         }
 
         @Override
         public Boolean sub(Boolean a, Boolean b) {
-            return a || b;
+          return a || b;
         }
 
         @Override
         public Boolean mul(Boolean a, Boolean b) {
-            return a || b;
+          return a || b;
         }
 
         @Override
         public Boolean div(Boolean a, Boolean b) {
-            return a || b;
+          return a || b;
         }
 
         @Override
         public Boolean pow(Boolean a, Boolean b) {
-            return true;
+          return true;
         }
 
         @Override
         public Boolean max(Boolean a, Boolean b) {
-            return a || b;
+          return a || b;
         }
 
         @Override
         public Boolean min(Boolean a, Boolean b) {
-            return a || b;
+          return a || b;
         }
 
         @Override
         public Boolean gt(Boolean a, Boolean b) {
-            return a || b;
+          return a || b;
         }
 
         @Override
         public Boolean ge(Boolean a, Boolean b) {
-            return a || b;
+          return a || b;
         }
 
         @Override
         public Boolean lt(Boolean a, Boolean b) {
-            return a || b;
+          return a || b;
         }
 
         @Override
         public Boolean le(Boolean a, Boolean b) {
-            return a || b;
+          return a || b;
         }
 
         @Override
         public Boolean eq(Boolean a, Boolean b) {
-            return a || b;
+          return a || b;
         }
 
         @Override
         public Boolean select(Boolean c, Boolean a, Boolean b) {
-            return c || a || b;
+          return c || a || b;
         }
-    };
+      };
 }

@@ -4,333 +4,465 @@ import convnet.autodiff.ops.Windows;
 import java.util.Arrays;
 
 /**
- * Average and max pooling on NCHW {@code float[]} tensors, forward and backward, with window, stride,
- * zero padding and ceil mode, following PyTorch's {@code avg_pool2d} / {@code max_pool2d}.
+ * Average and max pooling on NCHW {@code float[]} tensors, forward and backward, with window,
+ * stride, zero padding and ceil mode, following PyTorch's {@code avg_pool2d} / {@code max_pool2d}.
  *
- * <p>The window arithmetic is {@link Windows}', shared with the ops that define these kernels. Output size:
- * {@link Windows#pooledSize} (PyTorch's rule). Average pooling divides every window's sum by
- * {@link Windows#averageDivisor}, the full window: padding counts as zeros (PyTorch's
- * {@code count_include_pad=True}) and so do the cells of a ceil-mode window hanging past the padding (where
- * PyTorch divides by the cells that exist). Max pooling treats padding as −∞ and sends the gradient to each
- * window's argmax, its first element of the largest {@link Windows#maxKey}: ties, −0.0 against 0.0 among them,
- * go to the first element in row-major order, and the first NaN wins (PyTorch takes the last).
+ * <p>The window arithmetic is {@link Windows}', shared with the ops that define these kernels.
+ * Output size: {@link Windows#pooledSize} (PyTorch's rule). Average pooling divides every window's
+ * sum by {@link Windows#averageDivisor}, the full window: padding counts as zeros (PyTorch's {@code
+ * count_include_pad=True}) and so do the cells of a ceil-mode window hanging past the padding
+ * (where PyTorch divides by the cells that exist). Max pooling treats padding as −∞ and sends the
+ * gradient to each window's argmax, its first element of the largest {@link Windows#maxKey}: ties,
+ * −0.0 against 0.0 among them, go to the first element in row-major order, and the first NaN wins
+ * (PyTorch takes the last).
  */
 public final class Pooling {
 
-    /** Whether the vector form of a kernel is used when there is one; not final only so that benchmarks can time both. */
-    static volatile boolean useVector = true;
+  /**
+   * Whether the vector form of a kernel is used when there is one; not final only so that
+   * benchmarks can time both.
+   */
+  static volatile boolean useVector = true;
 
-    private Pooling() {
+  private Pooling() {}
+
+  /**
+   * The pooling output size along one axis ({@link Windows#pooledSize}), checking the arguments.
+   */
+  public static int outputSize(int in, int kernel, int stride, int pad, boolean ceil) {
+    if (kernel < 1 || stride < 1 || pad < 0 || !Windows.padFits(pad, kernel)) {
+      throw new IllegalArgumentException(
+          "pooling: need kernel >= 1, stride >= 1 and 0 <= pad <= kernel/2, got kernel="
+              + kernel
+              + ", stride="
+              + stride
+              + ", pad="
+              + pad);
     }
-
-    /** The pooling output size along one axis ({@link Windows#pooledSize}), checking the arguments. */
-    public static int outputSize(int in, int kernel, int stride, int pad, boolean ceil) {
-        if (kernel < 1 || stride < 1 || pad < 0 || !Windows.padFits(pad, kernel)) {
-            throw new IllegalArgumentException("pooling: need kernel >= 1, stride >= 1 and 0 <= pad <= kernel/2, got kernel="
-                    + kernel + ", stride=" + stride + ", pad=" + pad);
-        }
-        int span = in + 2 * pad - kernel;
-        if (span < 0) {
-            throw new IllegalArgumentException("pooling: window " + kernel + " is larger than the padded input " + (in + 2 * pad));
-        }
-        return Windows.pooledSize(in, kernel, stride, pad, ceil);
+    int span = in + 2 * pad - kernel;
+    if (span < 0) {
+      throw new IllegalArgumentException(
+          "pooling: window " + kernel + " is larger than the padded input " + (in + 2 * pad));
     }
+    return Windows.pooledSize(in, kernel, stride, pad, ceil);
+  }
 
-    /** Average pooling: y[n,c,oy,ox] = the window's sum over its full size (see the class comment); y overwritten. */
-    public static void avgForward(float[] x, float[] y, int n, int c, int h, int w, int kh, int kw, int strideH,
-                                  int strideW, int padH, int padW, boolean ceil) {
-        Geometry g = new Geometry(n, c, h, w, kh, kw, strideH, strideW, padH, padW, ceil);
-        g.check("x", x, g.inSize(), "y", y, g.outSize());
-        int divisor = Windows.averageDivisor(kh, kw);
-        Parallel.forRange(n * c, (chunk, p0, p1) -> {
-            if (g.isHalving()) {
-                avgHalvingForward(x, y, p0, p1, h, w);
-                return;
-            }
-            for (int plane = p0; plane < p1; plane++) {
-                int in = plane * h * w;
-                int out = plane * g.oh * g.ow;
-                for (int oy = 0; oy < g.oh; oy++) {
-                    int ys = Windows.windowStart(oy, strideH, padH);
-                    int y0 = Math.max(ys, 0);
-                    int y1 = Math.min(ys + kh, h);
-                    for (int ox = 0; ox < g.ow; ox++) {
-                        int xs = Windows.windowStart(ox, strideW, padW);
-                        int x0 = Math.max(xs, 0);
-                        int x1 = Math.min(xs + kw, w);
-                        float sum = 0f;
-                        for (int iy = y0; iy < y1; iy++) {
-                            for (int ix = x0; ix < x1; ix++) {
-                                sum += x[in + iy * w + ix];
-                            }
-                        }
-                        y[out + oy * g.ow + ox] = sum / divisor;
-                    }
+  /**
+   * Average pooling: y[n,c,oy,ox] = the window's sum over its full size (see the class comment); y
+   * overwritten.
+   */
+  public static void avgForward(
+      float[] x,
+      float[] y,
+      int n,
+      int c,
+      int h,
+      int w,
+      int kh,
+      int kw,
+      int strideH,
+      int strideW,
+      int padH,
+      int padW,
+      boolean ceil) {
+    Geometry g = new Geometry(n, c, h, w, kh, kw, strideH, strideW, padH, padW, ceil);
+    g.check("x", x, g.inSize(), "y", y, g.outSize());
+    int divisor = Windows.averageDivisor(kh, kw);
+    Parallel.forRange(
+        n * c,
+        (chunk, p0, p1) -> {
+          if (g.isHalving()) {
+            avgHalvingForward(x, y, p0, p1, h, w);
+            return;
+          }
+          for (int plane = p0; plane < p1; plane++) {
+            int in = plane * h * w;
+            int out = plane * g.oh * g.ow;
+            for (int oy = 0; oy < g.oh; oy++) {
+              int ys = Windows.windowStart(oy, strideH, padH);
+              int y0 = Math.max(ys, 0);
+              int y1 = Math.min(ys + kh, h);
+              for (int ox = 0; ox < g.ow; ox++) {
+                int xs = Windows.windowStart(ox, strideW, padW);
+                int x0 = Math.max(xs, 0);
+                int x1 = Math.min(xs + kw, w);
+                float sum = 0f;
+                for (int iy = y0; iy < y1; iy++) {
+                  for (int ix = x0; ix < x1; ix++) {
+                    sum += x[in + iy * w + ix];
+                  }
                 }
+                y[out + oy * g.ow + ox] = sum / divisor;
+              }
             }
+          }
         });
-    }
+  }
 
-    /** Gradient of {@link #avgForward}: dx overwritten. */
-    public static void avgBackward(float[] dy, float[] dx, int n, int c, int h, int w, int kh, int kw, int strideH,
-                                   int strideW, int padH, int padW, boolean ceil) {
-        Geometry g = new Geometry(n, c, h, w, kh, kw, strideH, strideW, padH, padW, ceil);
-        g.check("dy", dy, g.outSize(), "dx", dx, g.inSize());
-        int divisor = Windows.averageDivisor(kh, kw);
-        Parallel.forRange(n * c, (chunk, p0, p1) -> {
-            if (g.isHalving()) {
-                avgHalvingBackward(dy, dx, p0, p1, h, w);
-                return;
-            }
-            for (int plane = p0; plane < p1; plane++) {
-                int in = plane * h * w;
-                int out = plane * g.oh * g.ow;
-                Arrays.fill(dx, in, in + h * w, 0f);
-                for (int oy = 0; oy < g.oh; oy++) {
-                    int ys = Windows.windowStart(oy, strideH, padH);
-                    int y0 = Math.max(ys, 0);
-                    int y1 = Math.min(ys + kh, h);
-                    for (int ox = 0; ox < g.ow; ox++) {
-                        int xs = Windows.windowStart(ox, strideW, padW);
-                        int x0 = Math.max(xs, 0);
-                        int x1 = Math.min(xs + kw, w);
-                        float share = dy[out + oy * g.ow + ox] / divisor;
-                        for (int iy = y0; iy < y1; iy++) {
-                            for (int ix = x0; ix < x1; ix++) {
-                                dx[in + iy * w + ix] += share;
-                            }
-                        }
-                    }
+  /** Gradient of {@link #avgForward}: dx overwritten. */
+  public static void avgBackward(
+      float[] dy,
+      float[] dx,
+      int n,
+      int c,
+      int h,
+      int w,
+      int kh,
+      int kw,
+      int strideH,
+      int strideW,
+      int padH,
+      int padW,
+      boolean ceil) {
+    Geometry g = new Geometry(n, c, h, w, kh, kw, strideH, strideW, padH, padW, ceil);
+    g.check("dy", dy, g.outSize(), "dx", dx, g.inSize());
+    int divisor = Windows.averageDivisor(kh, kw);
+    Parallel.forRange(
+        n * c,
+        (chunk, p0, p1) -> {
+          if (g.isHalving()) {
+            avgHalvingBackward(dy, dx, p0, p1, h, w);
+            return;
+          }
+          for (int plane = p0; plane < p1; plane++) {
+            int in = plane * h * w;
+            int out = plane * g.oh * g.ow;
+            Arrays.fill(dx, in, in + h * w, 0f);
+            for (int oy = 0; oy < g.oh; oy++) {
+              int ys = Windows.windowStart(oy, strideH, padH);
+              int y0 = Math.max(ys, 0);
+              int y1 = Math.min(ys + kh, h);
+              for (int ox = 0; ox < g.ow; ox++) {
+                int xs = Windows.windowStart(ox, strideW, padW);
+                int x0 = Math.max(xs, 0);
+                int x1 = Math.min(xs + kw, w);
+                float share = dy[out + oy * g.ow + ox] / divisor;
+                for (int iy = y0; iy < y1; iy++) {
+                  for (int ix = x0; ix < x1; ix++) {
+                    dx[in + iy * w + ix] += share;
+                  }
                 }
+              }
             }
+          }
         });
-    }
+  }
 
-    /** Max pooling: y = the window maximum, padding being −∞; y overwritten. */
-    public static void maxForward(float[] x, float[] y, int n, int c, int h, int w, int kh, int kw, int strideH,
-                                  int strideW, int padH, int padW, boolean ceil) {
-        Geometry g = new Geometry(n, c, h, w, kh, kw, strideH, strideW, padH, padW, ceil);
-        g.check("x", x, g.inSize(), "y", y, g.outSize());
-        Parallel.forRange(n * c, (chunk, p0, p1) -> {
-            if (g.isHalving()) {
-                maxHalvingForward(x, y, p0, p1, h, w);
-                return;
+  /** Max pooling: y = the window maximum, padding being −∞; y overwritten. */
+  public static void maxForward(
+      float[] x,
+      float[] y,
+      int n,
+      int c,
+      int h,
+      int w,
+      int kh,
+      int kw,
+      int strideH,
+      int strideW,
+      int padH,
+      int padW,
+      boolean ceil) {
+    Geometry g = new Geometry(n, c, h, w, kh, kw, strideH, strideW, padH, padW, ceil);
+    g.check("x", x, g.inSize(), "y", y, g.outSize());
+    Parallel.forRange(
+        n * c,
+        (chunk, p0, p1) -> {
+          if (g.isHalving()) {
+            maxHalvingForward(x, y, p0, p1, h, w);
+            return;
+          }
+          for (int plane = p0; plane < p1; plane++) {
+            int in = plane * h * w;
+            int out = plane * g.oh * g.ow;
+            for (int oy = 0; oy < g.oh; oy++) {
+              for (int ox = 0; ox < g.ow; ox++) {
+                y[out + oy * g.ow + ox] = x[in + argmax(x, in, g, oy, ox)];
+              }
             }
-            for (int plane = p0; plane < p1; plane++) {
-                int in = plane * h * w;
-                int out = plane * g.oh * g.ow;
-                for (int oy = 0; oy < g.oh; oy++) {
-                    for (int ox = 0; ox < g.ow; ox++) {
-                        y[out + oy * g.ow + ox] = x[in + argmax(x, in, g, oy, ox)];
-                    }
-                }
-            }
+          }
         });
-    }
+  }
 
-    /** Gradient of {@link #maxForward}: each dy goes to the first maximum of its window; dx overwritten. */
-    public static void maxBackward(float[] x, float[] dy, float[] dx, int n, int c, int h, int w, int kh, int kw,
-                                   int strideH, int strideW, int padH, int padW, boolean ceil) {
-        Geometry g = new Geometry(n, c, h, w, kh, kw, strideH, strideW, padH, padW, ceil);
-        g.check("x", x, g.inSize(), "dy", dy, g.outSize());
-        g.check("dx", dx, g.inSize(), "dy", dy, g.outSize());
-        Parallel.forRange(n * c, (chunk, p0, p1) -> {
-            if (g.isHalving()) {
-                maxHalvingBackward(x, dy, dx, p0, p1, h, w);
-                return;
+  /**
+   * Gradient of {@link #maxForward}: each dy goes to the first maximum of its window; dx
+   * overwritten.
+   */
+  public static void maxBackward(
+      float[] x,
+      float[] dy,
+      float[] dx,
+      int n,
+      int c,
+      int h,
+      int w,
+      int kh,
+      int kw,
+      int strideH,
+      int strideW,
+      int padH,
+      int padW,
+      boolean ceil) {
+    Geometry g = new Geometry(n, c, h, w, kh, kw, strideH, strideW, padH, padW, ceil);
+    g.check("x", x, g.inSize(), "dy", dy, g.outSize());
+    g.check("dx", dx, g.inSize(), "dy", dy, g.outSize());
+    Parallel.forRange(
+        n * c,
+        (chunk, p0, p1) -> {
+          if (g.isHalving()) {
+            maxHalvingBackward(x, dy, dx, p0, p1, h, w);
+            return;
+          }
+          for (int plane = p0; plane < p1; plane++) {
+            int in = plane * h * w;
+            int out = plane * g.oh * g.ow;
+            Arrays.fill(dx, in, in + h * w, 0f);
+            for (int oy = 0; oy < g.oh; oy++) {
+              for (int ox = 0; ox < g.ow; ox++) {
+                dx[in + argmax(x, in, g, oy, ox)] += dy[out + oy * g.ow + ox];
+              }
             }
-            for (int plane = p0; plane < p1; plane++) {
-                int in = plane * h * w;
-                int out = plane * g.oh * g.ow;
-                Arrays.fill(dx, in, in + h * w, 0f);
-                for (int oy = 0; oy < g.oh; oy++) {
-                    for (int ox = 0; ox < g.ow; ox++) {
-                        dx[in + argmax(x, in, g, oy, ox)] += dy[out + oy * g.ow + ox];
-                    }
-                }
-            }
+          }
         });
+  }
+
+  /**
+   * Index within the plane of the argmax of a window: its first element of the largest {@link
+   * Windows#maxKey}. Every window holds at least one input cell because pad ≤ kernel/2 and the ceil
+   * rule drops windows that would start in the right padding.
+   */
+  private static int argmax(float[] x, int in, Geometry g, int oy, int ox) {
+    int ys = Windows.windowStart(oy, g.strideH, g.padH);
+    int xs = Windows.windowStart(ox, g.strideW, g.padW);
+    int y0 = Math.max(ys, 0);
+    int y1 = Math.min(ys + g.kh, g.h);
+    int x0 = Math.max(xs, 0);
+    int x1 = Math.min(xs + g.kw, g.w);
+    int best = y0 * g.w + x0;
+    int bestKey = key(x[in + best]);
+    for (int iy = y0; iy < y1; iy++) {
+      for (int ix = x0; ix < x1; ix++) {
+        int k = key(x[in + iy * g.w + ix]);
+        if (k > bestKey) {
+          bestKey = k;
+          best = iy * g.w + ix;
+        }
+      }
+    }
+    return best;
+  }
+
+  /*
+   * The 2x2 window with stride 2 and no padding over even-sized maps (every pooling layer of the
+   * benchmark networks) has its own loops: each output reads one aligned pair of rows, with no window
+   * clipping, which the JIT turns into straight-line, branch-free code. The sums are added in the order
+   * of the general loops and the maxima use the same order of floats, so results are the same (up to
+   * which NaN bit pattern a window of NaNs yields).
+   */
+
+  private static void avgHalvingForward(float[] x, float[] y, int p0, int p1, int h, int w) {
+    int oh = h / 2;
+    int ow = w / 2;
+    for (int plane = p0; plane < p1; plane++) {
+      for (int oy = 0; oy < oh; oy++) {
+        int r0 = plane * h * w + 2 * oy * w;
+        int r1 = r0 + w;
+        int o = (plane * oh + oy) * ow;
+        for (int ox = 0; ox < ow; ox++) {
+          float sum = 0f;
+          sum += x[r0 + 2 * ox];
+          sum += x[r0 + 2 * ox + 1];
+          sum += x[r1 + 2 * ox];
+          sum += x[r1 + 2 * ox + 1];
+          y[o + ox] = sum / 4;
+        }
+      }
+    }
+  }
+
+  private static void avgHalvingBackward(float[] dy, float[] dx, int p0, int p1, int h, int w) {
+    int oh = h / 2;
+    int ow = w / 2;
+    for (int plane = p0; plane < p1; plane++) {
+      for (int oy = 0; oy < oh; oy++) {
+        int r0 = plane * h * w + 2 * oy * w;
+        int r1 = r0 + w;
+        int o = (plane * oh + oy) * ow;
+        for (int ox = 0; ox < ow; ox++) {
+          float share = dy[o + ox] / 4;
+          dx[r0 + 2 * ox] = share;
+          dx[r0 + 2 * ox + 1] = share;
+          dx[r1 + 2 * ox] = share;
+          dx[r1 + 2 * ox + 1] = share;
+        }
+      }
+    }
+  }
+
+  private static void maxHalvingForward(float[] x, float[] y, int p0, int p1, int h, int w) {
+    int oh = h / 2;
+    int ow = w / 2;
+    for (int plane = p0; plane < p1; plane++) {
+      for (int oy = 0; oy < oh; oy++) {
+        int r0 = plane * h * w + 2 * oy * w;
+        int r1 = r0 + w;
+        int o = (plane * oh + oy) * ow;
+        for (int ox = 0; ox < ow; ox++) {
+          // Math.max gives the value at the argmax without branches, but for a tie of −0.0 and 0.0,
+          // where it
+          // gives 0.0 wherever the argmax is: the value is equal (==) either way.
+          int a = r0 + 2 * ox;
+          int b = r1 + 2 * ox;
+          y[o + ox] = Math.max(Math.max(x[a], x[a + 1]), Math.max(x[b], x[b + 1]));
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes every cell of the planes [p0, p1) of dx: dy at each window's first maximum, 0 elsewhere.
+   */
+  private static void maxHalvingBackward(
+      float[] x, float[] dy, float[] dx, int p0, int p1, int h, int w) {
+    // Row pairs: rows 2·oy and 2·oy + 1 of a plane; the planes [p0, p1) are the pairs [p0·h/2,
+    // p1·h/2).
+    int r0 = p0 * (h / 2);
+    int r1 = p1 * (h / 2);
+    int done =
+        KernelBackend.VECTOR && useVector
+            ? VectorPooling.maxHalvingBackward(x, dy, dx, r0, r1, w)
+            : r0;
+    maxHalvingBackwardPairs(x, dy, dx, done, r1, w);
+  }
+
+  /**
+   * The scalar form of {@link #maxHalvingBackward} over the row pairs [r0, r1); the vector one
+   * matches it bitwise.
+   */
+  static void maxHalvingBackwardPairs(float[] x, float[] dy, float[] dx, int r0, int r1, int w) {
+    int ow = w / 2;
+    for (int pair = r0; pair < r1; pair++) {
+      int a0 = 2 * w * pair;
+      int b0 = a0 + w;
+      int o = pair * ow;
+      for (int ox = 0; ox < ow; ox++) {
+        int a = a0 + 2 * ox;
+        int b = b0 + 2 * ox;
+        int k0 = key(x[a]);
+        int k1 = key(x[a + 1]);
+        int k2 = key(x[b]);
+        int k3 = key(x[b + 1]);
+        int m = Math.max(Math.max(k0, k1), Math.max(k2, k3));
+        // Masks of the first cell equal to the maximum; writing all four cells (the gradient
+        // or +0.0) spares a separate pass that zeroes dx.
+        int s0 = equal(k0, m);
+        int s1 = equal(k1, m) & ~s0;
+        int s2 = equal(k2, m) & ~(s0 | s1);
+        int s3 = ~(s0 | s1 | s2);
+        int g = Float.floatToRawIntBits(dy[o + ox]);
+        dx[a] = Float.intBitsToFloat(g & s0);
+        dx[a + 1] = Float.intBitsToFloat(g & s1);
+        dx[b] = Float.intBitsToFloat(g & s2);
+        dx[b + 1] = Float.intBitsToFloat(g & s3);
+      }
+    }
+  }
+
+  /** Max pooling's order of floats: {@link Windows#maxKey}. */
+  static int key(float v) {
+    return Windows.maxKey(v);
+  }
+
+  /** −1 (all ones) when k == m, else 0, without a branch. */
+  private static int equal(int k, int m) {
+    return (int) (((k ^ m) & 0xffffffffL) - 1 >> 63);
+  }
+
+  /** A validated pooling shape. */
+  private record Geometry(
+      int n,
+      int c,
+      int h,
+      int w,
+      int kh,
+      int kw,
+      int strideH,
+      int strideW,
+      int padH,
+      int padW,
+      int oh,
+      int ow) {
+
+    Geometry(
+        int n,
+        int c,
+        int h,
+        int w,
+        int kh,
+        int kw,
+        int strideH,
+        int strideW,
+        int padH,
+        int padW,
+        boolean ceil) {
+      this(
+          n,
+          c,
+          h,
+          w,
+          kh,
+          kw,
+          strideH,
+          strideW,
+          padH,
+          padW,
+          outputSize(h, kh, strideH, padH, ceil),
+          outputSize(w, kw, strideW, padW, ceil));
+      if (n < 0 || c < 1 || h < 1 || w < 1) {
+        throw new IllegalArgumentException(
+            "pooling: sizes must be positive: N=" + n + ", C=" + c + ", H=" + h + ", W=" + w);
+      }
     }
 
-    /**
-     * Index within the plane of the argmax of a window: its first element of the largest {@link Windows#maxKey}.
-     * Every window holds at least one input cell because pad ≤ kernel/2 and the ceil rule drops windows
-     * that would start in the right padding.
-     */
-    private static int argmax(float[] x, int in, Geometry g, int oy, int ox) {
-        int ys = Windows.windowStart(oy, g.strideH, g.padH);
-        int xs = Windows.windowStart(ox, g.strideW, g.padW);
-        int y0 = Math.max(ys, 0);
-        int y1 = Math.min(ys + g.kh, g.h);
-        int x0 = Math.max(xs, 0);
-        int x1 = Math.min(xs + g.kw, g.w);
-        int best = y0 * g.w + x0;
-        int bestKey = key(x[in + best]);
-        for (int iy = y0; iy < y1; iy++) {
-            for (int ix = x0; ix < x1; ix++) {
-                int k = key(x[in + iy * g.w + ix]);
-                if (k > bestKey) {
-                    bestKey = k;
-                    best = iy * g.w + ix;
-                }
-            }
-        }
-        return best;
+    /** The 2x2, stride-2, unpadded window over even sizes: no clipping anywhere. */
+    boolean isHalving() {
+      return kh == 2
+          && kw == 2
+          && strideH == 2
+          && strideW == 2
+          && padH == 0
+          && padW == 0
+          && h % 2 == 0
+          && w % 2 == 0;
     }
 
-    /*
-     * The 2x2 window with stride 2 and no padding over even-sized maps (every pooling layer of the
-     * benchmark networks) has its own loops: each output reads one aligned pair of rows, with no window
-     * clipping, which the JIT turns into straight-line, branch-free code. The sums are added in the order
-     * of the general loops and the maxima use the same order of floats, so results are the same (up to
-     * which NaN bit pattern a window of NaNs yields).
-     */
-
-    private static void avgHalvingForward(float[] x, float[] y, int p0, int p1, int h, int w) {
-        int oh = h / 2;
-        int ow = w / 2;
-        for (int plane = p0; plane < p1; plane++) {
-            for (int oy = 0; oy < oh; oy++) {
-                int r0 = plane * h * w + 2 * oy * w;
-                int r1 = r0 + w;
-                int o = (plane * oh + oy) * ow;
-                for (int ox = 0; ox < ow; ox++) {
-                    float sum = 0f;
-                    sum += x[r0 + 2 * ox];
-                    sum += x[r0 + 2 * ox + 1];
-                    sum += x[r1 + 2 * ox];
-                    sum += x[r1 + 2 * ox + 1];
-                    y[o + ox] = sum / 4;
-                }
-            }
-        }
+    int inSize() {
+      return n * c * h * w;
     }
 
-    private static void avgHalvingBackward(float[] dy, float[] dx, int p0, int p1, int h, int w) {
-        int oh = h / 2;
-        int ow = w / 2;
-        for (int plane = p0; plane < p1; plane++) {
-            for (int oy = 0; oy < oh; oy++) {
-                int r0 = plane * h * w + 2 * oy * w;
-                int r1 = r0 + w;
-                int o = (plane * oh + oy) * ow;
-                for (int ox = 0; ox < ow; ox++) {
-                    float share = dy[o + ox] / 4;
-                    dx[r0 + 2 * ox] = share;
-                    dx[r0 + 2 * ox + 1] = share;
-                    dx[r1 + 2 * ox] = share;
-                    dx[r1 + 2 * ox + 1] = share;
-                }
-            }
-        }
+    int outSize() {
+      return n * c * oh * ow;
     }
 
-    private static void maxHalvingForward(float[] x, float[] y, int p0, int p1, int h, int w) {
-        int oh = h / 2;
-        int ow = w / 2;
-        for (int plane = p0; plane < p1; plane++) {
-            for (int oy = 0; oy < oh; oy++) {
-                int r0 = plane * h * w + 2 * oy * w;
-                int r1 = r0 + w;
-                int o = (plane * oh + oy) * ow;
-                for (int ox = 0; ox < ow; ox++) {
-                    // Math.max gives the value at the argmax without branches, but for a tie of −0.0 and 0.0, where it
-                    // gives 0.0 wherever the argmax is: the value is equal (==) either way.
-                    int a = r0 + 2 * ox;
-                    int b = r1 + 2 * ox;
-                    y[o + ox] = Math.max(Math.max(x[a], x[a + 1]), Math.max(x[b], x[b + 1]));
-                }
-            }
-        }
+    void check(String n1, float[] a1, int s1, String n2, float[] a2, int s2) {
+      if (a1 == null || a1.length < s1) {
+        throw new IllegalArgumentException(
+            "pooling: "
+                + n1
+                + " needs "
+                + s1
+                + " floats, has "
+                + (a1 == null ? "none" : a1.length));
+      }
+      if (a2 == null || a2.length < s2) {
+        throw new IllegalArgumentException(
+            "pooling: "
+                + n2
+                + " needs "
+                + s2
+                + " floats, has "
+                + (a2 == null ? "none" : a2.length));
+      }
     }
-
-    /** Writes every cell of the planes [p0, p1) of dx: dy at each window's first maximum, 0 elsewhere. */
-    private static void maxHalvingBackward(float[] x, float[] dy, float[] dx, int p0, int p1, int h, int w) {
-        // Row pairs: rows 2·oy and 2·oy + 1 of a plane; the planes [p0, p1) are the pairs [p0·h/2, p1·h/2).
-        int r0 = p0 * (h / 2);
-        int r1 = p1 * (h / 2);
-        int done = KernelBackend.VECTOR && useVector ? VectorPooling.maxHalvingBackward(x, dy, dx, r0, r1, w) : r0;
-        maxHalvingBackwardPairs(x, dy, dx, done, r1, w);
-    }
-
-    /** The scalar form of {@link #maxHalvingBackward} over the row pairs [r0, r1); the vector one matches it bitwise. */
-    static void maxHalvingBackwardPairs(float[] x, float[] dy, float[] dx, int r0, int r1, int w) {
-        int ow = w / 2;
-        for (int pair = r0; pair < r1; pair++) {
-            int a0 = 2 * w * pair;
-            int b0 = a0 + w;
-            int o = pair * ow;
-            for (int ox = 0; ox < ow; ox++) {
-                int a = a0 + 2 * ox;
-                int b = b0 + 2 * ox;
-                int k0 = key(x[a]);
-                int k1 = key(x[a + 1]);
-                int k2 = key(x[b]);
-                int k3 = key(x[b + 1]);
-                int m = Math.max(Math.max(k0, k1), Math.max(k2, k3));
-                // Masks of the first cell equal to the maximum; writing all four cells (the gradient
-                // or +0.0) spares a separate pass that zeroes dx.
-                int s0 = equal(k0, m);
-                int s1 = equal(k1, m) & ~s0;
-                int s2 = equal(k2, m) & ~(s0 | s1);
-                int s3 = ~(s0 | s1 | s2);
-                int g = Float.floatToRawIntBits(dy[o + ox]);
-                dx[a] = Float.intBitsToFloat(g & s0);
-                dx[a + 1] = Float.intBitsToFloat(g & s1);
-                dx[b] = Float.intBitsToFloat(g & s2);
-                dx[b + 1] = Float.intBitsToFloat(g & s3);
-            }
-        }
-    }
-
-    /** Max pooling's order of floats: {@link Windows#maxKey}. */
-    static int key(float v) {
-        return Windows.maxKey(v);
-    }
-
-    /** −1 (all ones) when k == m, else 0, without a branch. */
-    private static int equal(int k, int m) {
-        return (int) (((k ^ m) & 0xffffffffL) - 1 >> 63);
-    }
-
-
-    /** A validated pooling shape. */
-    private record Geometry(int n, int c, int h, int w, int kh, int kw, int strideH, int strideW, int padH, int padW,
-                            int oh, int ow) {
-
-        Geometry(int n, int c, int h, int w, int kh, int kw, int strideH, int strideW, int padH, int padW,
-                 boolean ceil) {
-            this(n, c, h, w, kh, kw, strideH, strideW, padH, padW,
-                    outputSize(h, kh, strideH, padH, ceil), outputSize(w, kw, strideW, padW, ceil));
-            if (n < 0 || c < 1 || h < 1 || w < 1) {
-                throw new IllegalArgumentException("pooling: sizes must be positive: N=" + n + ", C=" + c + ", H=" + h
-                        + ", W=" + w);
-            }
-        }
-
-        /** The 2x2, stride-2, unpadded window over even sizes: no clipping anywhere. */
-        boolean isHalving() {
-            return kh == 2 && kw == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0
-                    && h % 2 == 0 && w % 2 == 0;
-        }
-
-        int inSize() {
-            return n * c * h * w;
-        }
-
-        int outSize() {
-            return n * c * oh * ow;
-        }
-
-        void check(String n1, float[] a1, int s1, String n2, float[] a2, int s2) {
-            if (a1 == null || a1.length < s1) {
-                throw new IllegalArgumentException("pooling: " + n1 + " needs " + s1 + " floats, has "
-                        + (a1 == null ? "none" : a1.length));
-            }
-            if (a2 == null || a2.length < s2) {
-                throw new IllegalArgumentException("pooling: " + n2 + " needs " + s2 + " floats, has "
-                        + (a2 == null ? "none" : a2.length));
-            }
-        }
-    }
+  }
 }

@@ -9,66 +9,80 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Before/after timing of the kernels that have two paths in one build (first-layer convolutions: im2col +
- * GEMM or the direct plane kernel; 2x2 max-pool backward: scalar or vector), interleaved round by round in
- * one JVM so that load from other processes hits both alike. One thread; the time is this thread's CPU
- * time (less disturbed by other processes than wall time), median of the rounds. Not a unit test; run
- * after {@code mvn -pl compiler -am test-compile} with
- * {@code java --add-modules jdk.incubator.vector
- * -cp compiler/target/classes:compiler/target/test-classes:autodiff/target/classes
+ * Before/after timing of the kernels that have two paths in one build (first-layer convolutions:
+ * im2col + GEMM or the direct plane kernel; 2x2 max-pool backward: scalar or vector), interleaved
+ * round by round in one JVM so that load from other processes hits both alike. One thread; the time
+ * is this thread's CPU time (less disturbed by other processes than wall time), median of the
+ * rounds. Not a unit test; run after {@code mvn -pl compiler -am test-compile} with {@code java
+ * --add-modules jdk.incubator.vector -cp
+ * compiler/target/classes:compiler/target/test-classes:autodiff/target/classes
  * convnet.compiler.kernels.KernelCompare [rounds]}.
  */
 public final class KernelCompare {
 
-    private KernelCompare() {
-    }
+  private KernelCompare() {}
 
-    /** One operation timed with its old path ({@code before}) and its new one. */
-    private record Case(String name, double flops, Runnable body, Runnable before, Runnable after) {
-    }
+  /** One operation timed with its old path ({@code before}) and its new one. */
+  private record Case(String name, double flops, Runnable body, Runnable before, Runnable after) {}
 
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    /** Median CPU seconds per call over runs of at least 0.15 s of CPU time. */
-    private static double cpuSecondsPerCall(Runnable body) {
-        long start = THREADS.getCurrentThreadCpuTime();
-        int calls = 0;
-        long now;
-        do {
-            body.run();
-            calls++;
-            now = THREADS.getCurrentThreadCpuTime();
-        } while (now - start < 150_000_000L);
-        return (now - start) / 1e9 / calls;
-    }
+  /** Median CPU seconds per call over runs of at least 0.15 s of CPU time. */
+  private static double cpuSecondsPerCall(Runnable body) {
+    long start = THREADS.getCurrentThreadCpuTime();
+    int calls = 0;
+    long now;
+    do {
+      body.run();
+      calls++;
+      now = THREADS.getCurrentThreadCpuTime();
+    } while (now - start < 150_000_000L);
+    return (now - start) / 1e9 / calls;
+  }
 
-    private static Case conv(String name, int n, int c, int h, int w, int m, int k, int pad, boolean weight) {
-        Random r = new Random(1);
-        int oh = Conv2d.outputSize(h, k, 1, pad);
-        int ow = Conv2d.outputSize(w, k, 1, pad);
-        float[] x = Reference.random(r, n * c * h * w);
-        float[] wt = Reference.random(r, m * c * k * k);
-        float[] y = Reference.random(r, n * m * oh * ow);
-        float[] dw = new float[wt.length];
-        Runnable body = weight ? () -> Conv2d.backwardWeight(x, y, dw, n, c, h, w, m, k, k, 1, 1, pad, pad, 1)
-                : () -> Conv2d.forward(x, wt, y, n, c, h, w, m, k, k, 1, 1, pad, pad, 1);
-        return new Case(name + (weight ? " bwdWeight" : " fwd"), Conv2d.flops(n, c, h, w, m, k, k, 1, 1, pad, pad, 1),
-                body, () -> Conv2d.usePlanes = false, () -> Conv2d.usePlanes = true);
-    }
+  private static Case conv(
+      String name, int n, int c, int h, int w, int m, int k, int pad, boolean weight) {
+    Random r = new Random(1);
+    int oh = Conv2d.outputSize(h, k, 1, pad);
+    int ow = Conv2d.outputSize(w, k, 1, pad);
+    float[] x = Reference.random(r, n * c * h * w);
+    float[] wt = Reference.random(r, m * c * k * k);
+    float[] y = Reference.random(r, n * m * oh * ow);
+    float[] dw = new float[wt.length];
+    Runnable body =
+        weight
+            ? () -> Conv2d.backwardWeight(x, y, dw, n, c, h, w, m, k, k, 1, 1, pad, pad, 1)
+            : () -> Conv2d.forward(x, wt, y, n, c, h, w, m, k, k, 1, 1, pad, pad, 1);
+    return new Case(
+        name + (weight ? " bwdWeight" : " fwd"),
+        Conv2d.flops(n, c, h, w, m, k, k, 1, 1, pad, pad, 1),
+        body,
+        () -> Conv2d.usePlanes = false,
+        () -> Conv2d.usePlanes = true);
+  }
 
-    private static Case maxPoolBackward(String name, int n, int c, int h, int w) {
-        float[] x = Reference.random(new Random(2), n * c * h * w);
-        float[] dy = Reference.random(new Random(3), n * c * (h / 2) * (w / 2));
-        float[] dx = new float[x.length];
-        return new Case(name + " bwd", x.length, () -> Pooling.maxBackward(x, dy, dx, n, c, h, w, 2, 2, 2, 2, 0, 0, false),
-                () -> Pooling.useVector = false, () -> Pooling.useVector = true);
-    }
+  private static Case maxPoolBackward(String name, int n, int c, int h, int w) {
+    float[] x = Reference.random(new Random(2), n * c * h * w);
+    float[] dy = Reference.random(new Random(3), n * c * (h / 2) * (w / 2));
+    float[] dx = new float[x.length];
+    return new Case(
+        name + " bwd",
+        x.length,
+        () -> Pooling.maxBackward(x, dy, dx, n, c, h, w, 2, 2, 2, 2, 0, 0, false),
+        () -> Pooling.useVector = false,
+        () -> Pooling.useVector = true);
+  }
 
-    /** Prints, per case, the median milliseconds before and after and their ratio; the argument is the number of rounds. */
-    public static void main(String[] args) {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
-        Parallel.setThreads(1);
-        List<Case> cases = new ArrayList<>(List.of(
+  /**
+   * Prints, per case, the median milliseconds before and after and their ratio; the argument is the
+   * number of rounds.
+   */
+  public static void main(String[] args) {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+    Parallel.setThreads(1);
+    List<Case> cases =
+        new ArrayList<>(
+            List.of(
                 conv("B1 conv1 1x28x28->16 5x5", 64, 1, 28, 28, 16, 5, 0, false),
                 conv("B1 conv1 1x28x28->16 5x5", 64, 1, 28, 28, 16, 5, 0, true),
                 conv("B2 conv1 1x28x28->32 5x5", 64, 1, 28, 28, 32, 5, 0, false),
@@ -83,27 +97,38 @@ public final class KernelCompare {
                 maxPoolBackward("B4 maxpool 64x16x16", 64, 64, 16, 16),
                 maxPoolBackward("B5 maxpool 32x28x28", 64, 32, 28, 28),
                 maxPoolBackward("B5 maxpool 64x14x14", 64, 64, 14, 14)));
-        if (args.length > 1) {
-            cases.removeIf(k -> !k.name.contains(args[1]));
-        }
-        System.out.println("backend " + KernelBackend.describe() + ", 1 thread, CPU time, median of " + rounds
-                + " interleaved rounds");
-        for (Case k : cases) {
-            double[] before = new double[rounds];
-            double[] after = new double[rounds];
-            for (int round = 0; round < rounds; round++) {
-                k.before.run();
-                before[round] = cpuSecondsPerCall(k.body);
-                k.after.run();
-                after[round] = cpuSecondsPerCall(k.body);
-            }
-            k.after.run();
-            Arrays.sort(before);
-            Arrays.sort(after);
-            double b = before[rounds / 2];
-            double a = after[rounds / 2];
-            System.out.printf(Locale.ROOT, "%-46s before %8.3f ms %6.1f GFLOP/s   after %8.3f ms %6.1f GFLOP/s   x%.2f%n",
-                    k.name, b * 1e3, k.flops / b / 1e9, a * 1e3, k.flops / a / 1e9, b / a);
-        }
+    if (args.length > 1) {
+      cases.removeIf(k -> !k.name.contains(args[1]));
     }
+    System.out.println(
+        "backend "
+            + KernelBackend.describe()
+            + ", 1 thread, CPU time, median of "
+            + rounds
+            + " interleaved rounds");
+    for (Case k : cases) {
+      double[] before = new double[rounds];
+      double[] after = new double[rounds];
+      for (int round = 0; round < rounds; round++) {
+        k.before.run();
+        before[round] = cpuSecondsPerCall(k.body);
+        k.after.run();
+        after[round] = cpuSecondsPerCall(k.body);
+      }
+      k.after.run();
+      Arrays.sort(before);
+      Arrays.sort(after);
+      double b = before[rounds / 2];
+      double a = after[rounds / 2];
+      System.out.printf(
+          Locale.ROOT,
+          "%-46s before %8.3f ms %6.1f GFLOP/s   after %8.3f ms %6.1f GFLOP/s   x%.2f%n",
+          k.name,
+          b * 1e3,
+          k.flops / b / 1e9,
+          a * 1e3,
+          k.flops / a / 1e9,
+          b / a);
+    }
+  }
 }

@@ -17,24 +17,29 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Lowers a checked {@link Network} to an autodiff graph with the seed's semantics, each layer by its kind's
- * {@link LayerDefinition#lower}.
+ * Lowers a checked {@link Network} to an autodiff graph with the seed's semantics, each layer by
+ * its kind's {@link LayerDefinition#lower}.
  *
- * <p>The graph has the input {@value #INPUT} [N, C, H, W], in training mode one input {@code mask/<layer>} per
- * dropout layer (the layer's input shape, entries 0 or 1/(1−p)), with a loss the input {@value #LABELS} [N, K]
- * (one-hot), parameters named as in {@code .npz} files in PyTorch's layout, and the outputs {@value #OUTPUT}
- * (logits [N, K] when the network ends with {@code logistic}, else the last activations [N, C, H, W]) and
- * {@value #LOSS}. Every node carries its layer's name and source position as provenance.
+ * <p>The graph has the input {@value #INPUT} [N, C, H, W], in training mode one input {@code
+ * mask/<layer>} per dropout layer (the layer's input shape, entries 0 or 1/(1−p)), with a loss the
+ * input {@value #LABELS} [N, K] (one-hot), parameters named as in {@code .npz} files in PyTorch's
+ * layout, and the outputs {@value #OUTPUT} (logits [N, K] when the network ends with {@code
+ * logistic}, else the last activations [N, C, H, W]) and {@value #LOSS}. Every node carries its
+ * layer's name and source position as provenance.
  */
 public final class Lowering {
   /** Name of the image input. */
   public static final String INPUT = "input";
+
   /** Name of the one-hot label input. */
   public static final String LABELS = "labels";
+
   /** Name of the network's output. */
   public static final String OUTPUT = "output";
+
   /** Name of the mean cross-entropy output. */
   public static final String LOSS = "loss";
+
   /** Prefix of the per-layer outputs {@code layer/<name>} of {@link #lowerWithLayerOutputs}. */
   public static final String LAYER = "layer/";
 
@@ -47,6 +52,7 @@ public final class Lowering {
   private final GraphBuilder b = new GraphBuilder();
   private final Mode mode;
   private final int batch;
+
   /** Whether every layer's result is an output of its own. */
   private final boolean layerOutputs;
 
@@ -57,22 +63,23 @@ public final class Lowering {
   }
 
   /** What each layer kind's definition lowers with: this lowering's builder, batch and mode. */
-  private final LayerDefinition.Lowerer lowerer = new LayerDefinition.Lowerer() {
-    @Override
-    public GraphBuilder graph() {
-      return b;
-    }
+  private final LayerDefinition.Lowerer lowerer =
+      new LayerDefinition.Lowerer() {
+        @Override
+        public GraphBuilder graph() {
+          return b;
+        }
 
-    @Override
-    public int batch() {
-      return batch;
-    }
+        @Override
+        public int batch() {
+          return batch;
+        }
 
-    @Override
-    public boolean training() {
-      return mode == Mode.TRAINING;
-    }
-  };
+        @Override
+        public boolean training() {
+          return mode == Mode.TRAINING;
+        }
+      };
 
   /** The name of the dropout mask input of layer {@code layer}. */
   public static String maskName(String layer) {
@@ -80,16 +87,18 @@ public final class Lowering {
   }
 
   /**
-   * The forward graph of {@code network} for batches of {@code batch} images; with {@code withLoss} also the
-   * labels input and the loss output, which needs a network ending with {@code logistic}.
+   * The forward graph of {@code network} for batches of {@code batch} images; with {@code withLoss}
+   * also the labels input and the loss output, which needs a network ending with {@code logistic}.
    */
   public static Graph lower(Network network, int batch, Mode mode, boolean withLoss) {
     if (batch < 1) {
       throw new IllegalArgumentException("batch size must be at least 1, got " + batch);
     }
-    Layer last = network.layers().isEmpty() ? null : network.layers().get(network.layers().size() - 1);
+    Layer last =
+        network.layers().isEmpty() ? null : network.layers().get(network.layers().size() - 1);
     if (withLoss && (last == null || last.kind() != LayerKind.LOGISTIC)) {
-      throw new LoweringException("network '" + network.name() + "' has no classifier at the end, so it has no loss",
+      throw new LoweringException(
+          "network '" + network.name() + "' has no classifier at the end, so it has no loss",
           "end it with 'logistic N' to train it on N classes");
     }
     return new Lowering(mode, batch, false).run(network, withLoss);
@@ -115,14 +124,21 @@ public final class Lowering {
       try {
         x = layer.kind().definition().lower(layer, x, lowerer);
       } catch (ShapeException e) {
-        throw new IllegalStateException("lowering layer " + layer.name() + " of a checked network failed: " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "lowering layer " + layer.name() + " of a checked network failed: " + e.getMessage(),
+            e);
       }
       if (layer.kind() != LayerKind.LOGISTIC) {
         MapShape o = layer.output();
         Shape expected = Shape.of(batch, o.channels(), o.height(), o.width());
         if (!x.shape().equals(expected)) {
-          throw new IllegalStateException("layer " + layer.name() + " lowered to shape " + x.shape() + " but the checker says "
-              + expected);
+          throw new IllegalStateException(
+              "layer "
+                  + layer.name()
+                  + " lowered to shape "
+                  + x.shape()
+                  + " but the checker says "
+                  + expected);
         }
       }
       if (layerOutputs) {

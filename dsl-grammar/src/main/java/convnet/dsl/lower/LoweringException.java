@@ -1,6 +1,9 @@
 package convnet.dsl.lower;
 
-/** A network that is valid but cannot be lowered the way it was asked to be (for example a loss without a classifier). */
+/**
+ * A network that is valid but cannot be lowered the way it was asked to be (for example a loss
+ * without a classifier).
+ */
 public final class LoweringException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

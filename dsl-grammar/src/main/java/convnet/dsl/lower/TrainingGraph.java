@@ -18,10 +18,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The graphs built from a checked network for running it: the gradient function (gradients of the loss for
- * every parameter and the input), the training step (the forward graph in training mode, its gradients and the
- * optimizer's update, {@link TrainingStep}), every layer's output from one lowering, and the parameters a
- * protocol keeps fixed. Graphs are returned as lowered, before simplification.
+ * The graphs built from a checked network for running it: the gradient function (gradients of the
+ * loss for every parameter and the input), the training step (the forward graph in training mode,
+ * its gradients and the optimizer's update, {@link TrainingStep}), every layer's output from one
+ * lowering, and the parameters a protocol keeps fixed. Graphs are returned as lowered, before
+ * simplification.
  */
 public final class TrainingGraph {
   /** Prefix of the gradient outputs {@code grad/<name>}. */
@@ -45,25 +46,31 @@ public final class TrainingGraph {
   }
 
   /**
-   * The gradient function: the forward graph in inference mode (dropout is the identity) with the loss, and
-   * {@code grad/<param>} for every parameter, then {@code grad/input}.
+   * The gradient function: the forward graph in inference mode (dropout is the identity) with the
+   * loss, and {@code grad/<param>} for every parameter, then {@code grad/input}.
    */
   public static Graph gradient(Network network, int batch) {
     Graph forward = Lowering.lower(network, batch, Lowering.Mode.INFERENCE, true);
-    return Grad.withGradients(forward, Lowering.LOSS, parameters(network),
+    return Grad.withGradients(
+        forward,
+        Lowering.LOSS,
+        parameters(network),
         Map.of(Lowering.INPUT, inputShape(network, batch)));
   }
 
   /**
-   * The training step: the forward graph in training mode with the loss, and the update by {@code optimizer}
-   * of every parameter not in {@code frozen} ({@link TrainingStep} names its inputs and outputs).
+   * The training step: the forward graph in training mode with the loss, and the update by {@code
+   * optimizer} of every parameter not in {@code frozen} ({@link TrainingStep} names its inputs and
+   * outputs).
    */
-  public static Graph training(Network network, int batch, Optimizer optimizer, Set<String> frozen) {
+  public static Graph training(
+      Network network, int batch, Optimizer optimizer, Set<String> frozen) {
     Map<String, Shape> all = parameters(network);
     Set<String> unknown = new LinkedHashSet<>(frozen);
     unknown.removeAll(all.keySet());
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException("frozen parameters " + unknown + " are not parameters of " + network.name());
+      throw new IllegalArgumentException(
+          "frozen parameters " + unknown + " are not parameters of " + network.name());
     }
     Map<String, Shape> trainable = new LinkedHashMap<>(all);
     trainable.keySet().removeAll(frozen);
@@ -71,7 +78,10 @@ public final class TrainingGraph {
     return TrainingStep.of(forward, Lowering.LOSS, trainable, optimizer);
   }
 
-  /** Every layer's output in inference mode, named {@code layer/<name>}, from one lowering of the network. */
+  /**
+   * Every layer's output in inference mode, named {@code layer/<name>}, from one lowering of the
+   * network.
+   */
   public static Graph layerOutputs(Network network, int batch) {
     Graph g = Lowering.lowerWithLayerOutputs(network, batch, Lowering.Mode.INFERENCE);
     Map<String, Node> outputs = new LinkedHashMap<>(g.outputs());
@@ -80,16 +90,24 @@ public final class TrainingGraph {
   }
 
   /**
-   * The parameters a protocol keeps fixed: those of the filter banks of every conv stage whose letter has no
-   * {@code +} ({@code R}, {@code U}). {@code protocol} is the parser's (one letter per conv stage, as
-   * {@link convnet.dsl.ProtocolSyntax} reads them); another number of letters is an
-   * {@link IllegalArgumentException}.
+   * The parameters a protocol keeps fixed: those of the filter banks of every conv stage whose
+   * letter has no {@code +} ({@code R}, {@code U}). {@code protocol} is the parser's (one letter
+   * per conv stage, as {@link convnet.dsl.ProtocolSyntax} reads them); another number of letters is
+   * an {@link IllegalArgumentException}.
    */
   public static Set<String> frozen(Network network, List<TrainSpec.StageProtocol> protocol) {
     int stages = network.convStages().size();
     if (protocol.size() != stages) {
-      throw new IllegalArgumentException("protocol " + protocol + " has " + protocol.size() + " letters but network "
-          + network.name() + " has " + stages + " conv stages");
+      throw new IllegalArgumentException(
+          "protocol "
+              + protocol
+              + " has "
+              + protocol.size()
+              + " letters but network "
+              + network.name()
+              + " has "
+              + stages
+              + " conv stages");
     }
     Set<String> frozen = new LinkedHashSet<>();
     for (Layer l : network.layers()) {

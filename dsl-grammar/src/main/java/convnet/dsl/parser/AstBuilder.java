@@ -86,7 +86,9 @@ final class AstBuilder {
     if (ctx instanceof ConvNetParser.SweepSettingContext s) {
       int before = diagnostics.size();
       Value v = value(s.value());
-      return diagnostics.size() == before ? new SweepItem.Setting(new Setting(s.key.getText(), v, pos(s.key))) : null;
+      return diagnostics.size() == before
+          ? new SweepItem.Setting(new Setting(s.key.getText(), v, pos(s.key)))
+          : null;
     }
     ConvNetParser.VaryItemContext v = (ConvNetParser.VaryItemContext) ctx;
     List<String> names = new ArrayList<>();
@@ -131,13 +133,19 @@ final class AstBuilder {
       SourcePos p = pos(in.shape);
       Matcher m = SIZE3.matcher(text);
       if (!m.matches()) {
-        error(p, "bad input shape '" + text + "': expected CxHxW", "for example 'input 1x28x28' (channels x height x width)");
+        error(
+            p,
+            "bad input shape '" + text + "': expected CxHxW",
+            "for example 'input 1x28x28' (channels x height x width)");
         return new Item.Input(-1, -1, -1, p);
       }
       int before = diagnostics.size();
-      Item.Input input = new Item.Input(integer(m.group(1), p.shifted(m.start(1), m.group(1).length())),
-          integer(m.group(2), p.shifted(m.start(2), m.group(2).length())),
-          integer(m.group(3), p.shifted(m.start(3), m.group(3).length())), p);
+      Item.Input input =
+          new Item.Input(
+              integer(m.group(1), p.shifted(m.start(1), m.group(1).length())),
+              integer(m.group(2), p.shifted(m.start(2), m.group(2).length())),
+              integer(m.group(3), p.shifted(m.start(3), m.group(3).length())),
+              p);
       return diagnostics.size() == before ? input : new Item.Input(-1, -1, -1, p);
     }
     if (ctx instanceof ConvNetParser.TrainItemContext t) {
@@ -175,8 +183,12 @@ final class AstBuilder {
     if (ctx instanceof ConvNetParser.CountLayerContext c) {
       notPaper(c.head, "a count");
       Value.Num n = number(c.count);
-      return new LayerNode.Call(label(c.label), c.head.getText(), List.of(new Arg(null, n, n.pos())),
-          LayerNode.Form.COUNT, pos(c.head));
+      return new LayerNode.Call(
+          label(c.label),
+          c.head.getText(),
+          List.of(new Arg(null, n, n.pos())),
+          LayerNode.Form.COUNT,
+          pos(c.head));
     }
     if (ctx instanceof ConvNetParser.StrideLayerContext s) {
       SourcePos p = pos(s.head);
@@ -188,22 +200,41 @@ final class AstBuilder {
       boolean whole = digits.matches("[0-9]+");
       int stride = whole ? integer(digits, pos(s.stride).shifted(0, digits.length())) : 0;
       if (stride < 1) {
-        error(pos(s.stride), "pooling stride '" + strideText + "' must be a whole number of at least 1, optionally"
-            + " followed by c (ceil rounding)", "for example PA10x10/5 or PM3x3/2c");
+        error(
+            pos(s.stride),
+            "pooling stride '"
+                + strideText
+                + "' must be a whole number of at least 1, optionally"
+                + " followed by c (ceil rounding)",
+            "for example PA10x10/5 or PM3x3/2c");
         stride = 1;
       }
       if (!head.startsWith("PA") && !head.startsWith("PM")) {
-        error(p, "'/" + s.stride.getText() + "' after '" + head + "': a stride only follows a pooling window",
+        error(
+            p,
+            "'/"
+                + s.stride.getText()
+                + "' after '"
+                + head
+                + "': a stride only follows a pooling window",
             "write the stride after a pooling token, as in PA10x10/5 or PM3x3/2");
         return new LayerNode.Call(label(s.label), head, List.of(), LayerNode.Form.BARE, p);
       }
       LayerNode.PaperPool pool = pool(label(s.label), head, p);
       if (pool.ceil()) {
-        error(p, "'" + head + "/" + strideText + "': the rounding suffix c goes after the stride",
+        error(
+            p,
+            "'" + head + "/" + strideText + "': the rounding suffix c goes after the stride",
             "write " + head.substring(0, head.length() - 1) + "/" + digits + "c");
       }
-      return new LayerNode.PaperPool(pool.label(), pool.max(), pool.windowHeight(), pool.windowWidth(), stride,
-          ceil || pool.ceil(), p);
+      return new LayerNode.PaperPool(
+          pool.label(),
+          pool.max(),
+          pool.windowHeight(),
+          pool.windowWidth(),
+          stride,
+          ceil || pool.ceil(),
+          p);
     }
     ConvNetParser.WordLayerContext w = (ConvNetParser.WordLayerContext) ctx;
     return word(label(w.label), w.head.getText(), pos(w.head));
@@ -216,7 +247,9 @@ final class AstBuilder {
   private void notPaper(Token head, String what) {
     String text = head.getText();
     if (!text.isEmpty() && Character.isDigit(text.charAt(0))) {
-      error(pos(head), "paper token '" + text + "' takes no " + what,
+      error(
+          pos(head),
+          "paper token '" + text + "' takes no " + what,
           "use conv(maps=..., kernel=...) for named arguments");
     }
   }
@@ -236,12 +269,17 @@ final class AstBuilder {
       String rest = text.substring(1);
       Matcher m = SIZE.matcher(rest);
       if (!m.matches()) {
-        error(p.shifted(1, rest.length()), "bad normalization window '" + rest + "' in '" + text + "': expected hxw",
+        error(
+            p.shifted(1, rest.length()),
+            "bad normalization window '" + rest + "' in '" + text + "': expected hxw",
             "for example N9x9");
         return new LayerNode.PaperLcn(label, 0, 0, p);
       }
-      return new LayerNode.PaperLcn(label, integer(m.group(1), p.shifted(1 + m.start(1), m.group(1).length())),
-          integer(m.group(2), p.shifted(1 + m.start(2), m.group(2).length())), p);
+      return new LayerNode.PaperLcn(
+          label,
+          integer(m.group(1), p.shifted(1 + m.start(1), m.group(1).length())),
+          integer(m.group(2), p.shifted(1 + m.start(2), m.group(2).length())),
+          p);
     }
     if (text.equals("N")) {
       return new LayerNode.PaperLcn(label, 0, 0, p);
@@ -255,22 +293,37 @@ final class AstBuilder {
     int at = lead.end();
     int maps = integer(lead.group(), p.shifted(0, at));
     if (at == text.length()) {
-      error(p, "'" + text + "' is a number where a layer was expected", "a filter bank is written nFhxwC, e.g. 32F5x5C");
+      error(
+          p,
+          "'" + text + "' is a number where a layer was expected",
+          "a filter bank is written nFhxwC, e.g. 32F5x5C");
       return dummyConv(label, p);
     }
     if (text.charAt(at) != 'F') {
       if (SIZE.matcher(text).matches() || SIZE3.matcher(text).matches()) {
-        error(p, "size '" + text + "' where a layer was expected", "'input CxHxW' declares the input shape; layers look like 32F5x5CSG");
+        error(
+            p,
+            "size '" + text + "' where a layer was expected",
+            "'input CxHxW' declares the input shape; layers look like 32F5x5CSG");
       } else {
-        error(p.shifted(at, 1), "expected 'F' after the number of maps in '" + text + "', found '" + text.charAt(at) + "'",
+        error(
+            p.shifted(at, 1),
+            "expected 'F' after the number of maps in '"
+                + text
+                + "', found '"
+                + text.charAt(at)
+                + "'",
             "a filter bank is written nFhxwC, e.g. 32F5x5C");
       }
       return dummyConv(label, p);
     }
     int sizeStart = at + 1;
-    Matcher size = Pattern.compile("([0-9]+)x([0-9]+)").matcher(text).region(sizeStart, text.length());
+    Matcher size =
+        Pattern.compile("([0-9]+)x([0-9]+)").matcher(text).region(sizeStart, text.length());
     if (!size.lookingAt()) {
-      error(p.shifted(sizeStart, Math.max(1, text.length() - sizeStart)), "expected the filter size hxw after 'F' in '" + text + "'",
+      error(
+          p.shifted(sizeStart, Math.max(1, text.length() - sizeStart)),
+          "expected the filter size hxw after 'F' in '" + text + "'",
           "for example 32F5x5C");
       return dummyConv(label, p);
     }
@@ -286,8 +339,11 @@ final class AstBuilder {
       case "CSG":
         return new LayerNode.PaperConv(label, maps, kh, kw, true, true, p);
       default:
-        error(suffixPos, suffix.isEmpty() ? "missing filter-bank suffix in '" + text + "'"
-            : "unknown filter-bank suffix '" + suffix + "' in '" + text + "'",
+        error(
+            suffixPos,
+            suffix.isEmpty()
+                ? "missing filter-bank suffix in '" + text + "'"
+                : "unknown filter-bank suffix '" + suffix + "' in '" + text + "'",
             "expected C (convolution and bias), CS (then tanh) or CSG (then a gain per map)");
         return dummyConv(label, p);
     }
@@ -301,26 +357,46 @@ final class AstBuilder {
     boolean max = text.startsWith("PM");
     String rest = text.substring(2);
     // PM2x2c: ceil rounding without a stride (the stride is the window).
-    boolean ceil = rest.length() > 1 && rest.endsWith("c") && Character.isDigit(rest.charAt(rest.length() - 2));
+    boolean ceil =
+        rest.length() > 1
+            && rest.endsWith("c")
+            && Character.isDigit(rest.charAt(rest.length() - 2));
     if (ceil) {
       rest = rest.substring(0, rest.length() - 1);
     }
     Matcher m = SIZE.matcher(rest);
     if (!m.matches()) {
-      String hint = LEADING_INT.matcher(rest).matches() ? "write the window as hxw, e.g. " + text.substring(0, 2) + rest + "x" + rest
-          : "for example " + text.substring(0, 2) + "2x2 or " + text.substring(0, 2) + "10x10/5";
-      error(p.shifted(2, Math.max(1, rest.length())), "expected the pooling window hxw after '" + text.substring(0, 2) + "' in '" + text + "'", hint);
+      String hint =
+          LEADING_INT.matcher(rest).matches()
+              ? "write the window as hxw, e.g. " + text.substring(0, 2) + rest + "x" + rest
+              : "for example "
+                  + text.substring(0, 2)
+                  + "2x2 or "
+                  + text.substring(0, 2)
+                  + "10x10/5";
+      error(
+          p.shifted(2, Math.max(1, rest.length())),
+          "expected the pooling window hxw after '" + text.substring(0, 2) + "' in '" + text + "'",
+          hint);
       return new LayerNode.PaperPool(label, max, 1, 1, 0, p);
     }
-    return new LayerNode.PaperPool(label, max, integer(m.group(1), p.shifted(2 + m.start(1), m.group(1).length())),
-        integer(m.group(2), p.shifted(2 + m.start(2), m.group(2).length())), 0, ceil, p);
+    return new LayerNode.PaperPool(
+        label,
+        max,
+        integer(m.group(1), p.shifted(2 + m.start(1), m.group(1).length())),
+        integer(m.group(2), p.shifted(2 + m.start(2), m.group(2).length())),
+        0,
+        ceil,
+        p);
   }
 
   private List<Arg> args(ConvNetParser.ArgListContext ctx) {
     List<Arg> args = new ArrayList<>();
     for (ConvNetParser.ArgContext a : ctx.arg()) {
       Value v = value(a.value());
-      args.add(new Arg(a.name == null ? null : a.name.getText(), v, a.name == null ? v.pos() : pos(a.name)));
+      args.add(
+          new Arg(
+              a.name == null ? null : a.name.getText(), v, a.name == null ? v.pos() : pos(a.name)));
     }
     return args;
   }
@@ -331,10 +407,12 @@ final class AstBuilder {
     }
     if (ctx instanceof ConvNetParser.StringValueContext s) {
       String raw = s.STRING().getText();
-      return new Value.Str(unescape(raw.substring(1, raw.length() - 1)), pos(s.STRING().getSymbol()));
+      return new Value.Str(
+          unescape(raw.substring(1, raw.length() - 1)), pos(s.STRING().getSymbol()));
     }
     if (ctx instanceof ConvNetParser.CallValueContext c) {
-      return new Value.Call(c.name.getText(), c.args == null ? List.of() : args(c.args), pos(c.name));
+      return new Value.Call(
+          c.name.getText(), c.args == null ? List.of() : args(c.args), pos(c.name));
     }
     if (ctx instanceof ConvNetParser.ProtocolValueContext p) {
       return new Value.Protocol(p.getText(), span(p));
@@ -358,8 +436,10 @@ final class AstBuilder {
         error(p, "bad size '" + text + "': expected hxw", "for example 5x5");
         return new Value.Size(1, 1, p);
       }
-      return new Value.Size(integer(m.group(1), p.shifted(m.start(1), m.group(1).length())),
-          integer(m.group(2), p.shifted(m.start(2), m.group(2).length())), p);
+      return new Value.Size(
+          integer(m.group(1), p.shifted(m.start(1), m.group(1).length())),
+          integer(m.group(2), p.shifted(m.start(2), m.group(2).length())),
+          p);
     }
     return new Value.Ident(text, p);
   }
@@ -414,7 +494,8 @@ final class AstBuilder {
     try {
       return Integer.parseInt(digits);
     } catch (NumberFormatException e) {
-      error(p, "number " + digits + " is too large (the largest is " + Integer.MAX_VALUE + ")", null);
+      error(
+          p, "number " + digits + " is too large (the largest is " + Integer.MAX_VALUE + ")", null);
       return 1;
     }
   }
@@ -425,11 +506,12 @@ final class AstBuilder {
       char c = s.charAt(i);
       if (c == '\\' && i + 1 < s.length()) {
         char n = s.charAt(++i);
-        b.append(switch (n) {
-          case 'n' -> '\n';
-          case 't' -> '\t';
-          default -> n;
-        });
+        b.append(
+            switch (n) {
+              case 'n' -> '\n';
+              case 't' -> '\t';
+              default -> n;
+            });
       } else {
         b.append(c);
       }
@@ -456,8 +538,11 @@ final class AstBuilder {
     Token start = ctx.getStart();
     Token stop = ctx.getStop();
     SourcePos p = pos(start);
-    if (stop != null && stop.getLine() == start.getLine() && stop.getStopIndex() >= start.getStartIndex()) {
-      return new SourcePos(file, p.line(), p.col(), stop.getStopIndex() - start.getStartIndex() + 1);
+    if (stop != null
+        && stop.getLine() == start.getLine()
+        && stop.getStopIndex() >= start.getStartIndex()) {
+      return new SourcePos(
+          file, p.line(), p.col(), stop.getStopIndex() - start.getStartIndex() + 1);
     }
     return p;
   }

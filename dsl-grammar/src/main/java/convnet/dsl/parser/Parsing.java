@@ -19,16 +19,18 @@ import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.misc.IntervalSet;
 
 /**
- * The bridge from text to the AST: lexes, checks braces, parses with ANTLR and builds the
- * project's own records. No ANTLR type appears in its signature.
+ * The bridge from text to the AST: lexes, checks braces, parses with ANTLR and builds the project's
+ * own records. No ANTLR type appears in its signature.
  */
 public final class Parsing {
   /** Deeper nesting is refused with a diagnostic rather than risking the parser's stack. */
   static final int MAX_NESTING = 200;
+
   /** Longer operator chains in one declaration are refused for the same reason. */
   static final int MAX_OPERATORS = 2_000;
 
-  private static final List<String> KEYWORDS = List.of("network", "input", "train", "define", "sweep", "vary");
+  private static final List<String> KEYWORDS =
+      List.of("network", "input", "train", "define", "sweep", "vary");
 
   private Parsing() {}
 
@@ -38,9 +40,13 @@ public final class Parsing {
     try {
       return parseFile(source, file);
     } catch (StackOverflowError e) {
-      // Only pathological nesting gets here (the lexer already limits brackets); say so instead of crashing.
-      throw new DslException(convnet.dsl.Diagnostic.error(new SourcePos(file, 1, 1, 1),
-          "the file is nested too deeply to parse", "split long expressions into several functions"));
+      // Only pathological nesting gets here (the lexer already limits brackets); say so instead of
+      // crashing.
+      throw new DslException(
+          convnet.dsl.Diagnostic.error(
+              new SourcePos(file, 1, 1, 1),
+              "the file is nested too deeply to parse",
+              "split long expressions into several functions"));
     }
   }
 
@@ -54,8 +60,8 @@ public final class Parsing {
   }
 
   /**
-   * Parses a file but, instead of failing on words that do not decode (a bad paper token, a
-   * number too large), adds those diagnostics to {@code sink} and puts {@link
+   * Parses a file but, instead of failing on words that do not decode (a bad paper token, a number
+   * too large), adds those diagnostics to {@code sink} and puts {@link
    * convnet.dsl.LayerNode#INVALID} layers in their place, so that a checker can still report the
    * file's other errors. Lexical and syntax errors still throw {@link DslException}.
    */
@@ -72,8 +78,11 @@ public final class Parsing {
       sink.addAll(builder.diagnostics());
       return program;
     } catch (StackOverflowError e) {
-      throw new DslException(convnet.dsl.Diagnostic.error(new SourcePos(file, 1, 1, 1),
-          "the file is nested too deeply to parse", "split long expressions into several functions"));
+      throw new DslException(
+          convnet.dsl.Diagnostic.error(
+              new SourcePos(file, 1, 1, 1),
+              "the file is nested too deeply to parse",
+              "split long expressions into several functions"));
     }
   }
 
@@ -87,7 +96,10 @@ public final class Parsing {
     return parseEntry(source, fileName, ConvNetParser::exprEntry, (b, t) -> b.expr(t.expr()));
   }
 
-  /** Parses one argument or setting value, such as {@code sgd(lr=0.01)} or {@code [flip, crop(pad=4)]}. */
+  /**
+   * Parses one argument or setting value, such as {@code sgd(lr=0.01)} or {@code [flip,
+   * crop(pad=4)]}.
+   */
   public static convnet.dsl.Value parseValue(String source, String fileName) {
     return parseEntry(source, fileName, ConvNetParser::valueEntry, (b, t) -> b.value(t.value()));
   }
@@ -96,7 +108,9 @@ public final class Parsing {
    * Runs one {@code x EOF} entry rule and builds its AST: syntax errors are thrown before the
    * builder runs, and the builder's own diagnostics after it.
    */
-  private static <T, R> R parseEntry(String source, String fileName,
+  private static <T, R> R parseEntry(
+      String source,
+      String fileName,
       java.util.function.Function<ConvNetParser, T> entry,
       java.util.function.BiFunction<AstBuilder, T, R> build) {
     String file = fileName == null ? "<input>" : fileName;
@@ -112,15 +126,16 @@ public final class Parsing {
 
   /**
    * The text with CRLF and lone CR line ends turned into LF: ANTLR counts lines at LF only, so a
-   * file with classic Mac line ends would otherwise be one long line 1. Columns are unchanged (a
-   * CR only ever ends a line), which keeps every position valid in the original text.
+   * file with classic Mac line ends would otherwise be one long line 1. Columns are unchanged (a CR
+   * only ever ends a line), which keeps every position valid in the original text.
    */
   static String unixLineEnds(String source) {
     return source.indexOf('\r') < 0 ? source : source.replace("\r\n", "\n").replace('\r', '\n');
   }
 
   private static CommonTokenStream lex(String source, String file) {
-    ConvNetLexer lexer = new ConvNetLexer(CharStreams.fromString(unixLineEnds(source == null ? "" : source)));
+    ConvNetLexer lexer =
+        new ConvNetLexer(CharStreams.fromString(unixLineEnds(source == null ? "" : source)));
     lexer.removeErrorListeners();
     CommonTokenStream tokens = new CommonTokenStream(lexer);
     tokens.fill();
@@ -138,21 +153,32 @@ public final class Parsing {
       } else if (type == ConvNetLexer.RPAREN || type == ConvNetLexer.RBRACKET) {
         depth = Math.max(0, depth - 1);
       }
-      // Operators nest only inside fn bodies (a stage's '-' builds a flat list), so count them there.
+      // Operators nest only inside fn bodies (a stage's '-' builds a flat list), so count them
+      // there.
       if (type == ConvNetLexer.FN) {
         inFunction = true;
         operators = 0;
-      } else if (type == ConvNetLexer.NETWORK || type == ConvNetLexer.DEFINE || type == ConvNetLexer.SWEEP) {
+      } else if (type == ConvNetLexer.NETWORK
+          || type == ConvNetLexer.DEFINE
+          || type == ConvNetLexer.SWEEP) {
         inFunction = false;
-      } else if (inFunction && (type == ConvNetLexer.CARET || type == ConvNetLexer.PLUS || type == ConvNetLexer.STAR
-          || type == ConvNetLexer.SLASH || type == ConvNetLexer.MINUS)) {
+      } else if (inFunction
+          && (type == ConvNetLexer.CARET
+              || type == ConvNetLexer.PLUS
+              || type == ConvNetLexer.STAR
+              || type == ConvNetLexer.SLASH
+              || type == ConvNetLexer.MINUS)) {
         operators++;
       }
       if (!tooDeep && (depth > MAX_NESTING || operators > MAX_OPERATORS)) {
         tooDeep = true;
-        found.add(Diagnostic.error(pos(file, t), depth > MAX_NESTING
-            ? "brackets nested more than " + MAX_NESTING + " deep" : "more than " + MAX_OPERATORS + " operators in one function",
-            "split it into several functions or blocks"));
+        found.add(
+            Diagnostic.error(
+                pos(file, t),
+                depth > MAX_NESTING
+                    ? "brackets nested more than " + MAX_NESTING + " deep"
+                    : "more than " + MAX_OPERATORS + " operators in one function",
+                "split it into several functions or blocks"));
       }
       switch (type) {
         case Token.EOF -> {}
@@ -160,7 +186,11 @@ public final class Parsing {
           any = true;
           String c = t.getText();
           if (c.equals("\"")) {
-            found.add(Diagnostic.error(pos(file, t), "unterminated string", "close the string with '\"' on the same line"));
+            found.add(
+                Diagnostic.error(
+                    pos(file, t),
+                    "unterminated string",
+                    "close the string with '\"' on the same line"));
           } else {
             found.add(Diagnostic.error(pos(file, t), "unexpected character '" + visible(c) + "'"));
           }
@@ -172,7 +202,8 @@ public final class Parsing {
         case ConvNetLexer.RBRACE -> {
           any = true;
           if (open.isEmpty()) {
-            found.add(Diagnostic.error(pos(file, t), "unbalanced braces: '}' without a matching '{'"));
+            found.add(
+                Diagnostic.error(pos(file, t), "unbalanced braces: '}' without a matching '{'"));
           } else {
             open.pop();
           }
@@ -181,12 +212,18 @@ public final class Parsing {
       }
     }
     for (Token t : open) {
-      found.add(Diagnostic.error(pos(file, t), "unbalanced braces: this '{' is never closed",
-          "add '}' at the end of the block"));
+      found.add(
+          Diagnostic.error(
+              pos(file, t),
+              "unbalanced braces: this '{' is never closed",
+              "add '}' at the end of the block"));
     }
     if (!any) {
-      found.add(Diagnostic.error(new SourcePos(file, 1, 1, 1), "empty file: expected 'network NAME { ... }'",
-          "a network starts with 'network NAME {', then 'input CxHxW', then one stage of layers per line"));
+      found.add(
+          Diagnostic.error(
+              new SourcePos(file, 1, 1, 1),
+              "empty file: expected 'network NAME { ... }'",
+              "a network starts with 'network NAME {', then 'input CxHxW', then one stage of layers per line"));
     }
     if (!found.isEmpty()) {
       throw new DslException(new Diagnostics(found).sorted());
@@ -209,13 +246,15 @@ public final class Parsing {
 
   static String visible(String s) {
     StringBuilder b = new StringBuilder();
-    s.codePoints().forEach(c -> {
-      if (c < 0x20 || c == 0x7f || Character.isISOControl(c)) {
-        b.append(String.format("\\u%04x", c));
-      } else {
-        b.appendCodePoint(c);
-      }
-    });
+    s.codePoints()
+        .forEach(
+            c -> {
+              if (c < 0x20 || c == 0x7f || Character.isISOControl(c)) {
+                b.append(String.format("\\u%04x", c));
+              } else {
+                b.appendCodePoint(c);
+              }
+            });
     return b.toString();
   }
 
@@ -229,19 +268,32 @@ public final class Parsing {
     }
 
     @Override
-    public void syntaxError(Recognizer<?, ?> recognizer, Object offending, int line, int col, String msg,
+    public void syntaxError(
+        Recognizer<?, ?> recognizer,
+        Object offending,
+        int line,
+        int col,
+        String msg,
         RecognitionException e) {
       Parser parser = (Parser) recognizer;
-      String where = parser.getContext() instanceof ConvNetParser.NetworkDeclContext ? "<network body>"
-          : parser.getContext() instanceof ConvNetParser.SweepDeclContext ? "<sweep body>"
-          : ruleName(parser.getContext() == null ? -1 : parser.getContext().getRuleIndex());
+      String where =
+          parser.getContext() instanceof ConvNetParser.NetworkDeclContext
+              ? "<network body>"
+              : parser.getContext() instanceof ConvNetParser.SweepDeclContext
+                  ? "<sweep body>"
+                  : ruleName(parser.getContext() == null ? -1 : parser.getContext().getRuleIndex());
       Token t = offending instanceof Token tok ? tok : null;
       SourcePos pos = t != null ? pos(file, t) : new SourcePos(file, Math.max(1, line), col + 1, 1);
-      String found = t == null || t.getType() == Token.EOF ? "end of file" : "'" + visible(t.getText()) + "'";
+      String found =
+          t == null || t.getType() == Token.EOF ? "end of file" : "'" + visible(t.getText()) + "'";
       String expected = expected(parser, e);
       String message = "unexpected " + found + " in " + where;
       String hint = keywordHint(t, parser);
-      found(Diagnostic.error(pos, message, hint != null ? hint : expected == null ? null : "expected " + expected));
+      found(
+          Diagnostic.error(
+              pos,
+              message,
+              hint != null ? hint : expected == null ? null : "expected " + expected));
     }
 
     private void found(Diagnostic d) {
@@ -282,7 +334,10 @@ public final class Parsing {
     private static String expected(Parser parser, RecognitionException e) {
       IntervalSet set;
       try {
-        set = e != null && e.getExpectedTokens() != null ? e.getExpectedTokens() : parser.getExpectedTokens();
+        set =
+            e != null && e.getExpectedTokens() != null
+                ? e.getExpectedTokens()
+                : parser.getExpectedTokens();
       } catch (RuntimeException ignored) {
         return null;
       }

@@ -3,8 +3,8 @@ package convnet.dsl.sweep;
 import java.util.List;
 
 /**
- * One {@code vary} line: the variables it sets together and a label per alternative (as written,
- * or the alternative's paper notation). A grid of several axes runs every combination.
+ * One {@code vary} line: the variables it sets together and a label per alternative (as written, or
+ * the alternative's paper notation). A grid of several axes runs every combination.
  */
 public record Axis(List<String> variables, List<String> labels) {
   public Axis {

@@ -27,17 +27,20 @@ import java.util.Set;
 
 /**
  * Checks a sweep file: its settings, its variables, and every variant it expands to, each as an
- * ordinary network through {@link Checker}. A variable is a bare word in the sweep's network
- * body (or in another variable's value) and stands for the layers of its value; positions stay
- * those of the file, so a variant that does not fit its input is reported at the layer that
- * does not fit, naming the variant.
+ * ordinary network through {@link Checker}. A variable is a bare word in the sweep's network body
+ * (or in another variable's value) and stands for the layers of its value; positions stay those of
+ * the file, so a variant that does not fit its input is reported at the layer that does not fit,
+ * naming the variant.
  */
 public final class Sweeps {
   /** More variants than this is surely a mistake (and the listing alone would not be readable). */
   public static final int MAX_VARIANTS = 100_000;
+
   /** The most runs (variants × protocols × seeds) one sweep may ask for. */
   public static final int MAX_RUNS = 1_000_000;
-  static final List<String> KEYS = List.of("protocols", "seeds", "rows", "columns", "limit_train", "limit_test");
+
+  static final List<String> KEYS =
+      List.of("protocols", "seeds", "rows", "columns", "limit_train", "limit_test");
   private static final int MAX_DEPTH = 50;
 
   private final String file;
@@ -85,19 +88,26 @@ public final class Sweeps {
     for (Decl d : program.decls()) {
       if (d instanceof Decl.Sweep s) {
         if (sweep != null) {
-          error(s.pos(), "a file holds one sweep; '" + s.name() + "' is a second one", "put each sweep in its own file");
+          error(
+              s.pos(),
+              "a file holds one sweep; '" + s.name() + "' is a second one",
+              "put each sweep in its own file");
         } else {
           sweep = s;
         }
       } else if (d instanceof Decl.Network n) {
-        error(n.pos(), "network '" + n.name() + "' in a sweep file: the sweep's body is its network",
+        error(
+            n.pos(),
+            "network '" + n.name() + "' in a sweep file: the sweep's body is its network",
             "move the network's lines into the sweep and vary its parts with 'vary'");
       } else {
         library.add(d);
       }
     }
     if (sweep == null) {
-      error(new SourcePos(file, 1, 1, 1), "no sweep in this file",
+      error(
+          new SourcePos(file, 1, 1, 1),
+          "no sweep in this file",
           "a sweep starts with 'sweep NAME {'; to train one network use 'convnet train'");
       return null;
     }
@@ -113,11 +123,20 @@ public final class Sweeps {
         Setting s = ((SweepItem.Setting) item).setting();
         if (!KEYS.contains(s.key())) {
           String hint = DidYouMean.hint(s.key(), KEYS);
-          error(s.pos(), "unknown sweep setting '" + s.key() + "'", hint != null ? hint
-              : "the settings are " + String.join(", ", KEYS) + "; training settings go in a train { ... } block");
+          error(
+              s.pos(),
+              "unknown sweep setting '" + s.key() + "'",
+              hint != null
+                  ? hint
+                  : "the settings are "
+                      + String.join(", ", KEYS)
+                      + "; training settings go in a train { ... } block");
         } else if (settings.containsKey(s.key())) {
           SourcePos first = settings.get(s.key()).pos();
-          error(s.pos(), "'" + s.key() + "' is set twice", "first set at " + first.line() + ":" + first.col());
+          error(
+              s.pos(),
+              "'" + s.key() + "' is set twice",
+              "first set at " + first.line() + ":" + first.col());
         } else {
           settings.put(s.key(), s);
         }
@@ -137,14 +156,21 @@ public final class Sweeps {
         String name = v.names().get(i);
         SourcePos p = v.namePositions().get(i);
         if (name.equals(Sweep.PROTOCOL)) {
-          error(p, "'protocol' is not a variable name: the protocols are set with 'protocols = [...]'", null);
+          error(
+              p,
+              "'protocol' is not a variable name: the protocols are set with 'protocols = [...]'",
+              null);
           good = false;
         } else if (blocks.contains(name) || Checker.isBuiltinLayerName(name)) {
-          error(p, "variable '" + name + "' has the name of a layer or block", "choose another name");
+          error(
+              p, "variable '" + name + "' has the name of a layer or block", "choose another name");
           good = false;
         } else if (declared.containsKey(name)) {
           SourcePos first = declared.get(name);
-          error(p, "variable '" + name + "' is varied twice", "first varied at " + first.line() + ":" + first.col());
+          error(
+              p,
+              "variable '" + name + "' is varied twice",
+              "first varied at " + first.line() + ":" + first.col());
           good = false;
         } else {
           declared.put(name, p);
@@ -154,18 +180,37 @@ public final class Sweeps {
       Map<String, SourcePos> seenLabels = new HashMap<>();
       for (SweepItem.Alternative a : v.alternatives()) {
         if (a.values().size() != v.names().size()) {
-          error(a.pos(), "this alternative has " + a.values().size() + " value" + (a.values().size() == 1 ? "" : "s")
-              + " but 'vary' names " + v.names().size() + " variable" + (v.names().size() == 1 ? "" : "s"),
-              v.names().size() == 1 ? "write one value (several stage lines go in braces)" : "write (" + String.join(", ", v.names())
-                  + ") values in parentheses, one per variable");
+          error(
+              a.pos(),
+              "this alternative has "
+                  + a.values().size()
+                  + " value"
+                  + (a.values().size() == 1 ? "" : "s")
+                  + " but 'vary' names "
+                  + v.names().size()
+                  + " variable"
+                  + (v.names().size() == 1 ? "" : "s"),
+              v.names().size() == 1
+                  ? "write one value (several stage lines go in braces)"
+                  : "write ("
+                      + String.join(", ", v.names())
+                      + ") values in parentheses, one per variable");
           good = false;
         }
-        String label = a.label() != null ? a.label()
-            : String.join(", ", a.values().stream().map(Printer::stages).toList());
+        String label =
+            a.label() != null
+                ? a.label()
+                : String.join(", ", a.values().stream().map(Printer::stages).toList());
         SourcePos first = seenLabels.putIfAbsent(label, a.pos());
         if (first != null) {
-          error(a.pos(), "two alternatives are both called '" + label + "'", "first at " + first.line() + ":" + first.col()
-              + "; give them different labels (\"label\": value)");
+          error(
+              a.pos(),
+              "two alternatives are both called '" + label + "'",
+              "first at "
+                  + first.line()
+                  + ":"
+                  + first.col()
+                  + "; give them different labels (\"label\": value)");
           good = false;
         }
         labels.add(label);
@@ -204,8 +249,14 @@ public final class Sweeps {
     }
     for (Map.Entry<String, SourcePos> e : declared.entrySet()) {
       if (!used.contains(e.getKey())) {
-        error(e.getValue(), "variable '" + e.getKey() + "' is never used",
-            "write '" + e.getKey() + "' where its layers go, e.g. 8F5x5CSG - " + e.getKey() + " - PA2x2");
+        error(
+            e.getValue(),
+            "variable '" + e.getKey() + "' is never used",
+            "write '"
+                + e.getKey()
+                + "' where its layers go, e.g. 8F5x5CSG - "
+                + e.getKey()
+                + " - PA2x2");
       }
     }
     List<String> protocols = protocols(settings.get("protocols"));
@@ -222,23 +273,41 @@ public final class Sweeps {
         int axis = name.equals(Sweep.PROTOCOL) ? -1 : axisIndex(axes, name);
         String before = placed.putIfAbsent(axis, name);
         if (before != null) {
-          error(where.pos(), "'" + name + "' is already in the table" + (before.equals(name) ? "" : " (as '" + before
-              + "', which varies with it)"), "name each variable once, in rows or in columns");
+          error(
+              where.pos(),
+              "'"
+                  + name
+                  + "' is already in the table"
+                  + (before.equals(name) ? "" : " (as '" + before + "', which varies with it)"),
+              "name each variable once, in rows or in columns");
         }
       }
     }
     for (int i = 0; i < axes.size() && rows != null && columns != null; i++) {
       if (axes.get(i).labels().size() > 1 && !placed.containsKey(i)) {
         SweepItem.Vary v = axisVaries.get(i);
-        error(v.namePositions().get(0), "variable '" + v.names().get(0) + "' is varied but is neither in rows nor in columns",
+        error(
+            v.namePositions().get(0),
+            "variable '" + v.names().get(0) + "' is varied but is neither in rows nor in columns",
             "add it to 'rows = [...]' or 'columns = [...]'; each table cell averages over seeds only");
       }
     }
-    if (protocols != null && protocols.size() > 1 && rows != null && columns != null && !placed.containsKey(-1)) {
-      error(settings.get("protocols").pos(), "several protocols but 'protocol' is neither in rows nor in columns",
+    if (protocols != null
+        && protocols.size() > 1
+        && rows != null
+        && columns != null
+        && !placed.containsKey(-1)) {
+      error(
+          settings.get("protocols").pos(),
+          "several protocols but 'protocol' is neither in rows nor in columns",
           "add protocol to 'rows = [...]' or 'columns = [...]'");
     }
-    if (protocols == null || seeds == null || rows == null || columns == null || limitTrain < 0 || limitTest < 0
+    if (protocols == null
+        || seeds == null
+        || rows == null
+        || columns == null
+        || limitTrain < 0
+        || limitTest < 0
         || hasErrors()) {
       return null;
     }
@@ -246,13 +315,23 @@ public final class Sweeps {
     for (Axis a : axes) {
       count *= a.labels().size();
       if (count > MAX_VARIANTS) {
-        error(sweep.pos(), "sweep '" + sweep.name() + "' has more than " + MAX_VARIANTS + " variants", "vary fewer things at once");
+        error(
+            sweep.pos(),
+            "sweep '" + sweep.name() + "' has more than " + MAX_VARIANTS + " variants",
+            "vary fewer things at once");
         return null;
       }
     }
     if (count * protocols.size() * seeds.size() > MAX_RUNS) {
-      error(sweep.pos(), "sweep '" + sweep.name() + "' asks for " + count * protocols.size() * seeds.size()
-          + " runs, more than " + MAX_RUNS, "use fewer variants, protocols or seeds");
+      error(
+          sweep.pos(),
+          "sweep '"
+              + sweep.name()
+              + "' asks for "
+              + count * protocols.size() * seeds.size()
+              + " runs, more than "
+              + MAX_RUNS,
+          "use fewer variants, protocols or seeds");
       return null;
     }
     List<Variant> variants = new ArrayList<>();
@@ -273,7 +352,8 @@ public final class Sweeps {
     if (hasErrors()) {
       return null;
     }
-    return new Sweep(sweep.name(), axes, variants, protocols, seeds, rows, columns, limitTrain, limitTest);
+    return new Sweep(
+        sweep.name(), axes, variants, protocols, seeds, rows, columns, limitTrain, limitTest);
   }
 
   private boolean hasErrors() {
@@ -291,14 +371,22 @@ public final class Sweeps {
 
   private static void mentions(Stage stage, Set<String> names, Set<String> used) {
     for (LayerNode l : stage.layers()) {
-      if (l instanceof LayerNode.Call c && c.form() == LayerNode.Form.BARE && names.contains(c.name())) {
+      if (l instanceof LayerNode.Call c
+          && c.form() == LayerNode.Form.BARE
+          && names.contains(c.name())) {
         used.add(c.name());
       }
     }
   }
 
-  private Variant variant(int number, int[] choice, List<Axis> axes, Map<String, List<Stage>[]> valuesOf,
-      List<Item> template, List<Decl> library, Decl.Sweep sweep) {
+  private Variant variant(
+      int number,
+      int[] choice,
+      List<Axis> axes,
+      Map<String, List<Stage>[]> valuesOf,
+      List<Item> template,
+      List<Decl> library,
+      Decl.Sweep sweep) {
     Map<String, List<Stage>> bound = new HashMap<>();
     List<String> labels = new ArrayList<>();
     List<Integer> choices = new ArrayList<>();
@@ -341,31 +429,42 @@ public final class Sweeps {
   private void report(Diagnostic d, String variant) {
     String key = d.severity() + "|" + d.pos() + "|" + d.message();
     if (reported.add(key)) {
-      out.add(new Diagnostic(d.severity(), d.pos(), d.message() + " (in variant " + variant + ")", d.hint()));
+      out.add(
+          new Diagnostic(
+              d.severity(), d.pos(), d.message() + " (in variant " + variant + ")", d.hint()));
     }
   }
 
   /**
-   * The stage lines a template line becomes: each bare word that names a variable is replaced
-   * by the layers of its value; a value of several lines must stand alone on its line.
+   * The stage lines a template line becomes: each bare word that names a variable is replaced by
+   * the layers of its value; a value of several lines must stand alone on its line.
    */
-  private List<Stage> substitute(Stage stage, Map<String, List<Stage>> bound, List<String> active, String variant) {
+  private List<Stage> substitute(
+      Stage stage, Map<String, List<Stage>> bound, List<String> active, String variant) {
     if (active.size() > MAX_DEPTH) {
       error(stage.pos(), "variables nested more than " + MAX_DEPTH + " deep", null);
       return List.of();
     }
     List<LayerNode> layers = new ArrayList<>();
     for (LayerNode l : stage.layers()) {
-      if (!(l instanceof LayerNode.Call c) || c.form() != LayerNode.Form.BARE || !bound.containsKey(c.name())) {
+      if (!(l instanceof LayerNode.Call c)
+          || c.form() != LayerNode.Form.BARE
+          || !bound.containsKey(c.name())) {
         layers.add(l);
         continue;
       }
       if (active.contains(c.name())) {
-        reportOnce(c.pos(), "variable '" + c.name() + "' is used in its own value", "a value cannot contain its variable");
+        reportOnce(
+            c.pos(),
+            "variable '" + c.name() + "' is used in its own value",
+            "a value cannot contain its variable");
         continue;
       }
       if (c.label() != null) {
-        reportOnce(c.pos(), "variable '" + c.name() + "' cannot be named", "name the layers inside its values instead");
+        reportOnce(
+            c.pos(),
+            "variable '" + c.name() + "' cannot be named",
+            "name the layers inside its values instead");
         continue;
       }
       active.add(c.name());
@@ -375,8 +474,16 @@ public final class Sweeps {
       }
       active.remove(active.size() - 1);
       if (expanded.size() > 1 && stage.layers().size() > 1) {
-        reportOnce(c.pos(), "variable '" + c.name() + "' holds " + expanded.size() + " stage lines in variant " + variant
-            + ", so it must stand alone on its line", "write it on a line of its own, or make its value one stage");
+        reportOnce(
+            c.pos(),
+            "variable '"
+                + c.name()
+                + "' holds "
+                + expanded.size()
+                + " stage lines in variant "
+                + variant
+                + ", so it must stand alone on its line",
+            "write it on a line of its own, or make its value one stage");
         continue;
       }
       if (expanded.size() > 1) {
@@ -399,9 +506,19 @@ public final class Sweeps {
     for (String p : protocols) {
       int letters = Sweep.letters(p);
       if (letters != 1 && letters != v.convStages() && reported.add("P|" + p)) {
-        error(where == null ? new SourcePos(file, 1, 1, 1) : where.value().pos(), "protocol " + p + " has " + letters
-            + " stage letters but variant " + v.name() + " has " + v.convStages() + " filter-bank stage"
-            + (v.convStages() == 1 ? "" : "s"), "write one letter for all stages (R, R+, U, U+) or one per stage");
+        error(
+            where == null ? new SourcePos(file, 1, 1, 1) : where.value().pos(),
+            "protocol "
+                + p
+                + " has "
+                + letters
+                + " stage letters but variant "
+                + v.name()
+                + " has "
+                + v.convStages()
+                + " filter-bank stage"
+                + (v.convStages() == 1 ? "" : "s"),
+            "write one letter for all stages (R, R+, U, U+) or one per stage");
       }
     }
   }
@@ -417,11 +534,18 @@ public final class Sweeps {
     }
     List<String> result = new ArrayList<>();
     for (Value v : items) {
-      String text = v instanceof Value.Ident i ? i.name() : v instanceof Value.Protocol p ? p.text()
-          : v instanceof Value.Str str ? str.text() : null;
+      String text =
+          v instanceof Value.Ident i
+              ? i.name()
+              : v instanceof Value.Protocol p
+                  ? p.text()
+                  : v instanceof Value.Str str ? str.text() : null;
       if (text == null || !text.matches("([A-Za-z]\\+?)+")) {
-        error(v.pos(), "'" + Printer.value(v) + "' is not a protocol", "a protocol is a letter per stage, each optionally"
-            + " followed by '+': R, R+, U, U+, R+R");
+        error(
+            v.pos(),
+            "'" + Printer.value(v) + "' is not a protocol",
+            "a protocol is a letter per stage, each optionally"
+                + " followed by '+': R, R+, U, U+, R+R");
         return null;
       }
       if (result.contains(text)) {
@@ -439,7 +563,9 @@ public final class Sweeps {
     }
     if (s.value() instanceof Value.Num n) {
       if (!n.isInteger() || n.value() < 1 || n.value() > 10_000) {
-        error(n.pos(), "seeds = " + n.text() + ": expected a whole number of seeds from 1 to 10000, or a list",
+        error(
+            n.pos(),
+            "seeds = " + n.text() + ": expected a whole number of seeds from 1 to 10000, or a list",
             "seeds = 3 runs seeds 1, 2 and 3; seeds = [7, 11] runs those two");
         return null;
       }
@@ -450,7 +576,9 @@ public final class Sweeps {
       return seeds;
     }
     if (!(s.value() instanceof Value.ListOf l)) {
-      error(s.value().pos(), "seeds = " + Printer.value(s.value()) + ": expected a number of seeds or a list of seeds",
+      error(
+          s.value().pos(),
+          "seeds = " + Printer.value(s.value()) + ": expected a number of seeds or a list of seeds",
           "for example seeds = 3 or seeds = [7, 11]");
       return null;
     }
@@ -460,7 +588,10 @@ public final class Sweeps {
     }
     List<Long> seeds = new ArrayList<>();
     for (Value v : l.items()) {
-      if (!(v instanceof Value.Num n) || !n.isInteger() || n.text().length() > 18 || Long.parseLong(n.text()) < 0) {
+      if (!(v instanceof Value.Num n)
+          || !n.isInteger()
+          || n.text().length() > 18
+          || Long.parseLong(n.text()) < 0) {
         error(v.pos(), "'" + Printer.value(v) + "' is not a seed", "a seed is a whole number >= 0");
         return null;
       }
@@ -478,8 +609,16 @@ public final class Sweeps {
     if (s == null) {
       return 0;
     }
-    if (!(s.value() instanceof Value.Num n) || !n.isInteger() || n.value() < 1 || n.value() > Integer.MAX_VALUE) {
-      error(s.value().pos(), s.key() + " = " + Printer.value(s.value()) + ": expected a whole number of images, at least 1",
+    if (!(s.value() instanceof Value.Num n)
+        || !n.isInteger()
+        || n.value() < 1
+        || n.value() > Integer.MAX_VALUE) {
+      error(
+          s.value().pos(),
+          s.key()
+              + " = "
+              + Printer.value(s.value())
+              + ": expected a whole number of images, at least 1",
           "for example " + s.key() + " = 500");
       return -1;
     }
@@ -495,7 +634,10 @@ public final class Sweeps {
     boolean good = true;
     for (Value v : items) {
       if (!(v instanceof Value.Ident i)) {
-        error(v.pos(), "'" + Printer.value(v) + "' in " + s.key() + " is not a variable name", "for example " + s.key() + " = [rect, pool]");
+        error(
+            v.pos(),
+            "'" + Printer.value(v) + "' in " + s.key() + " is not a variable name",
+            "for example " + s.key() + " = [rect, pool]");
         good = false;
         continue;
       }
@@ -503,8 +645,10 @@ public final class Sweeps {
         List<String> known = new ArrayList<>(variables);
         known.add(Sweep.PROTOCOL);
         String hint = DidYouMean.hint(i.name(), known);
-        error(i.pos(), "'" + i.name() + "' in " + s.key() + " is not a varied variable", hint != null ? hint
-            : "the variables are " + String.join(", ", known));
+        error(
+            i.pos(),
+            "'" + i.name() + "' in " + s.key() + " is not a varied variable",
+            hint != null ? hint : "the variables are " + String.join(", ", known));
         good = false;
         continue;
       }

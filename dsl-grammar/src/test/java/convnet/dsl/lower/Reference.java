@@ -4,7 +4,10 @@ import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
 import java.util.Random;
 
-/** Straightforward loop implementations of each layer, written from the language's definitions, to test the lowering against. */
+/**
+ * Straightforward loop implementations of each layer, written from the language's definitions, to
+ * test the lowering against.
+ */
 final class Reference {
   private Reference() {}
 
@@ -35,8 +38,8 @@ final class Reference {
   }
 
   /**
-   * y[n,o,i,j] = Σ_{c in o's group} Σ_pq x[n, c, i·s − pad + p, j·s − pad + q] · w[o, c − group start, p, q]:
-   * cross-correlation, which is the true convolution with the flipped kernel.
+   * y[n,o,i,j] = Σ_{c in o's group} Σ_pq x[n, c, i·s − pad + p, j·s − pad + q] · w[o, c − group
+   * start, p, q]: cross-correlation, which is the true convolution with the flipped kernel.
    */
   static Tensor conv(Tensor x, Tensor w, int stride, int pad, int groups) {
     int n = x.shape().dim(0);
@@ -60,7 +63,9 @@ final class Reference {
             for (int c = 0; c < perGroupIn; c++) {
               for (int p = 0; p < kh; p++) {
                 for (int q = 0; q < kw; q++) {
-                  s += at(x, b, g * perGroupIn + c, i * stride - pad + p, j * stride - pad + q) * w.at(o, c, p, q);
+                  s +=
+                      at(x, b, g * perGroupIn + c, i * stride - pad + p, j * stride - pad + q)
+                          * w.at(o, c, p, q);
                 }
               }
             }
@@ -87,7 +92,10 @@ final class Reference {
     return Tensor.wrap(s, d);
   }
 
-  /** Pooling with PyTorch's output size; average divides by the full window, max ignores the padding. */
+  /**
+   * Pooling with PyTorch's output size; average divides by the full window, max ignores the
+   * padding.
+   */
   static Tensor pool(Tensor x, boolean max, int window, int stride, int pad, boolean ceil) {
     Shape s = x.shape();
     int oh = pooledSize(s.dim(2), window, stride, pad, ceil);
@@ -128,8 +136,9 @@ final class Reference {
   }
 
   /**
-   * LCN by its definition: Gaussian w with standard deviations (sh, sw) summing to 1 over all maps and window
-   * positions, centred at ((h−1)/2, (w−1)/2), zero padding; σ = (Σ w v² + eps)^½, c = mean σ per sample.
+   * LCN by its definition: Gaussian w with standard deviations (sh, sw) summing to 1 over all maps
+   * and window positions, centred at ((h−1)/2, (w−1)/2), zero padding; σ = (Σ w v² + eps)^½, c =
+   * mean σ per sample.
    */
   static Tensor lcn(Tensor x, int h, int w, double sh, double sw, double eps) {
     Shape s = x.shape();
@@ -290,7 +299,8 @@ final class Reference {
 
   static void assertClose(Tensor expected, Tensor actual, double tol, String what) {
     if (!expected.shape().equals(actual.shape())) {
-      throw new AssertionError(what + ": shape " + actual.shape() + ", expected " + expected.shape());
+      throw new AssertionError(
+          what + ": shape " + actual.shape() + ", expected " + expected.shape());
     }
     for (int i = 0; i < expected.size(); i++) {
       double e = expected.get(i);

@@ -24,10 +24,14 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The graphs built for running a network: gradients, the training step, layer outputs, protocols, fan-in. */
+/**
+ * The graphs built for running a network: gradients, the training step, layer outputs, protocols,
+ * fan-in.
+ */
 class TrainingGraphTest {
-  private static final String NET = "network t {\n input 2x8x8\n 3F3x3CSG - Rabs - PA2x2\n"
-      + " conv(maps=4, kernel=3x3, table=random(2)) - relu\n dense(5) - tanh\n logistic 3\n}\n";
+  private static final String NET =
+      "network t {\n input 2x8x8\n 3F3x3CSG - Rabs - PA2x2\n"
+          + " conv(maps=4, kernel=3x3, table=random(2)) - relu\n dense(5) - tanh\n logistic 3\n}\n";
 
   private static Map<String, Tensor> values(Network n, int batch, long seed) {
     Random r = new Random(seed);
@@ -59,9 +63,12 @@ class TrainingGraphTest {
     assertEquals(n.layers().size(), all.size());
     for (int i = 0; i < n.layers().size(); i++) {
       Layer l = n.layers().get(i);
-      Network prefix = new Network(n.name(), n.input(), n.layers().subList(0, i + 1), n.train(), n.stages());
-      Tensor expected = Interpreter.evaluate(Lowering.lower(prefix, 2, Lowering.Mode.INFERENCE, false), v, DType.F64)
-          .get(Lowering.OUTPUT);
+      Network prefix =
+          new Network(n.name(), n.input(), n.layers().subList(0, i + 1), n.train(), n.stages());
+      Tensor expected =
+          Interpreter.evaluate(
+                  Lowering.lower(prefix, 2, Lowering.Mode.INFERENCE, false), v, DType.F64)
+              .get(Lowering.OUTPUT);
       assertArrayEquals(expected.data(), all.get(Lowering.LAYER + l.name()).data(), 0.0, l.name());
     }
   }
@@ -72,11 +79,14 @@ class TrainingGraphTest {
     Network n = LoweringTest.network(NET.replace(" dense(5) - tanh\n", ""));
     Map<String, Tensor> v = values(n, 2, 5);
     Map<String, Tensor> grads = Interpreter.evaluate(TrainingGraph.gradient(n, 2), v, DType.F64);
-    Set<String> frozen = TrainingGraph.frozen(n, List.of(new StageProtocol('R', false), new StageProtocol('R', true)));
+    Set<String> frozen =
+        TrainingGraph.frozen(
+            n, List.of(new StageProtocol('R', false), new StageProtocol('R', true)));
     Graph step = TrainingGraph.training(n, 2, new Sgd(0.5, 0), frozen);
     Map<String, Tensor> in = new HashMap<>(v);
     in.put(TrainingStep.LEARNING_RATE, Tensor.of(Shape.scalar(), 0.1));
-    TrainingGraph.parameters(n).forEach((name, shape) -> in.put(Sgd.VELOCITY + name, Tensor.full(shape, 0.25)));
+    TrainingGraph.parameters(n)
+        .forEach((name, shape) -> in.put(Sgd.VELOCITY + name, Tensor.full(shape, 0.25)));
     Map<String, Tensor> out = Interpreter.evaluate(step, in, DType.F64);
     for (String name : TrainingGraph.parameters(n).keySet()) {
       boolean fixed = name.startsWith("L1_");
@@ -92,11 +102,18 @@ class TrainingGraphTest {
       }
     }
     assertTrue(grads.containsKey(TrainingGraph.GRAD + Lowering.INPUT));
-    assertThrows(IllegalArgumentException.class, () -> TrainingGraph.frozen(n, List.of(new StageProtocol('R', true))));
-    assertThrows(IllegalArgumentException.class, () -> TrainingGraph.training(n, 2, new Sgd(0, 0), Set.of("nope")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> TrainingGraph.frozen(n, List.of(new StageProtocol('R', true))));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> TrainingGraph.training(n, 2, new Sgd(0, 0), Set.of("nope")));
   }
 
-  /** Fan-in is the layer's: inputs per output unit, through groups, connection tables and flattening. */
+  /**
+   * Fan-in is the layer's: inputs per output unit, through groups, connection tables and
+   * flattening.
+   */
   @Test
   void fanInComesFromTheLayer() {
     Network n = LoweringTest.network(NET);
@@ -105,7 +122,8 @@ class TrainingGraphTest {
     assertEquals(2 * 3 * 3, specs.get("L1_conv.weight").fanIn());
     assertEquals(2 * 3 * 3, specs.get("L1_conv.bias").fanIn());
     assertEquals(ParamSpec.Role.GAIN, specs.get("L1_conv.gain").role());
-    assertEquals(2 * 3 * 3, specs.get("L4_conv.weight").fanIn(), "a table of 2 input maps per output map");
+    assertEquals(
+        2 * 3 * 3, specs.get("L4_conv.weight").fanIn(), "a table of 2 input maps per output map");
     assertEquals(4 * 1 * 1, specs.get("L6_dense.weight").fanIn());
     assertEquals(ParamSpec.Role.BIAS, specs.get("L8_logistic.bias").role());
     assertEquals(5, specs.get("L8_logistic.bias").fanIn());
@@ -113,7 +131,9 @@ class TrainingGraphTest {
 
   @Test
   void aGraphLeafOfTheGradientIsBuiltEvenWhenTheLossIgnoresIt() {
-    Network n = LoweringTest.network("fn two(x) = 2\nnetwork a {\n input 1x5x5\n 2F3x3C - two\n logistic 3\n}\n");
+    Network n =
+        LoweringTest.network(
+            "fn two(x) = 2\nnetwork a {\n input 1x5x5\n 2F3x3C - two\n logistic 3\n}\n");
     Graph g = TrainingGraph.gradient(n, 1);
     Node w = g.output(TrainingGraph.GRAD + "L1_conv.weight");
     assertEquals(Shape.of(2, 1, 3, 3), w.shape());

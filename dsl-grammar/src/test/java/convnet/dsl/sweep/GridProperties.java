@@ -11,8 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Seeded random grids: the variants of a sweep are exactly the product of its {@code vary}
- * lines, in order (first line slowest), and each variant's network holds its chosen layers.
+ * Seeded random grids: the variants of a sweep are exactly the product of its {@code vary} lines,
+ * in order (first line slowest), and each variant's network holds its chosen layers.
  */
 class GridProperties {
   static final String[] LAYERS = {"Rabs", "tanh", "relu", "PA2x2", "PM2x2", "N", "N3x3"};
@@ -43,11 +43,22 @@ class GridProperties {
         }
       }
       values.add(alternatives);
-      vary.append("    vary ").append(name).append(" = ").append(String.join(" | ", alternatives)).append('\n');
+      vary.append("    vary ")
+          .append(name)
+          .append(" = ")
+          .append(String.join(" | ", alternatives))
+          .append('\n');
     }
-    // 32x32 keeps every combination valid: after conv and two poolings the maps are 7x7, enough for N (9x9).
-    String text = "sweep g {\n    input 1x32x32\n    " + line + "\n    logistic 3\n" + vary
-        + "    rows = [" + String.join(", ", names) + "]\n}\n";
+    // 32x32 keeps every combination valid: after conv and two poolings the maps are 7x7, enough for
+    // N (9x9).
+    String text =
+        "sweep g {\n    input 1x32x32\n    "
+            + line
+            + "\n    logistic 3\n"
+            + vary
+            + "    rows = ["
+            + String.join(", ", names)
+            + "]\n}\n";
     Sweeps.Result result = Sweeps.check(text, "g.cnn");
     assertTrue(result.ok(), () -> "seed " + seed + "\n" + text + result.diagnostics().render(text));
     List<List<String>> expected = new ArrayList<>();
@@ -70,7 +81,9 @@ class GridProperties {
       assertEquals(k + 1, v.number(), "seed " + seed);
       assertEquals(String.join(" / ", expected.get(k)), v.name(), "seed " + seed);
       String stage = "    4F3x3C - " + String.join(" - ", expected.get(k)) + "\n";
-      assertTrue(v.source().contains(stage), () -> "seed " + seed + ": expected " + stage + " in\n" + v.source());
+      assertTrue(
+          v.source().contains(stage),
+          () -> "seed " + seed + ": expected " + stage + " in\n" + v.source());
     }
   }
 }

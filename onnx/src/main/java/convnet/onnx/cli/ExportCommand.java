@@ -19,7 +19,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code convnet export FILE WEIGHTS --onnx OUT}: the inference network as an ONNX model, checked in ONNX Runtime. */
+/**
+ * {@code convnet export FILE WEIGHTS --onnx OUT}: the inference network as an ONNX model, checked
+ * in ONNX Runtime.
+ */
 @Command(
     name = "export",
     mixinStandardHelpOptions = true,
@@ -45,22 +48,36 @@ public final class ExportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "the .cnn file")
   Path file;
 
-  @Parameters(index = "1", paramLabel = "WEIGHTS", description = "the weights (.npz, as written by init or train, "
-      + "or a PyTorch state_dict saved with numpy.savez)")
+  @Parameters(
+      index = "1",
+      paramLabel = "WEIGHTS",
+      description =
+          "the weights (.npz, as written by init or train, "
+              + "or a PyTorch state_dict saved with numpy.savez)")
   Path weights;
 
-  @Option(names = "--onnx", paramLabel = "MODEL.onnx", required = true, description = "the ONNX file to write")
+  @Option(
+      names = "--onnx",
+      paramLabel = "MODEL.onnx",
+      required = true,
+      description = "the ONNX file to write")
   Path out;
 
-  @Option(names = "--batch", paramLabel = "N|dynamic", defaultValue = "dynamic",
+  @Option(
+      names = "--batch",
+      paramLabel = "N|dynamic",
+      defaultValue = "dynamic",
       description = "images per call: a fixed number, or dynamic (any number; the default)")
   String batch;
 
   @Option(names = "--no-verify", description = "skip the check in ONNX Runtime")
   boolean noVerify;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "seed of the random images of the "
-      + "check (default: 1)")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "seed of the random images of the " + "check (default: 1)")
   long seed;
 
   @Override
@@ -76,13 +93,23 @@ public final class ExportCommand implements Callable<Integer> {
         throw new UserError(weights + ": is a folder, not a file");
       }
       Map<String, Tensor> values = model.loadWeights(weights);
-      OnnxExporter.Report r = OnnxExporter.export(model, source, values,
-          new OnnxExporter.Options(images, !noVerify, seed), out);
+      OnnxExporter.Report r =
+          OnnxExporter.export(
+              model, source, values, new OnnxExporter.Options(images, !noVerify, seed), out);
       PrintWriter o = spec.commandLine().getOut();
-      o.println(String.format(Locale.ROOT, "wrote %s: network %s, opset %d, %d nodes, %d initializers, %,d bytes, "
-          + "batch %s", out, model.network().name(), OnnxWriter.OPSET, r.nodes(), r.initializers(), r.bytes(),
-          images == 0 ? "dynamic" : String.valueOf(images)));
-      o.println(r.verification() == null ? "not verified (--no-verify)" : r.verification().describe());
+      o.println(
+          String.format(
+              Locale.ROOT,
+              "wrote %s: network %s, opset %d, %d nodes, %d initializers, %,d bytes, " + "batch %s",
+              out,
+              model.network().name(),
+              OnnxWriter.OPSET,
+              r.nodes(),
+              r.initializers(),
+              r.bytes(),
+              images == 0 ? "dynamic" : String.valueOf(images)));
+      o.println(
+          r.verification() == null ? "not verified (--no-verify)" : r.verification().describe());
       o.flush();
       return 0;
     } catch (OnnxExporter.Failure e) {
@@ -116,16 +143,23 @@ public final class ExportCommand implements Callable<Integer> {
       throw new UsageError("--onnx needs a file name");
     }
     if (Files.isDirectory(out)) {
-      throw new UserError(out + ": is a folder; --onnx names the file to write, e.g. " + out.resolve("model.onnx"));
+      throw new UserError(
+          out + ": is a folder; --onnx names the file to write, e.g. " + out.resolve("model.onnx"));
     }
     Path parent = out.toAbsolutePath().getParent();
     if (parent != null && !Files.isDirectory(parent)) {
-      throw new UserError(out + ": cannot write: " + parent
-          + (Files.exists(parent) ? " is a file, not a folder" : ": no such folder"));
+      throw new UserError(
+          out
+              + ": cannot write: "
+              + parent
+              + (Files.exists(parent) ? " is a file, not a folder" : ": no such folder"));
     }
     for (Path in : new Path[] {file, weights}) {
       if (out.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize())) {
-        throw new UsageError("--onnx " + out + " is also an input of the command; writing it would destroy that file");
+        throw new UsageError(
+            "--onnx "
+                + out
+                + " is also an input of the command; writing it would destroy that file");
       }
     }
   }

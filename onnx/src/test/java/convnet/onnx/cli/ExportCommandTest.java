@@ -15,7 +15,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code convnet export} as a user runs it: what it writes and says, and how it refuses bad input. */
+/**
+ * {@code convnet export} as a user runs it: what it writes and says, and how it refuses bad input.
+ */
 class ExportCommandTest {
   @TempDir Path dir;
 
@@ -34,7 +36,8 @@ class ExportCommandTest {
     return p;
   }
 
-  static final String JARRETT = "network jarrett_small { input 1x20x20\n16F5x5CSG - Rabs - N - PA2x2\nlogistic 4 }";
+  static final String JARRETT =
+      "network jarrett_small { input 1x20x20\n16F5x5CSG - Rabs - N - PA2x2\nlogistic 4 }";
 
   Path weights(Path cnn) {
     Path w = dir.resolve("w.npz");
@@ -51,11 +54,15 @@ class ExportCommandTest {
     Run r = run("export", cnn.toString(), w.toString(), "--onnx", onnx.toString(), "--batch", "3");
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().contains("wrote " + onnx) && r.out().contains("batch 3"), r.out());
-    assertTrue(r.out().contains("verified in ONNX Runtime on 2 random images (the first of a batch of 3)"), r.out());
+    assertTrue(
+        r.out().contains("verified in ONNX Runtime on 2 random images (the first of a batch of 3)"),
+        r.out());
     ModelProto m = ModelProto.parseFrom(Files.readAllBytes(onnx));
-    assertEquals(3, m.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimValue());
-    assertTrue(m.getMetadataPropsList().stream().anyMatch(e -> e.getKey().equals("source")
-        && e.getValue().equals(JARRETT)));
+    assertEquals(
+        3, m.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimValue());
+    assertTrue(
+        m.getMetadataPropsList().stream()
+            .anyMatch(e -> e.getKey().equals("source") && e.getValue().equals(JARRETT)));
     assertNoTemporaryFiles();
   }
 
@@ -63,19 +70,37 @@ class ExportCommandTest {
   void noVerifySkipsTheCheckAndSaysSo() throws IOException {
     Path cnn = network(JARRETT);
     Path onnx = dir.resolve("model.onnx");
-    Run r = run("export", cnn.toString(), weights(cnn).toString(), "--onnx", onnx.toString(), "--no-verify");
+    Run r =
+        run(
+            "export",
+            cnn.toString(),
+            weights(cnn).toString(),
+            "--onnx",
+            onnx.toString(),
+            "--no-verify");
     assertEquals(0, r.status(), r.err());
-    assertTrue(r.out().contains("not verified (--no-verify)") && r.out().contains("batch dynamic"), r.out());
+    assertTrue(
+        r.out().contains("not verified (--no-verify)") && r.out().contains("batch dynamic"),
+        r.out());
     assertTrue(Files.size(onnx) > 0);
   }
 
   @Test
   void aNetworkOnnxCannotHoldIsRefusedBeforeItsWeightsAreRead() throws IOException {
-    Path cnn = network("network huge { input 1x100x100\nfc1: dense(30000) - fc2: dense(10000)\nlogistic 10 }");
+    Path cnn =
+        network(
+            "network huge { input 1x100x100\nfc1: dense(30000) - fc2: dense(10000)\nlogistic 10 }");
     Path onnx = dir.resolve("model.onnx");
-    Run r = run("export", cnn.toString(), dir.resolve("never-read.npz").toString(), "--onnx", onnx.toString());
+    Run r =
+        run(
+            "export",
+            cnn.toString(),
+            dir.resolve("never-read.npz").toString(),
+            "--onnx",
+            onnx.toString());
     assertEquals(1, r.status(), r.err());
-    assertTrue(r.err().contains("cannot be exported to ONNX") && r.err().contains("layer fc2"), r.err());
+    assertTrue(
+        r.err().contains("cannot be exported to ONNX") && r.err().contains("layer fc2"), r.err());
     assertFalse(r.err().contains("Exception"), r.err());
     assertFalse(Files.exists(onnx));
   }
@@ -85,10 +110,18 @@ class ExportCommandTest {
     Path cnn = network(JARRETT);
     Path w = weights(cnn);
     Path onnx = dir.resolve("model.onnx");
-    Run badBatch = run("export", cnn.toString(), w.toString(), "--onnx", onnx.toString(), "--batch", "zero");
+    Run badBatch =
+        run("export", cnn.toString(), w.toString(), "--onnx", onnx.toString(), "--batch", "zero");
     assertEquals(2, badBatch.status());
-    assertTrue(badBatch.err().contains("--batch must be a positive number or 'dynamic'"), badBatch.err());
-    Run missing = run("export", cnn.toString(), dir.resolve("nope.npz").toString(), "--onnx", onnx.toString());
+    assertTrue(
+        badBatch.err().contains("--batch must be a positive number or 'dynamic'"), badBatch.err());
+    Run missing =
+        run(
+            "export",
+            cnn.toString(),
+            dir.resolve("nope.npz").toString(),
+            "--onnx",
+            onnx.toString());
     assertEquals(1, missing.status());
     assertTrue(missing.err().contains("nope.npz"), missing.err());
     Path other = network("network other { input 1x20x20\n8F5x5CSG - Rabs - PA2x2\nlogistic 4 }");
@@ -98,7 +131,13 @@ class ExportCommandTest {
     Run folder = run("export", cnn.toString(), w.toString(), "--onnx", dir.toString());
     assertEquals(1, folder.status());
     assertTrue(folder.err().contains("is a folder"), folder.err());
-    Run noFolder = run("export", cnn.toString(), w.toString(), "--onnx", dir.resolve("no/such/m.onnx").toString());
+    Run noFolder =
+        run(
+            "export",
+            cnn.toString(),
+            w.toString(),
+            "--onnx",
+            dir.resolve("no/such/m.onnx").toString());
     assertEquals(1, noFolder.status());
     assertTrue(noFolder.err().contains("no such folder"), noFolder.err());
     Run clobber = run("export", cnn.toString(), w.toString(), "--onnx", w.toString());
@@ -113,7 +152,9 @@ class ExportCommandTest {
 
   private void assertNoTemporaryFiles() throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
-      assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "a temporary file was left behind");
+      assertTrue(
+          s.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")),
+          "a temporary file was left behind");
     }
   }
 }

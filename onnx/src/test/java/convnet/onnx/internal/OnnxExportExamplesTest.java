@@ -19,14 +19,24 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OnnxExportExamplesTest {
 
   static Path examples() {
-    return Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().resolveSibling("examples");
+    return Path.of(System.getProperty("basedir", "."))
+        .toAbsolutePath()
+        .normalize()
+        .resolveSibling("examples");
   }
 
   static Stream<Path> files() throws IOException {
     try (Stream<Path> s = Files.walk(examples())) {
-      // Sweeps (examples/sweeps/) are families of networks, not networks: `convnet sweep` lists them.
-      return s.filter(p -> p.toString().endsWith(".cnn") && !p.toString().contains("/target/")
-              && !p.toString().contains("/sweeps/")).sorted().toList()
+      // Sweeps (examples/sweeps/) are families of networks, not networks: `convnet sweep` lists
+      // them.
+      return s
+          .filter(
+              p ->
+                  p.toString().endsWith(".cnn")
+                      && !p.toString().contains("/target/")
+                      && !p.toString().contains("/sweeps/"))
+          .sorted()
+          .toList()
           .stream();
     }
   }
@@ -35,7 +45,9 @@ class OnnxExportExamplesTest {
   @MethodSource("files")
   void exportsAndAgreesWithTheInterpreter(Path file) throws IOException {
     String source = Files.readString(file, StandardCharsets.UTF_8);
-    NetworkModel model = NetworkModel.fromSource(source, file.getFileName().toString(), new PrintWriter(new StringWriter()));
+    NetworkModel model =
+        NetworkModel.fromSource(
+            source, file.getFileName().toString(), new PrintWriter(new StringWriter()));
     Map<String, Tensor> weights = model.init(7);
     byte[] bytes = OnnxExporter.modelBytes(model, source, weights, 0);
     long t0 = System.nanoTime();
@@ -45,7 +57,8 @@ class OnnxExportExamplesTest {
     } catch (OnnxVerifier.RuntimeUnavailable e) {
       throw new AssertionError(e.getMessage(), e);
     }
-    System.out.println(file.getFileName() + ": " + r.describe() + " " + (System.nanoTime() - t0) / 1e9 + " s");
+    System.out.println(
+        file.getFileName() + ": " + r.describe() + " " + (System.nanoTime() - t0) / 1e9 + " s");
     assertTrue(r.passed(), r::describe);
   }
 }

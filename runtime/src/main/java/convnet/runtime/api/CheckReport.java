@@ -2,7 +2,10 @@ package convnet.runtime.api;
 
 import java.util.List;
 
-/** The outcome of checking a network's text: the diagnostics as values, and the whole report as the CLI prints it. */
+/**
+ * The outcome of checking a network's text: the diagnostics as values, and the whole report as the
+ * CLI prints it.
+ */
 public record CheckReport(String name, List<Diagnostic> diagnostics, String rendered) {
   public CheckReport {
     diagnostics = List.copyOf(diagnostics);

@@ -35,12 +35,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A checked network, the entry point of the Java API: parse and check a {@code .cnn} text, make or load weights,
- * run it forward, take gradients, train, evaluate, and check its gradients.
+ * A checked network, the entry point of the Java API: parse and check a {@code .cnn} text, make or
+ * load weights, run it forward, take gradients, train, evaluate, and check its gradients.
  *
- * <p>Functions run as compiled JVM bytecode in float32 (falling back to the reference interpreter where the compiler
- * is not available); each batch size is compiled once and kept. Problems with what the caller gave are
- * {@link ConvNetException}s carrying the message the command line would print.
+ * <p>Functions run as compiled JVM bytecode in float32 (falling back to the reference interpreter
+ * where the compiler is not available); each batch size is compiled once and kept. Problems with
+ * what the caller gave are {@link ConvNetException}s carrying the message the command line would
+ * print.
  */
 public final class ConvNet {
   private final NetworkModel model;
@@ -58,7 +59,10 @@ public final class ConvNet {
 
   // ---- reading and checking
 
-  /** Reads and checks a {@code .cnn} file; errors become a {@link ConvNetException} with the diagnostics. */
+  /**
+   * Reads and checks a {@code .cnn} file; errors become a {@link ConvNetException} with the
+   * diagnostics.
+   */
   public static ConvNet load(Path file) {
     return parse(read(file), file.toString());
   }
@@ -68,7 +72,8 @@ public final class ConvNet {
     CheckReport report = check(source, fileName);
     if (!report.ok()) {
       int n = report.errors().size();
-      throw new ConvNetException(report.rendered().stripTrailing() + "\n" + n + " error" + (n == 1 ? "" : "s"),
+      throw new ConvNetException(
+          report.rendered().stripTrailing() + "\n" + n + " error" + (n == 1 ? "" : "s"),
           report.diagnostics());
     }
     try {
@@ -78,14 +83,24 @@ public final class ConvNet {
     }
   }
 
-  /** Checks {@code source} and returns its diagnostics as values; never throws for a bad network. */
+  /**
+   * Checks {@code source} and returns its diagnostics as values; never throws for a bad network.
+   */
   public static CheckReport check(String source, String fileName) {
     CheckResult r = Checker.checkSource(source, fileName);
     List<Diagnostic> out = new ArrayList<>();
     for (convnet.dsl.Diagnostic d : r.diagnostics().sorted().all()) {
       SourcePos p = d.pos();
-      out.add(new Diagnostic(d.isError(), p.file(), p.line(), p.col(), p.length(), d.message(), d.hint(),
-          convnet.dsl.Diagnostics.of(d).render(source)));
+      out.add(
+          new Diagnostic(
+              d.isError(),
+              p.file(),
+              p.line(),
+              p.col(),
+              p.length(),
+              d.message(),
+              d.hint(),
+              convnet.dsl.Diagnostics.of(d).render(source)));
     }
     String name = r.network() != null ? r.network().name() : null;
     return new CheckReport(name, out, r.diagnostics().sorted().render(source));
@@ -151,16 +166,28 @@ public final class ConvNet {
     return out;
   }
 
-  /** The training settings written in the network's {@code train} block (defaults where it has none). */
+  /**
+   * The training settings written in the network's {@code train} block (defaults where it has
+   * none).
+   */
   public TrainOptions trainOptions() {
     TrainSpec t = model.network().train();
-    return new TrainOptions(t.epochs(), t.batch(), t.optimizer().learningRate(), t.optimizer().momentum(),
-        t.optimizer().weightDecay(), t.schedule() != null && "cosine".equals(t.schedule().kind()), t.seed());
+    return new TrainOptions(
+        t.epochs(),
+        t.batch(),
+        t.optimizer().learningRate(),
+        t.optimizer().momentum(),
+        t.optimizer().weightDecay(),
+        t.schedule() != null && "cosine".equals(t.schedule().kind()),
+        t.seed());
   }
 
   // ---- weights
 
-  /** PyTorch's default initialisation, each array a function of the seed and its name (as {@code convnet init}). */
+  /**
+   * PyTorch's default initialisation, each array a function of the seed and its name (as {@code
+   * convnet init}).
+   */
   public Weights initWeights(long seed) {
     try {
       return Weights.fromTensors(model.init(seed));
@@ -169,7 +196,10 @@ public final class ConvNet {
     }
   }
 
-  /** Reads an {@code .npz} and checks that it holds exactly this network's parameters with their shapes. */
+  /**
+   * Reads an {@code .npz} and checks that it holds exactly this network's parameters with their
+   * shapes.
+   */
   public Weights loadWeights(Path npz) {
     try {
       if (Files.isDirectory(npz)) {
@@ -183,28 +213,39 @@ public final class ConvNet {
 
   // ---- running
 
-  /** The network's output for images [N, C, H, W]: logits [N, K] for a classifier, else the last maps. */
+  /**
+   * The network's output for images [N, C, H, W]: logits [N, K] for a classifier, else the last
+   * maps.
+   */
   public NdArray forward(Weights weights, NdArray images) {
     int n = batchOf(images);
     Map<String, Tensor> values = values(weights);
     values.put(Lowering.INPUT, Weights.tensor(images));
     try {
-      Executable exe = inference.computeIfAbsent(n, k -> binding.prepare(model.inferenceFunction(k, false),
-          "compiled"));
+      Executable exe =
+          inference.computeIfAbsent(
+              n, k -> binding.prepare(model.inferenceFunction(k, false), "compiled"));
       return Weights.array(exe.run(values).get(Lowering.OUTPUT));
     } catch (RuntimeException e) {
       throw translate(e);
     }
   }
 
-  /** The mean cross-entropy of a batch and its gradient with respect to every parameter and to the images. */
+  /**
+   * The mean cross-entropy of a batch and its gradient with respect to every parameter and to the
+   * images.
+   */
   public record Gradients(double loss, Weights parameters, NdArray input) {}
 
-  /** Loss and gradients for images [N, C, H, W] with class indices {@code labels} (dropout is the identity). */
+  /**
+   * Loss and gradients for images [N, C, H, W] with class indices {@code labels} (dropout is the
+   * identity).
+   */
   public Gradients gradients(Weights weights, NdArray images, int[] labels) {
     int n = batchOf(images);
     if (classes() == 0) {
-      throw new ConvNetException("network '" + name() + "' has no classifier at the end, so it has no loss", List.of());
+      throw new ConvNetException(
+          "network '" + name() + "' has no classifier at the end, so it has no loss", List.of());
     }
     if (labels.length != n) {
       throw new IllegalArgumentException(n + " images but " + labels.length + " labels");
@@ -213,13 +254,16 @@ public final class ConvNet {
     values.put(Lowering.INPUT, Weights.tensor(images));
     try {
       values.put(Lowering.LABELS, NetworkModel.oneHot(labels, classes()));
-      Executable exe = gradient.computeIfAbsent(n, k -> binding.prepare(model.gradientFunction(k), "compiled"));
+      Executable exe =
+          gradient.computeIfAbsent(n, k -> binding.prepare(model.gradientFunction(k), "compiled"));
       Map<String, Tensor> out = exe.run(values);
       Map<String, Tensor> grads = new LinkedHashMap<>();
       for (String p : parameterNames()) {
         grads.put(p, out.get(NetworkModel.GRAD + p));
       }
-      return new Gradients(out.get(Lowering.LOSS).item(), Weights.fromTensors(grads),
+      return new Gradients(
+          out.get(Lowering.LOSS).item(),
+          Weights.fromTensors(grads),
           Weights.array(out.get(NetworkModel.GRAD + Lowering.INPUT)));
     } catch (IllegalArgumentException e) {
       throw new ConvNetException(e.getMessage(), List.of());
@@ -229,11 +273,13 @@ public final class ConvNet {
   }
 
   /**
-   * Trains from {@code start} on {@code train} with SGD, evaluating on {@code test} after every epoch and calling
-   * {@code listener} then; returns the final weights. Runs in memory: no run folder, checkpoint or report is
-   * written (that is {@code convnet train}'s job). Every parameter is trained.
+   * Trains from {@code start} on {@code train} with SGD, evaluating on {@code test} after every
+   * epoch and calling {@code listener} then; returns the final weights. Runs in memory: no run
+   * folder, checkpoint or report is written (that is {@code convnet train}'s job). Every parameter
+   * is trained.
    */
-  public Weights train(Weights start, DataSet train, DataSet test, TrainOptions options, EpochListener listener) {
+  public Weights train(
+      Weights start, DataSet train, DataSet test, TrainOptions options, EpochListener listener) {
     values(start);
     try {
       return new InMemoryTraining(model, binding, options).run(start, train, test, listener);
@@ -253,23 +299,31 @@ public final class ConvNet {
   }
 
   /**
-   * Checks the symbolic gradients of every parameter and of the input against central finite differences, in
-   * double precision on the reference interpreter, at {@code weights} (or initial weights of {@code seed} when
-   * null) with standard normal images and random labels drawn from {@code seed}. Needs a classifier.
+   * Checks the symbolic gradients of every parameter and of the input against central finite
+   * differences, in double precision on the reference interpreter, at {@code weights} (or initial
+   * weights of {@code seed} when null) with standard normal images and random labels drawn from
+   * {@code seed}. Needs a classifier.
    */
   public GradientReport checkGradients(Weights weights, long seed) {
     if (classes() == 0) {
-      throw new ConvNetException("network '" + name() + "' has no classifier at the end, so it has no loss to "
-          + "differentiate; end it with 'logistic N'", List.of());
+      throw new ConvNetException(
+          "network '"
+              + name()
+              + "' has no classifier at the end, so it has no loss to "
+              + "differentiate; end it with 'logistic N'",
+          List.of());
     }
     int batch = 2;
     try {
-      Map<String, Tensor> values = RandomGradientCheck.values(model,
-          weights != null ? values(weights) : model.init(seed), batch, seed);
+      Map<String, Tensor> values =
+          RandomGradientCheck.values(
+              model, weights != null ? values(weights) : model.init(seed), batch, seed);
       Function f = model.inferenceFunction(batch, true);
-      GradientCheckReport report = GradientCheck.check(f, Lowering.LOSS, values, List.of(Lowering.INPUT), seed,
-          Tolerance.standard());
-      return new GradientReport(report.passed(), report.probes().size(), report.failingParams(), report.summary());
+      GradientCheckReport report =
+          GradientCheck.check(
+              f, Lowering.LOSS, values, List.of(Lowering.INPUT), seed, Tolerance.standard());
+      return new GradientReport(
+          report.passed(), report.probes().size(), report.failingParams(), report.summary());
     } catch (RuntimeException e) {
       throw translate(e);
     }
@@ -285,8 +339,19 @@ public final class ConvNet {
     int[] s = images.shape();
     int[] in = inputShape();
     if (s.length != 4 || s[0] < 1 || s[1] != in[0] || s[2] != in[1] || s[3] != in[2]) {
-      throw new ConvNetException("images of shape " + java.util.Arrays.toString(s) + " do not fit network '" + name()
-          + "': expected [N, " + in[0] + ", " + in[1] + ", " + in[2] + "]", List.of());
+      throw new ConvNetException(
+          "images of shape "
+              + java.util.Arrays.toString(s)
+              + " do not fit network '"
+              + name()
+              + "': expected [N, "
+              + in[0]
+              + ", "
+              + in[1]
+              + ", "
+              + in[2]
+              + "]",
+          List.of());
     }
     return s[0];
   }
@@ -295,26 +360,36 @@ public final class ConvNet {
   private Map<String, Tensor> values(Weights weights) {
     List<String> problems = new ArrayList<>();
     Map<String, int[]> shapes = parameterShapes();
-    shapes.forEach((name, shape) -> {
-      NdArray a = weights.asMap().get(name);
-      if (a == null) {
-        problems.add("missing " + name + " " + java.util.Arrays.toString(shape));
-      } else if (!java.util.Arrays.equals(a.shape(), shape)) {
-        problems.add("wrong shape " + name + ": expected " + java.util.Arrays.toString(shape) + ", found "
-            + java.util.Arrays.toString(a.shape()));
-      }
-    });
-    weights.names().stream().filter(n -> !shapes.containsKey(n)).forEach(n -> problems.add("unexpected " + n));
+    shapes.forEach(
+        (name, shape) -> {
+          NdArray a = weights.asMap().get(name);
+          if (a == null) {
+            problems.add("missing " + name + " " + java.util.Arrays.toString(shape));
+          } else if (!java.util.Arrays.equals(a.shape(), shape)) {
+            problems.add(
+                "wrong shape "
+                    + name
+                    + ": expected "
+                    + java.util.Arrays.toString(shape)
+                    + ", found "
+                    + java.util.Arrays.toString(a.shape()));
+          }
+        });
+    weights.names().stream()
+        .filter(n -> !shapes.containsKey(n))
+        .forEach(n -> problems.add("unexpected " + n));
     if (!problems.isEmpty()) {
-      throw new ConvNetException("the weights do not fit network '" + name() + "': " + String.join("; ", problems),
+      throw new ConvNetException(
+          "the weights do not fit network '" + name() + "': " + String.join("; ", problems),
           List.of());
     }
     return new HashMap<>(weights.tensors());
   }
 
   /**
-   * The user's problems (bad files, data, settings) become {@link ConvNetException}s with their message and no
-   * cause, so no parser or code generator type travels with them; bugs pass through unchanged.
+   * The user's problems (bad files, data, settings) become {@link ConvNetException}s with their
+   * message and no cause, so no parser or code generator type travels with them; bugs pass through
+   * unchanged.
    */
   static RuntimeException translate(RuntimeException e) {
     if (e instanceof ConvNetException) {
@@ -324,7 +399,8 @@ public final class ConvNet {
       return new ConvNetException(e.getMessage(), List.of());
     }
     if (e instanceof LoweringException l) {
-      return new ConvNetException(l.getMessage() + (l.hint() == null ? "" : "\nhint: " + l.hint()), List.of());
+      return new ConvNetException(
+          l.getMessage() + (l.hint() == null ? "" : "\nhint: " + l.hint()), List.of());
     }
     return e;
   }

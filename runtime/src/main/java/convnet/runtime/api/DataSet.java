@@ -19,14 +19,16 @@ public final class DataSet {
   public record Splits(DataSet train, DataSet test, String source) {}
 
   /**
-   * Opens a data set as {@code convnet train --data SPEC} does, checked against the network's input and classes and
-   * preprocessed the same way (per-image standardisation): {@code fashion-mnist} (the full set when installed,
-   * else the subset that ships inside convnet), {@code fashion-mnist-subset}, {@code idx:DIR}, {@code cifar10:DIR},
-   * {@code folder:DIR}, or a bare folder.
+   * Opens a data set as {@code convnet train --data SPEC} does, checked against the network's input
+   * and classes and preprocessed the same way (per-image standardisation): {@code fashion-mnist}
+   * (the full set when installed, else the subset that ships inside convnet), {@code
+   * fashion-mnist-subset}, {@code idx:DIR}, {@code cifar10:DIR}, {@code folder:DIR}, or a bare
+   * folder.
    */
   public static Splits open(String spec, ConvNet network) {
     try {
-      DataSplits s = TrainingData.open(network.model().network(), spec, Preprocessing.DEFAULT, 0, 0);
+      DataSplits s =
+          TrainingData.open(network.model().network(), spec, Preprocessing.DEFAULT, 0, 0);
       return new Splits(new DataSet(s.train()), new DataSet(s.test()), s.source());
     } catch (DataError e) {
       throw new ConvNetException(e.getMessage(), List.of());
@@ -39,10 +41,15 @@ public final class DataSet {
   public static DataSet of(NdArray images, int[] labels, List<String> classNames) {
     int[] s = images.shape();
     if (s.length != 4 || s[0] != labels.length) {
-      throw new IllegalArgumentException("images must be [N, C, H, W] with one label per image; got images "
-          + images + " and " + labels.length + " labels");
+      throw new IllegalArgumentException(
+          "images must be [N, C, H, W] with one label per image; got images "
+              + images
+              + " and "
+              + labels.length
+              + " labels");
     }
-    return new DataSet(new Dataset("images", s[1], s[2], s[3], classNames, images.toFloatArray(), labels.clone()));
+    return new DataSet(
+        new Dataset("images", s[1], s[2], s[3], classNames, images.toFloatArray(), labels.clone()));
   }
 
   /** The first {@code n} images (all when there are fewer), for quick runs. */

@@ -1,9 +1,16 @@
 package convnet.runtime.api;
 
 /**
- * One error or warning about a network's text: where (file, line and column from 1, length of the marked span),
- * what, and an optional hint; {@link #rendered()} is the text the command line prints, with the source line and a
- * caret.
+ * One error or warning about a network's text: where (file, line and column from 1, length of the
+ * marked span), what, and an optional hint; {@link #rendered()} is the text the command line
+ * prints, with the source line and a caret.
  */
-public record Diagnostic(boolean error, String file, int line, int column, int length, String message, String hint,
+public record Diagnostic(
+    boolean error,
+    String file,
+    int line,
+    int column,
+    int length,
+    String message,
+    String hint,
     String rendered) {}

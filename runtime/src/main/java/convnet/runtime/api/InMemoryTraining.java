@@ -23,12 +23,14 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * The training loop behind {@link ConvNet#train}: the same training-step function, batch order and evaluation as
- * {@code convnet train}, without its run folder, checkpoints and reports, so that a program can train in memory
- * and decide itself what to keep.
+ * The training loop behind {@link ConvNet#train}: the same training-step function, batch order and
+ * evaluation as {@code convnet train}, without its run folder, checkpoints and reports, so that a
+ * program can train in memory and decide itself what to keep.
  */
 final class InMemoryTraining {
-  /** Stream of the dropout masks' generators, apart from any the trainer of the command line uses. */
+  /**
+   * Stream of the dropout masks' generators, apart from any the trainer of the command line uses.
+   */
   private static final long MASK_STREAM = 0x6d61736b4150494cL;
 
   private final NetworkModel model;
@@ -44,29 +46,37 @@ final class InMemoryTraining {
   Weights run(Weights start, DataSet train, DataSet test, EpochListener listener) {
     int classes = model.classes();
     if (classes == 0) {
-      throw new ConvNetException("network '" + model.network().name() + "' has no classifier at the end, so it "
-          + "cannot be trained; end it with 'logistic N'", List.of());
+      throw new ConvNetException(
+          "network '"
+              + model.network().name()
+              + "' has no classifier at the end, so it "
+              + "cannot be trained; end it with 'logistic N'",
+          List.of());
     }
     checkData(train, classes);
     checkData(test, classes);
     int batch = options.batch();
-    Function fn = binding.trainingFunction(batch, new Sgd(options.momentum(), options.weightDecay(), false), Set.of());
+    Function fn =
+        binding.trainingFunction(
+            batch, new Sgd(options.momentum(), options.weightDecay(), false), Set.of());
     Executable step = binding.prepare(fn, "compiled");
-    Evaluator evaluator = new Evaluator(binding.prepare(binding.inferenceFunction(batch), "compiled"), batch,
-        classes);
+    Evaluator evaluator =
+        new Evaluator(
+            binding.prepare(binding.inferenceFunction(batch), "compiled"), batch, classes);
     Node lrInput = fn.inputs().get(NetworkModel.LEARNING_RATE);
     Shape lrShape = lrInput != null ? lrInput.shape() : Shape.scalar();
     List<DropoutMask> masks = model.dropoutMasks(batch);
     Batches batches = Batches.training(train.dataset(), batch, options.seed(), Augmentation.NONE);
-    LearningRateSchedule schedule = options.cosineSchedule() ? LearningRateSchedule.cosine()
-        : LearningRateSchedule.NONE;
+    LearningRateSchedule schedule =
+        options.cosineSchedule() ? LearningRateSchedule.cosine() : LearningRateSchedule.NONE;
     Map<String, Tensor> params = new LinkedHashMap<>(start.tensors());
     Map<String, Tensor> velocities = new LinkedHashMap<>();
     params.forEach((name, t) -> velocities.put(name, Tensor.zeros(t.shape())));
     float[] images = new float[batches.bufferLength()];
     int[] labels = new int[batch];
     for (int epoch = 0; epoch < options.epochs(); epoch++) {
-      Tensor lr = Tensor.full(lrShape, schedule.rate(options.learningRate(), epoch, options.epochs()));
+      Tensor lr =
+          Tensor.full(lrShape, schedule.rate(options.learningRate(), epoch, options.epochs()));
       Batches.Epoch order = batches.epoch(epoch);
       double lossSum = 0;
       long correct = 0;
@@ -88,9 +98,16 @@ final class InMemoryTraining {
         Map<String, Tensor> out = step.run(values);
         double loss = out.get(Lowering.LOSS).item();
         if (!Double.isFinite(loss)) {
-          throw new ConvNetException(String.format(java.util.Locale.ROOT, "training diverged at epoch %d, batch %d: "
-              + "the loss is %s; the learning rate (%s) is probably too high", epoch + 1, b + 1, loss,
-              options.learningRate()), List.of());
+          throw new ConvNetException(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "training diverged at epoch %d, batch %d: "
+                      + "the loss is %s; the learning rate (%s) is probably too high",
+                  epoch + 1,
+                  b + 1,
+                  loss,
+                  options.learningRate()),
+              List.of());
         }
         for (String name : params.keySet()) {
           params.put(name, out.get(NetworkModel.NEW + name));
@@ -111,9 +128,17 @@ final class InMemoryTraining {
       }
       var evaluation = evaluator.evaluate(test.dataset(), params);
       Weights now = Weights.fromTensors(params);
-      boolean go = listener == null || listener.epochEnded(new EpochResult(epoch + 1, options.epochs(),
-          lossSum / Math.max(1, seen), (double) correct / Math.max(1, seen), evaluation.loss(),
-          evaluation.accuracy(), now));
+      boolean go =
+          listener == null
+              || listener.epochEnded(
+                  new EpochResult(
+                      epoch + 1,
+                      options.epochs(),
+                      lossSum / Math.max(1, seen),
+                      (double) correct / Math.max(1, seen),
+                      evaluation.loss(),
+                      evaluation.accuracy(),
+                      now));
       if (!go) {
         return now;
       }
@@ -121,9 +146,13 @@ final class InMemoryTraining {
     return Weights.fromTensors(params);
   }
 
-  /** Inverted dropout: kept with probability 1 − p and then worth 1/(1 − p), drawn from (seed, epoch, batch, layer). */
+  /**
+   * Inverted dropout: kept with probability 1 − p and then worth 1/(1 − p), drawn from (seed,
+   * epoch, batch, layer).
+   */
   private Tensor mask(DropoutMask m, int epoch, int batch, int layer) {
-    SplittableRandom r = new SplittableRandom(Seeds.mix(options.seed(), MASK_STREAM, epoch, batch, layer));
+    SplittableRandom r =
+        new SplittableRandom(Seeds.mix(options.seed(), MASK_STREAM, epoch, batch, layer));
     double keep = 1 - m.p();
     double scale = keep > 0 ? 1 / keep : 0;
     double[] d = new double[m.shape().size()];
@@ -134,30 +163,62 @@ final class InMemoryTraining {
   }
 
   private void checkData(DataSet data, int classes) {
-    int[] in = {model.network().input().channels(), model.network().input().height(),
-        model.network().input().width()};
+    int[] in = {
+      model.network().input().channels(),
+      model.network().input().height(),
+      model.network().input().width()
+    };
     var d = data.dataset();
     if (d.channels() != in[0] || d.height() != in[1] || d.width() != in[2]) {
-      throw new ConvNetException("images of " + d.shapeText() + " do not fit network '" + model.network().name()
-          + "', whose input is " + in[0] + "x" + in[1] + "x" + in[2], List.of());
+      throw new ConvNetException(
+          "images of "
+              + d.shapeText()
+              + " do not fit network '"
+              + model.network().name()
+              + "', whose input is "
+              + in[0]
+              + "x"
+              + in[1]
+              + "x"
+              + in[2],
+          List.of());
     }
     if (d.classCount() != classes) {
-      throw new ConvNetException("the data has " + d.classCount() + " classes but network '" + model.network().name()
-          + "' has " + classes + " outputs", List.of());
+      throw new ConvNetException(
+          "the data has "
+              + d.classCount()
+              + " classes but network '"
+              + model.network().name()
+              + "' has "
+              + classes
+              + " outputs",
+          List.of());
     }
   }
 
-  static Evaluation evaluate(NetworkModel model, ModelBinding binding, Weights weights, DataSet data, int batch) {
+  static Evaluation evaluate(
+      NetworkModel model, ModelBinding binding, Weights weights, DataSet data, int batch) {
     int classes = model.classes();
     if (classes == 0 || data.dataset().classCount() != classes) {
-      throw new ConvNetException("evaluation needs a classifier with one output per class of the data; network '"
-          + model.network().name() + "' has " + classes + " outputs, the data " + data.dataset().classCount()
-          + " classes", List.of());
+      throw new ConvNetException(
+          "evaluation needs a classifier with one output per class of the data; network '"
+              + model.network().name()
+              + "' has "
+              + classes
+              + " outputs, the data "
+              + data.dataset().classCount()
+              + " classes",
+          List.of());
     }
     int b = Math.min(batch, Math.max(1, data.size()));
-    Evaluator evaluator = new Evaluator(binding.prepare(binding.inferenceFunction(b), "compiled"), b, classes);
+    Evaluator evaluator =
+        new Evaluator(binding.prepare(binding.inferenceFunction(b), "compiled"), b, classes);
     var e = evaluator.evaluate(data.dataset(), weights.tensors());
-    return new Evaluation(e.loss(), e.accuracy(), ConvNet.counts(e.confusion()), e.confusion().classNames(),
+    return new Evaluation(
+        e.loss(),
+        e.accuracy(),
+        ConvNet.counts(e.confusion()),
+        e.confusion().classNames(),
         e.confusion().toText());
   }
 }

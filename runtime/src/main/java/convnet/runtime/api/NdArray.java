@@ -3,8 +3,9 @@ package convnet.runtime.api;
 import java.util.Arrays;
 
 /**
- * A dense float32 array in row-major order with its shape: images [N, C, H, W], logits [N, K], a weight or a
- * gradient. The arrays given are copied, and so are the ones handed out, so a value never changes.
+ * A dense float32 array in row-major order with its shape: images [N, C, H, W], logits [N, K], a
+ * weight or a gradient. The arrays given are copied, and so are the ones handed out, so a value
+ * never changes.
  */
 public final class NdArray {
   private final int[] shape;
@@ -25,8 +26,14 @@ public final class NdArray {
       size *= d;
     }
     if (size != data.length) {
-      throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + size + " values, but "
-          + data.length + " were given");
+      throw new IllegalArgumentException(
+          "shape "
+              + Arrays.toString(shape)
+              + " holds "
+              + size
+              + " values, but "
+              + data.length
+              + " were given");
     }
     return new NdArray(shape.clone(), data.clone());
   }
@@ -54,22 +61,27 @@ public final class NdArray {
   /** The value at a full index, one coordinate per dimension. */
   public float get(int... index) {
     if (index.length != shape.length) {
-      throw new IllegalArgumentException("index " + Arrays.toString(index) + " for shape " + Arrays.toString(shape));
+      throw new IllegalArgumentException(
+          "index " + Arrays.toString(index) + " for shape " + Arrays.toString(shape));
     }
     int flat = 0;
     for (int i = 0; i < index.length; i++) {
       if (index[i] < 0 || index[i] >= shape[i]) {
-        throw new IndexOutOfBoundsException("index " + Arrays.toString(index) + " for shape " + Arrays.toString(shape));
+        throw new IndexOutOfBoundsException(
+            "index " + Arrays.toString(index) + " for shape " + Arrays.toString(shape));
       }
       flat = flat * shape[i] + index[i];
     }
     return data[flat];
   }
 
-  /** The index of the largest value of each row of a [N, K] array: predicted classes from logits. */
+  /**
+   * The index of the largest value of each row of a [N, K] array: predicted classes from logits.
+   */
   public int[] argmaxRows() {
     if (shape.length != 2) {
-      throw new IllegalStateException("argmaxRows needs a [N, K] array, this one is " + Arrays.toString(shape));
+      throw new IllegalStateException(
+          "argmaxRows needs a [N, K] array, this one is " + Arrays.toString(shape));
     }
     int[] out = new int[shape[0]];
     for (int r = 0; r < shape[0]; r++) {

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Named parameter arrays ({@code <layer>.weight}, {@code <layer>.bias}, {@code <layer>.gain}) in PyTorch's layout,
- * immutable; {@code .npz} files hold them, and a PyTorch {@code state_dict} saved with {@code numpy.savez} reads
- * as is.
+ * Named parameter arrays ({@code <layer>.weight}, {@code <layer>.bias}, {@code <layer>.gain}) in
+ * PyTorch's layout, immutable; {@code .npz} files hold them, and a PyTorch {@code state_dict} saved
+ * with {@code numpy.savez} reads as is.
  */
 public final class Weights {
   private final Map<String, NdArray> arrays;
@@ -29,7 +29,10 @@ public final class Weights {
     return new Weights(new LinkedHashMap<>(arrays));
   }
 
-  /** Every array of an {@code .npz} file, unchecked; {@link ConvNet#loadWeights} also checks them against a network. */
+  /**
+   * Every array of an {@code .npz} file, unchecked; {@link ConvNet#loadWeights} also checks them
+   * against a network.
+   */
   public static Weights readNpz(Path npz) {
     try {
       return fromTensors(Npz.read(npz));
@@ -40,7 +43,10 @@ public final class Weights {
     }
   }
 
-  /** Writes a float32 {@code .npz} (a temporary file, then a rename, so a reader never sees half a file). */
+  /**
+   * Writes a float32 {@code .npz} (a temporary file, then a rename, so a reader never sees half a
+   * file).
+   */
   public void writeNpz(Path npz) {
     try {
       Npz.write(npz, tensors(), NpyType.FLOAT32);

@@ -41,30 +41,46 @@ import picocli.CommandLine.Spec;
 public final class AugmentCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE|SPEC",
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE|SPEC",
       description = "A network file with a train block, or an augmentation.")
   String source;
 
-  @Option(names = "--data", paramLabel = "SPEC",
-      description = "Data set, as for 'convnet train' (default: the network's, else "
-          + "fashion-mnist-subset).")
+  @Option(
+      names = "--data",
+      paramLabel = "SPEC",
+      description =
+          "Data set, as for 'convnet train' (default: the network's, else "
+              + "fashion-mnist-subset).")
   String data;
 
-  @Option(names = "--images", paramLabel = "N", defaultValue = "8",
+  @Option(
+      names = "--images",
+      paramLabel = "N",
+      defaultValue = "8",
       description = "Training images, one per row (default: ${DEFAULT-VALUE}).")
   int images;
 
-  @Option(names = "--versions", paramLabel = "K", defaultValue = "6",
+  @Option(
+      names = "--versions",
+      paramLabel = "K",
+      defaultValue = "6",
       description = "Augmented versions beside each image (default: ${DEFAULT-VALUE}).")
   int versions;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "1",
       description = "The run seed the augmentation draws from (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--preprocess", paramLabel = "P",
-      description = "Preprocessing before augmenting, as for 'convnet train' (default: "
-          + "standardize).")
+  @Option(
+      names = "--preprocess",
+      paramLabel = "P",
+      description =
+          "Preprocessing before augmenting, as for 'convnet train' (default: " + "standardize).")
   String preprocess;
 
   @Option(names = "--out", paramLabel = "PNG", required = true, description = "The image to write.")
@@ -81,8 +97,8 @@ public final class AugmentCommand implements Callable<Integer> {
     if (preprocess != null) {
       TrainCommand.asUsage("--preprocess", () -> Preprocessing.parse(preprocess));
     }
-    Preprocessing prep = preprocess == null ? Preprocessing.DEFAULT
-        : Preprocessing.parse(preprocess);
+    Preprocessing prep =
+        preprocess == null ? Preprocessing.DEFAULT : Preprocessing.parse(preprocess);
     FileArgs.checkWritable("--out", out);
     Augmentation augmentation;
     String dataSpec = data;
@@ -92,8 +108,7 @@ public final class AugmentCommand implements Callable<Integer> {
       NetworkModel model = NetworkModel.load(file, spec.commandLine().getErr());
       augmentation = new Augmentation(model.network().train().augment());
       if (dataSpec == null) {
-        dataSpec = TrainConfig.dataSpec(model.network().train(),
-            file.toAbsolutePath().getParent());
+        dataSpec = TrainConfig.dataSpec(model.network().train(), file.toAbsolutePath().getParent());
       }
     } else {
       try {
@@ -109,26 +124,41 @@ public final class AugmentCommand implements Callable<Integer> {
     Dataset train = splits.train();
     augmentation.checkFits(train.height(), train.width());
     if (train.channels() != 1 && train.channels() != 3) {
-      throw new DataError("data '" + dataSpec + "' has " + train.channels() + " maps per image; "
-          + "the preview draws 1 (grey) or 3 (colour)");
+      throw new DataError(
+          "data '"
+              + dataSpec
+              + "' has "
+              + train.channels()
+              + " maps per image; "
+              + "the preview draws 1 (grey) or 3 (colour)");
     }
-    List<List<Tile>> rows = rows(augmentation, train, Math.min(images, train.size()), versions,
-        seed);
-    ImageGrid.writePng(out, ImageGrid.draw(rows, ImageGrid.zoomFor(train.height(),
-        train.width(), 84), 3));
+    List<List<Tile>> rows =
+        rows(augmentation, train, Math.min(images, train.size()), versions, seed);
+    ImageGrid.writePng(
+        out, ImageGrid.draw(rows, ImageGrid.zoomFor(train.height(), train.width(), 84), 3));
     PrintWriter o = spec.commandLine().getOut();
-    o.println("wrote " + out + ": " + rows.size() + " images of " + splits.source() + ", each "
-        + "followed by " + versions + " versions under augmentation " + augmentation);
+    o.println(
+        "wrote "
+            + out
+            + ": "
+            + rows.size()
+            + " images of "
+            + splits.source()
+            + ", each "
+            + "followed by "
+            + versions
+            + " versions under augmentation "
+            + augmentation);
     o.flush();
     return 0;
   }
 
   /**
-   * Row i: training image i, then its augmented versions for epochs 0..versions−1, all shown
-   * with the original's range so that brightness compares across the row.
+   * Row i: training image i, then its augmented versions for epochs 0..versions−1, all shown with
+   * the original's range so that brightness compares across the row.
    */
-  static List<List<Tile>> rows(Augmentation augmentation, Dataset train, int images,
-      int versions, long seed) {
+  static List<List<Tile>> rows(
+      Augmentation augmentation, Dataset train, int images, int versions, long seed) {
     int c = train.channels();
     int h = train.height();
     int w = train.width();

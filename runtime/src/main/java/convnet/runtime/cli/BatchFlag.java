@@ -5,8 +5,8 @@ import convnet.runtime.errors.UsageError;
 import convnet.runtime.model.NetworkModel;
 
 /**
- * The one check of a {@code --batch N} flag, shared by every command that takes it: a value below
- * 1 or too large for the network's tensors is bad usage (exit status 2) naming the flag, since the
+ * The one check of a {@code --batch N} flag, shared by every command that takes it: a value below 1
+ * or too large for the network's tensors is bad usage (exit status 2) naming the flag, since the
  * network itself is fine.
  */
 final class BatchFlag {
@@ -23,9 +23,14 @@ final class BatchFlag {
   static void check(Integer batch, NetworkModel network) {
     checkPositive(batch);
     if (batch != null && batch > network.maxBatch()) {
-      throw new UsageError("--batch " + batch + " is too large for network '"
-          + network.network().name() + "': its tensors would hold 2^31 values or more; the "
-          + "largest batch is " + network.maxBatch());
+      throw new UsageError(
+          "--batch "
+              + batch
+              + " is too large for network '"
+              + network.network().name()
+              + "': its tensors would hold 2^31 values or more; the "
+              + "largest batch is "
+              + network.maxBatch());
     }
   }
 

@@ -32,7 +32,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code convnet bench FILE}: training-step and inference throughput per backend, and time per compiled kernel. */
+/**
+ * {@code convnet bench FILE}: training-step and inference throughput per backend, and time per
+ * compiled kernel.
+ */
 @Command(
     name = "bench",
     header = "Measure training and inference speed in images per second.",
@@ -58,63 +61,109 @@ import picocli.CommandLine.Spec;
 public final class BenchCommand implements Callable<Integer> {
 
   /** Which backends to measure. */
-  enum Backends { compiled, interpreted, both }
+  enum Backends {
+    compiled,
+    interpreted,
+    both
+  }
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "the .cnn files, measured one after the other")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "FILE",
+      description = "the .cnn files, measured one after the other")
   List<Path> files;
 
-  @Option(names = "--batch", paramLabel = "N", description = "batch size (default: the train block's, else 64)")
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      description = "batch size (default: the train block's, else 64)")
   Integer batch;
 
-  @Option(names = "--repeats", paramLabel = "R", defaultValue = "5", description = "timed repeats per measurement (default 5)")
+  @Option(
+      names = "--repeats",
+      paramLabel = "R",
+      defaultValue = "5",
+      description = "timed repeats per measurement (default 5)")
   int repeats;
 
-  @Option(names = "--min-time", paramLabel = "S", defaultValue = "1.0",
+  @Option(
+      names = "--min-time",
+      paramLabel = "S",
+      defaultValue = "1.0",
       description = "minimum seconds of one timed repeat (default 1.0)")
   double minTime;
 
-  @Option(names = "--warmup", paramLabel = "S", defaultValue = "3.0",
-      description = "seconds of warm-up before timing, so the JIT compiles the kernels (default 3.0)")
+  @Option(
+      names = "--warmup",
+      paramLabel = "S",
+      defaultValue = "3.0",
+      description =
+          "seconds of warm-up before timing, so the JIT compiles the kernels (default 3.0)")
   double warmup;
 
-  @Option(names = "--backend", paramLabel = "B", defaultValue = "both",
-      description = "both (default), compiled, or interpreted; on large networks the reference interpreter takes"
-          + " seconds or minutes per step, so give --backend compiled there")
+  @Option(
+      names = "--backend",
+      paramLabel = "B",
+      defaultValue = "both",
+      description =
+          "both (default), compiled, or interpreted; on large networks the reference interpreter takes"
+              + " seconds or minutes per step, so give --backend compiled there")
   Backends backend;
 
   @Option(names = "--json", description = "print one JSON object instead of a table")
   boolean json;
 
-  @Option(names = "--no-ceiling",
-      description = "skip measuring this machine's SGEMM ceiling (OpenBLAS through NumPy when Python has NumPy, and"
-          + " convnet's own SGEMM), against which the kernels' GFLOP/s are put")
+  @Option(
+      names = "--no-ceiling",
+      description =
+          "skip measuring this machine's SGEMM ceiling (OpenBLAS through NumPy when Python has NumPy, and"
+              + " convnet's own SGEMM), against which the kernels' GFLOP/s are put")
   boolean noCeiling;
 
-  @Option(names = "--no-quiet",
-      description = "time whatever happens; by default (on Linux) each repeat waits for a quiet machine and is"
-          + " redone while other processes use more than 0.05 cores, as the PyTorch benchmark does")
+  @Option(
+      names = "--no-quiet",
+      description =
+          "time whatever happens; by default (on Linux) each repeat waits for a quiet machine and is"
+              + " redone while other processes use more than 0.05 cores, as the PyTorch benchmark does")
   boolean noQuiet;
 
-  @Option(names = "--compare-torch",
-      description = "time the PyTorch peer of each network (B1..B5) alternately with ours and print the ratios")
+  @Option(
+      names = "--compare-torch",
+      description =
+          "time the PyTorch peer of each network (B1..B5) alternately with ours and print the ratios")
   boolean compareTorch;
 
-  @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
-      description = "with --compare-torch: interleaved rounds, each one timed repeat per side (default 5)")
+  @Option(
+      names = "--rounds",
+      paramLabel = "N",
+      defaultValue = "5",
+      description =
+          "with --compare-torch: interleaved rounds, each one timed repeat per side (default 5)")
   int rounds;
 
-  @Option(names = "--lcn", paramLabel = "FORM", defaultValue = "mean",
-      description = "with --compare-torch: the peer's form of the N layer in B2 and B3, mean (default; maps averaged"
-          + " first, PyTorch's fastest form) or conv (the formula literally)")
+  @Option(
+      names = "--lcn",
+      paramLabel = "FORM",
+      defaultValue = "mean",
+      description =
+          "with --compare-torch: the peer's form of the N layer in B2 and B3, mean (default; maps averaged"
+              + " first, PyTorch's fastest form) or conv (the formula literally)")
   String lcn;
 
-  @Option(names = "--python", paramLabel = "PATH", defaultValue = "/usr/bin/python3",
-      description = "with --compare-torch: the Python with PyTorch that runs the peer (default /usr/bin/python3)")
+  @Option(
+      names = "--python",
+      paramLabel = "PATH",
+      defaultValue = "/usr/bin/python3",
+      description =
+          "with --compare-torch: the Python with PyTorch that runs the peer (default /usr/bin/python3)")
   String python;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  /** Median and relative spread of the repeats, in images per second, and the worst foreign load accepted. */
+  /**
+   * Median and relative spread of the repeats, in images per second, and the worst foreign load
+   * accepted.
+   */
   record Rate(double median, double spread, double[] repeats, double foreignLoad) {}
 
   /**
@@ -160,7 +209,8 @@ public final class BenchCommand implements Callable<Integer> {
       if (backend != Backends.interpreted) {
         CompiledFunction t = compiled(train, values, false);
         CompiledFunction i = compiled(inference, values, false);
-        figures.put("compiled", new Figures(measure(t::run, n), measure(i::run, n), flops(t), flops(i)));
+        figures.put(
+            "compiled", new Figures(measure(t::run, n), measure(i::run, n), flops(t), flops(i)));
         kernels = profile(train, values);
         if (!noCeiling && ceiling == null) {
           ceiling = SgemmCeiling.measure(CompiledFunction.threads());
@@ -169,7 +219,9 @@ public final class BenchCommand implements Callable<Integer> {
       if (backend != Backends.compiled) {
         Executable t = Interpreter.compile(train, DType.F32);
         Executable i = Interpreter.compile(inference, DType.F32);
-        figures.put("interpreted", new Figures(measure(() -> t.run(values), n), measure(() -> i.run(values), n)));
+        figures.put(
+            "interpreted",
+            new Figures(measure(() -> t.run(values), n), measure(() -> i.run(values), n)));
       }
       if (json) {
         jsons.add(json(model, n, figures, kernels, ceiling));
@@ -180,21 +232,33 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     if (json) {
-      out.print(jsons.size() == 1 ? jsons.get(0) : "[\n" + String.join(",\n", jsons.stream().map(String::strip).toList())
-          + "\n]\n");
+      out.print(
+          jsons.size() == 1
+              ? jsons.get(0)
+              : "[\n" + String.join(",\n", jsons.stream().map(String::strip).toList()) + "\n]\n");
     }
     out.flush();
     return 0;
   }
 
-  /** One network of a comparison: our compiled functions and every round's rates, ours and the peer's. */
-  private record Compared(NetworkModel model, String peerId, int batch, CompiledFunction train,
-                          CompiledFunction inference, List<double[]> ours, List<TorchPeer.Rate> peer) {}
+  /**
+   * One network of a comparison: our compiled functions and every round's rates, ours and the
+   * peer's.
+   */
+  private record Compared(
+      NetworkModel model,
+      String peerId,
+      int batch,
+      CompiledFunction train,
+      CompiledFunction inference,
+      List<double[]> ours,
+      List<TorchPeer.Rate> peer) {}
 
   /**
-   * {@code --compare-torch}: for each round and each network, one timed repeat of our training step and
-   * inference and one of the peer's, the side that goes first alternating from round to round so that neither
-   * always meets the machine as the other left it. Warm-up happens in the first round only.
+   * {@code --compare-torch}: for each round and each network, one timed repeat of our training step
+   * and inference and one of the peer's, the side that goes first alternating from round to round
+   * so that neither always meets the machine as the other left it. Warm-up happens in the first
+   * round only.
    */
   private Integer compareTorch() {
     if (rounds < 1) {
@@ -204,28 +268,46 @@ public final class BenchCommand implements Callable<Integer> {
       throw new UsageError("--lcn " + lcn + ": expected mean or conv");
     }
     if (backend == Backends.interpreted) {
-      throw new UsageError("--compare-torch times the compiled backend; leave out --backend interpreted");
+      throw new UsageError(
+          "--compare-torch times the compiled backend; leave out --backend interpreted");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<Compared> networks = new ArrayList<>();
     for (Path file : files) {
       NetworkModel model = NetworkModel.load(file, err);
-      String id = TorchPeer.peerId(model.network().name()).orElseThrow(() -> new UsageError(file
-          + ": network '" + model.network().name() + "' has no PyTorch peer; --compare-torch knows the benchmark"
-          + " networks b1 .. b5 (examples/bench/b1.cnn .. b5.cnn)"));
+      String id =
+          TorchPeer.peerId(model.network().name())
+              .orElseThrow(
+                  () ->
+                      new UsageError(
+                          file
+                              + ": network '"
+                              + model.network().name()
+                              + "' has no PyTorch peer; --compare-torch knows the benchmark"
+                              + " networks b1 .. b5 (examples/bench/b1.cnn .. b5.cnn)"));
       int n = CompileCommand.batchSize(model, batch);
       networks.add(new Compared(model, id, n, null, null, new ArrayList<>(), new ArrayList<>()));
     }
     boolean quiet = !noQuiet && Quiet.available();
-    try (TorchPeer peer = TorchPeer.start(python, CompiledFunction.threads(), lcn, minTime, warmup, quiet)) {
+    try (TorchPeer peer =
+        TorchPeer.start(python, CompiledFunction.threads(), lcn, minTime, warmup, quiet)) {
       for (int i = 0; i < networks.size(); i++) {
         Compared c = networks.get(i);
         Function train = CompileCommand.function(c.model(), CompileCommand.Kind.train, c.batch());
-        Function inference = CompileCommand.function(c.model(), CompileCommand.Kind.inference, c.batch());
+        Function inference =
+            CompileCommand.function(c.model(), CompileCommand.Kind.inference, c.batch());
         Map<String, Tensor> values = values(c.model(), train, c.batch(), 1);
-        networks.set(i, new Compared(c.model(), c.peerId(), c.batch(), compiled(train, values, false),
-            compiled(inference, values, false), c.ours(), c.peer()));
+        networks.set(
+            i,
+            new Compared(
+                c.model(),
+                c.peerId(),
+                c.batch(),
+                compiled(train, values, false),
+                compiled(inference, values, false),
+                c.ours(),
+                c.peer()));
       }
       for (int round = 0; round < rounds; round++) {
         double warm = round == 0 ? warmup : 0;
@@ -234,8 +316,12 @@ public final class BenchCommand implements Callable<Integer> {
           if (!oursFirst) {
             c.peer().add(peer.measure(c.peerId(), c.batch()));
           }
-          c.ours().add(new double[] {measure(c.train()::run, c.batch(), 1, warm).median(),
-              measure(c.inference()::run, c.batch(), 1, warm).median()});
+          c.ours()
+              .add(
+                  new double[] {
+                    measure(c.train()::run, c.batch(), 1, warm).median(),
+                    measure(c.inference()::run, c.batch(), 1, warm).median()
+                  });
           if (oursFirst) {
             c.peer().add(peer.measure(c.peerId(), c.batch()));
           }
@@ -243,7 +329,8 @@ public final class BenchCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "round %d of %d done%n", round + 1, rounds);
         err.flush();
       }
-      out.print(json ? comparisonJson(networks, peer.version) : comparisonTable(networks, peer.version));
+      out.print(
+          json ? comparisonJson(networks, peer.version) : comparisonTable(networks, peer.version));
       out.flush();
     }
     return 0;
@@ -277,16 +364,46 @@ public final class BenchCommand implements Callable<Integer> {
 
   private String comparisonTable(List<Compared> networks, String version) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "convnet (compiled, %d threads) against %s, N as '%s' in the peer; %d"
-            + " interleaved rounds of one %.1f s repeat per side%s%n", CompiledFunction.threads(), version, lcn, rounds,
-        minTime, noQuiet ? ", machine load not guarded (--no-quiet)" : ""));
-    sb.append(String.format(Locale.ROOT, "ratio = our images/s over PyTorch's in the same round: median [min - max]%n%n"));
-    sb.append(String.format(Locale.ROOT, "%-8s %5s  %9s %9s %-22s  %9s %9s %-22s%n", "network", "batch", "train",
-        "torch", "  ratio", "infer", "torch", "  ratio"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "convnet (compiled, %d threads) against %s, N as '%s' in the peer; %d"
+                + " interleaved rounds of one %.1f s repeat per side%s%n",
+            CompiledFunction.threads(),
+            version,
+            lcn,
+            rounds,
+            minTime,
+            noQuiet ? ", machine load not guarded (--no-quiet)" : ""));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "ratio = our images/s over PyTorch's in the same round: median [min - max]%n%n"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%-8s %5s  %9s %9s %-22s  %9s %9s %-22s%n",
+            "network",
+            "batch",
+            "train",
+            "torch",
+            "  ratio",
+            "infer",
+            "torch",
+            "  ratio"));
     for (Compared c : networks) {
-      sb.append(String.format(Locale.ROOT, "%-8s %5d  %9.0f %9.0f %-22s  %9.0f %9.0f %-22s%n", c.peerId(), c.batch(),
-          median(ourRates(c, 0)), median(peerRates(c, 0)), ratioText(ratios(c, 0)),
-          median(ourRates(c, 1)), median(peerRates(c, 1)), ratioText(ratios(c, 1))));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%-8s %5d  %9.0f %9.0f %-22s  %9.0f %9.0f %-22s%n",
+              c.peerId(),
+              c.batch(),
+              median(ourRates(c, 0)),
+              median(peerRates(c, 0)),
+              ratioText(ratios(c, 0)),
+              median(ourRates(c, 1)),
+              median(peerRates(c, 1)),
+              ratioText(ratios(c, 1))));
     }
     return sb.toString();
   }
@@ -294,7 +411,8 @@ public final class BenchCommand implements Callable<Integer> {
   private static String ratioText(double[] r) {
     double[] sorted = r.clone();
     Arrays.sort(sorted);
-    return String.format(Locale.ROOT, "  %.2fx [%.2f - %.2f]", median(r), sorted[0], sorted[sorted.length - 1]);
+    return String.format(
+        Locale.ROOT, "  %.2fx [%.2f - %.2f]", median(r), sorted[0], sorted[sorted.length - 1]);
   }
 
   private String comparisonJson(List<Compared> networks, String version) {
@@ -324,7 +442,9 @@ public final class BenchCommand implements Callable<Integer> {
         ArrayNode theirs = o.putArray(sides[side] + "_torch_rounds");
         Arrays.stream(peerRates(c, side)).forEach(theirs::add);
       }
-      o.put("torch_foreign_load", c.peer().stream().mapToDouble(TorchPeer.Rate::foreignLoad).max().orElse(0));
+      o.put(
+          "torch_foreign_load",
+          c.peer().stream().mapToDouble(TorchPeer.Rate::foreignLoad).max().orElse(0));
     }
     try {
       return mapper.writeValueAsString(root) + "\n";
@@ -338,9 +458,15 @@ public final class BenchCommand implements Callable<Integer> {
     return f.kernels().stream().mapToLong(CompiledFunction.Kernel::flops).sum();
   }
 
-  /** A compiled function with every input and parameter bound (parameters updated in place for training). */
-  private static CompiledFunction compiled(Function f, Map<String, Tensor> values, boolean profile) {
-    CompiledFunction c = Compiler.compile(f, CompileOptions.defaults().withInPlaceUpdates(true).withProfile(profile));
+  /**
+   * A compiled function with every input and parameter bound (parameters updated in place for
+   * training).
+   */
+  private static CompiledFunction compiled(
+      Function f, Map<String, Tensor> values, boolean profile) {
+    CompiledFunction c =
+        Compiler.compile(
+            f, CompileOptions.defaults().withInPlaceUpdates(true).withProfile(profile));
     for (String name : c.inputNames()) {
       fill(c.buffer(name), values.get(name));
     }
@@ -358,8 +484,9 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Random images (standard normal), one-hot labels, dropout masks keeping half the units (scaled by 2), initial
-   * weights, zero velocities, and a small learning rate, for every leaf of the training function.
+   * Random images (standard normal), one-hot labels, dropout masks keeping half the units (scaled
+   * by 2), initial weights, zero velocities, and a small learning rate, for every leaf of the
+   * training function.
    */
   static Map<String, Tensor> values(NetworkModel model, Function f, int batch, long seed) {
     Map<String, Tensor> v = new LinkedHashMap<>(model.init(seed));
@@ -393,8 +520,9 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Warm-up, then R timed repeats of enough steps to last minTime each. With quiet timing each repeat starts on
-   * an idle machine and is redone (up to 20 times) while other processes used more than 0.05 cores during it.
+   * Warm-up, then R timed repeats of enough steps to last minTime each. With quiet timing each
+   * repeat starts on an idle machine and is redone (up to 20 times) while other processes used more
+   * than 0.05 cores during it.
    */
   private Rate measure(Runnable step, int batchSize) {
     return measure(step, batchSize, repeats, warmup);
@@ -408,7 +536,8 @@ public final class BenchCommand implements Callable<Integer> {
       step.run();
       last = System.nanoTime() - t0;
     } while (System.nanoTime() < warmEnd);
-    int steps = (int) Math.max(1, Math.min(1_000_000, Math.ceil(minTime * 1e9 / Math.max(1, last))));
+    int steps =
+        (int) Math.max(1, Math.min(1_000_000, Math.ceil(minTime * 1e9 / Math.max(1, last))));
     double[] rates = new double[repeats];
     double worstLoad = 0;
     boolean guard = !noQuiet && Quiet.available();
@@ -437,14 +566,17 @@ public final class BenchCommand implements Callable<Integer> {
     }
     double[] sorted = rates.clone();
     Arrays.sort(sorted);
-    double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-        : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    double median =
+        sorted.length % 2 == 1
+            ? sorted[sorted.length / 2]
+            : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     return new Rate(median, (sorted[sorted.length - 1] - sorted[0]) / median, rates, worstLoad);
   }
 
   /**
-   * Foreign load: the machine's busy CPU time ({@code /proc/stat}) minus this process's own CPU time, per wall
-   * second, in cores; the same rule as the PyTorch benchmark's guard, so both sides are timed alike.
+   * Foreign load: the machine's busy CPU time ({@code /proc/stat}) minus this process's own CPU
+   * time, per wall second, in cores; the same rule as the PyTorch benchmark's guard, so both sides
+   * are timed alike.
    */
   static final class Quiet {
     static final double THRESHOLD = 0.05;
@@ -475,7 +607,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static double ownSeconds() {
       return ((com.sun.management.OperatingSystemMXBean)
-          java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+                  java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+              .getProcessCpuTime()
+          / 1e9;
     }
 
     /** Foreign load since construction. */
@@ -491,7 +625,10 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
 
-    /** Blocks until four consecutive half seconds show under THRESHOLD foreign load (at most 15 minutes). */
+    /**
+     * Blocks until four consecutive half seconds show under THRESHOLD foreign load (at most 15
+     * minutes).
+     */
     static void waitIdle() {
       long deadline = System.nanoTime() + 900L * 1_000_000_000L;
       int calm = 0;
@@ -509,8 +646,8 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Every kernel of the compiled training step, timed over the steps that fit in max(minTime, 0.5) seconds after
-   * the full warm-up (a fresh compilation: its kernels are new classes for the JIT).
+   * Every kernel of the compiled training step, timed over the steps that fit in max(minTime, 0.5)
+   * seconds after the full warm-up (a fresh compilation: its kernels are new classes for the JIT).
    */
   private List<CompiledFunction.KernelTime> profile(Function train, Map<String, Tensor> values) {
     CompiledFunction p = compiled(train, values, true);
@@ -526,36 +663,76 @@ public final class BenchCommand implements Callable<Integer> {
     return p.profile();
   }
 
-  private static String table(NetworkModel model, int batch, Map<String, Figures> figures,
-                              List<CompiledFunction.KernelTime> kernels, SgemmCeiling ceiling) {
+  private static String table(
+      NetworkModel model,
+      int batch,
+      Map<String, Figures> figures,
+      List<CompiledFunction.KernelTime> kernels,
+      SgemmCeiling ceiling) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "network %s, batch %d, %d threads%n", model.network().name(), batch,
-        CompiledFunction.threads()));
-    sb.append(String.format(Locale.ROOT, "%-12s %22s %26s%n", "backend", "train images/s", "inference images/s"));
-    figures.forEach((name, f) -> sb.append(String.format(Locale.ROOT, "%-12s %14.1f (±%4.1f%%) %18.1f (±%4.1f%%)%n",
-        name, f.train().median(), 50 * f.train().spread(), f.inference().median(), 50 * f.inference().spread())));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "network %s, batch %d, %d threads%n",
+            model.network().name(),
+            batch,
+            CompiledFunction.threads()));
+    sb.append(
+        String.format(
+            Locale.ROOT, "%-12s %22s %26s%n", "backend", "train images/s", "inference images/s"));
+    figures.forEach(
+        (name, f) ->
+            sb.append(
+                String.format(
+                    Locale.ROOT,
+                    "%-12s %14.1f (±%4.1f%%) %18.1f (±%4.1f%%)%n",
+                    name,
+                    f.train().median(),
+                    50 * f.train().spread(),
+                    f.inference().median(),
+                    50 * f.inference().spread())));
     Figures c = figures.get("compiled");
     if (c != null && c.trainFlops() > 0) {
-      sb.append(String.format(Locale.ROOT, "%nwhole step, compiled (FLOP of the convolution and matrix kernels):%n"));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%nwhole step, compiled (FLOP of the convolution and matrix kernels):%n"));
       sb.append(wholeStep("training step", c.trainFlops(), c.train().median(), batch, ceiling));
       sb.append(wholeStep("inference", c.inferenceFlops(), c.inference().median(), batch, ceiling));
     }
     if (!kernels.isEmpty()) {
       double total = kernels.stream().mapToDouble(CompiledFunction.KernelTime::millis).sum();
-      sb.append(String.format(Locale.ROOT, "%ncompiled training step, %.2f ms per step, kernels by time:%n", total));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%ncompiled training step, %.2f ms per step, kernels by time:%n",
+              total));
       if (ceiling != null) {
         sb.append(ceiling.describe()).append(String.format(Locale.ROOT, "%n"));
       }
-      sb.append(String.format(Locale.ROOT, "%9s %6s %9s %8s  %s%n", "ms", "share", "GFLOP/s",
-          ceiling == null ? "" : "ceiling", "kernel"));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%9s %6s %9s %8s  %s%n",
+              "ms",
+              "share",
+              "GFLOP/s",
+              ceiling == null ? "" : "ceiling",
+              "kernel"));
       List<CompiledFunction.KernelTime> sorted = new ArrayList<>(kernels);
       sorted.sort(Comparator.comparingDouble(CompiledFunction.KernelTime::millis).reversed());
       for (CompiledFunction.KernelTime k : sorted) {
-        sb.append(String.format(Locale.ROOT, "%9.3f %5.1f%% %9s %8s  %s%n", k.millis(), 100 * k.millis() / total,
-            k.kernel().flops() > 0 ? String.format(Locale.ROOT, "%.1f", k.gflops()) : "",
-            k.kernel().flops() > 0 && ceiling != null
-                ? String.format(Locale.ROOT, "%.0f%%", 100 * ceiling.share(k.gflops())) : "",
-            k.kernel().name() + " " + describe(k.kernel())));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "%9.3f %5.1f%% %9s %8s  %s%n",
+                k.millis(),
+                100 * k.millis() / total,
+                k.kernel().flops() > 0 ? String.format(Locale.ROOT, "%.1f", k.gflops()) : "",
+                k.kernel().flops() > 0 && ceiling != null
+                    ? String.format(Locale.ROOT, "%.0f%%", 100 * ceiling.share(k.gflops()))
+                    : "",
+                k.kernel().name() + " " + describe(k.kernel())));
       }
     }
     return sb.toString();
@@ -566,47 +743,63 @@ public final class BenchCommand implements Callable<Integer> {
     return flops * (imagesPerSecond / batch) / 1e9;
   }
 
-  private static String wholeStep(String what, long flops, double imagesPerSecond, int batch, SgemmCeiling ceiling) {
+  private static String wholeStep(
+      String what, long flops, double imagesPerSecond, int batch, SgemmCeiling ceiling) {
     double gflops = wholeGflops(flops, imagesPerSecond, batch);
-    return String.format(Locale.ROOT, "  %-14s %8.3f GFLOP per call, %7.1f GFLOP/s%s%n", what, flops / 1e9, gflops,
-        ceiling == null ? "" : String.format(Locale.ROOT, ", %.0f%% of the SGEMM ceiling", 100 * ceiling.share(gflops)));
+    return String.format(
+        Locale.ROOT,
+        "  %-14s %8.3f GFLOP per call, %7.1f GFLOP/s%s%n",
+        what,
+        flops / 1e9,
+        gflops,
+        ceiling == null
+            ? ""
+            : String.format(
+                Locale.ROOT, ", %.0f%% of the SGEMM ceiling", 100 * ceiling.share(gflops)));
   }
 
   private static String describe(CompiledFunction.Kernel k) {
-    return k.fusedNodes().size() == 1 ? k.fusedNodes().get(0) : k.fusedNodes().size() + " nodes -> " + k.writes();
+    return k.fusedNodes().size() == 1
+        ? k.fusedNodes().get(0)
+        : k.fusedNodes().size() + " nodes -> " + k.writes();
   }
 
-  private static String json(NetworkModel model, int batch, Map<String, Figures> figures,
-                             List<CompiledFunction.KernelTime> kernels, SgemmCeiling ceiling) {
+  private static String json(
+      NetworkModel model,
+      int batch,
+      Map<String, Figures> figures,
+      List<CompiledFunction.KernelTime> kernels,
+      SgemmCeiling ceiling) {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = mapper.createObjectNode();
     root.put("network", model.network().name());
     root.put("batch", batch);
     root.put("threads", CompiledFunction.threads());
-    figures.forEach((name, f) -> {
-      ObjectNode b = root.putObject(name);
-      b.put("train_images_per_s", f.train().median());
-      b.put("train_spread", f.train().spread());
-      b.put("inference_images_per_s", f.inference().median());
-      b.put("inference_spread", f.inference().spread());
-      b.put("foreign_load", Math.max(f.train().foreignLoad(), f.inference().foreignLoad()));
-      if (f.trainFlops() > 0) {
-        double tg = wholeGflops(f.trainFlops(), f.train().median(), batch);
-        double ig = wholeGflops(f.inferenceFlops(), f.inference().median(), batch);
-        b.put("train_gflop_per_step", f.trainFlops() / 1e9);
-        b.put("train_gflops", tg);
-        b.put("inference_gflop_per_call", f.inferenceFlops() / 1e9);
-        b.put("inference_gflops", ig);
-        if (ceiling != null) {
-          b.put("train_share_of_ceiling", ceiling.share(tg));
-          b.put("inference_share_of_ceiling", ceiling.share(ig));
-        }
-      }
-      ArrayNode tr = b.putArray("train_repeats");
-      Arrays.stream(f.train().repeats()).forEach(tr::add);
-      ArrayNode ir = b.putArray("inference_repeats");
-      Arrays.stream(f.inference().repeats()).forEach(ir::add);
-    });
+    figures.forEach(
+        (name, f) -> {
+          ObjectNode b = root.putObject(name);
+          b.put("train_images_per_s", f.train().median());
+          b.put("train_spread", f.train().spread());
+          b.put("inference_images_per_s", f.inference().median());
+          b.put("inference_spread", f.inference().spread());
+          b.put("foreign_load", Math.max(f.train().foreignLoad(), f.inference().foreignLoad()));
+          if (f.trainFlops() > 0) {
+            double tg = wholeGflops(f.trainFlops(), f.train().median(), batch);
+            double ig = wholeGflops(f.inferenceFlops(), f.inference().median(), batch);
+            b.put("train_gflop_per_step", f.trainFlops() / 1e9);
+            b.put("train_gflops", tg);
+            b.put("inference_gflop_per_call", f.inferenceFlops() / 1e9);
+            b.put("inference_gflops", ig);
+            if (ceiling != null) {
+              b.put("train_share_of_ceiling", ceiling.share(tg));
+              b.put("inference_share_of_ceiling", ceiling.share(ig));
+            }
+          }
+          ArrayNode tr = b.putArray("train_repeats");
+          Arrays.stream(f.train().repeats()).forEach(tr::add);
+          ArrayNode ir = b.putArray("inference_repeats");
+          Arrays.stream(f.inference().repeats()).forEach(ir::add);
+        });
     if (ceiling != null) {
       ObjectNode c = root.putObject("sgemm_ceiling");
       c.put("size", ceiling.size());

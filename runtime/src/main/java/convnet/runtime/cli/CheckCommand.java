@@ -68,13 +68,18 @@ public final class CheckCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "the .cnn file to check")
   Path file;
 
-  @Option(names = "--json", description = "print one JSON object with 'layers' and 'totals' instead of a table")
+  @Option(
+      names = "--json",
+      description = "print one JSON object with 'layers' and 'totals' instead of a table")
   boolean json;
 
-  @Option(names = "--data", paramLabel = "SPEC",
-      description = "the data to train on instead of the train block's, as for 'convnet train "
-          + "--data' (idx:DIR, cifar10:DIR, folder:DIR, fashion-mnist, ...); without it the "
-          + "train block's data must be installed or present, as 'convnet train' needs")
+  @Option(
+      names = "--data",
+      paramLabel = "SPEC",
+      description =
+          "the data to train on instead of the train block's, as for 'convnet train "
+              + "--data' (idx:DIR, cifar10:DIR, folder:DIR, fashion-mnist, ...); without it the "
+              + "train block's data must be installed or present, as 'convnet train' needs")
   String data;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -89,8 +94,9 @@ public final class CheckCommand implements Callable<Integer> {
       // The same spec 'convnet train --data' opens: it must resolve (images are not read here).
       convnet.runtime.data.DataSets.describe(data);
     }
-    CheckResult result = Checker.checkBytes(bytes, name,
-        data == null ? Checker.Options.WITH_DATA : Checker.Options.DEFAULT);
+    CheckResult result =
+        Checker.checkBytes(
+            bytes, name, data == null ? Checker.Options.WITH_DATA : Checker.Options.DEFAULT);
     Diagnostics diagnostics = result.diagnostics();
     String source = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     if (!result.ok()) {
@@ -108,7 +114,10 @@ public final class CheckCommand implements Callable<Integer> {
   private static String summary(Diagnostics d) {
     int e = d.errors().size();
     int w = d.warnings().size();
-    return e + " error" + (e == 1 ? "" : "s") + (w > 0 ? ", " + w + " warning" + (w == 1 ? "" : "s") : "");
+    return e
+        + " error"
+        + (e == 1 ? "" : "s")
+        + (w > 0 ? ", " + w + " warning" + (w == 1 ? "" : "s") : "");
   }
 
   static byte[] read(Path file) {

@@ -22,7 +22,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code convnet compile FILE --explain [--dump DIR] [--batch N]}: shows the fused kernels and writes the classes. */
+/**
+ * {@code convnet compile FILE --explain [--dump DIR] [--batch N]}: shows the fused kernels and
+ * writes the classes.
+ */
 @Command(
     name = "compile",
     header = "Compile a network into fused JVM kernels and show them.",
@@ -37,21 +40,36 @@ import picocli.CommandLine.Spec;
 public final class CompileCommand implements Callable<Integer> {
 
   /** Which function of the network to compile. */
-  enum Kind { train, inference, gradient }
+  enum Kind {
+    train,
+    inference,
+    gradient
+  }
 
   @Parameters(index = "0", paramLabel = "FILE", description = "the .cnn file")
   Path file;
 
-  @Option(names = "--explain", description = "print every kernel, the nodes fused into it, its buffers, and the memory plan")
+  @Option(
+      names = "--explain",
+      description = "print every kernel, the nodes fused into it, its buffers, and the memory plan")
   boolean explain;
 
-  @Option(names = "--dump", paramLabel = "DIR", description = "write the generated .class files into DIR (read them with javap -c)")
+  @Option(
+      names = "--dump",
+      paramLabel = "DIR",
+      description = "write the generated .class files into DIR (read them with javap -c)")
   Path dump;
 
-  @Option(names = "--batch", paramLabel = "N", description = "batch size (default: the train block's, else 64)")
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      description = "batch size (default: the train block's, else 64)")
   Integer batch;
 
-  @Option(names = "--function", paramLabel = "KIND", defaultValue = "train",
+  @Option(
+      names = "--function",
+      paramLabel = "KIND",
+      defaultValue = "train",
       description = "train (default; parameters updated in place), inference, or gradient")
   Kind function;
 
@@ -66,7 +84,8 @@ public final class CompileCommand implements Callable<Integer> {
     NetworkModel model = NetworkModel.load(file, spec.commandLine().getErr());
     int n = batchSize(model, batch);
     Function f = function(model, function, n);
-    CompiledFunction compiled = Compiler.compile(f, CompileOptions.defaults().withInPlaceUpdates(function == Kind.train));
+    CompiledFunction compiled =
+        Compiler.compile(f, CompileOptions.defaults().withInPlaceUpdates(function == Kind.train));
     if (explain) {
       out.print(compiled.explain());
     }
@@ -83,14 +102,22 @@ public final class CompileCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "wrote %d class files to %s%n", written.size(), dump);
     }
     if (!explain && dump == null) {
-      out.printf(Locale.ROOT, "%s: %s, batch %d: %d kernels, %d generated classes%n", model.fileName(), f.name(), n,
-          compiled.kernels().size(), compiled.generatedClasses().size());
+      out.printf(
+          Locale.ROOT,
+          "%s: %s, batch %d: %d kernels, %d generated classes%n",
+          model.fileName(),
+          f.name(),
+          n,
+          compiled.kernels().size(),
+          compiled.generatedClasses().size());
     }
     out.flush();
     return 0;
   }
 
-  /** The batch size from the option, else the train block, else 64, checked by {@link BatchFlag}. */
+  /**
+   * The batch size from the option, else the train block, else 64, checked by {@link BatchFlag}.
+   */
   static int batchSize(NetworkModel model, Integer option) {
     return BatchFlag.resolve(option, model);
   }

@@ -39,21 +39,34 @@ public final class DataCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SPEC", description = "The data set.")
   String dataSpec;
 
-  @Option(names = "--input", paramLabel = "CxHxW",
-      description = "A network input shape to check the data against (required for folder data,"
-          + " whose images are resized to it).")
+  @Option(
+      names = "--input",
+      paramLabel = "CxHxW",
+      description =
+          "A network input shape to check the data against (required for folder data,"
+              + " whose images are resized to it).")
   String input;
 
-  @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.2",
+  @Option(
+      names = "--test-fraction",
+      paramLabel = "F",
+      defaultValue = "0.2",
       description = "Folder data: fraction of each class for testing (default: ${DEFAULT-VALUE}).")
   double testFraction;
 
-  @Option(names = "--train-per-class", paramLabel = "N", defaultValue = "0",
-      description = "Folder data: N training images per class, the rest for testing"
-          + " (overrides --test-fraction).")
+  @Option(
+      names = "--train-per-class",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Folder data: N training images per class, the rest for testing"
+              + " (overrides --test-fraction).")
   int trainPerClass;
 
-  @Option(names = "--split-seed", paramLabel = "N", defaultValue = "0",
+  @Option(
+      names = "--split-seed",
+      paramLabel = "N",
+      defaultValue = "0",
       description = "Folder data: seed of the train/test split (default: ${DEFAULT-VALUE}).")
   long splitSeed;
 
@@ -72,8 +85,8 @@ public final class DataCommand implements Callable<Integer> {
     DataSplits data;
     if (input == null) {
       if (DataSets.isFolder(dataSpec)) {
-        throw new UsageError("folder data needs --input CxHxW: its images are resized to the "
-            + "network's input");
+        throw new UsageError(
+            "folder data needs --input CxHxW: its images are resized to the " + "network's input");
       }
       data = DataSets.openNative(dataSpec);
     } else {
@@ -114,8 +127,8 @@ public final class DataCommand implements Callable<Integer> {
         shape[i] = -1;
       }
       if (shape[i] <= 0) {
-        throw new UsageError("--input '" + text + "': expected CxHxW with positive sizes, e.g. "
-            + "1x28x28");
+        throw new UsageError(
+            "--input '" + text + "': expected CxHxW with positive sizes, e.g. " + "1x28x28");
       }
     }
     return shape;
@@ -135,11 +148,23 @@ public final class DataCommand implements Callable<Integer> {
     for (String name : train.classNames()) {
       nameWidth = Math.max(nameWidth, name.length());
     }
-    sb.append(String.format(java.util.Locale.ROOT, "  %5s  %-" + nameWidth + "s %8s %8s%n",
-        "label", "class", "train", "test"));
+    sb.append(
+        String.format(
+            java.util.Locale.ROOT,
+            "  %5s  %-" + nameWidth + "s %8s %8s%n",
+            "label",
+            "class",
+            "train",
+            "test"));
     for (int c = 0; c < train.classCount(); c++) {
-      sb.append(String.format(java.util.Locale.ROOT, "  %5d  %-" + nameWidth + "s %8d %8d%n", c,
-          train.classNames().get(c), trainCounts[c], testCounts[c]));
+      sb.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "  %5d  %-" + nameWidth + "s %8d %8d%n",
+              c,
+              train.classNames().get(c),
+              trainCounts[c],
+              testCounts[c]));
     }
     return sb.toString();
   }

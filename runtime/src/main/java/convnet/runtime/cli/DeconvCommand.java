@@ -50,28 +50,45 @@ public final class DeconvCommand implements Callable<Integer> {
 
   @Mixin NetworkAndWeights args;
 
-  @Option(names = "--layer", paramLabel = "L", required = true,
+  @Option(
+      names = "--layer",
+      paramLabel = "L",
+      required = true,
       description = "The layer whose maps are projected, e.g. L8_avgpool.")
   String layer;
 
-  @Option(names = "--maps", paramLabel = "M", defaultValue = "16",
+  @Option(
+      names = "--maps",
+      paramLabel = "M",
+      defaultValue = "16",
       description = "How many maps, from the first (default: ${DEFAULT-VALUE}).")
   int maps;
 
-  @Option(names = "--top", paramLabel = "K", defaultValue = "9",
+  @Option(
+      names = "--top",
+      paramLabel = "K",
+      defaultValue = "9",
       description = "Strongest activations per map (default: ${DEFAULT-VALUE}).")
   int top;
 
-  @Option(names = "--data", paramLabel = "SPEC",
-      description = "Data set whose test images are scanned (default: the run's, else the "
-          + "train block's).")
+  @Option(
+      names = "--data",
+      paramLabel = "SPEC",
+      description =
+          "Data set whose test images are scanned (default: the run's, else the "
+              + "train block's).")
   String data;
 
-  @Option(names = "--limit-test", paramLabel = "N",
+  @Option(
+      names = "--limit-test",
+      paramLabel = "N",
       description = "Scan only the first N test images (default: all).")
   Integer limitTest;
 
-  @Option(names = "--backend", paramLabel = "B", defaultValue = "compiled",
+  @Option(
+      names = "--backend",
+      paramLabel = "B",
+      defaultValue = "compiled",
       description = "compiled or interpreted (default: ${DEFAULT-VALUE}).")
   String backend;
 
@@ -101,37 +118,72 @@ public final class DeconvCommand implements Callable<Integer> {
     NetworkModel network = NetworkModel.load(args.file, err);
     List<String> layers = DeconvProjections.projectable(network.network());
     if (!layers.contains(layer)) {
-      throw new UsageError("--layer " + layer + ": not a layer with feature maps of network '"
-          + network.network().name() + "'; choose one of " + String.join(", ", layers));
+      throw new UsageError(
+          "--layer "
+              + layer
+              + ": not a layer with feature maps of network '"
+              + network.network().name()
+              + "'; choose one of "
+              + String.join(", ", layers));
     }
     Path npz = args.weightsFile();
     FileArgs.checkNotAnInput("--out", out, args.file, npz);
     ModelBinding model = ModelBinding.of(network, err);
     Map<String, Tensor> params = model.loadWeights(npz);
     Path runDir = args.runFolder() != null ? args.runFolder() : npz.toAbsolutePath().getParent();
-    TrainConfig run = runDir != null && Files.isRegularFile(runDir.resolve("config.json"))
-        ? RunFolder.readJson(runDir.resolve("config.json"), TrainConfig.class) : null;
-    String dataSpec = data != null ? data : run != null ? run.data()
-        : TrainConfig.dataSpec(network.network().train(), args.file.toAbsolutePath().getParent());
+    TrainConfig run =
+        runDir != null && Files.isRegularFile(runDir.resolve("config.json"))
+            ? RunFolder.readJson(runDir.resolve("config.json"), TrainConfig.class)
+            : null;
+    String dataSpec =
+        data != null
+            ? data
+            : run != null
+                ? run.data()
+                : TrainConfig.dataSpec(
+                    network.network().train(), args.file.toAbsolutePath().getParent());
     Preprocessing prep = run != null ? run.preprocessing() : Preprocessing.DEFAULT;
-    DataSplits splits = TrainingData.open(network.network(), dataSpec, prep, 0,
-        limitTest != null ? limitTest : 0);
+    DataSplits splits =
+        TrainingData.open(network.network(), dataSpec, prep, 0, limitTest != null ? limitTest : 0);
     int channels = splits.test().channels();
     if (channels != 1 && channels != 3) {
-      throw new DataError("data '" + dataSpec + "' has " + channels + " maps per image; "
-          + "projections are drawn for 1 (grey) or 3 (colour)");
+      throw new DataError(
+          "data '"
+              + dataSpec
+              + "' has "
+              + channels
+              + " maps per image; "
+              + "projections are drawn for 1 (grey) or 3 (colour)");
     }
     int batch = Math.min(64, network.network().train().batch());
-    List<List<DeconvProjections.Projection>> rows = DeconvProjections.compute(network.network(),
-        params, splits.test(), splits.test().size(), layer, maps, top, batch,
-        f -> model.prepare(f, backend));
-    BufferedImage image = DeconvProjections.draw(rows, channels, splits.test().height(),
-        splits.test().width());
+    List<List<DeconvProjections.Projection>> rows =
+        DeconvProjections.compute(
+            network.network(),
+            params,
+            splits.test(),
+            splits.test().size(),
+            layer,
+            maps,
+            top,
+            batch,
+            f -> model.prepare(f, backend));
+    BufferedImage image =
+        DeconvProjections.draw(rows, channels, splits.test().height(), splits.test().width());
     ImageGrid.writePng(out, image);
     PrintWriter o = spec.commandLine().getOut();
-    o.println("wrote " + out + ": " + rows.size() + " maps of " + layer + ", the " + top
-        + " strongest activations of each over " + splits.test().size() + " test images of "
-        + splits.source());
+    o.println(
+        "wrote "
+            + out
+            + ": "
+            + rows.size()
+            + " maps of "
+            + layer
+            + ", the "
+            + top
+            + " strongest activations of each over "
+            + splits.test().size()
+            + " test images of "
+            + splits.source());
     if (args.runFolder() != null) {
       Path inRun = args.runFolder().resolve(RunReport.DECONV_PNG);
       if (!Files.isSameFile(inRun.toAbsolutePath().getParent(), out.toAbsolutePath().getParent())

@@ -28,7 +28,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code convnet eval FILE --weights W.npz}: accuracy, loss and confusion matrix on a test split. */
+/**
+ * {@code convnet eval FILE --weights W.npz}: accuracy, loss and confusion matrix on a test split.
+ */
 @Command(
     name = "eval",
     header = "Measure the accuracy and loss of weights on a test split.",
@@ -53,40 +55,61 @@ public final class EvalCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "The network (.cnn file).")
   Path file;
 
-  @Option(names = "--weights", paramLabel = "W.npz", required = true,
+  @Option(
+      names = "--weights",
+      paramLabel = "W.npz",
+      required = true,
       description = "The weights (.npz with every parameter of the network).")
   Path weights;
 
-  @Option(names = "--data", paramLabel = "SPEC",
-      description = "Data set, as for 'convnet train' (default: the run's, else the train "
-          + "block's).")
+  @Option(
+      names = "--data",
+      paramLabel = "SPEC",
+      description =
+          "Data set, as for 'convnet train' (default: the run's, else the train " + "block's).")
   String data;
 
-  @Option(names = "--preprocess", paramLabel = "P",
-      description = "Input preprocessing, as for 'convnet train' (default: the run's, else the "
-          + "train block's, else standardize).")
+  @Option(
+      names = "--preprocess",
+      paramLabel = "P",
+      description =
+          "Input preprocessing, as for 'convnet train' (default: the run's, else the "
+              + "train block's, else standardize).")
   String preprocess;
 
-  @Option(names = "--limit-test", paramLabel = "N",
-      description = "Use only N test images (default: the run's, else all), chosen by --limit-mode.")
+  @Option(
+      names = "--limit-test",
+      paramLabel = "N",
+      description =
+          "Use only N test images (default: the run's, else all), chosen by --limit-mode.")
   Integer limitTest;
 
-  @Option(names = "--limit-mode", paramLabel = "M",
-      description = "stratified (balanced over the classes, the first of each class in file order) "
-          + "or first (the first N in the file); default: the run's, else stratified.")
+  @Option(
+      names = "--limit-mode",
+      paramLabel = "M",
+      description =
+          "stratified (balanced over the classes, the first of each class in file order) "
+              + "or first (the first N in the file); default: the run's, else stratified.")
   String limitMode;
 
-  @Option(names = "--batch", paramLabel = "N",
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
       description = "Images per inference call (default: the run's, else the train block's).")
   Integer batch;
 
-  @Option(names = "--backend", paramLabel = "B", defaultValue = "compiled",
+  @Option(
+      names = "--backend",
+      paramLabel = "B",
+      defaultValue = "compiled",
       description = "compiled or interpreted (default: ${DEFAULT-VALUE}).")
   String backend;
 
-  @Option(names = "--json",
-      description = "Print one JSON object: accuracy, loss, images, correct, classes, confusion "
-          + "(rows: true class), data, weights.")
+  @Option(
+      names = "--json",
+      description =
+          "Print one JSON object: accuracy, loss, images, correct, classes, confusion "
+              + "(rows: true class), data, weights.")
   boolean json;
 
   @picocli.CommandLine.Mixin ThreadsOption threadsOption = new ThreadsOption();
@@ -118,8 +141,12 @@ public final class EvalCommand implements Callable<Integer> {
     BatchFlag.check(batch, network);
     ModelBinding model = ModelBinding.of(network, err);
     if (network.classes() == 0) {
-      throw new UserError(file + ": network '" + network.network().name() + "' has no "
-          + "classifier (logistic N) to evaluate");
+      throw new UserError(
+          file
+              + ": network '"
+              + network.network().name()
+              + "' has no "
+              + "classifier (logistic N) to evaluate");
     }
     FileArgs.checkReadable(weights);
     // The weights come with the connection tables they were trained with.
@@ -128,25 +155,40 @@ public final class EvalCommand implements Callable<Integer> {
     model = ModelBinding.of(network, err);
     Map<String, Tensor> params = trained.weights();
     TrainConfig run = runConfig();
-    String dataSpec = data != null ? data : run != null ? run.data()
-        : TrainConfig.dataSpec(network.network().train(), file.toAbsolutePath().getParent());
-    Preprocessing prep = preprocess != null ? Preprocessing.parse(preprocess)
-        : run != null ? run.preprocessing()
-        : Preprocessing.parse(TrainConfig.preprocessText(network.network().train()));
+    String dataSpec =
+        data != null
+            ? data
+            : run != null
+                ? run.data()
+                : TrainConfig.dataSpec(
+                    network.network().train(), file.toAbsolutePath().getParent());
+    Preprocessing prep =
+        preprocess != null
+            ? Preprocessing.parse(preprocess)
+            : run != null
+                ? run.preprocessing()
+                : Preprocessing.parse(TrainConfig.preprocessText(network.network().train()));
     int limit = limitTest != null ? limitTest : run != null ? run.limitTest() : 0;
     int n = batch != null ? batch : run != null ? run.batch() : network.network().train().batch();
-    LimitMode mode = limitMode != null ? LimitMode.parse(limitMode)
-        : run != null ? run.limitModeValue() : LimitMode.DEFAULT;
+    LimitMode mode =
+        limitMode != null
+            ? LimitMode.parse(limitMode)
+            : run != null ? run.limitModeValue() : LimitMode.DEFAULT;
     DataSplits splits = TrainingData.open(network.network(), dataSpec, prep, 0, limit, mode);
-    Evaluator evaluator = new Evaluator(model.prepare(model.inferenceFunction(n), backend), n,
-        network.classes());
+    Evaluator evaluator =
+        new Evaluator(model.prepare(model.inferenceFunction(n), backend), n, network.classes());
     Evaluation e = evaluator.evaluate(splits.test(), params);
     if (json) {
       out.println(toJson(e, splits.source(), weights));
     } else {
       out.printf(Locale.ROOT, "data: %s; %d test images%n", splits.source(), e.images());
-      out.printf(Locale.ROOT, "accuracy %.2f%% (%d of %d), loss %.4f%n", 100 * e.accuracy(),
-          e.confusion().correct(), e.images(), e.loss());
+      out.printf(
+          Locale.ROOT,
+          "accuracy %.2f%% (%d of %d), loss %.4f%n",
+          100 * e.accuracy(),
+          e.confusion().correct(),
+          e.images(),
+          e.loss());
       out.print(e.confusion().toText());
     }
     out.flush();

@@ -7,9 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 
 /**
- * Finds {@code convnet export}, which lives in the onnx module with ONNX Runtime (tens of megabytes) so that the
- * default jar stays small: the real command when that module is on the class path, else a stand-in that says how
- * to get it.
+ * Finds {@code convnet export}, which lives in the onnx module with ONNX Runtime (tens of
+ * megabytes) so that the default jar stays small: the real command when that module is on the class
+ * path, else a stand-in that says how to get it.
  */
 final class ExportCommands {
   static final String CLASS = "convnet.onnx.cli.ExportCommand";
@@ -25,15 +25,18 @@ final class ExportCommands {
   }
 
   /** {@code convnet export} without the onnx module. */
-  @Command(name = "export", header = "Write a network and its weights as an ONNX model.", description = {
-      "Needs the onnx module; ./convnet export builds and runs it."})
+  @Command(
+      name = "export",
+      header = "Write a network and its weights as an ONNX model.",
+      description = {"Needs the onnx module; ./convnet export builds and runs it."})
   static final class Unavailable implements Callable<Integer> {
     @Unmatched List<String> args;
 
     @Override
     public Integer call() {
-      throw new UserError("convnet export: this jar does not include the onnx module; run it as './convnet export' "
-          + "from the repository, which builds onnx/target/convnet-onnx.jar on first use");
+      throw new UserError(
+          "convnet export: this jar does not include the onnx module; run it as './convnet export' "
+              + "from the repository, which builds onnx/target/convnet-onnx.jar on first use");
     }
   }
 }

@@ -36,7 +36,9 @@ public final class FiltersCommand implements Callable<Integer> {
 
   @Mixin NetworkAndWeights args;
 
-  @Option(names = "--layer", paramLabel = "L",
+  @Option(
+      names = "--layer",
+      paramLabel = "L",
       description = "The filter bank, by name, e.g. L1_conv (default: the first).")
   String layer;
 
@@ -63,15 +65,23 @@ public final class FiltersCommand implements Callable<Integer> {
   static String chooseLayer(NetworkModel model, String requested) {
     List<String> banks = FilterImages.filterLayers(model.network());
     if (banks.isEmpty()) {
-      throw new UserError(model.fileName() + ": network '" + model.network().name()
-          + "' has no filter bank to draw");
+      throw new UserError(
+          model.fileName()
+              + ": network '"
+              + model.network().name()
+              + "' has no filter bank to draw");
     }
     if (requested == null) {
       return banks.get(0);
     }
     if (!banks.contains(requested)) {
-      throw new UsageError("--layer " + requested + ": not a filter bank of network '"
-          + model.network().name() + "'; its filter banks are " + String.join(", ", banks));
+      throw new UsageError(
+          "--layer "
+              + requested
+              + ": not a filter bank of network '"
+              + model.network().name()
+              + "'; its filter banks are "
+              + String.join(", ", banks));
     }
     return requested;
   }

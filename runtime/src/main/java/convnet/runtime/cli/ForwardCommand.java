@@ -30,7 +30,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code convnet forward}: outputs, loss and gradients of a network on given images, weights and labels. */
+/**
+ * {@code convnet forward}: outputs, loss and gradients of a network on given images, weights and
+ * labels.
+ */
 @Command(
     name = "forward",
     header = "Run a network on images and write its outputs and gradients.",
@@ -60,18 +63,31 @@ public final class ForwardCommand implements Callable<Integer> {
   @Option(names = "--input", paramLabel = "X.npy", required = true, description = "the images")
   Path input;
 
-  @Option(names = "--labels", paramLabel = "Y.npy", description = "class indices; adds loss and gradients")
+  @Option(
+      names = "--labels",
+      paramLabel = "Y.npy",
+      description = "class indices; adds loss and gradients")
   Path labels;
 
-  @Option(names = "--out", paramLabel = "O.npz", required = true, description = "the .npz file to write")
+  @Option(
+      names = "--out",
+      paramLabel = "O.npz",
+      required = true,
+      description = "the .npz file to write")
   Path out;
 
-  @Option(names = "--backend", paramLabel = "interpreted|compiled",
-      description = "how to run it: compiled (float32 bytecode, the default) or interpreted (the reference "
-          + "interpreter, the default with --precision f64)")
+  @Option(
+      names = "--backend",
+      paramLabel = "interpreted|compiled",
+      description =
+          "how to run it: compiled (float32 bytecode, the default) or interpreted (the reference "
+              + "interpreter, the default with --precision f64)")
   String backend;
 
-  @Option(names = "--precision", paramLabel = "f32|f64", defaultValue = "f32",
+  @Option(
+      names = "--precision",
+      paramLabel = "f32|f64",
+      defaultValue = "f32",
       description = "arithmetic and output precision (default: f32)")
   String precision;
 
@@ -84,17 +100,23 @@ public final class ForwardCommand implements Callable<Integer> {
   }
 
   private Integer work() {
-    String chosen = backend != null ? backend : precision.equals("f64") ? "interpreted" : "compiled";
-    Backend be = switch (chosen) {
-      case "interpreted" -> Backend.INTERPRETED;
-      case "compiled" -> Backend.COMPILED;
-      default -> throw new UsageError("--backend must be interpreted or compiled, not '" + backend + "'");
-    };
-    DType dtype = switch (precision) {
-      case "f32" -> DType.F32;
-      case "f64" -> DType.F64;
-      default -> throw new UsageError("--precision must be f32 or f64, not '" + precision + "'");
-    };
+    String chosen =
+        backend != null ? backend : precision.equals("f64") ? "interpreted" : "compiled";
+    Backend be =
+        switch (chosen) {
+          case "interpreted" -> Backend.INTERPRETED;
+          case "compiled" -> Backend.COMPILED;
+          default ->
+              throw new UsageError(
+                  "--backend must be interpreted or compiled, not '" + backend + "'");
+        };
+    DType dtype =
+        switch (precision) {
+          case "f32" -> DType.F32;
+          case "f64" -> DType.F64;
+          default ->
+              throw new UsageError("--precision must be f32 or f64, not '" + precision + "'");
+        };
     FileArgs.checkWritable("--out", out);
     FileArgs.checkNotAnInput("--out", out, file, weights, input, labels);
     NetworkModel loaded = NetworkModel.loadAsIs(file, spec.commandLine().getErr());
@@ -109,10 +131,17 @@ public final class ForwardCommand implements Callable<Integer> {
     values.put(Lowering.INPUT, x);
     if (labels != null) {
       if (model.classes() == 0) {
-        throw new UserError(labels + ": labels need a classifier, but network '" + model.network().name() + "' of " + file
-            + " does not end with 'logistic N'");
+        throw new UserError(
+            labels
+                + ": labels need a classifier, but network '"
+                + model.network().name()
+                + "' of "
+                + file
+                + " does not end with 'logistic N'");
       }
-      values.put(Lowering.LABELS, NetworkModel.oneHot(labels(read(labels), n, model.classes()), model.classes()));
+      values.put(
+          Lowering.LABELS,
+          NetworkModel.oneHot(labels(read(labels), n, model.classes()), model.classes()));
     }
     Function f = labels != null ? model.gradientFunction(n) : model.inferenceFunction(n, false);
     Executable exe = Backends.prepare(f, be, dtype);
@@ -124,7 +153,9 @@ public final class ForwardCommand implements Callable<Integer> {
       for (String p : model.parameterNames()) {
         written.put(NetworkModel.GRAD + p, results.get(NetworkModel.GRAD + p));
       }
-      written.put(NetworkModel.GRAD + Lowering.INPUT, results.get(NetworkModel.GRAD + Lowering.INPUT).reshape(images.tensor().shape()));
+      written.put(
+          NetworkModel.GRAD + Lowering.INPUT,
+          results.get(NetworkModel.GRAD + Lowering.INPUT).reshape(images.tensor().shape()));
     }
     try {
       Npz.write(out, written, dtype == DType.F32 ? NpyType.FLOAT32 : NpyType.FLOAT64);
@@ -132,9 +163,16 @@ public final class ForwardCommand implements Callable<Integer> {
       throw UserError.io(out, "write", e);
     }
     PrintWriter o = spec.commandLine().getOut();
-    o.print(String.format(Locale.ROOT, "wrote %s: output %s", out, written.get(Lowering.OUTPUT).shape()));
+    o.print(
+        String.format(
+            Locale.ROOT, "wrote %s: output %s", out, written.get(Lowering.OUTPUT).shape()));
     if (labels != null) {
-      o.print(String.format(Locale.ROOT, ", loss %.6g, %d gradients", written.get(Lowering.LOSS).item(), written.size() - 2));
+      o.print(
+          String.format(
+              Locale.ROOT,
+              ", loss %.6g, %d gradients",
+              written.get(Lowering.LOSS).item(),
+              written.size() - 2));
     }
     o.println();
     o.flush();
@@ -155,15 +193,31 @@ public final class ForwardCommand implements Callable<Integer> {
   /** The images as [N, C, H, W], checked against the network's input shape. */
   private Tensor images(Tensor t, NpyType type, MapShape in) {
     if (type != NpyType.FLOAT32 && type != NpyType.FLOAT64) {
-      throw new UserError(input + ": images must be float32 or float64, found " + name(type)
-          + " (convert with x.astype(numpy.float32))");
+      throw new UserError(
+          input
+              + ": images must be float32 or float64, found "
+              + name(type)
+              + " (convert with x.astype(numpy.float32))");
     }
     Shape s = t.shape();
     Shape one = Shape.of(in.channels(), in.height(), in.width());
-    boolean batchOk = s.rank() == 4 && s.dim(0) >= 1 && Shape.of(s.dim(1), s.dim(2), s.dim(3)).equals(one);
+    boolean batchOk =
+        s.rank() == 4 && s.dim(0) >= 1 && Shape.of(s.dim(1), s.dim(2), s.dim(3)).equals(one);
     if (!batchOk && !s.equals(one)) {
-      throw new UserError(input + ": images of shape " + s + " do not fit the network's input " + in + "; expected [N, "
-          + in.channels() + ", " + in.height() + ", " + in.width() + "] or " + one);
+      throw new UserError(
+          input
+              + ": images of shape "
+              + s
+              + " do not fit the network's input "
+              + in
+              + "; expected [N, "
+              + in.channels()
+              + ", "
+              + in.height()
+              + ", "
+              + in.width()
+              + "] or "
+              + one);
     }
     return batchOk ? t : t.reshape(Shape.of(1, in.channels(), in.height(), in.width()));
   }
@@ -171,19 +225,38 @@ public final class ForwardCommand implements Callable<Integer> {
   /** Class indices, one per image, each in 0..classes-1. */
   private int[] labels(NpyArray a, int n, int classes) {
     if (a.type() != NpyType.INT32 && a.type() != NpyType.INT64) {
-      throw new UserError(labels + ": labels must be int32 or int64 class indices, found " + name(a.type()));
+      throw new UserError(
+          labels + ": labels must be int32 or int64 class indices, found " + name(a.type()));
     }
     Shape s = a.tensor().shape();
     if (!(s.rank() == 1 && s.dim(0) == n) && !(n == 1 && s.rank() == 0)) {
-      throw new UserError(labels + ": labels of shape " + s + " do not fit " + n + " image" + (n == 1 ? "" : "s") + " of "
-          + input + "; expected [" + n + "]");
+      throw new UserError(
+          labels
+              + ": labels of shape "
+              + s
+              + " do not fit "
+              + n
+              + " image"
+              + (n == 1 ? "" : "s")
+              + " of "
+              + input
+              + "; expected ["
+              + n
+              + "]");
     }
     int[] out = new int[n];
     for (int i = 0; i < n; i++) {
       double v = a.tensor().get(i);
       if (v < 0 || v >= classes) {
-        throw new UserError(labels + ": label " + (long) v + " at index " + i + " is not a class of the network (0.."
-            + (classes - 1) + ")");
+        throw new UserError(
+            labels
+                + ": label "
+                + (long) v
+                + " at index "
+                + i
+                + " is not a class of the network (0.."
+                + (classes - 1)
+                + ")");
       }
       out[i] = (int) v;
     }

@@ -22,7 +22,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code convnet gradcheck}: symbolic gradients against finite differences, for a file or random architectures. */
+/**
+ * {@code convnet gradcheck}: symbolic gradients against finite differences, for a file or random
+ * architectures.
+ */
 @Command(
     name = "gradcheck",
     header = "Check symbolic gradients against finite differences.",
@@ -52,27 +55,43 @@ public final class GradcheckCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "the .cnn file")
   Path file;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "seed of weights, data and probes (default: 1)")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "seed of weights, data and probes (default: 1)")
   long seed;
 
   @Option(names = "--json", description = "print one JSON object")
   boolean json;
 
-  @Option(names = "--random", paramLabel = "N", description = "check N random architectures instead of a file")
+  @Option(
+      names = "--random",
+      paramLabel = "N",
+      description = "check N random architectures instead of a file")
   Integer random;
 
-  @Option(names = "--batch", paramLabel = "N", description = "images per check (default: " + RandomGradientCheck.BATCH + ")")
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      description = "images per check (default: " + RandomGradientCheck.BATCH + ")")
   Integer batch;
 
-  @Option(names = "--probes", paramLabel = "N",
+  @Option(
+      names = "--probes",
+      paramLabel = "N",
       description = "sampled coordinates per tensor, besides the 3 random directions (default: 8)")
   Integer probes;
 
-  @Option(names = "--tensors", paramLabel = "NAME[,NAME...]", split = ",",
+  @Option(
+      names = "--tensors",
+      paramLabel = "NAME[,NAME...]",
+      split = ",",
       description = "check only these tensors (parameter names such as L1_conv.weight, or input)")
   List<String> tensors;
 
   private static final int BATCH = RandomGradientCheck.BATCH;
+
   /** Seconds between two progress lines while one tensor is being probed. */
   private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
 
@@ -93,14 +112,16 @@ public final class GradcheckCommand implements Callable<Integer> {
         throw new UsageError("--random needs at least 1 architecture, not " + random);
       }
       if (batch != null || tensors != null) {
-        throw new UsageError((batch != null ? "--batch" : "--tensors") + " is for a FILE; --random picks its own");
+        throw new UsageError(
+            (batch != null ? "--batch" : "--tensors") + " is for a FILE; --random picks its own");
       }
       return randomArchitectures();
     }
     BatchFlag.checkPositive(batch);
     Tolerance tolerance = tolerance();
     if (tensors != null && (tensors.isEmpty() || tensors.stream().anyMatch(String::isBlank))) {
-      throw new UsageError("--tensors needs names separated by commas, such as L1_conv.weight,input");
+      throw new UsageError(
+          "--tensors needs names separated by commas, such as L1_conv.weight,input");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -111,13 +132,23 @@ public final class GradcheckCommand implements Callable<Integer> {
       List<String> known = GradientCheck.tensorNames(model.gradientFunction(n));
       for (String t : tensors) {
         if (!known.contains(t)) {
-          throw new UsageError("--tensors: network '" + model.network().name() + "' has no tensor '" + t
-              + "'; its tensors are " + String.join(", ", known));
+          throw new UsageError(
+              "--tensors: network '"
+                  + model.network().name()
+                  + "' has no tensor '"
+                  + t
+                  + "'; its tensors are "
+                  + String.join(", ", known));
         }
       }
     }
-    GradientCheckReport result = RandomGradientCheck.check(model, n, seed, tolerance,
-        new GradientCheck.Options(tensors, true, new ProgressLines(err)));
+    GradientCheckReport result =
+        RandomGradientCheck.check(
+            model,
+            n,
+            seed,
+            tolerance,
+            new GradientCheck.Options(tensors, true, new ProgressLines(err)));
     out.print(json ? json(file.toString(), n, result) : table(n, result));
     out.flush();
     return result.passed() ? 0 : Main.EXIT_USER_ERROR;
@@ -136,8 +167,9 @@ public final class GradcheckCommand implements Callable<Integer> {
   }
 
   /**
-   * Progress on stderr (stdout keeps only the table): a line when the probes start, when each tensor starts,
-   * and every few seconds in between, each with the probes done and an estimate of the time left.
+   * Progress on stderr (stdout keeps only the table): a line when the probes start, when each
+   * tensor starts, and every few seconds in between, each with the probes done and an estimate of
+   * the time left.
    */
   static final class ProgressLines implements GradientCheck.Listener {
     private final PrintWriter err;
@@ -156,8 +188,11 @@ public final class GradcheckCommand implements Callable<Integer> {
     public void probesStarting(int total) {
       probesStart = System.nanoTime();
       lastLine = probesStart;
-      err.printf(Locale.ROOT, "gradcheck: symbolic gradients took %s; %d probes to go, each 2 to 6 loss evaluations%n",
-          duration(probesStart - start), total);
+      err.printf(
+          Locale.ROOT,
+          "gradcheck: symbolic gradients took %s; %d probes to go, each 2 to 6 loss evaluations%n",
+          duration(probesStart - start),
+          total);
       err.flush();
     }
 
@@ -169,7 +204,12 @@ public final class GradcheckCommand implements Callable<Integer> {
       if (newTensor || now - lastLine >= PROGRESS_EVERY_NANOS || done == total) {
         lastLine = now;
         long left = (now - probesStart) / done * (total - done);
-        err.printf(Locale.ROOT, "gradcheck: %s, %d of %d probes done, about %s left%n", name, done, total,
+        err.printf(
+            Locale.ROOT,
+            "gradcheck: %s, %d of %d probes done, about %s left%n",
+            name,
+            done,
+            total,
             duration(left));
         err.flush();
       }
@@ -199,7 +239,8 @@ public final class GradcheckCommand implements Callable<Integer> {
       List<TensorSummary> r = o.result().tensors();
       double worst = r.stream().mapToDouble(TensorSummary::maxAbsError).max().orElse(0);
       if (o.passed()) {
-        out.println(String.format(Locale.ROOT, "ok (%d tensors, max |difference| %.2e)", r.size(), worst));
+        out.println(
+            String.format(Locale.ROOT, "ok (%d tensors, max |difference| %.2e)", r.size(), worst));
       } else {
         failed++;
         out.println("FAILED");
@@ -209,8 +250,10 @@ public final class GradcheckCommand implements Callable<Integer> {
       }
       out.flush();
     }
-    out.println(failed == 0 ? "all " + random + " architectures passed"
-        : failed + " of " + random + " architectures FAILED");
+    out.println(
+        failed == 0
+            ? "all " + random + " architectures passed"
+            : failed + " of " + random + " architectures FAILED");
     out.flush();
     return failed == 0 ? 0 : Main.EXIT_USER_ERROR;
   }
@@ -223,10 +266,18 @@ public final class GradcheckCommand implements Callable<Integer> {
 
   static String table(int batch, GradientCheckReport r) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"tensor", "shape", "probes", "max abs error", "max rel error", "result"});
+    rows.add(
+        new String[] {"tensor", "shape", "probes", "max abs error", "max rel error", "result"});
     for (TensorSummary p : r.tensors()) {
-      rows.add(new String[] {p.name(), p.shape().toString(), Integer.toString(p.probes()), sci(p.maxAbsError()),
-          sci(p.maxRelError()), p.passed() ? "ok" : "FAIL"});
+      rows.add(
+          new String[] {
+            p.name(),
+            p.shape().toString(),
+            Integer.toString(p.probes()),
+            sci(p.maxAbsError()),
+            sci(p.maxRelError()),
+            p.passed() ? "ok" : "FAIL"
+          });
     }
     int[] width = new int[6];
     for (String[] row : rows) {
@@ -236,8 +287,14 @@ public final class GradcheckCommand implements Callable<Integer> {
     }
     StringBuilder sb = new StringBuilder();
     Tolerance t = r.tolerance();
-    sb.append(String.format(Locale.ROOT, "gradient check, float64, batch %d, seed %d, |num - sym| <= %s + %s*|num|%n",
-        batch, r.seed(), t.atol(), t.rtol()));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "gradient check, float64, batch %d, seed %d, |num - sym| <= %s + %s*|num|%n",
+            batch,
+            r.seed(),
+            t.atol(),
+            t.rtol()));
     for (int k = 0; k < rows.size(); k++) {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < 6; i++) {

@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code convnet graph FILE}: prints the lowered forward or gradient graph after simplification. */
+/**
+ * {@code convnet graph FILE}: prints the lowered forward or gradient graph after simplification.
+ */
 @Command(
     name = "graph",
     header = "Print the tensor graph a network lowers to.",
@@ -42,14 +44,21 @@ public final class GraphCommand implements Callable<Integer> {
   @Option(names = "--grad", description = "the gradient function instead of the forward graph")
   boolean grad;
 
-  @Option(names = "--stats", description = "node counts before and after each pass instead of the graph")
+  @Option(
+      names = "--stats",
+      description = "node counts before and after each pass instead of the graph")
   boolean stats;
 
-  @Option(names = "--format", paramLabel = "text|dot", defaultValue = "text",
+  @Option(
+      names = "--format",
+      paramLabel = "text|dot",
+      defaultValue = "text",
       description = "text (default) or dot (Graphviz)")
   String format;
 
-  @Option(names = "--batch", paramLabel = "N",
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
       description = "batch size the shapes are specialised to (default: the train block's batch)")
   Integer batch;
 
@@ -65,12 +74,18 @@ public final class GraphCommand implements Callable<Integer> {
     NetworkModel model = NetworkModel.load(file, spec.commandLine().getErr());
     BatchFlag.check(batch, model);
     int n = batch != null ? batch : model.network().train().batch();
-    Graph raw = grad ? model.gradientGraph(n) : model.forwardGraph(n, Lowering.Mode.INFERENCE, model.classes() > 0);
+    Graph raw =
+        grad
+            ? model.gradientGraph(n)
+            : model.forwardGraph(n, Lowering.Mode.INFERENCE, model.classes() > 0);
     Pipeline.Result result = Pipeline.standard().run(raw);
     if (stats) {
       out.print(result.statsTable());
     } else {
-      out.print(format.equals("dot") ? GraphPrinter.dot(result.graph()) : GraphPrinter.text(result.graph()));
+      out.print(
+          format.equals("dot")
+              ? GraphPrinter.dot(result.graph())
+              : GraphPrinter.text(result.graph()));
     }
     out.flush();
     return 0;

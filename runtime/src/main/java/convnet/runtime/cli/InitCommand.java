@@ -31,10 +31,17 @@ public final class InitCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "the .cnn file")
   Path file;
 
-  @Option(names = "--seed", paramLabel = "N", description = "random seed (default: the train block's seed)")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description = "random seed (default: the train block's seed)")
   Long seed;
 
-  @Option(names = "--out", paramLabel = "W.npz", required = true, description = "the .npz file to write")
+  @Option(
+      names = "--out",
+      paramLabel = "W.npz",
+      required = true,
+      description = "the .npz file to write")
   Path out;
 
   @Override
@@ -52,7 +59,14 @@ public final class InitCommand implements Callable<Integer> {
     // Random connection tables are drawn from the seed too, and stored with the weights.
     model.withTableSeed(s).saveTrained(out, weights);
     long total = weights.values().stream().mapToLong(Tensor::size).sum();
-    o.println(String.format(Locale.ROOT, "wrote %s: %d arrays, %,d parameters (seed %d)", out, weights.size(), total, s));
+    o.println(
+        String.format(
+            Locale.ROOT,
+            "wrote %s: %d arrays, %,d parameters (seed %d)",
+            out,
+            weights.size(),
+            total,
+            s));
     o.flush();
     return 0;
   }

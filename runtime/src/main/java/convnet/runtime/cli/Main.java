@@ -39,8 +39,10 @@ public final class Main implements Runnable {
 
   /** Exit status for errors in the user's files or data. */
   public static final int EXIT_USER_ERROR = 1;
+
   /** Exit status for bad command-line usage. */
   public static final int EXIT_USAGE = 2;
+
   /** Exit status for a bug in convnet itself. */
   public static final int EXIT_INTERNAL = 3;
 
@@ -52,7 +54,8 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    System.exit(
+        execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
   /** Runs the command line with the given streams and returns the exit status; never throws. */
@@ -60,7 +63,10 @@ public final class Main implements Runnable {
     return execute(new Main(), args, out, err);
   }
 
-  /** Runs {@code command} (the {@code convnet} command, or one under test) with convnet's error handling. */
+  /**
+   * Runs {@code command} (the {@code convnet} command, or one under test) with convnet's error
+   * handling.
+   */
   static int execute(Object command, String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(command);
     if (command instanceof Main) {
@@ -70,28 +76,34 @@ public final class Main implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     cli.setExitCodeExceptionMapper(e -> e instanceof UserError ? EXIT_USER_ERROR : EXIT_INTERNAL);
-    cli.setParameterExceptionHandler((e, a) -> {
-      err.println("convnet: " + e.getMessage());
-      err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
-      return EXIT_USAGE;
-    });
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof UserError u) {
-        err.println(u.getMessage());
-        return EXIT_USER_ERROR;
-      }
-      if (e instanceof UsageError u) {
-        err.println("convnet: " + u.getMessage());
-        return EXIT_USAGE;
-      }
-      err.println("convnet: internal error: " + e);
-      if (Boolean.getBoolean("convnet.trace")) {
-        e.printStackTrace(err);
-      } else {
-        err.println("(this is a bug in convnet; run with -Dconvnet.trace=true for the stack trace)");
-      }
-      return EXIT_INTERNAL;
-    });
+    cli.setParameterExceptionHandler(
+        (e, a) -> {
+          err.println("convnet: " + e.getMessage());
+          err.println(
+              "Try '"
+                  + e.getCommandLine().getCommandSpec().qualifiedName()
+                  + " --help' for more information.");
+          return EXIT_USAGE;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof UserError u) {
+            err.println(u.getMessage());
+            return EXIT_USER_ERROR;
+          }
+          if (e instanceof UsageError u) {
+            err.println("convnet: " + u.getMessage());
+            return EXIT_USAGE;
+          }
+          err.println("convnet: internal error: " + e);
+          if (Boolean.getBoolean("convnet.trace")) {
+            e.printStackTrace(err);
+          } else {
+            err.println(
+                "(this is a bug in convnet; run with -Dconvnet.trace=true for the stack trace)");
+          }
+          return EXIT_INTERNAL;
+        });
     try {
       return cli.execute(args);
     } catch (OutOfMemoryError e) {
@@ -104,8 +116,8 @@ public final class Main implements Runnable {
 
   /**
    * Gives a command without a {@code header} one: the first sentence of its description. The
-   * command list shows a command's header, else only the first line of its description, which
-   * cuts a sentence in the middle.
+   * command list shows a command's header, else only the first line of its description, which cuts
+   * a sentence in the middle.
    */
   static void summarize(CommandLine.Model.CommandSpec command) {
     if (command.usageMessage().header().length > 0) {

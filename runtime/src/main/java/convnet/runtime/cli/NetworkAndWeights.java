@@ -14,11 +14,15 @@ final class NetworkAndWeights {
   @Parameters(index = "0", paramLabel = "FILE", description = "The network (.cnn file).")
   Path file;
 
-  @Parameters(index = "1", paramLabel = "WEIGHTS",
+  @Parameters(
+      index = "1",
+      paramLabel = "WEIGHTS",
       description = "A run folder (its weights-final.npz, else weights-best.npz) or an .npz file.")
   Path weights;
 
-  /** The weights file: WEIGHTS itself, or the final (else best) weights of the run folder WEIGHTS. */
+  /**
+   * The weights file: WEIGHTS itself, or the final (else best) weights of the run folder WEIGHTS.
+   */
   Path weightsFile() {
     if (Files.isDirectory(weights)) {
       for (String name : List.of("weights-final.npz", "weights-best.npz")) {
@@ -27,8 +31,10 @@ final class NetworkAndWeights {
           return p;
         }
       }
-      throw new UserError(weights + ": a folder without weights-final.npz or weights-best.npz; "
-          + "give a run folder that has finished an epoch, or an .npz file");
+      throw new UserError(
+          weights
+              + ": a folder without weights-final.npz or weights-best.npz; "
+              + "give a run folder that has finished an epoch, or an .npz file");
     }
     if (!Files.isRegularFile(weights)) {
       throw new UserError(weights + ": no such file or run folder");

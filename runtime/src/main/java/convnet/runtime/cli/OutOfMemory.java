@@ -20,8 +20,12 @@ final class OutOfMemory {
 
   /** What to tell the user who ran out of heap while {@code doing} something. */
   static String message(String doing) {
-    return String.format(java.util.Locale.ROOT, "out of memory while %s (Java may "
-        + "use %.1f GB); use a smaller network, batch or data set, or give Java more memory "
-        + "(CONVNET_JAVA_OPTS=-Xmx...)", doing, Runtime.getRuntime().maxMemory() / 1e9);
+    return String.format(
+        java.util.Locale.ROOT,
+        "out of memory while %s (Java may "
+            + "use %.1f GB); use a smaller network, batch or data set, or give Java more memory "
+            + "(CONVNET_JAVA_OPTS=-Xmx...)",
+        doing,
+        Runtime.getRuntime().maxMemory() / 1e9);
   }
 }

@@ -35,8 +35,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code convnet pretrain FILE}: unsupervised pre-training of a network's filter stages by
- * predictive sparse decomposition, without the supervised training that follows in
- * {@code convnet train} for protocols with U or U+.
+ * predictive sparse decomposition, without the supervised training that follows in {@code convnet
+ * train} for protocols with U or U+.
  */
 @Command(
     name = "pretrain",
@@ -74,33 +74,48 @@ public final class PretrainCommand extends RunFlags implements Callable<Integer>
   @Parameters(index = "0", paramLabel = "FILE", description = "The network (.cnn file).")
   Path file;
 
-  @Option(names = "--stage", paramLabel = "K",
+  @Option(
+      names = "--stage",
+      paramLabel = "K",
       description = "Pre-train conv stages up to K (from 1) only.")
   Integer stage;
 
-  @Option(names = "--out", paramLabel = "W.npz",
+  @Option(
+      names = "--out",
+      paramLabel = "W.npz",
       description = "Also write the weights and dictionaries to this .npz file.")
   Path out;
 
-  @Option(names = "--limit-train", paramLabel = "N",
+  @Option(
+      names = "--limit-train",
+      paramLabel = "N",
       description = "Use only the first N training images.")
   Integer limitTrain;
 
-  @Option(names = "--run", paramLabel = "DIR",
+  @Option(
+      names = "--run",
+      paramLabel = "DIR",
       description = "Folder to create for the pre-training (must be absent or empty).")
   Path run;
 
-  @Option(names = "--resume", paramLabel = "DIR",
+  @Option(
+      names = "--resume",
+      paramLabel = "DIR",
       description = "Continue the stopped pre-training in DIR.")
   Path resume;
 
-  @Option(names = "--json",
-      description = "Print one JSON object per stage and epoch (phase \"pretrain\", stage, layer, "
-          + "epoch, reconstruction_error, mean_abs_code, prediction_error, seconds) instead of "
-          + "the progress bar.")
+  @Option(
+      names = "--json",
+      description =
+          "Print one JSON object per stage and epoch (phase \"pretrain\", stage, layer, "
+              + "epoch, reconstruction_error, mean_abs_code, prediction_error, seconds) instead of "
+              + "the progress bar.")
   boolean json;
 
-  @Option(names = "--stop-after-batches", paramLabel = "N", hidden = true,
+  @Option(
+      names = "--stop-after-batches",
+      paramLabel = "N",
+      hidden = true,
       description = "Stop as on Ctrl-C after N batches (for tests and scripts).")
   Long stopAfterBatches;
 
@@ -123,8 +138,9 @@ public final class PretrainCommand extends RunFlags implements Callable<Integer>
 
   private Integer work() throws Exception {
     if (run != null && resume != null) {
-      throw new UsageError("--run and --resume exclude each other: --resume continues the "
-          + "pre-training in its own folder");
+      throw new UsageError(
+          "--run and --resume exclude each other: --resume continues the "
+              + "pre-training in its own folder");
     }
     if (stage != null && stage < 1) {
       throw new UsageError("--stage must be at least 1, not " + stage);
@@ -153,8 +169,15 @@ public final class PretrainCommand extends RunFlags implements Callable<Integer>
     Network network = model.network();
     int convStages = network.convStages().size();
     if (stage != null && stage > convStages) {
-      throw new UsageError("--stage " + stage + ": network '" + network.name() + "' has "
-          + convStages + " conv stage" + (convStages == 1 ? "" : "s"));
+      throw new UsageError(
+          "--stage "
+              + stage
+              + ": network '"
+              + network.name()
+              + "' has "
+              + convStages
+              + " conv stage"
+              + (convStages == 1 ? "" : "s"));
     }
     BatchFlag.check(batch, model);
     String sha = sha256(file);
@@ -164,70 +187,118 @@ public final class PretrainCommand extends RunFlags implements Callable<Integer>
       dir = resume;
       if (!Files.isRegularFile(dir.resolve("config.json"))
           || !Files.isRegularFile(dir.resolve("checkpoint.npz"))) {
-        throw new UserError(dir + ": not a pre-training folder to resume (it needs config.json "
-            + "and checkpoint.npz)");
+        throw new UserError(
+            dir
+                + ": not a pre-training folder to resume (it needs config.json "
+                + "and checkpoint.npz)");
       }
       config = RunFolder.readJson(dir.resolve("config.json"), Config.class);
       if (!config.networkSha256().equals(sha)) {
-        throw new UserError(file + ": not the network the pre-training in " + dir + " was started "
-            + "with (its contents differ from the saved fingerprint); resume with the original "
-            + "file");
+        throw new UserError(
+            file
+                + ": not the network the pre-training in "
+                + dir
+                + " was started "
+                + "with (its contents differ from the saved fingerprint); resume with the original "
+                + "file");
       }
-      if (data != null || protocol != null || batch != null || seed != null || preprocess != null
-          || limitTrain != null || stage != null) {
-        throw new UsageError("--resume continues a pre-training with its saved settings "
-            + "(config.json); only --backend, --out and --json may be given with it");
+      if (data != null
+          || protocol != null
+          || batch != null
+          || seed != null
+          || preprocess != null
+          || limitTrain != null
+          || stage != null) {
+        throw new UsageError(
+            "--resume continues a pre-training with its saved settings "
+                + "(config.json); only --backend, --out and --json may be given with it");
       }
     } else {
       List<Integer> stages = stagesToTrain(network, convStages);
-      config = new Config(file.getFileName().toString(), sha,
-          data != null ? data : TrainConfig.dataSpec(network.train(),
-              file.toAbsolutePath().getParent()),
-          preprocess != null ? preprocess : TrainConfig.preprocessText(network.train()), stages,
-          batch != null ? batch : network.train().batch(),
-          seed != null ? seed : network.train().seed(), limitTrain != null ? limitTrain : 0,
-          PsdSettings.of(network.train().pretrain()).toString());
+      config =
+          new Config(
+              file.getFileName().toString(),
+              sha,
+              data != null
+                  ? data
+                  : TrainConfig.dataSpec(network.train(), file.toAbsolutePath().getParent()),
+              preprocess != null ? preprocess : TrainConfig.preprocessText(network.train()),
+              stages,
+              batch != null ? batch : network.train().batch(),
+              seed != null ? seed : network.train().seed(),
+              limitTrain != null ? limitTrain : 0,
+              PsdSettings.of(network.train().pretrain()).toString());
       dir = null;
     }
     PsdSettings settings = PsdSettings.of(network.train().pretrain());
     ModelBinding binding = ModelBinding.of(model, err);
     String backendName = backend != null ? backend : TrainConfig.DEFAULT_BACKEND;
-    Pretrainer pretrainer = new Pretrainer(network, settings, config.batch(), config.seed(),
-        f -> binding.prepare(f, backendName));
+    Pretrainer pretrainer =
+        new Pretrainer(
+            network, settings, config.batch(), config.seed(), f -> binding.prepare(f, backendName));
     List<Pretrainer.Stage> stages = pretrainer.stages(config.stages());
-    DataSplits splits = TrainingData.open(network, config.data(),
-        Preprocessing.parse(config.preprocess()), config.limitTrain(), 0);
-    convnet.runtime.data.Batches.training(splits.train(), config.batch(), config.seed(),
-        convnet.runtime.data.Augmentation.NONE);
+    DataSplits splits =
+        TrainingData.open(
+            network,
+            config.data(),
+            Preprocessing.parse(config.preprocess()),
+            config.limitTrain(),
+            0);
+    convnet.runtime.data.Batches.training(
+        splits.train(), config.batch(), config.seed(), convnet.runtime.data.Augmentation.NONE);
     if (dir == null) {
-      dir = run != null ? RunFolder.createAt(run).dir()
-          : RunFolder.createDefault(network.name() + "-pretrain").dir();
+      dir =
+          run != null
+              ? RunFolder.createAt(run).dir()
+              : RunFolder.createDefault(network.name() + "-pretrain").dir();
       RunFolder.writeJson(dir.resolve("config.json"), config);
     }
-    PrintStream stdout = new PrintStream(new WriterOutput(spec.commandLine().getOut()), true,
-        StandardCharsets.UTF_8);
+    PrintStream stdout =
+        new PrintStream(
+            new WriterOutput(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);
     AtomicStop stop = new AtomicStop(stopAfterBatches);
     Thread hook = stop.hook();
     Runtime.getRuntime().addShutdownHook(hook);
     long started = System.nanoTime();
     try {
       if (!json) {
-        stdout.println((resume != null ? "resuming " : "pre-training in ") + dir + "\ndata: "
-            + splits.source() + "; " + splits.train().size() + " training images\nstages "
-            + String.join(", ", stages.stream().map(s -> (s.convStage() + 1) + " ("
-                + s.filter().name() + ")").toList()) + "; " + settings + "; batch "
-            + config.batch() + "; seed " + config.seed());
+        stdout.println(
+            (resume != null ? "resuming " : "pre-training in ")
+                + dir
+                + "\ndata: "
+                + splits.source()
+                + "; "
+                + splits.train().size()
+                + " training images\nstages "
+                + String.join(
+                    ", ",
+                    stages.stream()
+                        .map(s -> (s.convStage() + 1) + " (" + s.filter().name() + ")")
+                        .toList())
+                + "; "
+                + settings
+                + "; batch "
+                + config.batch()
+                + "; seed "
+                + config.seed());
       }
       Pretrainer.Result result;
       try (PretrainReport report = PretrainReport.console(stdout, json)) {
-        result = pretrainer.run(model.init(config.seed()), stages, splits.train(), dir, report,
-            stop::test);
+        result =
+            pretrainer.run(
+                model.init(config.seed()), stages, splits.train(), dir, report, stop::test);
       }
       if (!result.finished()) {
-        stdout.println(json ? "{\"interrupted\":true,\"phase\":\"pretrain\",\"folder\":"
-            + com.fasterxml.jackson.databind.node.TextNode.valueOf(dir.toString()) + "}"
-            : "stopped; the checkpoint of the last finished epoch is kept. Continue with:\n"
-                + "  convnet pretrain " + file + " --resume " + dir);
+        stdout.println(
+            json
+                ? "{\"interrupted\":true,\"phase\":\"pretrain\",\"folder\":"
+                    + com.fasterxml.jackson.databind.node.TextNode.valueOf(dir.toString())
+                    + "}"
+                : "stopped; the checkpoint of the last finished epoch is kept. Continue with:\n"
+                    + "  convnet pretrain "
+                    + file
+                    + " --resume "
+                    + dir);
         return TrainCommand.EXIT_STOPPED;
       }
       Pretrainer.writeOutputs(dir, result.weights(), stages);
@@ -236,16 +307,25 @@ public final class PretrainCommand extends RunFlags implements Callable<Integer>
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       if (json) {
-        stdout.println(String.format(Locale.ROOT, "{\"final\":true,\"phase\":\"pretrain\","
-            + "\"seconds\":%.3f,\"weights\":%s,\"dictionary\":%s}", seconds,
-            com.fasterxml.jackson.databind.node.TextNode.valueOf(
-                (out != null ? out : dir.resolve("weights.npz")).toString()),
-            com.fasterxml.jackson.databind.node.TextNode.valueOf(
-                dir.resolve("dictionary.png").toString())));
+        stdout.println(
+            String.format(
+                Locale.ROOT,
+                "{\"final\":true,\"phase\":\"pretrain\","
+                    + "\"seconds\":%.3f,\"weights\":%s,\"dictionary\":%s}",
+                seconds,
+                com.fasterxml.jackson.databind.node.TextNode.valueOf(
+                    (out != null ? out : dir.resolve("weights.npz")).toString()),
+                com.fasterxml.jackson.databind.node.TextNode.valueOf(
+                    dir.resolve("dictionary.png").toString())));
       } else {
-        stdout.println(String.format(Locale.ROOT, "done in %.1f s: weights %s%s, dictionary %s",
-            seconds, dir.resolve("weights.npz"), out != null ? " and " + out : "",
-            dir.resolve("dictionary.png")));
+        stdout.println(
+            String.format(
+                Locale.ROOT,
+                "done in %.1f s: weights %s%s, dictionary %s",
+                seconds,
+                dir.resolve("weights.npz"),
+                out != null ? " and " + out : "",
+                dir.resolve("dictionary.png")));
       }
       return 0;
     } finally {
@@ -275,8 +355,14 @@ public final class PretrainCommand extends RunFlags implements Callable<Integer>
       }
     }
     if (out.isEmpty()) {
-      throw new UsageError("--stage " + stage + ": the protocol " + p + " marks no stage up to "
-          + stage + " for pre-training (U or U+)");
+      throw new UsageError(
+          "--stage "
+              + stage
+              + ": the protocol "
+              + p
+              + " marks no stage up to "
+              + stage
+              + " for pre-training (U or U+)");
     }
     return out;
   }
@@ -291,8 +377,8 @@ public final class PretrainCommand extends RunFlags implements Callable<Integer>
 
   private static String sha256(Path file) {
     try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     } catch (java.io.IOException e) {
       throw UserError.io(file, "read", e);
     } catch (java.security.NoSuchAlgorithmException e) {
@@ -300,7 +386,9 @@ public final class PretrainCommand extends RunFlags implements Callable<Integer>
     }
   }
 
-  /** Ctrl-C asks the pre-training to stop at the next batch and waits until its checkpoint is kept. */
+  /**
+   * Ctrl-C asks the pre-training to stop at the next batch and waits until its checkpoint is kept.
+   */
   private static final class AtomicStop {
     private final Long afterBatches;
     private volatile boolean requested;
@@ -319,14 +407,16 @@ public final class PretrainCommand extends RunFlags implements Callable<Integer>
     }
 
     Thread hook() {
-      return new Thread(() -> {
-        requested = true;
-        try {
-          done.await(300, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "convnet-pretrain-stop");
+      return new Thread(
+          () -> {
+            requested = true;
+            try {
+              done.await(300, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          },
+          "convnet-pretrain-stop");
     }
   }
 

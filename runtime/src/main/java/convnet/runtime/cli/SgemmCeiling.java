@@ -19,39 +19,48 @@ import java.util.concurrent.TimeUnit;
  * SGEMM timed with OpenBLAS through NumPy (when a Python with NumPy is present) and with convnet's
  * own Vector API SGEMM, both on the same number of threads, median of timed repeats after warm-up.
  */
-record SgemmCeiling(int size, int threads, Optional<Double> openBlasGflops, String openBlasSource,
-                    double convnetGflops) {
+record SgemmCeiling(
+    int size,
+    int threads,
+    Optional<Double> openBlasGflops,
+    String openBlasSource,
+    double convnetGflops) {
 
-  /** The matrix size: large enough to be compute-bound, small enough to time in well under a second. */
+  /**
+   * The matrix size: large enough to be compute-bound, small enough to time in well under a second.
+   */
   static final int SIZE = 1024;
 
   private static final int REPEATS = 5;
   private static final double REPEAT_SECONDS = 0.3;
 
-  // Median of REPEATS repeats of at least REPEAT_SECONDS each after a warm-up, as the Java side does.
-  private static final String NUMPY_SCRIPT = String.join("\n",
-      "import sys, time",
-      "import numpy as np",
-      "n, repeats, seconds = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])",
-      "rng = np.random.default_rng(1)",
-      "a = rng.standard_normal((n, n), dtype=np.float32)",
-      "b = rng.standard_normal((n, n), dtype=np.float32)",
-      "end = time.perf_counter() + 1.0",
-      "while time.perf_counter() < end:",
-      "    a @ b",
-      "rates = []",
-      "for _ in range(repeats):",
-      "    count, t0 = 0, time.perf_counter()",
-      "    while True:",
-      "        a @ b",
-      "        count += 1",
-      "        t = time.perf_counter() - t0",
-      "        if t >= seconds:",
-      "            break",
-      "    rates.append(2.0 * n * n * n * count / t / 1e9)",
-      "rates.sort()",
-      "print(rates[len(rates) // 2])",
-      "");
+  // Median of REPEATS repeats of at least REPEAT_SECONDS each after a warm-up, as the Java side
+  // does.
+  private static final String NUMPY_SCRIPT =
+      String.join(
+          "\n",
+          "import sys, time",
+          "import numpy as np",
+          "n, repeats, seconds = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])",
+          "rng = np.random.default_rng(1)",
+          "a = rng.standard_normal((n, n), dtype=np.float32)",
+          "b = rng.standard_normal((n, n), dtype=np.float32)",
+          "end = time.perf_counter() + 1.0",
+          "while time.perf_counter() < end:",
+          "    a @ b",
+          "rates = []",
+          "for _ in range(repeats):",
+          "    count, t0 = 0, time.perf_counter()",
+          "    while True:",
+          "        a @ b",
+          "        count += 1",
+          "        t = time.perf_counter() - t0",
+          "        if t >= seconds:",
+          "            break",
+          "    rates.append(2.0 * n * n * n * count / t / 1e9)",
+          "rates.sort()",
+          "print(rates[len(rates) // 2])",
+          "");
 
   /** Measures both sides with {@code threads} threads. */
   static SgemmCeiling measure(int threads) {
@@ -67,9 +76,15 @@ record SgemmCeiling(int size, int threads, Optional<Double> openBlasGflops, Stri
 
   /** One line for the table. */
   String describe() {
-    return String.format(Locale.ROOT, "SGEMM ceiling, %d^3 float32, %d threads: %s; convnet's SGEMM %.1f GFLOP/s",
-        size, threads, openBlasGflops.map(g -> String.format(Locale.ROOT, "OpenBLAS via NumPy %.1f GFLOP/s", g))
-            .orElse("OpenBLAS via NumPy not measured (" + openBlasSource + ")"), convnetGflops);
+    return String.format(
+        Locale.ROOT,
+        "SGEMM ceiling, %d^3 float32, %d threads: %s; convnet's SGEMM %.1f GFLOP/s",
+        size,
+        threads,
+        openBlasGflops
+            .map(g -> String.format(Locale.ROOT, "OpenBLAS via NumPy %.1f GFLOP/s", g))
+            .orElse("OpenBLAS via NumPy not measured (" + openBlasSource + ")"),
+        convnetGflops);
   }
 
   private static double convnet() {
@@ -120,8 +135,13 @@ record SgemmCeiling(int size, int threads, Optional<Double> openBlasGflops, Stri
       try {
         script = Files.createTempFile("convnet-sgemm", ".py");
         Files.writeString(script, NUMPY_SCRIPT);
-        ProcessBuilder pb = new ProcessBuilder(python, script.toString(), Integer.toString(SIZE),
-            Integer.toString(REPEATS), Double.toString(REPEAT_SECONDS));
+        ProcessBuilder pb =
+            new ProcessBuilder(
+                python,
+                script.toString(),
+                Integer.toString(SIZE),
+                Integer.toString(REPEATS),
+                Double.toString(REPEAT_SECONDS));
         Map<String, String> env = pb.environment();
         env.remove("OPENBLAS_CORETYPE");
         env.remove("OPENBLAS_L2_SIZE");
@@ -134,9 +154,11 @@ record SgemmCeiling(int size, int threads, Optional<Double> openBlasGflops, Stri
           lastProblem = python + " took too long";
           continue;
         }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        String output =
+            new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (p.exitValue() != 0) {
-          lastProblem = python + (output.contains("No module named 'numpy'") ? " has no NumPy" : " failed");
+          lastProblem =
+              python + (output.contains("No module named 'numpy'") ? " has no NumPy" : " failed");
           continue;
         }
         String[] lines = output.split("\\R");

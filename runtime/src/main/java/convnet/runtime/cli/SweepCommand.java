@@ -17,7 +17,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code convnet sweep FILE}: runs every variant × protocol × seed of a sweep and tabulates the results. */
+/**
+ * {@code convnet sweep FILE}: runs every variant × protocol × seed of a sweep and tabulates the
+ * results.
+ */
 @Command(
     name = "sweep",
     header = "Run every variant of a sweep; compare them in one table.",
@@ -58,36 +61,57 @@ import picocli.CommandLine.Spec;
 public final class SweepCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "The sweep (.cnn file).")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "FILE",
+      description = "The sweep (.cnn file).")
   Path file;
 
-  @Option(names = "--list", description = "Check the sweep and print every variant in paper notation; run nothing.")
+  @Option(
+      names = "--list",
+      description = "Check the sweep and print every variant in paper notation; run nothing.")
   boolean list;
 
   @Option(names = "--executor", paramLabel = "E", description = "local (default) or spark.")
   String executor = "local";
 
-  @Option(names = "--workers", paramLabel = "N",
-      description = "Runs at a time: local, default one per core divided by --threads; spark, the N of local[N] "
-          + "when no --master is given (default: every core).")
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      description =
+          "Runs at a time: local, default one per core divided by --threads; spark, the N of local[N] "
+              + "when no --master is given (default: every core).")
   Integer workers;
 
-  @Option(names = "--threads", paramLabel = "N",
-      description = "Kernel threads per run (default 1). Fixed for the whole sweep: results depend on it bitwise.")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description =
+          "Kernel threads per run (default 1). Fixed for the whole sweep: results depend on it bitwise.")
   Integer threads;
 
-  @Option(names = "--master", paramLabel = "URL",
-      description = "Spark master URL (spark://HOST:7077, local[N], yarn, ...); only with --executor spark.")
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      description =
+          "Spark master URL (spark://HOST:7077, local[N], yarn, ...); only with --executor spark.")
   String master;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Sweep folder to create (must be absent or empty).")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Sweep folder to create (must be absent or empty).")
   Path out;
 
   @Option(names = "--resume", paramLabel = "DIR", description = "Continue the sweep in DIR.")
   Path resume;
 
-  @Option(names = "--json", description = "Print one JSON object per finished run and a last one with \"final\": true "
-      + "(with --list: the variants as JSON).")
+  @Option(
+      names = "--json",
+      description =
+          "Print one JSON object per finished run and a last one with \"final\": true "
+              + "(with --list: the variants as JSON).")
   boolean json;
 
   @Override
@@ -107,7 +131,8 @@ public final class SweepCommand implements Callable<Integer> {
       throw new UsageError("--master is for --executor spark");
     }
     if (resume != null && (file != null || out != null || list)) {
-      throw new UsageError("--resume DIR continues the sweep saved in DIR: give no FILE, --out or --list with it");
+      throw new UsageError(
+          "--resume DIR continues the sweep saved in DIR: give no FILE, --out or --list with it");
     }
     if (resume == null && file == null) {
       throw new UsageError("missing FILE (or --resume DIR)");
@@ -120,20 +145,36 @@ public final class SweepCommand implements Callable<Integer> {
     }
     SweepRunner runner = new SweepRunner(stdout, json);
     SweepRunner.Options options = new SweepRunner.Options(executor, workers, threads, master);
-    return resume != null ? runner.resume(resume, options, err) : runner.start(file, out, options, err);
+    return resume != null
+        ? runner.resume(resume, options, err)
+        : runner.start(file, out, options, err);
   }
 
   /** Each variant: number, name, stages in paper notation, parameters; then the runs. */
   static String list(Sweep sweep) {
     StringBuilder b = new StringBuilder();
     SweepPlan plan = SweepPlan.of(sweep);
-    b.append(String.format(Locale.ROOT, "sweep %s: %d variant%s x %d protocol%s (%s) x %d seed%s = %d runs%n",
-        sweep.name(), sweep.variants().size(), sweep.variants().size() == 1 ? "" : "s", sweep.protocols().size(),
-        sweep.protocols().size() == 1 ? "" : "s", String.join(", ", sweep.protocols()), sweep.seeds().size(),
-        sweep.seeds().size() == 1 ? "" : "s", plan.runs().size()));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "sweep %s: %d variant%s x %d protocol%s (%s) x %d seed%s = %d runs%n",
+            sweep.name(),
+            sweep.variants().size(),
+            sweep.variants().size() == 1 ? "" : "s",
+            sweep.protocols().size(),
+            sweep.protocols().size() == 1 ? "" : "s",
+            String.join(", ", sweep.protocols()),
+            sweep.seeds().size(),
+            sweep.seeds().size() == 1 ? "" : "s",
+            plan.runs().size()));
     for (Variant v : sweep.variants()) {
-      b.append(String.format(Locale.ROOT, "%nv%d  %s  (%s parameters)%n", v.number(), v.name(),
-          String.format(Locale.ROOT, "%,d", v.network().totalParameters())));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%nv%d  %s  (%s parameters)%n",
+              v.number(),
+              v.name(),
+              String.format(Locale.ROOT, "%,d", v.network().totalParameters())));
       for (String line : lines(v)) {
         b.append("    ").append(line).append('\n');
       }
@@ -190,7 +231,8 @@ public final class SweepCommand implements Callable<Integer> {
       o.put("name", v.name());
       ObjectNode valueMap = o.putObject("values");
       for (int i = 0; i < sweep.axes().size(); i++) {
-        valueMap.put(sweep.axes().get(i).name(), sweep.axes().get(i).labels().get(v.choices().get(i)));
+        valueMap.put(
+            sweep.axes().get(i).name(), sweep.axes().get(i).labels().get(v.choices().get(i)));
       }
       ArrayNode lines = o.putArray("lines");
       lines(v).forEach(lines::add);

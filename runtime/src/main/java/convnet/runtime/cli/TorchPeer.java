@@ -26,10 +26,15 @@ import java.util.concurrent.TimeUnit;
 final class TorchPeer implements AutoCloseable {
   /** The script, shipped in the jar and written to a temporary file for Python to run. */
   static final String SCRIPT = "torch_peer.py";
-  /** What to install when PyTorch is missing (Debian's build, the one the peer was written for). */
-  static final String INSTALL_HINT = "install Debian's PyTorch: apt-get install -y python3-torch libopenblas0-openmp";
 
-  /** One answer of the peer: images per second of a training step and of inference, and the foreign load seen. */
+  /** What to install when PyTorch is missing (Debian's build, the one the peer was written for). */
+  static final String INSTALL_HINT =
+      "install Debian's PyTorch: apt-get install -y python3-torch libopenblas0-openmp";
+
+  /**
+   * One answer of the peer: images per second of a training step and of inference, and the foreign
+   * load seen.
+   */
   record Rate(String id, int batch, double train, double inference, double foreignLoad) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,6 +45,7 @@ final class TorchPeer implements AutoCloseable {
   private final BufferedReader out;
   private final Writer in;
   private final String python;
+
   /** The peer's own description: PyTorch version and threads. */
   final String version;
 
@@ -48,17 +54,24 @@ final class TorchPeer implements AutoCloseable {
     this.script = script;
     this.log = log;
     this.python = python;
-    this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    this.out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     JsonNode ready = readAnswer("starting");
-    this.version = "PyTorch " + ready.path("torch").asText("?") + ", " + ready.path("threads").asInt() + " threads";
+    this.version =
+        "PyTorch "
+            + ready.path("torch").asText("?")
+            + ", "
+            + ready.path("threads").asInt()
+            + " threads";
   }
 
   /**
-   * Starts the peer with {@code python}; a Python that cannot be run or has no PyTorch is a
-   * {@link UserError} saying what to install.
+   * Starts the peer with {@code python}; a Python that cannot be run or has no PyTorch is a {@link
+   * UserError} saying what to install.
    */
-  static TorchPeer start(String python, int threads, String lcn, double minTime, double warmup, boolean quiet) {
+  static TorchPeer start(
+      String python, int threads, String lcn, double minTime, double warmup, boolean quiet) {
     Path script = null;
     Path log = null;
     try {
@@ -70,9 +83,20 @@ final class TorchPeer implements AutoCloseable {
         }
         Files.write(script, s.readAllBytes());
       }
-      List<String> command = new ArrayList<>(List.of(python, script.toString(), "--serve",
-          "--threads", Integer.toString(threads), "--lcn", lcn,
-          "--min-time", Double.toString(minTime), "--warmup", Double.toString(warmup)));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  python,
+                  script.toString(),
+                  "--serve",
+                  "--threads",
+                  Integer.toString(threads),
+                  "--lcn",
+                  lcn,
+                  "--min-time",
+                  Double.toString(minTime),
+                  "--warmup",
+                  Double.toString(warmup)));
       if (!quiet) {
         command.add("--no-quiet");
       }
@@ -82,8 +106,15 @@ final class TorchPeer implements AutoCloseable {
       try {
         p = pb.start();
       } catch (IOException e) {
-        throw new UserError("--compare-torch: cannot run " + python + " (" + e.getMessage() + "); it needs a Python"
-            + " with PyTorch: " + INSTALL_HINT + ", or give another with --python");
+        throw new UserError(
+            "--compare-torch: cannot run "
+                + python
+                + " ("
+                + e.getMessage()
+                + "); it needs a Python"
+                + " with PyTorch: "
+                + INSTALL_HINT
+                + ", or give another with --python");
       }
       try {
         return new TorchPeer(p, script, log, python);
@@ -96,7 +127,8 @@ final class TorchPeer implements AutoCloseable {
       deleteQuietly(log);
       throw new UserError("--compare-torch: cannot start the PyTorch peer: " + e.getMessage());
     } catch (RuntimeException e) {
-      // The constructor failed after the process started (no PyTorch, a crash): leave nothing behind.
+      // The constructor failed after the process started (no PyTorch, a crash): leave nothing
+      // behind.
       deleteQuietly(script);
       deleteQuietly(log);
       throw e;
@@ -137,8 +169,14 @@ final class TorchPeer implements AutoCloseable {
     if (node.has("error")) {
       String error = node.get("error").asText();
       if (error.contains("not importable")) {
-        throw new UserError("--compare-torch: " + python + ": " + error + "; " + INSTALL_HINT
-            + ", or give a Python with PyTorch with --python");
+        throw new UserError(
+            "--compare-torch: "
+                + python
+                + ": "
+                + error
+                + "; "
+                + INSTALL_HINT
+                + ", or give a Python with PyTorch with --python");
       }
       throw failure("answered: " + error);
     }
@@ -147,8 +185,12 @@ final class TorchPeer implements AutoCloseable {
 
   private UserError failure(String what) {
     String tail = logTail();
-    return new UserError("--compare-torch: the PyTorch peer (" + python + ") " + what
-        + (tail.isEmpty() ? "" : "; its last messages:\n" + tail));
+    return new UserError(
+        "--compare-torch: the PyTorch peer ("
+            + python
+            + ") "
+            + what
+            + (tail.isEmpty() ? "" : "; its last messages:\n" + tail));
   }
 
   private String logTail() {
@@ -165,8 +207,8 @@ final class TorchPeer implements AutoCloseable {
 
   /**
    * Parses one answer of the peer ({@code {"id": "B5", "batch": 64, "train_images_per_s": ...,
-   * "inference_images_per_s": ..., "foreign_load": ...}}); anything else is an
-   * {@link IllegalArgumentException} naming what is wrong.
+   * "inference_images_per_s": ..., "foreign_load": ...}}); anything else is an {@link
+   * IllegalArgumentException} naming what is wrong.
    */
   static Rate parse(String line) {
     JsonNode node;
@@ -186,7 +228,8 @@ final class TorchPeer implements AutoCloseable {
       throw new IllegalArgumentException("no positive 'batch' in " + line);
     }
     JsonNode load = node.get("foreign_load");
-    return new Rate(id, batch.asInt(), train, inference, load != null && load.isNumber() ? load.asDouble() : 0);
+    return new Rate(
+        id, batch.asInt(), train, inference, load != null && load.isNumber() ? load.asDouble() : 0);
   }
 
   private static String text(JsonNode node, String field) {
@@ -206,8 +249,8 @@ final class TorchPeer implements AutoCloseable {
   }
 
   /**
-   * The peer's name (B1..B5) of a benchmark network, from its name in the file ({@code network b5
-   * { ... }}); empty for a network the peer does not have.
+   * The peer's name (B1..B5) of a benchmark network, from its name in the file ({@code network b5 {
+   * ... }}); empty for a network the peer does not have.
    */
   static Optional<String> peerId(String networkName) {
     String n = networkName.toLowerCase(Locale.ROOT);

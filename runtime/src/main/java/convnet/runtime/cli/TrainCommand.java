@@ -78,68 +78,102 @@ public final class TrainCommand extends RunFlags implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "The network (.cnn file).")
   Path file;
 
-  @Option(names = "--epochs", paramLabel = "N",
+  @Option(
+      names = "--epochs",
+      paramLabel = "N",
       description = "Epochs (default: the train block's).")
   Integer epochs;
 
-  @Option(names = "--lr", paramLabel = "RATE",
+  @Option(
+      names = "--lr",
+      paramLabel = "RATE",
       description = "Base learning rate (default: the train block's).")
   Double lr;
 
-  @Option(names = "--momentum", paramLabel = "M",
-      description = "SGD momentum in [0, 1) (default: the train block's; not for adam, whose "
-          + "beta1 is set in the file).")
+  @Option(
+      names = "--momentum",
+      paramLabel = "M",
+      description =
+          "SGD momentum in [0, 1) (default: the train block's; not for adam, whose "
+              + "beta1 is set in the file).")
   Double momentum;
 
-  @Option(names = "--weight-decay", paramLabel = "WD",
+  @Option(
+      names = "--weight-decay",
+      paramLabel = "WD",
       description = "L2 weight decay (default: the train block's).")
   Double weightDecay;
 
-  @Option(names = "--schedule", paramLabel = "S",
-      description = "Learning rate per epoch: none, step(every=N,gamma=G) or cosine (default: the "
-          + "train block's).")
+  @Option(
+      names = "--schedule",
+      paramLabel = "S",
+      description =
+          "Learning rate per epoch: none, step(every=N,gamma=G) or cosine (default: the "
+              + "train block's).")
   String schedule;
 
-  @Option(names = "--augment", paramLabel = "A",
-      description = "Training augmentation: none, or a comma-separated list of flip, crop(pad=N), "
-          + "translate(px=T), rotate(degrees=D), scale(min=A,max=B), elastic(sigma=4,alpha=34), "
-          + "applied in order (default: the train block's). Preview with 'convnet augment'.")
+  @Option(
+      names = "--augment",
+      paramLabel = "A",
+      description =
+          "Training augmentation: none, or a comma-separated list of flip, crop(pad=N), "
+              + "translate(px=T), rotate(degrees=D), scale(min=A,max=B), elastic(sigma=4,alpha=34), "
+              + "applied in order (default: the train block's). Preview with 'convnet augment'.")
   String augment;
 
-  @Option(names = "--limit-train", paramLabel = "N",
+  @Option(
+      names = "--limit-train",
+      paramLabel = "N",
       description = "Use only N training images (for quick runs), chosen by --limit-mode.")
   Integer limitTrain;
 
-  @Option(names = "--limit-test", paramLabel = "N",
+  @Option(
+      names = "--limit-test",
+      paramLabel = "N",
       description = "Use only N test images (for quick runs), chosen by --limit-mode.")
   Integer limitTest;
 
-  @Option(names = "--limit-mode", paramLabel = "M",
-      description = "How the limits choose images: stratified (the default: balanced over the "
-          + "classes, the first of each class in file order) or first (the first N in the file).")
+  @Option(
+      names = "--limit-mode",
+      paramLabel = "M",
+      description =
+          "How the limits choose images: stratified (the default: balanced over the "
+              + "classes, the first of each class in file order) or first (the first N in the file).")
   String limitMode;
 
-  @Option(names = "--out", paramLabel = "RUNDIR",
+  @Option(
+      names = "--out",
+      paramLabel = "RUNDIR",
       description = "Run folder to create (must be absent or empty).")
   Path out;
 
-  @Option(names = "--resume", paramLabel = "RUNDIR",
+  @Option(
+      names = "--resume",
+      paramLabel = "RUNDIR",
       description = "Continue the run in RUNDIR from its last checkpoint.")
   Path resume;
 
-  @Option(names = "--init", paramLabel = "W.npz",
-      description = "Start from these weights instead of random ones (e.g. a PyTorch state_dict "
-          + "saved as .npz with the network's parameter names); every parameter must be there, "
-          + "with its shape and finite values. Recorded in config.json; not with --resume.")
+  @Option(
+      names = "--init",
+      paramLabel = "W.npz",
+      description =
+          "Start from these weights instead of random ones (e.g. a PyTorch state_dict "
+              + "saved as .npz with the network's parameter names); every parameter must be there, "
+              + "with its shape and finite values. Recorded in config.json; not with --resume.")
   Path init;
 
-  @Option(names = "--json",
-      description = "Print one JSON object per epoch (epoch, loss, train_accuracy, test_loss, "
-          + "test_accuracy, images_per_s, seconds) and a last one with \"final\": true, "
-          + "instead of the progress bar.")
+  @Option(
+      names = "--json",
+      description =
+          "Print one JSON object per epoch (epoch, loss, train_accuracy, test_loss, "
+              + "test_accuracy, images_per_s, seconds) and a last one with \"final\": true, "
+              + "instead of the progress bar.")
   boolean json;
 
-  @Option(names = "--stop-after-steps", paramLabel = "N", hidden = true,
+  @Option(
+      names = "--stop-after-steps",
+      paramLabel = "N",
+      hidden = true,
       description = "Stop as on Ctrl-C once N steps are done in all (for tests and scripts).")
   Long stopAfterSteps;
 
@@ -156,37 +190,60 @@ public final class TrainCommand extends RunFlags implements Callable<Integer> {
       throw new UsageError("--stop-after-steps must not be negative");
     }
     if (init != null && resume != null) {
-      throw new UsageError("--init and --resume exclude each other: a resumed run continues from "
-          + "its checkpoint's weights");
+      throw new UsageError(
+          "--init and --resume exclude each other: a resumed run continues from "
+              + "its checkpoint's weights");
     }
     if (out != null && resume != null) {
-      throw new UsageError("--out and --resume exclude each other: --resume continues the run in "
-          + "its own folder");
+      throw new UsageError(
+          "--out and --resume exclude each other: --resume continues the run in "
+              + "its own folder");
     }
     checkFlagValues();
     PrintWriter err = spec.commandLine().getErr();
     // Without --data (or --resume, whose data is in config.json) the train block's data must be
     // there: the same check as 'convnet check', reported at its place in the file.
-    NetworkModel network = NetworkModel.load(file, err,
-        data == null && resume == null ? Checker.Options.WITH_DATA : Checker.Options.DEFAULT);
+    NetworkModel network =
+        NetworkModel.load(
+            file,
+            err,
+            data == null && resume == null ? Checker.Options.WITH_DATA : Checker.Options.DEFAULT);
     BatchFlag.check(batch, network);
     if (protocol != null) {
       asUsage("--protocol", () -> Protocol.parse(protocol, network.network().convStages().size()));
     }
     ModelBinding model = ModelBinding.of(network, err);
-    TrainConfig.Overrides overrides = new TrainConfig.Overrides(data, epochs, batch, lr, momentum,
-        weightDecay, schedule, augment, preprocess, protocol, seed, backend, limitTrain,
-        limitTest, limitMode);
-    StopSignal stop = stopAfterSteps != null ? StopSignal.afterSteps(stopAfterSteps)
-        : StopSignal.manual();
+    TrainConfig.Overrides overrides =
+        new TrainConfig.Overrides(
+            data,
+            epochs,
+            batch,
+            lr,
+            momentum,
+            weightDecay,
+            schedule,
+            augment,
+            preprocess,
+            protocol,
+            seed,
+            backend,
+            limitTrain,
+            limitTest,
+            limitMode);
+    StopSignal stop =
+        stopAfterSteps != null ? StopSignal.afterSteps(stopAfterSteps) : StopSignal.manual();
     // Ctrl-C: the hook asks the loop to stop at the next batch and holds the JVM until the
     // checkpoint is on disk.
     Thread hook = stop.shutdownHook(300);
     Runtime.getRuntime().addShutdownHook(hook);
     PrintStream stdout = WriterStream.of(spec.commandLine().getOut());
     try {
-      Trainer.Result result = TrainingRun.execute(model,
-          new TrainingRun.Request(file, overrides, out, resume, json, init), stdout, stop);
+      Trainer.Result result =
+          TrainingRun.execute(
+              model,
+              new TrainingRun.Request(file, overrides, out, resume, json, init),
+              stdout,
+              stop);
       return result.status() == Trainer.Status.FINISHED ? 0 : EXIT_STOPPED;
     } finally {
       stdout.flush();
@@ -200,8 +257,8 @@ public final class TrainCommand extends RunFlags implements Callable<Integer> {
   }
 
   /**
-   * Rejects bad flag values as bad usage (status 2) before anything is read: the same value
-   * written in the train block is an error in the file (status 1), reported by {@link TrainConfig}.
+   * Rejects bad flag values as bad usage (status 2) before anything is read: the same value written
+   * in the train block is an error in the file (status 1), reported by {@link TrainConfig}.
    */
   private void checkFlagValues() {
     atLeastOne("--epochs", epochs);
@@ -264,8 +321,8 @@ public final class TrainCommand extends RunFlags implements Callable<Integer> {
 
     /** An auto-flushing print stream over {@code writer}. */
     static PrintStream of(PrintWriter writer) {
-      return new PrintStream(new WriterStream(writer), true,
-          java.nio.charset.StandardCharsets.UTF_8);
+      return new PrintStream(
+          new WriterStream(writer), true, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Override

@@ -9,8 +9,8 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Training-time augmentation of one image: a list of steps applied in order, each one of
- * {@link AugmentSteps#KINDS}.
+ * Training-time augmentation of one image: a list of steps applied in order, each one of {@link
+ * AugmentSteps#KINDS}.
  *
  * <ul>
  *   <li>{@code flip}: mirrored left to right with probability ½.
@@ -20,20 +20,19 @@ import java.util.SplittableRandom;
  *   <li>{@code rotate(degrees=D)}: rotated about the image centre by an angle in [−D, D].
  *   <li>{@code scale(min=A, max=B)}: zoomed about the centre by a factor in [A, B].
  *   <li>{@code elastic(sigma=4, alpha=34)}: Simard, Steinkraus &amp; Platt (2003): a displacement
- *       field uniform in [−1, 1] per pixel and axis, smoothed by a Gaussian of standard deviation
- *       σ (truncated at 4σ, zeros beyond the border), scaled by α, applied with bilinear
+ *       field uniform in [−1, 1] per pixel and axis, smoothed by a Gaussian of standard deviation σ
+ *       (truncated at 4σ, zeros beyond the border), scaled by α, applied with bilinear
  *       interpolation.
  * </ul>
  *
- * <p>Pixels that come from outside the image are 0: the image's mean after standardisation.
- * Every resampling is a convex combination of input pixels and that 0, so an augmented image
- * stays within [min(x, 0), max(x, 0)]. All random choices are drawn, step after step, from one
- * stream that is a pure function of (seed, epoch, image index in the data set), so a resumed
- * run augments exactly as an uninterrupted one, whatever the batch order or thread.
+ * <p>Pixels that come from outside the image are 0: the image's mean after standardisation. Every
+ * resampling is a convex combination of input pixels and that 0, so an augmented image stays within
+ * [min(x, 0), max(x, 0)]. All random choices are drawn, step after step, from one stream that is a
+ * pure function of (seed, epoch, image index in the data set), so a resumed run augments exactly as
+ * an uninterrupted one, whatever the batch order or thread.
  *
- * <p>Text form: {@code none}, or steps joined by commas, as in
- * {@code flip,crop(pad=4),elastic(sigma=4,alpha=34)}; positional arguments work too
- * ({@code crop(4)}).
+ * <p>Text form: {@code none}, or steps joined by commas, as in {@code
+ * flip,crop(pad=4),elastic(sigma=4,alpha=34)}; positional arguments work too ({@code crop(4)}).
  */
 public final class Augmentation {
   /** No augmentation. */
@@ -46,18 +45,20 @@ public final class Augmentation {
   /** Augmentation by {@code steps}, in order; each must be a valid step of {@link AugmentSteps}. */
   public Augmentation(List<TrainSpec.Augmentation> steps) {
     for (TrainSpec.Augmentation s : steps) {
-      AugmentSteps.Kind kind = AugmentSteps.kind(s.kind()).orElseThrow(
-          () -> new IllegalArgumentException("unknown augmentation step " + s.kind()));
+      AugmentSteps.Kind kind =
+          AugmentSteps.kind(s.kind())
+              .orElseThrow(
+                  () -> new IllegalArgumentException("unknown augmentation step " + s.kind()));
       if (s.args().size() != kind.params().size()) {
-        throw new IllegalArgumentException(s.kind() + " takes " + kind.params().size()
-            + " arguments, not " + s.args());
+        throw new IllegalArgumentException(
+            s.kind() + " takes " + kind.params().size() + " arguments, not " + s.args());
       }
       for (int i = 0; i < s.args().size(); i++) {
         AugmentSteps.Param p = kind.params().get(i);
         double v = s.args().get(i);
         if (!(v >= p.min() && v <= p.max()) || (p.integer() && v != Math.rint(v))) {
-          throw new IllegalArgumentException(p.name() + " of " + s.kind() + " "
-              + AugmentSteps.bounds(p) + ", not " + v);
+          throw new IllegalArgumentException(
+              p.name() + " of " + s.kind() + " " + AugmentSteps.bounds(p) + ", not " + v);
         }
       }
       if (s.kind().equals("scale") && s.args().get(0) > s.args().get(1)) {
@@ -72,16 +73,19 @@ public final class Augmentation {
     return steps;
   }
 
-  /** Whether this changes no image: no steps, or only steps whose parameters make them the identity. */
+  /**
+   * Whether this changes no image: no steps, or only steps whose parameters make them the identity.
+   */
   public boolean isIdentity() {
     for (TrainSpec.Augmentation s : steps) {
       List<Double> a = s.args();
-      boolean identity = switch (s.kind()) {
-        case "flip" -> false;
-        case "scale" -> a.get(0) == 1 && a.get(1) == 1;
-        case "elastic" -> a.get(1) == 0;
-        default -> a.get(0) == 0;
-      };
+      boolean identity =
+          switch (s.kind()) {
+            case "flip" -> false;
+            case "scale" -> a.get(0) == 1 && a.get(1) == 1;
+            case "elastic" -> a.get(1) == 0;
+            default -> a.get(0) == 0;
+          };
       if (!identity) {
         return false;
       }
@@ -109,9 +113,17 @@ public final class Augmentation {
     int open = part.indexOf('(');
     String name = open < 0 ? part : part.substring(0, open);
     String prefix = "augmentation '" + text.strip() + "': ";
-    AugmentSteps.Kind kind = AugmentSteps.kind(name).orElseThrow(() -> new DataError(prefix
-        + "unknown step '" + part + "' (expected none or a list of " + AugmentSteps.examples()
-        + ")"));
+    AugmentSteps.Kind kind =
+        AugmentSteps.kind(name)
+            .orElseThrow(
+                () ->
+                    new DataError(
+                        prefix
+                            + "unknown step '"
+                            + part
+                            + "' (expected none or a list of "
+                            + AugmentSteps.examples()
+                            + ")"));
     List<String> args = List.of();
     if (open >= 0) {
       if (!part.endsWith(")")) {
@@ -121,9 +133,16 @@ public final class Augmentation {
       args = inside.isEmpty() ? List.of() : List.of(inside.split(","));
     }
     if (args.size() > kind.params().size()) {
-      throw new DataError(prefix + "'" + part + "': " + name + " takes "
-          + (kind.params().isEmpty() ? "no arguments" : "at most " + kind.params().size()
-          + " (" + kind.example() + ")"));
+      throw new DataError(
+          prefix
+              + "'"
+              + part
+              + "': "
+              + name
+              + " takes "
+              + (kind.params().isEmpty()
+                  ? "no arguments"
+                  : "at most " + kind.params().size() + " (" + kind.example() + ")"));
     }
     Double[] values = new Double[kind.params().size()];
     for (int i = 0; i < args.size(); i++) {
@@ -139,14 +158,23 @@ public final class Augmentation {
           }
         }
         if (at < 0) {
-          throw new DataError(prefix + "'" + part + "': " + name + " has no argument '" + key
-              + "' (" + kind.example() + ")");
+          throw new DataError(
+              prefix
+                  + "'"
+                  + part
+                  + "': "
+                  + name
+                  + " has no argument '"
+                  + key
+                  + "' ("
+                  + kind.example()
+                  + ")");
         }
         arg = arg.substring(eq + 1);
       }
       if (values[at] != null) {
-        throw new DataError(prefix + "'" + part + "': " + kind.params().get(at).name()
-            + " is given twice");
+        throw new DataError(
+            prefix + "'" + part + "': " + kind.params().get(at).name() + " is given twice");
       }
       AugmentSteps.Param p = kind.params().get(at);
       double v;
@@ -156,13 +184,31 @@ public final class Augmentation {
         v = Double.NaN;
       }
       if (Double.isNaN(v) || (p.integer() && v != Math.rint(v))) {
-        throw new DataError(prefix + "'" + part + "': " + p.name() + " must be "
-            + (p.integer() ? "a whole number" : "a number") + ", found '" + arg + "' ("
-            + kind.example() + ")");
+        throw new DataError(
+            prefix
+                + "'"
+                + part
+                + "': "
+                + p.name()
+                + " must be "
+                + (p.integer() ? "a whole number" : "a number")
+                + ", found '"
+                + arg
+                + "' ("
+                + kind.example()
+                + ")");
       }
       if (!(v >= p.min() && v <= p.max())) {
-        throw new DataError(prefix + "'" + part + "': " + p.name() + " "
-            + AugmentSteps.bounds(p) + ", found " + arg);
+        throw new DataError(
+            prefix
+                + "'"
+                + part
+                + "': "
+                + p.name()
+                + " "
+                + AugmentSteps.bounds(p)
+                + ", found "
+                + arg);
       }
       values[at] = v;
     }
@@ -171,33 +217,57 @@ public final class Augmentation {
       AugmentSteps.Param p = kind.params().get(i);
       if (values[i] == null) {
         if (p.required()) {
-          throw new DataError(prefix + "'" + part + "': " + name + " needs " + p.name() + " ("
-              + kind.example() + ")");
+          throw new DataError(
+              prefix
+                  + "'"
+                  + part
+                  + "': "
+                  + name
+                  + " needs "
+                  + p.name()
+                  + " ("
+                  + kind.example()
+                  + ")");
         }
         values[i] = p.dflt();
       }
       filled.add(values[i]);
     }
     if (name.equals("scale") && filled.get(0) > filled.get(1)) {
-      throw new DataError(prefix + "'" + part + "': min " + AugmentSteps.fmt(filled.get(0))
-          + " is larger than max " + AugmentSteps.fmt(filled.get(1)));
+      throw new DataError(
+          prefix
+              + "'"
+              + part
+              + "': min "
+              + AugmentSteps.fmt(filled.get(0))
+              + " is larger than max "
+              + AugmentSteps.fmt(filled.get(1)));
     }
     return new TrainSpec.Augmentation(name, filled);
   }
 
   /**
-   * Checks that the shifts fit images of {@code height} × {@code width}: a shift by more than
-   * half the image leaves less of it than it fills with zeros, so it is refused with the largest
-   * that fits.
+   * Checks that the shifts fit images of {@code height} × {@code width}: a shift by more than half
+   * the image leaves less of it than it fills with zeros, so it is refused with the largest that
+   * fits.
    */
   public void checkFits(int height, int width) {
     int limit = Math.min(height, width) / 2;
     for (TrainSpec.Augmentation s : steps) {
       if ((s.kind().equals("crop") || s.kind().equals("translate")) && s.args().get(0) > limit) {
-        throw new DataError("augmentation " + s.text() + " shifts images of " + height + "x"
-            + width + " by up to " + AugmentSteps.fmt(s.args().get(0)) + " pixels, which can "
-            + "leave less of them than it fills with zeros; use at most " + limit
-            + " (half the image side)");
+        throw new DataError(
+            "augmentation "
+                + s.text()
+                + " shifts images of "
+                + height
+                + "x"
+                + width
+                + " by up to "
+                + AugmentSteps.fmt(s.args().get(0))
+                + " pixels, which can "
+                + "leave less of them than it fills with zeros; use at most "
+                + limit
+                + " (half the image side)");
       }
     }
   }
@@ -229,11 +299,18 @@ public final class Augmentation {
 
   /**
    * Augments the image at {@code x[offset..]} (channels × height × width) in place, with choices
-   * drawn from (seed, epoch, index). {@code scratch} must hold at least one image (it may be
-   * null when {@link #isIdentity()}).
+   * drawn from (seed, epoch, index). {@code scratch} must hold at least one image (it may be null
+   * when {@link #isIdentity()}).
    */
   public void apply(
-      float[] x, int offset, int channels, int height, int width, long seed, int epoch, int index,
+      float[] x,
+      int offset,
+      int channels,
+      int height,
+      int width,
+      long seed,
+      int epoch,
+      int index,
       float[] scratch) {
     if (isIdentity()) {
       return;
@@ -297,8 +374,8 @@ public final class Augmentation {
 
   /**
    * The displacement field of {@code elastic}: {@code [dy, dx]}, each height × width, drawn as
-   * {@code 2·height·width} uniforms from {@code random} (the row-major dy plane first), smoothed
-   * by a Gaussian of standard deviation σ truncated at 4σ with zeros beyond the border, scaled by α.
+   * {@code 2·height·width} uniforms from {@code random} (the row-major dy plane first), smoothed by
+   * a Gaussian of standard deviation σ truncated at 4σ with zeros beyond the border, scaled by α.
    */
   static float[][] elasticField(
       SplittableRandom random, int height, int width, double sigma, double alpha) {
@@ -398,15 +475,16 @@ public final class Augmentation {
             int sx = (mirror ? width - 1 - col : col) + dx;
             x[offset + c * plane + y * width + col] =
                 sy >= 0 && sy < height && sx >= 0 && sx < width
-                    ? scratch[c * plane + sy * width + sx] : 0f;
+                    ? scratch[c * plane + sy * width + sx]
+                    : 0f;
           }
         }
       }
     }
 
     /**
-     * Output pixel p (relative to the centre) samples the input at centre + M·p + (ty, tx),
-     * M = [[a, b], [c, d]] acting on (row, column), bilinear.
+     * Output pixel p (relative to the centre) samples the input at centre + M·p + (ty, tx), M =
+     * [[a, b], [c, d]] acting on (row, column), bilinear.
      */
     void affine(double a, double b, double c, double d, double ty, double tx) {
       int plane = height * width;

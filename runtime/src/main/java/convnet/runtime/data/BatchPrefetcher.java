@@ -7,13 +7,13 @@ import java.util.concurrent.Future;
 
 /**
  * Fills the batches of one epoch on a background thread, one batch ahead of the consumer, so that
- * loading and augmentation overlap the training step instead of delaying it. A batch's contents
- * are a pure function of (seed, epoch, batch), so which thread fills it changes nothing.
+ * loading and augmentation overlap the training step instead of delaying it. A batch's contents are
+ * a pure function of (seed, epoch, batch), so which thread fills it changes nothing.
  *
  * <p>Two buffers alternate: the batch returned by {@link #next} stays valid until the following
- * call, while the other buffer is being filled. The filling thread is one shared daemon thread,
- * so a consumer that stops early (an interrupted run) has nothing to close: a fill still under
- * way finishes into a buffer nobody reads.
+ * call, while the other buffer is being filled. The filling thread is one shared daemon thread, so
+ * a consumer that stops early (an interrupted run) has nothing to close: a fill still under way
+ * finishes into a buffer nobody reads.
  */
 public final class BatchPrefetcher {
   /** One filled batch: images (NCHW), labels, and how many images it holds. */
@@ -23,11 +23,13 @@ public final class BatchPrefetcher {
   private final int end;
   private final float[][] images = new float[2][];
   private final int[][] labels = new int[2][];
-  private static final ExecutorService THREAD = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "convnet-batches");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ExecutorService THREAD =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "convnet-batches");
+            t.setDaemon(true);
+            return t;
+          });
 
   private int nextBatch;
   private int slot;

@@ -30,7 +30,11 @@ public final class Batches {
   private final Augmentation augmentation;
 
   private Batches(
-      Dataset data, int batchSize, long seed, boolean shuffle, LastBatch last,
+      Dataset data,
+      int batchSize,
+      long seed,
+      boolean shuffle,
+      LastBatch last,
       Augmentation augmentation) {
     this.data = Objects.requireNonNull(data, "data");
     if (batchSize <= 0) {
@@ -43,13 +47,20 @@ public final class Batches {
     this.augmentation = Objects.requireNonNull(augmentation, "augmentation");
     augmentation.checkFits(data.height(), data.width());
     if (last == LastBatch.DROP && data.size() < batchSize) {
-      throw new DataError(data.name() + ": " + data.size() + " training images, fewer than one "
-          + "batch of " + batchSize + "; use a smaller batch");
+      throw new DataError(
+          data.name()
+              + ": "
+              + data.size()
+              + " training images, fewer than one "
+              + "batch of "
+              + batchSize
+              + "; use a smaller batch");
     }
   }
 
   /** Shuffled batches with augmentation; the last partial batch dropped. */
-  public static Batches training(Dataset data, int batchSize, long seed, Augmentation augmentation) {
+  public static Batches training(
+      Dataset data, int batchSize, long seed, Augmentation augmentation) {
     return new Batches(data, batchSize, seed, true, LastBatch.DROP, augmentation);
   }
 
@@ -60,7 +71,11 @@ public final class Batches {
 
   /** Any combination. */
   public static Batches of(
-      Dataset data, int batchSize, long seed, boolean shuffle, LastBatch last,
+      Dataset data,
+      int batchSize,
+      long seed,
+      boolean shuffle,
+      LastBatch last,
       Augmentation augmentation) {
     return new Batches(data, batchSize, seed, shuffle, last, augmentation);
   }
@@ -136,9 +151,9 @@ public final class Batches {
     }
 
     /**
-     * Fills {@code images} (NCHW, at least {@code batchSize × C × H × W} floats) and
-     * {@code labels} with batch {@code batch} of this epoch, augmented, and returns how many
-     * images it holds (batchSize, or fewer for a kept last batch).
+     * Fills {@code images} (NCHW, at least {@code batchSize × C × H × W} floats) and {@code labels}
+     * with batch {@code batch} of this epoch, augmented, and returns how many images it holds
+     * (batchSize, or fewer for a kept last batch).
      */
     public int fill(int batch, float[] images, int[] labels) {
       if (batch < 0 || batch >= batchesPerEpoch()) {
@@ -149,9 +164,15 @@ public final class Batches {
       int start = batch * batchSize;
       int count = Math.min(batchSize, data.size() - start);
       if (images.length < count * imageSize || labels.length < count) {
-        throw new IllegalArgumentException("batch buffers too small: " + images.length
-            + " floats and " + labels.length + " labels for " + count + " images of "
-            + data.shapeText());
+        throw new IllegalArgumentException(
+            "batch buffers too small: "
+                + images.length
+                + " floats and "
+                + labels.length
+                + " labels for "
+                + count
+                + " images of "
+                + data.shapeText());
       }
       // Per call, so that threads filling different batches share nothing mutable.
       float[] scratch = augmentation.isIdentity() ? null : new float[imageSize];
@@ -159,8 +180,16 @@ public final class Batches {
         int index = order[start + k];
         data.copyImage(index, images, k * imageSize);
         labels[k] = data.label(index);
-        augmentation.apply(images, k * imageSize, data.channels(), data.height(), data.width(),
-            seed, epoch, index, scratch);
+        augmentation.apply(
+            images,
+            k * imageSize,
+            data.channels(),
+            data.height(),
+            data.width(),
+            seed,
+            epoch,
+            index,
+            scratch);
       }
       return count;
     }

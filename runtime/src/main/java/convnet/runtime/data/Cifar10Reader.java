@@ -8,11 +8,11 @@ import java.util.List;
 
 /**
  * Reader of the CIFAR-10 binary version: {@code data_batch_1.bin} … {@code data_batch_5.bin}
- * (training) and {@code test_batch.bin}, each a sequence of 3073-byte records (a label byte,
- * then 1024 red, 1024 green and 1024 blue bytes of a 32×32 image, rows top to bottom).
+ * (training) and {@code test_batch.bin}, each a sequence of 3073-byte records (a label byte, then
+ * 1024 red, 1024 green and 1024 blue bytes of a 32×32 image, rows top to bottom).
  *
- * <p>The directory may be the one holding the batches or its parent holding
- * {@code cifar-10-batches-bin/}. Class names come from {@code batches.meta.txt} when present.
+ * <p>The directory may be the one holding the batches or its parent holding {@code
+ * cifar-10-batches-bin/}. Class names come from {@code batches.meta.txt} when present.
  */
 public final class Cifar10Reader {
   static final int SIDE = 32;
@@ -20,8 +20,9 @@ public final class Cifar10Reader {
   static final int TRAINING_BATCHES = 5;
 
   /** The CIFAR-10 class names, by label. */
-  public static final List<String> CLASSES = List.of(
-      "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
+  public static final List<String> CLASSES =
+      List.of(
+          "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
 
   private Cifar10Reader() {}
 
@@ -39,8 +40,10 @@ public final class Cifar10Reader {
   /** Reads the five training batches and the test batch. */
   public static DataSplits readDirectory(Path dir) {
     if (!Files.isDirectory(dir)) {
-      throw new DataError(dir + ": no such directory (expected CIFAR-10 binary batches "
-          + "data_batch_1.bin … data_batch_5.bin and test_batch.bin)");
+      throw new DataError(
+          dir
+              + ": no such directory (expected CIFAR-10 binary batches "
+              + "data_batch_1.bin … data_batch_5.bin and test_batch.bin)");
     }
     Path batches = batchDir(dir);
     List<String> names = classNames(batches);
@@ -49,8 +52,11 @@ public final class Cifar10Reader {
       trainFiles.add(require(batches, "data_batch_" + k + ".bin"));
     }
     Dataset train = read(trainFiles, names, batches + "/data_batch_[1-5].bin");
-    Dataset test = read(List.of(require(batches, "test_batch.bin")), names,
-        batches.resolve("test_batch.bin").toString());
+    Dataset test =
+        read(
+            List.of(require(batches, "test_batch.bin")),
+            names,
+            batches.resolve("test_batch.bin").toString());
     return new DataSplits(train, test, "CIFAR-10 binary batches in " + batches);
   }
 
@@ -86,14 +92,20 @@ public final class Cifar10Reader {
     for (Path file : files) {
       byte[] bytes = DataFiles.read(file);
       if (bytes.length == 0) {
-        throw new DataError(file + ": empty file (expected records of " + RECORD_BYTES
-            + " bytes)");
+        throw new DataError(file + ": empty file (expected records of " + RECORD_BYTES + " bytes)");
       }
       if (bytes.length % RECORD_BYTES != 0) {
-        throw new DataError(file + ": truncated or corrupt: " + bytes.length
-            + " bytes is not a whole number of " + RECORD_BYTES + "-byte records ("
-            + bytes.length / RECORD_BYTES + " records and " + bytes.length % RECORD_BYTES
-            + " bytes left over)");
+        throw new DataError(
+            file
+                + ": truncated or corrupt: "
+                + bytes.length
+                + " bytes is not a whole number of "
+                + RECORD_BYTES
+                + "-byte records ("
+                + bytes.length / RECORD_BYTES
+                + " records and "
+                + bytes.length % RECORD_BYTES
+                + " bytes left over)");
       }
       contents.add(bytes);
       records += bytes.length / RECORD_BYTES;
@@ -112,9 +124,17 @@ public final class Cifar10Reader {
         int base = r * RECORD_BYTES;
         int label = bytes[base] & 0xff;
         if (label >= classNames.size()) {
-          throw new DataError(files.get(f) + ": label " + label + " of record " + r
-              + " is out of range: there are " + classNames.size() + " classes (0.."
-              + (classNames.size() - 1) + ")");
+          throw new DataError(
+              files.get(f)
+                  + ": label "
+                  + label
+                  + " of record "
+                  + r
+                  + " is out of range: there are "
+                  + classNames.size()
+                  + " classes (0.."
+                  + (classNames.size() - 1)
+                  + ")");
         }
         labels[image] = label;
         // The record's channel-major layout is already NCHW for one image.

@@ -24,8 +24,13 @@ final class DataFiles {
     try {
       long size = Files.size(file);
       if (size > MAX_BYTES) {
-        throw new DataError(String.format(java.util.Locale.ROOT, "%s: %,d bytes, larger than the %,d "
-            + "bytes convnet reads from one data file", file, size, MAX_BYTES));
+        throw new DataError(
+            String.format(
+                java.util.Locale.ROOT,
+                "%s: %,d bytes, larger than the %,d " + "bytes convnet reads from one data file",
+                file,
+                size,
+                MAX_BYTES));
       }
       raw = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
@@ -62,8 +67,12 @@ final class DataFiles {
       // Bounded, so a corrupt or hostile stream is a message rather than an OutOfMemoryError.
       byte[] out = in.readNBytes(MAX_BYTES);
       if (out.length == MAX_BYTES && in.read() != -1) {
-        throw new DataError(String.format(java.util.Locale.ROOT, "%s: decompresses to more than the "
-            + "%,d bytes convnet reads from one data file", name, MAX_BYTES));
+        throw new DataError(
+            String.format(
+                java.util.Locale.ROOT,
+                "%s: decompresses to more than the " + "%,d bytes convnet reads from one data file",
+                name,
+                MAX_BYTES));
       }
       return out;
     } catch (EOFException e) {
@@ -82,7 +91,9 @@ final class DataFiles {
 
   /** Big-endian unsigned 32-bit int at {@code offset}, as an int (IDX sizes fit). */
   static int int32(byte[] b, int offset) {
-    return ((b[offset] & 0xff) << 24) | ((b[offset + 1] & 0xff) << 16)
-        | ((b[offset + 2] & 0xff) << 8) | (b[offset + 3] & 0xff);
+    return ((b[offset] & 0xff) << 24)
+        | ((b[offset + 1] & 0xff) << 16)
+        | ((b[offset + 2] & 0xff) << 8)
+        | (b[offset + 3] & 0xff);
   }
 }

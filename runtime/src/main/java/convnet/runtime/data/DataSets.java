@@ -10,29 +10,33 @@ import java.util.Locale;
  * network's input shape.
  *
  * <p>Specs:
+ *
  * <ul>
- *   <li>{@code fashion-mnist}: the full set in {@value #FASHION_MNIST_DIR} (Debian's
- *       {@code dataset-fashion-mnist}) when present, else the embedded subset;
+ *   <li>{@code fashion-mnist}: the full set in {@value #FASHION_MNIST_DIR} (Debian's {@code
+ *       dataset-fashion-mnist}) when present, else the embedded subset;
  *   <li>{@code fashion-mnist-subset}: the embedded 6,000 + 1,000 image subset;
  *   <li>{@code idx:DIR}, {@code cifar10:DIR}, {@code folder:DIR};
  *   <li>a bare directory, whose layout is detected (IDX, CIFAR-10 batches, folder per class).
  * </ul>
  *
- * <p>Shape rules: IDX and CIFAR-10 images must have the network's H×W exactly (no silent padding
- * or resizing; {@link Preprocessing} pads or resizes when asked, see {@link #openAnySize}); a one-channel data set feeds a three-channel network by replicating the gray
- * channel; folder images are resized and centre-cropped to H×W and read as gray or RGB as C asks.
- * {@link DataSplits#source()} is a one-line notice of what was opened, meant to be shown.
+ * <p>Shape rules: IDX and CIFAR-10 images must have the network's H×W exactly (no silent padding or
+ * resizing; {@link Preprocessing} pads or resizes when asked, see {@link #openAnySize}); a
+ * one-channel data set feeds a three-channel network by replicating the gray channel; folder images
+ * are resized and centre-cropped to H×W and read as gray or RGB as C asks. {@link
+ * DataSplits#source()} is a one-line notice of what was opened, meant to be shown.
  */
 public final class DataSets {
   /** Where Debian's {@code dataset-fashion-mnist} installs the IDX files. */
   public static final String FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
+
   /** System property that overrides {@link #FASHION_MNIST_DIR} (an empty value: never use it). */
   public static final String FASHION_MNIST_DIR_PROPERTY = "convnet.fashionMnistDir";
 
   static final String SUBSET_RESOURCE = "/convnet/data/fashion-mnist-subset/";
 
-  private static final String FORMS = "expected fashion-mnist, fashion-mnist-subset, idx:DIR, "
-      + "cifar10:DIR, folder:DIR or an existing directory";
+  private static final String FORMS =
+      "expected fashion-mnist, fashion-mnist-subset, idx:DIR, "
+          + "cifar10:DIR, folder:DIR or an existing directory";
 
   private DataSets() {}
 
@@ -87,8 +91,11 @@ public final class DataSets {
   public static DataSplits openNative(String spec) {
     Source source = resolve(spec);
     if (source.kind == Kind.FOLDER) {
-      throw new DataError("data '" + spec + "': a folder of images has no fixed size; give the "
-          + "network's input shape (CxHxW) to resize the images to");
+      throw new DataError(
+          "data '"
+              + spec
+              + "': a folder of images has no fixed size; give the "
+              + "network's input shape (CxHxW) to resize the images to");
     }
     return source.load();
   }
@@ -109,7 +116,12 @@ public final class DataSets {
     return resolve(spec).kind == Kind.FOLDER;
   }
 
-  private enum Kind { SUBSET, IDX, CIFAR10, FOLDER }
+  private enum Kind {
+    SUBSET,
+    IDX,
+    CIFAR10,
+    FOLDER
+  }
 
   private record Source(Kind kind, Path dir, boolean fashion, String notice) {
     DataSplits load() {
@@ -119,7 +131,8 @@ public final class DataSets {
           yield notice == null ? d : new DataSplits(d.train(), d.test(), notice);
         }
         case IDX -> {
-          DataSplits d = IdxReader.readDirectory(dir, fashion ? IdxReader.FASHION_MNIST_CLASSES : null);
+          DataSplits d =
+              IdxReader.readDirectory(dir, fashion ? IdxReader.FASHION_MNIST_CLASSES : null);
           yield notice == null ? d : new DataSplits(d.train(), d.test(), notice);
         }
         case CIFAR10 -> Cifar10Reader.readDirectory(dir);
@@ -137,12 +150,19 @@ public final class DataSets {
     if (lower.equals("fashion-mnist")) {
       Path full = fullFashionMnistDir();
       if (full != null) {
-        return new Source(Kind.IDX, full, true,
+        return new Source(
+            Kind.IDX,
+            full,
+            true,
             "fashion-mnist: full data set (60,000 + 10,000 images) from " + full);
       }
-      return new Source(Kind.SUBSET, null, true, "fashion-mnist: the full set is not installed "
-          + "(Debian package dataset-fashion-mnist); using the embedded subset (6,000 + 1,000 "
-          + "images, 600 + 100 per class)");
+      return new Source(
+          Kind.SUBSET,
+          null,
+          true,
+          "fashion-mnist: the full set is not installed "
+              + "(Debian package dataset-fashion-mnist); using the embedded subset (6,000 + 1,000 "
+              + "images, 600 + 100 per class)");
     }
     if (lower.equals("fashion-mnist-subset")) {
       return new Source(Kind.SUBSET, null, true, null);
@@ -150,12 +170,13 @@ public final class DataSets {
     int colon = s.indexOf(':');
     if (colon > 1) {
       String prefix = lower.substring(0, colon);
-      Kind kind = switch (prefix) {
-        case "idx" -> Kind.IDX;
-        case "cifar10", "cifar-10" -> Kind.CIFAR10;
-        case "folder" -> Kind.FOLDER;
-        default -> null;
-      };
+      Kind kind =
+          switch (prefix) {
+            case "idx" -> Kind.IDX;
+            case "cifar10", "cifar-10" -> Kind.CIFAR10;
+            case "folder" -> Kind.FOLDER;
+            default -> null;
+          };
       if (kind != null) {
         Path dir = path(spec, s.substring(colon + 1));
         if (!Files.isDirectory(dir)) {
@@ -166,8 +187,8 @@ public final class DataSets {
     }
     Path dir = path(spec, s);
     if (!Files.isDirectory(dir)) {
-      throw new DataError("data '" + spec + "': unknown data set and no such directory ("
-          + FORMS + ")");
+      throw new DataError(
+          "data '" + spec + "': unknown data set and no such directory (" + FORMS + ")");
     }
     if (IdxReader.looksLikeIdx(dir)) {
       return new Source(Kind.IDX, dir, false, null);
@@ -178,9 +199,14 @@ public final class DataSets {
     if (FolderReader.looksLikeFolders(dir)) {
       return new Source(Kind.FOLDER, dir, false, null);
     }
-    throw new DataError("data '" + spec + "': cannot tell the layout of " + dir + ": it has no "
-        + "train-images-idx3-ubyte[.gz] (IDX), no data_batch_1.bin or test_batch.bin (CIFAR-10) "
-        + "and no class folders of .jpg/.png images");
+    throw new DataError(
+        "data '"
+            + spec
+            + "': cannot tell the layout of "
+            + dir
+            + ": it has no "
+            + "train-images-idx3-ubyte[.gz] (IDX), no data_batch_1.bin or test_batch.bin (CIFAR-10) "
+            + "and no class folders of .jpg/.png images");
   }
 
   private static Path path(String spec, String text) {
@@ -207,14 +233,18 @@ public final class DataSets {
   public static DataSplits loadSubset() {
     Dataset train = subsetSplit("train");
     Dataset test = subsetSplit("t10k");
-    return new DataSplits(train, test, "fashion-mnist-subset: embedded subset of Fashion-MNIST "
-        + "(6,000 + 1,000 images, 600 + 100 per class)");
+    return new DataSplits(
+        train,
+        test,
+        "fashion-mnist-subset: embedded subset of Fashion-MNIST "
+            + "(6,000 + 1,000 images, 600 + 100 per class)");
   }
 
   private static Dataset subsetSplit(String prefix) {
     String images = SUBSET_RESOURCE + prefix + "-images-idx3-ubyte.gz";
     String labels = SUBSET_RESOURCE + prefix + "-labels-idx1-ubyte.gz";
-    return IdxReader.decode("classpath:" + images,
+    return IdxReader.decode(
+        "classpath:" + images,
         DataFiles.read("classpath:" + images, DataSets.class.getResourceAsStream(images)),
         "classpath:" + labels,
         DataFiles.read("classpath:" + labels, DataSets.class.getResourceAsStream(labels)),
@@ -227,21 +257,45 @@ public final class DataSets {
     String found = train.shapeText();
     String wanted = channels + "x" + height + "x" + width;
     if (train.height() != height || train.width() != width) {
-      throw new DataError("data '" + spec + "' has images of " + found + " but the network's "
-          + "input is " + wanted + ": images are not padded or resized silently; preprocess them "
-          + "with " + sizeHint(train.height(), train.width(), height, width) + " (--preprocess, or "
-          + "preprocess in the train block), change the network's input to " + channels + "x"
-          + train.height() + "x" + train.width() + ", or use data of that size");
+      throw new DataError(
+          "data '"
+              + spec
+              + "' has images of "
+              + found
+              + " but the network's "
+              + "input is "
+              + wanted
+              + ": images are not padded or resized silently; preprocess them "
+              + "with "
+              + sizeHint(train.height(), train.width(), height, width)
+              + " (--preprocess, or "
+              + "preprocess in the train block), change the network's input to "
+              + channels
+              + "x"
+              + train.height()
+              + "x"
+              + train.width()
+              + ", or use data of that size");
     }
     if (train.channels() == channels) {
       return data;
     }
     if (train.channels() == 1 && channels == 3) {
-      return new DataSplits(train.grayToRgb(), data.test().grayToRgb(),
+      return new DataSplits(
+          train.grayToRgb(),
+          data.test().grayToRgb(),
           data.source() + "; gray channel replicated to RGB");
     }
-    throw new DataError("data '" + spec + "' has " + train.channels() + "-channel images ("
-        + found + ") but the network's input is " + wanted + " (only gray data on a 3-channel "
-        + "network is converted, by replicating the channel)");
+    throw new DataError(
+        "data '"
+            + spec
+            + "' has "
+            + train.channels()
+            + "-channel images ("
+            + found
+            + ") but the network's input is "
+            + wanted
+            + " (only gray data on a 3-channel "
+            + "network is converted, by replicating the channel)");
   }
 }

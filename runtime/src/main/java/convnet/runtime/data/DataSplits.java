@@ -11,12 +11,17 @@ public record DataSplits(Dataset train, Dataset test, String source) {
     Objects.requireNonNull(train, "train");
     Objects.requireNonNull(test, "test");
     Objects.requireNonNull(source, "source");
-    if (train.channels() != test.channels() || train.height() != test.height()
+    if (train.channels() != test.channels()
+        || train.height() != test.height()
         || train.width() != test.width()) {
       // Files on disk can disagree like this: a data error, not a bug.
       throw new DataError(
-          source + ": training images are " + train.shapeText() + " but test images are "
-              + test.shapeText() + "; both splits must have one image size");
+          source
+              + ": training images are "
+              + train.shapeText()
+              + " but test images are "
+              + test.shapeText()
+              + "; both splits must have one image size");
     }
     if (!train.classNames().equals(test.classNames())) {
       throw new DataError(source + ": training and test classes differ");

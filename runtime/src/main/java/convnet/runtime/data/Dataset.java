@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One split of an image data set held in memory: {@code size()} images of {@code channels ×
- * height × width} float32 pixels in NCHW order, with an int label per image and the class names.
+ * One split of an image data set held in memory: {@code size()} images of {@code channels × height
+ * × width} float32 pixels in NCHW order, with an int label per image and the class names.
  *
  * <p>Pixels straight from a reader are in [0, 1]; after {@link Preprocessing} they may be any
- * value. The pixel array is owned by this object: readers hand it over, and callers read it
- * through {@link #copyImage} or {@link #pixel}, never mutate it.
+ * value. The pixel array is owned by this object: readers hand it over, and callers read it through
+ * {@link #copyImage} or {@link #pixel}, never mutate it.
  */
 public final class Dataset {
   private final String name;
@@ -26,7 +26,12 @@ public final class Dataset {
    * megabytes). {@code name} says where the data came from, e.g. a file name, for messages.
    */
   public Dataset(
-      String name, int channels, int height, int width, List<String> classNames, float[] pixels,
+      String name,
+      int channels,
+      int height,
+      int width,
+      List<String> classNames,
+      float[] pixels,
       int[] labels) {
     this.name = Objects.requireNonNull(name, "name");
     if (channels <= 0 || height <= 0 || width <= 0) {
@@ -45,13 +50,26 @@ public final class Dataset {
     long expected = (long) labels.length * channels * height * width;
     if (pixels.length != expected) {
       throw new IllegalArgumentException(
-          name + ": " + pixels.length + " pixels for " + labels.length + " images of "
-              + shapeText() + " (expected " + expected + ")");
+          name
+              + ": "
+              + pixels.length
+              + " pixels for "
+              + labels.length
+              + " images of "
+              + shapeText()
+              + " (expected "
+              + expected
+              + ")");
     }
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] < 0 || labels[i] >= this.classNames.size()) {
         throw new IllegalArgumentException(
-            name + ": label " + labels[i] + " of image " + i + " is outside 0.."
+            name
+                + ": label "
+                + labels[i]
+                + " of image "
+                + i
+                + " is outside 0.."
                 + (this.classNames.size() - 1));
       }
     }
@@ -172,7 +190,15 @@ public final class Dataset {
 
   @Override
   public String toString() {
-    return name + " (" + size() + " images of " + shapeText() + ", " + classCount()
-        + " classes, per class " + Arrays.toString(countsPerClass()) + ")";
+    return name
+        + " ("
+        + size()
+        + " images of "
+        + shapeText()
+        + ", "
+        + classCount()
+        + " classes, per class "
+        + Arrays.toString(countsPerClass())
+        + ")";
   }
 }

@@ -17,10 +17,10 @@ import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 
 /**
- * Reader of a folder of JPEG/PNG images per class (the Caltech-101 layout,
- * {@code root/<class>/*.jpg}): classes sorted by folder name, a deterministic per-class
- * train/test split, each image resized so its shorter side fits the network's input, centre-cropped
- * to H×W, and converted to grayscale (C = 1) or RGB (C = 3).
+ * Reader of a folder of JPEG/PNG images per class (the Caltech-101 layout, {@code
+ * root/<class>/*.jpg}): classes sorted by folder name, a deterministic per-class train/test split,
+ * each image resized so its shorter side fits the network's input, centre-cropped to H×W, and
+ * converted to grayscale (C = 1) or RGB (C = 3).
  */
 public final class FolderReader {
   static {
@@ -88,8 +88,8 @@ public final class FolderReader {
       throw new DataError(root + ": cannot list: " + e.getMessage(), e);
     }
     if (classDirs.isEmpty()) {
-      throw new DataError(root + ": no class folders (expected " + root
-          + "/<class>/<image>.jpg|.png)");
+      throw new DataError(
+          root + ": no class folders (expected " + root + "/<class>/<image>.jpg|.png)");
     }
     Collections.sort(classDirs);
     List<String> names = new ArrayList<>();
@@ -118,8 +118,12 @@ public final class FolderReader {
   /** Reads, splits, resizes and crops every image to {@code channels × height × width}. */
   public static DataSplits read(Path root, int channels, int height, int width, FolderSplit split) {
     if (channels != 1 && channels != 3) {
-      throw new DataError(root + ": images can be read as 1 channel (grayscale) or 3 (RGB), but "
-          + "the network's input has " + channels + " channels");
+      throw new DataError(
+          root
+              + ": images can be read as 1 channel (grayscale) or 3 (RGB), but "
+              + "the network's input has "
+              + channels
+              + " channels");
     }
     if (height <= 0 || width <= 0) {
       throw new DataError(root + ": bad target size " + height + "x" + width);
@@ -132,8 +136,8 @@ public final class FolderReader {
     for (int c = 0; c < listing.classNames().size(); c++) {
       List<Path> files = new ArrayList<>(listing.files().get(c));
       // Sorted names first, then a shuffle from (seed, class): independent of directory order.
-      Collections.shuffle(files, new java.util.Random(
-          new SplittableRandom(Seeds.mix(split.seed(), c)).nextLong()));
+      Collections.shuffle(
+          files, new java.util.Random(new SplittableRandom(Seeds.mix(split.seed(), c)).nextLong()));
       int test = split.testCount(listing.classNames().get(c), files.size());
       int trainEnd = split.trainPerClass() > 0 ? split.trainPerClass() : files.size() - test;
       for (int i = 0; i < trainEnd; i++) {
@@ -146,38 +150,76 @@ public final class FolderReader {
       }
     }
     String name = root.toString();
-    Dataset train = load(name + " (train)", trainFiles, trainLabels, listing.classNames(),
-        channels, height, width);
-    Dataset test = load(name + " (test)", testFiles, testLabels, listing.classNames(),
-        channels, height, width);
-    return new DataSplits(train, test, "image folders in " + root + " (" + listing.classNames().size()
-        + " classes, " + split.describe() + ", resized and centre-cropped to " + channels + "x"
-        + height + "x" + width + ")");
+    Dataset train =
+        load(
+            name + " (train)",
+            trainFiles,
+            trainLabels,
+            listing.classNames(),
+            channels,
+            height,
+            width);
+    Dataset test =
+        load(
+            name + " (test)", testFiles, testLabels, listing.classNames(), channels, height, width);
+    return new DataSplits(
+        train,
+        test,
+        "image folders in "
+            + root
+            + " ("
+            + listing.classNames().size()
+            + " classes, "
+            + split.describe()
+            + ", resized and centre-cropped to "
+            + channels
+            + "x"
+            + height
+            + "x"
+            + width
+            + ")");
   }
 
   private static Dataset load(
-      String name, List<Path> files, List<Integer> labels, List<String> classNames, int channels,
-      int height, int width) {
+      String name,
+      List<Path> files,
+      List<Integer> labels,
+      List<String> classNames,
+      int channels,
+      int height,
+      int width) {
     // Each factor is below 2^31, so a plain long product could still overflow: saturate instead.
     long values = saturatingProduct(files.size(), channels, height, width);
     // One float array holds the split: past its limit or half the heap, say so before allocating.
-    if (values > Integer.MAX_VALUE - 8 || values * Float.BYTES > Runtime.getRuntime().maxMemory() / 2) {
-      throw new DataError(String.format(java.util.Locale.ROOT, "%s: %,d images of %dx%dx%d are "
-          + "%,d values, too many to hold in memory; use a smaller input size or fewer images",
-          name, files.size(), channels, height, width, values));
+    if (values > Integer.MAX_VALUE - 8
+        || values * Float.BYTES > Runtime.getRuntime().maxMemory() / 2) {
+      throw new DataError(
+          String.format(
+              java.util.Locale.ROOT,
+              "%s: %,d images of %dx%dx%d are "
+                  + "%,d values, too many to hold in memory; use a smaller input size or fewer images",
+              name,
+              files.size(),
+              channels,
+              height,
+              width,
+              values));
     }
     int imageSize = channels * height * width;
     float[] pixels = new float[files.size() * imageSize];
     AtomicReferenceArray<DataError> errors = new AtomicReferenceArray<>(files.size());
     // Each image writes only its own slice, so the parallel decode is deterministic.
-    IntStream.range(0, files.size()).parallel().forEach(i -> {
-      try {
-        BufferedImage image = decode(files.get(i));
-        toPixels(fit(image, height, width), channels, pixels, i * imageSize);
-      } catch (DataError e) {
-        errors.set(i, e);
-      }
-    });
+    IntStream.range(0, files.size())
+        .parallel()
+        .forEach(
+            i -> {
+              try {
+                BufferedImage image = decode(files.get(i));
+                toPixels(fit(image, height, width), channels, pixels, i * imageSize);
+              } catch (DataError e) {
+                errors.set(i, e);
+              }
+            });
     for (int i = 0; i < files.size(); i++) {
       if (errors.get(i) != null) {
         throw errors.get(i);
@@ -236,9 +278,15 @@ public final class FolderReader {
         long width = reader.getWidth(0);
         long height = reader.getHeight(0);
         if (width < 1 || height < 1 || width * height > MAX_IMAGE_PIXELS) {
-          throw new DataError(String.format(Locale.ROOT, "%s: corrupt or unsupported image: its header "
-              + "says %dx%d pixels (width x height); at most %,d pixels are decoded", file, width, height,
-              MAX_IMAGE_PIXELS));
+          throw new DataError(
+              String.format(
+                  Locale.ROOT,
+                  "%s: corrupt or unsupported image: its header "
+                      + "says %dx%d pixels (width x height); at most %,d pixels are decoded",
+                  file,
+                  width,
+                  height,
+                  MAX_IMAGE_PIXELS));
         }
       } finally {
         reader.dispose();
@@ -253,14 +301,22 @@ public final class FolderReader {
 
   /** Scales so the image covers height × width (shorter side fits), then crops the centre. */
   static BufferedImage fit(BufferedImage source, int height, int width) {
-    double scale = Math.max((double) height / source.getHeight(), (double) width / source.getWidth());
+    double scale =
+        Math.max((double) height / source.getHeight(), (double) width / source.getWidth());
     int scaledWidth = Math.max(width, (int) Math.round(source.getWidth() * scale));
     int scaledHeight = Math.max(height, (int) Math.round(source.getHeight() * scale));
     BufferedImage current = source;
     // Halving step by step keeps bilinear sampling from skipping pixels on large reductions.
     while (current.getWidth() >= 2 * scaledWidth && current.getHeight() >= 2 * scaledHeight) {
-      current = draw(current, current.getWidth() / 2, current.getHeight() / 2, 0, 0,
-          current.getWidth() / 2, current.getHeight() / 2);
+      current =
+          draw(
+              current,
+              current.getWidth() / 2,
+              current.getHeight() / 2,
+              0,
+              0,
+              current.getWidth() / 2,
+              current.getHeight() / 2);
     }
     int x = -(scaledWidth - width) / 2;
     int y = -(scaledHeight - height) / 2;
@@ -268,13 +324,18 @@ public final class FolderReader {
   }
 
   private static BufferedImage draw(
-      BufferedImage source, int canvasWidth, int canvasHeight, int x, int y, int drawWidth,
+      BufferedImage source,
+      int canvasWidth,
+      int canvasHeight,
+      int x,
+      int y,
+      int drawWidth,
       int drawHeight) {
     BufferedImage canvas = new BufferedImage(canvasWidth, canvasHeight, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = canvas.createGraphics();
     try {
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION,
-          RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
       g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
       g.drawImage(source, x, y, drawWidth, drawHeight, null);
     } finally {

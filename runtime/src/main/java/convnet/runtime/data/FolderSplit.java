@@ -27,7 +27,10 @@ public record FolderSplit(int trainPerClass, int maxTestPerClass, double testFra
     return new FolderSplit(0, 0, testFraction, seed);
   }
 
-  /** {@code train} images of each class for training, the rest (at most {@code maxTest} if > 0) for test. */
+  /**
+   * {@code train} images of each class for training, the rest (at most {@code maxTest} if > 0) for
+   * test.
+   */
   public static FolderSplit perClass(int train, int maxTest, long seed) {
     if (train <= 0) {
       throw new IllegalArgumentException("training images per class must be positive");
@@ -44,8 +47,14 @@ public record FolderSplit(int trainPerClass, int maxTestPerClass, double testFra
   int testCount(String className, int n) {
     if (trainPerClass > 0) {
       if (n <= trainPerClass) {
-        throw new DataError("class '" + className + "' has " + n + " images: not enough for "
-            + trainPerClass + " training images and at least one test image");
+        throw new DataError(
+            "class '"
+                + className
+                + "' has "
+                + n
+                + " images: not enough for "
+                + trainPerClass
+                + " training images and at least one test image");
       }
       int rest = n - trainPerClass;
       return maxTestPerClass > 0 ? Math.min(rest, maxTestPerClass) : rest;
@@ -59,8 +68,10 @@ public record FolderSplit(int trainPerClass, int maxTestPerClass, double testFra
   /** Human-readable form for descriptions. */
   public String describe() {
     if (trainPerClass > 0) {
-      return trainPerClass + " training images per class, "
-          + (maxTestPerClass > 0 ? "at most " + maxTestPerClass : "the rest") + " for test, seed "
+      return trainPerClass
+          + " training images per class, "
+          + (maxTestPerClass > 0 ? "at most " + maxTestPerClass : "the rest")
+          + " for test, seed "
           + seed;
     }
     return Math.round(testFraction * 100) + "% of each class for test, seed " + seed;

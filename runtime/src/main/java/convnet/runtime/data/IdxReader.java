@@ -7,25 +7,35 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Reader of the IDX format of MNIST and Fashion-MNIST: an images file (magic 0x00000803,
- * n × rows × columns unsigned bytes) and a labels file (magic 0x00000801, n unsigned bytes), raw
- * or gzip-compressed.
+ * Reader of the IDX format of MNIST and Fashion-MNIST: an images file (magic 0x00000803, n × rows ×
+ * columns unsigned bytes) and a labels file (magic 0x00000801, n unsigned bytes), raw or
+ * gzip-compressed.
  *
- * <p>A directory holds {@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte},
- * {@code t10k-images-idx3-ubyte} and {@code t10k-labels-idx1-ubyte}, each optionally with
- * {@code .gz}. Class names come from an optional {@code classes.txt} (one name per line);
- * without it there are ten classes named {@code 0}..{@code 9}.
+ * <p>A directory holds {@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte}, {@code
+ * t10k-images-idx3-ubyte} and {@code t10k-labels-idx1-ubyte}, each optionally with {@code .gz}.
+ * Class names come from an optional {@code classes.txt} (one name per line); without it there are
+ * ten classes named {@code 0}..{@code 9}.
  */
 public final class IdxReader {
   static final int IMAGES_MAGIC = 0x00000803;
   static final int LABELS_MAGIC = 0x00000801;
+
   /** The most values one Java array holds (the JVM's limit is a few below Integer.MAX_VALUE). */
   static final long MAX_VALUES = Integer.MAX_VALUE - 8;
 
   /** Class names of Fashion-MNIST, by label. */
-  public static final List<String> FASHION_MNIST_CLASSES = List.of(
-      "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
-      "Ankle boot");
+  public static final List<String> FASHION_MNIST_CLASSES =
+      List.of(
+          "T-shirt/top",
+          "Trouser",
+          "Pullover",
+          "Dress",
+          "Coat",
+          "Sandal",
+          "Shirt",
+          "Sneaker",
+          "Bag",
+          "Ankle boot");
 
   /** Class names of MNIST digits, by label. */
   public static final List<String> DIGIT_CLASSES =
@@ -39,25 +49,27 @@ public final class IdxReader {
         || Files.isRegularFile(dir.resolve("train-images-idx3-ubyte.gz"));
   }
 
-  /** Reads both splits from an IDX directory, with class names from {@code classes.txt} or digits. */
+  /**
+   * Reads both splits from an IDX directory, with class names from {@code classes.txt} or digits.
+   */
   public static DataSplits readDirectory(Path dir) {
     return readDirectory(dir, null);
   }
 
   /**
-   * Reads both splits from an IDX directory; {@code classNames} null means {@code classes.txt}
-   * in the directory, else the ten digit names.
+   * Reads both splits from an IDX directory; {@code classNames} null means {@code classes.txt} in
+   * the directory, else the ten digit names.
    */
   public static DataSplits readDirectory(Path dir, List<String> classNames) {
     if (!Files.isDirectory(dir)) {
-      throw new DataError(dir + ": no such directory (expected IDX files "
-          + "train-images-idx3-ubyte[.gz] etc.)");
+      throw new DataError(
+          dir + ": no such directory (expected IDX files " + "train-images-idx3-ubyte[.gz] etc.)");
     }
     List<String> names = classNames != null ? classNames : classNamesIn(dir);
-    Dataset train = read(find(dir, "train-images-idx3-ubyte"), find(dir, "train-labels-idx1-ubyte"),
-        names);
-    Dataset test = read(find(dir, "t10k-images-idx3-ubyte"), find(dir, "t10k-labels-idx1-ubyte"),
-        names);
+    Dataset train =
+        read(find(dir, "train-images-idx3-ubyte"), find(dir, "train-labels-idx1-ubyte"), names);
+    Dataset test =
+        read(find(dir, "t10k-images-idx3-ubyte"), find(dir, "t10k-labels-idx1-ubyte"), names);
     return new DataSplits(train, test, "IDX files in " + dir);
   }
 
@@ -67,8 +79,8 @@ public final class IdxReader {
       return DIGIT_CLASSES;
     }
     List<String> names = new ArrayList<>();
-    for (String line : new String(DataFiles.read(file), java.nio.charset.StandardCharsets.UTF_8)
-        .split("\\R")) {
+    for (String line :
+        new String(DataFiles.read(file), java.nio.charset.StandardCharsets.UTF_8).split("\\R")) {
       if (!line.isBlank()) {
         names.add(line.strip());
       }
@@ -93,18 +105,28 @@ public final class IdxReader {
 
   /** Reads one split from an images file and a labels file. */
   public static Dataset read(Path images, Path labels, List<String> classNames) {
-    return decode(images.toString(), DataFiles.read(images), labels.toString(),
-        DataFiles.read(labels), classNames);
+    return decode(
+        images.toString(),
+        DataFiles.read(images),
+        labels.toString(),
+        DataFiles.read(labels),
+        classNames);
   }
 
   /** Decodes one split from the (decompressed) bytes of an images file and a labels file. */
   static Dataset decode(
-      String imagesName, byte[] imageBytes, String labelsName, byte[] labelBytes,
+      String imagesName,
+      byte[] imageBytes,
+      String labelsName,
+      byte[] labelBytes,
       List<String> classNames) {
     checkMagic(imagesName, imageBytes, IMAGES_MAGIC, "images");
     if (imageBytes.length < 16) {
-      throw new DataError(imagesName + ": truncated: " + imageBytes.length
-          + " bytes, shorter than the 16-byte IDX images header");
+      throw new DataError(
+          imagesName
+              + ": truncated: "
+              + imageBytes.length
+              + " bytes, shorter than the 16-byte IDX images header");
     }
     // The header's sizes are unsigned 32-bit; read as long so no product below can overflow.
     long n = DataFiles.uint32(imageBytes, 4);
@@ -114,34 +136,66 @@ public final class IdxReader {
     checkDimension(imagesName, "3 (columns per image)", columns, 1);
     long pixelsPerImage = rows * columns;
     if (pixelsPerImage > MAX_VALUES) {
-      throw new DataError(String.format(Locale.ROOT, "%s: corrupt header: images of %dx%d (dimensions 2 "
-          + "and 3) would hold %,d pixels each, more than the %,d values one array holds", imagesName,
-          rows, columns, pixelsPerImage, MAX_VALUES));
+      throw new DataError(
+          String.format(
+              Locale.ROOT,
+              "%s: corrupt header: images of %dx%d (dimensions 2 "
+                  + "and 3) would hold %,d pixels each, more than the %,d values one array holds",
+              imagesName,
+              rows,
+              columns,
+              pixelsPerImage,
+              MAX_VALUES));
     }
     // n < 2^32 and pixelsPerImage < 2^31, so this fits a long; the file length bounds n from here.
     long expected = 16L + n * pixelsPerImage;
     if (imageBytes.length < expected) {
-      throw new DataError(imagesName + ": truncated: the header says " + n + " images of " + rows
-          + "x" + columns + " (" + expected + " bytes) but the file has " + imageBytes.length);
+      throw new DataError(
+          imagesName
+              + ": truncated: the header says "
+              + n
+              + " images of "
+              + rows
+              + "x"
+              + columns
+              + " ("
+              + expected
+              + " bytes) but the file has "
+              + imageBytes.length);
     }
     if (imageBytes.length > expected) {
-      throw new DataError(imagesName + ": corrupt: " + (imageBytes.length - expected)
-          + " bytes after the " + n + " images the header announces");
+      throw new DataError(
+          imagesName
+              + ": corrupt: "
+              + (imageBytes.length - expected)
+              + " bytes after the "
+              + n
+              + " images the header announces");
     }
     checkMagic(labelsName, labelBytes, LABELS_MAGIC, "labels");
     if (labelBytes.length < 8) {
-      throw new DataError(labelsName + ": truncated: " + labelBytes.length
-          + " bytes, shorter than the 8-byte IDX labels header");
+      throw new DataError(
+          labelsName
+              + ": truncated: "
+              + labelBytes.length
+              + " bytes, shorter than the 8-byte IDX labels header");
     }
     long labelCount = DataFiles.uint32(labelBytes, 4);
     if (labelCount != n) {
-      throw new DataError(labelsName + ": " + labelCount + " labels but " + imagesName + " has " + n
-          + " images");
+      throw new DataError(
+          labelsName + ": " + labelCount + " labels but " + imagesName + " has " + n + " images");
     }
     if (labelBytes.length != 8L + n) {
-      throw new DataError(labelsName + ": " + (labelBytes.length < 8L + n ? "truncated" : "corrupt")
-          + ": the header says " + n + " labels (" + (8L + n) + " bytes) but the file has "
-          + labelBytes.length);
+      throw new DataError(
+          labelsName
+              + ": "
+              + (labelBytes.length < 8L + n ? "truncated" : "corrupt")
+              + ": the header says "
+              + n
+              + " labels ("
+              + (8L + n)
+              + " bytes) but the file has "
+              + labelBytes.length);
     }
     // The file lengths matched the header, so every count below fits an int.
     int count = (int) n;
@@ -149,9 +203,17 @@ public final class IdxReader {
     for (int i = 0; i < count; i++) {
       int label = labelBytes[8 + i] & 0xff;
       if (label >= classNames.size()) {
-        throw new DataError(labelsName + ": label " + label + " of image " + i
-            + " is out of range: there are " + classNames.size() + " classes (0.."
-            + (classNames.size() - 1) + ")");
+        throw new DataError(
+            labelsName
+                + ": label "
+                + label
+                + " of image "
+                + i
+                + " is out of range: there are "
+                + classNames.size()
+                + " classes (0.."
+                + (classNames.size() - 1)
+                + ")");
       }
       labels[i] = label;
     }
@@ -168,8 +230,15 @@ public final class IdxReader {
    */
   private static void checkDimension(String file, String dimension, long value, long min) {
     if (value < min || value > MAX_VALUES) {
-      throw new DataError(String.format(Locale.ROOT, "%s: corrupt header: dimension %s is %,d; "
-          + "expected %d to %,d", file, dimension, value, min, MAX_VALUES));
+      throw new DataError(
+          String.format(
+              Locale.ROOT,
+              "%s: corrupt header: dimension %s is %,d; " + "expected %d to %,d",
+              file,
+              dimension,
+              value,
+              min,
+              MAX_VALUES));
     }
   }
 
@@ -179,9 +248,10 @@ public final class IdxReader {
     }
     int found = DataFiles.int32(bytes, 0);
     if (found != magic) {
-      throw new DataError(String.format(
-          "%s: wrong magic number 0x%08x: not an IDX %s file (expected 0x%08x)",
-          name, found, what, magic));
+      throw new DataError(
+          String.format(
+              "%s: wrong magic number 0x%08x: not an IDX %s file (expected 0x%08x)",
+              name, found, what, magic));
     }
   }
 }

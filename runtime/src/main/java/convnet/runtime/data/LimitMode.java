@@ -106,5 +106,4 @@ public enum LimitMode {
     }
     return sum;
   }
-
 }

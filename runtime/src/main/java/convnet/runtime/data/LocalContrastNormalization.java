@@ -18,8 +18,8 @@ import java.util.Locale;
 /**
  * Local contrast normalisation of images as preprocessing, computed by the language's {@code N}
  * layer itself: the graph that lowering gives {@code lcn(window=WxW, sigma=S)} on images of the
- * data set's shape, run a batch of images at a time (compiled, else interpreted). Preprocessing
- * and the layer are thus one definition (see the layer's for the equations).
+ * data set's shape, run a batch of images at a time (compiled, else interpreted). Preprocessing and
+ * the layer are thus one definition (see the layer's for the equations).
  */
 public final class LocalContrastNormalization {
   /** Images normalised per call of the layer's function. */
@@ -41,27 +41,48 @@ public final class LocalContrastNormalization {
   }
 
   /**
-   * The one-layer network {@code lcn(window=WxW, sigma=S)} on images of
-   * {@code channels × height × width}; a window the layer refuses for that size (wider than
-   * 2n − 1, where it would reach only zero padding) is a {@link DataError}.
+   * The one-layer network {@code lcn(window=WxW, sigma=S)} on images of {@code channels × height ×
+   * width}; a window the layer refuses for that size (wider than 2n − 1, where it would reach only
+   * zero padding) is a {@link DataError}.
    */
   public Network network(int channels, int height, int width) {
-    String source = String.format(Locale.ROOT, "network lcn {\n  input %dx%dx%d\n  lcn(window=%dx%d, "
-        + "sigma=%s)\n}\n", channels, height, width, window, window,
-        BigDecimal.valueOf(sigma).toPlainString());
+    String source =
+        String.format(
+            Locale.ROOT,
+            "network lcn {\n  input %dx%dx%d\n  lcn(window=%dx%d, " + "sigma=%s)\n}\n",
+            channels,
+            height,
+            width,
+            window,
+            window,
+            BigDecimal.valueOf(sigma).toPlainString());
     CheckResult r = Checker.checkSource(source, "preprocess");
     if (!r.ok()) {
-      throw new DataError("preprocessing lcn(" + window + "," + sigma + ") on images of " + channels
-          + "x" + height + "x" + width + ": " + r.diagnostics().errors().get(0).message());
+      throw new DataError(
+          "preprocessing lcn("
+              + window
+              + ","
+              + sigma
+              + ") on images of "
+              + channels
+              + "x"
+              + height
+              + "x"
+              + width
+              + ": "
+              + r.diagnostics().errors().get(0).message());
     }
     return r.network();
   }
 
-  /** The layer's function on batches of {@code batch} images: input {@code input}, output {@code output}. */
+  /**
+   * The layer's function on batches of {@code batch} images: input {@code input}, output {@code
+   * output}.
+   */
   public Function function(int batch, int channels, int height, int width) {
     Network n = network(channels, height, width);
-    return new Function("lcn", NetworkModel.simplify(
-        Lowering.lower(n, batch, Lowering.Mode.INFERENCE, false)));
+    return new Function(
+        "lcn", NetworkModel.simplify(Lowering.lower(n, batch, Lowering.Mode.INFERENCE, false)));
   }
 
   /**
@@ -89,8 +110,10 @@ public final class LocalContrastNormalization {
       // The last batch is padded with blank images: each image is normalised on its own.
       java.util.Arrays.fill(in, 0f);
       System.arraycopy(pixels, start * size, in, 0, n * size);
-      double[] out = run.run(java.util.Map.of(Lowering.INPUT, Tensor.ofFloats(shape, in)))
-          .get(Lowering.OUTPUT).data();
+      double[] out =
+          run.run(java.util.Map.of(Lowering.INPUT, Tensor.ofFloats(shape, in)))
+              .get(Lowering.OUTPUT)
+              .data();
       for (int i = 0; i < n * size; i++) {
         pixels[start * size + i] = (float) out[i];
       }

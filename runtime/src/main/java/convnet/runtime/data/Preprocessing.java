@@ -5,29 +5,39 @@ import convnet.dsl.TrainSpec;
 import java.util.Locale;
 
 /**
- * Input preprocessing as in the literature, applied once per image before training, in this
- * order: an optional bilinear resize to H×W, an optional zero padding of P pixels on every side
- * (LeCun et al. 1998 padded the 28×28 MNIST digits to 32×32), optional per-image standardisation
- * (subtract the image's mean, divide by its standard deviation) and an optional local contrast
- * normalisation of the input with a Gaussian window.
+ * Input preprocessing as in the literature, applied once per image before training, in this order:
+ * an optional bilinear resize to H×W, an optional zero padding of P pixels on every side (LeCun et
+ * al. 1998 padded the 28×28 MNIST digits to 32×32), optional per-image standardisation (subtract
+ * the image's mean, divide by its standard deviation) and an optional local contrast normalisation
+ * of the input with a Gaussian window.
  *
  * <p>The default ({@link #DEFAULT}) is per-image standardisation on and everything else off:
  * standardisation is what Jarrett et al. and most later work apply to the raw input, while input
- * LCN is a choice of architecture. Spelled as text: {@code none}, {@code standardize},
- * {@code lcn}, {@code lcn(9)}, {@code lcn(9,2.0)}, {@code pad(2)}, {@code resize(32x32)},
- * {@code pad(2),standardize}, {@code standardize,lcn(7)}. {@code resizeHeight} and
- * {@code resizeWidth} are 0 when there is no resize, {@code pad} is 0 when there is no padding.
+ * LCN is a choice of architecture. Spelled as text: {@code none}, {@code standardize}, {@code lcn},
+ * {@code lcn(9)}, {@code lcn(9,2.0)}, {@code pad(2)}, {@code resize(32x32)}, {@code
+ * pad(2),standardize}, {@code standardize,lcn(7)}. {@code resizeHeight} and {@code resizeWidth} are
+ * 0 when there is no resize, {@code pad} is 0 when there is no padding.
  */
-public record Preprocessing(boolean standardize, boolean lcn, int lcnWindow, double lcnSigma,
-    int pad, int resizeHeight, int resizeWidth) {
+public record Preprocessing(
+    boolean standardize,
+    boolean lcn,
+    int lcnWindow,
+    double lcnSigma,
+    int pad,
+    int resizeHeight,
+    int resizeWidth) {
   /** Per-image standardisation, no input LCN. */
   public static final Preprocessing DEFAULT = new Preprocessing(true, false, 9, 9 / 4.0);
+
   /** Pixels as read, in [0, 1]. */
   public static final Preprocessing NONE = new Preprocessing(false, false, 9, 9 / 4.0);
+
   /** The largest padding, in pixels per side: more would make an image mostly border. */
   public static final int MAX_PAD = 1024;
+
   /** The largest side of a resize: larger images than this would not fit the memory of one run. */
   public static final int MAX_RESIZE = 4096;
+
   /** The largest input LCN window: past it the Gaussian is flatter than any image here is wide. */
   public static final int MAX_LCN_WINDOW = 255;
 
@@ -41,8 +51,11 @@ public record Preprocessing(boolean standardize, boolean lcn, int lcnWindow, dou
     if (pad < 0 || pad > MAX_PAD) {
       throw new IllegalArgumentException("padding must be in 0.." + MAX_PAD + ", not " + pad);
     }
-    if ((resizeHeight == 0) != (resizeWidth == 0) || resizeHeight < 0 || resizeWidth < 0
-        || resizeHeight > MAX_RESIZE || resizeWidth > MAX_RESIZE) {
+    if ((resizeHeight == 0) != (resizeWidth == 0)
+        || resizeHeight < 0
+        || resizeWidth < 0
+        || resizeHeight > MAX_RESIZE
+        || resizeWidth > MAX_RESIZE) {
       throw new IllegalArgumentException("bad resize " + resizeHeight + "x" + resizeWidth);
     }
   }
@@ -58,27 +71,51 @@ public record Preprocessing(boolean standardize, boolean lcn, int lcnWindow, dou
   }
 
   /**
-   * The height and width images must have before preprocessing so that they come out as
-   * {@code height × width}; with a resize, any size comes out right, and this is the size a
-   * folder of images is read at. A {@link DataError} when the steps cannot produce that size.
+   * The height and width images must have before preprocessing so that they come out as {@code
+   * height × width}; with a resize, any size comes out right, and this is the size a folder of
+   * images is read at. A {@link DataError} when the steps cannot produce that size.
    */
   public int[] sizeBefore(int height, int width) {
     if (resizes() && (resizeHeight + 2 * pad != height || resizeWidth + 2 * pad != width)) {
-      throw new DataError("preprocessing '" + this + "' makes images of " + (resizeHeight + 2 * pad)
-          + "x" + (resizeWidth + 2 * pad) + " but the network's input is " + height + "x" + width
-          + (pad > 0 ? "" : "; use resize(" + height + "x" + width + ")"));
+      throw new DataError(
+          "preprocessing '"
+              + this
+              + "' makes images of "
+              + (resizeHeight + 2 * pad)
+              + "x"
+              + (resizeWidth + 2 * pad)
+              + " but the network's input is "
+              + height
+              + "x"
+              + width
+              + (pad > 0 ? "" : "; use resize(" + height + "x" + width + ")"));
     }
     if (height - 2 * pad < 1 || width - 2 * pad < 1) {
-      throw new DataError("preprocessing '" + this + "': padding " + pad + " pixels on every side "
-          + "leaves nothing of the network's " + height + "x" + width + " input for the image");
+      throw new DataError(
+          "preprocessing '"
+              + this
+              + "': padding "
+              + pad
+              + " pixels on every side "
+              + "leaves nothing of the network's "
+              + height
+              + "x"
+              + width
+              + " input for the image");
     }
     return new int[] {height - 2 * pad, width - 2 * pad};
   }
 
   /** The preprocessing of a {@code train} block, as the parser typed (and checked) it. */
   public static Preprocessing of(TrainSpec.Preprocess p) {
-    return new Preprocessing(p.standardize(), p.lcn(), p.lcnWindow(), p.lcnSigma(), p.pad(),
-        p.resizeHeight(), p.resizeWidth());
+    return new Preprocessing(
+        p.standardize(),
+        p.lcn(),
+        p.lcnWindow(),
+        p.lcnSigma(),
+        p.pad(),
+        p.resizeHeight(),
+        p.resizeWidth());
   }
 
   /** Parses the text form described in the class comment; a bad form is a {@link DataError}. */
@@ -98,20 +135,32 @@ public record Preprocessing(boolean standardize, boolean lcn, int lcnWindow, dou
       if (p.startsWith("pad(") && p.endsWith(")")) {
         pad = whole(text, p, p.substring(4, p.length() - 1), "pad(PIXELS), e.g. pad(2)");
         if (pad < 1 || pad > MAX_PAD) {
-          throw new DataError("preprocessing '" + text + "': the padding must be 1 to " + MAX_PAD
-              + " pixels per side (more would make the image mostly border), not " + pad);
+          throw new DataError(
+              "preprocessing '"
+                  + text
+                  + "': the padding must be 1 to "
+                  + MAX_PAD
+                  + " pixels per side (more would make the image mostly border), not "
+                  + pad);
         }
       } else if (p.startsWith("resize(") && p.endsWith(")")) {
         String[] hw = p.substring(7, p.length() - 1).strip().split("x", -1);
         String form = "resize(HxW), e.g. resize(32x32)";
         if (hw.length != 2) {
-          throw new DataError("preprocessing '" + text + "': bad '" + p + "' (expected " + form + ")");
+          throw new DataError(
+              "preprocessing '" + text + "': bad '" + p + "' (expected " + form + ")");
         }
         resize = new int[] {whole(text, p, hw[0], form), whole(text, p, hw[1], form)};
         if (resize[0] < 1 || resize[1] < 1 || resize[0] > MAX_RESIZE || resize[1] > MAX_RESIZE) {
-          throw new DataError("preprocessing '" + text + "': a resize must be 1 to " + MAX_RESIZE
-              + " pixels each way (larger images would not fit in memory), not " + resize[0] + "x"
-              + resize[1]);
+          throw new DataError(
+              "preprocessing '"
+                  + text
+                  + "': a resize must be 1 to "
+                  + MAX_RESIZE
+                  + " pixels each way (larger images would not fit in memory), not "
+                  + resize[0]
+                  + "x"
+                  + resize[1]);
         }
       } else if (p.equals("standardize") || p.equals("standardise")) {
         standardize = true;
@@ -129,18 +178,31 @@ public record Preprocessing(boolean standardize, boolean lcn, int lcnWindow, dou
             sigma = Double.parseDouble(args[1].strip());
           }
         } catch (NumberFormatException e) {
-          throw new DataError("preprocessing '" + text + "': bad '" + p
-              + "' (expected lcn(WINDOW) or lcn(WINDOW,SIGMA), e.g. lcn(9) or lcn(9,2.25))");
+          throw new DataError(
+              "preprocessing '"
+                  + text
+                  + "': bad '"
+                  + p
+                  + "' (expected lcn(WINDOW) or lcn(WINDOW,SIGMA), e.g. lcn(9) or lcn(9,2.25))");
         }
         if (window < 1 || window % 2 == 0 || window > MAX_LCN_WINDOW) {
-          throw new DataError("preprocessing '" + text + "': the LCN window must be an odd "
-              + "size from 1 to " + MAX_LCN_WINDOW + " (a wider Gaussian is flat over any image), not "
-              + window);
+          throw new DataError(
+              "preprocessing '"
+                  + text
+                  + "': the LCN window must be an odd "
+                  + "size from 1 to "
+                  + MAX_LCN_WINDOW
+                  + " (a wider Gaussian is flat over any image), not "
+                  + window);
         }
       } else {
-        throw new DataError("preprocessing '" + text + "': unknown step '" + p
-            + "' (expected none, or any of resize(HxW), pad(P), standardize, lcn, lcn(WINDOW) and "
-            + "lcn(WINDOW,SIGMA) joined by commas)");
+        throw new DataError(
+            "preprocessing '"
+                + text
+                + "': unknown step '"
+                + p
+                + "' (expected none, or any of resize(HxW), pad(P), standardize, lcn, lcn(WINDOW) and "
+                + "lcn(WINDOW,SIGMA) joined by commas)");
       }
     }
     if (Double.isNaN(sigma)) {
@@ -155,7 +217,8 @@ public record Preprocessing(boolean standardize, boolean lcn, int lcnWindow, dou
     try {
       return Integer.parseInt(number.strip());
     } catch (NumberFormatException e) {
-      throw new DataError("preprocessing '" + text + "': bad '" + step + "' (expected " + form + ")");
+      throw new DataError(
+          "preprocessing '" + text + "': bad '" + step + "' (expected " + form + ")");
     }
   }
 
@@ -163,8 +226,9 @@ public record Preprocessing(boolean standardize, boolean lcn, int lcnWindow, dou
   @JsonValue
   @Override
   public String toString() {
-    return new TrainSpec.Preprocess(resizeHeight, resizeWidth, pad, standardize, lcn, lcnWindow,
-        lcnSigma).text();
+    return new TrainSpec.Preprocess(
+            resizeHeight, resizeWidth, pad, standardize, lcn, lcnWindow, lcnSigma)
+        .text();
   }
 
   /** The data set with every image preprocessed (resize, padding, standardisation, then LCN). */
@@ -177,7 +241,8 @@ public record Preprocessing(boolean standardize, boolean lcn, int lcnWindow, dou
     float[] pixels = data.pixelsCopy();
     int n = data.imageSize();
     if (standardize) {
-      java.util.stream.IntStream.range(0, data.size()).parallel()
+      java.util.stream.IntStream.range(0, data.size())
+          .parallel()
           .forEach(i -> standardize(pixels, i * n, n));
     }
     if (lcn) {
@@ -206,8 +271,16 @@ public record Preprocessing(boolean standardize, boolean lcn, int lcnWindow, dou
     int c = data.channels();
     long values = (long) data.size() * c * height * width;
     if (values > Integer.MAX_VALUE - 8) {
-      throw new DataError(String.format(Locale.ROOT, "%s: %,d images resized to %dx%dx%d are %,d "
-          + "values, too many to hold in memory", data.name(), data.size(), c, height, width, values));
+      throw new DataError(
+          String.format(
+              Locale.ROOT,
+              "%s: %,d images resized to %dx%dx%d are %,d " + "values, too many to hold in memory",
+              data.name(),
+              data.size(),
+              c,
+              height,
+              width,
+              values));
     }
     int[] y0 = new int[height];
     int[] y1 = new int[height];
@@ -260,8 +333,16 @@ public record Preprocessing(boolean standardize, boolean lcn, int lcnWindow, dou
     int width = iw + 2 * p;
     long values = (long) data.size() * c * height * width;
     if (values > Integer.MAX_VALUE - 8) {
-      throw new DataError(String.format(Locale.ROOT, "%s: %,d images padded to %dx%dx%d are %,d "
-          + "values, too many to hold in memory", data.name(), data.size(), c, height, width, values));
+      throw new DataError(
+          String.format(
+              Locale.ROOT,
+              "%s: %,d images padded to %dx%dx%d are %,d " + "values, too many to hold in memory",
+              data.name(),
+              data.size(),
+              c,
+              height,
+              width,
+              values));
     }
     float[] src = new float[data.imageSize()];
     float[] out = new float[(int) values];
@@ -270,7 +351,8 @@ public record Preprocessing(boolean standardize, boolean lcn, int lcnWindow, dou
       data.copyImage(i, src, 0);
       for (int ch = 0; ch < c; ch++) {
         for (int y = 0; y < ih; y++) {
-          System.arraycopy(src, (ch * ih + y) * iw, out, i * outSize + (ch * height + y + p) * width + p, iw);
+          System.arraycopy(
+              src, (ch * ih + y) * iw, out, i * outSize + (ch * height + y + p) * width + p, iw);
         }
       }
     }

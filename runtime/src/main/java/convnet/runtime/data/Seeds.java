@@ -1,8 +1,8 @@
 package convnet.runtime.data;
 
 /**
- * Derives independent random streams from a seed and coordinates (epoch, index, …), so that any
- * one of them can be recomputed without replaying the others: this is what makes shuffling and
+ * Derives independent random streams from a seed and coordinates (epoch, index, …), so that any one
+ * of them can be recomputed without replaying the others: this is what makes shuffling and
  * augmentation reproducible on resume.
  */
 public final class Seeds {

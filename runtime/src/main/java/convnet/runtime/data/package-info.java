@@ -20,7 +20,7 @@
  * Batches test = Batches.evaluation(data.test(), batchSize); // every image, in order
  * }</pre>
  *
- * <p>Every problem with the data is a {@link convnet.runtime.data.DataError}, a
- * {@link convnet.runtime.errors.UserError} whose message names the file or spec and the problem.
+ * <p>Every problem with the data is a {@link convnet.runtime.data.DataError}, a {@link
+ * convnet.runtime.errors.UserError} whose message names the file or spec and the problem.
  */
 package convnet.runtime.data;

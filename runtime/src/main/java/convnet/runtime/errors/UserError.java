@@ -17,8 +17,8 @@ public class UserError extends RuntimeException {
 
   /**
    * An input or output failure of {@code path} while doing {@code what} ("read", "write"), told in
-   * words: the exception's own message is often just a path, and may name a temporary file the
-   * user never asked for.
+   * words: the exception's own message is often just a path, and may name a temporary file the user
+   * never asked for.
    */
   public static UserError io(java.nio.file.Path path, String what, java.io.IOException e) {
     String why = reason(e);

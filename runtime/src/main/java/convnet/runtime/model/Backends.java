@@ -23,8 +23,9 @@ public final class Backends {
       case INTERPRETED -> Interpreter.compile(f, dtype);
       case COMPILED -> {
         if (dtype != DType.F32) {
-          throw new UsageError("the compiled backend runs in float32 only; use --backend interpreted for "
-              + dtype.name().toLowerCase(java.util.Locale.ROOT));
+          throw new UsageError(
+              "the compiled backend runs in float32 only; use --backend interpreted for "
+                  + dtype.name().toLowerCase(java.util.Locale.ROOT));
         }
         yield Compiler.compile(f, CompileOptions.defaults());
       }
@@ -33,8 +34,8 @@ public final class Backends {
 
   /**
    * {@code f} ready to run in float32, a training step: compiled, each {@code new/P} output is
-   * written into parameter P's own buffer where the compiler finds that safe, so a step called
-   * in place advances its parameters without a copy.
+   * written into parameter P's own buffer where the compiler finds that safe, so a step called in
+   * place advances its parameters without a copy.
    */
   public static Executable prepareStep(Function f, Backend backend) {
     return backend == Backend.COMPILED

@@ -13,15 +13,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A function whose inputs, parameters and outputs stay in float buffers from one call to the
- * next, and whose carried values ({@code new/X} written back to X) are advanced by each call.
+ * A function whose inputs, parameters and outputs stay in float buffers from one call to the next,
+ * and whose carried values ({@code new/X} written back to X) are advanced by each call.
  *
- * <p>On the compiled backend the buffers are the compiled function's own arrays: the caller
- * writes a batch into them and reads the loss and logits from them, and parameters updated in
- * place cost no copy at all (an update the compiler could not place in its parameter's buffer is
- * copied back, array to array). Other backends get arrays of their own and run through
- * {@link Executable#run(Map)}. Either way every value crosses the boundary rounded to float,
- * exactly as {@code run(Map)} rounds it, so results are bitwise those of the map calls.
+ * <p>On the compiled backend the buffers are the compiled function's own arrays: the caller writes
+ * a batch into them and reads the loss and logits from them, and parameters updated in place cost
+ * no copy at all (an update the compiler could not place in its parameter's buffer is copied back,
+ * array to array). Other backends get arrays of their own and run through {@link
+ * Executable#run(Map)}. Either way every value crosses the boundary rounded to float, exactly as
+ * {@code run(Map)} rounds it, so results are bitwise those of the map calls.
  */
 public final class BoundFunction {
   private final Executable executable;
@@ -29,10 +29,13 @@ public final class BoundFunction {
   private final Map<String, Shape> shapes = new LinkedHashMap<>();
   private final List<String> leaves = new ArrayList<>();
   private final List<String> outputs = new ArrayList<>();
+
   /** Arrays of the non-compiled backends: every leaf and output. */
   private final Map<String, float[]> own = new HashMap<>();
+
   /** Values set for names the function does not read (simplified away), as given. */
   private final Map<String, Tensor> detached = new HashMap<>();
+
   private final List<Carry> carries = new ArrayList<>();
 
   /** Output {@code from} written back into value {@code to} after every call. */
@@ -56,10 +59,13 @@ public final class BoundFunction {
     } else {
       function.inputs().forEach((name, node) -> leaf(name, node.shape()));
       function.params().forEach((name, node) -> leaf(name, node.shape()));
-      function.outputs().forEach((name, node) -> {
-        outputs.add(name);
-        shapes.put(name, node.shape());
-      });
+      function
+          .outputs()
+          .forEach(
+              (name, node) -> {
+                outputs.add(name);
+                shapes.put(name, node.shape());
+              });
       shapes.forEach((name, shape) -> own.put(name, new float[shape.size()]));
     }
   }
@@ -69,7 +75,9 @@ public final class BoundFunction {
     shapes.put(name, shape);
   }
 
-  /** {@code function} as {@code executable} (prepared from it) runs it, with buffers between calls. */
+  /**
+   * {@code function} as {@code executable} (prepared from it) runs it, with buffers between calls.
+   */
   public static BoundFunction of(Function function, Executable executable) {
     return new BoundFunction(function, executable);
   }
@@ -80,7 +88,8 @@ public final class BoundFunction {
    */
   public void carry(String name, String output) {
     if (!outputs.contains(output)) {
-      throw new IllegalArgumentException("function has no output " + output + "; outputs " + outputs);
+      throw new IllegalArgumentException(
+          "function has no output " + output + "; outputs " + outputs);
     }
     carries.add(new Carry(name, output));
   }
@@ -97,7 +106,8 @@ public final class BoundFunction {
   public float[] buffer(String name) {
     Shape s = shapes.get(name);
     if (s == null) {
-      throw new IllegalArgumentException("function has no input, parameter or output '" + name + "'");
+      throw new IllegalArgumentException(
+          "function has no input, parameter or output '" + name + "'");
     }
     return compiled != null ? compiled.buffer(name) : own.get(name);
   }
@@ -106,7 +116,8 @@ public final class BoundFunction {
   public Shape shape(String name) {
     Shape s = shapes.get(name);
     if (s == null) {
-      throw new IllegalArgumentException("function has no input, parameter or output '" + name + "'");
+      throw new IllegalArgumentException(
+          "function has no input, parameter or output '" + name + "'");
     }
     return s;
   }
@@ -118,8 +129,8 @@ public final class BoundFunction {
       return;
     }
     if (!value.shape().equals(shapes.get(name))) {
-      throw new IllegalArgumentException("'" + name + "' has shape " + value.shape() + ", expected "
-          + shapes.get(name));
+      throw new IllegalArgumentException(
+          "'" + name + "' has shape " + value.shape() + ", expected " + shapes.get(name));
     }
     detached.remove(name);
     float[] target = buffer(name);
@@ -152,7 +163,9 @@ public final class BoundFunction {
     return Tensor.ofFloats(s, Arrays.copyOf(buffer(name), s.size()));
   }
 
-  /** Runs the function once over the current buffers, then moves every carried output into place. */
+  /**
+   * Runs the function once over the current buffers, then moves every carried output into place.
+   */
   public void run() {
     if (compiled != null) {
       compiled.run();
@@ -177,8 +190,8 @@ public final class BoundFunction {
       Carry c = carries.get(i);
       float[] from = buffer(c.from());
       if (!reads(c.to()) || from != buffer(c.to())) {
-        sources[i] = aliasesCarriedTarget(from) ? Arrays.copyOf(from, shapes.get(c.from()).size())
-            : from;
+        sources[i] =
+            aliasesCarriedTarget(from) ? Arrays.copyOf(from, shapes.get(c.from()).size()) : from;
       }
     }
     for (int i = 0; i < carries.size(); i++) {
@@ -190,7 +203,8 @@ public final class BoundFunction {
       if (reads(c.to())) {
         System.arraycopy(sources[i], 0, buffer(c.to()), 0, size);
       } else {
-        detached.put(c.to(), Tensor.ofFloats(shapes.get(c.from()), Arrays.copyOf(sources[i], size)));
+        detached.put(
+            c.to(), Tensor.ofFloats(shapes.get(c.from()), Arrays.copyOf(sources[i], size)));
       }
     }
   }

@@ -19,10 +19,25 @@ public final class LayerTable {
     rows.add(new String[] {"layer", "kind", "output", "parameters", "neurons", "connections"});
     rows.add(new String[] {"input", "input", n.input().toString(), "", "", ""});
     for (Layer l : n.layers()) {
-      rows.add(new String[] {l.name(), l.kindName(), l.output().toString(), num(l.parameters()), num(l.neurons()),
-          num(l.connections())});
+      rows.add(
+          new String[] {
+            l.name(),
+            l.kindName(),
+            l.output().toString(),
+            num(l.parameters()),
+            num(l.neurons()),
+            num(l.connections())
+          });
     }
-    rows.add(new String[] {"total", "", "", num(n.totalParameters()), num(n.totalNeurons()), num(n.totalConnections())});
+    rows.add(
+        new String[] {
+          "total",
+          "",
+          "",
+          num(n.totalParameters()),
+          num(n.totalNeurons()),
+          num(n.totalConnections())
+        });
     int[] width = new int[6];
     for (String[] r : rows) {
       for (int i = 0; i < 6; i++) {

@@ -14,10 +14,11 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Gradient-checks networks with {@link GradientCheck}: a network's simplified gradient function (the one training
- * runs) against differences of its loss, for every parameter and the input; and random architectures: architecture
- * {@code seed} is drawn by {@link RandomArchitectures} from a generator seeded with {@code seed}, checked at batch 2,
- * and a failing one is shrunk by {@link Shrink} to a minimal {@code .cnn} text that still fails.
+ * Gradient-checks networks with {@link GradientCheck}: a network's simplified gradient function
+ * (the one training runs) against differences of its loss, for every parameter and the input; and
+ * random architectures: architecture {@code seed} is drawn by {@link RandomArchitectures} from a
+ * generator seeded with {@code seed}, checked at batch 2, and a failing one is shrunk by {@link
+ * Shrink} to a minimal {@code .cnn} text that still fails.
  */
 public final class RandomGradientCheck {
   /** The batch size the checks run at. */
@@ -33,32 +34,44 @@ public final class RandomGradientCheck {
   }
 
   /**
-   * Checks {@code model} at batch {@code batch}: weights from {@code model.init(seed)}, standard normal inputs and
-   * uniformly drawn labels from a generator seeded with {@code seed}; failing probes are retried with smaller steps
-   * (see {@link GradientCheck.Options}).
+   * Checks {@code model} at batch {@code batch}: weights from {@code model.init(seed)}, standard
+   * normal inputs and uniformly drawn labels from a generator seeded with {@code seed}; failing
+   * probes are retried with smaller steps (see {@link GradientCheck.Options}).
    */
   public static GradientCheckReport check(NetworkModel model, int batch, long seed, Tolerance tol) {
     return check(model, batch, seed, tol, new GradientCheck.Options(null, true, null));
   }
 
-  /** As {@link #check(NetworkModel, int, long, Tolerance)}, with the tensors and listener of {@code options}. */
-  public static GradientCheckReport check(NetworkModel model, int batch, long seed, Tolerance tol,
-      GradientCheck.Options options) {
+  /**
+   * As {@link #check(NetworkModel, int, long, Tolerance)}, with the tensors and listener of {@code
+   * options}.
+   */
+  public static GradientCheckReport check(
+      NetworkModel model, int batch, long seed, Tolerance tol, GradientCheck.Options options) {
     if (model.classes() == 0) {
-      throw new UserError(model.fileName() + ": network '" + model.network().name()
-          + "' has no classifier at the end, so it has no loss to differentiate\nhint: end it with 'logistic N'");
+      throw new UserError(
+          model.fileName()
+              + ": network '"
+              + model.network().name()
+              + "' has no classifier at the end, so it has no loss to differentiate\nhint: end it with 'logistic N'");
     }
     Map<String, Tensor> values = values(model, model.init(seed), batch, seed);
-    return GradientCheck.check(model.gradientFunction(batch), model.inferenceFunction(batch, true), Lowering.LOSS,
-        values, seed, tol, options);
+    return GradientCheck.check(
+        model.gradientFunction(batch),
+        model.inferenceFunction(batch, true),
+        Lowering.LOSS,
+        values,
+        seed,
+        tol,
+        options);
   }
 
   /**
    * The values a check runs at: {@code weights}, and from a generator seeded with {@code seed} a
    * batch of standard normal images and uniformly drawn one-hot labels.
    */
-  public static Map<String, Tensor> values(NetworkModel model, Map<String, Tensor> weights, int batch,
-      long seed) {
+  public static Map<String, Tensor> values(
+      NetworkModel model, Map<String, Tensor> weights, int batch, long seed) {
     Map<String, Tensor> values = new LinkedHashMap<>(weights);
     Random r = new Random(seed);
     Shape in = model.inputShape(batch);
@@ -93,7 +106,8 @@ public final class RandomGradientCheck {
 
   /** Audits source text with weights and data from {@code seed}. */
   public static GradientCheckReport audit(String source, long seed, Tolerance tol) {
-    return check(NetworkModel.fromSource(source, "random-" + seed + ".cnn", null), BATCH, seed, tol);
+    return check(
+        NetworkModel.fromSource(source, "random-" + seed + ".cnn", null), BATCH, seed, tol);
   }
 
   /** Whether {@code source} is a valid network with a classifier whose gradient check fails. */

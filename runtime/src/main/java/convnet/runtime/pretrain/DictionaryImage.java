@@ -27,8 +27,8 @@ public final class DictionaryImage {
   public static BufferedImage render(Tensor dictionary) {
     int[] d = dictionary.shape().dims();
     if (d.length != 4) {
-      throw new IllegalArgumentException("a dictionary is [maps, channels, kh, kw], not "
-          + dictionary.shape());
+      throw new IllegalArgumentException(
+          "a dictionary is [maps, channels, kh, kw], not " + dictionary.shape());
     }
     int maps = d[0];
     int channels = d[1];
@@ -76,10 +76,12 @@ public final class DictionaryImage {
   /** Writes the grid of {@code dictionary} as a PNG at {@code file}, atomically. */
   public static void write(Path file, Tensor dictionary) throws IOException {
     BufferedImage image = render(dictionary);
-    AtomicFiles.writeWith(file, out -> {
-      if (!ImageIO.write(image, "png", out)) {
-        throw new IOException("no PNG writer in this Java runtime");
-      }
-    });
+    AtomicFiles.writeWith(
+        file,
+        out -> {
+          if (!ImageIO.write(image, "png", out)) {
+            throw new IOException("no PNG writer in this Java runtime");
+          }
+        });
   }
 }

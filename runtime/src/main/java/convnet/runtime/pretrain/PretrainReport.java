@@ -60,10 +60,19 @@ public final class PretrainReport implements Pretrainer.Listener, AutoCloseable 
       number(o, "seconds", m.seconds());
       out.println(o);
     } else {
-      out.println(String.format(Locale.ROOT, "pretrain stage %d (%s) epoch %d/%d: reconstruction "
-              + "error %.5f, mean |z| %.5f, prediction error %.5f, %.1f s",
-          stage.convStage() + 1, stage.filter().name(), epoch, epochs, m.reconstructionError(),
-          m.meanAbsCode(), m.predictionError(), m.seconds()));
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "pretrain stage %d (%s) epoch %d/%d: reconstruction "
+                  + "error %.5f, mean |z| %.5f, prediction error %.5f, %.1f s",
+              stage.convStage() + 1,
+              stage.filter().name(),
+              epoch,
+              epochs,
+              m.reconstructionError(),
+              m.meanAbsCode(),
+              m.predictionError(),
+              m.seconds()));
     }
     out.flush();
   }

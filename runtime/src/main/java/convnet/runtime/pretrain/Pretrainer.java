@@ -11,11 +11,11 @@ import convnet.autodiff.io.Npz;
 import convnet.dsl.Layer;
 import convnet.dsl.Network;
 import convnet.dsl.lower.Lowering;
-import convnet.runtime.errors.UserError;
 import convnet.runtime.data.Augmentation;
 import convnet.runtime.data.Batches;
 import convnet.runtime.data.Dataset;
 import convnet.runtime.data.Seeds;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.run.MetricsCsv;
 import java.io.IOException;
@@ -36,16 +36,23 @@ import java.util.function.LongPredicate;
  * computed from the training images.
  *
  * <p>Everything is a pure function of the starting weights, the settings, the seed and the data:
- * the batch order of stage s in epoch e comes from (seed, s, e), the dictionary's start from
- * (seed, s), and FISTA and the learning step are deterministic. A checkpoint after every epoch
- * ({@code checkpoint.npz} in the pre-training folder: all weights and dictionaries in float64 and
- * the position) therefore lets a stopped pre-training resume, from its last finished epoch, to
- * bitwise the weights of one never stopped. {@code metrics.csv} gets a row per stage and epoch.
+ * the batch order of stage s in epoch e comes from (seed, s, e), the dictionary's start from (seed,
+ * s), and FISTA and the learning step are deterministic. A checkpoint after every epoch ({@code
+ * checkpoint.npz} in the pre-training folder: all weights and dictionaries in float64 and the
+ * position) therefore lets a stopped pre-training resume, from its last finished epoch, to bitwise
+ * the weights of one never stopped. {@code metrics.csv} gets a row per stage and epoch.
  */
 public final class Pretrainer {
   /** Columns of the pre-training {@code metrics.csv}. */
-  public static final List<String> METRICS_COLUMNS = List.of("stage", "layer", "epoch",
-      "reconstruction_error", "mean_abs_code", "prediction_error", "seconds");
+  public static final List<String> METRICS_COLUMNS =
+      List.of(
+          "stage",
+          "layer",
+          "epoch",
+          "reconstruction_error",
+          "mean_abs_code",
+          "prediction_error",
+          "seconds");
 
   private static final int FORMAT = 1;
   private static final String STATE = "pretrain/state";
@@ -62,7 +69,11 @@ public final class Pretrainer {
    * A pre-trainer for {@code network} with minibatches of {@code batch} images; {@code prepare}
    * makes each function ready to run on the chosen backend.
    */
-  public Pretrainer(Network network, PsdSettings settings, int batch, long seed,
+  public Pretrainer(
+      Network network,
+      PsdSettings settings,
+      int batch,
+      long seed,
       java.util.function.Function<Function, Executable> prepare) {
     this.network = network;
     this.settings = settings;
@@ -83,8 +94,15 @@ public final class Pretrainer {
     List<Stage> out = new ArrayList<>();
     for (int s : convStages.stream().sorted().distinct().toList()) {
       if (s < 0 || s >= lines.size()) {
-        throw new UserError("stage " + (s + 1) + ": network '" + network.name() + "' has "
-            + lines.size() + " conv stage" + (lines.size() == 1 ? "" : "s"));
+        throw new UserError(
+            "stage "
+                + (s + 1)
+                + ": network '"
+                + network.name()
+                + "' has "
+                + lines.size()
+                + " conv stage"
+                + (lines.size() == 1 ? "" : "s"));
       }
       List<Layer> layers = network.layers();
       for (int i = 0; i < layers.size(); i++) {
@@ -103,20 +121,27 @@ public final class Pretrainer {
   /** Reports pre-training as it goes. */
   public interface Listener {
     /** Batch {@code batch} (from 1) of {@code batches} of an epoch is done. */
-    default void batch(Stage stage, int epoch, int batch, int batches, double reconstructionError) {}
+    default void batch(
+        Stage stage, int epoch, int batch, int batches, double reconstructionError) {}
 
     /** An epoch of a stage is done (epochs count from 1). */
     void epoch(Stage stage, int epoch, int epochs, Metrics metrics);
   }
 
   /** The means over one epoch's batches, and its seconds. */
-  public record Metrics(double reconstructionError, double meanAbsCode, double predictionError,
-      double seconds) {}
+  public record Metrics(
+      double reconstructionError, double meanAbsCode, double predictionError, double seconds) {}
 
-  /** How {@link #run} ended: every stage done, or stopped at an epoch boundary of the last checkpoint. */
+  /**
+   * How {@link #run} ended: every stage done, or stopped at an epoch boundary of the last
+   * checkpoint.
+   */
   public record Result(boolean finished, Map<String, Tensor> weights, List<Metrics> epochs) {}
 
-  /** The position of a pre-training: stage ordinal (among the stages pre-trained) and epoch done in it. */
+  /**
+   * The position of a pre-training: stage ordinal (among the stages pre-trained) and epoch done in
+   * it.
+   */
   private record Position(int stage, int epoch) {}
 
   /**
@@ -126,8 +151,14 @@ public final class Pretrainer {
    * per stage pre-trained. {@code stop} is asked, with the number of batches done in this call,
    * before every batch; when it says yes the pre-training ends, its last checkpoint kept.
    */
-  public Result run(Map<String, Tensor> initial, List<Stage> stages, Dataset train, Path folder,
-      Listener listener, LongPredicate stop) throws IOException {
+  public Result run(
+      Map<String, Tensor> initial,
+      List<Stage> stages,
+      Dataset train,
+      Path folder,
+      Listener listener,
+      LongPredicate stop)
+      throws IOException {
     Files.createDirectories(folder);
     Path checkpoint = folder.resolve("checkpoint.npz");
     Map<String, Tensor> weights = new LinkedHashMap<>(initial);
@@ -135,8 +166,11 @@ public final class Pretrainer {
     MetricsCsv csv;
     if (Files.isRegularFile(checkpoint)) {
       at = read(checkpoint, weights, stages);
-      csv = MetricsCsv.resume(folder.resolve("metrics.csv"), METRICS_COLUMNS,
-          at.stage() * settings.epochs() + at.epoch());
+      csv =
+          MetricsCsv.resume(
+              folder.resolve("metrics.csv"),
+              METRICS_COLUMNS,
+              at.stage() * settings.epochs() + at.epoch());
     } else {
       at = new Position(0, 0);
       csv = MetricsCsv.create(folder.resolve("metrics.csv"), METRICS_COLUMNS);
@@ -147,12 +181,16 @@ public final class Pretrainer {
     for (int k = at.stage(); k < stages.size(); k++) {
       Stage stage = stages.get(k);
       PsdGraphs graphs = PsdGraphs.of(network, stage.filter(), batch, settings);
-      weights.computeIfAbsent(graphs.decoderName(), name -> PsdStage.initialDictionary(
-          graphs.decoderShape(), Seeds.mix(seed, DICTIONARY_STREAM, stage.convStage())));
+      weights.computeIfAbsent(
+          graphs.decoderName(),
+          name ->
+              PsdStage.initialDictionary(
+                  graphs.decoderShape(), Seeds.mix(seed, DICTIONARY_STREAM, stage.convStage())));
       PsdStage psd = new PsdStage(graphs, prepare);
       Executable below = stage.layerIndex() == 0 ? null : prepare.apply(belowFunction(stage));
-      Batches batches = Batches.training(train, batch,
-          Seeds.mix(seed, ORDER_STREAM, stage.convStage()), Augmentation.NONE);
+      Batches batches =
+          Batches.training(
+              train, batch, Seeds.mix(seed, ORDER_STREAM, stage.convStage()), Augmentation.NONE);
       float[] images = new float[batches.bufferLength()];
       int[] labels = new int[batch];
       Shape imageShape = Shape.of(batch, train.channels(), train.height(), train.width());
@@ -183,10 +221,17 @@ public final class Pretrainer {
           }
           PsdStage.Step step = psd.train(x, params, settings.lr());
           if (!finite(step)) {
-            throw new UserError(String.format(Locale.ROOT, "pre-training of stage %d (%s) "
-                + "diverged at epoch %d, batch %d: a dictionary or encoder value is not finite; "
-                + "lower lr in pretrain = psd(...) (it is %s)", stage.convStage() + 1,
-                stage.filter().name(), epoch + 1, b + 1, settings.lr()));
+            throw new UserError(
+                String.format(
+                    Locale.ROOT,
+                    "pre-training of stage %d (%s) "
+                        + "diverged at epoch %d, batch %d: a dictionary or encoder value is not finite; "
+                        + "lower lr in pretrain = psd(...) (it is %s)",
+                    stage.convStage() + 1,
+                    stage.filter().name(),
+                    epoch + 1,
+                    b + 1,
+                    settings.lr()));
           }
           weights.putAll(step.parameters());
           rec += step.reconstructionError();
@@ -195,13 +240,25 @@ public final class Pretrainer {
           batchesDone++;
           listener.batch(stage, epoch + 1, b + 1, perEpoch, rec / (b + 1));
         }
-        Metrics m = new Metrics(rec / perEpoch, code / perEpoch, pred / perEpoch,
-            (System.nanoTime() - start) / 1e9);
+        Metrics m =
+            new Metrics(
+                rec / perEpoch,
+                code / perEpoch,
+                pred / perEpoch,
+                (System.nanoTime() - start) / 1e9);
         done.add(m);
-        csv.append(stage.convStage() + 1, stage.filter().name(), epoch + 1,
-            m.reconstructionError(), m.meanAbsCode(), m.predictionError(), m.seconds());
-        write(checkpoint, weights, epoch + 1 < settings.epochs() ? new Position(k, epoch + 1)
-            : new Position(k + 1, 0));
+        csv.append(
+            stage.convStage() + 1,
+            stage.filter().name(),
+            epoch + 1,
+            m.reconstructionError(),
+            m.meanAbsCode(),
+            m.predictionError(),
+            m.seconds());
+        write(
+            checkpoint,
+            weights,
+            epoch + 1 < settings.epochs() ? new Position(k, epoch + 1) : new Position(k + 1, 0));
         listener.epoch(stage, epoch + 1, settings.epochs(), m);
       }
     }
@@ -216,7 +273,8 @@ public final class Pretrainer {
       throws IOException {
     NetworkModel.saveWeights(folder.resolve("weights.npz"), weights);
     if (!stages.isEmpty()) {
-      DictionaryImage.write(folder.resolve("dictionary.png"),
+      DictionaryImage.write(
+          folder.resolve("dictionary.png"),
           weights.get(PsdGraphs.decoderName(stages.get(0).filter().name())));
     }
   }
@@ -224,8 +282,9 @@ public final class Pretrainer {
   /** Every layer below {@code stage}'s filter bank, in inference mode: the stage's input. */
   private Function belowFunction(Stage stage) {
     Network n = network;
-    Network prefix = new Network(n.name(), n.input(), n.layers().subList(0, stage.layerIndex()),
-        n.train(), n.stages());
+    Network prefix =
+        new Network(
+            n.name(), n.input(), n.layers().subList(0, stage.layerIndex()), n.train(), n.stages());
     Graph g = Lowering.lower(prefix, batch, Lowering.Mode.INFERENCE, false);
     return new Function(n.name() + ".below-" + stage.filter().name(), NetworkModel.simplify(g));
   }
@@ -260,21 +319,39 @@ public final class Pretrainer {
     }
     Tensor state = arrays.remove(STATE);
     if (state == null || state.size() != 3 || state.get(0) != FORMAT) {
-      throw new UserError(file + ": not a pre-training checkpoint of this version (no "
-          + STATE + " array of format " + FORMAT + ")");
+      throw new UserError(
+          file
+              + ": not a pre-training checkpoint of this version (no "
+              + STATE
+              + " array of format "
+              + FORMAT
+              + ")");
     }
     int stage = (int) state.get(1);
     int epoch = (int) state.get(2);
     if (stage < 0 || stage > stages.size() || epoch < 0 || epoch >= settings.epochs()) {
-      throw new UserError(file + ": the checkpoint is at stage " + (stage + 1) + ", epoch " + epoch
-          + ", which this pre-training (" + stages.size() + " stages of " + settings.epochs()
-          + " epochs) does not have: it was written with other settings");
+      throw new UserError(
+          file
+              + ": the checkpoint is at stage "
+              + (stage + 1)
+              + ", epoch "
+              + epoch
+              + ", which this pre-training ("
+              + stages.size()
+              + " stages of "
+              + settings.epochs()
+              + " epochs) does not have: it was written with other settings");
     }
     for (Map.Entry<String, Tensor> e : weights.entrySet()) {
       Tensor t = arrays.get(e.getKey());
       if (t == null || !t.shape().equals(e.getValue().shape())) {
-        throw new UserError(file + ": the checkpoint lacks " + e.getKey() + " " + e.getValue().shape()
-            + " or has it in another shape: it was written for another network");
+        throw new UserError(
+            file
+                + ": the checkpoint lacks "
+                + e.getKey()
+                + " "
+                + e.getValue().shape()
+                + " or has it in another shape: it was written for another network");
       }
     }
     weights.putAll(arrays);

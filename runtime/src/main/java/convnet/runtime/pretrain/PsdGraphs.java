@@ -28,10 +28,10 @@ import java.util.Map;
  * </pre>
  *
  * <p>per image, where F is the filter layer itself (lowered exactly as in the network, so its gain,
- * bias, activation, stride, padding, groups and connection table are those of the network) and ⋆ the
- * transposed convolution ({@code conv2dBackwardInput}), which maps codes of F's output shape back
- * to the input's shape. Every gradient here comes from {@link Grad}; nothing is differentiated by
- * hand. The dictionary D is stored as {@code <layer>.decoder} [maps, input maps, kh, kw], fully
+ * bias, activation, stride, padding, groups and connection table are those of the network) and ⋆
+ * the transposed convolution ({@code conv2dBackwardInput}), which maps codes of F's output shape
+ * back to the input's shape. Every gradient here comes from {@link Grad}; nothing is differentiated
+ * by hand. The dictionary D is stored as {@code <layer>.decoder} [maps, input maps, kh, kw], fully
  * connected whatever the layer's groups or table, with the layer's stride and padding.
  *
  * <p>Leaves: {@value #INPUT} x [N, C, H, W] (the stage's input), {@value #CODE} z [N, maps, h, w],
@@ -41,26 +41,39 @@ import java.util.Map;
 public final class PsdGraphs {
   /** The stage's input images (the output of every layer below the filter layer). */
   public static final String INPUT = Lowering.INPUT;
+
   /** Codes z, in the filter layer's output shape. */
   public static final String CODE = "code";
+
   /** The encoder's prediction F(x), given as an input where the encoder is fixed. */
   public static final String PREDICTION = "prediction";
+
   /** FISTA's step size 1/L. */
   public static final String STEP = "hyper/step";
+
   /** The learning rate of the dictionary and the encoder. */
   public static final String LEARNING_RATE = "hyper/lr";
-  /** Output: the energy of each image [N], or of the batch (a scalar) in {@link #energyFunction}. */
+
+  /**
+   * Output: the energy of each image [N], or of the batch (a scalar) in {@link #energyFunction}.
+   */
   public static final String ENERGY = "energy";
+
   /** Output of the FISTA step: the next codes. */
   public static final String NEXT_CODE = "code/next";
+
   /** Output of the normal operator: DᵀD v. */
   public static final String NORMAL = "normal";
+
   /** Prefix of the learning step's new parameter values. */
   public static final String NEW = NetworkModel.NEW;
+
   /** Learning-step output: mean squared reconstruction error per input value. */
   public static final String RECONSTRUCTION = "metric/reconstruction";
+
   /** Learning-step output: mean squared prediction error per code value. */
   public static final String PREDICTION_ERROR = "metric/prediction";
+
   /** Learning-step output: mean |z| of the codes. */
   public static final String MEAN_ABS_CODE = "metric/mean_abs_code";
 
@@ -83,9 +96,15 @@ public final class PsdGraphs {
     this.inputShape = Shape.of(batch, in.channels(), in.height(), in.width());
     this.codeShape = Shape.of(batch, out.channels(), out.height(), out.width());
     this.decoderShape = Shape.of(a.maps(), in.channels(), a.kernelHeight(), a.kernelWidth());
-    this.decoderConv = new Attrs.Conv(a.strideHeight(), a.strideWidth(), a.padHeight(), a.padWidth(), 1);
-    this.encoderNetwork = new Network(network.name() + "." + layer.name(), in, List.of(layer),
-        network.train(), network.stages());
+    this.decoderConv =
+        new Attrs.Conv(a.strideHeight(), a.strideWidth(), a.padHeight(), a.padWidth(), 1);
+    this.encoderNetwork =
+        new Network(
+            network.name() + "." + layer.name(),
+            in,
+            List.of(layer),
+            network.train(),
+            network.stages());
   }
 
   /**
@@ -94,9 +113,17 @@ public final class PsdGraphs {
    */
   public static PsdGraphs of(Network network, Layer layer, int batch, PsdSettings settings) {
     if (layer.kind() != LayerKind.CONV) {
-      throw new UserError("layer " + layer.name() + " (" + layer.kindName() + ", line "
-          + layer.pos().line() + "): predictive sparse decomposition pre-trains a filter bank "
-          + "(nFhxw or conv(...)); a " + layer.kindName() + " stage cannot be U or U+: use R or R+");
+      throw new UserError(
+          "layer "
+              + layer.name()
+              + " ("
+              + layer.kindName()
+              + ", line "
+              + layer.pos().line()
+              + "): predictive sparse decomposition pre-trains a filter bank "
+              + "(nFhxw or conv(...)); a "
+              + layer.kindName()
+              + " stage cannot be U or U+: use R or R+");
     }
     return new PsdGraphs(network, layer, batch, settings);
   }
@@ -138,7 +165,10 @@ public final class PsdGraphs {
     return decoderName(layer.name());
   }
 
-  /** The encoder's parameter names: the filter layer's own ({@code .weight}, {@code .bias}, {@code .gain}). */
+  /**
+   * The encoder's parameter names: the filter layer's own ({@code .weight}, {@code .bias}, {@code
+   * .gain}).
+   */
   public List<String> encoderParameters() {
     return layer.params().stream().map(p -> p.name()).toList();
   }
@@ -179,15 +209,20 @@ public final class PsdGraphs {
 
   /**
    * E(x, z) summed over the batch with F(x) computed in the graph, output {@value #ENERGY} (a
-   * scalar): the function whose gradients with respect to z, D and the encoder's parameters
-   * FISTA and the learning step use.
+   * scalar): the function whose gradients with respect to z, D and the encoder's parameters FISTA
+   * and the learning step use.
    */
   public Function energyFunction() {
     GraphBuilder b = new GraphBuilder();
     b.setProvenance("psd " + layer.name());
     Node f = encoder(b);
-    Node e = energy(b, b.input(INPUT, inputShape), b.input(CODE, codeShape), f,
-        b.param(decoderName(), decoderShape));
+    Node e =
+        energy(
+            b,
+            b.input(INPUT, inputShape),
+            b.input(CODE, codeShape),
+            f,
+            b.param(decoderName(), decoderShape));
     return function("energy", Map.of(ENERGY, b.sumAll(e)));
   }
 
@@ -195,16 +230,22 @@ public final class PsdGraphs {
   public Function imageEnergyFunction() {
     GraphBuilder b = new GraphBuilder();
     b.setProvenance("psd " + layer.name());
-    Node e = energy(b, b.input(INPUT, inputShape), b.input(CODE, codeShape),
-        b.input(PREDICTION, codeShape), b.param(decoderName(), decoderShape));
+    Node e =
+        energy(
+            b,
+            b.input(INPUT, inputShape),
+            b.input(CODE, codeShape),
+            b.input(PREDICTION, codeShape),
+            b.param(decoderName(), decoderShape));
     return function("image-energy", Map.of(ENERGY, e));
   }
 
   /**
    * One proximal-gradient step of FISTA from the point y ({@value #CODE}): u = shrink(y − η ∇S(y),
    * λη), S the smooth part ½‖x − D⋆y‖² + α‖y − F(x)‖² and η = {@value #STEP}; the soft threshold
-   * shrink(v, t) = sign(v) · max(|v| − t, 0) is the proximal map of t‖·‖₁. Outputs {@value #NEXT_CODE}
-   * and the energy of each image at u ({@value #ENERGY}), which the monotone variant compares.
+   * shrink(v, t) = sign(v) · max(|v| − t, 0) is the proximal map of t‖·‖₁. Outputs {@value
+   * #NEXT_CODE} and the energy of each image at u ({@value #ENERGY}), which the monotone variant
+   * compares.
    */
   public Function fistaStepFunction() {
     GraphBuilder b = new GraphBuilder();
@@ -214,8 +255,10 @@ public final class PsdGraphs {
     Node f = b.input(PREDICTION, codeShape);
     Node d = b.param(decoderName(), decoderShape);
     Node step = b.input(STEP, Shape.scalar());
-    Node smooth = b.add(b.mul(b.sumAll(b.square(residual(b, x, y, d))), 0.5),
-        b.mul(b.sumAll(b.square(b.sub(y, f))), settings.alpha()));
+    Node smooth =
+        b.add(
+            b.mul(b.sumAll(b.square(residual(b, x, y, d))), 0.5),
+            b.mul(b.sumAll(b.square(b.sub(y, f))), settings.alpha()));
     Node gradient = Grad.grad(b, smooth, List.of(y)).get(0);
     Node v = b.sub(y, b.mul(gradient, step));
     Node threshold = b.mul(step, settings.lambda());
@@ -227,8 +270,8 @@ public final class PsdGraphs {
   }
 
   /**
-   * DᵀD v for one image's codes v ({@value #CODE}, batch 1): the gradient of ½‖D⋆v‖², whose
-   * largest eigenvalue plus 2α is the Lipschitz constant of ∇S that sets FISTA's step.
+   * DᵀD v for one image's codes v ({@value #CODE}, batch 1): the gradient of ½‖D⋆v‖², whose largest
+   * eigenvalue plus 2α is the Lipschitz constant of ∇S that sets FISTA's step.
    */
   public Function normalFunction() {
     GraphBuilder b = new GraphBuilder();
@@ -247,9 +290,9 @@ public final class PsdGraphs {
    * on D for the reconstruction term ½‖x − D⋆z*‖², each dictionary filter D_j then scaled back to
    * unit L2 norm (without it the L1 term would be escaped by growing D and shrinking z), and one on
    * the encoder's parameters for the prediction term α‖z* − F(x)‖²; the first averaged over the
-   * batch, the second over the batch and the code positions. Outputs {@code new/<name>} for the dictionary and each encoder parameter, and the
-   * metrics {@value #RECONSTRUCTION}, {@value #PREDICTION_ERROR} and {@value #MEAN_ABS_CODE}, all
-   * at the parameters before the step.
+   * batch, the second over the batch and the code positions. Outputs {@code new/<name>} for the
+   * dictionary and each encoder parameter, and the metrics {@value #RECONSTRUCTION}, {@value
+   * #PREDICTION_ERROR} and {@value #MEAN_ABS_CODE}, all at the parameters before the step.
    */
   public Function learningFunction() {
     GraphBuilder b = new GraphBuilder();
@@ -289,7 +332,8 @@ public final class PsdGraphs {
   }
 
   private Function function(String what, Map<String, Node> outputs) {
-    return new Function(encoderNetwork.name() + ".psd-" + what,
+    return new Function(
+        encoderNetwork.name() + ".psd-" + what,
         NetworkModel.simplify(Graph.of(new LinkedHashMap<>(outputs))));
   }
 }

@@ -25,6 +25,7 @@ import java.util.SplittableRandom;
 public final class PsdStage {
   /** Power iterations for λ_max(DᵀD); the estimate is a lower bound, so it is raised by 5%. */
   private static final int POWER_ITERATIONS = 30;
+
   private static final double SAFETY = 1.05;
 
   private final PsdGraphs graphs;
@@ -33,7 +34,11 @@ public final class PsdStage {
   private final Executable fistaStep;
   private final Executable normal;
   private final Executable learning;
-  /** The FISTA step with its buffers, when compiled: the batch is written once per inference, not per iteration. */
+
+  /**
+   * The FISTA step with its buffers, when compiled: the batch is written once per inference, not
+   * per iteration.
+   */
   private final BoundFunction boundFistaStep;
 
   /** The stage of {@code graphs}, its functions made ready to run by {@code prepare}. */
@@ -45,7 +50,8 @@ public final class PsdStage {
     this.fistaStep = prepare.apply(fista);
     // Only compiled code reads float32 buffers; another backend (the interpreter in float64 in
     // tests) keeps being called through run(Map), with its own precision.
-    this.boundFistaStep = fistaStep instanceof CompiledFunction ? BoundFunction.of(fista, fistaStep) : null;
+    this.boundFistaStep =
+        fistaStep instanceof CompiledFunction ? BoundFunction.of(fista, fistaStep) : null;
     this.normal = prepare.apply(graphs.normalFunction());
     this.learning = prepare.apply(graphs.learningFunction());
   }
@@ -61,7 +67,10 @@ public final class PsdStage {
     return encoder.run(values).get(PsdGraphs.PREDICTION);
   }
 
-  /** The energy of each image at codes {@code z}, with prediction {@code f} and dictionary {@code d}. */
+  /**
+   * The energy of each image at codes {@code z}, with prediction {@code f} and dictionary {@code
+   * d}.
+   */
   public double[] energies(Tensor x, Tensor z, Tensor f, Tensor d) {
     Map<String, Tensor> values = new HashMap<>();
     values.put(PsdGraphs.INPUT, x);
@@ -188,9 +197,15 @@ public final class PsdStage {
     return d;
   }
 
-  /** What one learning step returns: the new parameters (dictionary and encoder) and the batch's metrics. */
-  public record Step(Map<String, Tensor> parameters, double reconstructionError,
-      double predictionError, double meanAbsCode) {}
+  /**
+   * What one learning step returns: the new parameters (dictionary and encoder) and the batch's
+   * metrics.
+   */
+  public record Step(
+      Map<String, Tensor> parameters,
+      double reconstructionError,
+      double predictionError,
+      double meanAbsCode) {}
 
   /**
    * The learning step at codes {@code z}: the dictionary and encoder parameters after one step of
@@ -207,8 +222,11 @@ public final class PsdStage {
     for (String name : graphs.encoderParameters()) {
       next.put(name, out.get(PsdGraphs.NEW + name));
     }
-    return new Step(next, out.get(PsdGraphs.RECONSTRUCTION).item(),
-        out.get(PsdGraphs.PREDICTION_ERROR).item(), out.get(PsdGraphs.MEAN_ABS_CODE).item());
+    return new Step(
+        next,
+        out.get(PsdGraphs.RECONSTRUCTION).item(),
+        out.get(PsdGraphs.PREDICTION_ERROR).item(),
+        out.get(PsdGraphs.MEAN_ABS_CODE).item());
   }
 
   /** One minibatch: predict, infer, learn; returns the learning step's result. */

@@ -30,8 +30,8 @@ public final class ConfusionMatrix {
   /** Counts one example. */
   public void add(int truth, int predicted) {
     if (truth < 0 || truth >= counts.length || predicted < 0 || predicted >= counts.length) {
-      throw new IndexOutOfBoundsException("class " + truth + " or " + predicted + " outside 0.."
-          + (counts.length - 1));
+      throw new IndexOutOfBoundsException(
+          "class " + truth + " or " + predicted + " outside 0.." + (counts.length - 1));
     }
     counts[truth][predicted]++;
   }
@@ -126,8 +126,13 @@ public final class ConfusionMatrix {
       }
       sb.append("  ").append(percent(perClass[t])).append('\n');
     }
-    sb.append("overall accuracy ").append(percent(accuracy()).strip()).append(" (")
-        .append(correct()).append(" of ").append(total()).append(")\n");
+    sb.append("overall accuracy ")
+        .append(percent(accuracy()).strip())
+        .append(" (")
+        .append(correct())
+        .append(" of ")
+        .append(total())
+        .append(")\n");
     return sb.toString();
   }
 
@@ -149,7 +154,9 @@ public final class ConfusionMatrix {
   }
 
   private static String percent(double fraction) {
-    return Double.isNaN(fraction) ? "     -" : String.format(Locale.ROOT, "%6.2f%%", 100 * fraction);
+    return Double.isNaN(fraction)
+        ? "     -"
+        : String.format(Locale.ROOT, "%6.2f%%", 100 * fraction);
   }
 
   private static String pad(String s, int width, boolean right) {

@@ -23,14 +23,15 @@ public final class ConsoleBar implements AutoCloseable {
   public void open(String task, int steps) {
     close();
     if (stream != null) {
-      bar = new ProgressBarBuilder()
-          .setConsumer(new ConsoleProgressBarConsumer(stream))
-          .setTaskName(task)
-          .setInitialMax(steps)
-          .setStyle(ProgressBarStyle.ASCII)
-          .setUpdateIntervalMillis(250)
-          .clearDisplayOnFinish()
-          .build();
+      bar =
+          new ProgressBarBuilder()
+              .setConsumer(new ConsoleProgressBarConsumer(stream))
+              .setTaskName(task)
+              .setInitialMax(steps)
+              .setStyle(ProgressBarStyle.ASCII)
+              .setUpdateIntervalMillis(250)
+              .clearDisplayOnFinish()
+              .build();
     }
   }
 

@@ -37,21 +37,35 @@ public final class Curves {
     series(accuracy, "train", epochs, m -> m.trainAccuracy(), 100);
     series(accuracy, "test", epochs, m -> m.testAccuracy(), 100);
     List<XYChart> charts = List.of(loss, accuracy);
-    RunFolder.writing(file, () -> AtomicFiles.writeWith(file,
-        out -> BitmapEncoder.saveBitmap(charts, 1, 2, out, BitmapEncoder.BitmapFormat.PNG)));
+    RunFolder.writing(
+        file,
+        () ->
+            AtomicFiles.writeWith(
+                file,
+                out ->
+                    BitmapEncoder.saveBitmap(charts, 1, 2, out, BitmapEncoder.BitmapFormat.PNG)));
   }
 
   private static XYChart chart(String title, String yTitle) {
-    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-        .xAxisTitle("epoch").yAxisTitle(yTitle).build();
+    XYChart chart =
+        new XYChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .xAxisTitle("epoch")
+            .yAxisTitle(yTitle)
+            .build();
     chart.getStyler().setDecimalPattern("#.###");
     chart.getStyler().setXAxisDecimalPattern("#");
     return chart;
   }
 
   private static void series(
-      XYChart chart, String name, List<EpochMetrics> epochs,
-      java.util.function.ToDoubleFunction<EpochMetrics> value, double scale) {
+      XYChart chart,
+      String name,
+      List<EpochMetrics> epochs,
+      java.util.function.ToDoubleFunction<EpochMetrics> value,
+      double scale) {
     List<Integer> x = new ArrayList<>();
     List<Double> y = new ArrayList<>();
     for (EpochMetrics m : epochs) {

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 
 /**
- * Progress as JSON lines, one object per epoch ({@code epoch}, {@code epochs}, {@code loss},
- * {@code train_accuracy}, {@code test_loss}, {@code test_accuracy}, {@code images_per_s},
- * {@code seconds}) and a last one with {@code "final": true}, {@code test_accuracy},
- * {@code best_test_accuracy}, {@code best_epoch} and {@code run_folder}. Values not measured are
- * null. Batches are not reported: a line per batch would swamp a log.
+ * Progress as JSON lines, one object per epoch ({@code epoch}, {@code epochs}, {@code loss}, {@code
+ * train_accuracy}, {@code test_loss}, {@code test_accuracy}, {@code images_per_s}, {@code seconds})
+ * and a last one with {@code "final": true}, {@code test_accuracy}, {@code best_test_accuracy},
+ * {@code best_epoch} and {@code run_folder}. Values not measured are null. Batches are not
+ * reported: a line per batch would swamp a log.
  */
 public final class JsonLinesProgress implements Progress {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -58,13 +58,18 @@ public final class MetricsCsv {
     }
     String header = String.join(",", csv.columns);
     if (lines.isEmpty() || !lines.get(0).equals(header)) {
-      throw new UserError(file + ": header is '" + (lines.isEmpty() ? "" : lines.get(0))
-          + "', expected '" + header + "'");
+      throw new UserError(
+          file
+              + ": header is '"
+              + (lines.isEmpty() ? "" : lines.get(0))
+              + "', expected '"
+              + header
+              + "'");
     }
     List<String> data = lines.subList(1, lines.size()).stream().filter(l -> !l.isEmpty()).toList();
     if (data.size() < keepRows) {
-      throw new UserError(file + ": has " + data.size() + " rows but the checkpoint is at epoch "
-          + keepRows);
+      throw new UserError(
+          file + ": has " + data.size() + " rows but the checkpoint is at epoch " + keepRows);
     }
     csv.rows.addAll(data.subList(0, keepRows));
     csv.flush();

@@ -35,7 +35,7 @@ public interface Progress extends AutoCloseable {
       return new JsonLinesProgress(out);
     }
     boolean terminal = System.console() != null;
-    return new ProgressBarProgress(out, terminal ? System.err : null, terminal ? null : System.err,
-        System::nanoTime);
+    return new ProgressBarProgress(
+        out, terminal ? System.err : null, terminal ? null : System.err, System::nanoTime);
   }
 }

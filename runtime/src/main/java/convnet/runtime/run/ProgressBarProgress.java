@@ -23,19 +23,19 @@ public final class ProgressBarProgress implements Progress {
   private long lastPlain;
 
   /**
-   * Summary lines go to {@code out}; bars are drawn on {@code barStream} (normally stderr, so
-   * that stdout holds only results), or not at all when it is null.
+   * Summary lines go to {@code out}; bars are drawn on {@code barStream} (normally stderr, so that
+   * stdout holds only results), or not at all when it is null.
    */
   public ProgressBarProgress(PrintStream out, PrintStream barStream) {
     this(out, barStream, null, System::nanoTime);
   }
 
   /**
-   * As {@link #ProgressBarProgress(PrintStream, PrintStream)}, and with {@code plainStream} (when not
-   * null) a plain line every {@value #PLAIN_INTERVAL_SECONDS} seconds of {@code nanoTime}.
+   * As {@link #ProgressBarProgress(PrintStream, PrintStream)}, and with {@code plainStream} (when
+   * not null) a plain line every {@value #PLAIN_INTERVAL_SECONDS} seconds of {@code nanoTime}.
    */
-  public ProgressBarProgress(PrintStream out, PrintStream barStream, PrintStream plainStream,
-      LongSupplier nanoTime) {
+  public ProgressBarProgress(
+      PrintStream out, PrintStream barStream, PrintStream plainStream, LongSupplier nanoTime) {
     this.out = out;
     this.bar = new ConsoleBar(barStream);
     this.plainStream = plainStream;
@@ -56,15 +56,29 @@ public final class ProgressBarProgress implements Progress {
       long now = nanoTime.getAsLong();
       if (now - lastPlain >= PLAIN_INTERVAL_SECONDS * 1_000_000_000L) {
         lastPlain = now;
-        plainStream.println(String.format(Locale.ROOT, "%s: batch %d/%d, loss %.4f, accuracy %.2f%%, "
-            + "%.0f images/s", epochName, batch, batches, loss, 100 * accuracy, imagesPerSecond));
+        plainStream.println(
+            String.format(
+                Locale.ROOT,
+                "%s: batch %d/%d, loss %.4f, accuracy %.2f%%, " + "%.0f images/s",
+                epochName,
+                batch,
+                batches,
+                loss,
+                100 * accuracy,
+                imagesPerSecond));
         plainStream.flush();
       }
     }
     if (bar.isOpen()) {
       // Compact, so that images/s still fits on an 80-column terminal beside the bar and ETA.
-      bar.step(batch, String.format(Locale.ROOT, "loss %.3f acc %.1f%% %.0f img/s", loss,
-          100 * accuracy, imagesPerSecond));
+      bar.step(
+          batch,
+          String.format(
+              Locale.ROOT,
+              "loss %.3f acc %.1f%% %.0f img/s",
+              loss,
+              100 * accuracy,
+              imagesPerSecond));
     }
   }
 
@@ -78,14 +92,19 @@ public final class ProgressBarProgress implements Progress {
   /** The line printed at the end of each epoch. */
   static String summary(EpochMetrics m, int epochs) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  train %s  test %s",
-        m.epoch(), epochs, m.trainLoss(), percent(m.trainAccuracy()),
-        percent(m.testAccuracy())));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "epoch %d/%d  loss %.4f  train %s  test %s",
+            m.epoch(),
+            epochs,
+            m.trainLoss(),
+            percent(m.trainAccuracy()),
+            percent(m.testAccuracy())));
     if (Double.isFinite(m.testLoss())) {
       sb.append(String.format(Locale.ROOT, " (loss %.4f)", m.testLoss()));
     }
-    sb.append(String.format(Locale.ROOT, "  %.0f img/s  %.1f s", m.imagesPerSecond(),
-        m.seconds()));
+    sb.append(String.format(Locale.ROOT, "  %.0f img/s  %.1f s", m.imagesPerSecond(), m.seconds()));
     return sb.toString();
   }
 
@@ -96,10 +115,16 @@ public final class ProgressBarProgress implements Progress {
   @Override
   public void finish(FinalReport r) {
     bar.close();
-    out.println(String.format(Locale.ROOT,
-        "done: %d epoch%s, test accuracy %s (best %s at epoch %d); run folder %s", r.epochs(),
-        r.epochs() == 1 ? "" : "s",
-        percent(r.testAccuracy()), percent(r.bestTestAccuracy()), r.bestEpoch(), r.runFolder()));
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "done: %d epoch%s, test accuracy %s (best %s at epoch %d); run folder %s",
+            r.epochs(),
+            r.epochs() == 1 ? "" : "s",
+            percent(r.testAccuracy()),
+            percent(r.bestTestAccuracy()),
+            r.bestEpoch(),
+            r.runFolder()));
     out.flush();
   }
 

@@ -1,8 +1,8 @@
 package convnet.runtime.run;
 
-import convnet.autodiff.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import convnet.autodiff.io.AtomicFiles;
 import convnet.runtime.errors.UserError;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -79,8 +79,12 @@ public final class RunFolder {
       }
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
         if (entries.iterator().hasNext()) {
-          throw new UserError(dir + ": folder exists and is not empty; a run never overwrites "
-              + "another: choose a new --out, or --resume " + dir + " to continue it");
+          throw new UserError(
+              dir
+                  + ": folder exists and is not empty; a run never overwrites "
+                  + "another: choose a new --out, or --resume "
+                  + dir
+                  + " to continue it");
         }
       } catch (IOException e) {
         throw new UserError(dir + ": cannot read: " + reason(e), e);
@@ -168,8 +172,8 @@ public final class RunFolder {
   private static volatile java.util.function.Predicate<Path> fullDisk = p -> false;
 
   /**
-   * Makes {@link #writing} fail for the files {@code failing} accepts as a full disk would (null: no
-   * more failures). For tests of the error paths, which cannot fill a real disk.
+   * Makes {@link #writing} fail for the files {@code failing} accepts as a full disk would (null:
+   * no more failures). For tests of the error paths, which cannot fill a real disk.
    */
   public static void simulateFullDisk(java.util.function.Predicate<Path> failing) {
     fullDisk = failing == null ? p -> false : failing;
@@ -183,8 +187,8 @@ public final class RunFolder {
   }
 
   /**
-   * Runs {@code output}, which writes {@code file}; a failure (a full disk, a read-only folder) becomes
-   * a {@link UserError} naming the file and the reason, never a temporary file's name.
+   * Runs {@code output}, which writes {@code file}; a failure (a full disk, a read-only folder)
+   * becomes a {@link UserError} naming the file and the reason, never a temporary file's name.
    */
   public static void writing(Path file, Output output) {
     try {
@@ -208,9 +212,18 @@ public final class RunFolder {
     try {
       return JSON.readValue(file.toFile(), type);
     } catch (com.fasterxml.jackson.core.JacksonException e) {
-      throw new UserError(file + ": corrupt JSON: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-              + e.getLocation().getColumnNr() + ")"), e);
+      throw new UserError(
+          file
+              + ": corrupt JSON: "
+              + e.getOriginalMessage()
+              + (e.getLocation() == null
+                  ? ""
+                  : " (line "
+                      + e.getLocation().getLineNr()
+                      + ", column "
+                      + e.getLocation().getColumnNr()
+                      + ")"),
+          e);
     } catch (IOException e) {
       throw new UserError(file + ": cannot read: " + reason(e), e);
     }
@@ -221,7 +234,9 @@ public final class RunFolder {
     return dir.resolve("run.lock");
   }
 
-  /** The lock of a run folder held by one writing process; closing it lets another process write. */
+  /**
+   * The lock of a run folder held by one writing process; closing it lets another process write.
+   */
   public static final class Lock implements AutoCloseable {
     private final FileChannel channel;
     private final FileLock lock;
@@ -244,8 +259,9 @@ public final class RunFolder {
   }
 
   /**
-   * Takes the folder's lock ({@code run.lock}, an operating-system lock that dies with the process, so
-   * a killed run never leaves it stuck); another process writing the folder is a {@link UserError}.
+   * Takes the folder's lock ({@code run.lock}, an operating-system lock that dies with the process,
+   * so a killed run never leaves it stuck); another process writing the folder is a {@link
+   * UserError}.
    */
   public Lock lock() {
     Path file = lockFile();
@@ -266,8 +282,11 @@ public final class RunFolder {
     }
     if (lock == null) {
       closeQuietly(channel);
-      throw new UserError(dir + ": another convnet process is writing this run folder (it holds "
-          + file.getFileName() + "); wait for it to finish, or stop it, then try again");
+      throw new UserError(
+          dir
+              + ": another convnet process is writing this run folder (it holds "
+              + file.getFileName()
+              + "); wait for it to finish, or stop it, then try again");
     }
     return new Lock(channel, lock);
   }
@@ -281,14 +300,16 @@ public final class RunFolder {
   }
 
   /**
-   * Removes what a new run wrote before it could start (its configuration, initial checkpoint, metrics,
-   * log and lock), and the folder itself if {@code created} and then empty, so that a run that failed
-   * at its start (a full disk) leaves nothing that looks like a run. Best effort: the error that
-   * stopped the run is what the user needs to see.
+   * Removes what a new run wrote before it could start (its configuration, initial checkpoint,
+   * metrics, log and lock), and the folder itself if {@code created} and then empty, so that a run
+   * that failed at its start (a full disk) leaves nothing that looks like a run. Best effort: the
+   * error that stopped the run is what the user needs to see.
    */
   public void discardUnstarted(boolean created) {
-    for (Path p : new Path[] {checkpointJson(), checkpointNpz(), metricsCsv(), configJson(), trainLog(),
-        lockFile()}) {
+    for (Path p :
+        new Path[] {
+          checkpointJson(), checkpointNpz(), metricsCsv(), configJson(), trainLog(), lockFile()
+        }) {
       try {
         Files.deleteIfExists(p);
       } catch (IOException e) {

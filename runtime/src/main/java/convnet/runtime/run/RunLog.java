@@ -1,10 +1,10 @@
 package convnet.runtime.run;
 
+import convnet.runtime.errors.UserError;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
-import convnet.runtime.errors.UserError;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +14,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * {@code train.log}: lines with an ISO-8601 UTC time stamp, appended and flushed one by one (so
- * the log of a killed run is complete up to its last line), optionally echoed to a stream.
+ * {@code train.log}: lines with an ISO-8601 UTC time stamp, appended and flushed one by one (so the
+ * log of a killed run is complete up to its last line), optionally echoed to a stream.
  */
 public final class RunLog implements Closeable {
   private final Path file;
@@ -28,8 +28,9 @@ public final class RunLog implements Closeable {
     this.file = file;
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
+      this.writer =
+          Files.newBufferedWriter(
+              file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw UserError.io(file, "open", e);
     }

@@ -18,10 +18,10 @@ import java.util.Map;
 
 /**
  * Zeiler &amp; Fergus's Figure 2 for one layer: for each chosen feature map, its strongest
- * activations over a set of images ({@link TopActivations}), each projected back to pixel space
- * by the deconvnet ({@link Deconvnet}: the layer's activation with all others set to zero, sent
- * down through the layers below) and shown beside the image patch that caused it, both cropped
- * to the activation's receptive field ({@link ReceptiveField}).
+ * activations over a set of images ({@link TopActivations}), each projected back to pixel space by
+ * the deconvnet ({@link Deconvnet}: the layer's activation with all others set to zero, sent down
+ * through the layers below) and shown beside the image patch that caused it, both cropped to the
+ * activation's receptive field ({@link ReceptiveField}).
  */
 public final class DeconvProjections {
   private DeconvProjections() {}
@@ -34,22 +34,28 @@ public final class DeconvProjections {
   }
 
   /** One projection: the activation, its receptive field, the projection and the image (C×H×W). */
-  public record Projection(TopActivations.Hit hit, ReceptiveField.Box box, float[] projection,
-      float[] image) {}
+  public record Projection(
+      TopActivations.Hit hit, ReceptiveField.Box box, float[] projection, float[] image) {}
 
   /** The network up to and including {@code layer}. */
   static Network prefix(Network network, String layer) {
     List<Layer> layers = network.layers();
     for (int i = 0; i < layers.size(); i++) {
       if (layers.get(i).name().equals(layer)) {
-        return new Network(network.name(), network.input(), layers.subList(0, i + 1),
-            network.train(), network.stages());
+        return new Network(
+            network.name(),
+            network.input(),
+            layers.subList(0, i + 1),
+            network.train(),
+            network.stages());
       }
     }
     throw new IllegalArgumentException("no layer " + layer + " in " + network.name());
   }
 
-  /** The layers a projection can start from: those with a spatial output, before any dense layer. */
+  /**
+   * The layers a projection can start from: those with a spatial output, before any dense layer.
+   */
   public static List<String> projectable(Network network) {
     List<String> names = new ArrayList<>();
     for (Layer l : network.layers()) {
@@ -62,12 +68,20 @@ public final class DeconvProjections {
   }
 
   /**
-   * For maps 0..{@code maps}−1 of {@code layer}, the {@code top} strongest activations over
-   * {@code images} of {@code data} (its first ones) and their projections; the forward scan
-   * runs {@code batch} images at a time.
+   * For maps 0..{@code maps}−1 of {@code layer}, the {@code top} strongest activations over {@code
+   * images} of {@code data} (its first ones) and their projections; the forward scan runs {@code
+   * batch} images at a time.
    */
-  public static List<List<Projection>> compute(Network network, Map<String, Tensor> weights,
-      Dataset data, int images, String layer, int maps, int top, int batch, Preparer preparer) {
+  public static List<List<Projection>> compute(
+      Network network,
+      Map<String, Tensor> weights,
+      Dataset data,
+      int images,
+      String layer,
+      int maps,
+      int top,
+      int batch,
+      Preparer preparer) {
     Network prefix = prefix(network, layer);
     int channels = data.channels();
     int height = data.height();
@@ -90,15 +104,16 @@ public final class DeconvProjections {
       for (int i = 0; i < n; i++) {
         data.copyImage(start + i, buffer, i * size);
       }
-      values.put(Lowering.INPUT, Tensor.ofFloats(Shape.of(batch, channels, height, width),
-          buffer));
+      values.put(Lowering.INPUT, Tensor.ofFloats(Shape.of(batch, channels, height, width), buffer));
       double[] out = scan.run(values).get(Lowering.OUTPUT).data();
       best.scan(out, start, n, outMaps, outHeight, outWidth);
     }
 
-    Graph projection = Deconvnet.projection(
-        Lowering.lower(prefix, top, Lowering.Mode.INFERENCE, false), Lowering.OUTPUT,
-        Lowering.INPUT);
+    Graph projection =
+        Deconvnet.projection(
+            Lowering.lower(prefix, top, Lowering.Mode.INFERENCE, false),
+            Lowering.OUTPUT,
+            Lowering.INPUT);
     Executable project = preparer.prepare(new Function(network.name() + ".deconv", projection));
     Shape seedShape = Shape.of(top, outMaps, outHeight, outWidth);
     List<List<Projection>> rows = new ArrayList<>();
@@ -123,8 +138,12 @@ public final class DeconvProjections {
           proj[j] = (float) p[i * size + j];
           image[j] = x[i * size + j];
         }
-        row.add(new Projection(h, ReceptiveField.of(prefix.layers(), h.row(), h.column(),
-            height, width), proj, image));
+        row.add(
+            new Projection(
+                h,
+                ReceptiveField.of(prefix.layers(), h.row(), h.column(), height, width),
+                proj,
+                image));
       }
       rows.add(row);
     }
@@ -132,8 +151,7 @@ public final class DeconvProjections {
   }
 
   /** {@code values} (C×H×W) cut to {@code box}. */
-  static float[] crop(float[] values, int channels, int height, int width,
-      ReceptiveField.Box box) {
+  static float[] crop(float[] values, int channels, int height, int width, ReceptiveField.Box box) {
     float[] out = new float[channels * box.height() * box.width()];
     int k = 0;
     for (int c = 0; c < channels; c++) {
@@ -147,11 +165,11 @@ public final class DeconvProjections {
   }
 
   /**
-   * One row per map: each projection (stretched to its own range) followed by the image patch
-   * under the same receptive field (stretched likewise).
+   * One row per map: each projection (stretched to its own range) followed by the image patch under
+   * the same receptive field (stretched likewise).
    */
-  public static BufferedImage draw(List<List<Projection>> rows, int channels, int height,
-      int width) {
+  public static BufferedImage draw(
+      List<List<Projection>> rows, int channels, int height, int width) {
     List<List<Tile>> tiles = new ArrayList<>();
     int box = 1;
     for (List<Projection> row : rows) {
@@ -159,10 +177,12 @@ public final class DeconvProjections {
       for (Projection p : row) {
         ReceptiveField.Box b = p.box();
         box = Math.max(box, Math.max(b.height(), b.width()));
-        line.add(Tile.stretched(crop(p.projection(), channels, height, width, b), channels,
-            b.height(), b.width()));
-        line.add(Tile.stretched(crop(p.image(), channels, height, width, b), channels,
-            b.height(), b.width()));
+        line.add(
+            Tile.stretched(
+                crop(p.projection(), channels, height, width, b), channels, b.height(), b.width()));
+        line.add(
+            Tile.stretched(
+                crop(p.image(), channels, height, width, b), channels, b.height(), b.width()));
       }
       if (!line.isEmpty()) {
         tiles.add(line);

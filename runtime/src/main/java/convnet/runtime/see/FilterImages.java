@@ -10,20 +10,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Pictures of a filter bank's weights, as cuda-convnet's and EBLearn's viewers draw them. The
- * first filter bank of a network on 1- or 3-map input gets one tile per filter, each stretched
- * to its own range, in colour for 3 maps; any other bank gets one row per output map with one
- * grey tile per input map it sees, stretched over the row so that the weights on different
- * inputs compare. Weights are shown as stored ({@code W}, the correlation template the filter
- * matches), not flipped to the convolution kernel.
+ * Pictures of a filter bank's weights, as cuda-convnet's and EBLearn's viewers draw them. The first
+ * filter bank of a network on 1- or 3-map input gets one tile per filter, each stretched to its own
+ * range, in colour for 3 maps; any other bank gets one row per output map with one grey tile per
+ * input map it sees, stretched over the row so that the weights on different inputs compare.
+ * Weights are shown as stored ({@code W}, the correlation template the filter matches), not flipped
+ * to the convolution kernel.
  */
 public final class FilterImages {
   private FilterImages() {}
 
   /** The names of the layers with a filter bank ({@code weight} of [out, in, h, w]), in order. */
   public static List<String> filterLayers(Network network) {
-    return network.layers().stream().filter(l -> l.args() instanceof LayerArgs.Conv)
-        .map(Layer::name).toList();
+    return network.layers().stream()
+        .filter(l -> l.args() instanceof LayerArgs.Conv)
+        .map(Layer::name)
+        .toList();
   }
 
   /** Whether {@code layer} is the first filter bank of {@code network}. */
@@ -33,8 +35,7 @@ public final class FilterImages {
   }
 
   /** The tiles of {@code layer}'s filters, in rows, as described above. */
-  public static List<List<Tile>> tiles(Network network, Map<String, Tensor> weights,
-      String layer) {
+  public static List<List<Tile>> tiles(Network network, Map<String, Tensor> weights, String layer) {
     Tensor w = weights.get(layer + ".weight");
     if (w == null || w.shape().rank() != 4) {
       throw new IllegalArgumentException(layer + " has no 4-d weight");

@@ -24,7 +24,8 @@ final class Html {
   }
 
   // One stylesheet, inline: the page must open from a file with nothing else beside it.
-  private static final String STYLE = """
+  private static final String STYLE =
+      """
       body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px;
              color: #1d232b; background: #fbfbfa; }
       h1 { font-size: 1.6em; margin-bottom: 0.2em; }
@@ -44,8 +45,12 @@ final class Html {
   static String page(String title, List<String> sections) {
     StringBuilder b = new StringBuilder();
     b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-        .append("<title>").append(escape(title)).append("</title>\n")
-        .append("<style>\n").append(STYLE).append("</style>\n</head>\n<body>\n");
+        .append("<title>")
+        .append(escape(title))
+        .append("</title>\n")
+        .append("<style>\n")
+        .append(STYLE)
+        .append("</style>\n</head>\n<body>\n");
     for (String s : sections) {
       b.append(s).append('\n');
     }
@@ -54,7 +59,8 @@ final class Html {
 
   /** A table whose cells are shown exactly as given (numbers are not reformatted). */
   static String table(String cssClass, String id, List<String> header, List<List<String>> rows) {
-    StringBuilder b = new StringBuilder("<table class=\"" + cssClass + "\" id=\"" + id + "\">\n<tr>");
+    StringBuilder b =
+        new StringBuilder("<table class=\"" + cssClass + "\" id=\"" + id + "\">\n<tr>");
     for (String h : header) {
       b.append("<th>").append(escape(h)).append("</th>");
     }

@@ -12,8 +12,8 @@ import javax.imageio.ImageIO;
 
 /**
  * A grid of {@link Tile}s drawn into one image: rows of tiles, each tile magnified by a whole
- * factor (nearest neighbour, so single weights stay visible as squares), separated by a gap of
- * the background colour.
+ * factor (nearest neighbour, so single weights stay visible as squares), separated by a gap of the
+ * background colour.
  */
 public final class ImageGrid {
   /** Background between tiles: a dark blue-grey, distinct from any grey level of a tile. */

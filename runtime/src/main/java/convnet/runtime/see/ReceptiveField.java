@@ -5,10 +5,10 @@ import convnet.dsl.LayerArgs;
 import java.util.List;
 
 /**
- * The input pixels that one position of a layer's output can depend on, found by walking the
- * layers down: a window of size k, stride s and padding p maps output rows [a, b] to input rows
- * [a·s − p, b·s − p + k − 1]; local contrast normalisation widens by half its window each way;
- * elementwise and across-map layers keep the range.
+ * The input pixels that one position of a layer's output can depend on, found by walking the layers
+ * down: a window of size k, stride s and padding p maps output rows [a, b] to input rows [a·s − p,
+ * b·s − p + k − 1]; local contrast normalisation widens by half its window each way; elementwise
+ * and across-map layers keep the range.
  */
 public final class ReceptiveField {
   /** An inclusive box of pixels: rows top..bottom, columns left..right. */
@@ -30,8 +30,8 @@ public final class ReceptiveField {
   }
 
   /**
-   * The box of input pixels (clipped to the input of {@code height} × {@code width}) that
-   * position (row, column) of the last of {@code layers} depends on.
+   * The box of input pixels (clipped to the input of {@code height} × {@code width}) that position
+   * (row, column) of the last of {@code layers} depends on.
    */
   public static Box of(List<Layer> layers, int row, int column, int height, int width) {
     int top = row;
@@ -64,7 +64,10 @@ public final class ReceptiveField {
         throw new IllegalArgumentException(layers.get(i).name() + " has no spatial layout");
       }
     }
-    return new Box(Math.max(0, top), Math.max(0, left), Math.min(height - 1, bottom),
+    return new Box(
+        Math.max(0, top),
+        Math.max(0, left),
+        Math.min(height - 1, bottom),
         Math.min(width - 1, right));
   }
 }

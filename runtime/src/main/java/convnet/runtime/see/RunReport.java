@@ -20,19 +20,21 @@ import java.util.Map;
 
 /**
  * {@code report.html} of a run folder: one self-contained page (images inline as data URLs, no
- * script) showing the network as {@code convnet check} prints it, the loss and accuracy curves,
- * the per-epoch metrics exactly as {@code metrics.csv} holds them, the confusion matrix as a
- * heat map, the first filter bank, misclassified test images with their true and predicted
- * classes, and the deconvnet projections when {@code deconv.png} is in the folder.
+ * script) showing the network as {@code convnet check} prints it, the loss and accuracy curves, the
+ * per-epoch metrics exactly as {@code metrics.csv} holds them, the confusion matrix as a heat map,
+ * the first filter bank, misclassified test images with their true and predicted classes, and the
+ * deconvnet projections when {@code deconv.png} is in the folder.
  */
 public final class RunReport {
   /** The page's file name in a run folder. */
   public static final String FILE = "report.html";
+
   /** The deconvnet picture that, when present in the run folder, the report shows. */
   public static final String DECONV_PNG = "deconv.png";
 
   /** At most this many misclassified test images are shown. */
   static final int MISCLASSIFIED = 32;
+
   /** At most this many test images are scanned for them, so the report stays quick. */
   static final int SCAN_LIMIT = 2048;
 
@@ -42,18 +44,23 @@ public final class RunReport {
   public record Mistake(int index, int truth, int predicted) {}
 
   /**
-   * What the page shows: the network and its {@code check} table, the final weights, the test
-   * split (as preprocessed for the network) and the mistakes found on it, the final confusion
-   * matrix, and the run folder (for {@code metrics.csv}, {@code curves.png} and
-   * {@code deconv.png}).
+   * What the page shows: the network and its {@code check} table, the final weights, the test split
+   * (as preprocessed for the network) and the mistakes found on it, the final confusion matrix, and
+   * the run folder (for {@code metrics.csv}, {@code curves.png} and {@code deconv.png}).
    */
-  public record Content(Network network, String checkTable, Map<String, Tensor> weights,
-      Dataset test, List<Mistake> mistakes, ConfusionMatrix confusion, Path folder) {}
+  public record Content(
+      Network network,
+      String checkTable,
+      Map<String, Tensor> weights,
+      Dataset test,
+      List<Mistake> mistakes,
+      ConfusionMatrix confusion,
+      Path folder) {}
 
   /**
    * The first {@link #MISCLASSIFIED} test images that {@code inference} (an inference function of
-   * batch size {@code batch}, output {@code output}) gets wrong, among the first
-   * {@link #SCAN_LIMIT}.
+   * batch size {@code batch}, output {@code output}) gets wrong, among the first {@link
+   * #SCAN_LIMIT}.
    */
   public static List<Mistake> mistakes(
       Executable inference, int batch, Map<String, Tensor> weights, Dataset test) {
@@ -91,11 +98,24 @@ public final class RunReport {
    * Writes the report of a finished run: its mistakes found with {@code inference} (batch size
    * {@code batch}), the rest from the arguments and the run folder {@code folder}.
    */
-  public static Path write(Path folder, Network network, Map<String, Tensor> weights,
-      Dataset test, Executable inference, int batch, ConfusionMatrix confusion)
+  public static Path write(
+      Path folder,
+      Network network,
+      Map<String, Tensor> weights,
+      Dataset test,
+      Executable inference,
+      int batch,
+      ConfusionMatrix confusion)
       throws IOException {
-    return write(new Content(network, LayerTable.text(network), weights, test,
-        mistakes(inference, batch, weights, test), confusion, folder));
+    return write(
+        new Content(
+            network,
+            LayerTable.text(network),
+            weights,
+            test,
+            mistakes(inference, batch, weights, test),
+            confusion,
+            folder));
   }
 
   /** Writes {@code report.html} into the run folder, atomically; returns its path. */
@@ -110,21 +130,30 @@ public final class RunReport {
     List<String> s = new ArrayList<>();
     String name = c.network().name();
     s.add("<h1>Run of network " + Html.escape(name) + "</h1>");
-    s.add("<p class=\"note\">" + Html.escape(c.folder().toAbsolutePath().getFileName() == null
-        ? "" : c.folder().toAbsolutePath().getFileName().toString()) + "</p>");
+    s.add(
+        "<p class=\"note\">"
+            + Html.escape(
+                c.folder().toAbsolutePath().getFileName() == null
+                    ? ""
+                    : c.folder().toAbsolutePath().getFileName().toString())
+            + "</p>");
     s.add("<h2>Network</h2>\n<pre id=\"network\">" + Html.escape(c.checkTable()) + "</pre>");
     s.add(metrics(c.folder().resolve("metrics.csv")));
     Path curves = c.folder().resolve("curves.png");
     if (Files.isRegularFile(curves)) {
-      s.add("<h2>Curves</h2>\n" + img(pngDataUrl(curves), "loss and accuracy per epoch",
-          "curves"));
+      s.add("<h2>Curves</h2>\n" + img(pngDataUrl(curves), "loss and accuracy per epoch", "curves"));
     }
     s.add(confusion(c.confusion()));
     List<String> banks = FilterImages.filterLayers(c.network());
     if (!banks.isEmpty() && c.weights().containsKey(banks.get(0) + ".weight")) {
-      s.add("<h2>Filters of " + Html.escape(banks.get(0)) + "</h2>\n"
-          + img(ImageGrid.dataUrl(FilterImages.draw(c.network(), c.weights(), banks.get(0))),
-              "filters of " + banks.get(0), "filters"));
+      s.add(
+          "<h2>Filters of "
+              + Html.escape(banks.get(0))
+              + "</h2>\n"
+              + img(
+                  ImageGrid.dataUrl(FilterImages.draw(c.network(), c.weights(), banks.get(0))),
+                  "filters of " + banks.get(0),
+                  "filters"));
     }
     s.add(mistakes(c));
     s.add(DECONV_START + "\n" + deconvSection(c.folder(), null) + DECONV_END);
@@ -140,10 +169,13 @@ public final class RunReport {
     if (!Files.isRegularFile(deconv)) {
       return "";
     }
-    return "<h2>Deconvnet projections" + (layer == null ? "" : " of " + Html.escape(layer))
+    return "<h2>Deconvnet projections"
+        + (layer == null ? "" : " of " + Html.escape(layer))
         + "</h2>\n<p class=\"note\">One row per feature map: each of its strongest activations "
         + "projected back to pixels, beside the image patch that caused it; made by convnet "
-        + "deconv.</p>\n" + img(pngDataUrl(deconv), "deconvnet projections", "deconv") + "\n";
+        + "deconv.</p>\n"
+        + img(pngDataUrl(deconv), "deconvnet projections", "deconv")
+        + "\n";
   }
 
   /**
@@ -200,10 +232,12 @@ public final class RunReport {
 
   /** The confusion matrix: counts, each cell's colour the share of its true class. */
   private static String confusion(ConfusionMatrix m) {
-    StringBuilder b = new StringBuilder("<h2>Confusion matrix</h2>\n<p class=\"note\">Rows: true "
-        + "class; columns: predicted class. Colour: share of the row.</p>\n"
-        + "<table class=\"confusion\" id=\"confusion\">\n<tr><th class=\"name\">true \\ "
-        + "predicted</th>");
+    StringBuilder b =
+        new StringBuilder(
+            "<h2>Confusion matrix</h2>\n<p class=\"note\">Rows: true "
+                + "class; columns: predicted class. Colour: share of the row.</p>\n"
+                + "<table class=\"confusion\" id=\"confusion\">\n<tr><th class=\"name\">true \\ "
+                + "predicted</th>");
     for (String c : m.classNames()) {
       b.append("<th>").append(Html.escape(c)).append("</th>");
     }
@@ -213,7 +247,8 @@ public final class RunReport {
       for (int p = 0; p < m.classCount(); p++) {
         rowTotal += m.count(t, p);
       }
-      b.append("<tr><th class=\"name\">").append(Html.escape(m.classNames().get(t)))
+      b.append("<tr><th class=\"name\">")
+          .append(Html.escape(m.classNames().get(t)))
           .append("</th>");
       for (int p = 0; p < m.classCount(); p++) {
         long n = m.count(t, p);
@@ -222,8 +257,16 @@ public final class RunReport {
         int r = (int) Math.round(255 - share * (255 - 31));
         int g = (int) Math.round(255 - share * (255 - 78));
         int bl = (int) Math.round(255 - share * (255 - 140));
-        b.append(String.format(Locale.ROOT, "<td style=\"background:#%02x%02x%02x;color:%s\">",
-            r, g, bl, share > 0.5 ? "#fff" : "#000")).append(n).append("</td>");
+        b.append(
+                String.format(
+                    Locale.ROOT,
+                    "<td style=\"background:#%02x%02x%02x;color:%s\">",
+                    r,
+                    g,
+                    bl,
+                    share > 0.5 ? "#fff" : "#000"))
+            .append(n)
+            .append("</td>");
       }
       b.append("</tr>\n");
     }
@@ -235,7 +278,8 @@ public final class RunReport {
     if (c.mistakes().isEmpty()) {
       return b.append("<p>None among the test images scanned.</p>").toString();
     }
-    b.append("<p class=\"note\">The first ").append(c.mistakes().size())
+    b.append("<p class=\"note\">The first ")
+        .append(c.mistakes().size())
         .append(" found; caption: true → predicted.</p>\n<div id=\"mistakes\">\n");
     Dataset test = c.test();
     boolean drawable = test.channels() == 1 || test.channels() == 3;
@@ -247,9 +291,16 @@ public final class RunReport {
         float[] x = new float[test.imageSize()];
         test.copyImage(m.index(), x, 0);
         Tile t = Tile.stretched(x, test.channels(), test.height(), test.width());
-        b.append("<img src=\"").append(ImageGrid.dataUrl(ImageGrid.draw(List.of(List.of(t)),
-            ImageGrid.zoomFor(test.height(), test.width(), 64), 0)))
-            .append("\" alt=\"test image ").append(m.index()).append("\"><br>");
+        b.append("<img src=\"")
+            .append(
+                ImageGrid.dataUrl(
+                    ImageGrid.draw(
+                        List.of(List.of(t)),
+                        ImageGrid.zoomFor(test.height(), test.width(), 64),
+                        0)))
+            .append("\" alt=\"test image ")
+            .append(m.index())
+            .append("\"><br>");
       }
       b.append(Html.escape(caption)).append("</figure>\n");
     }

@@ -1,9 +1,9 @@
 package convnet.runtime.see;
 
 /**
- * One picture of a grid: {@code channels × height × width} values (channel-major), shown in
- * colour when there are 3 channels and in grey when there is 1, mapped to pixels linearly from
- * [{@code low}, {@code high}] to [0, 255] (values outside are clipped).
+ * One picture of a grid: {@code channels × height × width} values (channel-major), shown in colour
+ * when there are 3 channels and in grey when there is 1, mapped to pixels linearly from [{@code
+ * low}, {@code high}] to [0, 255] (values outside are clipped).
  */
 public record Tile(float[] values, int channels, int height, int width, double low, double high) {
   public Tile {
@@ -11,8 +11,16 @@ public record Tile(float[] values, int channels, int height, int width, double l
       throw new IllegalArgumentException("a tile has 1 or 3 channels, not " + channels);
     }
     if (height < 1 || width < 1 || values.length != channels * height * width) {
-      throw new IllegalArgumentException("tile of " + channels + "x" + height + "x" + width
-          + " with " + values.length + " values");
+      throw new IllegalArgumentException(
+          "tile of "
+              + channels
+              + "x"
+              + height
+              + "x"
+              + width
+              + " with "
+              + values.length
+              + " values");
     }
   }
 
@@ -36,8 +44,8 @@ public record Tile(float[] values, int channels, int height, int width, double l
   }
 
   /**
-   * The 8-bit level of value {@code v}: (v − low)/(high − low) scaled to 0..255 and rounded; a
-   * flat range (high = low) shows mid grey, so a constant filter is not mistaken for black.
+   * The 8-bit level of value {@code v}: (v − low)/(high − low) scaled to 0..255 and rounded; a flat
+   * range (high = low) shows mid grey, so a constant filter is not mistaken for black.
    */
   public int level(float v) {
     if (!(high > low)) {

@@ -15,8 +15,8 @@ public final class TopActivations {
   public record Hit(int image, int map, int row, int column, double value) {}
 
   /** Descending value, then ascending image: the order of {@link #top}. */
-  public static final Comparator<Hit> ORDER = Comparator.comparingDouble(Hit::value).reversed()
-      .thenComparingInt(Hit::image);
+  public static final Comparator<Hit> ORDER =
+      Comparator.comparingDouble(Hit::value).reversed().thenComparingInt(Hit::image);
 
   private final int maps;
   private final int k;
@@ -35,11 +35,11 @@ public final class TopActivations {
   }
 
   /**
-   * Scans a batch of activations, NCHW with {@code channels ≥ maps} maps of height × width;
-   * batch row i is image {@code firstImage + i}, and only the first {@code count} rows count.
+   * Scans a batch of activations, NCHW with {@code channels ≥ maps} maps of height × width; batch
+   * row i is image {@code firstImage + i}, and only the first {@code count} rows count.
    */
-  public void scan(double[] activations, int firstImage, int count, int channels, int height,
-      int width) {
+  public void scan(
+      double[] activations, int firstImage, int count, int channels, int height, int width) {
     int plane = height * width;
     for (int i = 0; i < count; i++) {
       for (int m = 0; m < maps; m++) {

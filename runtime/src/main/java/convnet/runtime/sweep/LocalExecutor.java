@@ -11,9 +11,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a sweep on this machine: {@code workers} runs at a time, each on its own thread in this
- * JVM (the kernels of each run use the sweep's fixed thread count). On a stop request every
- * running run checkpoints at its next batch and the rest never start.
+ * Runs a sweep on this machine: {@code workers} runs at a time, each on its own thread in this JVM
+ * (the kernels of each run use the sweep's fixed thread count). On a stop request every running run
+ * checkpoints at its next batch and the rest never start.
  */
 public final class LocalExecutor implements SweepExecutor {
   private final Set<StopSignal> running = ConcurrentHashMap.newKeySet();
@@ -36,33 +36,43 @@ public final class LocalExecutor implements SweepExecutor {
 
   @Override
   public void execute(List<RunTask> tasks, Settings settings, Listener listener) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, settings.workers()), r -> {
-      Thread t = new Thread(r, "convnet-sweep-worker");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.max(1, settings.workers()),
+            r -> {
+              Thread t = new Thread(r, "convnet-sweep-worker");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (RunTask task : tasks) {
-        futures.add(pool.submit(() -> {
-          if (listener.stopRequested()) {
-            return;
-          }
-          StopSignal stop = StopSignal.manual();
-          running.add(stop);
-          if (listener.stopRequested()) {
-            stop.request();
-          }
-          try {
-            listener.started(task);
-            RunOutcome outcome = RunWorker.run(task, stop);
-            // A run stopped before its first step (while loading or compiling) ends in an error
-            // that says so: it is not done, and a resume starts it again.
-            listener.finished(task, outcome != null && !outcome.ok() && listener.stopRequested() ? null : outcome);
-          } finally {
-            running.remove(stop);
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  if (listener.stopRequested()) {
+                    return;
+                  }
+                  StopSignal stop = StopSignal.manual();
+                  running.add(stop);
+                  if (listener.stopRequested()) {
+                    stop.request();
+                  }
+                  try {
+                    listener.started(task);
+                    RunOutcome outcome = RunWorker.run(task, stop);
+                    // A run stopped before its first step (while loading or compiling) ends in an
+                    // error
+                    // that says so: it is not done, and a resume starts it again.
+                    listener.finished(
+                        task,
+                        outcome != null && !outcome.ok() && listener.stopRequested()
+                            ? null
+                            : outcome);
+                  } finally {
+                    running.remove(stop);
+                  }
+                }));
       }
       for (Future<?> f : futures) {
         f.get();

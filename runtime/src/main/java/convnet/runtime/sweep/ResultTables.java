@@ -9,18 +9,28 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The files a sweep's outcomes become: {@code results.csv} (one row per run, in plan order) and
- * the rows × columns table as {@code table.md} and {@code table.csv}. Each cell is the mean ±
- * sample standard deviation of the final test accuracy (in %) over the runs that trained to the
- * end; diverged and failed runs are counted in the cell, never averaged; the best mean of each
- * row is marked. All of it is a pure function of the plan and the outcomes.
+ * The files a sweep's outcomes become: {@code results.csv} (one row per run, in plan order) and the
+ * rows × columns table as {@code table.md} and {@code table.csv}. Each cell is the mean ± sample
+ * standard deviation of the final test accuracy (in %) over the runs that trained to the end;
+ * diverged and failed runs are counted in the cell, never averaged; the best mean of each row is
+ * marked. All of it is a pure function of the plan and the outcomes.
  */
 public final class ResultTables {
   private ResultTables() {}
 
   /** The columns of {@code results.csv} after the variant's axes. */
-  static final List<String> RESULT_COLUMNS = List.of("protocol", "seed", "status", "final_test_accuracy",
-      "best_test_accuracy", "train_loss", "test_loss", "epochs", "reason", "seconds");
+  static final List<String> RESULT_COLUMNS =
+      List.of(
+          "protocol",
+          "seed",
+          "status",
+          "final_test_accuracy",
+          "best_test_accuracy",
+          "train_loss",
+          "test_loss",
+          "epochs",
+          "reason",
+          "seconds");
 
   /** {@code results.csv}: runs without an outcome yet are left out. */
   public static String resultsCsv(SweepPlan plan, Map<String, RunOutcome> outcomes) {
@@ -32,8 +42,8 @@ public final class ResultTables {
   }
 
   /**
-   * The rows of {@code results.csv}, its header first: one per run with an outcome, in plan
-   * order (the run id first, so a row names its run folder {@code runs/<id>}).
+   * The rows of {@code results.csv}, its header first: one per run with an outcome, in plan order
+   * (the run id first, so a row names its run folder {@code runs/<id>}).
    */
   public static List<List<String>> resultRows(SweepPlan plan, Map<String, RunOutcome> outcomes) {
     List<List<String>> rows = new ArrayList<>();
@@ -52,9 +62,18 @@ public final class ResultTables {
       for (int i = 0; i < plan.sweep().axes().size(); i++) {
         cells.add(plan.sweep().axes().get(i).labels().get(r.variant().choices().get(i)));
       }
-      cells.addAll(List.of(r.protocol(), String.valueOf(r.seed()), o.status(), number(o.finalTestAccuracy()),
-          number(o.bestTestAccuracy()), number(o.trainLoss()), number(o.testLoss()), String.valueOf(o.epochs()),
-          o.reason() == null ? "" : o.reason(), String.format(Locale.ROOT, "%.2f", o.seconds())));
+      cells.addAll(
+          List.of(
+              r.protocol(),
+              String.valueOf(r.seed()),
+              o.status(),
+              number(o.finalTestAccuracy()),
+              number(o.bestTestAccuracy()),
+              number(o.trainLoss()),
+              number(o.testLoss()),
+              String.valueOf(o.epochs()),
+              o.reason() == null ? "" : o.reason(),
+              String.format(Locale.ROOT, "%.2f", o.seconds())));
       rows.add(cells);
     }
     return rows;
@@ -71,7 +90,10 @@ public final class ResultTables {
         b.append(',');
       }
       String c = cells.get(i);
-      b.append(c.contains(",") || c.contains("\"") || c.contains("\n") ? "\"" + c.replace("\"", "\"\"") + "\"" : c);
+      b.append(
+          c.contains(",") || c.contains("\"") || c.contains("\n")
+              ? "\"" + c.replace("\"", "\"\"") + "\""
+              : c);
     }
     b.append('\n');
   }
@@ -80,7 +102,8 @@ public final class ResultTables {
   private record Dim(String name, List<String> labels, int axis) {}
 
   /** The cells of the table, ready to print. */
-  record Table(String corner, List<String> columnHeads, List<String> rowHeads, List<List<String>> cells) {}
+  record Table(
+      String corner, List<String> columnHeads, List<String> rowHeads, List<List<String>> cells) {}
 
   static Table table(SweepPlan plan, Map<String, RunOutcome> outcomes) {
     Sweep s = plan.sweep();
@@ -117,11 +140,17 @@ public final class ResultTables {
       }
       cells.add(texts);
     }
-    return new Table(String.join(" / ", rows.stream().map(Dim::name).toList()), heads(columns, columnKeys),
-        heads(rows, rowKeys), cells);
+    return new Table(
+        String.join(" / ", rows.stream().map(Dim::name).toList()),
+        heads(columns, columnKeys),
+        heads(rows, rowKeys),
+        cells);
   }
 
-  /** The outcomes of one cell: mean and standard deviation of the runs that are ok, and the others counted. */
+  /**
+   * The outcomes of one cell: mean and standard deviation of the runs that are ok, and the others
+   * counted.
+   */
   private record Cell(int ok, double mean, double sd, int diverged, int failed, int runs) {
     static Cell of(List<RunOutcome> outcomes) {
       List<Double> accuracies = new ArrayList<>();
@@ -160,8 +189,12 @@ public final class ResultTables {
       if (failed > 0) {
         notes.add(ok == 0 ? "failed" : failed + " failed");
       }
-      String value = ok == 0 ? "" : ok > 1 ? String.format(Locale.ROOT, "%.2f ± %.2f", mean, sd)
-          : String.format(Locale.ROOT, "%.2f", mean);
+      String value =
+          ok == 0
+              ? ""
+              : ok > 1
+                  ? String.format(Locale.ROOT, "%.2f ± %.2f", mean, sd)
+                  : String.format(Locale.ROOT, "%.2f", mean);
       if (notes.isEmpty()) {
         return value;
       }
@@ -223,8 +256,10 @@ public final class ResultTables {
   public static String tableMarkdown(SweepPlan plan, Map<String, RunOutcome> outcomes) {
     Table t = table(plan, outcomes);
     StringBuilder b = new StringBuilder();
-    b.append("Final test accuracy (%), mean ± standard deviation over ").append(plan.sweep().seeds().size())
-        .append(plan.sweep().seeds().size() == 1 ? " seed" : " seeds").append("; the best of each row in bold.\n\n");
+    b.append("Final test accuracy (%), mean ± standard deviation over ")
+        .append(plan.sweep().seeds().size())
+        .append(plan.sweep().seeds().size() == 1 ? " seed" : " seeds")
+        .append("; the best of each row in bold.\n\n");
     b.append("| ").append(t.corner().isEmpty() ? " " : md(t.corner()));
     for (String h : t.columnHeads()) {
       b.append(" | ").append(md(h));
@@ -237,7 +272,8 @@ public final class ResultTables {
     for (int r = 0; r < t.rowHeads().size(); r++) {
       b.append("| ").append(md(t.rowHeads().get(r)));
       for (String c : t.cells().get(r)) {
-        b.append(" | ").append(c.endsWith(" *") ? "**" + md(c.substring(0, c.length() - 2)) + "**" : md(c));
+        b.append(" | ")
+            .append(c.endsWith(" *") ? "**" + md(c.substring(0, c.length() - 2)) + "**" : md(c));
       }
       b.append(" |\n");
     }

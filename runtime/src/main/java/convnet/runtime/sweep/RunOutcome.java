@@ -6,8 +6,8 @@ import java.io.Serializable;
 /**
  * How one run of a sweep ended: {@code ok} with its final and best test accuracy, losses and
  * epochs; {@code diverged} (the NaN guard stopped it) or {@code failed}, with the reason. The
- * numbers of a run that is not ok are NaN and never averaged. {@code seconds} is wall time of
- * the session that finished it, the only field that differs between equal runs.
+ * numbers of a run that is not ok are NaN and never averaged. {@code seconds} is wall time of the
+ * session that finished it, the only field that differs between equal runs.
  */
 public record RunOutcome(
     @JsonProperty("id") String id,
@@ -18,12 +18,16 @@ public record RunOutcome(
     @JsonProperty("test_loss") double testLoss,
     @JsonProperty("epochs") int epochs,
     @JsonProperty("reason") String reason,
-    @JsonProperty("seconds") double seconds) implements Serializable {
+    @JsonProperty("seconds") double seconds)
+    implements Serializable {
   private static final long serialVersionUID = 1L;
+
   /** A run trained to its last epoch. */
   public static final String OK = "ok";
+
   /** A run stopped by the NaN guard. */
   public static final String DIVERGED = "diverged";
+
   /** A run that could not run (its settings, its data, an error). */
   public static final String FAILED = "failed";
 
@@ -33,6 +37,7 @@ public record RunOutcome(
   }
 
   static RunOutcome notOk(String id, String status, String reason, int epochs, double seconds) {
-    return new RunOutcome(id, status, Double.NaN, Double.NaN, Double.NaN, Double.NaN, epochs, reason, seconds);
+    return new RunOutcome(
+        id, status, Double.NaN, Double.NaN, Double.NaN, Double.NaN, epochs, reason, seconds);
   }
 }

@@ -23,9 +23,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Runs one {@link RunTask} in this JVM: writes its network file, then starts the run, or resumes
- * it from its checkpoint when its folder has one, exactly as {@code convnet train} would. Any
- * executor calls this, locally or on a Spark worker, so every executor computes the same bits.
+ * Runs one {@link RunTask} in this JVM: writes its network file, then starts the run, or resumes it
+ * from its checkpoint when its folder has one, exactly as {@code convnet train} would. Any executor
+ * calls this, locally or on a Spark worker, so every executor computes the same bits.
  */
 public final class RunWorker {
   private RunWorker() {}
@@ -39,15 +39,25 @@ public final class RunWorker {
     try {
       return train(task, stop, start);
     } catch (TrainingDiverged e) {
-      return RunOutcome.notOk(task.id(), RunOutcome.DIVERGED, "diverged at step " + e.step() + ": " + e.culprit()
-          + " is not finite", 0, seconds(start));
+      return RunOutcome.notOk(
+          task.id(),
+          RunOutcome.DIVERGED,
+          "diverged at step " + e.step() + ": " + e.culprit() + " is not finite",
+          0,
+          seconds(start));
     } catch (UserError e) {
-      return RunOutcome.notOk(task.id(), RunOutcome.FAILED, clean(e.getMessage(), task), 0, seconds(start));
+      return RunOutcome.notOk(
+          task.id(), RunOutcome.FAILED, clean(e.getMessage(), task), 0, seconds(start));
     } catch (IOException | UncheckedIOException e) {
-      return RunOutcome.notOk(task.id(), RunOutcome.FAILED, clean("input/output error: " + e.getMessage(), task), 0,
+      return RunOutcome.notOk(
+          task.id(),
+          RunOutcome.FAILED,
+          clean("input/output error: " + e.getMessage(), task),
+          0,
           seconds(start));
     } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-      return RunOutcome.notOk(task.id(), RunOutcome.FAILED, clean("internal error: " + e, task), 0, seconds(start));
+      return RunOutcome.notOk(
+          task.id(), RunOutcome.FAILED, clean("internal error: " + e, task), 0, seconds(start));
     } finally {
       stop.markDone();
     }
@@ -58,29 +68,59 @@ public final class RunWorker {
     Path network = Path.of(task.networkFile());
     Path runDir = Path.of(task.runDir());
     writeIfChanged(network, task.networkSource());
-    PrintWriter quiet = new PrintWriter(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+    PrintWriter quiet =
+        new PrintWriter(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
     ModelBinding model = ModelBinding.of(NetworkModel.load(network, quiet), quiet);
     boolean resume = Files.isRegularFile(runDir.resolve("checkpoint.json"));
     if (!resume) {
       // A run killed before its first checkpoint left at most its config: start it again.
       deleteTree(runDir);
     }
-    TrainConfig.Overrides overrides = resume ? TrainConfig.Overrides.NONE
-        : new TrainConfig.Overrides(task.data(), null, null, null, null, null, null, null, null, task.protocol(),
-            task.seed(), task.backend(), task.limitTrain() > 0 ? task.limitTrain() : null,
-            task.limitTest() > 0 ? task.limitTest() : null);
-    PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-    Trainer.Result result = TrainingRun.execute(model,
-        new TrainingRun.Request(network, overrides, resume ? null : runDir, resume ? runDir : null, true), discard, stop);
+    TrainConfig.Overrides overrides =
+        resume
+            ? TrainConfig.Overrides.NONE
+            : new TrainConfig.Overrides(
+                task.data(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                task.protocol(),
+                task.seed(),
+                task.backend(),
+                task.limitTrain() > 0 ? task.limitTrain() : null,
+                task.limitTest() > 0 ? task.limitTest() : null);
+    PrintStream discard =
+        new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+    Trainer.Result result =
+        TrainingRun.execute(
+            model,
+            new TrainingRun.Request(
+                network, overrides, resume ? null : runDir, resume ? runDir : null, true),
+            discard,
+            stop);
     if (result.status() != Trainer.Status.FINISHED) {
       return null;
     }
-    return new RunOutcome(task.id(), RunOutcome.OK, result.lastEvaluation().accuracy(),
-        result.checkpoint().bestTestAccuracy(), lastTrainLoss(runDir.resolve("metrics.csv")),
-        result.lastEvaluation().loss(), result.report().epochs(), "", seconds(start));
+    return new RunOutcome(
+        task.id(),
+        RunOutcome.OK,
+        result.lastEvaluation().accuracy(),
+        result.checkpoint().bestTestAccuracy(),
+        lastTrainLoss(runDir.resolve("metrics.csv")),
+        result.lastEvaluation().loss(),
+        result.report().epochs(),
+        "",
+        seconds(start));
   }
 
-  /** The train_loss of the last row of a run's metrics.csv (as written there, rounded to 6 digits). */
+  /**
+   * The train_loss of the last row of a run's metrics.csv (as written there, rounded to 6 digits).
+   */
   static double lastTrainLoss(Path metrics) throws IOException {
     List<String> lines = Files.readAllLines(metrics, StandardCharsets.UTF_8);
     List<String> header = List.of(lines.get(0).split(","));

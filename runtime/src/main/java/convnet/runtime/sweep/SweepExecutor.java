@@ -3,9 +3,9 @@ package convnet.runtime.sweep;
 import java.util.List;
 
 /**
- * Runs the runs of a sweep somewhere: {@link LocalExecutor} on this machine, or an
- * implementation found with {@link java.util.ServiceLoader} (the {@code spark} module's). Each
- * run is {@link RunWorker#run} on some JVM; the executor only decides where and when.
+ * Runs the runs of a sweep somewhere: {@link LocalExecutor} on this machine, or an implementation
+ * found with {@link java.util.ServiceLoader} (the {@code spark} module's). Each run is {@link
+ * RunWorker#run} on some JVM; the executor only decides where and when.
  */
 public interface SweepExecutor {
   /** The name given to {@code --executor}. */
@@ -18,12 +18,15 @@ public interface SweepExecutor {
   void execute(List<RunTask> tasks, Settings settings, Listener listener) throws Exception;
 
   /**
-   * Asks the running runs to stop (Ctrl-C): they keep their checkpoints, to be resumed. Waits up
-   * to {@code seconds} for them to have stopped.
+   * Asks the running runs to stop (Ctrl-C): they keep their checkpoints, to be resumed. Waits up to
+   * {@code seconds} for them to have stopped.
    */
   void stopAll(long seconds) throws InterruptedException;
 
-  /** Where to run: {@code workers} runs at a time on this machine, or the cluster {@code master} (may be null). */
+  /**
+   * Where to run: {@code workers} runs at a time on this machine, or the cluster {@code master}
+   * (may be null).
+   */
   record Settings(int workers, String master, String appName) {}
 
   /** What an executor reports; called from any thread. */

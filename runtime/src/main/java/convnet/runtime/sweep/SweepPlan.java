@@ -16,7 +16,13 @@ public record SweepPlan(Sweep sweep, List<Run> runs) {
   }
 
   /** One run: a variant under one protocol (as written and as given to the run) and one seed. */
-  public record Run(String id, Variant variant, int protocolIndex, String protocolWritten, String protocol, long seed) {}
+  public record Run(
+      String id,
+      Variant variant,
+      int protocolIndex,
+      String protocolWritten,
+      String protocol,
+      long seed) {}
 
   /** The plan of {@code sweep}. */
   public static SweepPlan of(Sweep sweep) {
@@ -26,7 +32,8 @@ public record SweepPlan(Sweep sweep, List<Run> runs) {
       for (int p = 0; p < sweep.protocols().size(); p++) {
         String written = sweep.protocols().get(p);
         for (long seed : sweep.seeds()) {
-          String id = String.format(Locale.ROOT, "v%0" + digits + "d-%s-s%d", v.number(), written, seed);
+          String id =
+              String.format(Locale.ROOT, "v%0" + digits + "d-%s-s%d", v.number(), written, seed);
           runs.add(new Run(id, v, p, written, Sweep.protocolFor(written, v.convStages()), seed));
         }
       }

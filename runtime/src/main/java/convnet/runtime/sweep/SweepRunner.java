@@ -39,14 +39,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code table.csv} up to date after every run.
  *
  * <p>The sweep folder holds {@code sweep.cnn} (the file as it was started, which a resume reads),
- * {@code sweep.json} (the settings that fix the results: data, kernel threads, backend),
- * {@code variants/} (each variant as an ordinary network file), {@code runs/} (one ordinary run
- * folder per run) and {@code outcomes/} (one JSON file per finished run, written last: a run
- * without one is not done, and a resume continues it from its checkpoint).
+ * {@code sweep.json} (the settings that fix the results: data, kernel threads, backend), {@code
+ * variants/} (each variant as an ordinary network file), {@code runs/} (one ordinary run folder per
+ * run) and {@code outcomes/} (one JSON file per finished run, written last: a run without one is
+ * not done, and a resume continues it from its checkpoint).
  */
 public final class SweepRunner {
   /** Exit status of a sweep stopped before its last run, as after SIGINT. */
   public static final int EXIT_STOPPED = 130;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final PrintWriter out;
@@ -64,10 +65,16 @@ public final class SweepRunner {
     stop.set(true);
   }
 
-  /** How to run: executor name, runs at a time (null: the default), kernel threads per run (null: 1), master URL. */
+  /**
+   * How to run: executor name, runs at a time (null: the default), kernel threads per run (null:
+   * 1), master URL.
+   */
   public record Options(String executor, Integer workers, Integer threads, String master) {}
 
-  /** Checks a sweep file; the rendered diagnostics become a {@link UserError}. Warnings go to {@code err}. */
+  /**
+   * Checks a sweep file; the rendered diagnostics become a {@link UserError}. Warnings go to {@code
+   * err}.
+   */
   public static Sweep check(Path file, PrintWriter err) {
     byte[] bytes = read(file);
     String source;
@@ -76,13 +83,15 @@ public final class SweepRunner {
     try {
       source = SourceText.decode(bytes, name);
     } catch (convnet.dsl.DslException e) {
-      throw new UserError(e.diagnostics().render(new String(bytes, StandardCharsets.UTF_8)).stripTrailing());
+      throw new UserError(
+          e.diagnostics().render(new String(bytes, StandardCharsets.UTF_8)).stripTrailing());
     }
     result = Sweeps.check(source, name);
     Diagnostics d = result.diagnostics();
     if (!result.ok()) {
       int e = d.errors().size();
-      throw new UserError(d.render(source).stripTrailing() + "\n" + e + " error" + (e == 1 ? "" : "s"));
+      throw new UserError(
+          d.render(source).stripTrailing() + "\n" + e + " error" + (e == 1 ? "" : "s"));
     }
     if (!d.isEmpty() && err != null) {
       err.print(d.render(source));
@@ -115,9 +124,10 @@ public final class SweepRunner {
       }
     }
     if (name.equals("spark")) {
-      throw new UsageError("--executor spark: the Spark executor is not on the class path; run ./convnet from the "
-          + "repository (it builds and adds the spark module when --executor spark is given), or spark-submit the "
-          + "spark module's jar (see the README)");
+      throw new UsageError(
+          "--executor spark: the Spark executor is not on the class path; run ./convnet from the "
+              + "repository (it builds and adds the spark module when --executor spark is given), or spark-submit the "
+              + "spark module's jar (see the README)");
     }
     throw new UsageError("--executor " + name + ": expected local or spark");
   }
@@ -128,9 +138,13 @@ public final class SweepRunner {
     Sweep sweep = check(file, err);
     int threads = options.threads() == null ? 1 : options.threads();
     Path absolute = file.toAbsolutePath();
-    String data = TrainConfig.dataSpec(sweep.variants().get(0).network().train(), absolute.getParent());
-    Path folder = dir != null ? RunFolder.createAt(dir).dir()
-        : RunFolder.createDefault(Path.of("sweeps"), sweep.name(), Clock.systemDefaultZone()).dir();
+    String data =
+        TrainConfig.dataSpec(sweep.variants().get(0).network().train(), absolute.getParent());
+    Path folder =
+        dir != null
+            ? RunFolder.createAt(dir).dir()
+            : RunFolder.createDefault(Path.of("sweeps"), sweep.name(), Clock.systemDefaultZone())
+                .dir();
     byte[] bytes = read(file);
     AtomicFiles.writeBytes(folder.resolve("sweep.cnn"), bytes);
     ObjectNode settings = JSON.createObjectNode();
@@ -150,25 +164,46 @@ public final class SweepRunner {
     if (!Files.isDirectory(dir)) {
       throw new UserError(dir + ": no such sweep folder");
     }
-    if (!Files.isRegularFile(dir.resolve("sweep.json")) || !Files.isRegularFile(dir.resolve("sweep.cnn"))) {
+    if (!Files.isRegularFile(dir.resolve("sweep.json"))
+        || !Files.isRegularFile(dir.resolve("sweep.cnn"))) {
       throw new UserError(dir + ": not a sweep folder (it has no sweep.json and sweep.cnn)");
     }
     JsonNode settings = RunFolder.readJson(dir.resolve("sweep.json"), JsonNode.class);
-    if (!settings.hasNonNull("data") || !settings.path("threads_per_run").canConvertToInt()
-        || settings.path("threads_per_run").asInt() < 1 || !settings.hasNonNull("backend")) {
-      throw new UserError(dir.resolve("sweep.json") + ": corrupt: it lacks data, threads_per_run or backend");
+    if (!settings.hasNonNull("data")
+        || !settings.path("threads_per_run").canConvertToInt()
+        || settings.path("threads_per_run").asInt() < 1
+        || !settings.hasNonNull("backend")) {
+      throw new UserError(
+          dir.resolve("sweep.json") + ": corrupt: it lacks data, threads_per_run or backend");
     }
     if (options.threads() != null && options.threads() != settings.get("threads_per_run").asInt()) {
-      throw new UsageError("--threads " + options.threads() + ": the sweep was started with "
-          + settings.get("threads_per_run").asInt() + " kernel threads per run, which its results depend on bitwise");
+      throw new UsageError(
+          "--threads "
+              + options.threads()
+              + ": the sweep was started with "
+              + settings.get("threads_per_run").asInt()
+              + " kernel threads per run, which its results depend on bitwise");
     }
     Sweep sweep = check(dir.resolve("sweep.cnn"), err);
-    return execute(dir, sweep, settings.get("data").asText(), settings.get("threads_per_run").asInt(),
-        settings.get("backend").asText(), executor, options);
+    return execute(
+        dir,
+        sweep,
+        settings.get("data").asText(),
+        settings.get("threads_per_run").asInt(),
+        settings.get("backend").asText(),
+        executor,
+        options);
   }
 
-  private int execute(Path folder, Sweep sweep, String data, int threads, String backend, SweepExecutor executor,
-      Options options) throws Exception {
+  private int execute(
+      Path folder,
+      Sweep sweep,
+      String data,
+      int threads,
+      String backend,
+      SweepExecutor executor,
+      Options options)
+      throws Exception {
     SweepPlan plan = SweepPlan.of(sweep);
     Path abs = folder.toAbsolutePath().normalize();
     Files.createDirectories(abs.resolve("variants"));
@@ -182,21 +217,60 @@ public final class SweepRunner {
         continue;
       }
       Variant v = r.variant();
-      Path network = abs.resolve("variants").resolve(String.format(Locale.ROOT, "v%0" + digits + "d.cnn", v.number()));
-      todo.add(new RunTask(r.id(), v.number(), v.name(), r.protocolWritten(), r.protocol(), r.seed(), v.source(),
-          network.toString(), abs.resolve("runs").resolve(r.id()).toString(), abs.toString(), data, sweep.limitTrain(),
-          sweep.limitTest(), threads, backend));
+      Path network =
+          abs.resolve("variants")
+              .resolve(String.format(Locale.ROOT, "v%0" + digits + "d.cnn", v.number()));
+      todo.add(
+          new RunTask(
+              r.id(),
+              v.number(),
+              v.name(),
+              r.protocolWritten(),
+              r.protocol(),
+              r.seed(),
+              v.source(),
+              network.toString(),
+              abs.resolve("runs").resolve(r.id()).toString(),
+              abs.toString(),
+              data,
+              sweep.limitTrain(),
+              sweep.limitTest(),
+              threads,
+              backend));
     }
     int workers = options.workers() != null ? options.workers() : defaultWorkers(threads);
     Progress progress = new Progress(plan, outcomes, abs);
-    String intro = "sweep " + sweep.name() + ": " + sweep.variants().size() + " variant"
-        + (sweep.variants().size() == 1 ? "" : "s") + " x " + sweep.protocols().size() + " protocol"
-        + (sweep.protocols().size() == 1 ? "" : "s") + " x " + sweep.seeds().size() + " seed"
-        + (sweep.seeds().size() == 1 ? "" : "s") + " = " + plan.runs().size() + " runs ("
-        + (plan.runs().size() - todo.size()) + " already done) in " + abs + "\nexecutor " + executor.name()
-        + (executor.name().equals("local") ? ", " + workers + " run" + (workers == 1 ? "" : "s") + " at a time"
-            : options.master() != null ? ", master " + options.master() : "")
-        + ", " + threads + " kernel thread" + (threads == 1 ? "" : "s") + " per run";
+    String intro =
+        "sweep "
+            + sweep.name()
+            + ": "
+            + sweep.variants().size()
+            + " variant"
+            + (sweep.variants().size() == 1 ? "" : "s")
+            + " x "
+            + sweep.protocols().size()
+            + " protocol"
+            + (sweep.protocols().size() == 1 ? "" : "s")
+            + " x "
+            + sweep.seeds().size()
+            + " seed"
+            + (sweep.seeds().size() == 1 ? "" : "s")
+            + " = "
+            + plan.runs().size()
+            + " runs ("
+            + (plan.runs().size() - todo.size())
+            + " already done) in "
+            + abs
+            + "\nexecutor "
+            + executor.name()
+            + (executor.name().equals("local")
+                ? ", " + workers + " run" + (workers == 1 ? "" : "s") + " at a time"
+                : options.master() != null ? ", master " + options.master() : "")
+            + ", "
+            + threads
+            + " kernel thread"
+            + (threads == 1 ? "" : "s")
+            + " per run";
     if (json) {
       ObjectNode o = JSON.createObjectNode();
       o.put("sweep", sweep.name());
@@ -209,18 +283,23 @@ public final class SweepRunner {
     }
     out.flush();
     progress.write();
-    Thread hook = new Thread(() -> {
-      requestStop();
-      try {
-        executor.stopAll(300);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "convnet-sweep-stop");
+    Thread hook =
+        new Thread(
+            () -> {
+              requestStop();
+              try {
+                executor.stopAll(300);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "convnet-sweep-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       if (!todo.isEmpty()) {
-        executor.execute(todo, new SweepExecutor.Settings(workers, options.master(), "convnet sweep " + sweep.name()),
+        executor.execute(
+            todo,
+            new SweepExecutor.Settings(workers, options.master(), "convnet sweep " + sweep.name()),
             progress);
       }
     } finally {
@@ -240,8 +319,13 @@ public final class SweepRunner {
         o.put("runs", plan.runs().size());
         out.println(o);
       } else {
-        out.println("stopped with " + progress.done() + " of " + plan.runs().size() + " runs done; continue with:\n  "
-            + hint);
+        out.println(
+            "stopped with "
+                + progress.done()
+                + " of "
+                + plan.runs().size()
+                + " runs done; continue with:\n  "
+                + hint);
       }
       out.flush();
       return EXIT_STOPPED;
@@ -265,8 +349,8 @@ public final class SweepRunner {
 
   /**
    * Runs at a time by default: one per core, each run's kernels on {@code threads} threads, since
-   * independent runs need no synchronisation while one small network split across threads waits
-   * at every kernel (the README gives the measurements).
+   * independent runs need no synchronisation while one small network split across threads waits at
+   * every kernel (the README gives the measurements).
    */
   static int defaultWorkers(int threads) {
     return Math.max(1, Runtime.getRuntime().availableProcessors() / threads);
@@ -278,7 +362,9 @@ public final class SweepRunner {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
       for (Path f : files) {
         RunOutcome o = RunFolder.readJson(f, RunOutcome.class);
-        if (o.id() == null || !ids.contains(o.id()) || !f.getFileName().toString().equals(o.id() + ".json")) {
+        if (o.id() == null
+            || !ids.contains(o.id())
+            || !f.getFileName().toString().equals(o.id() + ".json")) {
           throw new UserError(f + ": not an outcome of a run of this sweep");
         }
         outcomes.put(o.id(), o);
@@ -362,11 +448,24 @@ public final class SweepRunner {
         o.put("seconds_left", Double.isNaN(remaining) ? 0 : Math.round(remaining));
         out.println(o);
       } else {
-        String result = outcome.ok() ? String.format(Locale.ROOT, "%.2f%%", 100 * outcome.finalTestAccuracy())
-            : outcome.status() + ": " + outcome.reason();
-        out.printf(Locale.ROOT, "[%d/%d done, %d running, %d left, ~%s left] %s  %s, %s, seed %d: %s (%.1f s)%n", done,
-            plan.runs().size(), running, left - running, clock(remaining), task.id(), task.variantName(),
-            task.protocol(), task.seed(), result, outcome.seconds());
+        String result =
+            outcome.ok()
+                ? String.format(Locale.ROOT, "%.2f%%", 100 * outcome.finalTestAccuracy())
+                : outcome.status() + ": " + outcome.reason();
+        out.printf(
+            Locale.ROOT,
+            "[%d/%d done, %d running, %d left, ~%s left] %s  %s, %s, seed %d: %s (%.1f s)%n",
+            done,
+            plan.runs().size(),
+            running,
+            left - running,
+            clock(remaining),
+            task.id(),
+            task.variantName(),
+            task.protocol(),
+            task.seed(),
+            result,
+            outcome.seconds());
       }
       out.flush();
     }
@@ -377,8 +476,10 @@ public final class SweepRunner {
     }
 
     synchronized void write() throws IOException {
-      AtomicFiles.writeString(folder.resolve("results.csv"), ResultTables.resultsCsv(plan, outcomes));
-      AtomicFiles.writeString(folder.resolve("table.md"), ResultTables.tableMarkdown(plan, outcomes));
+      AtomicFiles.writeString(
+          folder.resolve("results.csv"), ResultTables.resultsCsv(plan, outcomes));
+      AtomicFiles.writeString(
+          folder.resolve("table.md"), ResultTables.tableMarkdown(plan, outcomes));
       AtomicFiles.writeString(folder.resolve("table.csv"), ResultTables.tableCsv(plan, outcomes));
       // report.html: every finished run as in results.csv, each linked to its own run report.
       List<List<String>> rows = ResultTables.resultRows(plan, outcomes);
@@ -394,7 +495,8 @@ public final class SweepRunner {
         return "?";
       }
       long s = Math.round(seconds);
-      return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+      return s >= 3600
+          ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
           : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
   }

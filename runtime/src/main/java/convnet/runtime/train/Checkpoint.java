@@ -16,9 +16,9 @@ import java.util.Objects;
 /**
  * Everything needed to continue a run exactly where it stopped: parameters and the optimizer's
  * state (momentum buffers {@code velocity/X}, or Adam's moments {@code adam_m/X}, {@code adam_v/X};
- * Adam's step count is the global step),
- * the position (epoch in progress and batches done in it, counting from 0; the global step), the
- * running sums of the epoch so far, and the best test accuracy so far.
+ * Adam's step count is the global step), the position (epoch in progress and batches done in it,
+ * counting from 0; the global step), the running sums of the epoch so far, and the best test
+ * accuracy so far.
  *
  * <p>{@code checkpoint.npz} holds all of it (float64, so nothing is rounded; the position and sums
  * in the array {@code checkpoint/state}) and is the source of truth; {@code checkpoint.json},
@@ -27,8 +27,15 @@ import java.util.Objects;
  * dies between the two files, the npz is simply one checkpoint newer than the json.
  */
 public record Checkpoint(
-    int epoch, int batch, long step, double lossSum, long correct, long seen,
-    double bestTestAccuracy, int bestEpoch, Map<String, Tensor> parameters,
+    int epoch,
+    int batch,
+    long step,
+    double lossSum,
+    long correct,
+    long seen,
+    double bestTestAccuracy,
+    int bestEpoch,
+    Map<String, Tensor> parameters,
     Map<String, Tensor> optimizerState) {
 
   static final int FORMAT = 1;
@@ -49,10 +56,21 @@ public record Checkpoint(
     Map<String, Tensor> arrays = new LinkedHashMap<>(parameters);
     arrays.putAll(optimizerState);
     // Every count is far below 2^53, so doubles hold them exactly.
-    arrays.put(STATE, Tensor.of(Shape.of(9), FORMAT, epoch, batch, step, lossSum, correct, seen,
-        bestEpoch > 0 ? bestTestAccuracy : -1, bestEpoch));
-    RunFolder.writing(folder.checkpointNpz(),
-        () -> Npz.write(folder.checkpointNpz(), arrays, NpyType.FLOAT64));
+    arrays.put(
+        STATE,
+        Tensor.of(
+            Shape.of(9),
+            FORMAT,
+            epoch,
+            batch,
+            step,
+            lossSum,
+            correct,
+            seen,
+            bestEpoch > 0 ? bestTestAccuracy : -1,
+            bestEpoch));
+    RunFolder.writing(
+        folder.checkpointNpz(), () -> Npz.write(folder.checkpointNpz(), arrays, NpyType.FLOAT64));
     ObjectNode o = new ObjectMapper().createObjectNode();
     o.put("format", FORMAT);
     o.put("epoch", epoch);
@@ -71,9 +89,9 @@ public record Checkpoint(
   }
 
   /**
-   * Reads the checkpoint of {@code folder}, checking it holds every parameter of
-   * {@code shapes} and every optimizer state tensor of {@code stateShapes} (keyed by their full
-   * names, such as {@code velocity/X}), each with its shape.
+   * Reads the checkpoint of {@code folder}, checking it holds every parameter of {@code shapes} and
+   * every optimizer state tensor of {@code stateShapes} (keyed by their full names, such as {@code
+   * velocity/X}), each with its shape.
    */
   public static Checkpoint read(
       RunFolder folder, Map<String, Shape> shapes, Map<String, Shape> stateShapes) {
@@ -81,13 +99,18 @@ public record Checkpoint(
     try {
       arrays = Npz.read(folder.checkpointNpz());
     } catch (IOException e) {
-      throw new UserError(folder.checkpointNpz() + ": cannot read the checkpoint: "
-          + e.getMessage(), e);
+      throw new UserError(
+          folder.checkpointNpz() + ": cannot read the checkpoint: " + e.getMessage(), e);
     }
     Tensor state = arrays.get(STATE);
     if (state == null || state.size() != 9 || state.get(0) != FORMAT) {
-      throw new UserError(folder.checkpointNpz() + ": not a checkpoint of this format (no "
-          + STATE + " array of 9 values, format " + FORMAT + ")");
+      throw new UserError(
+          folder.checkpointNpz()
+              + ": not a checkpoint of this format (no "
+              + STATE
+              + " array of 9 values, format "
+              + FORMAT
+              + ")");
     }
     double[] v = state.data();
     for (int i = 1; i < v.length; i++) {
@@ -105,14 +128,23 @@ public record Checkpoint(
     }
     checkJson(folder, (long) v[3]);
     int bestEpoch = (int) v[8];
-    return new Checkpoint((int) v[1], (int) v[2], (long) v[3], v[4], (long) v[5], (long) v[6],
-        bestEpoch > 0 ? v[7] : Double.NaN, bestEpoch, params, optimizerState);
+    return new Checkpoint(
+        (int) v[1],
+        (int) v[2],
+        (long) v[3],
+        v[4],
+        (long) v[5],
+        (long) v[6],
+        bestEpoch > 0 ? v[7] : Double.NaN,
+        bestEpoch,
+        params,
+        optimizerState);
   }
 
   /**
-   * {@code checkpoint.json} must be what {@link #write} writes: this format, and a position no later
-   * than the npz's (it is written second, so a run killed between the two leaves it one checkpoint
-   * behind, never ahead).
+   * {@code checkpoint.json} must be what {@link #write} writes: this format, and a position no
+   * later than the npz's (it is written second, so a run killed between the two leaves it one
+   * checkpoint behind, never ahead).
    */
   private static void checkJson(RunFolder folder, long npzStep) {
     com.fasterxml.jackson.databind.JsonNode json =
@@ -131,8 +163,14 @@ public record Checkpoint(
         }
       }
       if (problem == null && json.path("step").asLong() > npzStep) {
-        problem = "it is at step " + json.path("step").asLong() + ", later than "
-            + folder.checkpointNpz().getFileName() + " (step " + npzStep + ")";
+        problem =
+            "it is at step "
+                + json.path("step").asLong()
+                + ", later than "
+                + folder.checkpointNpz().getFileName()
+                + " (step "
+                + npzStep
+                + ")";
       }
     }
     if (problem != null) {
@@ -144,22 +182,38 @@ public record Checkpoint(
       Map<String, Tensor> arrays, String name, Shape shape, RunFolder folder) {
     Tensor t = arrays.get(name);
     if (t == null) {
-      throw new UserError(folder.checkpointNpz() + ": has no array '" + name + "': it was "
-          + "written for another network or optimizer");
+      throw new UserError(
+          folder.checkpointNpz()
+              + ": has no array '"
+              + name
+              + "': it was "
+              + "written for another network or optimizer");
     }
     if (!t.shape().equals(shape)) {
-      throw new UserError(folder.checkpointNpz() + ": array '" + name + "' has shape "
-          + t.shape() + " but the network's is " + shape);
+      throw new UserError(
+          folder.checkpointNpz()
+              + ": array '"
+              + name
+              + "' has shape "
+              + t.shape()
+              + " but the network's is "
+              + shape);
     }
     return t;
   }
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof Checkpoint c && epoch == c.epoch && batch == c.batch
-        && step == c.step && Double.compare(lossSum, c.lossSum) == 0 && correct == c.correct
-        && seen == c.seen && Double.compare(bestTestAccuracy, c.bestTestAccuracy) == 0
-        && bestEpoch == c.bestEpoch && parameters.equals(c.parameters)
+    return other instanceof Checkpoint c
+        && epoch == c.epoch
+        && batch == c.batch
+        && step == c.step
+        && Double.compare(lossSum, c.lossSum) == 0
+        && correct == c.correct
+        && seen == c.seen
+        && Double.compare(bestTestAccuracy, c.bestTestAccuracy) == 0
+        && bestEpoch == c.bestEpoch
+        && parameters.equals(c.parameters)
         && optimizerState.equals(c.optimizerState);
   }
 

@@ -12,9 +12,9 @@ import java.util.Map;
 
 /**
  * Evaluates weights on a data split with an inference function of a fixed batch size. The last
- * batch is padded with zero images whose rows are ignored: inference treats every image on its
- * own, so padding changes no real image's output and a single compiled function serves every
- * batch. Loss and predictions are computed here from the logits, in double precision.
+ * batch is padded with zero images whose rows are ignored: inference treats every image on its own,
+ * so padding changes no real image's output and a single compiled function serves every batch. Loss
+ * and predictions are computed here from the logits, in double precision.
  */
 public final class Evaluator {
   private final Executable inference;
@@ -82,8 +82,12 @@ public final class Evaluator {
 
   private static void load(CompiledFunction f, String name, Tensor value) {
     if (value == null || !value.shape().equals(f.shape(name))) {
-      throw new IllegalArgumentException("parameter '" + name + "' of shape " + f.shape(name)
-          + (value == null ? " has no value" : " given as " + value.shape()));
+      throw new IllegalArgumentException(
+          "parameter '"
+              + name
+              + "' of shape "
+              + f.shape(name)
+              + (value == null ? " has no value" : " given as " + value.shape()));
     }
     float[] target = f.buffer(name);
     double[] d = value.data();

@@ -5,14 +5,18 @@ import convnet.runtime.errors.UserError;
 import java.util.Locale;
 
 /**
- * How the learning rate changes from epoch to epoch: {@code none} (constant),
- * {@code step(every=N,gamma=G)} (multiplied by G every N epochs) or {@code cosine} (from the base
- * rate down towards 0 over the run, {@code lr·(1 + cos(π·e/E))/2} for epoch e of E, counted from
- * 0). The rate is constant within an epoch.
+ * How the learning rate changes from epoch to epoch: {@code none} (constant), {@code
+ * step(every=N,gamma=G)} (multiplied by G every N epochs) or {@code cosine} (from the base rate
+ * down towards 0 over the run, {@code lr·(1 + cos(π·e/E))/2} for epoch e of E, counted from 0). The
+ * rate is constant within an epoch.
  */
 public record LearningRateSchedule(Kind kind, int every, double gamma) {
   /** The kinds of schedule. */
-  public enum Kind { NONE, STEP, COSINE }
+  public enum Kind {
+    NONE,
+    STEP,
+    COSINE
+  }
 
   /** A constant learning rate. */
   public static final LearningRateSchedule NONE = new LearningRateSchedule(Kind.NONE, 0, 1);
@@ -46,9 +50,10 @@ public record LearningRateSchedule(Kind kind, int every, double gamma) {
       case "cosine" -> {
         return cosine();
       }
-      default -> { }
+      default -> {}
     }
-    String forms = " (expected none, cosine or step(every=N,gamma=G), e.g. step(every=10,gamma=0.1))";
+    String forms =
+        " (expected none, cosine or step(every=N,gamma=G), e.g. step(every=10,gamma=0.1))";
     if (!s.startsWith("step(") || !s.endsWith(")")) {
       throw new UserError("schedule '" + text + "': unknown schedule" + forms);
     }

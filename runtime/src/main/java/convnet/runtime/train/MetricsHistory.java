@@ -28,13 +28,25 @@ final class MetricsHistory {
       }
       String[] cells = lines.get(i).split(",", -1);
       if (cells.length != Trainer.METRICS_COLUMNS.size()) {
-        throw new UserError(file + ":" + (i + 1) + ": expected " + Trainer.METRICS_COLUMNS.size()
-            + " values, found " + cells.length);
+        throw new UserError(
+            file
+                + ":"
+                + (i + 1)
+                + ": expected "
+                + Trainer.METRICS_COLUMNS.size()
+                + " values, found "
+                + cells.length);
       }
       try {
-        result.add(new EpochMetrics(Integer.parseInt(cells[0]), number(cells[2]),
-            number(cells[3]), number(cells[4]), number(cells[5]), number(cells[6]),
-            number(cells[7])));
+        result.add(
+            new EpochMetrics(
+                Integer.parseInt(cells[0]),
+                number(cells[2]),
+                number(cells[3]),
+                number(cells[4]),
+                number(cells[5]),
+                number(cells[6]),
+                number(cells[7])));
       } catch (IllegalArgumentException e) {
         throw new UserError(file + ":" + (i + 1) + ": bad row: " + e.getMessage());
       }

@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@link TrainableModel} of a {@link NetworkModel}: its functions run on the backend asked
- * for, falling back to the interpreter (with a one-line notice, once) when the compiled backend is
- * not available.
+ * The {@link TrainableModel} of a {@link NetworkModel}: its functions run on the backend asked for,
+ * falling back to the interpreter (with a one-line notice, once) when the compiled backend is not
+ * available.
  */
 public final class ModelBinding implements TrainableModel {
   private final NetworkModel model;
@@ -93,19 +93,23 @@ public final class ModelBinding implements TrainableModel {
   }
 
   private Executable prepare(Function f, String backend, boolean step) {
-    Backend b = switch (backend) {
-      case "compiled" -> Backend.COMPILED;
-      case "interpreted" -> Backend.INTERPRETED;
-      default -> throw new UsageError("--backend " + backend + ": expected compiled or "
-          + "interpreted");
-    };
+    Backend b =
+        switch (backend) {
+          case "compiled" -> Backend.COMPILED;
+          case "interpreted" -> Backend.INTERPRETED;
+          default ->
+              throw new UsageError(
+                  "--backend " + backend + ": expected compiled or " + "interpreted");
+        };
     if (b == Backend.COMPILED && !compiledUnavailable) {
       try {
         return step ? Backends.prepareStep(f, b) : Backends.prepare(f, b);
       } catch (UsageError e) {
         compiledUnavailable = true;
-        notices.println("convnet: the compiled backend is not available (" + e.getMessage()
-            + "); running on the interpreter, which is much slower");
+        notices.println(
+            "convnet: the compiled backend is not available ("
+                + e.getMessage()
+                + "); running on the interpreter, which is much slower");
         notices.flush();
       }
     }

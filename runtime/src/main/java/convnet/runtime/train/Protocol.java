@@ -8,11 +8,11 @@ import java.util.List;
 
 /**
  * A training protocol in Jarrett et al.'s notation, one letter per conv stage: {@code R} random
- * filters kept at their initial values, {@code R+} random filters then learned with labels,
- * {@code U} filters pre-trained without labels (predictive sparse decomposition) then kept,
- * {@code U+} pre-trained then learned with labels. The classifier and every layer outside a conv
- * stage always learn. Which letters train is decided in one place, {@link ProtocolSyntax#TRAINED};
- * others are refused with a clear message.
+ * filters kept at their initial values, {@code R+} random filters then learned with labels, {@code
+ * U} filters pre-trained without labels (predictive sparse decomposition) then kept, {@code U+}
+ * pre-trained then learned with labels. The classifier and every layer outside a conv stage always
+ * learn. Which letters train is decided in one place, {@link ProtocolSyntax#TRAINED}; others are
+ * refused with a clear message.
  */
 public record Protocol(List<StageProtocol> stages) {
   public Protocol {
@@ -20,8 +20,8 @@ public record Protocol(List<StageProtocol> stages) {
   }
 
   /**
-   * Parses {@code R+R+}, {@code RR}, … for a network with {@code convStages} conv stages, with
-   * the same reader as the checker ({@link ProtocolSyntax}), so a flag and a file agree.
+   * Parses {@code R+R+}, {@code RR}, … for a network with {@code convStages} conv stages, with the
+   * same reader as the checker ({@link ProtocolSyntax}), so a flag and a file agree.
    */
   public static Protocol parse(String text, int convStages) {
     ProtocolSyntax.Result r = ProtocolSyntax.parse(text, convStages);

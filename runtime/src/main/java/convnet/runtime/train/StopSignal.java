@@ -33,7 +33,10 @@ public final class StopSignal {
   /** The thread running an {@link #interruptibly} section, or null; guarded by this. */
   private Thread interruptible;
 
-  /** Asks the trainer to stop at the next batch boundary, and interrupts an {@link #interruptibly} section. */
+  /**
+   * Asks the trainer to stop at the next batch boundary, and interrupts an {@link #interruptibly}
+   * section.
+   */
   public void request() {
     requested = true;
     synchronized (this) {
@@ -91,13 +94,15 @@ public final class StopSignal {
    * to stop and holds the JVM until the checkpoint is written, or {@code timeoutSeconds} passed.
    */
   public Thread shutdownHook(long timeoutSeconds) {
-    return new Thread(() -> {
-      request();
-      try {
-        awaitDone(timeoutSeconds, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "convnet-stop");
+    return new Thread(
+        () -> {
+          request();
+          try {
+            awaitDone(timeoutSeconds, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        },
+        "convnet-stop");
   }
 }

@@ -21,25 +21,44 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The resolved settings of a training run: the network's {@code train} block, then each flag
- * given on the command line. Written to the run folder as {@code config.json}; a resumed run reads
- * it back, so that it continues exactly the run that was started.
+ * The resolved settings of a training run: the network's {@code train} block, then each flag given
+ * on the command line. Written to the run folder as {@code config.json}; a resumed run reads it
+ * back, so that it continues exactly the run that was started.
  *
  * <p>Settings are held typed: the train block's values come from the parser as they are, and only
  * text (flags, {@code config.json}) is parsed. In {@code config.json} each typed setting is written
- * in its text form (the update rule as {@code optimizer}, {@code momentum} and
- * {@code weight_decay}, as in runs written before settings were typed).
+ * in its text form (the update rule as {@code optimizer}, {@code momentum} and {@code
+ * weight_decay}, as in runs written before settings were typed).
  *
  * <p>{@code network} is the network's name (as in plots), {@code networkFile} the file it was read
- * from (null in runs written before it was recorded), {@code init} the weights file training started
- * from ({@code --init}; null: random initial weights from the seed). {@code networkSha256}
- * fingerprints the network file, so that a run is not resumed with a
- * network that has changed; {@code limitTrain}/{@code limitTest} of 0 mean every image, else
- * {@code limitMode} says how the images are chosen ({@link LimitMode}).
+ * from (null in runs written before it was recorded), {@code init} the weights file training
+ * started from ({@code --init}; null: random initial weights from the seed). {@code networkSha256}
+ * fingerprints the network file, so that a run is not resumed with a network that has changed;
+ * {@code limitTrain}/{@code limitTest} of 0 mean every image, else {@code limitMode} says how the
+ * images are chosen ({@link LimitMode}).
  */
-@JsonPropertyOrder({"network", "network_sha256", "data", "preprocess", "augment", "protocol", "epochs",
-    "batch", "optimizer", "lr", "momentum", "weight_decay", "schedule", "seed", "backend",
-    "limit_train", "limit_test", "limit_mode", "network_file", "init"})
+@JsonPropertyOrder({
+  "network",
+  "network_sha256",
+  "data",
+  "preprocess",
+  "augment",
+  "protocol",
+  "epochs",
+  "batch",
+  "optimizer",
+  "lr",
+  "momentum",
+  "weight_decay",
+  "schedule",
+  "seed",
+  "backend",
+  "limit_train",
+  "limit_test",
+  "limit_mode",
+  "network_file",
+  "init"
+})
 public record TrainConfig(
     @JsonProperty("network") String network,
     @JsonProperty("network_sha256") String networkSha256,
@@ -74,7 +93,8 @@ public record TrainConfig(
     Objects.requireNonNull(scheduleValue, "schedule");
     Objects.requireNonNull(backend, "backend");
     // A config.json written before limits could be stratified took the first N images.
-    limitMode = limitMode == null ? LimitMode.FIRST.toString() : LimitMode.parse(limitMode).toString();
+    limitMode =
+        limitMode == null ? LimitMode.FIRST.toString() : LimitMode.parse(limitMode).toString();
     if (epochs < 1) {
       throw new UserError("epochs must be at least 1, not " + epochs);
     }
@@ -96,8 +116,8 @@ public record TrainConfig(
   }
 
   /**
-   * Reads the text form of {@code config.json}: each setting's text is parsed here, once, and a
-   * bad form is reported before anything runs.
+   * Reads the text form of {@code config.json}: each setting's text is parsed here, once, and a bad
+   * form is reported before anything runs.
    */
   @JsonCreator
   public static TrainConfig fromJson(
@@ -126,10 +146,25 @@ public record TrainConfig(
     Objects.requireNonNull(schedule, "schedule");
     // config.json of runs made before Adam and Nesterov momentum existed has no optimizer.
     Optimizer rule = optimizerOf(optimizer == null ? "sgd" : optimizer, momentum, weightDecay);
-    return new TrainConfig(network, networkSha256, data, Preprocessing.parse(preprocess),
-        Augmentation.parse(augment), protocol, epochs, batch, rule, learningRate,
-        LearningRateSchedule.parse(schedule), seed, backend, limitTrain, limitTest, limitMode,
-        networkFile, init);
+    return new TrainConfig(
+        network,
+        networkSha256,
+        data,
+        Preprocessing.parse(preprocess),
+        Augmentation.parse(augment),
+        protocol,
+        epochs,
+        batch,
+        rule,
+        learningRate,
+        LearningRateSchedule.parse(schedule),
+        seed,
+        backend,
+        limitTrain,
+        limitTest,
+        limitMode,
+        networkFile,
+        init);
   }
 
   /** The update rule's text form in {@code config.json}, read by {@link #optimizerOf}. */
@@ -150,7 +185,9 @@ public record TrainConfig(
   /** The weight decay of the update rule. */
   @JsonProperty("weight_decay")
   public double weightDecay() {
-    return optimizerValue instanceof Sgd sgd ? sgd.weightDecay() : ((Adam) optimizerValue).weightDecay();
+    return optimizerValue instanceof Sgd sgd
+        ? sgd.weightDecay()
+        : ((Adam) optimizerValue).weightDecay();
   }
 
   /** How the limits choose their images. */
@@ -159,8 +196,8 @@ public record TrainConfig(
   }
 
   /**
-   * The update rule of a config's text form: {@code sgd}, {@code sgd(nesterov=true)} or
-   * {@code adam(beta1=B1,beta2=B2,eps=E)}, with the run's momentum (SGD only) and weight decay.
+   * The update rule of a config's text form: {@code sgd}, {@code sgd(nesterov=true)} or {@code
+   * adam(beta1=B1,beta2=B2,eps=E)}, with the run's momentum (SGD only) and weight decay.
    */
   static Optimizer optimizerOf(String text, double momentum, double weightDecay) {
     String s = text.strip().toLowerCase(Locale.ROOT).replace(" ", "");
@@ -174,22 +211,29 @@ public record TrainConfig(
       }
       if (s.startsWith("adam(") && s.endsWith(")")) {
         if (momentum != 0) {
-          throw new UserError("optimizer " + text + ": Adam takes no momentum (its beta1 plays that "
-              + "part), but momentum is " + momentum);
+          throw new UserError(
+              "optimizer "
+                  + text
+                  + ": Adam takes no momentum (its beta1 plays that "
+                  + "part), but momentum is "
+                  + momentum);
         }
         java.util.Map<String, Double> args = new java.util.HashMap<>();
         String inner = s.substring(5, s.length() - 1);
         for (String part : inner.isEmpty() ? new String[0] : inner.split(",")) {
           String[] kv = part.split("=", 2);
-          if (kv.length != 2 || !List.of("beta1", "beta2", "eps").contains(kv[0])
+          if (kv.length != 2
+              || !List.of("beta1", "beta2", "eps").contains(kv[0])
               || args.put(kv[0], Double.parseDouble(kv[1])) != null) {
             throw new UserError("optimizer '" + text + "': bad argument '" + part + "'" + forms);
           }
         }
         checkWeightDecay(weightDecay);
-        return new Adam(args.getOrDefault("beta1", Adam.DEFAULT.beta1()),
+        return new Adam(
+            args.getOrDefault("beta1", Adam.DEFAULT.beta1()),
             args.getOrDefault("beta2", Adam.DEFAULT.beta2()),
-            args.getOrDefault("eps", Adam.DEFAULT.eps()), weightDecay);
+            args.getOrDefault("eps", Adam.DEFAULT.eps()),
+            weightDecay);
       }
     } catch (NumberFormatException e) {
       throw new UserError("optimizer '" + text + "': not a number: " + e.getMessage() + forms);
@@ -221,16 +265,48 @@ public record TrainConfig(
 
   /** A copy with another number of epochs (a resumed run extended with {@code --epochs}). */
   public TrainConfig withEpochs(int newEpochs) {
-    return new TrainConfig(network, networkSha256, data, preprocessing, augmentation, protocol,
-        newEpochs, batch, optimizerValue, learningRate, scheduleValue, seed, backend, limitTrain,
-        limitTest, limitMode, networkFile, init);
+    return new TrainConfig(
+        network,
+        networkSha256,
+        data,
+        preprocessing,
+        augmentation,
+        protocol,
+        newEpochs,
+        batch,
+        optimizerValue,
+        learningRate,
+        scheduleValue,
+        seed,
+        backend,
+        limitTrain,
+        limitTest,
+        limitMode,
+        networkFile,
+        init);
   }
 
   /** A copy with another backend (allowed on resume: backends compute the same function). */
   public TrainConfig withBackend(String newBackend) {
-    return new TrainConfig(network, networkSha256, data, preprocessing, augmentation, protocol,
-        epochs, batch, optimizerValue, learningRate, scheduleValue, seed, newBackend, limitTrain,
-        limitTest, limitMode, networkFile, init);
+    return new TrainConfig(
+        network,
+        networkSha256,
+        data,
+        preprocessing,
+        augmentation,
+        protocol,
+        epochs,
+        batch,
+        optimizerValue,
+        learningRate,
+        scheduleValue,
+        seed,
+        newBackend,
+        limitTrain,
+        limitTest,
+        limitMode,
+        networkFile,
+        init);
   }
 
   /**
@@ -238,27 +314,66 @@ public record TrainConfig(
    * forms (schedule, augment, preprocess, protocol).
    */
   public record Overrides(
-      String data, Integer epochs, Integer batch, Double learningRate, Double momentum,
-      Double weightDecay, String schedule, String augment, String preprocess, String protocol,
-      Long seed, String backend, Integer limitTrain, Integer limitTest, String limitMode) {
+      String data,
+      Integer epochs,
+      Integer batch,
+      Double learningRate,
+      Double momentum,
+      Double weightDecay,
+      String schedule,
+      String augment,
+      String preprocess,
+      String protocol,
+      Long seed,
+      String backend,
+      Integer limitTrain,
+      Integer limitTest,
+      String limitMode) {
     /** No flag given. */
-    public static final Overrides NONE = new Overrides(null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null);
+    public static final Overrides NONE =
+        new Overrides(
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+            null);
 
     /** The flags without {@code --limit-mode}. */
     public Overrides(
-        String data, Integer epochs, Integer batch, Double learningRate, Double momentum,
-        Double weightDecay, String schedule, String augment, String preprocess, String protocol,
-        Long seed, String backend, Integer limitTrain, Integer limitTest) {
-      this(data, epochs, batch, learningRate, momentum, weightDecay, schedule, augment, preprocess,
-          protocol, seed, backend, limitTrain, limitTest, null);
+        String data,
+        Integer epochs,
+        Integer batch,
+        Double learningRate,
+        Double momentum,
+        Double weightDecay,
+        String schedule,
+        String augment,
+        String preprocess,
+        String protocol,
+        Long seed,
+        String backend,
+        Integer limitTrain,
+        Integer limitTest) {
+      this(
+          data,
+          epochs,
+          batch,
+          learningRate,
+          momentum,
+          weightDecay,
+          schedule,
+          augment,
+          preprocess,
+          protocol,
+          seed,
+          backend,
+          limitTrain,
+          limitTest,
+          null);
     }
   }
 
   /**
-   * The settings of a new run: {@code spec} (the network's {@code train} block, its defaults
-   * filled in) overridden by every flag of {@code o}. {@code networkDir} is the folder of the
-   * network file, against which a data path written in the file is resolved.
+   * The settings of a new run: {@code spec} (the network's {@code train} block, its defaults filled
+   * in) overridden by every flag of {@code o}. {@code networkDir} is the folder of the network
+   * file, against which a data path written in the file is resolved.
    */
   public static TrainConfig resolve(
       TrainSpec spec, String networkName, String networkSha256, Path networkDir, Overrides o) {
@@ -269,12 +384,21 @@ public record TrainConfig(
    * {@link #resolve(TrainSpec, String, String, Path, Overrides)} recording the network's name and
    * file apart, and the weights file training starts from ({@code init}, null for none).
    */
-  public static TrainConfig resolve(TrainSpec spec, String networkName, String networkFile,
-      String networkSha256, Path networkDir, Overrides o, String init) {
+  public static TrainConfig resolve(
+      TrainSpec spec,
+      String networkName,
+      String networkFile,
+      String networkSha256,
+      Path networkDir,
+      Overrides o,
+      String init) {
     Optimizer rule = spec.optimizer().rule();
     if (rule instanceof Adam && o.momentum() != null) {
-      throw new UsageError("--momentum " + o.momentum() + ": the train block's optimizer is adam, "
-          + "which takes no momentum (set beta1 in the file instead)");
+      throw new UsageError(
+          "--momentum "
+              + o.momentum()
+              + ": the train block's optimizer is adam, "
+              + "which takes no momentum (set beta1 in the file instead)");
     }
     double weightDecay = o.weightDecay() != null ? o.weightDecay() : spec.optimizer().weightDecay();
     if (rule instanceof Sgd sgd) {
@@ -296,7 +420,9 @@ public record TrainConfig(
         o.batch() != null ? o.batch() : spec.batch(),
         rule,
         o.learningRate() != null ? o.learningRate() : spec.optimizer().learningRate(),
-        o.schedule() != null ? LearningRateSchedule.parse(o.schedule()) : scheduleOf(spec.schedule()),
+        o.schedule() != null
+            ? LearningRateSchedule.parse(o.schedule())
+            : scheduleOf(spec.schedule()),
         o.seed() != null ? o.seed() : spec.seed(),
         o.backend() != null ? o.backend() : DEFAULT_BACKEND,
         o.limitTrain() != null ? o.limitTrain() : 0,
@@ -308,15 +434,17 @@ public record TrainConfig(
 
   /**
    * The settings of a resumed run: the saved ones, with {@code --epochs} (to extend the run) and
-   * {@code --backend} taken from the flags. Any other flag must agree with the saved value, since
-   * a run that changed its settings half-way would not be the run that was started; a
-   * contradiction is a {@link UsageError} that names every differing flag.
+   * {@code --backend} taken from the flags. Any other flag must agree with the saved value, since a
+   * run that changed its settings half-way would not be the run that was started; a contradiction
+   * is a {@link UsageError} that names every differing flag.
    */
   public TrainConfig forResume(Overrides o, String currentNetworkSha256) {
     if (!networkSha256.equals(currentNetworkSha256)) {
-      throw new UserError("the network file " + (networkFile != null ? networkFile : network)
-          + " has changed since the run started (its contents differ from the saved fingerprint); "
-          + "resume with the original file, or start a new run");
+      throw new UserError(
+          "the network file "
+              + (networkFile != null ? networkFile : network)
+              + " has changed since the run started (its contents differ from the saved fingerprint); "
+              + "resume with the original file, or start a new run");
     }
     List<String> conflicts = new ArrayList<>();
     conflict(conflicts, "--data", o.data(), data);
@@ -324,8 +452,7 @@ public record TrainConfig(
     conflict(conflicts, "--lr", o.learningRate(), learningRate);
     conflict(conflicts, "--momentum", o.momentum(), momentum());
     conflict(conflicts, "--weight-decay", o.weightDecay(), weightDecay());
-    if (o.schedule() != null
-        && !LearningRateSchedule.parse(o.schedule()).equals(scheduleValue)) {
+    if (o.schedule() != null && !LearningRateSchedule.parse(o.schedule()).equals(scheduleValue)) {
       conflicts.add("--schedule " + o.schedule() + " (the run uses " + scheduleValue + ")");
     }
     if (o.augment() != null && !Augmentation.parse(o.augment()).equals(augmentation)) {
@@ -344,9 +471,12 @@ public record TrainConfig(
       conflicts.add("--limit-mode " + o.limitMode() + " (the run uses " + limitMode + ")");
     }
     if (!conflicts.isEmpty()) {
-      throw new UsageError("--resume continues a run with its saved settings (config.json); "
-          + "these flags contradict them: " + String.join("; ", conflicts) + ". Only --epochs "
-          + "(to extend the run) and --backend may change; drop the others or start a new run");
+      throw new UsageError(
+          "--resume continues a run with its saved settings (config.json); "
+              + "these flags contradict them: "
+              + String.join("; ", conflicts)
+              + ". Only --epochs "
+              + "(to extend the run) and --backend may change; drop the others or start a new run");
     }
     TrainConfig resumed = this;
     if (o.epochs() != null) {
@@ -385,7 +515,8 @@ public record TrainConfig(
     String installed = DataNames.installedSpec(spec.data());
     if (installed == null) {
       String[] why = DataNames.unavailable(spec.data());
-      throw new UserError("data = " + spec.data() + " in the train block: " + why[0] + "; " + why[1]);
+      throw new UserError(
+          "data = " + spec.data() + " in the train block: " + why[0] + "; " + why[1]);
     }
     return installed;
   }
@@ -417,11 +548,22 @@ public record TrainConfig(
 
   /** One line per setting, for the log. */
   public String describe() {
-    return String.format(Locale.ROOT, "network %s; data %s; preprocess %s; augment %s; "
+    return String.format(
+        Locale.ROOT,
+        "network %s; data %s; preprocess %s; augment %s; "
             + "protocol %s; epochs %d; batch %d; %s; "
-            + "schedule %s; seed %d; backend %s%s%s%s%s", network, data, preprocessing,
-        augmentation, protocol.isEmpty() ? "(no conv stage)" : protocol, epochs, batch,
-        optimizerValue.describe(learningRate), scheduleValue, seed, backend,
+            + "schedule %s; seed %d; backend %s%s%s%s%s",
+        network,
+        data,
+        preprocessing,
+        augmentation,
+        protocol.isEmpty() ? "(no conv stage)" : protocol,
+        epochs,
+        batch,
+        optimizerValue.describe(learningRate),
+        scheduleValue,
+        seed,
+        backend,
         limitTrain > 0 ? "; limit-train " + limitTrain : "",
         limitTest > 0 ? "; limit-test " + limitTest : "",
         limitTrain > 0 || limitTest > 0 ? "; limit-mode " + limitMode : "",

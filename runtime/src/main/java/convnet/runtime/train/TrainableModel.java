@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the trainer needs from a network: its checked description, its parameters, and the
- * functions of the training-step contract (training step, inference, layer outputs) for a batch
- * size, made ready to run on a backend.
+ * What the trainer needs from a network: its checked description, its parameters, and the functions
+ * of the training-step contract (training step, inference, layer outputs) for a batch size, made
+ * ready to run on a backend.
  */
 public interface TrainableModel {
   /** The checked network (name, input shape, layers, the {@code train} block). */
@@ -23,8 +23,8 @@ public interface TrainableModel {
   List<String> parameterNames();
 
   /**
-   * This model for a run seeded with {@code seed}: its random connection tables are drawn from
-   * that seed (the same model when it has none).
+   * This model for a run seeded with {@code seed}: its random connection tables are drawn from that
+   * seed (the same model when it has none).
    */
   default TrainableModel forSeed(long seed) {
     return this;
@@ -37,20 +37,26 @@ public interface TrainableModel {
   Set<String> frozen(Protocol protocol);
 
   /**
-   * The training-step function for batch size {@code batch}: inputs {@code input},
-   * {@code labels}, {@code mask/<layer>}, {@code hyper/lr} and the optimizer's step inputs;
-   * outputs {@code output}, {@code loss}, {@code new/X} and {@code new/<prefix>X} for every
-   * trainable X and state prefix of the optimizer.
+   * The training-step function for batch size {@code batch}: inputs {@code input}, {@code labels},
+   * {@code mask/<layer>}, {@code hyper/lr} and the optimizer's step inputs; outputs {@code output},
+   * {@code loss}, {@code new/X} and {@code new/<prefix>X} for every trainable X and state prefix of
+   * the optimizer.
    */
   Function trainingFunction(int batch, Optimizer optimizer, Set<String> frozen);
 
-  /** The inference function for batch size {@code batch}: input {@code input}, output {@code output}. */
+  /**
+   * The inference function for batch size {@code batch}: input {@code input}, output {@code
+   * output}.
+   */
   Function inferenceFunction(int batch);
 
   /** Every layer's output for batch size {@code batch}, named {@code layer/<name>}. */
   Function layerOutputsFunction(int batch);
 
-  /** {@code f} ready to run on the backend named {@code backend} ({@code compiled} or {@code interpreted}). */
+  /**
+   * {@code f} ready to run on the backend named {@code backend} ({@code compiled} or {@code
+   * interpreted}).
+   */
   Executable prepare(Function f, String backend);
 
   /**
@@ -62,8 +68,8 @@ public interface TrainableModel {
   }
 
   /**
-   * The backend that {@link #prepare} really uses when {@code asked} is asked for (the same,
-   * unless it had to fall back to another).
+   * The backend that {@link #prepare} really uses when {@code asked} is asked for (the same, unless
+   * it had to fall back to another).
    */
   default String effectiveBackend(String asked) {
     return asked;
@@ -72,6 +78,9 @@ public interface TrainableModel {
   /** Reads weights for this network; missing, extra or misshapen arrays are a user error. */
   Map<String, Tensor> loadWeights(Path file);
 
-  /** Writes weights (and the connection tables they belong with) as float32 {@code .npz}, atomically. */
+  /**
+   * Writes weights (and the connection tables they belong with) as float32 {@code .npz},
+   * atomically.
+   */
   void saveWeights(Path file, Map<String, Tensor> weights);
 }

@@ -32,8 +32,8 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Minibatch training (SGD with plain or Nesterov momentum, or Adam) over a training split, one training-step call per
- * batch, with evaluation on the test split after each epoch.
+ * Minibatch training (SGD with plain or Nesterov momentum, or Adam) over a training split, one
+ * training-step call per batch, with evaluation on the test split after each epoch.
  *
  * <p>Everything random is a pure function of the seed and a position: the batch order of epoch e
  * from (seed, e), augmentation from (seed, e, image), the dropout mask of layer l in batch b of
@@ -43,14 +43,22 @@ import java.util.SplittableRandom;
  *
  * <p>Per epoch: learning rate from the schedule; each batch's step; at the end, evaluation, a
  * {@code metrics.csv} row, {@code weights-best.npz} when the test accuracy improved, and a
- * checkpoint. At the end of the run: {@code weights-final.npz}, the confusion matrix,
- * {@code curves.png} and {@code report.html}. A NaN or infinite loss or parameter stops the run with a
+ * checkpoint. At the end of the run: {@code weights-final.npz}, the confusion matrix, {@code
+ * curves.png} and {@code report.html}. A NaN or infinite loss or parameter stops the run with a
  * {@link TrainingDiverged}, leaving the last checkpoint as it was.
  */
 public final class Trainer {
   /** Columns of {@code metrics.csv}. */
-  public static final List<String> METRICS_COLUMNS = List.of("epoch", "lr", "train_loss",
-      "train_accuracy", "test_loss", "test_accuracy", "images_per_s", "seconds");
+  public static final List<String> METRICS_COLUMNS =
+      List.of(
+          "epoch",
+          "lr",
+          "train_loss",
+          "train_accuracy",
+          "test_loss",
+          "test_accuracy",
+          "images_per_s",
+          "seconds");
 
   private static final long MASK_STREAM = 0x4D41534BL;
 
@@ -61,10 +69,13 @@ public final class Trainer {
 
   private final List<String> trainable;
   private final Optimizer optimizer;
+
   /** The optimizer's state tensors ({@code velocity/X}, ...) of every trainable X. */
   private final List<String> stateNames;
+
   /** The training step, its parameters and optimizer state living in its own buffers. */
   private final BoundFunction step;
+
   private final Evaluator evaluator;
   private final Executable inference;
   private final Shape inputShape;
@@ -77,11 +88,17 @@ public final class Trainer {
 
   /**
    * Where a run writes and reports: its folder, its metrics file and the metrics of epochs done
-   * before a resume, progress, log, the stop signal, and the command that continues the run
-   * (shown when it is stopped).
+   * before a resume, progress, log, the stop signal, and the command that continues the run (shown
+   * when it is stopped).
    */
-  public record Session(RunFolder folder, MetricsCsv metrics, List<EpochMetrics> history,
-      Progress progress, RunLog log, StopSignal stop, String resumeHint) {
+  public record Session(
+      RunFolder folder,
+      MetricsCsv metrics,
+      List<EpochMetrics> history,
+      Progress progress,
+      RunLog log,
+      StopSignal stop,
+      String resumeHint) {
     public Session {
       history = List.copyOf(history);
     }
@@ -111,22 +128,22 @@ public final class Trainer {
     this.stateNames = List.copyOf(state);
     for (String name : trainable) {
       if (!fn.outputs().containsKey("new/" + name)) {
-        throw new IllegalStateException("training function lacks new/" + name + "; outputs "
-            + fn.outputs().keySet());
+        throw new IllegalStateException(
+            "training function lacks new/" + name + "; outputs " + fn.outputs().keySet());
       }
     }
     for (String name : stateNames) {
       if (!fn.outputs().containsKey("new/" + name)) {
-        throw new IllegalStateException("training function lacks new/" + name + "; outputs "
-            + fn.outputs().keySet());
+        throw new IllegalStateException(
+            "training function lacks new/" + name + "; outputs " + fn.outputs().keySet());
       }
     }
     this.inputShape = Shape.of(config.batch(), train.channels(), train.height(), train.width());
     this.labelShape = Shape.of(config.batch(), classes);
     Node lr = fn.inputs().get("hyper/lr");
     if (lr == null) {
-      throw new IllegalStateException("training function has no input hyper/lr; inputs "
-          + fn.inputs().keySet());
+      throw new IllegalStateException(
+          "training function has no input hyper/lr; inputs " + fn.inputs().keySet());
     }
     this.masks = masks(fn);
     this.step = BoundFunction.of(fn, model.prepareStep(fn, config.backend()));
@@ -155,8 +172,11 @@ public final class Trainer {
       if (e.getKey().startsWith("mask/")) {
         Double p = rates.get(e.getKey());
         if (p == null) {
-          throw new IllegalStateException("training function input " + e.getKey()
-              + " names no dropout layer of " + model.network().name());
+          throw new IllegalStateException(
+              "training function input "
+                  + e.getKey()
+                  + " names no dropout layer of "
+                  + model.network().name());
         }
         result.add(new Mask(e.getKey(), e.getValue().shape(), p, index.get(e.getKey())));
       }
@@ -173,12 +193,12 @@ public final class Trainer {
   }
 
   /** The outcome of {@link #run}: how it ended, the last checkpoint and the final report. */
-  public record Result(Status status, Checkpoint checkpoint, FinalReport report,
-      Evaluation lastEvaluation) {}
+  public record Result(
+      Status status, Checkpoint checkpoint, FinalReport report, Evaluation lastEvaluation) {}
 
   /**
-   * Trains from {@code start} (a fresh state, or a checkpoint to resume) to the last epoch,
-   * writing and reporting through {@code session}.
+   * Trains from {@code start} (a fresh state, or a checkpoint to resume) to the last epoch, writing
+   * and reporting through {@code session}.
    */
   public Result run(Checkpoint start, Session session) throws IOException {
     RunFolder folder = session.folder();
@@ -195,8 +215,8 @@ public final class Trainer {
     // The trainable parameters before the step under way, for naming the layer that diverged.
     float[][] before = new float[trainable.size()][];
     for (int i = 0; i < trainable.size(); i++) {
-      before[i] = step.reads(trainable.get(i))
-          ? new float[step.shape(trainable.get(i)).size()] : null;
+      before[i] =
+          step.reads(trainable.get(i)) ? new float[step.shape(trainable.get(i)).size()] : null;
     }
     float[] inputBuffer = step.buffer("input");
     float[] labelBuffer = step.reads("labels") ? step.buffer("labels") : null;
@@ -207,12 +227,15 @@ public final class Trainer {
     int bestEpoch = start.bestEpoch();
     Checkpoint last = start;
     Evaluation evaluation = null;
-    Batches batches = Batches.training(train, config.batch(), config.seed(),
-        config.augmentation());
+    Batches batches = Batches.training(train, config.batch(), config.seed(), config.augmentation());
     int perEpoch = batches.batchesPerEpoch();
     if (start.batch() > perEpoch) {
-      throw new convnet.runtime.errors.UserError("the checkpoint is at batch " + start.batch()
-          + " of an epoch of " + perEpoch + " batches: it was written for other data");
+      throw new convnet.runtime.errors.UserError(
+          "the checkpoint is at batch "
+              + start.batch()
+              + " of an epoch of "
+              + perEpoch
+              + " batches: it was written for other data");
     }
     LearningRateSchedule schedule = config.scheduleValue();
     for (int epoch = start.epoch(); epoch < config.epochs(); epoch++) {
@@ -228,15 +251,27 @@ public final class Trainer {
       long epochStart = System.nanoTime();
       long imagesThisSession = 0;
       // Loading and augmenting run one batch ahead, off this thread.
-      BatchPrefetcher prefetch = new BatchPrefetcher(order, firstBatch, batches.bufferLength(),
-          config.batch());
+      BatchPrefetcher prefetch =
+          new BatchPrefetcher(order, firstBatch, batches.bufferLength(), config.batch());
       for (int b = firstBatch; b < perEpoch; b++) {
         if (stop.shouldStop(stepCount)) {
-          Checkpoint cp = new Checkpoint(epoch, b, stepCount, lossSum, correct, seen, best,
-              bestEpoch, values(paramNames), values(stateKeys));
+          Checkpoint cp =
+              new Checkpoint(
+                  epoch,
+                  b,
+                  stepCount,
+                  lossSum,
+                  correct,
+                  seen,
+                  best,
+                  bestEpoch,
+                  values(paramNames),
+                  values(stateKeys));
           cp.write(folder);
-          log.logf("stopped at epoch %d, batch %d of %d (step %d); checkpoint written. "
-              + "Continue with: %s", epoch + 1, b, perEpoch, stepCount, session.resumeHint());
+          log.logf(
+              "stopped at epoch %d, batch %d of %d (step %d); checkpoint written. "
+                  + "Continue with: %s",
+              epoch + 1, b, perEpoch, stepCount, session.resumeHint());
           return new Result(Status.INTERRUPTED, cp, null, evaluation);
         }
         BatchPrefetcher.Filled filled = prefetch.next();
@@ -251,13 +286,14 @@ public final class Trainer {
         }
         for (Mask m : masks) {
           if (step.reads(m.input())) {
-            fillDropoutMask(step.buffer(m.input()), config.seed(), epoch, b, m.index(),
-                m.shape(), m.p());
+            fillDropoutMask(
+                step.buffer(m.input()), config.seed(), epoch, b, m.index(), m.shape(), m.p());
           }
         }
         // Adam's bias corrections for step t = stepCount + 1, the step about to be taken.
-        optimizer.stepInputs(stepCount + 1).forEach((input, value) ->
-            step.fill("hyper/" + input, value));
+        optimizer
+            .stepInputs(stepCount + 1)
+            .forEach((input, value) -> step.fill("hyper/" + input, value));
         for (int i = 0; i < before.length; i++) {
           if (before[i] != null) {
             System.arraycopy(step.buffer(trainable.get(i)), 0, before[i], 0, before[i].length);
@@ -280,32 +316,61 @@ public final class Trainer {
         seen += n;
         imagesThisSession += n;
         double elapsed = (System.nanoTime() - epochStart) / 1e9;
-        progress.batch(b + 1, lossSum / seen, (double) correct / seen,
+        progress.batch(
+            b + 1,
+            lossSum / seen,
+            (double) correct / seen,
             imagesThisSession / Math.max(elapsed, 1e-9));
       }
       double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
       Map<String, Tensor> params = values(paramNames);
       evaluation = evaluator.evaluate(test, params);
       double seconds = (System.nanoTime() - epochStart) / 1e9;
-      EpochMetrics m = new EpochMetrics(epoch + 1, seen == 0 ? Double.NaN : lossSum / seen,
-          seen == 0 ? Double.NaN : (double) correct / seen, evaluation.loss(),
-          evaluation.accuracy(), imagesThisSession / Math.max(trainSeconds, 1e-9), seconds);
+      EpochMetrics m =
+          new EpochMetrics(
+              epoch + 1,
+              seen == 0 ? Double.NaN : lossSum / seen,
+              seen == 0 ? Double.NaN : (double) correct / seen,
+              evaluation.loss(),
+              evaluation.accuracy(),
+              imagesThisSession / Math.max(trainSeconds, 1e-9),
+              seconds);
       history.add(m);
-      session.metrics().append(m.epoch(), lr, m.trainLoss(), m.trainAccuracy(), m.testLoss(),
-          m.testAccuracy(), m.imagesPerSecond(), m.seconds());
+      session
+          .metrics()
+          .append(
+              m.epoch(),
+              lr,
+              m.trainLoss(),
+              m.trainAccuracy(),
+              m.testLoss(),
+              m.testAccuracy(),
+              m.imagesPerSecond(),
+              m.seconds());
       if (bestEpoch == 0 || evaluation.accuracy() > best) {
         best = evaluation.accuracy();
         bestEpoch = epoch + 1;
         model.saveWeights(folder.weightsBest(), params);
       }
-      last = new Checkpoint(epoch + 1, 0, stepCount, 0, 0, 0, best, bestEpoch, params,
-          values(stateKeys));
+      last =
+          new Checkpoint(
+              epoch + 1, 0, stepCount, 0, 0, 0, best, bestEpoch, params, values(stateKeys));
       last.write(folder);
       progress.endEpoch(m, config.epochs());
-      log.log(String.format(Locale.ROOT, "epoch %d/%d: lr %.6g, loss %.4f, train accuracy "
-              + "%.2f%%, test loss %.4f, test accuracy %.2f%%, %.0f images/s, %.1f s",
-          m.epoch(), config.epochs(), lr, m.trainLoss(), 100 * m.trainAccuracy(), m.testLoss(),
-          100 * m.testAccuracy(), m.imagesPerSecond(), m.seconds()));
+      log.log(
+          String.format(
+              Locale.ROOT,
+              "epoch %d/%d: lr %.6g, loss %.4f, train accuracy "
+                  + "%.2f%%, test loss %.4f, test accuracy %.2f%%, %.0f images/s, %.1f s",
+              m.epoch(),
+              config.epochs(),
+              lr,
+              m.trainLoss(),
+              100 * m.trainAccuracy(),
+              m.testLoss(),
+              100 * m.testAccuracy(),
+              m.imagesPerSecond(),
+              m.seconds()));
     }
     Map<String, Tensor> params = values(paramNames);
     if (evaluation == null) {
@@ -317,12 +382,24 @@ public final class Trainer {
     if (!history.isEmpty()) {
       Curves.write(folder.curvesPng(), history, model.network().name());
     }
-    RunReport.write(folder.dir(), model.network(), params, test, inference, config.batch(),
+    RunReport.write(
+        folder.dir(),
+        model.network(),
+        params,
+        test,
+        inference,
+        config.batch(),
         evaluation.confusion());
-    FinalReport report = new FinalReport(config.epochs(), evaluation.accuracy(), best,
-        bestEpoch, folder.dir());
-    log.log(String.format(Locale.ROOT, "done: test accuracy %.2f%% (best %.2f%% at epoch %d)%n%s",
-        100 * evaluation.accuracy(), 100 * best, bestEpoch, evaluation.confusion().toText()));
+    FinalReport report =
+        new FinalReport(config.epochs(), evaluation.accuracy(), best, bestEpoch, folder.dir());
+    log.log(
+        String.format(
+            Locale.ROOT,
+            "done: test accuracy %.2f%% (best %.2f%% at epoch %d)%n%s",
+            100 * evaluation.accuracy(),
+            100 * best,
+            bestEpoch,
+            evaluation.confusion().toText()));
     progress.finish(report);
     return new Result(Status.FINISHED, last, report, evaluation);
   }
@@ -364,8 +441,8 @@ public final class Trainer {
    * drawn from (seed, epoch, batch, layer index) alone, so a resumed run draws the same masks.
    */
   static Tensor dropoutMask(long seed, int epoch, int batch, int layer, Shape shape, double p) {
-    SplittableRandom random = new SplittableRandom(
-        Seeds.mix(seed, MASK_STREAM, epoch, batch, layer));
+    SplittableRandom random =
+        new SplittableRandom(Seeds.mix(seed, MASK_STREAM, epoch, batch, layer));
     double keep = 1 - p;
     double scale = keep > 0 ? 1 / keep : 0;
     double[] d = new double[shape.size()];
@@ -379,10 +456,10 @@ public final class Trainer {
    * {@link #dropoutMask} rounded to float, as the step reads it, written into {@code target}
    * without allocating.
    */
-  static void fillDropoutMask(float[] target, long seed, int epoch, int batch, int layer,
-      Shape shape, double p) {
-    SplittableRandom random = new SplittableRandom(
-        Seeds.mix(seed, MASK_STREAM, epoch, batch, layer));
+  static void fillDropoutMask(
+      float[] target, long seed, int epoch, int batch, int layer, Shape shape, double p) {
+    SplittableRandom random =
+        new SplittableRandom(Seeds.mix(seed, MASK_STREAM, epoch, batch, layer));
     double keep = 1 - p;
     float scale = keep > 0 ? (float) (1 / keep) : 0;
     int size = shape.size();
@@ -432,18 +509,33 @@ public final class Trainer {
   }
 
   private TrainingDiverged diverged(
-      int epoch, int batch, long stepCount, double loss, String bad, Map<String, Tensor> values,
-      Checkpoint last, Session session) {
+      int epoch,
+      int batch,
+      long stepCount,
+      double loss,
+      String bad,
+      Map<String, Tensor> values,
+      Checkpoint last,
+      Session session) {
     String culprit = locate(values, bad);
-    String what = Double.isFinite(loss) ? bad + " is not finite (the loss is still " + loss + ")"
-        : "the loss is " + (Double.isNaN(loss) ? "NaN" : loss > 0 ? "+infinity" : "-infinity");
-    String message = String.format(Locale.ROOT,
-        "training diverged at epoch %d, batch %d (step %d): %s; first non-finite value: %s. "
-            + "The learning rate (%s at this epoch) is probably too high. The run is stopped; "
-            + "its last good checkpoint (%s) is kept in %s",
-        epoch + 1, batch + 1, stepCount, what, culprit,
-        fmt(config.scheduleValue().rate(config.learningRate(), epoch, config.epochs())),
-        describe(last), session.folder().dir());
+    String what =
+        Double.isFinite(loss)
+            ? bad + " is not finite (the loss is still " + loss + ")"
+            : "the loss is " + (Double.isNaN(loss) ? "NaN" : loss > 0 ? "+infinity" : "-infinity");
+    String message =
+        String.format(
+            Locale.ROOT,
+            "training diverged at epoch %d, batch %d (step %d): %s; first non-finite value: %s. "
+                + "The learning rate (%s at this epoch) is probably too high. The run is stopped; "
+                + "its last good checkpoint (%s) is kept in %s",
+            epoch + 1,
+            batch + 1,
+            stepCount,
+            what,
+            culprit,
+            fmt(config.scheduleValue().rate(config.learningRate(), epoch, config.epochs())),
+            describe(last),
+            session.folder().dir());
     session.log().log(message);
     return new TrainingDiverged(message, stepCount, culprit);
   }
@@ -452,7 +544,8 @@ public final class Trainer {
     if (c.step() == 0) {
       return "the initial weights";
     }
-    return c.batch() == 0 ? "the end of epoch " + c.epoch() + ", step " + c.step()
+    return c.batch() == 0
+        ? "the end of epoch " + c.epoch() + ", step " + c.step()
         : "epoch " + (c.epoch() + 1) + " after batch " + c.batch() + ", step " + c.step();
   }
 
@@ -461,14 +554,14 @@ public final class Trainer {
   }
 
   /**
-   * Runs the layer outputs on the failing step's batch and parameters (before the update) and
-   * names the first layer whose output is not finite; otherwise {@code fallback} (an update).
+   * Runs the layer outputs on the failing step's batch and parameters (before the update) and names
+   * the first layer whose output is not finite; otherwise {@code fallback} (an update).
    */
   private String locate(Map<String, Tensor> values, String fallback) {
     Map<String, Tensor> outputs;
     try {
-      Executable layersFn = model.prepare(model.layerOutputsFunction(config.batch()),
-          config.backend());
+      Executable layersFn =
+          model.prepare(model.layerOutputsFunction(config.batch()), config.backend());
       outputs = layersFn.run(values);
     } catch (RuntimeException e) {
       return fallback + " (the layer outputs could not be computed: " + e.getMessage() + ")";
@@ -476,8 +569,13 @@ public final class Trainer {
     for (Layer layer : model.network().layers()) {
       Tensor t = outputs.get("layer/" + layer.name());
       if (t != null && !finite(t)) {
-        return "the output of layer " + layer.name() + " (" + layer.kindName() + ", line "
-            + layer.pos().line() + ")";
+        return "the output of layer "
+            + layer.name()
+            + " ("
+            + layer.kindName()
+            + ", line "
+            + layer.pos().line()
+            + ")";
       }
     }
     return fallback;

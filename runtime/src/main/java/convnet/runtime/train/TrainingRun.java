@@ -6,10 +6,10 @@ import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
 import convnet.compiler.CompilationInterruptedException;
 import convnet.dsl.Network;
-import convnet.runtime.errors.UsageError;
-import convnet.runtime.errors.UserError;
 import convnet.runtime.data.Batches;
 import convnet.runtime.data.DataSplits;
+import convnet.runtime.errors.UsageError;
+import convnet.runtime.errors.UserError;
 import convnet.runtime.pretrain.PretrainReport;
 import convnet.runtime.pretrain.Pretrainer;
 import convnet.runtime.pretrain.PsdSettings;
@@ -34,13 +34,13 @@ import java.util.Set;
  * One {@code convnet train} invocation: a new run or a resumed one, from settings to reports.
  *
  * <p>Everything that can fail because of the user's input (settings, data files, protocol) is
- * checked before the run folder is created, so a run that cannot start leaves no folder behind.
- * A new run writes {@code config.json}, a checkpoint of its initial state (so that even a run
- * stopped in its first epoch can be resumed, and a diverging one keeps a good checkpoint) and
- * {@code metrics.csv} before the first step. Stages of the protocol marked U or U+ are then
- * pre-trained without labels in the run's {@code pretrain} folder (its own checkpoint, metrics and
- * dictionary picture), and training starts from the pre-trained weights; a run stopped during
- * pre-training resumes it.
+ * checked before the run folder is created, so a run that cannot start leaves no folder behind. A
+ * new run writes {@code config.json}, a checkpoint of its initial state (so that even a run stopped
+ * in its first epoch can be resumed, and a diverging one keeps a good checkpoint) and {@code
+ * metrics.csv} before the first step. Stages of the protocol marked U or U+ are then pre-trained
+ * without labels in the run's {@code pretrain} folder (its own checkpoint, metrics and dictionary
+ * picture), and training starts from the pre-trained weights; a run stopped during pre-training
+ * resumes it.
  */
 public final class TrainingRun {
   /** The sub-folder of a run where the pre-training of U and U+ stages writes. */
@@ -49,28 +49,39 @@ public final class TrainingRun {
   private TrainingRun() {}
 
   /**
-   * What the command line asks for: the network file, the flags given, {@code --out} and
-   * {@code --resume} (either may be null, not both set), and {@code --json}.
+   * What the command line asks for: the network file, the flags given, {@code --out} and {@code
+   * --resume} (either may be null, not both set), and {@code --json}.
    */
-  public record Request(Path networkFile, TrainConfig.Overrides overrides, Path out, Path resume,
-      boolean json, Path init) {
+  public record Request(
+      Path networkFile,
+      TrainConfig.Overrides overrides,
+      Path out,
+      Path resume,
+      boolean json,
+      Path init) {
     /** A request without {@code --init}. */
-    public Request(Path networkFile, TrainConfig.Overrides overrides, Path out, Path resume,
-        boolean json) {
+    public Request(
+        Path networkFile, TrainConfig.Overrides overrides, Path out, Path resume, boolean json) {
       this(networkFile, overrides, out, resume, json, null);
     }
   }
 
-  /** Runs {@code request} with {@code model} (loaded from its network file); reports go to {@code out}. */
+  /**
+   * Runs {@code request} with {@code model} (loaded from its network file); reports go to {@code
+   * out}.
+   */
   public static Trainer.Result execute(
-      TrainableModel fileModel, Request request, PrintStream out, StopSignal stop) throws IOException {
+      TrainableModel fileModel, Request request, PrintStream out, StopSignal stop)
+      throws IOException {
     if (request.out() != null && request.resume() != null) {
-      throw new UsageError("--out and --resume exclude each other: --resume continues the run "
-          + "in its own folder");
+      throw new UsageError(
+          "--out and --resume exclude each other: --resume continues the run "
+              + "in its own folder");
     }
     if (request.init() != null && request.resume() != null) {
-      throw new UsageError("--init and --resume exclude each other: a resumed run continues from "
-          + "its checkpoint's weights");
+      throw new UsageError(
+          "--init and --resume exclude each other: a resumed run continues from "
+              + "its checkpoint's weights");
     }
     if (request.resume() == null) {
       return run(fileModel, request, out, stop, null);
@@ -90,8 +101,13 @@ public final class TrainingRun {
    * created and locked once everything that can be checked has been, and removed again if the run
    * cannot write its start.
    */
-  private static Trainer.Result run(TrainableModel fileModel, Request request, PrintStream out,
-      StopSignal stop, RunFolder resumed) throws IOException {
+  private static Trainer.Result run(
+      TrainableModel fileModel,
+      Request request,
+      PrintStream out,
+      StopSignal stop,
+      RunFolder resumed)
+      throws IOException {
     String sha = sha256(request.networkFile());
     Network network = fileModel.network();
     RunFolder folder = resumed;
@@ -101,24 +117,39 @@ public final class TrainingRun {
       TrainConfig saved = RunFolder.readJson(folder.configJson(), TrainConfig.class);
       if (!saved.networkSha256().equals(sha)) {
         // Named from both sides: the file given may differ from the one the run saved by name.
-        throw new UserError(request.networkFile() + ": not the network run " + request.resume()
-            + " was started with (its contents differ from the saved fingerprint of "
-            + (saved.networkFile() != null ? saved.networkFile() : saved.network())
-            + "); resume with the original file, or start a new run");
+        throw new UserError(
+            request.networkFile()
+                + ": not the network run "
+                + request.resume()
+                + " was started with (its contents differ from the saved fingerprint of "
+                + (saved.networkFile() != null ? saved.networkFile() : saved.network())
+                + "); resume with the original file, or start a new run");
       }
       config = saved.forResume(request.overrides(), sha);
     } else {
       Path dir = request.networkFile().toAbsolutePath().getParent();
-      config = TrainConfig.resolve(network.train(), network.name(),
-          request.networkFile().getFileName().toString(), sha, dir, request.overrides(),
-          request.init() == null ? null : request.init().toString());
+      config =
+          TrainConfig.resolve(
+              network.train(),
+              network.name(),
+              request.networkFile().getFileName().toString(),
+              sha,
+              dir,
+              request.overrides(),
+              request.init() == null ? null : request.init().toString());
     }
     // Random connection tables are part of the run: drawn from its seed, saved with its weights.
     TrainableModel model = fileModel.forSeed(config.seed());
     Protocol protocol = config.protocolFor(network.convStages().size());
     Set<String> frozen = model.frozen(protocol);
-    DataSplits data = TrainingData.open(network, config.data(), config.preprocessing(),
-        config.limitTrain(), config.limitTest(), config.limitModeValue());
+    DataSplits data =
+        TrainingData.open(
+            network,
+            config.data(),
+            config.preprocessing(),
+            config.limitTrain(),
+            config.limitTest(),
+            config.limitModeValue());
     // Fails here, before any folder exists, if there are fewer images than one batch.
     Batches.training(data.train(), config.batch(), config.seed(), config.augmentation());
 
@@ -145,12 +176,18 @@ public final class TrainingRun {
     try {
       trainer = stop.interruptibly(() -> new Trainer(model, config, data.train(), data.test()));
     } catch (CompilationInterruptedException e) {
-      throw new UserError("stopped while compiling the network; "
-          + (resuming ? "the run folder is unchanged" : "no run folder was created"));
+      throw new UserError(
+          "stopped while compiling the network; "
+              + (resuming ? "the run folder is unchanged" : "no run folder was created"));
     }
     // Stages marked U or U+ are pre-trained first; a stage PSD cannot learn fails here too.
-    Pretrainer pretrainer = new Pretrainer(network, PsdSettings.of(network.train().pretrain()),
-        config.batch(), config.seed(), f -> model.prepare(f, config.backend()));
+    Pretrainer pretrainer =
+        new Pretrainer(
+            network,
+            PsdSettings.of(network.train().pretrain()),
+            config.batch(),
+            config.seed(),
+            f -> model.prepare(f, config.backend()));
     List<Pretrainer.Stage> unsupervised = pretrainer.stages(protocol.unsupervisedStages());
 
     Checkpoint start;
@@ -160,12 +197,22 @@ public final class TrainingRun {
       start = Checkpoint.read(folder, shapes, stateShapes);
       if (config.epochs() < start.epoch()) {
         if (request.overrides().epochs() != null) {
-          throw new UsageError("--epochs " + config.epochs() + " is fewer than the "
-              + start.epoch() + " epochs the run has done");
+          throw new UsageError(
+              "--epochs "
+                  + config.epochs()
+                  + " is fewer than the "
+                  + start.epoch()
+                  + " epochs the run has done");
         }
-        throw new UserError(folder.checkpointNpz() + ": corrupt checkpoint: it says "
-            + start.epoch() + " epochs are done, more than the " + config.epochs()
-            + " epochs of the run (" + folder.configJson().getFileName() + ")");
+        throw new UserError(
+            folder.checkpointNpz()
+                + ": corrupt checkpoint: it says "
+                + start.epoch()
+                + " epochs are done, more than the "
+                + config.epochs()
+                + " epochs of the run ("
+                + folder.configJson().getFileName()
+                + ")");
       }
       metrics = MetricsCsv.resume(folder.metricsCsv(), Trainer.METRICS_COLUMNS, start.epoch());
       history = MetricsHistory.read(folder.metricsCsv(), start.epoch());
@@ -175,8 +222,10 @@ public final class TrainingRun {
         // Ctrl-C while the data loaded: nothing has been written, so nothing needs keeping.
         throw new UserError("stopped before training started; no run folder was created");
       }
-      folder = request.out() != null ? RunFolder.createAt(request.out())
-          : RunFolder.createDefault(network.name());
+      folder =
+          request.out() != null
+              ? RunFolder.createAt(request.out())
+              : RunFolder.createDefault(network.name());
       Map<String, Tensor> state = new LinkedHashMap<>();
       stateShapes.forEach((name, shape) -> state.put(name, Tensor.zeros(shape)));
       start = new Checkpoint(0, 0, 0, 0, 0, 0, Double.NaN, 0, initial, state);
@@ -197,29 +246,88 @@ public final class TrainingRun {
       }
       history = List.of();
       try {
-        return train(model, request, out, stop, network, folder, config, data, trainer, start,
-            metrics, history, false, pretrainer, unsupervised, shapes.keySet());
+        return train(
+            model,
+            request,
+            out,
+            stop,
+            network,
+            folder,
+            config,
+            data,
+            trainer,
+            start,
+            metrics,
+            history,
+            false,
+            pretrainer,
+            unsupervised,
+            shapes.keySet());
       } finally {
         lock.close();
       }
     }
-    return train(model, request, out, stop, network, folder, config, data, trainer, start,
-        metrics, history, true, pretrainer, unsupervised, shapes.keySet());
+    return train(
+        model,
+        request,
+        out,
+        stop,
+        network,
+        folder,
+        config,
+        data,
+        trainer,
+        start,
+        metrics,
+        history,
+        true,
+        pretrainer,
+        unsupervised,
+        shapes.keySet());
   }
 
   /** Trains from {@code start} and reports; the folder is set up and locked. */
-  private static Trainer.Result train(TrainableModel model, Request request, PrintStream out,
-      StopSignal stop, Network network, RunFolder folder, TrainConfig config, DataSplits data,
-      Trainer trainer, Checkpoint start, MetricsCsv metrics, List<EpochMetrics> history,
-      boolean resuming, Pretrainer pretrainer, List<Pretrainer.Stage> unsupervised,
-      Set<String> parameterNames) throws IOException {
+  private static Trainer.Result train(
+      TrainableModel model,
+      Request request,
+      PrintStream out,
+      StopSignal stop,
+      Network network,
+      RunFolder folder,
+      TrainConfig config,
+      DataSplits data,
+      Trainer trainer,
+      Checkpoint start,
+      MetricsCsv metrics,
+      List<EpochMetrics> history,
+      boolean resuming,
+      Pretrainer pretrainer,
+      List<Pretrainer.Stage> unsupervised,
+      Set<String> parameterNames)
+      throws IOException {
     String resumeHint = "convnet train " + request.networkFile() + " --resume " + folder.dir();
     try (RunLog log = new RunLog(folder.trainLog(), null);
         Progress progress = Progress.console(out, request.json())) {
-      String intro = (resuming ? "resuming " + folder.dir() + " at epoch " + (start.epoch() + 1)
-          + ", batch " + start.batch() + " (step " + start.step() + ")" : "run folder "
-          + folder.dir()) + "\ndata: " + data.source() + "; " + data.train().size()
-          + " training and " + data.test().size() + " test images\n" + config.describe();
+      String intro =
+          (resuming
+                  ? "resuming "
+                      + folder.dir()
+                      + " at epoch "
+                      + (start.epoch() + 1)
+                      + ", batch "
+                      + start.batch()
+                      + " (step "
+                      + start.step()
+                      + ")"
+                  : "run folder " + folder.dir())
+              + "\ndata: "
+              + data.source()
+              + "; "
+              + data.train().size()
+              + " training and "
+              + data.test().size()
+              + " test images\n"
+              + config.describe();
       String backend = model.effectiveBackend(config.backend());
       if (!backend.equals(config.backend())) {
         intro += "\nbackend " + config.backend() + " is not available: running on " + backend;
@@ -232,17 +340,29 @@ public final class TrainingRun {
       Path pretrainDir = folder.dir().resolve(PRETRAIN_FOLDER);
       if (!unsupervised.isEmpty() && !Files.isRegularFile(pretrainDir.resolve("weights.npz"))) {
         if (start.step() != 0) {
-          throw new IllegalStateException("run " + folder.dir() + " trained " + start.step()
-              + " steps before its pre-training finished");
+          throw new IllegalStateException(
+              "run "
+                  + folder.dir()
+                  + " trained "
+                  + start.step()
+                  + " steps before its pre-training finished");
         }
         Pretrainer.Result pre;
         try (PretrainReport report = PretrainReport.console(out, request.json())) {
-          pre = pretrainer.run(start.parameters(), unsupervised, data.train(), pretrainDir,
-              report, batches -> stop.requested());
+          pre =
+              pretrainer.run(
+                  start.parameters(),
+                  unsupervised,
+                  data.train(),
+                  pretrainDir,
+                  report,
+                  batches -> stop.requested());
         }
         if (!pre.finished()) {
-          String message = "stopped during pre-training; its checkpoint (at the last finished "
-              + "epoch) is kept. Continue with:\n  " + resumeHint;
+          String message =
+              "stopped during pre-training; its checkpoint (at the last finished "
+                  + "epoch) is kept. Continue with:\n  "
+                  + resumeHint;
           log.log(message);
           if (request.json()) {
             ObjectNode o = new ObjectMapper().createObjectNode();
@@ -263,11 +383,18 @@ public final class TrainingRun {
         }
         start = new Checkpoint(0, 0, 0, 0, 0, 0, Double.NaN, 0, pretrained, start.optimizerState());
         start.write(folder);
-        log.log("pre-training done (" + PsdSettings.of(network.train().pretrain()) + "): "
-            + pretrainDir.resolve("metrics.csv") + ", " + pretrainDir.resolve("dictionary.png"));
+        log.log(
+            "pre-training done ("
+                + PsdSettings.of(network.train().pretrain())
+                + "): "
+                + pretrainDir.resolve("metrics.csv")
+                + ", "
+                + pretrainDir.resolve("dictionary.png"));
       }
-      Trainer.Result result = trainer.run(start, new Trainer.Session(folder, metrics, history,
-          progress, log, stop, resumeHint));
+      Trainer.Result result =
+          trainer.run(
+              start,
+              new Trainer.Session(folder, metrics, history, progress, log, stop, resumeHint));
       if (result.status() == Trainer.Status.INTERRUPTED) {
         Checkpoint cp = result.checkpoint();
         if (request.json()) {
@@ -279,8 +406,15 @@ public final class TrainingRun {
           o.put("run_folder", folder.dir().toString());
           out.println(o);
         } else {
-          out.println("stopped at epoch " + (cp.epoch() + 1) + ", batch " + cp.batch()
-              + " (step " + cp.step() + "); checkpoint written. Continue with:\n  " + resumeHint);
+          out.println(
+              "stopped at epoch "
+                  + (cp.epoch() + 1)
+                  + ", batch "
+                  + cp.batch()
+                  + " (step "
+                  + cp.step()
+                  + "); checkpoint written. Continue with:\n  "
+                  + resumeHint);
         }
         out.flush();
       }
@@ -291,8 +425,8 @@ public final class TrainingRun {
   /** The SHA-256 of a file's bytes, in hex. */
   static String sha256(Path file) {
     try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     } catch (IOException e) {
       throw new UserError(file + ": cannot read: " + e.getMessage(), e);
     } catch (NoSuchAlgorithmException e) {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code convnet check}: table, JSON, diagnostics and exit statuses. */
 class CheckCommandTest {
-  private static final String JARRETT = """
+  private static final String JARRETT =
+      """
       network jarrett_fashion {
           input 1x28x28
           32F5x5CSG - Rabs - N - PA2x2
@@ -57,13 +58,18 @@ class CheckCommandTest {
 
   @Test
   void errorsPrintWithFileLineColumnCaretAndExitOne() throws IOException {
-    Path p = Cli.write(dir, "bad.cnn", "network n {\n    input 1x28x28\n    32F5x5CSG - Rabz\n    8F99x99C\n    logistic 10\n}\n");
+    Path p =
+        Cli.write(
+            dir,
+            "bad.cnn",
+            "network n {\n    input 1x28x28\n    32F5x5CSG - Rabz\n    8F99x99C\n    logistic 10\n}\n");
     Cli.Run r = Cli.run("check", p.toString());
     assertEquals(1, r.status());
     assertTrue(r.err().contains(p + ":3:17: error: unknown layer 'Rabz'"), r.err());
     assertTrue(r.err().contains("                    ^^^^"), r.err());
     assertTrue(r.err().contains("hint: did you mean 'Rabs'?"), r.err());
-    assertTrue(r.err().contains(p + ":4:5: error: kernel 99 is larger than its input height 24"), r.err());
+    assertTrue(
+        r.err().contains(p + ":4:5: error: kernel 99 is larger than its input height 24"), r.err());
     assertTrue(r.err().contains("2 errors"), r.err());
     assertFalse(r.err().contains("Exception"), r.err());
     assertEquals("", r.out());
@@ -71,9 +77,18 @@ class CheckCommandTest {
 
   @Test
   void warningsDoNotChangeTheExitStatus() throws IOException {
-    Cli.Run r = Cli.run("check", Cli.write(dir, "w.cnn", "network n {\n input 1x28x28\n 8F5x5C - maxpool(3x3, stride=2)\n logistic 10\n}\n").toString());
+    Cli.Run r =
+        Cli.run(
+            "check",
+            Cli.write(
+                    dir,
+                    "w.cnn",
+                    "network n {\n input 1x28x28\n 8F5x5C - maxpool(3x3, stride=2)\n logistic 10\n}\n")
+                .toString());
     assertEquals(0, r.status(), r.err());
-    assertTrue(r.err().contains(":3:11: warning: pooling window 3 with stride 2 leaves the last 1 row"), r.err());
+    assertTrue(
+        r.err().contains(":3:11: warning: pooling window 3 with stride 2 leaves the last 1 row"),
+        r.err());
   }
 
   @Test
@@ -114,10 +129,13 @@ class CheckCommandTest {
 
   @Test
   void jsonShowsRandomTablesOfTheTrainBlocksSeed() throws IOException {
-    String net = "network t {\n input 4x12x12\n conv(maps=3, kernel=3x3, table=random(2))\n logistic 10\n"
-        + " train {\n  seed = SEED\n }\n}\n";
-    Cli.Run a = Cli.run("check", Cli.write(dir, "a.cnn", net.replace("SEED", "1")).toString(), "--json");
-    Cli.Run b = Cli.run("check", Cli.write(dir, "b.cnn", net.replace("SEED", "2")).toString(), "--json");
+    String net =
+        "network t {\n input 4x12x12\n conv(maps=3, kernel=3x3, table=random(2))\n logistic 10\n"
+            + " train {\n  seed = SEED\n }\n}\n";
+    Cli.Run a =
+        Cli.run("check", Cli.write(dir, "a.cnn", net.replace("SEED", "1")).toString(), "--json");
+    Cli.Run b =
+        Cli.run("check", Cli.write(dir, "b.cnn", net.replace("SEED", "2")).toString(), "--json");
     assertEquals(0, a.status(), a.err());
     JsonNode layer = new ObjectMapper().readTree(a.out()).get("layers").get(0);
     assertEquals(1, layer.get("table_seed").asLong());
@@ -132,14 +150,20 @@ class CheckCommandTest {
     String before = System.getProperty(convnet.dsl.DataNames.ROOT_PROPERTY);
     System.setProperty(convnet.dsl.DataNames.ROOT_PROPERTY, dir.resolve("no-datasets").toString());
     try {
-      Path f = Cli.write(dir, "m.cnn", JARRETT.replace("logistic 10", "logistic 10\n train {\n data = mnist\n }"));
+      Path f =
+          Cli.write(
+              dir,
+              "m.cnn",
+              JARRETT.replace("logistic 10", "logistic 10\n train {\n data = mnist\n }"));
       Cli.Run check = Cli.run("check", f.toString());
       assertEquals(1, check.status(), check.out());
-      assertTrue(check.err().contains("m.cnn:7:9: error: data set 'mnist' is not installed"), check.err());
+      assertTrue(
+          check.err().contains("m.cnn:7:9: error: data set 'mnist' is not installed"), check.err());
       assertTrue(check.err().contains("--data idx:DIR"), check.err());
       Cli.Run train = Cli.run("train", f.toString(), "--out", dir.resolve("run").toString());
       assertEquals(1, train.status(), train.out());
-      assertTrue(train.err().contains("m.cnn:7:9: error: data set 'mnist' is not installed"), train.err());
+      assertTrue(
+          train.err().contains("m.cnn:7:9: error: data set 'mnist' is not installed"), train.err());
       assertFalse(Files.exists(dir.resolve("run")));
       Cli.Run with = Cli.run("check", f.toString(), "--data", "fashion-mnist-subset");
       assertEquals(0, with.status(), with.err());
@@ -158,16 +182,31 @@ class CheckCommandTest {
   @Test
   void unsupervisedProtocolLettersPassCheckAndAWrongCountFailsAtItsPlaceAsTrainRefusesIt()
       throws IOException {
-    Path f = Cli.write(dir, "u.cnn", JARRETT.replace("logistic 10", "logistic 10\n train {\n protocol = R+U+\n }"));
+    Path f =
+        Cli.write(
+            dir,
+            "u.cnn",
+            JARRETT.replace("logistic 10", "logistic 10\n train {\n protocol = R+U+\n }"));
     Cli.Run check = Cli.run("check", f.toString());
     assertEquals(0, check.status(), check.err());
-    Path bad = Cli.write(dir, "v.cnn", JARRETT.replace("logistic 10", "logistic 10\n train {\n protocol = R+U+U\n }"));
+    Path bad =
+        Cli.write(
+            dir,
+            "v.cnn",
+            JARRETT.replace("logistic 10", "logistic 10\n train {\n protocol = R+U+U\n }"));
     Cli.Run checkBad = Cli.run("check", bad.toString());
     assertEquals(1, checkBad.status(), checkBad.out());
-    assertTrue(checkBad.err().contains("v.cnn:7:13: error: protocol 'R+U+U' has 3 stage letters"),
+    assertTrue(
+        checkBad.err().contains("v.cnn:7:13: error: protocol 'R+U+U' has 3 stage letters"),
         checkBad.err());
-    Cli.Run train = Cli.run("train", bad.toString(), "--data", "fashion-mnist-subset", "--out",
-        dir.resolve("r").toString());
+    Cli.Run train =
+        Cli.run(
+            "train",
+            bad.toString(),
+            "--data",
+            "fashion-mnist-subset",
+            "--out",
+            dir.resolve("r").toString());
     assertEquals(1, train.status(), train.out());
     assertTrue(train.err().contains("has 3 stage letters"), train.err());
   }

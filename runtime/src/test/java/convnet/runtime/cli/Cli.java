@@ -34,7 +34,8 @@ final class Cli {
                 batch = %d
             }
         }
-        """.formatted(batch);
+        """
+        .formatted(batch);
   }
 
   static Run run(Object... args) {

@@ -52,8 +52,8 @@ class CliRobustnessProperties {
     for (int i = 0; i < pixels.length; i++) {
       pixels[i] = (float) r.nextGaussian();
     }
-    Npy.write(dir.resolve("x.npy"), Tensor.ofFloats(Shape.of(3, 1, 28, 28), pixels),
-        NpyType.FLOAT32);
+    Npy.write(
+        dir.resolve("x.npy"), Tensor.ofFloats(Shape.of(3, 1, 28, 28), pixels), NpyType.FLOAT32);
     Npy.write(dir.resolve("small.npy"), Tensor.zeros(Shape.of(2, 1, 8, 8)), NpyType.FLOAT32);
     Npy.write(dir.resolve("y.npy"), Tensor.of(Shape.of(3), 0, 9, 4), NpyType.INT64);
     Npy.write(dir.resolve("y-out.npy"), Tensor.of(Shape.of(3), 0, 10, -1), NpyType.INT64);
@@ -64,10 +64,27 @@ class CliRobustnessProperties {
     Files.createDirectories(dir.resolve("nonempty"));
     Cli.write(dir.resolve("nonempty"), "file.txt", "x");
     files = new ArrayList<>();
-    for (String f : List.of("tiny.cnn", "typo.cnn", "open.cnn", "nofit.cnn", "empty.cnn",
-        "binary.cnn", "w.npz", "truncated.npz", "junk.npz", "x.npy", "small.npy", "y.npy",
-        "y-out.npy", "y-float.npy", "truncated.npy", "folder", "nonempty", "missing.npz",
-        "no-such-folder/out.npz")) {
+    for (String f :
+        List.of(
+            "tiny.cnn",
+            "typo.cnn",
+            "open.cnn",
+            "nofit.cnn",
+            "empty.cnn",
+            "binary.cnn",
+            "w.npz",
+            "truncated.npz",
+            "junk.npz",
+            "x.npy",
+            "small.npy",
+            "y.npy",
+            "y-out.npy",
+            "y-float.npy",
+            "truncated.npy",
+            "folder",
+            "nonempty",
+            "missing.npz",
+            "no-such-folder/out.npz")) {
       files.add(dir.resolve(f).toString());
     }
   }
@@ -89,8 +106,21 @@ class CliRobustnessProperties {
       case 6 -> "2000000000";
       case 7 -> "0.5";
       case 8 -> "NaN";
-      case 9 -> pick(r, "R+", "X", "step(every=1,gamma=0.5)", "crop(pad=2)", "lcn(3)", "lcn(4)",
-          "flip,crop(pad=", "cosine", "interpreted", "text", "dot", "f64");
+      case 9 ->
+          pick(
+              r,
+              "R+",
+              "X",
+              "step(every=1,gamma=0.5)",
+              "crop(pad=2)",
+              "lcn(3)",
+              "lcn(4)",
+              "flip,crop(pad=",
+              "cosine",
+              "interpreted",
+              "text",
+              "dot",
+              "f64");
       default -> pick(r, files.toArray(String[]::new));
     };
   }
@@ -100,14 +130,17 @@ class CliRobustnessProperties {
   }
 
   private static String output(Random r) {
-    return r.nextInt(3) == 0 ? pick(r, files.toArray(String[]::new))
+    return r.nextInt(3) == 0
+        ? pick(r, files.toArray(String[]::new))
         : dir.resolve("out-" + r.nextInt(1_000_000) + (r.nextBoolean() ? ".npz" : "")).toString();
   }
 
   /** One random command line; training ones are kept tiny so that the property stays fast. */
   static List<String> commandLine(Random r) {
-    String network = r.nextInt(3) == 0 ? pick(r, files.toArray(String[]::new))
-        : dir.resolve("tiny.cnn").toString();
+    String network =
+        r.nextInt(3) == 0
+            ? pick(r, files.toArray(String[]::new))
+            : dir.resolve("tiny.cnn").toString();
     List<String> a = new ArrayList<>();
     List<String> flags;
     switch (r.nextInt(9)) {
@@ -132,26 +165,78 @@ class CliRobustnessProperties {
         flags = List.of("--weights", "--input", "--labels", "--precision");
       }
       case 5 -> {
-        a.addAll(List.of("data", pick(r, "fashion-mnist-subset", "bogus", "idx:", "folder:"
-            + dir.resolve("folder"), "cifar10:" + dir.resolve("nonempty"))));
-        flags = List.of("--json", "--input", "--test-fraction", "--train-per-class",
-            "--split-seed");
+        a.addAll(
+            List.of(
+                "data",
+                pick(
+                    r,
+                    "fashion-mnist-subset",
+                    "bogus",
+                    "idx:",
+                    "folder:" + dir.resolve("folder"),
+                    "cifar10:" + dir.resolve("nonempty"))));
+        flags =
+            List.of("--json", "--input", "--test-fraction", "--train-per-class", "--split-seed");
       }
       case 6 -> {
-        a.addAll(List.of("eval", network, "--backend", "interpreted", "--data",
-            "fashion-mnist-subset", "--limit-test", "16"));
+        a.addAll(
+            List.of(
+                "eval",
+                network,
+                "--backend",
+                "interpreted",
+                "--data",
+                "fashion-mnist-subset",
+                "--limit-test",
+                "16"));
         flags = List.of("--weights", "--preprocess", "--batch", "--json");
       }
       case 7 -> {
-        a.addAll(List.of("train", network, "--backend", "interpreted", "--data",
-            "fashion-mnist-subset", "--limit-train", "16", "--limit-test", "8", "--epochs", "1",
-            "--out", output(r)));
-        flags = List.of("--batch", "--lr", "--momentum", "--weight-decay", "--schedule",
-            "--augment", "--preprocess", "--protocol", "--seed", "--json", "--resume");
+        a.addAll(
+            List.of(
+                "train",
+                network,
+                "--backend",
+                "interpreted",
+                "--data",
+                "fashion-mnist-subset",
+                "--limit-train",
+                "16",
+                "--limit-test",
+                "8",
+                "--epochs",
+                "1",
+                "--out",
+                output(r)));
+        flags =
+            List.of(
+                "--batch",
+                "--lr",
+                "--momentum",
+                "--weight-decay",
+                "--schedule",
+                "--augment",
+                "--preprocess",
+                "--protocol",
+                "--seed",
+                "--json",
+                "--resume");
       }
       default -> {
-        a.add(pick(r, "check", "graph", "gradcheck", "init", "forward", "train", "eval", "data",
-            "frobnicate", "--version", "help"));
+        a.add(
+            pick(
+                r,
+                "check",
+                "graph",
+                "gradcheck",
+                "init",
+                "forward",
+                "train",
+                "eval",
+                "data",
+                "frobnicate",
+                "--version",
+                "help"));
         flags = List.of("--help", "--bogus", "-x");
       }
     }
@@ -162,8 +247,12 @@ class CliRobustnessProperties {
         continue;
       }
       a.add(flag);
-      boolean takesNoValue = flag.equals("--json") || flag.equals("--grad")
-          || flag.equals("--stats") || flag.equals("--help") || flag.equals("-x");
+      boolean takesNoValue =
+          flag.equals("--json")
+              || flag.equals("--grad")
+              || flag.equals("--stats")
+              || flag.equals("--help")
+              || flag.equals("-x");
       if (!takesNoValue) {
         a.add(value(r));
       }
@@ -188,10 +277,49 @@ class CliRobustnessProperties {
   }
 
   /** Pieces a mutation inserts: tokens of the language, numbers out of range, stray punctuation. */
-  private static final String[] PIECES = {"-", "{", "}", "(", ")", "x", "F", "C", "S", "G", "N",
-    "PA", "PM", "/", "=", ",", "Rabs", "relu", "logistic", "input", "network", "train", "fn",
-    "conv(", "maps=", "kernel=", "0", "1", "-1", "99999999999", "2147483647", "1e309", "nan",
-    "\n", "#", "\"", ".", "0x0", "1x1x1", "\u00e9", "\t"};
+  private static final String[] PIECES = {
+    "-",
+    "{",
+    "}",
+    "(",
+    ")",
+    "x",
+    "F",
+    "C",
+    "S",
+    "G",
+    "N",
+    "PA",
+    "PM",
+    "/",
+    "=",
+    ",",
+    "Rabs",
+    "relu",
+    "logistic",
+    "input",
+    "network",
+    "train",
+    "fn",
+    "conv(",
+    "maps=",
+    "kernel=",
+    "0",
+    "1",
+    "-1",
+    "99999999999",
+    "2147483647",
+    "1e309",
+    "nan",
+    "\n",
+    "#",
+    "\"",
+    ".",
+    "0x0",
+    "1x1x1",
+    "\u00e9",
+    "\t"
+  };
 
   static Stream<Long> mutationSeeds() {
     return Stream.iterate(0L, s -> s + 1).limit(300);
@@ -232,12 +360,22 @@ class CliRobustnessProperties {
     String source = mutate(Files.readString(example), r);
     Path file = Cli.write(dir, "mutant-" + seed + ".cnn", source);
     for (String command : List.of("check", "graph")) {
-      List<String> args = command.equals("graph")
-          ? List.of(command, file.toString(), "--stats", "--batch", "1")
-          : List.of(command, file.toString());
+      List<String> args =
+          command.equals("graph")
+              ? List.of(command, file.toString(), "--stats", "--batch", "1")
+              : List.of(command, file.toString());
       Run run = Cli.run(args.toArray());
-      String where = "seed " + seed + ", " + example.getFileName() + " mutated to:\n" + source
-          + "\n" + args + "\n" + run;
+      String where =
+          "seed "
+              + seed
+              + ", "
+              + example.getFileName()
+              + " mutated to:\n"
+              + source
+              + "\n"
+              + args
+              + "\n"
+              + run;
       assertTrue(run.status() >= 0 && run.status() <= 2, where);
       assertFalse(run.err().contains("internal error"), where);
       assertFalse(run.err().contains("Exception"), where);

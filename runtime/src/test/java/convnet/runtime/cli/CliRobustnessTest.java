@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Bad input met by a new user, each a regression case: the status says whose fault it is (1 the
- * files or data, 2 the command line), the message says where and why, and nothing is left half done.
+ * files or data, 2 the command line), the message says where and why, and nothing is left half
+ * done.
  */
 class CliRobustnessTest {
   static final String NET = Cli.tinyNetwork(16);
@@ -36,9 +37,19 @@ class CliRobustnessTest {
   }
 
   private List<String> train(Path net, String... extra) {
-    List<String> a = new ArrayList<>(List.of("train", net.toString(), "--data",
-        "fashion-mnist-subset", "--backend", "interpreted", "--limit-train", "32",
-        "--limit-test", "16"));
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "train",
+                net.toString(),
+                "--data",
+                "fashion-mnist-subset",
+                "--backend",
+                "interpreted",
+                "--limit-train",
+                "32",
+                "--limit-test",
+                "16"));
     a.addAll(List.of(extra));
     return a;
   }
@@ -48,12 +59,29 @@ class CliRobustnessTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "--epochs=-1", "--epochs=0", "--batch=0", "--lr=-1", "--lr=NaN", "--lr=Infinity",
-    "--momentum=1", "--weight-decay=-1", "--backend=gpu", "--schedule=stp",
-    "--schedule=step(every=0,gamma=2)", "--augment=rotate", "--augment=crop(pad=-1)",
-    "--preprocess=whiten", "--preprocess=lcn(4)", "--protocol=X", "--protocol=RRR",
-    "--protocol=U++", "--limit-train=0", "--limit-test=-5"})
+  @ValueSource(
+      strings = {
+        "--epochs=-1",
+        "--epochs=0",
+        "--batch=0",
+        "--lr=-1",
+        "--lr=NaN",
+        "--lr=Infinity",
+        "--momentum=1",
+        "--weight-decay=-1",
+        "--backend=gpu",
+        "--schedule=stp",
+        "--schedule=step(every=0,gamma=2)",
+        "--augment=rotate",
+        "--augment=crop(pad=-1)",
+        "--preprocess=whiten",
+        "--preprocess=lcn(4)",
+        "--protocol=X",
+        "--protocol=RRR",
+        "--protocol=U++",
+        "--limit-train=0",
+        "--limit-test=-5"
+      })
   void aBadTrainFlagValueIsBadUsageAndCreatesNoRunFolder(String flag) throws IOException {
     Path out = dir.resolve("run");
     // Written after the defaults so that the bad value is the one picocli keeps.
@@ -86,12 +114,32 @@ class CliRobustnessTest {
     Path net = net();
     Path w = dir.resolve("w.npz");
     assertEquals(0, Cli.run("init", net, "--out", w).status());
-    Run zero = Cli.run("eval", net, "--weights", w, "--data", "fashion-mnist-subset",
-        "--limit-test", "0", "--backend", "interpreted");
+    Run zero =
+        Cli.run(
+            "eval",
+            net,
+            "--weights",
+            w,
+            "--data",
+            "fashion-mnist-subset",
+            "--limit-test",
+            "0",
+            "--backend",
+            "interpreted");
     assertEquals(2, zero.status(), zero.toString());
     assertTrue(zero.err().contains("--limit-test"), zero.toString());
-    Run prep = Cli.run("eval", net, "--weights", w, "--data", "fashion-mnist-subset",
-        "--preprocess", "lcn(2)", "--backend", "interpreted");
+    Run prep =
+        Cli.run(
+            "eval",
+            net,
+            "--weights",
+            w,
+            "--data",
+            "fashion-mnist-subset",
+            "--preprocess",
+            "lcn(2)",
+            "--backend",
+            "interpreted");
     assertEquals(2, prep.status(), prep.toString());
     assertTrue(prep.err().contains("--preprocess") && prep.err().contains("odd"), prep.toString());
     assertClean(prep);
@@ -113,8 +161,18 @@ class CliRobustnessTest {
     assertClean(r);
     Path w = dir.resolve("w.npz");
     assertEquals(0, Cli.run("init", net(), "--out", w).status());
-    Run eval = Cli.run("eval", net(), "--weights", w, "--data", "fashion-mnist-subset",
-        "--batch", "2000000000", "--backend", "interpreted");
+    Run eval =
+        Cli.run(
+            "eval",
+            net(),
+            "--weights",
+            w,
+            "--data",
+            "fashion-mnist-subset",
+            "--batch",
+            "2000000000",
+            "--backend",
+            "interpreted");
     assertEquals(2, eval.status(), eval.toString());
     assertTrue(eval.err().contains("--batch 2000000000 is too large"), eval.toString());
     Run train = run(train(net(), "--batch", "2000000000", "--out", dir.resolve("r").toString()));
@@ -130,8 +188,8 @@ class CliRobustnessTest {
     Path folder = Files.createDirectories(dir.resolve("folder"));
     Path w = dir.resolve("w.npz");
     assertEquals(0, Cli.run("init", net, "--out", w).status());
-    Run weights = Cli.run("forward", net, "--weights", folder, "--input", w, "--out",
-        dir.resolve("o.npz"));
+    Run weights =
+        Cli.run("forward", net, "--weights", folder, "--input", w, "--out", dir.resolve("o.npz"));
     assertEquals(1, weights.status(), weights.toString());
     assertTrue(weights.err().contains("folder: is a folder"), weights.toString());
     Run evalWeights = Cli.run("eval", net, "--weights", folder);
@@ -139,14 +197,16 @@ class CliRobustnessTest {
     assertTrue(evalWeights.err().contains("is a folder"), evalWeights.toString());
     Run initOut = Cli.run("init", net, "--out", folder);
     assertEquals(1, initOut.status(), initOut.toString());
-    assertTrue(initOut.err().contains("is a folder") && !initOut.err().contains(".tmp"),
+    assertTrue(
+        initOut.err().contains("is a folder") && !initOut.err().contains(".tmp"),
         initOut.toString());
     Run empty = Cli.run("init", net, "--out", "");
     assertEquals(2, empty.status(), empty.toString());
     assertTrue(empty.err().contains("--out needs a file name"), empty.toString());
     assertClean(initOut);
     try (var files = Files.list(dir)) {
-      assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")),
+      assertTrue(
+          files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")),
           "no temporary file is left behind");
     }
   }
@@ -166,8 +226,11 @@ class CliRobustnessTest {
 
   @Test
   void aParameterTooLargeForOneTensorIsAnErrorAtItsLayer() throws IOException {
-    Path net = Cli.write(dir, "huge.cnn",
-        "network h {\n    input 3x1024x1024\n    dense(100000)\n    logistic 10\n}\n");
+    Path net =
+        Cli.write(
+            dir,
+            "huge.cnn",
+            "network h {\n    input 3x1024x1024\n    dense(100000)\n    logistic 10\n}\n");
     assertEquals(0, Cli.run("check", net).status(), "check still counts it");
     for (String command : List.of("init", "gradcheck", "graph")) {
       List<String> args = new ArrayList<>(List.of(command, net.toString()));
@@ -176,7 +239,8 @@ class CliRobustnessTest {
       }
       Run r = run(args);
       assertEquals(1, r.status(), command + ": " + r);
-      assertTrue(r.err().contains("huge.cnn:3:5: error: parameter L1_dense.weight"), command + ": " + r);
+      assertTrue(
+          r.err().contains("huge.cnn:3:5: error: parameter L1_dense.weight"), command + ": " + r);
       assertClean(r);
     }
     assertFalse(Files.exists(dir.resolve("h.npz")));
@@ -187,14 +251,18 @@ class CliRobustnessTest {
     // 1,966,190,010 parameters: 15.7 GB as doubles. The check compares with this JVM's heap, so it
     // only bites where the heap is below twice that (every machine this suite runs on so far).
     long bytes = 1_966_190_010L * Double.BYTES;
-    org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().maxMemory() / 2 < bytes,
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Runtime.getRuntime().maxMemory() / 2 < bytes,
         "the heap is large enough to hold the network");
-    Path net = Cli.write(dir, "big.cnn",
-        "network b {\n    input 3x256x256\n    dense(10000)\n    logistic 10\n}\n");
+    Path net =
+        Cli.write(
+            dir,
+            "big.cnn",
+            "network b {\n    input 3x256x256\n    dense(10000)\n    logistic 10\n}\n");
     Run r = Cli.run("init", net, "--out", dir.resolve("b.npz"));
     assertEquals(1, r.status(), r.toString());
-    assertTrue(r.err().contains("1,966,190,010 parameters") && r.err().contains("-Xmx"),
-        r.toString());
+    assertTrue(
+        r.err().contains("1,966,190,010 parameters") && r.err().contains("-Xmx"), r.toString());
     assertClean(r);
     assertFalse(Files.exists(dir.resolve("b.npz")));
   }
@@ -211,7 +279,8 @@ class CliRobustnessTest {
     assertFalse(Files.exists(dir.resolve("no")), "no folder is created for a file");
     Run train = run(train(net, "--out", net.resolve("run").toString()));
     assertEquals(1, train.status(), train.toString());
-    assertTrue(train.err().contains("not a directory") || train.err().contains("not a folder"),
+    assertTrue(
+        train.err().contains("not a directory") || train.err().contains("not a folder"),
         train.toString());
     assertClean(train);
   }
@@ -219,16 +288,17 @@ class CliRobustnessTest {
   @Test
   void aFileSystemFailureIsToldInWordsWithoutTheTemporaryName() {
     String tmp = dir.resolve(".w.npz.123.tmp").toString();
-    assertEquals("in folder " + dir + ": permission denied",
+    assertEquals(
+        "in folder " + dir + ": permission denied",
         UserError.reason(new java.nio.file.AccessDeniedException(tmp)));
-    assertEquals(dir + ": not a folder",
+    assertEquals(
+        dir + ": not a folder",
         UserError.reason(new java.nio.file.NotDirectoryException(dir.toString())));
     assertEquals("disk full", UserError.reason(new IOException("disk full")));
   }
 
   @Test
-  void folderImagesResizedBeyondMemoryAreADataErrorAndABadSplitIsNeverIgnored()
-      throws IOException {
+  void folderImagesResizedBeyondMemoryAreADataErrorAndABadSplitIsNeverIgnored() throws IOException {
     Path root = dir.resolve("images");
     for (String c : List.of("cats", "dogs")) {
       Files.createDirectories(root.resolve(c));
@@ -253,12 +323,19 @@ class CliRobustnessTest {
   void runningOutOfHeapBecomesAUserErrorWithAdvice() {
     // A real exhaustion of the heap would slow the suite and other tests; the guard is what each
     // heavy command runs its work through.
-    UserError e = org.junit.jupiter.api.Assertions.assertThrows(UserError.class,
-        () -> OutOfMemory.guard("training", () -> {
-          throw new OutOfMemoryError("Java heap space");
-        }));
-    assertTrue(e.getMessage().startsWith("out of memory while training")
-        && e.getMessage().contains("-Xmx"), e.getMessage());
+    UserError e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            UserError.class,
+            () ->
+                OutOfMemory.guard(
+                    "training",
+                    () -> {
+                      throw new OutOfMemoryError("Java heap space");
+                    }));
+    assertTrue(
+        e.getMessage().startsWith("out of memory while training")
+            && e.getMessage().contains("-Xmx"),
+        e.getMessage());
   }
 
   @Test
@@ -271,9 +348,18 @@ class CliRobustnessTest {
     Path w = dir.resolve("w.npz");
     assertEquals(0, Cli.run("init", net, "--out", w).status());
     byte[] weights = Files.readAllBytes(w);
-    Run forward = Cli.run("forward", net, "--weights", w, "--input", dir.resolve("x.npy"),
-        "--out", dir.resolve(".").resolve("w.npz"));
+    Run forward =
+        Cli.run(
+            "forward",
+            net,
+            "--weights",
+            w,
+            "--input",
+            dir.resolve("x.npy"),
+            "--out",
+            dir.resolve(".").resolve("w.npz"));
     assertEquals(2, forward.status(), forward.toString());
-    assertTrue(java.util.Arrays.equals(weights, Files.readAllBytes(w)), "the weights are untouched");
+    assertTrue(
+        java.util.Arrays.equals(weights, Files.readAllBytes(w)), "the weights are untouched");
   }
 }

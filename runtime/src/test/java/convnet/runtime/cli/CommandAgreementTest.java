@@ -32,12 +32,30 @@ class CommandAgreementTest {
       case "eval" -> {
         Path w = dir.resolve("w.npz");
         assertEquals(0, Cli.run("init", net, "--out", w).status());
-        a.addAll(List.of("--weights", w.toString(), "--data", "fashion-mnist-subset", "--backend", "interpreted"));
+        a.addAll(
+            List.of(
+                "--weights",
+                w.toString(),
+                "--data",
+                "fashion-mnist-subset",
+                "--backend",
+                "interpreted"));
       }
-      case "train" -> a.addAll(List.of("--data", "fashion-mnist-subset", "--backend", "interpreted",
-          "--limit-train", "32", "--limit-test", "16", "--out", dir.resolve("run").toString()));
+      case "train" ->
+          a.addAll(
+              List.of(
+                  "--data",
+                  "fashion-mnist-subset",
+                  "--backend",
+                  "interpreted",
+                  "--limit-train",
+                  "32",
+                  "--limit-test",
+                  "16",
+                  "--out",
+                  dir.resolve("run").toString()));
       case "bench" -> a.addAll(List.of("--no-ceiling", "--backend", "interpreted"));
-      default -> { }
+      default -> {}
     }
     return a;
   }
@@ -47,7 +65,8 @@ class CommandAgreementTest {
   void oversizedBatchIsBadUsageNamingTheFlagInEveryCommand(String command) throws IOException {
     Run r = Cli.run(argsFor(command, "2000000000").toArray());
     assertEquals(2, r.status(), r.toString());
-    assertTrue(r.err().contains("--batch 2000000000 is too large") && r.err().contains("largest batch is"),
+    assertTrue(
+        r.err().contains("--batch 2000000000 is too large") && r.err().contains("largest batch is"),
         r.toString());
     CliRobustnessTest.assertClean(r);
   }
@@ -61,7 +80,8 @@ class CommandAgreementTest {
     CliRobustnessTest.assertClean(r);
   }
 
-  static final String FEATURES_ONLY = """
+  static final String FEATURES_ONLY =
+      """
       network features {
           input 1x4x4
           Rabs - PA2x2
@@ -87,7 +107,9 @@ class CommandAgreementTest {
     assertTrue(init.out().contains("0 arrays, 0 parameters"), init.toString());
     Path x = images();
     Path o = dir.resolve("o.npz");
-    Run forward = Cli.run("forward", net, "--weights", w, "--input", x, "--out", o, "--backend", "interpreted");
+    Run forward =
+        Cli.run(
+            "forward", net, "--weights", w, "--input", x, "--out", o, "--backend", "interpreted");
     assertEquals(0, forward.status(), forward.toString());
     Tensor out = Npz.read(o).get("output");
     Tensor in = Npy.read(x);
@@ -127,7 +149,8 @@ class CommandAgreementTest {
     Path net = Cli.write(dir, "features.cnn", FEATURES_ONLY);
     Path w = dir.resolve("w.npz");
     Npz.write(w, Map.of("L1_conv.weight", Tensor.zeros(Shape.of(2))), NpyType.FLOAT32);
-    Run r = Cli.run("forward", net, "--weights", w, "--input", images(), "--out", dir.resolve("o.npz"));
+    Run r =
+        Cli.run("forward", net, "--weights", w, "--input", images(), "--out", dir.resolve("o.npz"));
     assertEquals(1, r.status(), r.toString());
     assertTrue(r.err().contains("unexpected  L1_conv.weight"), r.toString());
   }
@@ -138,7 +161,8 @@ class CommandAgreementTest {
     Path w = dir.resolve("w.npz");
     Run init = Cli.run("init", net, "--out", w);
     assertEquals("", init.err(), init.toString());
-    Run forward = Cli.run("forward", net, "--weights", w, "--input", images(), "--out", dir.resolve("o.npz"));
+    Run forward =
+        Cli.run("forward", net, "--weights", w, "--input", images(), "--out", dir.resolve("o.npz"));
     assertEquals(0, forward.status(), forward.toString());
     assertEquals("", forward.err(), forward.toString());
     // check still says it: there the warning is the point.
@@ -160,8 +184,9 @@ class CommandAgreementTest {
     }
   }
 
-  @picocli.CommandLine.Command(name = "plain", description = {"Do a thing with the file. Then more", "text.", "",
-      "Details."})
+  @picocli.CommandLine.Command(
+      name = "plain",
+      description = {"Do a thing with the file. Then more", "text.", "", "Details."})
   static final class Plain implements Runnable {
     @Override
     public void run() {}
@@ -171,14 +196,28 @@ class CommandAgreementTest {
   void aCommandWithoutHeaderIsSummarisedByItsFirstSentence() {
     picocli.CommandLine cli = new picocli.CommandLine(new Plain());
     Main.summarize(cli.getCommandSpec());
-    assertEquals(List.of("Do a thing with the file."), List.of(cli.getCommandSpec().usageMessage().header()));
+    assertEquals(
+        List.of("Do a thing with the file."),
+        List.of(cli.getCommandSpec().usageMessage().header()));
   }
 
   @Test
   void lenet5TrainsAsWrittenOnTheShippedSubsetPaddedToThirtyTwo() {
     Path lenet = Cli.examples().resolve("lenet5.cnn");
-    Run r = Cli.run("train", lenet, "--data", "fashion-mnist-subset", "--limit-train", "64", "--limit-test", "20",
-        "--epochs", "1", "--out", dir.resolve("lenet"));
+    Run r =
+        Cli.run(
+            "train",
+            lenet,
+            "--data",
+            "fashion-mnist-subset",
+            "--limit-train",
+            "64",
+            "--limit-test",
+            "20",
+            "--epochs",
+            "1",
+            "--out",
+            dir.resolve("lenet"));
     assertEquals(0, r.status(), r.toString());
     assertTrue(r.out().contains("preprocess pad(2),standardize"), r.toString());
     assertTrue(r.out().contains("done: "), r.toString());

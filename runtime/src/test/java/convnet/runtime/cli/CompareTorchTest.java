@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CompareTorchTest {
   @TempDir Path dir;
 
-  private static final String TINY = """
+  private static final String TINY =
+      """
       network tiny {
           input 1x8x8
           2F3x3C - PA2x2
@@ -42,8 +43,16 @@ class CompareTorchTest {
 
   @Test
   void aPythonThatCannotRunIsAClearErrorWithExitStatusOne() {
-    Cli.Run r = Cli.run("bench", b1(), "--compare-torch", "--python", dir.resolve("no-such-python"),
-        "--rounds", "1", "--no-quiet");
+    Cli.Run r =
+        Cli.run(
+            "bench",
+            b1(),
+            "--compare-torch",
+            "--python",
+            dir.resolve("no-such-python"),
+            "--rounds",
+            "1",
+            "--no-quiet");
     assertEquals(1, r.status(), r.toString());
     assertTrue(r.err().contains("cannot run") && r.err().contains("python3-torch"), r.err());
     assertFalse(r.err().contains("Exception"), r.err());
@@ -52,32 +61,51 @@ class CompareTorchTest {
   @Test
   void aPythonWithoutPyTorchSaysWhatToInstall() throws IOException {
     Path python = fakePython("{\"error\": \"PyTorch is not importable: No module named torch\"}");
-    Cli.Run r = Cli.run("bench", b1(), "--compare-torch", "--python", python, "--rounds", "1", "--no-quiet");
+    Cli.Run r =
+        Cli.run(
+            "bench", b1(), "--compare-torch", "--python", python, "--rounds", "1", "--no-quiet");
     assertEquals(1, r.status(), r.toString());
-    assertTrue(r.err().contains("not importable") && r.err().contains("apt-get install -y python3-torch"), r.err());
+    assertTrue(
+        r.err().contains("not importable") && r.err().contains("apt-get install -y python3-torch"),
+        r.err());
     assertEquals("", r.out());
   }
 
   @Test
   void aPeerThatPrintsNonsenseOrEndsIsReportedNotACrash() throws IOException {
-    Cli.Run garbage = Cli.run("bench", b1(), "--compare-torch", "--python", fakePython("hello"), "--rounds", "1",
-        "--no-quiet");
+    Cli.Run garbage =
+        Cli.run(
+            "bench",
+            b1(),
+            "--compare-torch",
+            "--python",
+            fakePython("hello"),
+            "--rounds",
+            "1",
+            "--no-quiet");
     assertEquals(1, garbage.status(), garbage.toString());
     assertTrue(garbage.err().contains("instead of a JSON answer"), garbage.err());
     Path silent = dir.resolve("silent");
     Files.writeString(silent, "#!/bin/sh\necho 'torch exploded' >&2\nexit 1\n");
     Files.setPosixFilePermissions(silent, PosixFilePermissions.fromString("rwx------"));
-    Cli.Run ended = Cli.run("bench", b1(), "--compare-torch", "--python", silent, "--rounds", "1", "--no-quiet");
+    Cli.Run ended =
+        Cli.run(
+            "bench", b1(), "--compare-torch", "--python", silent, "--rounds", "1", "--no-quiet");
     assertEquals(1, ended.status(), ended.toString());
-    assertTrue(ended.err().contains("ended while starting") && ended.err().contains("torch exploded"), ended.err());
+    assertTrue(
+        ended.err().contains("ended while starting") && ended.err().contains("torch exploded"),
+        ended.err());
   }
 
   @Test
   void usageErrorsExitWithTwoBeforeAnythingRuns() throws IOException {
     Path tiny = Cli.write(dir, "tiny.cnn", TINY);
-    Cli.Run noPeer = Cli.run("bench", tiny, "--compare-torch", "--python", dir.resolve("no-such-python"));
+    Cli.Run noPeer =
+        Cli.run("bench", tiny, "--compare-torch", "--python", dir.resolve("no-such-python"));
     assertEquals(2, noPeer.status(), noPeer.toString());
-    assertTrue(noPeer.err().contains("has no PyTorch peer") && noPeer.err().contains("b1 .. b5"), noPeer.err());
+    assertTrue(
+        noPeer.err().contains("has no PyTorch peer") && noPeer.err().contains("b1 .. b5"),
+        noPeer.err());
     assertEquals(2, Cli.run("bench", b1(), "--compare-torch", "--rounds", "0").status());
     assertEquals(2, Cli.run("bench", b1(), "--compare-torch", "--lcn", "fast").status());
     assertEquals(2, Cli.run("bench", b1(), "--compare-torch", "--backend", "interpreted").status());
@@ -88,28 +116,37 @@ class CompareTorchTest {
 
   @Test
   void peerAnswersParse() {
-    TorchPeer.Rate r = TorchPeer.parse("{\"id\": \"B5\", \"batch\": 64, \"train_images_per_s\": 1660.5, "
-        + "\"inference_images_per_s\": 4500, \"foreign_load\": 0.01, \"threads\": 2}");
+    TorchPeer.Rate r =
+        TorchPeer.parse(
+            "{\"id\": \"B5\", \"batch\": 64, \"train_images_per_s\": 1660.5, "
+                + "\"inference_images_per_s\": 4500, \"foreign_load\": 0.01, \"threads\": 2}");
     assertEquals(new TorchPeer.Rate("B5", 64, 1660.5, 4500, 0.01), r);
-    TorchPeer.Rate noLoad = TorchPeer.parse("{\"id\": \"B1\", \"batch\": 64, \"train_images_per_s\": 1, "
-        + "\"inference_images_per_s\": 2}");
+    TorchPeer.Rate noLoad =
+        TorchPeer.parse(
+            "{\"id\": \"B1\", \"batch\": 64, \"train_images_per_s\": 1, "
+                + "\"inference_images_per_s\": 2}");
     assertEquals(0, noLoad.foreignLoad());
   }
 
   @Test
   void malformedPeerAnswersAreRefusedByName() {
     String[][] cases = {
-        {"not json", "not JSON"},
-        {"[1, 2]", "not a JSON object"},
-        {"{\"batch\": 64, \"train_images_per_s\": 1, \"inference_images_per_s\": 2}", "'id'"},
-        {"{\"id\": \"B1\", \"train_images_per_s\": 1, \"inference_images_per_s\": 2}", "'batch'"},
-        {"{\"id\": \"B1\", \"batch\": 64, \"train_images_per_s\": -1, \"inference_images_per_s\": 2}",
-            "'train_images_per_s'"},
-        {"{\"id\": \"B1\", \"batch\": 64, \"train_images_per_s\": 1, \"inference_images_per_s\": \"fast\"}",
-            "'inference_images_per_s'"},
+      {"not json", "not JSON"},
+      {"[1, 2]", "not a JSON object"},
+      {"{\"batch\": 64, \"train_images_per_s\": 1, \"inference_images_per_s\": 2}", "'id'"},
+      {"{\"id\": \"B1\", \"train_images_per_s\": 1, \"inference_images_per_s\": 2}", "'batch'"},
+      {
+        "{\"id\": \"B1\", \"batch\": 64, \"train_images_per_s\": -1, \"inference_images_per_s\": 2}",
+        "'train_images_per_s'"
+      },
+      {
+        "{\"id\": \"B1\", \"batch\": 64, \"train_images_per_s\": 1, \"inference_images_per_s\": \"fast\"}",
+        "'inference_images_per_s'"
+      },
     };
     for (String[] c : cases) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TorchPeer.parse(c[0]), c[0]);
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> TorchPeer.parse(c[0]), c[0]);
       assertTrue(e.getMessage().contains(c[1]), c[0] + " -> " + e.getMessage());
     }
   }

@@ -24,12 +24,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@code convnet forward} runs every example network in float32 and float64 and the two agree. Networks with
- * inputs up to 32x32 are run with labels (loss and every gradient) at batch 2; the large ones (AlexNet, Zeiler and
- * Fergus, the 143x143 Jarrett systems) forward only at batch 1, because the interpreter takes seconds per pass there.
+ * {@code convnet forward} runs every example network in float32 and float64 and the two agree.
+ * Networks with inputs up to 32x32 are run with labels (loss and every gradient) at batch 2; the
+ * large ones (AlexNet, Zeiler and Fergus, the 143x143 Jarrett systems) forward only at batch 1,
+ * because the interpreter takes seconds per pass there.
  */
 class ExamplesForwardTest {
-  /** F32 rounds every op's result; 1e-3 of a tensor's largest magnitude leaves room for long sums of rounded terms. */
+  /**
+   * F32 rounds every op's result; 1e-3 of a tensor's largest magnitude leaves room for long sums of
+   * rounded terms.
+   */
   private static final double RELATIVE_TO_SCALE = 1e-3;
 
   @TempDir Path dir;
@@ -37,7 +41,12 @@ class ExamplesForwardTest {
   static Stream<String> examples() throws IOException {
     Path root = Cli.examples();
     try (Stream<Path> files = Stream.concat(Files.list(root), Files.list(root.resolve("bench")))) {
-      return files.filter(p -> p.toString().endsWith(".cnn")).map(p -> root.relativize(p).toString()).sorted().toList().stream();
+      return files
+          .filter(p -> p.toString().endsWith(".cnn"))
+          .map(p -> root.relativize(p).toString())
+          .sorted()
+          .toList()
+          .stream();
     }
   }
 
@@ -62,28 +71,54 @@ class ExamplesForwardTest {
       x[i] = r.nextGaussian();
     }
     Path images = dir.resolve("x.npy");
-    Npy.write(images, Tensor.wrap(Shape.of(batch, in.channels(), in.height(), in.width()), x), NpyType.FLOAT32);
+    Npy.write(
+        images,
+        Tensor.wrap(Shape.of(batch, in.channels(), in.height(), in.width()), x),
+        NpyType.FLOAT32);
     Path labels = dir.resolve("y.npy");
-    Npy.write(labels, Tensor.of(Shape.of(batch), batch == 2 ? new double[] {0, model.classes() - 1} : new double[] {1}),
+    Npy.write(
+        labels,
+        Tensor.of(
+            Shape.of(batch), batch == 2 ? new double[] {0, model.classes() - 1} : new double[] {1}),
         NpyType.INT64);
     Map<String, Tensor> f32 = forward(file, weights, images, small ? labels : null, "f32");
     Map<String, Tensor> f64 = forward(file, weights, images, small ? labels : null, "f64");
     assertEquals(f64.keySet(), f32.keySet());
-    assertEquals(small ? model.parameters().size() + 3 : 1, f64.size(), example + ": " + f64.keySet());
+    assertEquals(
+        small ? model.parameters().size() + 3 : 1, f64.size(), example + ": " + f64.keySet());
     for (String k : f64.keySet()) {
       Tensor a = f64.get(k);
       double scale = a.maxAbsDiff(Tensor.zeros(a.shape()));
       double diff = a.maxAbsDiff(f32.get(k));
-      assertTrue(diff <= RELATIVE_TO_SCALE * scale + 1e-7, example + " " + k + ": float32 and float64 differ by " + diff
-          + " at a scale of " + scale);
+      assertTrue(
+          diff <= RELATIVE_TO_SCALE * scale + 1e-7,
+          example
+              + " "
+              + k
+              + ": float32 and float64 differ by "
+              + diff
+              + " at a scale of "
+              + scale);
     }
     assertTrue(Double.isFinite(f64.get("output").data()[0]), example);
   }
 
-  private Map<String, Tensor> forward(Path file, Path weights, Path images, Path labels, String precision) throws IOException {
+  private Map<String, Tensor> forward(
+      Path file, Path weights, Path images, Path labels, String precision) throws IOException {
     Path out = dir.resolve("o-" + precision + ".npz");
-    List<Object> args = new java.util.ArrayList<>(List.of("forward", file, "--weights", weights, "--input", images, "--out",
-        out, "--precision", precision));
+    List<Object> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "forward",
+                file,
+                "--weights",
+                weights,
+                "--input",
+                images,
+                "--out",
+                out,
+                "--precision",
+                precision));
     if (labels != null) {
       args.add("--labels");
       args.add(labels);

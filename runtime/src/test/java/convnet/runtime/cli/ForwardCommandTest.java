@@ -25,9 +25,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code convnet forward}: outputs, loss and gradients written, and a clear error for every bad input. */
+/**
+ * {@code convnet forward}: outputs, loss and gradients written, and a clear error for every bad
+ * input.
+ */
 class ForwardCommandTest {
-  static final String NET = "network f {\n  input 2x6x6\n  3F3x3CSG - Rabs - PA2x2 - dropout(0.5)\n  logistic 4\n}\n";
+  static final String NET =
+      "network f {\n  input 2x6x6\n  3F3x3CSG - Rabs - PA2x2 - dropout(0.5)\n  logistic 4\n}\n";
 
   @TempDir Path dir;
   Path net;
@@ -54,13 +58,34 @@ class ForwardCommandTest {
   @Test
   void writesOutputLossAndEveryGradient() throws IOException {
     Path out = dir.resolve("o.npz");
-    Cli.Run r = Cli.run("forward", net, "--weights", weights, "--input", images, "--labels", labels, "--out", out,
-        "--backend", "interpreted");
+    Cli.Run r =
+        Cli.run(
+            "forward",
+            net,
+            "--weights",
+            weights,
+            "--input",
+            images,
+            "--labels",
+            labels,
+            "--out",
+            out,
+            "--backend",
+            "interpreted");
     assertEquals(0, r.status(), r.toString());
     assertTrue(r.out().startsWith("wrote " + out + ": output [3, 4], loss "), r.out());
     Map<String, NpyArray> o = Npz.readArrays(out);
-    assertEquals(List.of("output", "loss", "grad/L1_conv.weight", "grad/L1_conv.bias", "grad/L1_conv.gain",
-        "grad/L5_logistic.weight", "grad/L5_logistic.bias", "grad/input"), List.copyOf(o.keySet()));
+    assertEquals(
+        List.of(
+            "output",
+            "loss",
+            "grad/L1_conv.weight",
+            "grad/L1_conv.bias",
+            "grad/L1_conv.gain",
+            "grad/L5_logistic.weight",
+            "grad/L5_logistic.bias",
+            "grad/input"),
+        List.copyOf(o.keySet()));
     assertTrue(o.values().stream().allMatch(a -> a.type() == NpyType.FLOAT32));
     assertEquals(Shape.of(3, 2, 6, 6), o.get("grad/input").tensor().shape());
     assertEquals(Shape.scalar(), o.get("loss").tensor().shape());
@@ -69,7 +94,8 @@ class ForwardCommandTest {
     Map<String, Tensor> values = new HashMap<>(m.loadWeights(weights));
     values.put("input", Npy.read(images));
     values.put("labels", NetworkModel.oneHot(new int[] {0, 3, 1}, 4));
-    Map<String, Tensor> expected = Interpreter.compile(m.gradientFunction(3), DType.F32).run(values);
+    Map<String, Tensor> expected =
+        Interpreter.compile(m.gradientFunction(3), DType.F32).run(values);
     for (String k : o.keySet()) {
       assertEquals(0, expected.get(k).maxAbsDiff(o.get(k).tensor()), 0.0, k);
     }
@@ -82,7 +108,18 @@ class ForwardCommandTest {
     System.arraycopy(Npy.read(images).data(), 0, x, 0, 72);
     Npy.write(single, Tensor.wrap(Shape.of(2, 6, 6), x), NpyType.FLOAT64);
     Path out = dir.resolve("o.npz");
-    Cli.Run r = Cli.run("forward", net, "--weights", weights, "--input", single, "--out", out, "--precision", "f64");
+    Cli.Run r =
+        Cli.run(
+            "forward",
+            net,
+            "--weights",
+            weights,
+            "--input",
+            single,
+            "--out",
+            out,
+            "--precision",
+            "f64");
     assertEquals(0, r.status(), r.toString());
     Map<String, NpyArray> o = Npz.readArrays(out);
     assertEquals(List.of("output"), List.copyOf(o.keySet()));
@@ -90,15 +127,31 @@ class ForwardCommandTest {
     assertEquals(Shape.of(1, 4), o.get("output").tensor().shape());
     Path y = dir.resolve("y1.npy");
     Npy.write(y, Tensor.of(Shape.of(1), 2), NpyType.INT32);
-    Cli.Run g = Cli.run("forward", net, "--weights", weights, "--input", single, "--labels", y, "--out", out);
+    Cli.Run g =
+        Cli.run(
+            "forward", net, "--weights", weights, "--input", single, "--labels", y, "--out", out);
     assertEquals(0, g.status(), g.toString());
-    assertEquals(Shape.of(2, 6, 6), Npz.read(out).get("grad/input").shape(), "grad/input is shaped like the input file");
+    assertEquals(
+        Shape.of(2, 6, 6),
+        Npz.read(out).get("grad/input").shape(),
+        "grad/input is shaped like the input file");
   }
 
   private Cli.Run forward(Object images, Object labels) {
     return labels == null
-        ? Cli.run("forward", net, "--weights", weights, "--input", images, "--out", dir.resolve("o.npz"))
-        : Cli.run("forward", net, "--weights", weights, "--input", images, "--labels", labels, "--out", dir.resolve("o.npz"));
+        ? Cli.run(
+            "forward", net, "--weights", weights, "--input", images, "--out", dir.resolve("o.npz"))
+        : Cli.run(
+            "forward",
+            net,
+            "--weights",
+            weights,
+            "--input",
+            images,
+            "--labels",
+            labels,
+            "--out",
+            dir.resolve("o.npz"));
   }
 
   private void assertUserError(Cli.Run r, String... fragments) {
@@ -117,45 +170,75 @@ class ForwardCommandTest {
     assertUserError(forward(ints, null), ints + ": images must be float32 or float64, found int32");
     Path shape = dir.resolve("shape.npy");
     Npy.write(shape, Tensor.zeros(Shape.of(3, 1, 6, 6)), NpyType.FLOAT32);
-    assertUserError(forward(shape, null), shape + ": images of shape [3, 1, 6, 6] do not fit the network's input 2x6x6",
+    assertUserError(
+        forward(shape, null),
+        shape + ": images of shape [3, 1, 6, 6] do not fit the network's input 2x6x6",
         "expected [N, 2, 6, 6] or [2, 6, 6]");
-    Path junk = Cli.write(dir, "junk.npy", "this is not an array, just a line of text long enough for a header");
+    Path junk =
+        Cli.write(
+            dir, "junk.npy", "this is not an array, just a line of text long enough for a header");
     assertUserError(forward(junk, null), junk.toString(), "not a .npy file");
-    assertUserError(forward(dir.resolve("none.npy"), null), dir.resolve("none.npy") + ": no such file");
+    assertUserError(
+        forward(dir.resolve("none.npy"), null), dir.resolve("none.npy") + ": no such file");
   }
 
   @Test
   void badLabels() throws IOException {
     Path floats = dir.resolve("floats.npy");
     Npy.write(floats, Tensor.of(Shape.of(3), 0, 1, 2), NpyType.FLOAT32);
-    assertUserError(forward(images, floats), floats + ": labels must be int32 or int64 class indices, found float32");
+    assertUserError(
+        forward(images, floats),
+        floats + ": labels must be int32 or int64 class indices, found float32");
     Path range = dir.resolve("range.npy");
     Npy.write(range, Tensor.of(Shape.of(3), 0, 4, 1), NpyType.INT64);
-    assertUserError(forward(images, range), range + ": label 4 at index 1 is not a class of the network (0..3)");
+    assertUserError(
+        forward(images, range),
+        range + ": label 4 at index 1 is not a class of the network (0..3)");
     Path negative = dir.resolve("negative.npy");
     Npy.write(negative, Tensor.of(Shape.of(3), 0, 1, -1), NpyType.INT32);
     assertUserError(forward(images, negative), negative + ": label -1 at index 2");
     Path count = dir.resolve("count.npy");
     Npy.write(count, Tensor.of(Shape.of(2), 0, 1), NpyType.INT64);
-    assertUserError(forward(images, count), count + ": labels of shape [2] do not fit 3 images of " + images, "expected [3]");
+    assertUserError(
+        forward(images, count),
+        count + ": labels of shape [2] do not fit 3 images of " + images,
+        "expected [3]");
     Path noClassifier = Cli.write(dir, "n.cnn", "network n {\n  input 2x6x6\n  3F3x3C\n}\n");
     Path w = dir.resolve("wn.npz");
     assertEquals(0, Cli.run("init", noClassifier, "--out", w).status());
-    Cli.Run r = Cli.run("forward", noClassifier, "--weights", w, "--input", images, "--labels", labels, "--out",
-        dir.resolve("o.npz"));
+    Cli.Run r =
+        Cli.run(
+            "forward",
+            noClassifier,
+            "--weights",
+            w,
+            "--input",
+            images,
+            "--labels",
+            labels,
+            "--out",
+            dir.resolve("o.npz"));
     assertUserError(r, labels + ": labels need a classifier");
   }
 
   @Test
   void badWeights() throws IOException {
-    Path other = Cli.write(dir, "other.cnn", "network o {\n  input 2x6x6\n  5F3x3C\n  logistic 4\n}\n");
+    Path other =
+        Cli.write(dir, "other.cnn", "network o {\n  input 2x6x6\n  5F3x3C\n  logistic 4\n}\n");
     Path w = dir.resolve("other.npz");
     assertEquals(0, Cli.run("init", other, "--out", w).status());
-    Cli.Run r = Cli.run("forward", net, "--weights", w, "--input", images, "--out", dir.resolve("o.npz"));
-    assertUserError(r, w + ": the weights do not fit network 'f'", "missing     L1_conv.gain [3]",
-        "wrong shape L1_conv.weight: expected [3, 2, 3, 3], found [5, 2, 3, 3]", "unexpected  L2_logistic.weight [4, 80]");
+    Cli.Run r =
+        Cli.run("forward", net, "--weights", w, "--input", images, "--out", dir.resolve("o.npz"));
+    assertUserError(
+        r,
+        w + ": the weights do not fit network 'f'",
+        "missing     L1_conv.gain [3]",
+        "wrong shape L1_conv.weight: expected [3, 2, 3, 3], found [5, 2, 3, 3]",
+        "unexpected  L2_logistic.weight [4, 80]");
     Path junk = Cli.write(dir, "junk.npz", "junk");
-    assertUserError(Cli.run("forward", net, "--weights", junk, "--input", images, "--out", dir.resolve("o.npz")),
+    assertUserError(
+        Cli.run(
+            "forward", net, "--weights", junk, "--input", images, "--out", dir.resolve("o.npz")),
         junk + ": not a .npz file");
   }
 
@@ -163,9 +246,36 @@ class ForwardCommandTest {
   void compiledAndInterpretedBackendsAgree() throws IOException {
     Path c = dir.resolve("compiled.npz");
     Path i = dir.resolve("interpreted.npz");
-    assertEquals(0, Cli.run("forward", net, "--weights", weights, "--input", images, "--labels", labels, "--out", c).status());
-    assertEquals(0, Cli.run("forward", net, "--weights", weights, "--input", images, "--labels", labels, "--out", i,
-        "--backend", "interpreted").status());
+    assertEquals(
+        0,
+        Cli.run(
+                "forward",
+                net,
+                "--weights",
+                weights,
+                "--input",
+                images,
+                "--labels",
+                labels,
+                "--out",
+                c)
+            .status());
+    assertEquals(
+        0,
+        Cli.run(
+                "forward",
+                net,
+                "--weights",
+                weights,
+                "--input",
+                images,
+                "--labels",
+                labels,
+                "--out",
+                i,
+                "--backend",
+                "interpreted")
+            .status());
     Map<String, Tensor> compiled = Npz.read(c);
     Map<String, Tensor> interpreted = Npz.read(i);
     assertEquals(interpreted.keySet(), compiled.keySet());
@@ -183,16 +293,53 @@ class ForwardCommandTest {
 
   @Test
   void usageErrors() {
-    Cli.Run backend = Cli.run("forward", net, "--weights", weights, "--input", images, "--out", dir.resolve("o.npz"),
-        "--backend", "gpu");
+    Cli.Run backend =
+        Cli.run(
+            "forward",
+            net,
+            "--weights",
+            weights,
+            "--input",
+            images,
+            "--out",
+            dir.resolve("o.npz"),
+            "--backend",
+            "gpu");
     assertEquals(2, backend.status(), backend.toString());
     assertTrue(backend.err().contains("--backend must be interpreted or compiled"), backend.err());
-    Cli.Run compiled = Cli.run("forward", net, "--weights", weights, "--input", images, "--out", dir.resolve("o.npz"),
-        "--backend", "compiled", "--precision", "f64");
+    Cli.Run compiled =
+        Cli.run(
+            "forward",
+            net,
+            "--weights",
+            weights,
+            "--input",
+            images,
+            "--out",
+            dir.resolve("o.npz"),
+            "--backend",
+            "compiled",
+            "--precision",
+            "f64");
     assertEquals(2, compiled.status(), compiled.toString());
     assertTrue(compiled.err().contains("compiled backend runs in float32 only"), compiled.err());
-    assertEquals(2, Cli.run("forward", net, "--weights", weights, "--input", images, "--out", dir.resolve("o.npz"),
-        "--precision", "f16").status());
-    assertEquals(2, Cli.run("forward", net, "--weights", weights, "--input", images).status(), "--out is required");
+    assertEquals(
+        2,
+        Cli.run(
+                "forward",
+                net,
+                "--weights",
+                weights,
+                "--input",
+                images,
+                "--out",
+                dir.resolve("o.npz"),
+                "--precision",
+                "f16")
+            .status());
+    assertEquals(
+        2,
+        Cli.run("forward", net, "--weights", weights, "--input", images).status(),
+        "--out is required");
   }
 }

@@ -9,9 +9,12 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code convnet graph}: forward and gradient graphs, text and dot, pass statistics, usage errors. */
+/**
+ * {@code convnet graph}: forward and gradient graphs, text and dot, pass statistics, usage errors.
+ */
 class GraphCommandTest {
-  static final String NET = "network g {\n  input 2x8x8\n  4F3x3CSG - Rabs - N3x3 - PA2x2\n  logistic 3\n}\n";
+  static final String NET =
+      "network g {\n  input 2x8x8\n  4F3x3CSG - Rabs - N3x3 - PA2x2\n  logistic 3\n}\n";
 
   @TempDir Path dir;
 
@@ -32,8 +35,15 @@ class GraphCommandTest {
   void gradientGraphHasEveryGradientOutput() throws IOException {
     Cli.Run r = Cli.run("graph", Cli.write(dir, "g.cnn", NET), "--grad", "--batch", 1);
     assertEquals(0, r.status(), r.toString());
-    for (String p : new String[] {"L1_conv.weight", "L1_conv.bias", "L1_conv.gain", "L5_logistic.weight",
-        "L5_logistic.bias", "input"}) {
+    for (String p :
+        new String[] {
+          "L1_conv.weight",
+          "L1_conv.bias",
+          "L1_conv.gain",
+          "L5_logistic.weight",
+          "L5_logistic.bias",
+          "input"
+        }) {
       assertTrue(r.out().contains("\noutput grad/" + p + " = %"), p + "\n" + r.out());
     }
     assertTrue(r.out().contains("conv2d_backward_weight"), r.out());
@@ -70,15 +80,22 @@ class GraphCommandTest {
     Cli.Run missing = Cli.run("graph", dir.resolve("none.cnn"));
     assertEquals(1, missing.status(), missing.toString());
     assertEquals(dir.resolve("none.cnn") + ": no such file\n", missing.err());
-    Cli.Run bad = Cli.run("graph", Cli.write(dir, "bad.cnn", "network b {\n  input 1x4x4\n  4F5x5C\n}\n"));
+    Cli.Run bad =
+        Cli.run("graph", Cli.write(dir, "bad.cnn", "network b {\n  input 1x4x4\n  4F5x5C\n}\n"));
     assertEquals(1, bad.status(), bad.toString());
-    assertTrue(bad.err().contains("bad.cnn:3:3: error: kernel 5 is larger than its input height 4"), bad.err());
+    assertTrue(
+        bad.err().contains("bad.cnn:3:3: error: kernel 5 is larger than its input height 4"),
+        bad.err());
   }
 
   @Test
   void helpExplains() {
     Cli.Run r = Cli.run("graph", "--help");
     assertEquals(0, r.status());
-    assertTrue(r.out().contains("--grad") && r.out().contains("Graphviz") && r.out().contains("simplification"), r.out());
+    assertTrue(
+        r.out().contains("--grad")
+            && r.out().contains("Graphviz")
+            && r.out().contains("simplification"),
+        r.out());
   }
 }

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code convnet init}: the file written, determinism, errors. */
 class InitCommandTest {
-  static final String NET = "network i {\n  input 1x28x28\n  32F5x5CSG - Rabs - N - PA2x2\n  logistic 10\n"
-      + "  train {\n    seed = 42\n  }\n}\n";
+  static final String NET =
+      "network i {\n  input 1x28x28\n  32F5x5CSG - Rabs - N - PA2x2\n  logistic 10\n"
+          + "  train {\n    seed = 42\n  }\n}\n";
 
   @TempDir Path dir;
 
@@ -31,7 +32,13 @@ class InitCommandTest {
     assertEquals(0, r.status(), r.toString());
     assertEquals("wrote " + w + ": 5 arrays, 46,954 parameters (seed 3)\n", r.out());
     Map<String, NpyArray> a = Npz.readArrays(w);
-    assertEquals(List.of("L1_conv.weight", "L1_conv.bias", "L1_conv.gain", "L5_logistic.weight", "L5_logistic.bias"),
+    assertEquals(
+        List.of(
+            "L1_conv.weight",
+            "L1_conv.bias",
+            "L1_conv.gain",
+            "L5_logistic.weight",
+            "L5_logistic.bias"),
         List.copyOf(a.keySet()));
     assertEquals(Shape.of(32, 1, 5, 5), a.get("L1_conv.weight").tensor().shape());
     assertEquals(Shape.of(10, 32 * 12 * 12), a.get("L5_logistic.weight").tensor().shape());
@@ -59,8 +66,10 @@ class InitCommandTest {
     assertEquals(2, Cli.run("init", net).status(), "--out is required");
     Cli.Run noDir = Cli.run("init", net, "--out", dir.resolve("no/such/dir/w.npz"));
     assertEquals(1, noDir.status(), noDir.toString());
-    assertTrue(noDir.err().startsWith(dir.resolve("no/such/dir/w.npz") + ": cannot write"), noDir.err());
-    Cli.Run bad = Cli.run("init", Cli.write(dir, "b.cnn", "network {"), "--out", dir.resolve("w.npz"));
+    assertTrue(
+        noDir.err().startsWith(dir.resolve("no/such/dir/w.npz") + ": cannot write"), noDir.err());
+    Cli.Run bad =
+        Cli.run("init", Cli.write(dir, "b.cnn", "network {"), "--out", dir.resolve("w.npz"));
     assertEquals(1, bad.status(), bad.toString());
     assertTrue(bad.err().contains("b.cnn:1:"), bad.err());
     assertTrue(Files.notExists(dir.resolve("w.npz")));

@@ -10,8 +10,8 @@ final class LockHolder {
   private LockHolder() {}
 
   public static void main(String[] args) throws Exception {
-    FileChannel channel = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
+    FileChannel channel =
+        FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock = channel.tryLock();
     System.out.print(lock != null ? "locked\n" : "busy\n");
     System.out.flush();

@@ -31,7 +31,9 @@ class MainTest {
   private static String[] run(Object command, int expectedStatus) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int status = Main.execute(command, new String[0], new PrintWriter(out, true), new PrintWriter(err, true));
+    int status =
+        Main.execute(
+            command, new String[0], new PrintWriter(out, true), new PrintWriter(err, true));
     assertEquals(expectedStatus, status, err.toString());
     return new String[] {out.toString(), err.toString()};
   }
@@ -47,14 +49,18 @@ class MainTest {
   @Test
   void aBugIsReportedAsAnInternalErrorWithoutATrace() {
     String err = run(new Buggy(), Main.EXIT_INTERNAL)[1];
-    assertTrue(err.contains("internal error: java.lang.IllegalStateException: broken invariant"), err);
+    assertTrue(
+        err.contains("internal error: java.lang.IllegalStateException: broken invariant"), err);
     assertFalse(err.contains("\tat "), err);
   }
 
   @Test
   void noCommandIsAUsageError() {
     StringWriter err = new StringWriter();
-    assertEquals(Main.EXIT_USAGE, Main.execute(new String[0], new PrintWriter(new StringWriter()), new PrintWriter(err, true)));
+    assertEquals(
+        Main.EXIT_USAGE,
+        Main.execute(
+            new String[0], new PrintWriter(new StringWriter()), new PrintWriter(err, true)));
     assertTrue(err.toString().contains("missing command"), err.toString());
   }
 }

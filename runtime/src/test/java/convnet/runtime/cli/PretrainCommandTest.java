@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * bad settings are errors with their place and reason.
  */
 class PretrainCommandTest {
-  static final String NET = """
+  static final String NET =
+      """
       network tiny {
           input 1x28x28
           4F5x5CSG - Rabs - PA4x4
@@ -42,8 +43,8 @@ class PretrainCommandTest {
       }
       """;
 
-  static final List<String> QUICK = List.of("--data", "fashion-mnist-subset", "--limit-train",
-      "128");
+  static final List<String> QUICK =
+      List.of("--data", "fashion-mnist-subset", "--limit-train", "128");
 
   @TempDir Path dir;
 
@@ -52,8 +53,9 @@ class PretrainCommandTest {
   static Run run(List<String> args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int status = Main.execute(args.toArray(String[]::new), new PrintWriter(out, true),
-        new PrintWriter(err, true));
+    int status =
+        Main.execute(
+            args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
     return new Run(status, out.toString(), err.toString());
   }
 
@@ -78,8 +80,8 @@ class PretrainCommandTest {
     assertFalse(r.err().contains("internal error"), r.err());
   }
 
-  private static final List<String> FILTERS = List.of("L1_conv.weight", "L1_conv.bias",
-      "L1_conv.gain");
+  private static final List<String> FILTERS =
+      List.of("L1_conv.weight", "L1_conv.bias", "L1_conv.gain");
 
   @Test
   void protocolUKeepsThePretrainedFiltersThroughSupervisedTraining() throws IOException {
@@ -95,8 +97,15 @@ class PretrainCommandTest {
       }
     }
     assertEquals(2, pretrain.size(), r.out());
-    for (String key : List.of("stage", "layer", "epoch", "reconstruction_error", "mean_abs_code",
-        "prediction_error", "seconds")) {
+    for (String key :
+        List.of(
+            "stage",
+            "layer",
+            "epoch",
+            "reconstruction_error",
+            "mean_abs_code",
+            "prediction_error",
+            "seconds")) {
       assertTrue(pretrain.get(0).has(key), key + " missing: " + pretrain.get(0));
     }
     assertEquals(3, Files.readAllLines(out.resolve("pretrain/metrics.csv")).size());
@@ -108,7 +117,8 @@ class PretrainCommandTest {
       assertArrayEquals(pretrained.get(p).data(), trained.get(p).data(), p + " moved under U");
       assertFalse(init.get(p).equals(trained.get(p)), p + " is still the random start");
     }
-    assertFalse(pretrained.get("L4_logistic.weight").equals(trained.get("L4_logistic.weight")),
+    assertFalse(
+        pretrained.get("L4_logistic.weight").equals(trained.get("L4_logistic.weight")),
         "the classifier always trains");
     assertTrue(pretrained.containsKey("L1_conv.decoder"));
     assertFalse(trained.containsKey("L1_conv.decoder"), "training weights hold no dictionary");
@@ -123,7 +133,8 @@ class PretrainCommandTest {
     assertTrue(r.out().contains("pretrain stage 1 (L1_conv) epoch 2/2"), r.out());
     Map<String, Tensor> pretrained = Npz.read(out.resolve("pretrain/weights.npz"));
     Map<String, Tensor> trained = Npz.read(out.resolve("weights-final.npz"));
-    assertFalse(pretrained.get("L1_conv.weight").equals(trained.get("L1_conv.weight")),
+    assertFalse(
+        pretrained.get("L1_conv.weight").equals(trained.get("L1_conv.weight")),
         "U+ filters must learn with labels after pre-training");
   }
 
@@ -131,20 +142,42 @@ class PretrainCommandTest {
   void pretrainStoppedAndResumedEqualsOneNeverStopped() throws IOException {
     Path net = net(NET);
     Path whole = dir.resolve("whole.npz");
-    Run a = run(args("pretrain", net, "--run", dir.resolve("a").toString(), "--out",
-        whole.toString(), "--json"));
+    Run a =
+        run(
+            args(
+                "pretrain",
+                net,
+                "--run",
+                dir.resolve("a").toString(),
+                "--out",
+                whole.toString(),
+                "--json"));
     assertEquals(0, a.status(), a.err());
     String last = a.out().strip().substring(a.out().strip().lastIndexOf('\n') + 1);
     assertTrue(new ObjectMapper().readTree(last).path("final").asBoolean(), a.out());
     assertTrue(Files.size(dir.resolve("a/dictionary.png")) > 100);
     // 4 batches per epoch: stopped in the second epoch, resumed from the end of the first.
-    Run stopped = run(args("pretrain", net, "--run", dir.resolve("b").toString(),
-        "--stop-after-batches", "6"));
+    Run stopped =
+        run(
+            args(
+                "pretrain",
+                net,
+                "--run",
+                dir.resolve("b").toString(),
+                "--stop-after-batches",
+                "6"));
     assertEquals(130, stopped.status(), stopped.err());
     assertTrue(stopped.out().contains("--resume"), stopped.out());
     Path resumed = dir.resolve("resumed.npz");
-    Run b = run(List.of("pretrain", net.toString(), "--resume", dir.resolve("b").toString(),
-        "--out", resumed.toString()));
+    Run b =
+        run(
+            List.of(
+                "pretrain",
+                net.toString(),
+                "--resume",
+                dir.resolve("b").toString(),
+                "--out",
+                resumed.toString()));
     assertEquals(0, b.status(), b.err());
     Map<String, Tensor> x = Npz.read(whole);
     Map<String, Tensor> y = Npz.read(resumed);
@@ -157,13 +190,29 @@ class PretrainCommandTest {
   void pretrainOutputStartsTrainingWithInit() throws IOException {
     Path net = net(NET);
     Path weights = dir.resolve("pretrained.npz");
-    Run pre = run(args("pretrain", net, "--run", dir.resolve("p").toString(), "--out",
-        weights.toString()));
+    Run pre =
+        run(
+            args(
+                "pretrain",
+                net,
+                "--run",
+                dir.resolve("p").toString(),
+                "--out",
+                weights.toString()));
     assertEquals(0, pre.status(), pre.err());
     assertTrue(Npz.read(weights).containsKey("L1_conv.decoder"));
     Path out = dir.resolve("init");
-    Run r = run(args("train", net, "--init", weights.toString(), "--protocol", "R", "--out",
-        out.toString()));
+    Run r =
+        run(
+            args(
+                "train",
+                net,
+                "--init",
+                weights.toString(),
+                "--protocol",
+                "R",
+                "--out",
+                out.toString()));
     assertEquals(0, r.status(), r.err());
     assertClean(r);
     Map<String, Tensor> pretrained = Npz.read(weights);
@@ -181,7 +230,8 @@ class PretrainCommandTest {
     Run r = run(args("pretrain", net, "--run", dir.resolve("x").toString()));
     assertEquals(1, r.status(), r.err());
     assertClean(r);
-    assertTrue(r.err().contains("tiny.cnn:10:") && r.err().contains("lambda of 'psd' must be in [0"),
+    assertTrue(
+        r.err().contains("tiny.cnn:10:") && r.err().contains("lambda of 'psd' must be in [0"),
         r.err());
     assertTrue(r.err().contains("steps of 'psd' must be between 1"), r.err());
     assertFalse(Files.exists(dir.resolve("x")));
@@ -196,22 +246,25 @@ class PretrainCommandTest {
     assertTrue(Files.readString(good).contains("network tiny"), "the network file was overwritten");
     Run nowhere = run(args("pretrain", good, "--out", dir.resolve("no/such/w.npz").toString()));
     assertEquals(2, nowhere.status(), nowhere.err());
-    Run letters = run(args("train", good, "--protocol", "UU", "--out",
-        dir.resolve("y").toString()));
+    Run letters =
+        run(args("train", good, "--protocol", "UU", "--out", dir.resolve("y").toString()));
     assertEquals(2, letters.status(), letters.err());
-    assertTrue(letters.err().contains("2 stage letters") && letters.err().contains("1 conv stage"),
+    assertTrue(
+        letters.err().contains("2 stage letters") && letters.err().contains("1 conv stage"),
         letters.err());
     assertFalse(Files.exists(dir.resolve("y")));
     Path inFile = net(NET.replace("seed = 3", "seed = 3\n        protocol = UU"));
     Run block = run(args("train", inFile, "--out", dir.resolve("z").toString()));
     assertEquals(1, block.status(), block.err());
-    assertTrue(block.err().contains("tiny.cnn:10:") && block.err().contains("1 conv stage"),
-        block.err());
+    assertTrue(
+        block.err().contains("tiny.cnn:10:") && block.err().contains("1 conv stage"), block.err());
   }
 
   @Test
   void aStageThatIsNotAFilterBankCannotBeU() throws IOException {
-    Path net = net("""
+    Path net =
+        net(
+            """
         network nin {
             input 1x28x28
             mlpconv(maps=[4, 4], kernel=5x5, act=relu) - PA4x4

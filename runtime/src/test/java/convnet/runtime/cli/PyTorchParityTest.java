@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Benchmark B1 written directly in PyTorch loads the weights of {@code convnet init} as its state_dict (strict) and
- * gives the logits, loss and every gradient that {@code convnet forward} gives. Skipped when python3 with torch is
- * absent.
+ * Benchmark B1 written directly in PyTorch loads the weights of {@code convnet init} as its
+ * state_dict (strict) and gives the logits, loss and every gradient that {@code convnet forward}
+ * gives. Skipped when python3 with torch is absent.
  */
 class PyTorchParityTest {
   /** The first of -Dconvnet.python, python3 on the PATH and the system's python3 that has torch. */
@@ -42,7 +42,8 @@ class PyTorchParityTest {
     candidates.add("/usr/bin/python3");
     for (String c : candidates) {
       try {
-        Process p = new ProcessBuilder(c, "-c", "import torch, numpy").redirectErrorStream(true).start();
+        Process p =
+            new ProcessBuilder(c, "-c", "import torch, numpy").redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
         if (p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0) {
           python = c;
@@ -71,8 +72,20 @@ class PyTorchParityTest {
     Path labels = dir.resolve("y.npy");
     Npy.write(labels, Tensor.of(Shape.of(batch), 7, 0, 3), NpyType.INT64);
     Path ours = dir.resolve("ours.npz");
-    Cli.Run run = Cli.run("forward", b1, "--weights", weights, "--input", images, "--labels", labels, "--out", ours,
-        "--precision", "f64");
+    Cli.Run run =
+        Cli.run(
+            "forward",
+            b1,
+            "--weights",
+            weights,
+            "--input",
+            images,
+            "--labels",
+            labels,
+            "--out",
+            ours,
+            "--precision",
+            "f64");
     assertEquals(0, run.status(), run.toString());
 
     Path script = dir.resolve("b1_reference.py");
@@ -80,10 +93,20 @@ class PyTorchParityTest {
       Files.write(script, in.readAllBytes());
     }
     Path theirs = dir.resolve("theirs.npz");
-    Process p = new ProcessBuilder(python, script.toString(), weights.toString(), images.toString(), labels.toString(),
-        theirs.toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                python,
+                script.toString(),
+                weights.toString(),
+                images.toString(),
+                labels.toString(),
+                theirs.toString())
+            .redirectErrorStream(true)
+            .start();
     String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0, "the PyTorch reference failed:\n" + log);
+    assertTrue(
+        p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0,
+        "the PyTorch reference failed:\n" + log);
 
     Map<String, Tensor> a = Npz.read(ours);
     Map<String, Tensor> b = Npz.read(theirs);
@@ -94,7 +117,9 @@ class PyTorchParityTest {
       double scale = t.maxAbsDiff(Tensor.zeros(t.shape()));
       double diff = a.get(k).maxAbsDiff(t);
       // Both in float64; only the order of summation differs.
-      assertTrue(diff <= 1e-10 * (1 + scale), k + ": differs from PyTorch by " + diff + " at a scale of " + scale);
+      assertTrue(
+          diff <= 1e-10 * (1 + scale),
+          k + ": differs from PyTorch by " + diff + " at a scale of " + scale);
       assertTrue(scale > 0, k + " is all zeros: the comparison would prove nothing");
     }
   }

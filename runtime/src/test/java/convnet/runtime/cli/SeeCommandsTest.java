@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SeeCommandsTest {
   @TempDir Path dir;
 
-  private static final String NET = """
+  private static final String NET =
+      """
       network small {
           input 1x28x28
           6F5x5C - relu - PM2x2
@@ -30,8 +31,16 @@ class SeeCommandsTest {
   @Test
   void augmentDrawsOneRowPerImageWithTheOriginalFirst() throws IOException {
     Path png = dir.resolve("grid.png");
-    Cli.Run r = Cli.run("augment", "elastic(sigma=4,alpha=34)", "--images", "3", "--versions",
-        "4", "--out", png);
+    Cli.Run r =
+        Cli.run(
+            "augment",
+            "elastic(sigma=4,alpha=34)",
+            "--images",
+            "3",
+            "--versions",
+            "4",
+            "--out",
+            png);
     assertEquals(0, r.status(), r.toString());
     BufferedImage image = ImageIO.read(png.toFile());
     int zoom = 3;
@@ -52,7 +61,8 @@ class SeeCommandsTest {
   void augmentReadsTheTrainBlockOfANetworkFile() throws IOException {
     Path net = Cli.write(dir, "small.cnn", NET);
     Path png = dir.resolve("grid.png");
-    Cli.Run r = Cli.run("augment", net, "--images", "2", "--data", "fashion-mnist-subset", "--out", png);
+    Cli.Run r =
+        Cli.run("augment", net, "--images", "2", "--data", "fashion-mnist-subset", "--out", png);
     assertEquals(0, r.status(), r.toString());
     assertTrue(r.out().contains("flip,rotate(degrees=10)"), r.out());
     assertTrue(Files.size(png) > 100);
@@ -89,8 +99,8 @@ class SeeCommandsTest {
     Cli.Run bad = Cli.run("filters", net, weights, "--layer", "L2_relu", "--out", png);
     assertEquals(2, bad.status(), bad.toString());
     assertTrue(bad.err().contains("its filter banks are L1_conv"), bad.err());
-    Cli.Run missing = Cli.run("filters", net, dir.resolve("nope.npz"), "--out",
-        dir.resolve("g.png"));
+    Cli.Run missing =
+        Cli.run("filters", net, dir.resolve("nope.npz"), "--out", dir.resolve("g.png"));
     assertEquals(1, missing.status(), missing.toString());
     assertFalse(Files.exists(dir.resolve("g.png")));
     Cli.Run folder = Cli.run("filters", net, dir, "--out", dir.resolve("g.png"));
@@ -102,9 +112,24 @@ class SeeCommandsTest {
   void deconvOnATrainedRunDrawsProjectionsAndAddsThePanelToItsReport() throws IOException {
     Path net = Cli.write(dir, "small.cnn", NET);
     Path run = dir.resolve("run");
-    Cli.Run trained = Cli.run("train", net, "--data", "fashion-mnist-subset", "--epochs", "1",
-        "--batch", "32", "--limit-train", "320", "--limit-test", "100", "--augment", "none",
-        "--out", run);
+    Cli.Run trained =
+        Cli.run(
+            "train",
+            net,
+            "--data",
+            "fashion-mnist-subset",
+            "--epochs",
+            "1",
+            "--batch",
+            "32",
+            "--limit-train",
+            "320",
+            "--limit-test",
+            "100",
+            "--augment",
+            "none",
+            "--out",
+            run);
     assertEquals(0, trained.status(), trained.toString());
     String before = Files.readString(run.resolve("report.html"));
     assertFalse(before.contains("Deconvnet projections"));
@@ -115,8 +140,9 @@ class SeeCommandsTest {
     assertTrue(filters.out().contains("weights-final.npz"), filters.out());
 
     Path png = dir.resolve("deconv.png");
-    Cli.Run r = Cli.run("deconv", net, run, "--layer", "L3_maxpool", "--maps", "3", "--top",
-        "4", "--out", png);
+    Cli.Run r =
+        Cli.run(
+            "deconv", net, run, "--layer", "L3_maxpool", "--maps", "3", "--top", "4", "--out", png);
     assertEquals(0, r.status(), r.toString());
     BufferedImage image = ImageIO.read(png.toFile());
     // 3 rows (maps) of 4 projection-and-patch pairs: 8 cells across, each as tall as a row.
@@ -126,8 +152,10 @@ class SeeCommandsTest {
     String after = Files.readString(run.resolve("report.html"));
     assertTrue(after.contains("Deconvnet projections of L3_maxpool"), "no panel");
     // A second projection replaces the panel rather than adding another.
-    assertEquals(0, Cli.run("deconv", net, run, "--layer", "L1_conv", "--maps", "2", "--top",
-        "2", "--out", png).status());
+    assertEquals(
+        0,
+        Cli.run("deconv", net, run, "--layer", "L1_conv", "--maps", "2", "--top", "2", "--out", png)
+            .status());
     String again = Files.readString(run.resolve("report.html"));
     assertTrue(again.contains("Deconvnet projections of L1_conv"));
     assertEquals(1, again.split("<h2>Deconvnet", -1).length - 1);

@@ -19,13 +19,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Results do not depend on the number of threads: a compiled training step gives bitwise the same outputs on
- * 1, 2, 3 and 16 threads, since every sum over the batch is cut into chunks fixed by the batch size alone.
+ * Results do not depend on the number of threads: a compiled training step gives bitwise the same
+ * outputs on 1, 2, 3 and 16 threads, since every sum over the batch is cut into chunks fixed by the
+ * batch size alone.
  */
 class ThreadCountDeterminismTest {
   private static Path example(String name) {
-    return Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize()
-        .resolveSibling("examples").resolve(name);
+    return Path.of(System.getProperty("basedir", "."))
+        .toAbsolutePath()
+        .normalize()
+        .resolveSibling("examples")
+        .resolve(name);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -33,7 +37,8 @@ class ThreadCountDeterminismTest {
   void compiledStepIsBitwiseTheSameOn1_2_3And16Threads(String name) {
     NetworkModel model = NetworkModel.load(example(name), new PrintWriter(new StringWriter()));
     int batch = 37; // not a multiple of any chunk or thread count, so chunks are uneven
-    Function train = model.trainingFunction(batch, new convnet.autodiff.optim.Sgd(0.9, 1e-4), Set.of());
+    Function train =
+        model.trainingFunction(batch, new convnet.autodiff.optim.Sgd(0.9, 1e-4), Set.of());
     Map<String, Tensor> values = BenchCommand.values(model, train, batch, 5);
     int saved = Parallel.threads();
     Map<String, float[]> first = null;
@@ -50,8 +55,10 @@ class ThreadCountDeterminismTest {
         }
         assertEquals(first.keySet(), got.keySet());
         for (String k : first.keySet()) {
-          assertArrayEquals(first.get(k), got.get(k), name + ": output " + k + " on " + threads
-              + " threads differs from 1 thread");
+          assertArrayEquals(
+              first.get(k),
+              got.get(k),
+              name + ": output " + k + " on " + threads + " threads differs from 1 thread");
         }
       }
     } finally {

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * cut to a few hundred images and a network small enough for the interpreter.
  */
 class TrainCommandTest {
-  static final String NET = """
+  static final String NET =
+      """
       network tiny {
           input 1x28x28
           4F5x5CSG - PA4x4
@@ -41,8 +42,16 @@ class TrainCommandTest {
       }
       """;
 
-  static final String[] QUICK = {"--data", "fashion-mnist-subset", "--limit-train", "320",
-      "--limit-test", "160", "--backend", "interpreted"};
+  static final String[] QUICK = {
+    "--data",
+    "fashion-mnist-subset",
+    "--limit-train",
+    "320",
+    "--limit-test",
+    "160",
+    "--backend",
+    "interpreted"
+  };
 
   @TempDir Path dir;
 
@@ -58,8 +67,7 @@ class TrainCommandTest {
   private String[] train(Path net, String... extra) {
     List<String> args = new java.util.ArrayList<>(List.of("train", net.toString()));
     List<String> more = List.of(extra);
-    args.addAll(more.contains("--data") ? List.of(QUICK).subList(2, QUICK.length)
-        : List.of(QUICK));
+    args.addAll(more.contains("--data") ? List.of(QUICK).subList(2, QUICK.length) : List.of(QUICK));
     args.addAll(more);
     return args.toArray(String[]::new);
   }
@@ -82,13 +90,18 @@ class TrainCommandTest {
     Run r = run(train(net, "--epochs", "2", "--json", "--out", out.toString()));
     assertEquals(0, r.status(), r.err());
     ObjectMapper json = new ObjectMapper();
-    List<JsonNode> lines = r.out().lines().map(l -> {
-      try {
-        return json.readTree(l);
-      } catch (IOException e) {
-        throw new AssertionError("not JSON: " + l, e);
-      }
-    }).toList();
+    List<JsonNode> lines =
+        r.out()
+            .lines()
+            .map(
+                l -> {
+                  try {
+                    return json.readTree(l);
+                  } catch (IOException e) {
+                    throw new AssertionError("not JSON: " + l, e);
+                  }
+                })
+            .toList();
     assertEquals(3, lines.size(), r.out());
     for (int e = 0; e < 2; e++) {
       JsonNode o = lines.get(e);
@@ -102,16 +115,29 @@ class TrainCommandTest {
     assertEquals(out.toString(), last.get("run_folder").asText());
     double reported = last.get("test_accuracy").asDouble();
 
-    Run eval = run("eval", net.toString(), "--weights", out.resolve("weights-final.npz").toString(),
-        "--backend", "interpreted", "--json");
+    Run eval =
+        run(
+            "eval",
+            net.toString(),
+            "--weights",
+            out.resolve("weights-final.npz").toString(),
+            "--backend",
+            "interpreted",
+            "--json");
     assertEquals(0, eval.status(), eval.err());
     JsonNode e = json.readTree(eval.out());
     assertEquals(reported, e.get("accuracy").asDouble(), 0.0, "eval vs the run's final line");
     assertEquals(160, e.get("images").asInt());
     assertEquals("Trouser", e.get("classes").get(1).asText());
 
-    Run text = run("eval", net.toString(), "--weights", out.resolve("weights-final.npz").toString(),
-        "--backend", "interpreted");
+    Run text =
+        run(
+            "eval",
+            net.toString(),
+            "--weights",
+            out.resolve("weights-final.npz").toString(),
+            "--backend",
+            "interpreted");
     assertEquals(0, text.status(), text.err());
     assertTrue(text.out().contains("accuracy ") && text.out().contains("Ankle boot"), text.out());
   }
@@ -122,8 +148,8 @@ class TrainCommandTest {
     Path whole = dir.resolve("whole");
     assertEquals(0, run(train(net, "--epochs", "2", "--json", "--out", whole.toString())).status());
     Path parts = dir.resolve("parts");
-    Run stopped = run(train(net, "--epochs", "2", "--out", parts.toString(),
-        "--stop-after-steps", "13"));
+    Run stopped =
+        run(train(net, "--epochs", "2", "--out", parts.toString(), "--stop-after-steps", "13"));
     assertEquals(130, stopped.status(), stopped.err());
     assertTrue(stopped.out().contains("--resume " + parts), stopped.out());
     Run resumed = run("train", net.toString(), "--resume", parts.toString(), "--json");
@@ -144,7 +170,8 @@ class TrainCommandTest {
     for (String p : List.of("L1_conv.weight", "L1_conv.bias", "L1_conv.gain")) {
       assertEquals(init.get(p), after.get(p), p + " must stay at its random value");
     }
-    assertFalse(init.get("L3_logistic.weight").equals(after.get("L3_logistic.weight")),
+    assertFalse(
+        init.get("L3_logistic.weight").equals(after.get("L3_logistic.weight")),
         "the classifier always trains");
     Run u = run(train(net, "--protocol", "RR", "--out", dir.resolve("u").toString()));
     assertEquals(2, u.status(), "a protocol flag the network cannot run is bad usage");
@@ -220,8 +247,8 @@ class TrainCommandTest {
   @Test
   void goodIdxDataTrains() throws IOException {
     Path data = idx("good", null, null);
-    Run r = run(train(net(), "--data", "idx:" + data, "--json", "--out",
-        dir.resolve("ok").toString()));
+    Run r =
+        run(train(net(), "--data", "idx:" + data, "--json", "--out", dir.resolve("ok").toString()));
     assertEquals(0, r.status(), r.err());
   }
 
@@ -295,8 +322,16 @@ class TrainCommandTest {
     Run epochs = run(train(net, "--epochs", "0", "--out", dir.resolve("b").toString()));
     assertEquals(2, epochs.status());
     assertTrue(epochs.err().contains("epochs must be at least 1"), epochs.err());
-    Run backend = run("train", net.toString(), "--data", "fashion-mnist-subset", "--backend",
-        "gpu", "--out", dir.resolve("c").toString());
+    Run backend =
+        run(
+            "train",
+            net.toString(),
+            "--data",
+            "fashion-mnist-subset",
+            "--backend",
+            "gpu",
+            "--out",
+            dir.resolve("c").toString());
     assertEquals(2, backend.status());
     assertTrue(backend.err().contains("compiled or interpreted"), backend.err());
     assertFalse(Files.exists(dir.resolve("a")) || Files.exists(dir.resolve("b")));
@@ -312,9 +347,25 @@ class TrainCommandTest {
   void helpExplainsEveryOption() {
     Run r = run("train", "--help");
     assertEquals(0, r.status());
-    for (String o : List.of("--data", "--epochs", "--batch", "--lr", "--momentum",
-        "--weight-decay", "--schedule", "--augment", "--preprocess", "--protocol", "--seed",
-        "--backend", "--limit-train", "--limit-test", "--out", "--resume", "--json")) {
+    for (String o :
+        List.of(
+            "--data",
+            "--epochs",
+            "--batch",
+            "--lr",
+            "--momentum",
+            "--weight-decay",
+            "--schedule",
+            "--augment",
+            "--preprocess",
+            "--protocol",
+            "--seed",
+            "--backend",
+            "--limit-train",
+            "--limit-test",
+            "--out",
+            "--resume",
+            "--json")) {
       assertTrue(r.out().contains(o), o);
     }
     Run e = run("eval", "--help");
@@ -325,7 +376,9 @@ class TrainCommandTest {
   @Test
   void evalRefusesWeightsOfAnotherNetwork() throws IOException {
     Path w = dir.resolve("w.npz");
-    Npz.write(w, Map.of("other.weight", Tensor.zeros(convnet.autodiff.Shape.of(2, 2))),
+    Npz.write(
+        w,
+        Map.of("other.weight", Tensor.zeros(convnet.autodiff.Shape.of(2, 2))),
         convnet.autodiff.io.NpyType.FLOAT32);
     Run r = run("eval", net().toString(), "--weights", w.toString(), "--backend", "interpreted");
     assertEquals(1, r.status());

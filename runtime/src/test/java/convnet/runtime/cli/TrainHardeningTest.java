@@ -74,15 +74,17 @@ class TrainHardeningTest {
   }
 
   @Test
-  void checkpointWrittenOnAFullDiskIsExit1NamingTheFileAndTheLastCheckpointIsKept() throws IOException {
+  void checkpointWrittenOnAFullDiskIsExit1NamingTheFileAndTheLastCheckpointIsKept()
+      throws IOException {
     Path net = net();
     Path run = dir.resolve("run");
     AtomicInteger writes = new AtomicInteger();
     // The start's checkpoint is written; the one at the end of the epoch meets a full disk.
-    RunFolder.simulateFullDisk(p -> p.getFileName().toString().equals("checkpoint.npz")
-        && writes.incrementAndGet() > 1);
+    RunFolder.simulateFullDisk(
+        p -> p.getFileName().toString().equals("checkpoint.npz") && writes.incrementAndGet() > 1);
     Cli.Run r = train(net, "--out", run.toString());
-    assertCleanUserError(r, run.resolve("checkpoint.npz") + ": cannot write: no space left on device");
+    assertCleanUserError(
+        r, run.resolve("checkpoint.npz") + ": cannot write: no space left on device");
     RunFolder.simulateFullDisk(null);
     Cli.Run resumed = Cli.run("train", net, "--resume", run, "--json");
     assertEquals(0, resumed.status(), resumed.toString());
@@ -96,9 +98,10 @@ class TrainHardeningTest {
       AtomicInteger writes = new AtomicInteger();
       // metrics.csv is first written at the start (its header): fail the row of the epoch.
       int spare = file.equals("metrics.csv") ? 1 : 0;
-      RunFolder.simulateFullDisk(p -> p.getFileName().toString().equals(file)
-          && writes.incrementAndGet() > spare);
-      assertCleanUserError(train(net, "--out", run.toString()), run.resolve(file) + ": cannot write");
+      RunFolder.simulateFullDisk(
+          p -> p.getFileName().toString().equals(file) && writes.incrementAndGet() > spare);
+      assertCleanUserError(
+          train(net, "--out", run.toString()), run.resolve(file) + ": cannot write");
       RunFolder.simulateFullDisk(null);
     }
   }
@@ -127,12 +130,14 @@ class TrainHardeningTest {
     // A read-only folder: chmod stops everyone but root; run.lock made a folder stops root too.
     Files.delete(run.resolve("run.lock"));
     Files.createDirectories(run.resolve("run.lock").resolve("x"));
-    assertCleanUserError(Cli.run("train", net, "--resume", run), run.resolve("run.lock") + ": cannot write");
+    assertCleanUserError(
+        Cli.run("train", net, "--resume", run), run.resolve("run.lock") + ": cannot write");
     Files.delete(run.resolve("run.lock").resolve("x"));
     Files.delete(run.resolve("run.lock"));
     // The first file a resume rewrites.
     RunFolder.simulateFullDisk(p -> p.getFileName().toString().equals("config.json"));
-    assertCleanUserError(Cli.run("train", net, "--resume", run), run.resolve("config.json") + ": cannot write");
+    assertCleanUserError(
+        Cli.run("train", net, "--resume", run), run.resolve("config.json") + ": cannot write");
   }
 
   @Test
@@ -144,12 +149,14 @@ class TrainHardeningTest {
     if (Files.exists(devFull)) {
       // A real full device: opening succeeds, every write fails with "No space left on device".
       Files.createSymbolicLink(run.resolve("train.log"), devFull);
-      assertCleanUserError(Cli.run("train", net, "--resume", run), run.resolve("train.log") + ": cannot write");
+      assertCleanUserError(
+          Cli.run("train", net, "--resume", run), run.resolve("train.log") + ": cannot write");
     }
     // A log that cannot even be opened.
     Files.deleteIfExists(run.resolve("train.log"));
     Files.createDirectories(run.resolve("train.log").resolve("x"));
-    assertCleanUserError(Cli.run("train", net, "--resume", run), run.resolve("train.log") + ": cannot open");
+    assertCleanUserError(
+        Cli.run("train", net, "--resume", run), run.resolve("train.log") + ": cannot open");
   }
 
   @Test
@@ -170,8 +177,15 @@ class TrainHardeningTest {
     Path lockFile = folder.resolve("run.lock");
     Files.writeString(folder.resolve("checkpoint.json"), "{}");
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process holder = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-        LockHolder.class.getName(), lockFile.toString()).redirectErrorStream(true).start();
+    Process holder =
+        new ProcessBuilder(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                LockHolder.class.getName(),
+                lockFile.toString())
+            .redirectErrorStream(true)
+            .start();
     try {
       String line = new String(holder.getInputStream().readNBytes(7));
       assertEquals("locked\n", line.substring(0, Math.min(7, line.length())));
@@ -193,9 +207,16 @@ class TrainHardeningTest {
     assertEquals(2, bad.status(), bad.toString());
     assertTrue(bad.err().contains("--threads must be a whole number"), bad.err());
     assertFalse(Files.exists(dir.resolve("x")));
-    Map<String, List<Object>> required = Map.of("eval", List.of("--weights", "w.npz"), "forward",
-        List.of("--weights", "w.npz", "--input", "x.npy", "--out", "o.npz"), "bench", List.of(),
-        "compile", List.of());
+    Map<String, List<Object>> required =
+        Map.of(
+            "eval",
+            List.of("--weights", "w.npz"),
+            "forward",
+            List.of("--weights", "w.npz", "--input", "x.npy", "--out", "o.npz"),
+            "bench",
+            List.of(),
+            "compile",
+            List.of());
     for (String command : List.of("eval", "forward", "bench", "compile")) {
       List<Object> args = new ArrayList<>(List.of(command, net, "--threads", "0"));
       args.addAll(required.get(command));
@@ -203,8 +224,9 @@ class TrainHardeningTest {
       assertEquals(2, r.status(), command + ": " + r);
       assertTrue(r.err().contains("--threads must be between 1 and"), command + ": " + r.err());
     }
-    UsageError env = assertThrows(UsageError.class,
-        () -> ThreadsOption.resolve(null, Map.of("CONVNET_THREADS", "abc")));
+    UsageError env =
+        assertThrows(
+            UsageError.class, () -> ThreadsOption.resolve(null, Map.of("CONVNET_THREADS", "abc")));
     assertTrue(env.getMessage().contains("CONVNET_THREADS"), env.getMessage());
     assertEquals(3, ThreadsOption.resolve(null, Map.of("CONVNET_THREADS", "3")));
     assertEquals(2, ThreadsOption.resolve("2", Map.of("CONVNET_THREADS", "3")), "the flag wins");
@@ -216,16 +238,40 @@ class TrainHardeningTest {
     Path one = dir.resolve("one");
     Path two = dir.resolve("two");
     // The quick settings, on the compiled backend (the interpreter runs on one thread).
-    String[] compiled = {"--data", "fashion-mnist-subset", "--limit-train", "320", "--limit-test",
-        "160", "--backend", "compiled", "--json"};
-    Cli.Run a = Cli.run((Object[]) concat(concat(new String[] {"train", net.toString()}, compiled),
-        "--threads", "1", "--out", one.toString()));
-    Cli.Run b = Cli.run((Object[]) concat(concat(new String[] {"train", net.toString()}, compiled),
-        "--threads", "2", "--out", two.toString()));
+    String[] compiled = {
+      "--data",
+      "fashion-mnist-subset",
+      "--limit-train",
+      "320",
+      "--limit-test",
+      "160",
+      "--backend",
+      "compiled",
+      "--json"
+    };
+    Cli.Run a =
+        Cli.run(
+            (Object[])
+                concat(
+                    concat(new String[] {"train", net.toString()}, compiled),
+                    "--threads",
+                    "1",
+                    "--out",
+                    one.toString()));
+    Cli.Run b =
+        Cli.run(
+            (Object[])
+                concat(
+                    concat(new String[] {"train", net.toString()}, compiled),
+                    "--threads",
+                    "2",
+                    "--out",
+                    two.toString()));
     assertEquals(0, a.status(), a.toString());
     assertEquals(0, b.status(), b.toString());
     for (String file : List.of("weights-final.npz", "weights-best.npz", "checkpoint.npz")) {
-      assertArrayEquals(Files.readAllBytes(one.resolve(file)), Files.readAllBytes(two.resolve(file)), file);
+      assertArrayEquals(
+          Files.readAllBytes(one.resolve(file)), Files.readAllBytes(two.resolve(file)), file);
     }
   }
 
@@ -252,14 +298,22 @@ class TrainHardeningTest {
     Path net = net();
     Path nan = weightsWith(net, Double.NaN);
     Path inf = weightsWith(net, Double.NEGATIVE_INFINITY);
-    Cli.Run eval = Cli.run("eval", net, "--weights", nan, "--data", "fashion-mnist-subset",
-        "--backend", "interpreted");
+    Cli.Run eval =
+        Cli.run(
+            "eval",
+            net,
+            "--weights",
+            nan,
+            "--data",
+            "fashion-mnist-subset",
+            "--backend",
+            "interpreted");
     // L1_conv.weight is [4, 1, 5, 5]: flat index 7 is [0, 0, 1, 2].
     assertCleanUserError(eval, nan + ": array 'L1_conv.weight' holds NaN at index [0, 0, 1, 2]");
     Path input = dir.resolve("x.npy");
     convnet.autodiff.io.Npy.write(input, Tensor.zeros(Shape.of(1, 1, 28, 28)), NpyType.FLOAT32);
-    Cli.Run forward = Cli.run("forward", net, "--weights", inf, "--input", input, "--out",
-        dir.resolve("o.npz"));
+    Cli.Run forward =
+        Cli.run("forward", net, "--weights", inf, "--input", input, "--out", dir.resolve("o.npz"));
     assertCleanUserError(forward, "array 'L1_conv.weight' holds -infinity at index [0, 0, 1, 2]");
     assertFalse(Files.exists(dir.resolve("o.npz")));
   }
@@ -271,7 +325,8 @@ class TrainHardeningTest {
     Path init = dir.resolve("init.npz");
     Npz.write(init, w, NpyType.FLOAT32);
     Path run = dir.resolve("run");
-    Cli.Run r = train(net, "--init", init.toString(), "--protocol", "R", "--out", run.toString(), "--json");
+    Cli.Run r =
+        train(net, "--init", init.toString(), "--protocol", "R", "--out", run.toString(), "--json");
     assertEquals(0, r.status(), r.toString());
     // Protocol R keeps the stage's filters: they must be exactly the given ones.
     Map<String, Tensor> after = Npz.read(run.resolve("weights-final.npz"));
@@ -279,14 +334,21 @@ class TrainHardeningTest {
     JsonNode config = new ObjectMapper().readTree(run.resolve("config.json").toFile());
     assertEquals(init.toString(), config.get("init").asText());
 
-    assertCleanUserError(train(net, "--init", weightsWith(net, Double.NaN).toString(), "--out",
-        dir.resolve("nan").toString()), "holds NaN at index");
+    assertCleanUserError(
+        train(
+            net,
+            "--init",
+            weightsWith(net, Double.NaN).toString(),
+            "--out",
+            dir.resolve("nan").toString()),
+        "holds NaN at index");
     assertFalse(Files.exists(dir.resolve("nan")));
     Map<String, Tensor> missing = new LinkedHashMap<>(w);
     missing.remove("L1_conv.gain");
     Path partial = dir.resolve("partial.npz");
     Npz.write(partial, missing, NpyType.FLOAT32);
-    assertCleanUserError(train(net, "--init", partial.toString(), "--out", dir.resolve("p").toString()),
+    assertCleanUserError(
+        train(net, "--init", partial.toString(), "--out", dir.resolve("p").toString()),
         "missing     L1_conv.gain");
     Cli.Run both = Cli.run("train", net, "--init", init, "--resume", run);
     assertEquals(2, both.status(), both.toString());
@@ -298,9 +360,14 @@ class TrainHardeningTest {
     Path net = net();
     Path run = stoppedRun(net, "run");
     Files.writeString(run.resolve("checkpoint.json"), "garbage {");
-    assertCleanUserError(Cli.run("train", net, "--resume", run), run.resolve("checkpoint.json") + ": corrupt");
-    Files.writeString(run.resolve("checkpoint.json"), "{\"format\": 1, \"epoch\": 0, \"batch\": 1, \"step\": 1e9}");
-    assertCleanUserError(Cli.run("train", net, "--resume", run), run.resolve("checkpoint.json") + ": corrupt checkpoint");
+    assertCleanUserError(
+        Cli.run("train", net, "--resume", run), run.resolve("checkpoint.json") + ": corrupt");
+    Files.writeString(
+        run.resolve("checkpoint.json"),
+        "{\"format\": 1, \"epoch\": 0, \"batch\": 1, \"step\": 1e9}");
+    assertCleanUserError(
+        Cli.run("train", net, "--resume", run),
+        run.resolve("checkpoint.json") + ": corrupt checkpoint");
   }
 
   @Test
@@ -336,7 +403,16 @@ class TrainHardeningTest {
     Npz.write(w, NetworkModel.load(net).init(1), NpyType.FLOAT32);
     byte[] b = Files.readAllBytes(w);
     Files.write(w, Arrays.copyOf(b, b.length - 100));
-    Cli.Run r = Cli.run("eval", net, "--weights", w, "--data", "fashion-mnist-subset", "--backend", "interpreted");
+    Cli.Run r =
+        Cli.run(
+            "eval",
+            net,
+            "--weights",
+            w,
+            "--data",
+            "fashion-mnist-subset",
+            "--backend",
+            "interpreted");
     assertCleanUserError(r, w + ": corrupt zip archive");
   }
 }

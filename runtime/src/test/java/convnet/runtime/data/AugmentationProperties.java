@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Seeded properties of every augmentation step: shape and value range kept, parameters of zero
- * (scale: one) are the identity, a fixed (seed, epoch, image) gives a fixed output, and
- * {@code elastic} equals a float64 reference built from the same random field.
+ * (scale: one) are the identity, a fixed (seed, epoch, image) gives a fixed output, and {@code
+ * elastic} equals a float64 reference built from the same random field.
  */
 class AugmentationProperties {
   static IntStream seeds() {
@@ -33,8 +33,12 @@ class AugmentationProperties {
         double a = 0.5 + r.nextDouble();
         yield String.format(Locale.ROOT, "scale(min=%.3f,max=%.3f)", a, a + r.nextDouble());
       }
-      default -> String.format(Locale.ROOT, "elastic(sigma=%.3f,alpha=%.3f)",
-          4 * r.nextDouble(), 40 * r.nextDouble());
+      default ->
+          String.format(
+              Locale.ROOT,
+              "elastic(sigma=%.3f,alpha=%.3f)",
+              4 * r.nextDouble(),
+              40 * r.nextDouble());
     };
   }
 
@@ -77,8 +81,9 @@ class AugmentationProperties {
     }
     for (int i = 0; i < n; i++) {
       float v = buffer[5 + i];
-      assertTrue(v >= lo - 1e-5f && v <= hi + 1e-5f, where + ": pixel " + i + " = " + v
-          + " outside [" + lo + ", " + hi + "]");
+      assertTrue(
+          v >= lo - 1e-5f && v <= hi + 1e-5f,
+          where + ": pixel " + i + " = " + v + " outside [" + lo + ", " + hi + "]");
     }
     float[] again = x.clone();
     a.apply(again, 0, c, h, w, seed, epoch, index, new float[n]);
@@ -94,8 +99,14 @@ class AugmentationProperties {
     int w = 5 + r.nextInt(10);
     float[] x = randomImage(r, c * h * w);
     String sigma = String.format(Locale.ROOT, "%.3f", 5 * r.nextDouble());
-    for (String text : new String[] {"crop(pad=0)", "translate(px=0)", "rotate(degrees=0)",
-        "scale(min=1,max=1)", "elastic(sigma=" + sigma + ",alpha=0)"}) {
+    for (String text :
+        new String[] {
+          "crop(pad=0)",
+          "translate(px=0)",
+          "rotate(degrees=0)",
+          "scale(min=1,max=1)",
+          "elastic(sigma=" + sigma + ",alpha=0)"
+        }) {
       Augmentation a = Augmentation.parse(text);
       float[] y = x.clone();
       a.apply(y, 0, c, h, w, seed, r.nextInt(10), r.nextInt(100), new float[x.length]);
@@ -109,8 +120,13 @@ class AugmentationProperties {
     Random r = new Random(seed);
     float[] x = randomImage(r, 12 * 12);
     int moved = 0;
-    for (String text : new String[] {"rotate(degrees=30)", "scale(min=0.5,max=0.8)",
-        "translate(px=2)", "elastic(sigma=2,alpha=10)"}) {
+    for (String text :
+        new String[] {
+          "rotate(degrees=30)",
+          "scale(min=0.5,max=0.8)",
+          "translate(px=2)",
+          "elastic(sigma=2,alpha=10)"
+        }) {
       float[] y = x.clone();
       Augmentation.parse(text).apply(y, 0, 1, 12, 12, seed, 0, 7, new float[x.length]);
       moved += Arrays.equals(x, y) ? 0 : 1;
@@ -175,12 +191,16 @@ class AugmentationProperties {
           int x0 = (int) Math.floor(sx);
           double fy = sy - y0;
           double fx = sx - x0;
-          double expected = (1 - fy) * (1 - fx) * px(x, ch, h, w, y0, x0)
-              + (1 - fy) * fx * px(x, ch, h, w, y0, x0 + 1)
-              + fy * (1 - fx) * px(x, ch, h, w, y0 + 1, x0)
-              + fy * fx * px(x, ch, h, w, y0 + 1, x0 + 1);
+          double expected =
+              (1 - fy) * (1 - fx) * px(x, ch, h, w, y0, x0)
+                  + (1 - fy) * fx * px(x, ch, h, w, y0, x0 + 1)
+                  + fy * (1 - fx) * px(x, ch, h, w, y0 + 1, x0)
+                  + fy * fx * px(x, ch, h, w, y0 + 1, x0 + 1);
           // The field is stored in float, so a sample point can move by ~1e-6 · alpha pixels.
-          assertEquals(expected, y[(ch * h + i) * w + j], 1e-4 * (1 + alpha / 10),
+          assertEquals(
+              expected,
+              y[(ch * h + i) * w + j],
+              1e-4 * (1 + alpha / 10),
               "seed " + seed + " at " + ch + "," + i + "," + j);
         }
       }

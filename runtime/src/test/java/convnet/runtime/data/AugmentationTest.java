@@ -37,8 +37,8 @@ class AugmentationTest {
     int pad = random.nextInt(5);
     float[] x = distinctImage(c, h, w);
     float[] y = x.clone();
-    Augmentation.parse("flip,crop(pad=" + pad + ")").apply(y, 0, c, h, w, seed, random.nextInt(50),
-        random.nextInt(1000), new float[c * h * w]);
+    Augmentation.parse("flip,crop(pad=" + pad + ")")
+        .apply(y, 0, c, h, w, seed, random.nextInt(50), random.nextInt(1000), new float[c * h * w]);
     // Find the (mirror, dy, dx) that explains the output: one must exist with |d| <= pad.
     boolean explained = false;
     for (int m = 0; m < 2 && !explained; m++) {
@@ -118,24 +118,38 @@ class AugmentationTest {
     assertEquals(Augmentation.parse("flip,crop(pad=4)"), Augmentation.parse("flip, crop(pad=4)"));
     assertEquals(Augmentation.parse("crop(pad=2)"), Augmentation.parse("crop(2)"));
     assertEquals(Augmentation.parse("elastic(sigma=4,alpha=34)"), Augmentation.parse("elastic"));
-    for (String s : new String[] {"none", "flip", "crop(pad=4)", "flip,crop(pad=3)",
-        "translate(px=1.5)", "rotate(degrees=10)", "scale(min=0.9,max=1.1)",
-        "elastic(sigma=4,alpha=34)", "elastic(sigma=2,alpha=8),flip,rotate(degrees=5)"}) {
+    for (String s :
+        new String[] {
+          "none",
+          "flip",
+          "crop(pad=4)",
+          "flip,crop(pad=3)",
+          "translate(px=1.5)",
+          "rotate(degrees=10)",
+          "scale(min=0.9,max=1.1)",
+          "elastic(sigma=4,alpha=34)",
+          "elastic(sigma=2,alpha=8),flip,rotate(degrees=5)"
+        }) {
       assertEquals(s, Augmentation.parse(s).toString());
     }
-    assertTrue(assertThrows(DataError.class, () -> Augmentation.parse("rotate")).getMessage()
-        .contains("rotate needs degrees"));
+    assertTrue(
+        assertThrows(DataError.class, () -> Augmentation.parse("rotate"))
+            .getMessage()
+            .contains("rotate needs degrees"));
     assertThrows(DataError.class, () -> Augmentation.parse("crop(pad=-1)"));
     assertThrows(DataError.class, () -> Augmentation.parse("crop(pad=x)"));
     assertThrows(DataError.class, () -> Augmentation.parse("crop(pad=1.5)"));
     assertThrows(DataError.class, () -> Augmentation.parse("elastic(beta=1)"));
     assertThrows(DataError.class, () -> Augmentation.parse("flip(1)"));
-    assertEquals("augmentation 'crop(pad=99999)': 'crop(pad=99999)': pad must be a whole number "
+    assertEquals(
+        "augmentation 'crop(pad=99999)': 'crop(pad=99999)': pad must be a whole number "
             + "between 0 and 32 (a shift of more than 32 pixels leaves nothing of the images "
             + "these networks take), found 99999",
         assertThrows(DataError.class, () -> Augmentation.parse("crop(pad=99999)")).getMessage());
-    assertTrue(assertThrows(DataError.class, () -> Augmentation.parse("scale(2,1)")).getMessage()
-        .contains("min 2 is larger than max 1"));
+    assertTrue(
+        assertThrows(DataError.class, () -> Augmentation.parse("scale(2,1)"))
+            .getMessage()
+            .contains("min 2 is larger than max 1"));
     assertTrue(Augmentation.parse("crop(pad=0)").isIdentity());
     assertFalse(Augmentation.parse("crop(pad=0),flip").isIdentity());
   }
@@ -143,8 +157,9 @@ class AugmentationTest {
   @Test
   void shiftsLargerThanHalfTheImageAreRefusedForThatData() {
     Augmentation.parse("crop(pad=14)").checkFits(28, 28);
-    DataError e = assertThrows(DataError.class,
-        () -> Augmentation.parse("translate(px=15)").checkFits(28, 28));
+    DataError e =
+        assertThrows(
+            DataError.class, () -> Augmentation.parse("translate(px=15)").checkFits(28, 28));
     assertTrue(e.getMessage().contains("use at most 14"), e.getMessage());
   }
 }

@@ -44,10 +44,12 @@ class BatchesTest {
     Batches again = Batches.training(indexed(n), 7, seed, Augmentation.NONE);
     assertArrayEquals(order, again.order(epoch), "seed " + seed + ": same (seed, epoch)");
     if (n >= 10) {
-      assertFalse(Arrays.equals(order, batches.order(epoch + 1)),
+      assertFalse(
+          Arrays.equals(order, batches.order(epoch + 1)),
           "seed " + seed + ": next epoch has the same order");
-      assertFalse(Arrays.equals(order,
-          Batches.training(indexed(n), 1, seed + 1, Augmentation.NONE).order(epoch)),
+      assertFalse(
+          Arrays.equals(
+              order, Batches.training(indexed(n), 1, seed + 1, Augmentation.NONE).order(epoch)),
           "seed " + seed + ": next seed has the same order");
     }
   }
@@ -75,7 +77,9 @@ class BatchesTest {
     for (int e = resumeAt; e < epochs; e++) {
       resumed.append(run(after, e));
     }
-    assertEquals(uninterrupted.toString(), resumed.toString(),
+    assertEquals(
+        uninterrupted.toString(),
+        resumed.toString(),
         "seed " + seed + " resumed at epoch " + resumeAt);
   }
 
@@ -94,7 +98,9 @@ class BatchesTest {
 
   @Test
   void parallelFillEqualsSequentialFill() {
-    Batches batches = Batches.training(indexed(500), 10, 3, Augmentation.parse("flip,crop(pad=1),elastic(sigma=1,alpha=1)"));
+    Batches batches =
+        Batches.training(
+            indexed(500), 10, 3, Augmentation.parse("flip,crop(pad=1),elastic(sigma=1,alpha=1)"));
     Batches.Epoch e = batches.epoch(4);
     float[][] sequential = new float[e.batches()][batches.bufferLength()];
     float[][] parallel = new float[e.batches()][batches.bufferLength()];
@@ -151,12 +157,13 @@ class BatchesTest {
   @Test
   void badSizes() {
     Dataset data = indexed(3);
-    DataError e = assertThrows(DataError.class,
-        () -> Batches.training(data, 4, 0, Augmentation.NONE));
-    assertEquals("indexed: 3 training images, fewer than one batch of 4; use a smaller batch",
+    DataError e =
+        assertThrows(DataError.class, () -> Batches.training(data, 4, 0, Augmentation.NONE));
+    assertEquals(
+        "indexed: 3 training images, fewer than one batch of 4; use a smaller batch",
         e.getMessage());
     Batches ok = Batches.evaluation(data, 4);
-    assertThrows(IllegalArgumentException.class,
-        () -> ok.epoch(0).fill(0, new float[4], new int[4]));
+    assertThrows(
+        IllegalArgumentException.class, () -> ok.epoch(0).fill(0, new float[4], new int[4]));
   }
 }

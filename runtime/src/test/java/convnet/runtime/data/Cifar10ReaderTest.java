@@ -28,8 +28,10 @@ class Cifar10ReaderTest {
         assertEquals((k + r) % 10, train.label(image), "label of batch " + k + " record " + r);
         // Byte i of a record is channel i / 1024, row (i % 1024) / 32, column i % 32.
         for (int i : new int[] {0, 31, 32, 1023, 1024, 2047, 2048, 3071}) {
-          assertEquals(((r * 3 + i) % 256) / 255f,
-              train.pixel(image, i / 1024, (i % 1024) / 32, i % 32), 1e-7,
+          assertEquals(
+              ((r * 3 + i) % 256) / 255f,
+              train.pixel(image, i / 1024, (i % 1024) / 32, i % 32),
+              1e-7,
               "batch " + k + " record " + r + " byte " + i);
         }
       }
@@ -40,11 +42,10 @@ class Cifar10ReaderTest {
   void findsNestedBatchFolderAndMetaNames() throws Exception {
     Path nested = dir.resolve("cifar-10-batches-bin");
     TestFiles.cifarDirectory(nested, 2, 2);
-    Files.writeString(nested.resolve("batches.meta.txt"),
-        "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n\n");
+    Files.writeString(nested.resolve("batches.meta.txt"), "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n\n");
     DataSplits data = Cifar10Reader.readDirectory(dir);
-    assertEquals(List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j"),
-        data.train().classNames());
+    assertEquals(
+        List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j"), data.train().classNames());
     assertEquals(10, data.train().size());
   }
 
@@ -62,8 +63,11 @@ class Cifar10ReaderTest {
     byte[] b = TestFiles.cifarRecords(2, 0);
     TestFiles.write(dir.resolve("test_batch.bin"), Arrays.copyOf(b, b.length - 100));
     DataError e = assertThrows(DataError.class, () -> Cifar10Reader.readDirectory(dir));
-    assertEquals(dir.resolve("test_batch.bin") + ": truncated or corrupt: 6046 bytes is not a "
-        + "whole number of 3073-byte records (1 records and 2973 bytes left over)", e.getMessage());
+    assertEquals(
+        dir.resolve("test_batch.bin")
+            + ": truncated or corrupt: 6046 bytes is not a "
+            + "whole number of 3073-byte records (1 records and 2973 bytes left over)",
+        e.getMessage());
   }
 
   @Test
@@ -71,7 +75,8 @@ class Cifar10ReaderTest {
     TestFiles.cifarDirectory(dir, 2, 2);
     TestFiles.write(dir.resolve("data_batch_2.bin"), new byte[0]);
     DataError e = assertThrows(DataError.class, () -> Cifar10Reader.readDirectory(dir));
-    assertEquals(dir.resolve("data_batch_2.bin") + ": empty file (expected records of 3073 bytes)",
+    assertEquals(
+        dir.resolve("data_batch_2.bin") + ": empty file (expected records of 3073 bytes)",
         e.getMessage());
   }
 
@@ -82,7 +87,10 @@ class Cifar10ReaderTest {
     b[3073] = (byte) 200;
     TestFiles.write(dir.resolve("data_batch_3.bin"), b);
     DataError e = assertThrows(DataError.class, () -> Cifar10Reader.readDirectory(dir));
-    assertEquals(dir.resolve("data_batch_3.bin") + ": label 200 of record 1 is out of range: "
-        + "there are 10 classes (0..9)", e.getMessage());
+    assertEquals(
+        dir.resolve("data_batch_3.bin")
+            + ": label 200 of record 1 is out of range: "
+            + "there are 10 classes (0..9)",
+        e.getMessage());
   }
 }

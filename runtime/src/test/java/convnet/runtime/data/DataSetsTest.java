@@ -58,15 +58,17 @@ class DataSetsTest {
     DataSplits data = withFashionDir("", () -> DataSets.open("fashion-mnist", 1, 28, 28));
     assertEquals(6000, data.train().size());
     assertTrue(data.source().contains("full set is not installed"), data.source());
-    DataSplits missing = withFashionDir(dir.resolve("absent").toString(),
-        () -> DataSets.open("fashion-mnist", 1, 28, 28));
+    DataSplits missing =
+        withFashionDir(
+            dir.resolve("absent").toString(), () -> DataSets.open("fashion-mnist", 1, 28, 28));
     assertEquals(6000, missing.train().size());
   }
 
   @Test
   void fashionMnistUsesFullSetWhenInstalled() {
     TestFiles.idxDirectory(dir, 30, 20, 28, true);
-    DataSplits data = withFashionDir(dir.toString(), () -> DataSets.open("fashion-mnist", 1, 28, 28));
+    DataSplits data =
+        withFashionDir(dir.toString(), () -> DataSets.open("fashion-mnist", 1, 28, 28));
     assertEquals(30, data.train().size());
     assertEquals(IdxReader.FASHION_MNIST_CLASSES, data.train().classNames());
     assertTrue(data.source().startsWith("fashion-mnist: full data set"), data.source());
@@ -83,10 +85,10 @@ class DataSetsTest {
     assertEquals(10, DataSets.open(idx.toString(), 1, 6, 6).train().size());
     assertEquals(10, DataSets.open("cifar10:" + cifar, 3, 32, 32).train().size());
     assertEquals(3, DataSets.open(cifar.toString(), 3, 32, 32).test().size());
-    assertEquals(2, DataSets.open("folder:" + folders, 3, 5, 5, FolderSplit.fraction(0, 0))
-        .train().size());
-    assertEquals(2, DataSets.open(folders.toString(), 1, 5, 5, FolderSplit.fraction(0, 0))
-        .train().size());
+    assertEquals(
+        2, DataSets.open("folder:" + folders, 3, 5, 5, FolderSplit.fraction(0, 0)).train().size());
+    assertEquals(
+        2, DataSets.open(folders.toString(), 1, 5, 5, FolderSplit.fraction(0, 0)).train().size());
     assertTrue(DataSets.isFolder(folders.toString()));
     assertEquals("IDX files in " + idx, DataSets.describe(idx.toString()));
   }
@@ -106,37 +108,49 @@ class DataSetsTest {
 
   @Test
   void shapeMismatchIsAClearError() {
-    DataError e = assertThrows(DataError.class,
-        () -> DataSets.open("fashion-mnist-subset", 3, 32, 32));
-    assertEquals("data 'fashion-mnist-subset' has images of 1x28x28 but the network's input is "
-        + "3x32x32: images are not padded or resized silently; preprocess them with pad(2) "
-        + "(--preprocess, or preprocess in the train block), change the network's input to "
-        + "3x28x28, or use data of that size", e.getMessage());
+    DataError e =
+        assertThrows(DataError.class, () -> DataSets.open("fashion-mnist-subset", 3, 32, 32));
+    assertEquals(
+        "data 'fashion-mnist-subset' has images of 1x28x28 but the network's input is "
+            + "3x32x32: images are not padded or resized silently; preprocess them with pad(2) "
+            + "(--preprocess, or preprocess in the train block), change the network's input to "
+            + "3x28x28, or use data of that size",
+        e.getMessage());
     Path cifar = TestFiles.cifarDirectory(dir, 1, 1);
     DataError c = assertThrows(DataError.class, () -> DataSets.open(cifar.toString(), 1, 32, 32));
-    assertTrue(c.getMessage().contains("has 3-channel images (3x32x32) but the network's input "
-        + "is 1x32x32"), c.getMessage());
+    assertTrue(
+        c.getMessage()
+            .contains("has 3-channel images (3x32x32) but the network's input " + "is 1x32x32"),
+        c.getMessage());
   }
 
   @Test
   void badSpecs() {
     DataError unknown = assertThrows(DataError.class, () -> DataSets.open("mnist-ish", 1, 28, 28));
-    assertEquals("data 'mnist-ish': unknown data set and no such directory (expected "
-        + "fashion-mnist, fashion-mnist-subset, idx:DIR, cifar10:DIR, folder:DIR or an existing "
-        + "directory)", unknown.getMessage());
-    DataError notDir = assertThrows(DataError.class,
-        () -> DataSets.open("idx:" + dir.resolve("nope"), 1, 28, 28));
-    assertEquals("data 'idx:" + dir.resolve("nope") + "': " + dir.resolve("nope")
-        + " is not a directory", notDir.getMessage());
+    assertEquals(
+        "data 'mnist-ish': unknown data set and no such directory (expected "
+            + "fashion-mnist, fashion-mnist-subset, idx:DIR, cifar10:DIR, folder:DIR or an existing "
+            + "directory)",
+        unknown.getMessage());
+    DataError notDir =
+        assertThrows(DataError.class, () -> DataSets.open("idx:" + dir.resolve("nope"), 1, 28, 28));
+    assertEquals(
+        "data 'idx:" + dir.resolve("nope") + "': " + dir.resolve("nope") + " is not a directory",
+        notDir.getMessage());
     DataError empty = assertThrows(DataError.class, () -> DataSets.open(" ", 1, 28, 28));
     assertTrue(empty.getMessage().startsWith("empty data spec"), empty.getMessage());
-    DataError layout = assertThrows(DataError.class, () -> DataSets.open(dir.toString(), 1, 28, 28));
-    assertTrue(layout.getMessage().startsWith("data '" + dir + "': cannot tell the layout of "),
+    DataError layout =
+        assertThrows(DataError.class, () -> DataSets.open(dir.toString(), 1, 28, 28));
+    assertTrue(
+        layout.getMessage().startsWith("data '" + dir + "': cannot tell the layout of "),
         layout.getMessage());
-    DataError folderNative = assertThrows(DataError.class, () -> {
-      TestFiles.image(dir.resolve("x/a.png"), 4, 4, Color.RED);
-      DataSets.openNative(dir.toString());
-    });
+    DataError folderNative =
+        assertThrows(
+            DataError.class,
+            () -> {
+              TestFiles.image(dir.resolve("x/a.png"), 4, 4, Color.RED);
+              DataSets.openNative(dir.toString());
+            });
     assertTrue(folderNative.getMessage().contains("has no fixed size"), folderNative.getMessage());
   }
 
@@ -145,8 +159,8 @@ class DataSetsTest {
     TestFiles.image(dir.resolve("cat/a.png"), 8, 8, Color.GRAY);
     java.nio.file.Files.createDirectories(dir.resolve("dog"));
     DataError e = assertThrows(DataError.class, () -> DataSets.open(dir.toString(), 1, 4, 4));
-    assertEquals(dir.resolve("dog") + ": class folder without images (.jpg, .jpeg or .png)",
-        e.getMessage());
+    assertEquals(
+        dir.resolve("dog") + ": class folder without images (.jpg, .jpeg or .png)", e.getMessage());
   }
 
   @Test

@@ -37,16 +37,24 @@ class FolderReaderTest {
     Dataset train = data.train();
     assertEquals(List.of("blue", "green", "red"), train.classNames());
     // Test counts: round(5/4)=1, round(4/4)=1, round(6/4)=2 (1.5 rounds up).
-    assertEquals(List.of(4, 3, 4), List.of(train.countsPerClass()[0], train.countsPerClass()[1],
-        train.countsPerClass()[2]));
-    assertEquals(List.of(1, 1, 2), List.of(data.test().countsPerClass()[0],
-        data.test().countsPerClass()[1], data.test().countsPerClass()[2]));
+    assertEquals(
+        List.of(4, 3, 4),
+        List.of(train.countsPerClass()[0], train.countsPerClass()[1], train.countsPerClass()[2]));
+    assertEquals(
+        List.of(1, 1, 2),
+        List.of(
+            data.test().countsPerClass()[0],
+            data.test().countsPerClass()[1],
+            data.test().countsPerClass()[2]));
     float[][] expected = {{0, 0, 1}, {0, 1, 0}, {1, 0, 0}};
     for (int i = 0; i < train.size(); i++) {
       int label = train.label(i);
       for (int c = 0; c < 3; c++) {
         // JPEG is lossy: allow a few levels of error on the green class.
-        assertEquals(expected[label][c], train.pixel(i, c, 4, 4), label == 1 ? 0.05 : 1e-6,
+        assertEquals(
+            expected[label][c],
+            train.pixel(i, c, 4, 4),
+            label == 1 ? 0.05 : 1e-6,
             "image " + i + " class " + label + " channel " + c);
       }
     }
@@ -113,10 +121,13 @@ class FolderReaderTest {
     DataSplits data = FolderReader.read(root, 3, 4, 4, FolderSplit.perClass(3, 2, 0));
     assertEquals(9, data.train().size());
     assertEquals(5, data.test().size()); // blue 2 (capped), green 1, red 2 (capped)
-    DataError e = assertThrows(DataError.class,
-        () -> FolderReader.read(root, 3, 4, 4, FolderSplit.perClass(4, 0, 0)));
-    assertEquals("class 'green' has 4 images: not enough for 4 training images and at least one "
-        + "test image", e.getMessage());
+    DataError e =
+        assertThrows(
+            DataError.class, () -> FolderReader.read(root, 3, 4, 4, FolderSplit.perClass(4, 0, 0)));
+    assertEquals(
+        "class 'green' has 4 images: not enough for 4 training images and at least one "
+            + "test image",
+        e.getMessage());
   }
 
   @Test
@@ -124,8 +135,9 @@ class FolderReaderTest {
     threeClasses();
     Path bad = root.resolve("green/g2.jpg");
     Files.writeString(bad, "this is not a JPEG");
-    DataError e = assertThrows(DataError.class,
-        () -> FolderReader.read(root, 3, 4, 4, FolderSplit.fraction(0.25, 0)));
+    DataError e =
+        assertThrows(
+            DataError.class, () -> FolderReader.read(root, 3, 4, 4, FolderSplit.fraction(0.25, 0)));
     assertTrue(e.getMessage().startsWith(bad + ": unreadable image"), e.getMessage());
   }
 
@@ -134,22 +146,26 @@ class FolderReaderTest {
     threeClasses();
     Files.createDirectories(root.resolve("empty"));
     Files.writeString(root.resolve("empty/notes.txt"), "no images here");
-    DataError e = assertThrows(DataError.class,
-        () -> FolderReader.read(root, 3, 4, 4, FolderSplit.DEFAULT));
-    assertEquals(root.resolve("empty") + ": class folder without images (.jpg, .jpeg or .png)",
+    DataError e =
+        assertThrows(DataError.class, () -> FolderReader.read(root, 3, 4, 4, FolderSplit.DEFAULT));
+    assertEquals(
+        root.resolve("empty") + ": class folder without images (.jpg, .jpeg or .png)",
         e.getMessage());
   }
 
   @Test
   void noClassFoldersAndBadChannels() throws Exception {
     Files.writeString(root.resolve("loose.png"), "x");
-    DataError e = assertThrows(DataError.class,
-        () -> FolderReader.read(root, 3, 4, 4, FolderSplit.DEFAULT));
+    DataError e =
+        assertThrows(DataError.class, () -> FolderReader.read(root, 3, 4, 4, FolderSplit.DEFAULT));
     assertTrue(e.getMessage().startsWith(root + ": no class folders"), e.getMessage());
     threeClasses();
-    DataError c = assertThrows(DataError.class,
-        () -> FolderReader.read(root, 2, 4, 4, FolderSplit.DEFAULT));
-    assertEquals(root + ": images can be read as 1 channel (grayscale) or 3 (RGB), but the "
-        + "network's input has 2 channels", c.getMessage());
+    DataError c =
+        assertThrows(DataError.class, () -> FolderReader.read(root, 2, 4, 4, FolderSplit.DEFAULT));
+    assertEquals(
+        root
+            + ": images can be read as 1 channel (grayscale) or 3 (RGB), but the "
+            + "network's input has 2 channels",
+        c.getMessage());
   }
 }

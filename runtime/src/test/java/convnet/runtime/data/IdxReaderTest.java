@@ -30,7 +30,10 @@ class IdxReaderTest {
     for (int i = 0; i < train.size(); i++) {
       assertEquals(i % 10, train.label(i));
       for (int p = 0; p < 25; p++) {
-        assertEquals(TestFiles.pixelValue(i, p) / 255f, train.pixel(i, 0, p / 5, p % 5), 1e-7,
+        assertEquals(
+            TestFiles.pixelValue(i, p) / 255f,
+            train.pixel(i, 0, p / 5, p % 5),
+            1e-7,
             "image " + i + " pixel " + p);
       }
     }
@@ -40,7 +43,8 @@ class IdxReaderTest {
   void classNamesFromClassesTxt() throws Exception {
     TestFiles.idxDirectory(dir, 10, 10, 4, false);
     Files.writeString(dir.resolve("classes.txt"), "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n");
-    assertEquals(List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j"),
+    assertEquals(
+        List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j"),
         IdxReader.readDirectory(dir).train().classNames());
   }
 
@@ -49,8 +53,11 @@ class IdxReaderTest {
     TestFiles.idxDirectory(dir, 10, 10, 4, false);
     Files.writeString(dir.resolve("classes.txt"), "a\nb\nc\n");
     DataError e = assertThrows(DataError.class, () -> IdxReader.readDirectory(dir));
-    assertEquals(dir.resolve("train-labels-idx1-ubyte") + ": label 3 of image 3 is out of range: "
-        + "there are 3 classes (0..2)", e.getMessage());
+    assertEquals(
+        dir.resolve("train-labels-idx1-ubyte")
+            + ": label 3 of image 3 is out of range: "
+            + "there are 3 classes (0..2)",
+        e.getMessage());
   }
 
   @Test
@@ -59,57 +66,65 @@ class IdxReaderTest {
     TestFiles.write(dir.resolve("x"), new byte[0]);
     dir.resolve("t10k-labels-idx1-ubyte.gz").toFile().delete();
     DataError e = assertThrows(DataError.class, () -> IdxReader.readDirectory(dir));
-    assertEquals(dir + ": missing IDX file t10k-labels-idx1-ubyte (or t10k-labels-idx1-ubyte.gz)",
+    assertEquals(
+        dir + ": missing IDX file t10k-labels-idx1-ubyte (or t10k-labels-idx1-ubyte.gz)",
         e.getMessage());
   }
 
   @Test
   void missingDirectory() {
-    DataError e = assertThrows(DataError.class,
-        () -> IdxReader.readDirectory(dir.resolve("nope")));
-    assertTrue(e.getMessage().startsWith(dir.resolve("nope") + ": no such directory"),
-        e.getMessage());
+    DataError e = assertThrows(DataError.class, () -> IdxReader.readDirectory(dir.resolve("nope")));
+    assertTrue(
+        e.getMessage().startsWith(dir.resolve("nope") + ": no such directory"), e.getMessage());
   }
 
   private DataError decodeError(byte[] images, byte[] labels, int classes) {
-    return assertThrows(DataError.class, () -> IdxReader.decode("img", images, "lab", labels,
-        IdxReader.DIGIT_CLASSES.subList(0, classes)));
+    return assertThrows(
+        DataError.class,
+        () ->
+            IdxReader.decode(
+                "img", images, "lab", labels, IdxReader.DIGIT_CLASSES.subList(0, classes)));
   }
 
   @Test
   void truncatedImages() {
     byte[] images = TestFiles.idxImages(4, 3, 3);
-    DataError e = decodeError(Arrays.copyOf(images, images.length - 5), TestFiles.idxLabels(4, 10),
-        10);
-    assertEquals("img: truncated: the header says 4 images of 3x3 (52 bytes) but the file has 47",
+    DataError e =
+        decodeError(Arrays.copyOf(images, images.length - 5), TestFiles.idxLabels(4, 10), 10);
+    assertEquals(
+        "img: truncated: the header says 4 images of 3x3 (52 bytes) but the file has 47",
         e.getMessage());
   }
 
   @Test
   void truncatedHeader() {
-    DataError e = decodeError(Arrays.copyOf(TestFiles.idxImages(4, 3, 3), 10),
-        TestFiles.idxLabels(4, 10), 10);
-    assertEquals("img: truncated: 10 bytes, shorter than the 16-byte IDX images header",
-        e.getMessage());
-    assertEquals("img: truncated: 2 bytes, no IDX header",
+    DataError e =
+        decodeError(
+            Arrays.copyOf(TestFiles.idxImages(4, 3, 3), 10), TestFiles.idxLabels(4, 10), 10);
+    assertEquals(
+        "img: truncated: 10 bytes, shorter than the 16-byte IDX images header", e.getMessage());
+    assertEquals(
+        "img: truncated: 2 bytes, no IDX header",
         decodeError(new byte[2], TestFiles.idxLabels(4, 10), 10).getMessage());
   }
 
   @Test
   void trailingBytesAreCorrupt() {
     byte[] images = TestFiles.idxImages(4, 3, 3);
-    DataError e = decodeError(Arrays.copyOf(images, images.length + 3), TestFiles.idxLabels(4, 10),
-        10);
+    DataError e =
+        decodeError(Arrays.copyOf(images, images.length + 3), TestFiles.idxLabels(4, 10), 10);
     assertEquals("img: corrupt: 3 bytes after the 4 images the header announces", e.getMessage());
   }
 
   @Test
   void wrongMagic() {
     DataError e = decodeError(TestFiles.idxLabels(4, 10), TestFiles.idxLabels(4, 10), 10);
-    assertEquals("img: wrong magic number 0x00000801: not an IDX images file (expected 0x00000803)",
+    assertEquals(
+        "img: wrong magic number 0x00000801: not an IDX images file (expected 0x00000803)",
         e.getMessage());
     DataError l = decodeError(TestFiles.idxImages(4, 3, 3), TestFiles.idxImages(4, 3, 3), 10);
-    assertEquals("lab: wrong magic number 0x00000803: not an IDX labels file (expected 0x00000801)",
+    assertEquals(
+        "lab: wrong magic number 0x00000803: not an IDX labels file (expected 0x00000801)",
         l.getMessage());
   }
 
@@ -123,15 +138,15 @@ class IdxReaderTest {
   void truncatedLabels() {
     byte[] labels = TestFiles.idxLabels(4, 10);
     DataError e = decodeError(TestFiles.idxImages(4, 3, 3), Arrays.copyOf(labels, 10), 10);
-    assertEquals("lab: truncated: the header says 4 labels (12 bytes) but the file has 10",
-        e.getMessage());
+    assertEquals(
+        "lab: truncated: the header says 4 labels (12 bytes) but the file has 10", e.getMessage());
   }
 
   @Test
   void labelOutOfRange() {
     DataError e = decodeError(TestFiles.idxImages(12, 2, 2), TestFiles.idxLabels(12, 10), 7);
-    assertEquals("lab: label 7 of image 7 is out of range: there are 7 classes (0..6)",
-        e.getMessage());
+    assertEquals(
+        "lab: label 7 of image 7 is out of range: there are 7 classes (0..6)", e.getMessage());
   }
 
   @Test
@@ -162,8 +177,7 @@ class IdxReaderTest {
     Path labels = dir.resolve("train-labels-idx1-ubyte.gz");
     TestFiles.write(labels, TestFiles.idxLabels(3, 10));
     DataError e = assertThrows(DataError.class, () -> IdxReader.readDirectory(dir));
-    assertEquals(labels + ": corrupt: not gzip data although the name ends in .gz",
-        e.getMessage());
+    assertEquals(labels + ": corrupt: not gzip data although the name ends in .gz", e.getMessage());
   }
 
   @Test

@@ -71,11 +71,11 @@ class PreprocessingTest {
   }
 
   /**
-   * Direct evaluation of the LCN definition with a 2-D Gaussian window (normalised over all maps and
-   * positions) and the layer's epsilon under the square root, for comparison.
+   * Direct evaluation of the LCN definition with a 2-D Gaussian window (normalised over all maps
+   * and positions) and the layer's epsilon under the square root, for comparison.
    */
-  private static float[] lcnReference(float[] x, int channels, int height, int width, int window,
-      double sigma) {
+  private static float[] lcnReference(
+      float[] x, int channels, int height, int width, int window, double sigma) {
     int r = window / 2;
     double[][] w = new double[window][window];
     double total = 0;
@@ -155,24 +155,36 @@ class PreprocessingTest {
     float[] normalised = x.clone();
     LocalContrastNormalization lcn = new LocalContrastNormalization(window, sigma);
     lcn.apply(normalised, images, channels, height, width);
-    Graph layer = Lowering.lower(lcn.network(channels, height, width), 1, Lowering.Mode.INFERENCE, false);
-    String what = "seed " + seed + ": " + channels + "x" + height + "x" + width + " window " + window;
+    Graph layer =
+        Lowering.lower(lcn.network(channels, height, width), 1, Lowering.Mode.INFERENCE, false);
+    String what =
+        "seed " + seed + ": " + channels + "x" + height + "x" + width + " window " + window;
     for (int n = 0; n < images; n++) {
       float[] one = java.util.Arrays.copyOfRange(x, n * size, (n + 1) * size);
-      double[] byLayer = Interpreter.evaluate(layer, Map.of(Lowering.INPUT,
-          Tensor.ofFloats(Shape.of(1, channels, height, width), one)), DType.F32).get(Lowering.OUTPUT).data();
+      double[] byLayer =
+          Interpreter.evaluate(
+                  layer,
+                  Map.of(
+                      Lowering.INPUT, Tensor.ofFloats(Shape.of(1, channels, height, width), one)),
+                  DType.F32)
+              .get(Lowering.OUTPUT)
+              .data();
       float[] expected = lcnReference(one, channels, height, width, window, sigma);
       for (int i = 0; i < size; i++) {
-        assertEquals(byLayer[i], normalised[n * size + i], 1e-5, what + " image " + n + " index " + i);
-        assertEquals(expected[i], normalised[n * size + i], 1e-4, what + " image " + n + " index " + i);
+        assertEquals(
+            byLayer[i], normalised[n * size + i], 1e-5, what + " image " + n + " index " + i);
+        assertEquals(
+            expected[i], normalised[n * size + i], 1e-4, what + " image " + n + " index " + i);
       }
     }
   }
 
   @Test
   void aWindowTheLayerRefusesForTheImagesIsADataError() {
-    DataError e = assertThrows(DataError.class,
-        () -> new LocalContrastNormalization(9, 2).apply(new float[16], 1, 1, 4, 4));
+    DataError e =
+        assertThrows(
+            DataError.class,
+            () -> new LocalContrastNormalization(9, 2).apply(new float[16], 1, 1, 4, 4));
     assertTrue(e.getMessage().contains("lcn(9,2.0) on images of 1x4x4"), e.getMessage());
   }
 
@@ -190,16 +202,19 @@ class PreprocessingTest {
     assertEquals(Preprocessing.NONE, Preprocessing.parse("none"));
     assertEquals(new Preprocessing(true, false, 9, 2.25), Preprocessing.parse("standardize"));
     assertEquals(new Preprocessing(false, true, 7, 1.75), Preprocessing.parse("lcn(7)"));
-    assertEquals(new Preprocessing(true, true, 5, 2.0), Preprocessing.parse("standardize, lcn(5,2)"));
+    assertEquals(
+        new Preprocessing(true, true, 5, 2.0), Preprocessing.parse("standardize, lcn(5,2)"));
     for (String s : new String[] {"none", "standardize", "lcn(9,2.25)", "standardize,lcn(5,2.0)"}) {
       assertEquals(s, Preprocessing.parse(s).toString());
     }
     assertEquals("standardize", Preprocessing.DEFAULT.toString());
-    assertEquals("preprocessing 'blur': unknown step 'blur' (expected none, or any of resize(HxW), "
-        + "pad(P), standardize, lcn, lcn(WINDOW) and lcn(WINDOW,SIGMA) joined by commas)",
+    assertEquals(
+        "preprocessing 'blur': unknown step 'blur' (expected none, or any of resize(HxW), "
+            + "pad(P), standardize, lcn, lcn(WINDOW) and lcn(WINDOW,SIGMA) joined by commas)",
         assertThrows(DataError.class, () -> Preprocessing.parse("blur")).getMessage());
-    assertEquals("preprocessing 'lcn(4)': the LCN window must be an odd size from 1 to 255 (a wider "
-        + "Gaussian is flat over any image), not 4",
+    assertEquals(
+        "preprocessing 'lcn(4)': the LCN window must be an odd size from 1 to 255 (a wider "
+            + "Gaussian is flat over any image), not 4",
         assertThrows(DataError.class, () -> Preprocessing.parse("lcn(4)")).getMessage());
     assertThrows(DataError.class, () -> Preprocessing.parse("lcn(x)"));
   }
@@ -208,7 +223,8 @@ class PreprocessingTest {
   void applyLeavesTheInputAlone() {
     Random random = new Random(3);
     float[] pixels = TestFiles.randomPixels(random, 4 * 2 * 3 * 3);
-    Dataset d = new Dataset("t", 2, 3, 3, List.of("a", "b"), pixels.clone(), new int[] {0, 1, 0, 1});
+    Dataset d =
+        new Dataset("t", 2, 3, 3, List.of("a", "b"), pixels.clone(), new int[] {0, 1, 0, 1});
     Dataset p = Preprocessing.parse("standardize,lcn(3)").apply(d);
     assertEquals(pixels[5], d.pixel(0, 0, 1, 2));
     float[] one = new float[18];

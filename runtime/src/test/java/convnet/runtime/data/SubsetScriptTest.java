@@ -25,8 +25,8 @@ class SubsetScriptTest {
         return candidate;
       }
     }
-    throw new IllegalStateException("scripts/make-fashion-subset.py not found above "
-        + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "scripts/make-fashion-subset.py not found above " + Path.of("").toAbsolutePath());
   }
 
   /** n images of 2x2 whose pixels encode their index; labels shuffled from seed, balanced+extra. */
@@ -61,8 +61,10 @@ class SubsetScriptTest {
     int[] testLabels = new int[1200];
     writeSplit(source, "train", 6500, 1, trainLabels);
     writeSplit(source, "t10k", 1200, 2, testLabels);
-    Process p = new ProcessBuilder("python3", script().toString(), source.toString(), out.toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("python3", script().toString(), source.toString(), out.toString())
+            .redirectErrorStream(true)
+            .start();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "script timed out");
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.exitValue(), output);
@@ -82,8 +84,9 @@ class SubsetScriptTest {
     }
     assertEquals(expected.size(), subset.size());
     for (int k = 0; k < subset.size(); k++) {
-      int index = Math.round(subset.pixel(k, 0, 0, 0) * 255)
-          + 256 * Math.round(subset.pixel(k, 0, 0, 1) * 255);
+      int index =
+          Math.round(subset.pixel(k, 0, 0, 0) * 255)
+              + 256 * Math.round(subset.pixel(k, 0, 0, 1) * 255);
       assertEquals((int) expected.get(k), index, "image " + k + " of the subset");
       assertEquals(labels[index], subset.label(k), "label of image " + k);
     }

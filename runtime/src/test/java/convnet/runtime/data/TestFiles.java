@@ -65,7 +65,8 @@ final class TestFiles {
   /** An IDX directory: train (nTrain) and t10k (nTest) images of 28x28, gz or raw. */
   static Path idxDirectory(Path dir, int nTrain, int nTest, int side, boolean gz) {
     String ext = gz ? ".gz" : "";
-    write(dir.resolve("train-images-idx3-ubyte" + ext), maybeGzip(idxImages(nTrain, side, side), gz));
+    write(
+        dir.resolve("train-images-idx3-ubyte" + ext), maybeGzip(idxImages(nTrain, side, side), gz));
     write(dir.resolve("train-labels-idx1-ubyte" + ext), maybeGzip(idxLabels(nTrain, 10), gz));
     write(dir.resolve("t10k-images-idx3-ubyte" + ext), maybeGzip(idxImages(nTest, side, side), gz));
     write(dir.resolve("t10k-labels-idx1-ubyte" + ext), maybeGzip(idxLabels(nTest, 10), gz));

@@ -24,15 +24,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A training step run in place on its buffers ends with bitwise the values that the same steps
- * give through {@code run(Map)}, copying parameters in and updates out, on either backend.
+ * A training step run in place on its buffers ends with bitwise the values that the same steps give
+ * through {@code run(Map)}, copying parameters in and updates out, on either backend.
  */
 class BoundFunctionTest {
   private static final int BATCH = 3;
   private static final int STEPS = 4;
 
   /** Parameters and momentum after {@link #STEPS} steps through {@code run(Map)}. */
-  private static Map<String, Tensor> byMaps(Executable step, Map<String, Tensor> start, List<String> carried,
+  private static Map<String, Tensor> byMaps(
+      Executable step,
+      Map<String, Tensor> start,
+      List<String> carried,
       List<Map<String, Tensor>> batches) {
     Map<String, Tensor> state = new LinkedHashMap<>(start);
     for (Map<String, Tensor> batch : batches) {
@@ -46,9 +49,15 @@ class BoundFunctionTest {
     return state;
   }
 
-  /** The same through a {@link BoundFunction}: values set once, batches written into its buffers. */
-  private static Map<String, Tensor> inPlace(Function f, Executable step, Map<String, Tensor> start,
-      List<String> carried, List<Map<String, Tensor>> batches) {
+  /**
+   * The same through a {@link BoundFunction}: values set once, batches written into its buffers.
+   */
+  private static Map<String, Tensor> inPlace(
+      Function f,
+      Executable step,
+      Map<String, Tensor> start,
+      List<String> carried,
+      List<Map<String, Tensor>> batches) {
     BoundFunction bound = BoundFunction.of(f, step);
     for (String name : carried) {
       bound.carry(name, NetworkModel.NEW + name);
@@ -97,24 +106,33 @@ class BoundFunctionTest {
       if (!frozen.contains(p)) {
         carried.add(p);
         carried.add(Sgd.VELOCITY + p);
-        start.put(Sgd.VELOCITY + p, OptimizerTest.normal(r, start.get(p).shape(), 0.01).map(v -> (float) v));
+        start.put(
+            Sgd.VELOCITY + p,
+            OptimizerTest.normal(r, start.get(p).shape(), 0.01).map(v -> (float) v));
       }
     }
     List<Map<String, Tensor>> batches = batches(m, seed);
-    Map<String, Tensor> expected = byMaps(Backends.prepare(f, Backend.COMPILED), start, carried, batches);
-    for (Executable step : List.of(Backends.prepareStep(f, Backend.COMPILED), Backends.prepare(f, Backend.COMPILED),
-        Backends.prepare(f, Backend.INTERPRETED))) {
-      Map<String, Tensor> expectedHere = step instanceof CompiledFunction ? expected
-          : byMaps(step, start, carried, batches);
+    Map<String, Tensor> expected =
+        byMaps(Backends.prepare(f, Backend.COMPILED), start, carried, batches);
+    for (Executable step :
+        List.of(
+            Backends.prepareStep(f, Backend.COMPILED),
+            Backends.prepare(f, Backend.COMPILED),
+            Backends.prepare(f, Backend.INTERPRETED))) {
+      Map<String, Tensor> expectedHere =
+          step instanceof CompiledFunction ? expected : byMaps(step, start, carried, batches);
       Map<String, Tensor> got = inPlace(f, step, start, carried, batches);
       assertEquals(expectedHere.keySet(), got.keySet(), "seed " + seed);
       for (String name : expectedHere.keySet()) {
-        assertArrayEquals(expectedHere.get(name).data(), got.get(name).data(), "seed " + seed + ", " + name + " on "
-            + step.getClass().getSimpleName());
+        assertArrayEquals(
+            expectedHere.get(name).data(),
+            got.get(name).data(),
+            "seed " + seed + ", " + name + " on " + step.getClass().getSimpleName());
       }
       for (String name : frozen) {
         assertEquals(start.get(name).shape(), got.get(name).shape());
-        assertArrayEquals(start.get(name).data(), got.get(name).data(), "frozen " + name + " unchanged");
+        assertArrayEquals(
+            start.get(name).data(), got.get(name).data(), "frozen " + name + " unchanged");
       }
     }
   }

@@ -34,9 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The model API: loading, parameters, initialisation, weight files, protocols and the training-step contract. */
+/**
+ * The model API: loading, parameters, initialisation, weight files, protocols and the training-step
+ * contract.
+ */
 class NetworkModelTest {
-  static final String JARRETT = """
+  static final String JARRETT =
+      """
       network jarrett {
           input 1x12x12
           8F3x3CSG - Rabs - N3x3 - PA2x2
@@ -55,8 +59,16 @@ class NetworkModelTest {
   void parametersFollowTheNamingAndLayoutOfTheDesign() {
     NetworkModel m = model(JARRETT);
     List<Parameter> ps = m.parameters();
-    assertEquals(List.of("L1_conv.weight", "L1_conv.bias", "L1_conv.gain", "L5_conv.weight", "L5_conv.bias",
-        "L7_logistic.weight", "L7_logistic.bias"), m.parameterNames());
+    assertEquals(
+        List.of(
+            "L1_conv.weight",
+            "L1_conv.bias",
+            "L1_conv.gain",
+            "L5_conv.weight",
+            "L5_conv.bias",
+            "L7_logistic.weight",
+            "L7_logistic.bias"),
+        m.parameterNames());
     assertEquals(Shape.of(8, 1, 3, 3), ps.get(0).shape());
     assertEquals(Shape.of(8), ps.get(1).shape());
     assertEquals(Shape.of(8), ps.get(2).shape());
@@ -86,7 +98,8 @@ class NetworkModelTest {
         assertEquals(v, (float) v, 0.0, "initial values are float32 numbers");
       }
     }
-    // Each tensor depends only on the seed and its name: another network sharing a layer name shares its values.
+    // Each tensor depends only on the seed and its name: another network sharing a layer name
+    // shares its values.
     NetworkModel other = model("network o {\n input 1x12x12\n 8F3x3CSG\n logistic 3\n}\n");
     assertEquals(a.get("L1_conv.weight"), other.init(7).get("L1_conv.weight"));
   }
@@ -97,7 +110,9 @@ class NetworkModelTest {
       max = Math.max(max, Math.abs(v));
     }
     assertTrue(max <= bound, "max " + max + " > " + bound);
-    assertTrue(max > bound * 0.5, "max " + max + " is far below the bound " + bound + ": not uniform over it");
+    assertTrue(
+        max > bound * 0.5,
+        "max " + max + " is far below the bound " + bound + ": not uniform over it");
   }
 
   @Test
@@ -125,7 +140,8 @@ class NetworkModelTest {
     String msg = e.getMessage();
     assertTrue(msg.startsWith(f.toString()), msg);
     assertTrue(msg.contains("missing     L1_conv.gain [8]"), msg);
-    assertTrue(msg.contains("wrong shape L5_conv.weight: expected [6, 4, 3, 3], found [6, 8, 3, 3]"), msg);
+    assertTrue(
+        msg.contains("wrong shape L5_conv.weight: expected [6, 4, 3, 3], found [6, 8, 3, 3]"), msg);
     assertTrue(msg.contains("unexpected  L9_extra.weight [2]"), msg);
   }
 
@@ -135,19 +151,28 @@ class NetworkModelTest {
     Path f = dir.resolve("junk.npz");
     Files.writeString(f, "not a zip");
     UserError e = assertThrows(UserError.class, () -> m.loadWeights(f));
-    assertTrue(e.getMessage().contains("junk.npz") && e.getMessage().contains("not a .npz"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("junk.npz") && e.getMessage().contains("not a .npz"),
+        e.getMessage());
     UserError missing = assertThrows(UserError.class, () -> m.loadWeights(dir.resolve("none.npz")));
-    assertTrue(missing.getMessage().contains("none.npz") && missing.getMessage().contains("no such file"), missing.getMessage());
+    assertTrue(
+        missing.getMessage().contains("none.npz") && missing.getMessage().contains("no such file"),
+        missing.getMessage());
   }
 
   @Test
   void loadRendersDiagnosticsAndPrintsWarnings() throws IOException {
     Path bad = dir.resolve("bad.cnn");
     Files.writeString(bad, "network n {\n  input 1x8x8\n  4F3x3CSG - Rabz\n  logistic 2\n}\n");
-    UserError e = assertThrows(UserError.class, () -> NetworkModel.load(bad, new PrintWriter(new StringWriter())));
-    assertTrue(e.getMessage().startsWith(bad + ":3:14: error: unknown layer 'Rabz'"), e.getMessage());
-    assertTrue(e.getMessage().contains("\n      4F3x3CSG - Rabz\n                 ^^^^"), e.getMessage());
-    UserError none = assertThrows(UserError.class, () -> NetworkModel.load(dir.resolve("none.cnn")));
+    UserError e =
+        assertThrows(
+            UserError.class, () -> NetworkModel.load(bad, new PrintWriter(new StringWriter())));
+    assertTrue(
+        e.getMessage().startsWith(bad + ":3:14: error: unknown layer 'Rabz'"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("\n      4F3x3CSG - Rabz\n                 ^^^^"), e.getMessage());
+    UserError none =
+        assertThrows(UserError.class, () -> NetworkModel.load(dir.resolve("none.cnn")));
     assertEquals(dir.resolve("none.cnn") + ": no such file", none.getMessage());
     Path warn = dir.resolve("warn.cnn");
     Files.writeString(warn, "network n {\n  input 1x8x8\n  4F3x3CSG\n}\n");
@@ -164,7 +189,8 @@ class NetworkModelTest {
     NetworkModel m = model(JARRETT);
     assertEquals(Set.of(), m.frozenFor("R+R+"));
     assertEquals(Set.of("L1_conv.weight", "L1_conv.bias", "L1_conv.gain"), m.frozenFor("RR+"));
-    assertEquals(Set.of("L1_conv.weight", "L1_conv.bias", "L1_conv.gain", "L5_conv.weight", "L5_conv.bias"),
+    assertEquals(
+        Set.of("L1_conv.weight", "L1_conv.bias", "L1_conv.gain", "L5_conv.weight", "L5_conv.bias"),
         m.frozenFor("RR"));
     // U keeps the pre-trained filters as R keeps the random ones; U+ trains them.
     assertEquals(Set.of(), m.frozenFor("U+R+"));
@@ -176,7 +202,10 @@ class NetworkModelTest {
     assertEquals(Set.of(), m.frozenFor(m.network().train().protocol()));
   }
 
-  /** One training step computed by hand from the gradient function equals the training function's new/ outputs. */
+  /**
+   * One training step computed by hand from the gradient function equals the training function's
+   * new/ outputs.
+   */
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2})
   void oneTrainingStepByHand(long seed) {
@@ -185,7 +214,8 @@ class NetworkModelTest {
     Random r = new Random(seed);
     Map<String, Tensor> values = new HashMap<>(m.init(seed));
     values.put("input", normal(r, m.inputShape(batch)));
-    values.put("labels", NetworkModel.oneHot(new int[] {r.nextInt(10), r.nextInt(10), r.nextInt(10)}, 10));
+    values.put(
+        "labels", NetworkModel.oneHot(new int[] {r.nextInt(10), r.nextInt(10), r.nextInt(10)}, 10));
     values.put(NetworkModel.LEARNING_RATE, Tensor.scalar(0.05));
     Set<String> frozen = m.frozenFor("RR+");
     for (String p : m.parameterNames()) {
@@ -196,7 +226,8 @@ class NetworkModelTest {
     Sgd sgd = new Sgd(0.9, 5e-4);
     Function train = m.trainingFunction(batch, sgd, frozen);
     Map<String, Tensor> out = Interpreter.compile(train, DType.F64).run(values);
-    Map<String, Tensor> grads = Interpreter.compile(m.gradientFunction(batch), DType.F64).run(values);
+    Map<String, Tensor> grads =
+        Interpreter.compile(m.gradientFunction(batch), DType.F64).run(values);
     assertEquals(grads.get("loss").item(), out.get("loss").item(), 1e-12, "seed " + seed);
     for (String p : m.parameterNames()) {
       if (frozen.contains(p)) {
@@ -212,8 +243,16 @@ class NetworkModelTest {
       double[] newV = out.get("new/velocity/" + p).data();
       for (int i = 0; i < x.length; i++) {
         double vv = 0.9 * v[i] + g[i] + 5e-4 * x[i];
-        assertEquals(vv, newV[i], 1e-12 * (1 + Math.abs(vv)), "seed " + seed + " " + p + "[" + i + "] velocity");
-        assertEquals(x[i] - 0.05 * vv, newX[i], 1e-12 * (1 + Math.abs(x[i])), "seed " + seed + " " + p + "[" + i + "]");
+        assertEquals(
+            vv,
+            newV[i],
+            1e-12 * (1 + Math.abs(vv)),
+            "seed " + seed + " " + p + "[" + i + "] velocity");
+        assertEquals(
+            x[i] - 0.05 * vv,
+            newX[i],
+            1e-12 * (1 + Math.abs(x[i])),
+            "seed " + seed + " " + p + "[" + i + "]");
       }
     }
     assertEquals(Shape.scalar(), train.inputs().get(NetworkModel.LEARNING_RATE).shape());
@@ -224,23 +263,38 @@ class NetworkModelTest {
     NetworkModel m = model("network d {\n input 1x6x6\n 2F3x3C - dropout(0.5)\n logistic 3\n}\n");
     Function train = m.trainingFunction(2, new Sgd(0.9, 0), Set.of());
     assertEquals(Shape.of(2, 2, 4, 4), train.inputs().get("mask/L2_dropout").shape());
-    assertEquals(List.of(new DropoutMask("mask/L2_dropout", Shape.of(2, 2, 4, 4), 0.5)), m.dropoutMasks(2));
+    assertEquals(
+        List.of(new DropoutMask("mask/L2_dropout", Shape.of(2, 2, 4, 4), 0.5)), m.dropoutMasks(2));
     assertFalse(m.inferenceFunction(2, false).inputs().containsKey("mask/L2_dropout"));
     assertFalse(m.inferenceFunction(2, false).inputs().containsKey("labels"));
     assertTrue(m.inferenceFunction(2, true).outputs().containsKey("loss"));
     Function grad = m.gradientFunction(2);
-    assertEquals(List.of("output", "loss", "grad/L1_conv.weight", "grad/L1_conv.bias", "grad/L3_logistic.weight",
-        "grad/L3_logistic.bias", "grad/input"), List.copyOf(grad.outputs().keySet()));
-    assertThrows(IllegalArgumentException.class, () -> m.trainingFunction(2, new Sgd(0.9, 0), Set.of("nope")));
+    assertEquals(
+        List.of(
+            "output",
+            "loss",
+            "grad/L1_conv.weight",
+            "grad/L1_conv.bias",
+            "grad/L3_logistic.weight",
+            "grad/L3_logistic.bias",
+            "grad/input"),
+        List.copyOf(grad.outputs().keySet()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> m.trainingFunction(2, new Sgd(0.9, 0), Set.of("nope")));
   }
 
   @Test
   void sgdComesFromTheTrainBlock() {
-    NetworkModel m = model("network s {\n input 1x6x6\n 2F3x3C\n logistic 3\n train {\n"
-        + "  optimizer = sgd(lr=0.1, momentum=0.8, weight_decay=1e-3)\n }\n}\n");
+    NetworkModel m =
+        model(
+            "network s {\n input 1x6x6\n 2F3x3C\n logistic 3\n train {\n"
+                + "  optimizer = sgd(lr=0.1, momentum=0.8, weight_decay=1e-3)\n }\n}\n");
     assertEquals(new Sgd(0.8, 1e-3), m.network().train().optimizer().rule());
     assertEquals(0.1, m.network().train().optimizer().learningRate());
-    NetworkModel adam = model("network s {\n input 1x6x6\n 2F3x3C\n logistic 3\n train {\n optimizer = adam(lr=1e-3)\n }\n}\n");
+    NetworkModel adam =
+        model(
+            "network s {\n input 1x6x6\n 2F3x3C\n logistic 3\n train {\n optimizer = adam(lr=1e-3)\n }\n}\n");
     assertEquals(new Adam(0.9, 0.999, 1e-8, 0), adam.network().train().optimizer().rule());
     assertThrows(IllegalArgumentException.class, () -> new Sgd(-0.1, 0));
   }
@@ -249,7 +303,8 @@ class NetworkModelTest {
   void theCompiledBackendRunsFloat32AndAgreesWithTheInterpreter() {
     NetworkModel m = model(JARRETT);
     Function f = m.inferenceFunction(1, false);
-    UsageError e = assertThrows(UsageError.class, () -> Backends.prepare(f, Backend.COMPILED, DType.F64));
+    UsageError e =
+        assertThrows(UsageError.class, () -> Backends.prepare(f, Backend.COMPILED, DType.F64));
     assertTrue(e.getMessage().contains("float32 only"), e.getMessage());
     Map<String, Tensor> values = new HashMap<>(m.init(1));
     values.put("input", normal(new Random(3), m.inputShape(1)));
@@ -258,7 +313,11 @@ class NetworkModelTest {
     assertEquals(Shape.of(1, 10), compiled.shape());
     for (int k = 0; k < 10; k++) {
       // float32 both ways; summation order differs between the kernels and the interpreter.
-      assertEquals(interpreted.data()[k], compiled.data()[k], 1e-4 + 1e-4 * Math.abs(interpreted.data()[k]), "logit " + k);
+      assertEquals(
+          interpreted.data()[k],
+          compiled.data()[k],
+          1e-4 + 1e-4 * Math.abs(interpreted.data()[k]),
+          "logit " + k);
     }
   }
 
@@ -279,7 +338,9 @@ class NetworkModelTest {
     assertEquals(Shape.of(6, 4), one.get("L5_conv.table").shape());
     assertNotEquals(one, two, "seeds 1 and 2 draw the same table");
     assertEquals(one, m.tables(), "the file's seed (1 by default) draws the checked table");
-    assertEquals(two, model(JARRETT.replace("logistic 10", "logistic 10\n train {\n seed = 2\n }")).tables());
+    assertEquals(
+        two,
+        model(JARRETT.replace("logistic 10", "logistic 10\n train {\n seed = 2\n }")).tables());
 
     Path file = dir.resolve("w.npz");
     NetworkModel seeded = m.withTableSeed(2);
@@ -296,11 +357,15 @@ class NetworkModelTest {
     // The stored table is the one the graph uses: outputs equal those of the seed-2 model.
     Map<String, Tensor> values = new HashMap<>(trained.weights());
     values.put("input", normal(new Random(3), m.inputShape(2)));
-    Map<String, Tensor> a = Interpreter.compile(trained.model().inferenceFunction(2, false), DType.F64).run(values);
-    Map<String, Tensor> b = Interpreter.compile(seeded.inferenceFunction(2, false), DType.F64).run(values);
-    Map<String, Tensor> c = Interpreter.compile(m.inferenceFunction(2, false), DType.F64).run(values);
+    Map<String, Tensor> a =
+        Interpreter.compile(trained.model().inferenceFunction(2, false), DType.F64).run(values);
+    Map<String, Tensor> b =
+        Interpreter.compile(seeded.inferenceFunction(2, false), DType.F64).run(values);
+    Map<String, Tensor> c =
+        Interpreter.compile(m.inferenceFunction(2, false), DType.F64).run(values);
     assertEquals(b.get("output"), a.get("output"));
-    assertNotEquals(c.get("output"), a.get("output"), "a different table computes a different function");
+    assertNotEquals(
+        c.get("output"), a.get("output"), "a different table computes a different function");
 
     Map<String, Tensor> bad = new LinkedHashMap<>(Npz.read(file));
     double[] t = bad.get("L5_conv.table").data().clone();

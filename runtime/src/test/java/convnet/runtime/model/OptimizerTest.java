@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * double precision, against the update rules of torch.optim written out in double precision here.
  */
 class OptimizerTest {
-  static final String NET = """
+  static final String NET =
+      """
       network small {
           input 1x8x8
           4F3x3CSG - Rabs - PA2x2
@@ -89,8 +90,13 @@ class OptimizerTest {
         double d = g[i] + 1e-3 * x[i];
         double b = 0.9 * v[i] + d;
         double expected = x[i] - 0.03 * (d + 0.9 * b);
-        assertEquals(b, newV[i], 1e-12 * (1 + Math.abs(b)), "seed " + seed + " " + p + "[" + i + "]");
-        assertEquals(expected, newX[i], 1e-12 * (1 + Math.abs(expected)), "seed " + seed + " " + p + "[" + i + "]");
+        assertEquals(
+            b, newV[i], 1e-12 * (1 + Math.abs(b)), "seed " + seed + " " + p + "[" + i + "]");
+        assertEquals(
+            expected,
+            newX[i],
+            1e-12 * (1 + Math.abs(expected)),
+            "seed " + seed + " " + p + "[" + i + "]");
       }
     }
   }
@@ -115,12 +121,17 @@ class OptimizerTest {
         double d = g[i] + 2e-3 * x[i];
         double mm = 0.8 * m0[i] + 0.2 * d;
         double vv = 0.99 * v0[i] + 0.01 * d * d;
-        double expected = x[i] - 0.03 / (1 - Math.pow(0.8, t)) * mm
-            / (Math.sqrt(vv) / Math.sqrt(1 - Math.pow(0.99, t)) + 1e-6);
+        double expected =
+            x[i]
+                - 0.03
+                    / (1 - Math.pow(0.8, t))
+                    * mm
+                    / (Math.sqrt(vv) / Math.sqrt(1 - Math.pow(0.99, t)) + 1e-6);
         String where = "seed " + seed + " t " + t + " " + p + "[" + i + "]";
         assertEquals(mm, out.get("new/adam_m/" + p).data()[i], 1e-12 * (1 + Math.abs(mm)), where);
         assertEquals(vv, out.get("new/adam_v/" + p).data()[i], 1e-12 * (1 + Math.abs(vv)), where);
-        assertEquals(expected, out.get("new/" + p).data()[i], 1e-10 * (1 + Math.abs(expected)), where);
+        assertEquals(
+            expected, out.get("new/" + p).data()[i], 1e-10 * (1 + Math.abs(expected)), where);
       }
     }
   }
@@ -158,7 +169,8 @@ class OptimizerTest {
   @ValueSource(strings = {"adam", "nesterov"})
   void theCompiledUpdateAgreesWithTheInterpreter(String kind) {
     NetworkModel m = model();
-    Optimizer opt = kind.equals("adam") ? new Adam(0.9, 0.999, 1e-8, 1e-3) : new Sgd(0.9, 1e-3, true);
+    Optimizer opt =
+        kind.equals("adam") ? new Adam(0.9, 0.999, 1e-8, 1e-3) : new Sgd(0.9, 1e-3, true);
     Map<String, Tensor> values = values(m, opt, 9, 4);
     Function f = m.trainingFunction(2, opt, Set.of());
     Map<String, Tensor> interpreted = run(f, values);

@@ -28,7 +28,9 @@ class RandomGradientCheckTest {
 
   @Test
   void aRightGradientPassesForEveryParameterAndTheInput() {
-    NetworkModel m = model("network a {\n input 2x8x8\n 3F3x3CSG - Rabs - N3x3 - PM2x2\n dense(4) - relu\n logistic 3\n}\n");
+    NetworkModel m =
+        model(
+            "network a {\n input 2x8x8\n 3F3x3CSG - Rabs - N3x3 - PM2x2\n dense(4) - relu\n logistic 3\n}\n");
     GradientCheckReport r = RandomGradientCheck.check(m, 2, 5, Tolerance.standard());
     assertTrue(r.passed(), r.failureText());
     List<String> names = r.tensors().stream().map(TensorSummary::name).toList();
@@ -41,7 +43,10 @@ class RandomGradientCheckTest {
     }
   }
 
-  /** The gradient of a network with tanh checked against the loss of the same network with sigmoid: it must fail. */
+  /**
+   * The gradient of a network with tanh checked against the loss of the same network with sigmoid:
+   * it must fail.
+   */
   @Test
   void aWrongGradientFailsAndIsLocated() {
     NetworkModel tanh = model("network a {\n input 1x5x5\n 2F3x3C - tanh\n logistic 3\n}\n");
@@ -50,18 +55,28 @@ class RandomGradientCheckTest {
     Map<String, Tensor> values = new HashMap<>(tanh.init(1));
     values.put("input", NetworkModelTest.normal(r, tanh.inputShape(2)));
     values.put("labels", NetworkModel.oneHot(new int[] {0, 2}, 3));
-    GradientCheckReport result = GradientCheck.check(tanh.gradientFunction(2), sigmoid.inferenceFunction(2, true), "loss",
-        values, 1, Tolerance.standard(), RETRIED);
+    GradientCheckReport result =
+        GradientCheck.check(
+            tanh.gradientFunction(2),
+            sigmoid.inferenceFunction(2, true),
+            "loss",
+            values,
+            1,
+            Tolerance.standard(),
+            RETRIED);
     assertFalse(result.passed());
     assertTrue(result.failingParams().contains("L1_conv.weight"), result.failureText());
     String text = result.failureText();
-    assertTrue(text.matches("(?s).*L1_conv\\.weight at (direction \\d|index \\[\\d, \\d, \\d, \\d\\]): numeric .*, symbolic .*"),
+    assertTrue(
+        text.matches(
+            "(?s).*L1_conv\\.weight at (direction \\d|index \\[\\d, \\d, \\d, \\d\\]): numeric .*, symbolic .*"),
         text);
   }
 
   /**
-   * A relu whose input is 3e-7: a central difference with step 1e-6 straddles the kink and sees about half the
-   * slope, so a plain check fails; the retried smaller steps stay on one side and agree with the symbolic gradient.
+   * A relu whose input is 3e-7: a central difference with step 1e-6 straddles the kink and sees
+   * about half the slope, so a plain check fails; the retried smaller steps stay on one side and
+   * agree with the symbolic gradient.
    */
   @Test
   void aProbeAcrossAKinkIsRepeatedWithSmallerSteps() {
@@ -74,30 +89,38 @@ class RandomGradientCheckTest {
     values.put("L3_logistic.bias", Tensor.of(Shape.of(2), 0, 0));
     values.put("labels", NetworkModel.oneHot(new int[] {1}, 2));
     Tolerance tol = new Tolerance(1e-5, 1e-3, 1e-6, 0, 1);
-    GradientCheckReport retried = GradientCheck.check(m.gradientFunction(1), m.inferenceFunction(1, true), "loss", values, 1,
-        tol, RETRIED);
+    GradientCheckReport retried =
+        GradientCheck.check(
+            m.gradientFunction(1), m.inferenceFunction(1, true), "loss", values, 1, tol, RETRIED);
     assertTrue(retried.passed(), retried.failureText());
-    GradientCheckReport plain = GradientCheck.check(m.inferenceFunction(1, true), "loss", values, 1, tol);
-    assertFalse(plain.passed(), "a single step of 1e-6 should straddle the kink:\n" + plain.summary());
+    GradientCheckReport plain =
+        GradientCheck.check(m.inferenceFunction(1, true), "loss", values, 1, tol);
+    assertFalse(
+        plain.passed(), "a single step of 1e-6 should straddle the kink:\n" + plain.summary());
     assertTrue(plain.failingParams().contains("L1_conv.bias"), plain.summary());
   }
 
   @Test
   void aParameterCutOffFromTheLossHasAZeroGradient() {
-    NetworkModel m = model("fn two(x) = 2\nnetwork a {\n input 1x5x5\n 2F3x3C - two\n logistic 3\n}\n");
+    NetworkModel m =
+        model("fn two(x) = 2\nnetwork a {\n input 1x5x5\n 2F3x3C - two\n logistic 3\n}\n");
     GradientCheckReport r = RandomGradientCheck.check(m, 2, 3, Tolerance.standard());
     assertTrue(r.passed(), r.failureText());
     assertEquals(0.0, r.tensors().get(0).maxAbsError(), 0.0);
     assertEquals(Shape.of(2, 1, 5, 5), r.tensors().get(r.tensors().size() - 1).shape());
   }
 
-  /** A tolerance nothing meets makes every architecture fail: the failure is shrunk to a smaller network that still fails. */
+  /**
+   * A tolerance nothing meets makes every architecture fail: the failure is shrunk to a smaller
+   * network that still fails.
+   */
   @Test
   void aFailureIsShrunkToASmallerFailingNetwork() {
     Tolerance impossible = new Tolerance(0, 0, 1e-6, 1, 1);
     RandomGradientCheck.Outcome o = RandomGradientCheck.run(5, impossible);
     assertFalse(o.passed());
-    assertTrue(o.shrunk().length() < o.source().length(), o.source() + "\nshrunk to\n" + o.shrunk());
+    assertTrue(
+        o.shrunk().length() < o.source().length(), o.source() + "\nshrunk to\n" + o.shrunk());
     assertTrue(RandomGradientCheck.fails(o.shrunk(), 5, impossible), o.shrunk());
     assertTrue(o.shrunk().contains("logistic"), o.shrunk());
   }
@@ -105,7 +128,10 @@ class RandomGradientCheckTest {
   @Test
   void shrinkingNeedsAValidFailingNetwork() {
     assertFalse(RandomGradientCheck.fails("network {", 1, Tolerance.standard()));
-    assertFalse(RandomGradientCheck.fails("network a {\n input 1x4x4\n 2F3x3C\n}\n", 1, Tolerance.standard()));
-    assertFalse(RandomGradientCheck.fails(RandomGradientCheck.architecture(3), 3, Tolerance.standard()));
+    assertFalse(
+        RandomGradientCheck.fails(
+            "network a {\n input 1x4x4\n 2F3x3C\n}\n", 1, Tolerance.standard()));
+    assertFalse(
+        RandomGradientCheck.fails(RandomGradientCheck.architecture(3), 3, Tolerance.standard()));
   }
 }

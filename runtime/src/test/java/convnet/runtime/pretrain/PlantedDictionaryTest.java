@@ -35,18 +35,35 @@ class PlantedDictionaryTest {
   static final int SIZE = 16;
   static final int BATCH = 16;
 
-  /** Learned filters: more than the planted ones, as one would choose without knowing their number. */
+  /**
+   * Learned filters: more than the planted ones, as one would choose without knowing their number.
+   */
   static final int LEARNED = 8;
 
-  static final String NET = "network planted {\n    input 1x" + SIZE + "x" + SIZE + "\n    "
-      + LEARNED + "F" + KERNEL + "x" + KERNEL + "CSG\n    logistic 2\n}\n";
+  static final String NET =
+      "network planted {\n    input 1x"
+          + SIZE
+          + "x"
+          + SIZE
+          + "\n    "
+          + LEARNED
+          + "F"
+          + KERNEL
+          + "x"
+          + KERNEL
+          + "CSG\n    logistic 2\n}\n";
 
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2, 3})
   void learnedDictionaryRecoversThePlantedFilters(long seed) {
-    NetworkModel model = NetworkModel.fromSource(NET, "planted.cnn", new PrintWriter(new StringWriter()));
-    PsdGraphs g = PsdGraphs.of(model.network(), model.network().layers().get(0), BATCH,
-        new PsdSettings(0.05, 0.01, 1, 60, 0.3));
+    NetworkModel model =
+        NetworkModel.fromSource(NET, "planted.cnn", new PrintWriter(new StringWriter()));
+    PsdGraphs g =
+        PsdGraphs.of(
+            model.network(),
+            model.network().layers().get(0),
+            BATCH,
+            new PsdSettings(0.05, 0.01, 1, 60, 0.3));
     PsdStage stage = new PsdStage(g, f -> Backends.prepare(f, Backend.COMPILED));
     Random r = new Random(seed);
     Tensor planted = randomUnitFilters(Shape.of(ATOMS, 1, KERNEL, KERNEL), r);
@@ -77,7 +94,10 @@ class PlantedDictionaryTest {
     return Tensor.wrap(shape, d);
   }
 
-  /** A batch of images, each the sum of three planted filters at random places with random signed amplitudes. */
+  /**
+   * A batch of images, each the sum of three planted filters at random places with random signed
+   * amplitudes.
+   */
   static Tensor images(Tensor planted, PsdGraphs g, Random r) {
     Shape codeShape = Shape.of(BATCH, ATOMS, g.codeShape().dim(2), g.codeShape().dim(3));
     double[] z = new double[codeShape.size()];

@@ -44,17 +44,28 @@ class PsdGraphsProperties {
     int k = 2 + r.nextInt(2);
     String act = List.of("CSG", "CS", "C", "CSG").get(r.nextInt(4));
     String second = r.nextBoolean() ? "" : "    2F2x2CSG - Rabs\n";
-    String pad = r.nextInt(3) == 0 ? "conv(maps=" + maps + ", kernel=" + k + "x" + k + ", pad=1, act=relu)"
-        : maps + "F" + k + "x" + k + act;
-    return "network r {\n    input " + channels + "x" + size + "x" + size + "\n    " + pad
-        + " - Rabs\n" + second + "    logistic 3\n}\n";
+    String pad =
+        r.nextInt(3) == 0
+            ? "conv(maps=" + maps + ", kernel=" + k + "x" + k + ", pad=1, act=relu)"
+            : maps + "F" + k + "x" + k + act;
+    return "network r {\n    input "
+        + channels
+        + "x"
+        + size
+        + "x"
+        + size
+        + "\n    "
+        + pad
+        + " - Rabs\n"
+        + second
+        + "    logistic 3\n}\n";
   }
 
   static PsdGraphs graphs(long seed, int batch) {
-    NetworkModel model = NetworkModel.fromSource(network(seed), "r.cnn",
-        new PrintWriter(new StringWriter()));
-    List<Layer> filters = model.network().layers().stream()
-        .filter(l -> l.kind() == LayerKind.CONV).toList();
+    NetworkModel model =
+        NetworkModel.fromSource(network(seed), "r.cnn", new PrintWriter(new StringWriter()));
+    List<Layer> filters =
+        model.network().layers().stream().filter(l -> l.kind() == LayerKind.CONV).toList();
     Layer last = filters.get(filters.size() - 1);
     Random r = new Random(seed + 100);
     PsdSettings s = new PsdSettings(0.1 + r.nextDouble(), 0.5 + r.nextDouble(), 1, 5, 0.01);
@@ -67,12 +78,16 @@ class PsdGraphsProperties {
     PsdGraphs g = graphs(seed, 2);
     Function energy = g.energyFunction();
     Map<String, Tensor> values = GradientCheck.randomValues(energy, seed);
-    GradientCheckReport report = GradientCheck.check(energy, PsdGraphs.ENERGY, values,
-        List.of(PsdGraphs.CODE), seed, Tolerance.standard());
-    List<String> checked = report.probes().stream().map(GradientCheckReport.Probe::param)
-        .distinct().toList();
-    assertTrue(checked.contains(PsdGraphs.CODE) && checked.contains(g.decoderName())
-        && checked.containsAll(g.encoderParameters()), "seed " + seed + ": checked only " + checked);
+    GradientCheckReport report =
+        GradientCheck.check(
+            energy, PsdGraphs.ENERGY, values, List.of(PsdGraphs.CODE), seed, Tolerance.standard());
+    List<String> checked =
+        report.probes().stream().map(GradientCheckReport.Probe::param).distinct().toList();
+    assertTrue(
+        checked.contains(PsdGraphs.CODE)
+            && checked.contains(g.decoderName())
+            && checked.containsAll(g.encoderParameters()),
+        "seed " + seed + ": checked only " + checked);
     assertTrue(report.passed(), () -> "seed " + seed + "\n" + network(seed) + report.summary());
   }
 
@@ -80,23 +95,39 @@ class PsdGraphsProperties {
   @MethodSource("seeds")
   void compiledStepsAgreeWithTheInterpreter(long seed) {
     PsdGraphs g = graphs(seed, 3);
-    for (Function f : List.of(g.fistaStepFunction(), g.learningFunction(), g.normalFunction(),
-        g.energyFunction())) {
+    for (Function f :
+        List.of(
+            g.fistaStepFunction(), g.learningFunction(), g.normalFunction(), g.energyFunction())) {
       Map<String, Tensor> values = new java.util.HashMap<>(GradientCheck.randomValues(f, seed));
       values.put(PsdGraphs.STEP, Tensor.scalar(0.05));
       values.put(PsdGraphs.LEARNING_RATE, Tensor.scalar(0.01));
       Map<String, Tensor> expected = Interpreter.evaluate(f.graph(), values, DType.F64);
       Map<String, Tensor> actual = Backends.prepare(f, Backend.COMPILED).run(values);
-      expected.forEach((name, e) -> {
-        Tensor a = actual.get(name);
-        for (int i = 0; i < e.size(); i++) {
-          double tol = 1e-3 + 1e-3 * Math.abs(e.get(i));
-          int at = i;
-          assertTrue(Math.abs(a.get(i) - e.get(i)) <= tol, () -> "seed " + seed + ": " + f.name()
-              + " output " + name + "[" + at + "]: compiled " + a.get(at) + ", interpreted "
-              + e.get(at) + "\n" + network(seed));
-        }
-      });
+      expected.forEach(
+          (name, e) -> {
+            Tensor a = actual.get(name);
+            for (int i = 0; i < e.size(); i++) {
+              double tol = 1e-3 + 1e-3 * Math.abs(e.get(i));
+              int at = i;
+              assertTrue(
+                  Math.abs(a.get(i) - e.get(i)) <= tol,
+                  () ->
+                      "seed "
+                          + seed
+                          + ": "
+                          + f.name()
+                          + " output "
+                          + name
+                          + "["
+                          + at
+                          + "]: compiled "
+                          + a.get(at)
+                          + ", interpreted "
+                          + e.get(at)
+                          + "\n"
+                          + network(seed));
+            }
+          });
     }
   }
 
@@ -117,15 +148,32 @@ class PsdGraphsProperties {
         for (int i = 0; i < trace.get(k).length; i++) {
           int step = k;
           int image = i;
-          assertTrue(trace.get(k)[i] <= trace.get(k - 1)[i], () -> "seed " + seed + ": image "
-              + image + " energy rose at step " + step + " from " + trace.get(step - 1)[image]
-              + " to " + trace.get(step)[image]);
+          assertTrue(
+              trace.get(k)[i] <= trace.get(k - 1)[i],
+              () ->
+                  "seed "
+                      + seed
+                      + ": image "
+                      + image
+                      + " energy rose at step "
+                      + step
+                      + " from "
+                      + trace.get(step - 1)[image]
+                      + " to "
+                      + trace.get(step)[image]);
         }
       }
       double start = trace.get(0)[0];
       double end = trace.get(trace.size() - 1)[0];
-      assertTrue(scale > 1 || end < start, "seed " + seed + ": FISTA did not lower the energy of image 0 ("
-          + start + " to " + end + ")");
+      assertTrue(
+          scale > 1 || end < start,
+          "seed "
+              + seed
+              + ": FISTA did not lower the energy of image 0 ("
+              + start
+              + " to "
+              + end
+              + ")");
     }
   }
 }

@@ -33,12 +33,14 @@ class ConfusionMatrixTest {
       m.add(0, 0);
     }
     m.add(1, 2);
-    assertEquals(""
-        + "true \\ predicted    0    1    2  accuracy\n"
-        + "0: T-shirt/top   1234    0    0  100.00%\n"
-        + "1: Bag              0    0    1    0.00%\n"
-        + "2: x                0    0    0       -\n"
-        + "overall accuracy 99.92% (1234 of 1235)\n", m.toText());
+    assertEquals(
+        ""
+            + "true \\ predicted    0    1    2  accuracy\n"
+            + "0: T-shirt/top   1234    0    0  100.00%\n"
+            + "1: Bag              0    0    1    0.00%\n"
+            + "2: x                0    0    0       -\n"
+            + "overall accuracy 99.92% (1234 of 1235)\n",
+        m.toText());
   }
 
   @Test

@@ -16,8 +16,12 @@ class ProgressLinesTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     long[] now = {0};
-    try (ProgressBarProgress p = new ProgressBarProgress(new PrintStream(out, true, StandardCharsets.UTF_8),
-        null, new PrintStream(err, true, StandardCharsets.UTF_8), () -> now[0])) {
+    try (ProgressBarProgress p =
+        new ProgressBarProgress(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            null,
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            () -> now[0])) {
       p.startEpoch(1, 1, 100);
       for (int b = 1; b <= 100; b++) {
         now[0] += 250_000_000L; // a quarter second per batch: 25 s in all

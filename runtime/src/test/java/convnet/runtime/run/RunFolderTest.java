@@ -32,12 +32,31 @@ class RunFolderTest {
   @Test
   void pathsOfTheRunFiles() {
     RunFolder run = RunFolder.createAt(dir.resolve("r"));
-    assertEquals(List.of("weights-final.npz", "weights-best.npz", "checkpoint.npz",
-            "checkpoint.json", "metrics.csv", "config.json", "confusion.csv", "confusion.txt",
-            "train.log", "curves.png"),
-        List.of(run.weightsFinal(), run.weightsBest(), run.checkpointNpz(), run.checkpointJson(),
-            run.metricsCsv(), run.configJson(), run.confusionCsv(), run.confusionTxt(),
-            run.trainLog(), run.curvesPng()).stream().map(p -> p.getFileName().toString())
+    assertEquals(
+        List.of(
+            "weights-final.npz",
+            "weights-best.npz",
+            "checkpoint.npz",
+            "checkpoint.json",
+            "metrics.csv",
+            "config.json",
+            "confusion.csv",
+            "confusion.txt",
+            "train.log",
+            "curves.png"),
+        List.of(
+                run.weightsFinal(),
+                run.weightsBest(),
+                run.checkpointNpz(),
+                run.checkpointJson(),
+                run.metricsCsv(),
+                run.configJson(),
+                run.confusionCsv(),
+                run.confusionTxt(),
+                run.trainLog(),
+                run.curvesPng())
+            .stream()
+            .map(p -> p.getFileName().toString())
             .toList());
     assertTrue(run.weightsBest().startsWith(dir.resolve("r")));
   }
@@ -48,12 +67,18 @@ class RunFolderTest {
     Files.createDirectories(existing);
     Files.writeString(existing.resolve("metrics.csv"), "epoch\n1\n");
     UserError e = assertThrows(UserError.class, () -> RunFolder.createAt(existing));
-    assertEquals(existing + ": folder exists and is not empty; a run never overwrites another: "
-        + "choose a new --out, or --resume " + existing + " to continue it", e.getMessage());
+    assertEquals(
+        existing
+            + ": folder exists and is not empty; a run never overwrites another: "
+            + "choose a new --out, or --resume "
+            + existing
+            + " to continue it",
+        e.getMessage());
     assertEquals("epoch\n1\n", Files.readString(existing.resolve("metrics.csv")));
     Path file = dir.resolve("file");
     Files.writeString(file, "x");
-    assertEquals(file + ": exists and is not a folder; choose another --out",
+    assertEquals(
+        file + ": exists and is not a folder; choose another --out",
         assertThrows(UserError.class, () -> RunFolder.createAt(file)).getMessage());
   }
 
@@ -66,11 +91,13 @@ class RunFolderTest {
   @Test
   void resumeNeedsACheckpoint() throws Exception {
     RunFolder run = RunFolder.createAt(dir.resolve("r"));
-    assertEquals(run.dir() + ": not a resumable run: it has no checkpoint.json",
+    assertEquals(
+        run.dir() + ": not a resumable run: it has no checkpoint.json",
         assertThrows(UserError.class, () -> RunFolder.openExisting(run.dir())).getMessage());
     RunFolder.writeJson(run.checkpointJson(), Map.of("epoch", 3));
     assertEquals(run.dir(), RunFolder.openExisting(run.dir()).dir());
-    assertEquals(dir.resolve("nope") + ": no such run folder",
+    assertEquals(
+        dir.resolve("nope") + ": no such run folder",
         assertThrows(UserError.class, () -> RunFolder.openExisting(dir.resolve("nope")))
             .getMessage());
   }
@@ -86,8 +113,11 @@ class RunFolderTest {
     UserError e = assertThrows(UserError.class, () -> RunFolder.readJson(file, Config.class));
     assertTrue(e.getMessage().startsWith(file + ": corrupt JSON: "), e.getMessage());
     assertTrue(e.getMessage().contains("(line 2, column"), e.getMessage());
-    assertEquals(dir.resolve("none.json") + ": file not found", assertThrows(UserError.class,
-        () -> RunFolder.readJson(dir.resolve("none.json"), Config.class)).getMessage());
+    assertEquals(
+        dir.resolve("none.json") + ": file not found",
+        assertThrows(
+                UserError.class, () -> RunFolder.readJson(dir.resolve("none.json"), Config.class))
+            .getMessage());
   }
 
   @Test

@@ -81,39 +81,55 @@ class DeconvProjectionsTest {
     // Filter [[1, 0], [0, 1]], relu, 2x2 max pooling over the 2x2 conv output of a 3x3 image:
     // the one pooled value is the largest x(i, j) + x(i+1, j+1), and its projection is that
     // value at exactly those two pixels.
-    Network n = network("""
+    Network n =
+        network(
+            """
         network hand {
             input 1x3x3
             1F2x2C - relu - PM2x2
         }
         """);
-    Map<String, Tensor> weights = Map.of(
-        "L1_conv.weight", Tensor.of(Shape.of(1, 1, 2, 2), 1, 0, 0, 1),
-        "L1_conv.bias", Tensor.of(Shape.of(1), 0));
+    Map<String, Tensor> weights =
+        Map.of(
+            "L1_conv.weight", Tensor.of(Shape.of(1, 1, 2, 2), 1, 0, 0, 1),
+            "L1_conv.bias", Tensor.of(Shape.of(1), 0));
     float[] pixels = {
-        1, 2, 0, 0, 1, 3, 2, 0, 1, // best 2 + 3 = 5 at conv (0, 1)
-        4, 0, 0, 0, 4, 0, 0, 0, 0, // best 4 + 4 = 8 at conv (0, 0)
-        0, 0, 0, 0, 1, 0, 0, 0, 1, // best 1 + 1 = 2 at conv (1, 1)
+      1, 2, 0, 0, 1, 3, 2, 0, 1, // best 2 + 3 = 5 at conv (0, 1)
+      4, 0, 0, 0, 4, 0, 0, 0, 0, // best 4 + 4 = 8 at conv (0, 0)
+      0, 0, 0, 0, 1, 0, 0, 0, 1, // best 1 + 1 = 2 at conv (1, 1)
     };
     Dataset data = new Dataset("hand", 1, 3, 3, List.of("a", "b"), pixels, new int[] {0, 1, 0});
-    List<List<DeconvProjections.Projection>> rows = DeconvProjections.compute(n, weights, data,
-        3, "L3_maxpool", 4, 2, 2, f -> Backends.prepare(f, Backend.INTERPRETED));
+    List<List<DeconvProjections.Projection>> rows =
+        DeconvProjections.compute(
+            n,
+            weights,
+            data,
+            3,
+            "L3_maxpool",
+            4,
+            2,
+            2,
+            f -> Backends.prepare(f, Backend.INTERPRETED));
     assertEquals(1, rows.size(), "the layer has one map");
     List<DeconvProjections.Projection> row = rows.get(0);
-    assertEquals(List.of(new TopActivations.Hit(1, 0, 0, 0, 8),
-        new TopActivations.Hit(0, 0, 0, 0, 5)), row.stream().map(p -> p.hit()).toList());
+    assertEquals(
+        List.of(new TopActivations.Hit(1, 0, 0, 0, 8), new TopActivations.Hit(0, 0, 0, 0, 5)),
+        row.stream().map(p -> p.hit()).toList());
     assertArrayEquals(new float[] {8, 0, 0, 0, 8, 0, 0, 0, 0}, row.get(0).projection());
     assertArrayEquals(new float[] {0, 5, 0, 0, 0, 5, 0, 0, 0}, row.get(1).projection());
     assertArrayEquals(java.util.Arrays.copyOfRange(pixels, 0, 9), row.get(1).image());
     assertEquals(new ReceptiveField.Box(0, 0, 2, 2), row.get(0).box());
     // Each projection beside its patch: 2 pairs in one row.
-    assertEquals(2 + 4 * (3 * ImageGrid.zoomFor(3, 3, 56) + 2),
+    assertEquals(
+        2 + 4 * (3 * ImageGrid.zoomFor(3, 3, 56) + 2),
         DeconvProjections.draw(rows, 1, 3, 3).getWidth());
   }
 
   @Test
   void receptiveFieldsFollowWindowsStridesAndPadding() {
-    Network n = network("""
+    Network n =
+        network(
+            """
         network rf {
             input 1x28x28
             conv(maps=2, kernel=5x5, pad=2) - PM2x2

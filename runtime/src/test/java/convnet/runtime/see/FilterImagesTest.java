@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
-import convnet.dsl.Checker;
 import convnet.dsl.CheckResult;
+import convnet.dsl.Checker;
 import convnet.dsl.Network;
 import java.awt.image.BufferedImage;
 import java.util.List;
@@ -54,7 +54,8 @@ class FilterImagesTest {
     assertEquals(0xFFFFFF, image.getRGB(6, 5) & 0xFFFFFF);
   }
 
-  private static final String NET = """
+  private static final String NET =
+      """
       network t {
           input 1x4x4
           3F2x2C - relu
@@ -80,8 +81,12 @@ class FilterImagesTest {
       w3[i] = i;
     }
     java.util.Arrays.fill(w3, 12, 24, 5);
-    Map<String, Tensor> weights = Map.of("L1_conv.weight", Tensor.wrap(Shape.of(3, 1, 2, 2), w1),
-        "L3_conv.weight", Tensor.wrap(Shape.of(2, 3, 2, 2), w3));
+    Map<String, Tensor> weights =
+        Map.of(
+            "L1_conv.weight",
+            Tensor.wrap(Shape.of(3, 1, 2, 2), w1),
+            "L3_conv.weight",
+            Tensor.wrap(Shape.of(2, 3, 2, 2), w3));
     List<List<Tile>> first = FilterImages.tiles(n, weights, "L1_conv");
     assertEquals(2, first.size(), "3 filters in rows of ceil(sqrt(3)) = 2");
     assertEquals(2, first.get(0).size());

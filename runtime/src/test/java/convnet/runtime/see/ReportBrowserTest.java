@@ -31,13 +31,13 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
- * The reports in a real headless Chromium, driven through chromedriver: a trained run's
- * {@code report.html} loads without console errors, every image has decoded, and the numbers
- * of its metrics and confusion tables equal {@code metrics.csv} and {@code confusion.csv}; a
- * sweep's page links to it.
+ * The reports in a real headless Chromium, driven through chromedriver: a trained run's {@code
+ * report.html} loads without console errors, every image has decoded, and the numbers of its
+ * metrics and confusion tables equal {@code metrics.csv} and {@code confusion.csv}; a sweep's page
+ * links to it.
  *
- * <p>Needs Debian's {@code chromium} and {@code chromium-driver} ({@code .ci/run} installs
- * them). Without them the test fails when {@code CI=true} and is skipped, saying why, elsewhere.
+ * <p>Needs Debian's {@code chromium} and {@code chromium-driver} ({@code .ci/run} installs them).
+ * Without them the test fails when {@code CI=true} and is skipped, saying why, elsewhere.
  */
 class ReportBrowserTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -47,7 +47,8 @@ class ReportBrowserTest {
   static Path run;
   static ChromeDriver browser;
 
-  private static final String NET = """
+  private static final String NET =
+      """
       network tiny {
           input 1x28x28
           6F5x5C - relu - PM2x2
@@ -59,8 +60,12 @@ class ReportBrowserTest {
   static void trainAndOpenABrowser() throws IOException {
     boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     if (!present) {
-      String why = "needs " + CHROMIUM + " and " + CHROMEDRIVER
-          + " (apt-get install chromium chromium-driver)";
+      String why =
+          "needs "
+              + CHROMIUM
+              + " and "
+              + CHROMEDRIVER
+              + " (apt-get install chromium chromium-driver)";
       if ("true".equals(System.getenv("CI"))) {
         fail("CI=true but the browser test cannot run: it " + why);
       }
@@ -71,26 +76,51 @@ class ReportBrowserTest {
     run = dir.resolve("run");
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int status = Main.execute(new String[] {"train", net.toString(), "--data",
-        "fashion-mnist-subset", "--epochs", "2", "--batch", "32", "--limit-train", "320",
-        "--limit-test", "100", "--out", run.toString()}, new PrintWriter(out, true),
-        new PrintWriter(err, true));
+    int status =
+        Main.execute(
+            new String[] {
+              "train",
+              net.toString(),
+              "--data",
+              "fashion-mnist-subset",
+              "--epochs",
+              "2",
+              "--batch",
+              "32",
+              "--limit-train",
+              "320",
+              "--limit-test",
+              "100",
+              "--out",
+              run.toString()
+            },
+            new PrintWriter(out, true),
+            new PrintWriter(err, true));
     assertEquals(0, status, out + "\n" + err);
 
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     // Offline and quiet: this machine reaches no network, and nothing may be fetched.
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-dev-shm-usage", "--window-size=1200,900",
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1200,900",
         "--user-data-dir=" + Files.createTempDirectory(dir, "chromium-profile"));
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-        .usingAnyFreePort()
-        .build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+            .usingAnyFreePort()
+            .build();
     browser = new ChromeDriver(service, options);
     browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
   }
@@ -135,17 +165,20 @@ class ReportBrowserTest {
     assertEquals(List.of(), severeConsoleMessages(), "console errors");
 
     @SuppressWarnings("unchecked")
-    List<Object> widths = (List<Object>) ((JavascriptExecutor) browser).executeScript(
-        "return Array.from(document.images).map(i => i.complete ? i.naturalWidth : -1);");
+    List<Object> widths =
+        (List<Object>)
+            ((JavascriptExecutor) browser)
+                .executeScript(
+                    "return Array.from(document.images).map(i => i.complete ? i.naturalWidth : -1);");
     // Curves, filters, and one image per mistake (the tiny net makes many on 100 images).
     assertTrue(widths.size() >= 3, "images: " + widths);
     for (int i = 0; i < widths.size(); i++) {
-      assertTrue(((Number) widths.get(i)).longValue() > 0, "image " + i + " did not decode: "
-          + widths);
+      assertTrue(
+          ((Number) widths.get(i)).longValue() > 0, "image " + i + " did not decode: " + widths);
     }
 
-    List<String> csv = Files.readAllLines(run.resolve("metrics.csv")).stream()
-        .filter(l -> !l.isBlank()).toList();
+    List<String> csv =
+        Files.readAllLines(run.resolve("metrics.csv")).stream().filter(l -> !l.isBlank()).toList();
     List<List<String>> shown = new ArrayList<>();
     shown.add(cells("metrics", "th").get(0));
     shown.addAll(cells("metrics", "td"));
@@ -154,15 +187,19 @@ class ReportBrowserTest {
       assertEquals(List.of(csv.get(r).split(",", -1)), shown.get(r), "metrics row " + r);
     }
 
-    List<String> confusion = Files.readAllLines(run.resolve("confusion.csv")).stream()
-        .filter(l -> !l.isBlank()).toList();
+    List<String> confusion =
+        Files.readAllLines(run.resolve("confusion.csv")).stream()
+            .filter(l -> !l.isBlank())
+            .toList();
     List<List<String>> counts = cells("confusion", "td");
     assertEquals(confusion.size() - 1, counts.size(), "rows of the confusion table");
     for (int r = 0; r < counts.size(); r++) {
       List<String> expected = List.of(confusion.get(r + 1).split(",", -1));
       // confusion.csv rows start with the class name; the page shows it as a row header.
-      assertEquals(expected.subList(expected.size() - counts.get(r).size(), expected.size()),
-          counts.get(r), "confusion row " + r);
+      assertEquals(
+          expected.subList(expected.size() - counts.get(r).size(), expected.size()),
+          counts.get(r),
+          "confusion row " + r);
     }
     String network = browser.findElement(By.id("network")).getText();
     assertTrue(network.contains("L1_conv") && network.contains("total"), network);
@@ -173,13 +210,18 @@ class ReportBrowserTest {
     Path sweep = dir.resolve("sweep");
     Files.createDirectories(sweep);
     // The run folder sits beside the sweep's here; a real sweep keeps its runs inside.
-    Path page = SweepReport.write(sweep, "sweep of tiny", List.of("variant", "accuracy"),
-        List.of(new SweepReport.Row(List.of("tiny", "0.5"), "../run"),
-            new SweepReport.Row(List.of("none", "-"), null)));
+    Path page =
+        SweepReport.write(
+            sweep,
+            "sweep of tiny",
+            List.of("variant", "accuracy"),
+            List.of(
+                new SweepReport.Row(List.of("tiny", "0.5"), "../run"),
+                new SweepReport.Row(List.of("none", "-"), null)));
     browser.get(page.toUri().toString());
     assertEquals("sweep of tiny", browser.getTitle());
-    assertEquals(List.of(List.of("tiny", "0.5", "../run"), List.of("none", "-", "")),
-        cells("sweep", "td"));
+    assertEquals(
+        List.of(List.of("tiny", "0.5", "../run"), List.of("none", "-", "")), cells("sweep", "td"));
     assertEquals(List.of(), severeConsoleMessages(), "console errors");
     browser.findElement(By.linkText("../run")).click();
     assertEquals("convnet run: tiny", browser.getTitle());

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A checkpoint keeps the parameter order it is given: the order of the arrays it and the weights files write. */
+/**
+ * A checkpoint keeps the parameter order it is given: the order of the arrays it and the weights
+ * files write.
+ */
 class CheckpointOrderTest {
   @Test
   void checkpointKeepsTheGivenParameterOrderSoWeightsFilesAreTheSameRunToRun() {

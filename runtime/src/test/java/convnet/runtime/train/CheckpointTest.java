@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CheckpointTest {
   @TempDir Path dir;
 
-  static final Map<String, Shape> SHAPES = Map.of("a.weight", Shape.of(3, 2), "a.bias", Shape.of(3));
+  static final Map<String, Shape> SHAPES =
+      Map.of("a.weight", Shape.of(3, 2), "a.bias", Shape.of(3));
 
   static Tensor random(Random r, Shape s) {
     double[] d = new double[s.size()];
@@ -37,9 +37,19 @@ class CheckpointTest {
 
   static Checkpoint sample(long seed) {
     Random r = new Random(seed);
-    return new Checkpoint(r.nextInt(50), r.nextInt(900), r.nextInt(1 << 30), r.nextDouble() * 1e4,
-        r.nextInt(1000), r.nextInt(2000), r.nextDouble(), 1 + r.nextInt(9),
-        Map.of("a.weight", random(r, SHAPES.get("a.weight")), "a.bias",
+    return new Checkpoint(
+        r.nextInt(50),
+        r.nextInt(900),
+        r.nextInt(1 << 30),
+        r.nextDouble() * 1e4,
+        r.nextInt(1000),
+        r.nextInt(2000),
+        r.nextDouble(),
+        1 + r.nextInt(9),
+        Map.of(
+            "a.weight",
+            random(r, SHAPES.get("a.weight")),
+            "a.bias",
             random(r, SHAPES.get("a.bias"))),
         Map.of("velocity/a.weight", random(r, SHAPES.get("a.weight"))));
   }
@@ -55,17 +65,31 @@ class CheckpointTest {
     Files.createDirectories(run);
     Checkpoint c = sample(seed);
     c.write(RunFolder.createAt(run));
-    Checkpoint back = Checkpoint.read(RunFolder.openExisting(run), SHAPES, Map.of("velocity/a.weight", SHAPES.get("a.weight")));
+    Checkpoint back =
+        Checkpoint.read(
+            RunFolder.openExisting(run),
+            SHAPES,
+            Map.of("velocity/a.weight", SHAPES.get("a.weight")));
     assertEquals(c, back, "seed " + seed);
-    assertTrue(Files.readString(run.resolve("checkpoint.json")).contains("\"step\" : " + c.step()),
+    assertTrue(
+        Files.readString(run.resolve("checkpoint.json")).contains("\"step\" : " + c.step()),
         "seed " + seed);
   }
 
   @Test
   void noBestEpochYetIsNaN() throws IOException {
-    Checkpoint c = new Checkpoint(0, 0, 0, 0, 0, 0, Double.NaN, 0,
-        Map.of("a.weight", Tensor.zeros(Shape.of(3, 2)), "a.bias", Tensor.zeros(Shape.of(3))),
-        Map.of());
+    Checkpoint c =
+        new Checkpoint(
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            Double.NaN,
+            0,
+            Map.of("a.weight", Tensor.zeros(Shape.of(3, 2)), "a.bias", Tensor.zeros(Shape.of(3))),
+            Map.of());
     RunFolder f = RunFolder.createAt(dir.resolve("r"));
     c.write(f);
     assertEquals(c, Checkpoint.read(RunFolder.openExisting(f.dir()), SHAPES, Map.of()));
@@ -75,11 +99,13 @@ class CheckpointTest {
   void missingOrMisshapenArraysAndForeignFilesAreUserErrors() throws IOException {
     RunFolder f = RunFolder.createAt(dir.resolve("r"));
     sample(1).write(f);
-    UserError missing = assertThrows(UserError.class, () -> Checkpoint.read(f,
-        Map.of("b.weight", Shape.of(1)), Map.of()));
+    UserError missing =
+        assertThrows(
+            UserError.class, () -> Checkpoint.read(f, Map.of("b.weight", Shape.of(1)), Map.of()));
     assertTrue(missing.getMessage().contains("b.weight"), missing.getMessage());
-    UserError shape = assertThrows(UserError.class, () -> Checkpoint.read(f,
-        Map.of("a.bias", Shape.of(4)), Map.of()));
+    UserError shape =
+        assertThrows(
+            UserError.class, () -> Checkpoint.read(f, Map.of("a.bias", Shape.of(4)), Map.of()));
     assertTrue(shape.getMessage().contains("[4]"), shape.getMessage());
     Npz.write(f.checkpointNpz(), Map.of("a.bias", Tensor.zeros(Shape.of(3))), NpyType.FLOAT32);
     assertThrows(UserError.class, () -> Checkpoint.read(f, SHAPES, Map.of()));

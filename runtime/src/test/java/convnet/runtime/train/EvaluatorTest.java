@@ -25,15 +25,21 @@ class EvaluatorTest {
   @BeforeAll
   static void setUp() {
     PrintWriter err = new PrintWriter(System.err, true);
-    model = ModelBinding.of(NetworkModel.fromSource("""
+    model =
+        ModelBinding.of(
+            NetworkModel.fromSource(
+                """
         network e {
             input 1x28x28
             2F5x5CS - PA4x4
             logistic 10
         }
-        """, "e.cnn", err), err);
-    data = TrainingData.open(model.network(), "fashion-mnist-subset", Preprocessing.DEFAULT, 64,
-        101);
+        """,
+                "e.cnn",
+                err),
+            err);
+    data =
+        TrainingData.open(model.network(), "fashion-mnist-subset", Preprocessing.DEFAULT, 64, 101);
     weights = model.init(5);
   }
 
@@ -54,7 +60,9 @@ class EvaluatorTest {
       assertEquals(whole.loss(), e.loss(), 1e-12, "batch " + batch);
       for (int t = 0; t < 10; t++) {
         for (int p = 0; p < 10; p++) {
-          assertEquals(whole.confusion().count(t, p), e.confusion().count(t, p),
+          assertEquals(
+              whole.confusion().count(t, p),
+              e.confusion().count(t, p),
               "batch " + batch + " cell " + t + "," + p);
         }
       }
@@ -78,9 +86,13 @@ class EvaluatorTest {
     double n = shape.size();
     double sigma = Math.sqrt(n * p * (1 - p));
     assertTrue(Math.abs(kept - n * (1 - p)) < 5 * sigma, "seed " + seed + ": kept " + kept);
-    for (Tensor other : new Tensor[] {Trainer.dropoutMask(seed, 3, 5, 3, shape, p),
-        Trainer.dropoutMask(seed, 2, 6, 3, shape, p), Trainer.dropoutMask(seed, 2, 5, 4, shape, p),
-        Trainer.dropoutMask(seed + 1, 2, 5, 3, shape, p)}) {
+    for (Tensor other :
+        new Tensor[] {
+          Trainer.dropoutMask(seed, 3, 5, 3, shape, p),
+          Trainer.dropoutMask(seed, 2, 6, 3, shape, p),
+          Trainer.dropoutMask(seed, 2, 5, 4, shape, p),
+          Trainer.dropoutMask(seed + 1, 2, 5, 3, shape, p)
+        }) {
       assertTrue(!other.equals(m), "seed " + seed + ": masks must differ by position");
     }
   }

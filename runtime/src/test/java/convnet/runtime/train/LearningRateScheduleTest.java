@@ -39,8 +39,15 @@ class LearningRateScheduleTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"linear", "step(every=0,gamma=0.1)", "step(every=2)",
-      "step(every=2,gamma=-1)", "step(every=x,gamma=0.1)", "cosine(3)"})
+  @ValueSource(
+      strings = {
+        "linear",
+        "step(every=0,gamma=0.1)",
+        "step(every=2)",
+        "step(every=2,gamma=-1)",
+        "step(every=x,gamma=0.1)",
+        "cosine(3)"
+      })
   void badFormsSayWhatIsExpected(String text) {
     UserError e = assertThrows(UserError.class, () -> LearningRateSchedule.parse(text));
     assertTrue(e.getMessage().contains(text), e.getMessage());

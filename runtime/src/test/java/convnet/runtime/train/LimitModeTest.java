@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import convnet.dsl.Network;
-import convnet.runtime.errors.UsageError;
 import convnet.runtime.data.DataSplits;
 import convnet.runtime.data.Dataset;
 import convnet.runtime.data.LimitMode;
 import convnet.runtime.data.Preprocessing;
+import convnet.runtime.errors.UsageError;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.run.RunFolder;
 import java.io.IOException;
@@ -28,11 +28,14 @@ class LimitModeTest {
   @TempDir Path dir;
 
   private static Dataset labelled(int[] labels, int classes) {
-    java.util.List<String> names = java.util.stream.IntStream.range(0, classes).mapToObj(Integer::toString).toList();
+    java.util.List<String> names =
+        java.util.stream.IntStream.range(0, classes).mapToObj(Integer::toString).toList();
     return new Dataset("t", 1, 1, 1, names, new float[labels.length], labels);
   }
 
-  /** Random class sizes (some classes tiny or empty), random limits; every property of the choice. */
+  /**
+   * Random class sizes (some classes tiny or empty), random limits; every property of the choice.
+   */
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
   void stratifiedLimitIsBalancedTakesTheFirstOfEachClassAndKeepsFileOrder(long seed) {
@@ -42,7 +45,8 @@ class LimitModeTest {
     int[] labels = new int[n];
     for (int i = 0; i < n; i++) {
       // Skewed: low labels are more frequent, so balance must actually be enforced.
-      labels[i] = Math.min(classes - 1, (int) Math.floor(Math.pow(random.nextDouble(), 2) * classes));
+      labels[i] =
+          Math.min(classes - 1, (int) Math.floor(Math.pow(random.nextDouble(), 2) * classes));
     }
     int limit = 1 + random.nextInt(n);
     Dataset data = labelled(labels, classes);
@@ -76,13 +80,18 @@ class LimitModeTest {
   @Test
   void firstModeTakesTheFirstNImages() {
     int[] labels = {0, 0, 0, 1, 2, 1, 0};
-    assertArrayEquals(new int[] {0, 0, 0, 1}, LimitMode.FIRST.apply(labelled(labels, 3), 4).labels());
-    assertArrayEquals(new int[] {0, 0, 1, 2}, LimitMode.STRATIFIED.apply(labelled(labels, 3), 4).labels());
+    assertArrayEquals(
+        new int[] {0, 0, 0, 1}, LimitMode.FIRST.apply(labelled(labels, 3), 4).labels());
+    assertArrayEquals(
+        new int[] {0, 0, 1, 2}, LimitMode.STRATIFIED.apply(labelled(labels, 3), 4).labels());
   }
 
   @Test
   void limitTestOnTheShippedSubsetIsBalancedByDefault() throws IOException {
-    Path net = Files.writeString(dir.resolve("n.cnn"), """
+    Path net =
+        Files.writeString(
+            dir.resolve("n.cnn"),
+            """
         network n {
             input 1x28x28
             logistic 10
@@ -90,10 +99,12 @@ class LimitModeTest {
         """);
     Network network = NetworkModel.load(net, null).network();
     DataSplits d = TrainingData.open(network, "fashion-mnist-subset", Preprocessing.NONE, 50, 100);
-    assertArrayEquals(new int[] {10, 10, 10, 10, 10, 10, 10, 10, 10, 10}, d.test().countsPerClass());
+    assertArrayEquals(
+        new int[] {10, 10, 10, 10, 10, 10, 10, 10, 10, 10}, d.test().countsPerClass());
     assertArrayEquals(new int[] {5, 5, 5, 5, 5, 5, 5, 5, 5, 5}, d.train().countsPerClass());
-    DataSplits first = TrainingData.open(network, "fashion-mnist-subset", Preprocessing.NONE, 50, 100,
-        LimitMode.FIRST);
+    DataSplits first =
+        TrainingData.open(
+            network, "fashion-mnist-subset", Preprocessing.NONE, 50, 100, LimitMode.FIRST);
     assertEquals(100, first.test().size());
     DataSplits all = TrainingData.open(network, "fashion-mnist-subset", Preprocessing.NONE, 0, 0);
     assertArrayEquals(Arrays.copyOf(all.test().labels(), 100), first.test().labels());
@@ -101,8 +112,14 @@ class LimitModeTest {
 
   @Test
   void aConfigWrittenBeforeLimitModesExistedResumesWithTheFirstN() throws IOException {
-    TrainConfig c = TrainConfig.resolve(convnet.dsl.TrainSpec.defaults(0), "n", "sha", null,
-        new TrainConfig.Overrides(null, null, null, null, null, null, null, null, null, null, null, null, 32, 16));
+    TrainConfig c =
+        TrainConfig.resolve(
+            convnet.dsl.TrainSpec.defaults(0),
+            "n",
+            "sha",
+            null,
+            new TrainConfig.Overrides(
+                null, null, null, null, null, null, null, null, null, null, null, null, 32, 16));
     assertEquals(LimitMode.STRATIFIED, c.limitModeValue());
     Path file = dir.resolve("config.json");
     RunFolder.writeJson(file, c);
@@ -112,8 +129,29 @@ class LimitModeTest {
     Files.writeString(file, json.replaceAll(",?\\s*\"limit_mode\"\\s*:\\s*\"stratified\"", ""));
     TrainConfig old = RunFolder.readJson(file, TrainConfig.class);
     assertEquals(LimitMode.FIRST, old.limitModeValue());
-    UsageError e = assertThrows(UsageError.class, () -> old.forResume(new TrainConfig.Overrides(null, null, null,
-        null, null, null, null, null, null, null, null, null, null, null, "stratified"), "sha"));
-    assertTrue(e.getMessage().contains("--limit-mode stratified (the run uses first)"), e.getMessage());
+    UsageError e =
+        assertThrows(
+            UsageError.class,
+            () ->
+                old.forResume(
+                    new TrainConfig.Overrides(
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        "stratified"),
+                    "sha"));
+    assertTrue(
+        e.getMessage().contains("--limit-mode stratified (the run uses first)"), e.getMessage());
   }
 }

@@ -21,12 +21,18 @@ class ProtocolTest {
 
   @Test
   void wrongCountAndUnknownLetterAreRefused() {
-    assertTrue(assertThrows(UserError.class, () -> Protocol.parse("R+", 2)).getMessage()
-        .contains("2 conv stages"));
-    assertTrue(assertThrows(UserError.class, () -> Protocol.parse("RX", 2)).getMessage()
-        .contains("'X' at position 2"));
-    assertTrue(assertThrows(UserError.class, () -> Protocol.parse("UU+", 1)).getMessage()
-        .contains("1 conv stage"));
+    assertTrue(
+        assertThrows(UserError.class, () -> Protocol.parse("R+", 2))
+            .getMessage()
+            .contains("2 conv stages"));
+    assertTrue(
+        assertThrows(UserError.class, () -> Protocol.parse("RX", 2))
+            .getMessage()
+            .contains("'X' at position 2"));
+    assertTrue(
+        assertThrows(UserError.class, () -> Protocol.parse("UU+", 1))
+            .getMessage()
+            .contains("1 conv stage"));
   }
 
   @Test

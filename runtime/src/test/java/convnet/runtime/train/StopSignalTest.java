@@ -36,7 +36,8 @@ class StopSignalTest {
     StopSignal stop = StopSignal.manual();
     stop.request();
     Function f = chain();
-    assertThrows(CompilationInterruptedException.class,
+    assertThrows(
+        CompilationInterruptedException.class,
         () -> stop.interruptibly(() -> Compiler.compile(f, CompileOptions.defaults())));
     assertFalse(Thread.interrupted(), "no interrupt outlives the section");
   }
@@ -47,19 +48,22 @@ class StopSignalTest {
     Function f = chain();
     CountDownLatch started = new CountDownLatch(1);
     AtomicReference<Throwable> ended = new AtomicReference<>();
-    Thread worker = new Thread(() -> {
-      try {
-        stop.interruptibly(() -> {
-          started.countDown();
-          // Compiles again and again: only the stop request can end this loop.
-          while (true) {
-            Compiler.compile(f, CompileOptions.defaults());
-          }
-        });
-      } catch (Throwable t) {
-        ended.set(t);
-      }
-    });
+    Thread worker =
+        new Thread(
+            () -> {
+              try {
+                stop.interruptibly(
+                    () -> {
+                      started.countDown();
+                      // Compiles again and again: only the stop request can end this loop.
+                      while (true) {
+                        Compiler.compile(f, CompileOptions.defaults());
+                      }
+                    });
+              } catch (Throwable t) {
+                ended.set(t);
+              }
+            });
     worker.start();
     started.await();
     stop.request();

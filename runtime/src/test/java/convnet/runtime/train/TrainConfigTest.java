@@ -25,14 +25,15 @@ class TrainConfigTest {
   @TempDir Path dir;
 
   static TrainSpec spec(String block) {
-    String src = "network n {\n  input 1x28x28\n  4F5x5C - PA2x2\n  logistic 10\n" + block
-        + "}\n";
+    String src = "network n {\n  input 1x28x28\n  4F5x5C - PA2x2\n  logistic 10\n" + block + "}\n";
     CheckResult r = Checker.checkSource(src, "n.cnn");
     assertTrue(r.ok(), () -> r.diagnostics().render(src));
     return r.network().train();
   }
 
-  static final TrainSpec BLOCK = spec("""
+  static final TrainSpec BLOCK =
+      spec(
+          """
         train {
           epochs = 4
           batch = 16
@@ -45,8 +46,8 @@ class TrainConfigTest {
       """);
 
   static TrainConfig.Overrides only(Integer epochs, Double lr, String backend) {
-    return new TrainConfig.Overrides(null, epochs, null, lr, null, null, null, null, null, null,
-        null, backend, null, null);
+    return new TrainConfig.Overrides(
+        null, epochs, null, lr, null, null, null, null, null, null, null, backend, null, null);
   }
 
   @Test
@@ -87,13 +88,16 @@ class TrainConfigTest {
     TrainSpec s = spec("  train {\n    data = \"pics\"\n  }\n");
     assertEquals(dir.resolve("pics").toString(), TrainConfig.dataSpec(s, dir));
     TrainSpec mnist = spec("  train {\n    data = mnist\n  }\n");
-    assertTrue(assertThrows(UserError.class, () -> TrainConfig.dataSpec(mnist, dir))
-        .getMessage().contains("idx:DIR"));
+    assertTrue(
+        assertThrows(UserError.class, () -> TrainConfig.dataSpec(mnist, dir))
+            .getMessage()
+            .contains("idx:DIR"));
   }
 
   @Test
   void adamAndNesterovFromTheFileReachTheRunAndItsConfigJson() throws IOException {
-    TrainSpec adam = spec("  train {\n    optimizer = adam(lr=0.002, beta1=0.8, weight_decay=1e-4)\n  }\n");
+    TrainSpec adam =
+        spec("  train {\n    optimizer = adam(lr=0.002, beta1=0.8, weight_decay=1e-4)\n  }\n");
     TrainConfig c = TrainConfig.resolve(adam, "n.cnn", "abc", dir, TrainConfig.Overrides.NONE);
     assertEquals(new Adam(0.8, 0.999, 1e-8, 1e-4), c.optimizerValue());
     assertEquals(0.002, c.learningRate());
@@ -101,13 +105,24 @@ class TrainConfigTest {
     RunFolder.writeJson(file, c);
     assertEquals(c, RunFolder.readJson(file, TrainConfig.class));
     assertTrue(c.describe().contains("adam(lr=0.002, beta1=0.8"), c.describe());
-    UsageError momentum = assertThrows(UsageError.class, () -> TrainConfig.resolve(adam, "n.cnn",
-        "abc", dir, new TrainConfig.Overrides(null, null, null, null, 0.5, null, null, null, null,
-            null, null, null, null, null)));
+    UsageError momentum =
+        assertThrows(
+            UsageError.class,
+            () ->
+                TrainConfig.resolve(
+                    adam,
+                    "n.cnn",
+                    "abc",
+                    dir,
+                    new TrainConfig.Overrides(
+                        null, null, null, null, 0.5, null, null, null, null, null, null, null, null,
+                        null)));
     assertTrue(momentum.getMessage().contains("beta1"), momentum.getMessage());
     TrainSpec nesterov = spec("  train {\n    optimizer = sgd(momentum=0.9, nesterov=true)\n  }\n");
-    assertEquals(new Sgd(0.9, 0, true), TrainConfig.resolve(nesterov, "n.cnn", "abc", dir,
-        TrainConfig.Overrides.NONE).optimizerValue());
+    assertEquals(
+        new Sgd(0.9, 0, true),
+        TrainConfig.resolve(nesterov, "n.cnn", "abc", dir, TrainConfig.Overrides.NONE)
+            .optimizerValue());
   }
 
   @Test
@@ -144,20 +159,37 @@ class TrainConfigTest {
     assertEquals(c, c.forResume(only(null, 0.2, null), "abc"), "an equal value is no conflict");
     UsageError e = assertThrows(UsageError.class, () -> c.forResume(only(null, 0.3, null), "abc"));
     assertTrue(e.getMessage().contains("--lr 0.3 (the run uses 0.2)"), e.getMessage());
-    UserError changed = assertThrows(UserError.class,
-        () -> c.forResume(TrainConfig.Overrides.NONE, "def"));
+    UserError changed =
+        assertThrows(UserError.class, () -> c.forResume(TrainConfig.Overrides.NONE, "def"));
     assertTrue(changed.getMessage().contains("has changed"), changed.getMessage());
   }
 
   @Test
   void badValuesAreUserErrors() {
-    assertThrows(UserError.class, () -> TrainConfig.resolve(BLOCK, "n.cnn", "abc", dir,
-        new TrainConfig.Overrides(null, null, null, null, 1.0, null, null, null, null, null,
-            null, null, null, null)));
-    assertThrows(UserError.class, () -> TrainConfig.resolve(BLOCK, "n.cnn", "abc", dir,
-        new TrainConfig.Overrides(null, null, null, null, null, null, null, "rotate", null,
-            null, null, null, null, null)));
-    assertThrows(UserError.class, () -> TrainConfig.resolve(BLOCK, "n.cnn", "abc", dir,
-        only(null, Double.NaN, null)));
+    assertThrows(
+        UserError.class,
+        () ->
+            TrainConfig.resolve(
+                BLOCK,
+                "n.cnn",
+                "abc",
+                dir,
+                new TrainConfig.Overrides(
+                    null, null, null, null, 1.0, null, null, null, null, null, null, null, null,
+                    null)));
+    assertThrows(
+        UserError.class,
+        () ->
+            TrainConfig.resolve(
+                BLOCK,
+                "n.cnn",
+                "abc",
+                dir,
+                new TrainConfig.Overrides(
+                    null, null, null, null, null, null, null, "rotate", null, null, null, null,
+                    null, null)));
+    assertThrows(
+        UserError.class,
+        () -> TrainConfig.resolve(BLOCK, "n.cnn", "abc", dir, only(null, Double.NaN, null)));
   }
 }

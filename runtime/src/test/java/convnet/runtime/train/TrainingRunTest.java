@@ -1,8 +1,8 @@
 package convnet.runtime.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Whole runs on the shipped subset with a tiny network: learning, determinism, resume, faults. */
 class TrainingRunTest {
   /** Small enough for the interpreter: one stage of 4 maps, pooled 4x4, then the classifier. */
-  static final String NET = """
+  static final String NET =
+      """
       network tiny {
           input 1x28x28
           4F5x5CSG - PA4x4
@@ -54,13 +55,16 @@ class TrainingRunTest {
   static void writeNetwork() throws IOException {
     netFile = shared.resolve("tiny.cnn");
     Files.writeString(netFile, NET);
-    model = ModelBinding.of(convnet.runtime.model.NetworkModel.load(netFile,
-        new java.io.PrintWriter(System.err, true)), new java.io.PrintWriter(System.err, true));
+    model =
+        ModelBinding.of(
+            convnet.runtime.model.NetworkModel.load(
+                netFile, new java.io.PrintWriter(System.err, true)),
+            new java.io.PrintWriter(System.err, true));
   }
 
   static TrainConfig.Overrides flags(String data, Integer epochs, Double lr) {
-    return new TrainConfig.Overrides(data, epochs, null, lr, null, null, null, null, null, null,
-        null, "interpreted", 320, 200);
+    return new TrainConfig.Overrides(
+        data, epochs, null, lr, null, null, null, null, null, null, null, "interpreted", 320, 200);
   }
 
   static final TrainConfig.Overrides SMALL = flags("fashion-mnist-subset", null, null);
@@ -71,8 +75,9 @@ class TrainingRunTest {
       throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream ps = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    Trainer.Result r = TrainingRun.execute(model,
-        new TrainingRun.Request(netFile, o, out, resume, json), ps, stop);
+    Trainer.Result r =
+        TrainingRun.execute(
+            model, new TrainingRun.Request(netFile, o, out, resume, json), ps, stop);
     return new Outcome(r, bytes.toString(StandardCharsets.UTF_8));
   }
 
@@ -91,9 +96,17 @@ class TrainingRunTest {
     assertTrue(loss2 < loss1, rows.toString());
     assertTrue(test2 > 0.30, rows.toString());
     assertEquals(test2, o.result().report().testAccuracy(), 1e-5);
-    for (String f : List.of("weights-final.npz", "weights-best.npz", "confusion.txt",
-        "confusion.csv", "curves.png", "train.log", "config.json", "checkpoint.npz",
-        "checkpoint.json")) {
+    for (String f :
+        List.of(
+            "weights-final.npz",
+            "weights-best.npz",
+            "confusion.txt",
+            "confusion.csv",
+            "curves.png",
+            "train.log",
+            "config.json",
+            "checkpoint.npz",
+            "checkpoint.json")) {
       assertTrue(Files.isRegularFile(out.resolve(f)), f);
     }
     assertTrue(Files.readString(out.resolve("confusion.txt")).contains("Trouser"));
@@ -106,10 +119,10 @@ class TrainingRunTest {
     TrainConfig.Overrides one = flags("fashion-mnist-subset", 1, null);
     run(dir.resolve("a"), null, one, StopSignal.manual(), true);
     run(dir.resolve("b"), null, one, StopSignal.manual(), true);
-    assertEquals(Npz.read(dir.resolve("a/checkpoint.npz")),
-        Npz.read(dir.resolve("b/checkpoint.npz")));
-    assertEquals(Npz.read(dir.resolve("a/weights-final.npz")),
-        Npz.read(dir.resolve("b/weights-final.npz")));
+    assertEquals(
+        Npz.read(dir.resolve("a/checkpoint.npz")), Npz.read(dir.resolve("b/checkpoint.npz")));
+    assertEquals(
+        Npz.read(dir.resolve("a/weights-final.npz")), Npz.read(dir.resolve("b/weights-final.npz")));
   }
 
   @Test
@@ -122,8 +135,7 @@ class TrainingRunTest {
     assertEquals(Trainer.Status.INTERRUPTED, first.result().status());
     assertEquals(4, first.result().checkpoint().step());
     assertTrue(first.out().contains("--resume " + parts), first.out());
-    Outcome second = run(null, parts, TrainConfig.Overrides.NONE, StopSignal.afterSteps(13),
-        true);
+    Outcome second = run(null, parts, TrainConfig.Overrides.NONE, StopSignal.afterSteps(13), true);
     assertEquals(Trainer.Status.INTERRUPTED, second.result().status());
     assertEquals(1, second.result().checkpoint().epoch());
     assertEquals(3, second.result().checkpoint().batch());
@@ -136,25 +148,37 @@ class TrainingRunTest {
       assertEquals(a.get(k), b.get(k), k + " differs after resume");
     }
     // Contents, not bytes: zip entries carry their writing time.
-    assertEquals(Npz.read(whole.resolve("weights-final.npz")),
-        Npz.read(parts.resolve("weights-final.npz")));
+    assertEquals(
+        Npz.read(whole.resolve("weights-final.npz")), Npz.read(parts.resolve("weights-final.npz")));
     assertEquals(lossColumns(whole), lossColumns(parts));
   }
 
   @Test
   void withEveryAugmentationAStoppedAndResumedRunEqualsAnUninterruptedOne() throws IOException {
     // Augmentation is filled one batch ahead on another thread; none of that may show.
-    TrainConfig.Overrides augmented = new TrainConfig.Overrides("fashion-mnist-subset", null,
-        null, null, null, null, null,
-        "flip,crop(pad=2),translate(px=1.5),rotate(degrees=10),scale(min=0.9,max=1.1),elastic",
-        null, null, null, "interpreted", 320, 200);
+    TrainConfig.Overrides augmented =
+        new TrainConfig.Overrides(
+            "fashion-mnist-subset",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            "flip,crop(pad=2),translate(px=1.5),rotate(degrees=10),scale(min=0.9,max=1.1),elastic",
+            null,
+            null,
+            null,
+            "interpreted",
+            320,
+            200);
     Path whole = dir.resolve("whole");
     run(whole, null, augmented, StopSignal.manual(), true);
     Path parts = dir.resolve("parts");
     run(parts, null, augmented, StopSignal.afterSteps(13), true);
     run(null, parts, TrainConfig.Overrides.NONE, StopSignal.manual(), true);
-    assertEquals(Npz.read(whole.resolve("weights-final.npz")),
-        Npz.read(parts.resolve("weights-final.npz")));
+    assertEquals(
+        Npz.read(whole.resolve("weights-final.npz")), Npz.read(parts.resolve("weights-final.npz")));
     assertEquals(lossColumns(whole), lossColumns(parts));
     // And the augmentation did change training: the same run without it ends elsewhere.
     Path plain = dir.resolve("plain");
@@ -165,7 +189,8 @@ class TrainingRunTest {
   /** The metrics that must not depend on interruptions (timings do). */
   private static List<String> lossColumns(Path run) throws IOException {
     return Files.readAllLines(run.resolve("metrics.csv")).stream()
-        .map(l -> String.join(",", List.of(l.split(",", -1)).subList(0, 6))).toList();
+        .map(l -> String.join(",", List.of(l.split(",", -1)).subList(0, 6)))
+        .toList();
   }
 
   @ParameterizedTest
@@ -178,8 +203,10 @@ class TrainingRunTest {
     Outcome first = run(parts, null, SMALL, StopSignal.afterSteps(k), true);
     assertEquals(Trainer.Status.INTERRUPTED, first.result().status(), "seed " + seed);
     run(null, parts, TrainConfig.Overrides.NONE, StopSignal.manual(), true);
-    assertEquals(Npz.read(whole.resolve("checkpoint.npz")), Npz.read(parts.resolve(
-        "checkpoint.npz")), "seed " + seed + ": stopped after step " + k);
+    assertEquals(
+        Npz.read(whole.resolve("checkpoint.npz")),
+        Npz.read(parts.resolve("checkpoint.npz")),
+        "seed " + seed + ": stopped after step " + k);
   }
 
   @Test
@@ -216,14 +243,18 @@ class TrainingRunTest {
   @Test
   void divergingLearningRateStopsNamingTheStepAndTheLayer() throws IOException {
     Path out = dir.resolve("nan");
-    TrainingDiverged e = assertThrows(TrainingDiverged.class,
-        () -> run(out, null, flags("fashion-mnist-subset", 1, 1e6), StopSignal.manual(), true));
+    TrainingDiverged e =
+        assertThrows(
+            TrainingDiverged.class,
+            () -> run(out, null, flags("fashion-mnist-subset", 1, 1e6), StopSignal.manual(), true));
     assertTrue(e.getMessage().contains("step " + e.step()), e.getMessage());
     assertTrue(e.culprit().contains("L"), e.culprit());
     assertTrue(e.getMessage().contains("epoch 1, batch "), e.getMessage());
     // The last good checkpoint is the initial one, untouched.
-    assertEquals(0, Checkpoint.read(convnet.runtime.run.RunFolder.openExisting(out),
-        shapes(), velocityShapes()).step());
+    assertEquals(
+        0,
+        Checkpoint.read(convnet.runtime.run.RunFolder.openExisting(out), shapes(), velocityShapes())
+            .step());
     assertTrue(Files.readString(out.resolve("train.log")).contains("diverged"));
   }
 
@@ -240,22 +271,31 @@ class TrainingRunTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"adam(lr=0.01, weight_decay=1e-4)",
-      "sgd(lr=0.05, momentum=0.9, nesterov=true)"})
+  @ValueSource(
+      strings = {"adam(lr=0.01, weight_decay=1e-4)", "sgd(lr=0.05, momentum=0.9, nesterov=true)"})
   void adamAndNesterovTrainAndResumeBitwise(String optimizer) throws IOException {
     Path file = dir.resolve("opt.cnn");
-    Files.writeString(file, NET.replace("optimizer = sgd(lr=0.05, momentum=0.9, weight_decay=1e-4)",
-        "optimizer = " + optimizer));
-    ModelBinding m = ModelBinding.of(convnet.runtime.model.NetworkModel.load(file,
-        new java.io.PrintWriter(System.err, true)), new java.io.PrintWriter(System.err, true));
+    Files.writeString(
+        file,
+        NET.replace(
+            "optimizer = sgd(lr=0.05, momentum=0.9, weight_decay=1e-4)",
+            "optimizer = " + optimizer));
+    ModelBinding m =
+        ModelBinding.of(
+            convnet.runtime.model.NetworkModel.load(
+                file, new java.io.PrintWriter(System.err, true)),
+            new java.io.PrintWriter(System.err, true));
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     Path whole = dir.resolve("whole");
-    Trainer.Result r = TrainingRun.execute(m, new TrainingRun.Request(file, SMALL, whole, null,
-        true), quiet, StopSignal.manual());
+    Trainer.Result r =
+        TrainingRun.execute(
+            m, new TrainingRun.Request(file, SMALL, whole, null, true), quiet, StopSignal.manual());
     List<String> rows = Files.readAllLines(whole.resolve("metrics.csv"));
     // Same margin as the SGD run above: chance is 10%, these runs reach 45-65%.
-    assertTrue(Double.parseDouble(rows.get(2).split(",")[2])
-        < Double.parseDouble(rows.get(1).split(",")[2]), optimizer + " " + rows);
+    assertTrue(
+        Double.parseDouble(rows.get(2).split(",")[2])
+            < Double.parseDouble(rows.get(1).split(",")[2]),
+        optimizer + " " + rows);
     assertTrue(r.report().testAccuracy() > 0.30, optimizer + " " + rows);
     String kind = optimizer.substring(0, optimizer.indexOf('('));
     Map<String, Tensor> saved = Npz.read(whole.resolve("checkpoint.npz"));
@@ -263,12 +303,20 @@ class TrainingRunTest {
     assertTrue(saved.containsKey(state), saved.keySet().toString());
     assertTrue(Files.readString(whole.resolve("config.json")).contains(kind), optimizer);
     Path parts = dir.resolve("parts");
-    TrainingRun.execute(m, new TrainingRun.Request(file, SMALL, parts, null, true), quiet,
+    TrainingRun.execute(
+        m,
+        new TrainingRun.Request(file, SMALL, parts, null, true),
+        quiet,
         StopSignal.afterSteps(7));
-    TrainingRun.execute(m, new TrainingRun.Request(file, TrainConfig.Overrides.NONE, null, parts,
-        true), quiet, StopSignal.manual());
-    assertEquals(saved, Npz.read(parts.resolve("checkpoint.npz")), optimizer
-        + ": a run stopped after step 7 and resumed differs from the uninterrupted one");
+    TrainingRun.execute(
+        m,
+        new TrainingRun.Request(file, TrainConfig.Overrides.NONE, null, parts, true),
+        quiet,
+        StopSignal.manual());
+    assertEquals(
+        saved,
+        Npz.read(parts.resolve("checkpoint.npz")),
+        optimizer + ": a run stopped after step 7 and resumed differs from the uninterrupted one");
   }
 
   @Test
@@ -276,8 +324,8 @@ class TrainingRunTest {
     Path out = dir.resolve("taken");
     Files.createDirectories(out);
     Files.writeString(out.resolve("notes.txt"), "mine");
-    UserError e = assertThrows(UserError.class,
-        () -> run(out, null, SMALL, StopSignal.manual(), true));
+    UserError e =
+        assertThrows(UserError.class, () -> run(out, null, SMALL, StopSignal.manual(), true));
     assertTrue(e.getMessage().contains("not empty"), e.getMessage());
     assertEquals("mine", Files.readString(out.resolve("notes.txt")));
     assertEquals(1, Files.list(out).count());
@@ -287,13 +335,29 @@ class TrainingRunTest {
   void resumeRefusesContradictingFlagsButExtendsEpochs() throws IOException {
     Path out = dir.resolve("r");
     run(out, null, flags("fashion-mnist-subset", 1, null), StopSignal.manual(), true);
-    UsageError e = assertThrows(UsageError.class, () -> run(null, out,
-        new TrainConfig.Overrides(null, null, 16, 0.5, null, null, null, null, null, null, null,
-            null, null, null), StopSignal.manual(), true));
-    assertTrue(e.getMessage().contains("--batch 16") && e.getMessage().contains("--lr 0.5"),
+    UsageError e =
+        assertThrows(
+            UsageError.class,
+            () ->
+                run(
+                    null,
+                    out,
+                    new TrainConfig.Overrides(
+                        null, null, 16, 0.5, null, null, null, null, null, null, null, null, null,
+                        null),
+                    StopSignal.manual(),
+                    true));
+    assertTrue(
+        e.getMessage().contains("--batch 16") && e.getMessage().contains("--lr 0.5"),
         e.getMessage());
-    Outcome more = run(null, out, new TrainConfig.Overrides(null, 2, null, null, null, null,
-        null, null, null, null, null, null, null, null), StopSignal.manual(), true);
+    Outcome more =
+        run(
+            null,
+            out,
+            new TrainConfig.Overrides(
+                null, 2, null, null, null, null, null, null, null, null, null, null, null, null),
+            StopSignal.manual(),
+            true);
     assertEquals(Trainer.Status.FINISHED, more.result().status());
     assertEquals(3, Files.readAllLines(out.resolve("metrics.csv")).size());
     assertTrue(Files.readString(out.resolve("config.json")).contains("\"epochs\" : 2"));
@@ -308,8 +372,10 @@ class TrainingRunTest {
     Files.write(data.resolve("t10k-images-idx3-ubyte"), new byte[] {0, 0, 8, 3});
     Files.write(data.resolve("t10k-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1});
     Path out = dir.resolve("never");
-    UserError e = assertThrows(UserError.class, () -> run(out, null,
-        flags("idx:" + data, null, null), StopSignal.manual(), true));
+    UserError e =
+        assertThrows(
+            UserError.class,
+            () -> run(out, null, flags("idx:" + data, null, null), StopSignal.manual(), true));
     assertTrue(e.getMessage().contains("train-images-idx3-ubyte"), e.getMessage());
     assertFalse(Files.exists(out));
   }
@@ -317,20 +383,38 @@ class TrainingRunTest {
   @Test
   void randomTablesComeFromTheRunSeedAndAreSavedWithTheWeights() throws IOException {
     Path file = dir.resolve("table.cnn");
-    Files.writeString(file, NET.replace("4F5x5CSG - PA4x4", "4F5x5CSG - PA4x4\n conv(maps=3, kernel=3x3, table=random(2))"));
-    convnet.runtime.model.NetworkModel network = convnet.runtime.model.NetworkModel.load(file,
-        new java.io.PrintWriter(System.err, true));
+    Files.writeString(
+        file,
+        NET.replace(
+            "4F5x5CSG - PA4x4", "4F5x5CSG - PA4x4\n conv(maps=3, kernel=3x3, table=random(2))"));
+    convnet.runtime.model.NetworkModel network =
+        convnet.runtime.model.NetworkModel.load(file, new java.io.PrintWriter(System.err, true));
     ModelBinding m = ModelBinding.of(network, new java.io.PrintWriter(System.err, true));
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     Map<Long, Tensor> tables = new java.util.HashMap<>();
     for (long seed : new long[] {7, 8}) {
       Path out = dir.resolve("seed" + seed);
-      TrainConfig.Overrides o = new TrainConfig.Overrides("fashion-mnist-subset", 1, null, null, null,
-          null, null, null, null, null, seed, "interpreted", 64, 50);
-      TrainingRun.execute(m, new TrainingRun.Request(file, o, out, null, true), quiet,
-          StopSignal.manual());
+      TrainConfig.Overrides o =
+          new TrainConfig.Overrides(
+              "fashion-mnist-subset",
+              1,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              seed,
+              "interpreted",
+              64,
+              50);
+      TrainingRun.execute(
+          m, new TrainingRun.Request(file, o, out, null, true), quiet, StopSignal.manual());
       Tensor saved = Npz.read(out.resolve("weights-final.npz")).get("L3_conv.table");
-      assertEquals(network.withTableSeed(seed).tables().get("L3_conv.table"), saved, "seed " + seed);
+      assertEquals(
+          network.withTableSeed(seed).tables().get("L3_conv.table"), saved, "seed " + seed);
       tables.put(seed, saved);
     }
     assertTrue(!tables.get(7L).equals(tables.get(8L)), "runs seeded 7 and 8 share one table");
