@@ -29,6 +29,8 @@ final class ExprEmitter {
   private static final String ASSOCIATIVE = "Ljdk/incubator/vector/VectorOperators$Associative;";
   private static final String COMPARISON = "Ljdk/incubator/vector/VectorOperators$Comparison;";
   private static final String FAST_MATH = Type.getInternalName(FastMath.class);
+  // By name: loading VectorMath links the Vector API, which scalar-only JVMs do not have.
+  private static final String VECTOR_MATH = "convnet/compiler/gen/VectorMath";
 
   /**
    * How loads find their element: the array of each slot and the base offset and inner stride of
@@ -212,8 +214,8 @@ final class ExprEmitter {
 
   /**
    * The elementwise vocabulary in scalar float code: each word pushes its arguments, then computes.
-   * The transcendental functions call {@link FastMath}, whose results the interpreter's tolerances
-   * are set for.
+   * The transcendental functions call {@link FastMath}, whose exp, log, tanh and sigmoid give the
+   * bits of the vector path's {@link VectorMath} forms.
    */
   private static final ElementwiseCode<Consumer<Block>> SCALAR =
       new ElementwiseCode<>() {
@@ -406,6 +408,15 @@ final class ExprEmitter {
    */
   private static final ElementwiseCode<Consumer<Block>> VECTOR_WORDS =
       new ElementwiseCode<>() {
+        // VectorMath's forms rather than the Vector API's EXP, LOG and TANH, which round
+        // differently once compiled; FastMath has the same forms for the scalar path.
+        private Consumer<Block> vectorMath(String name, Consumer<Block> x) {
+          return b -> {
+            x.accept(b);
+            b.invokeStatic(VECTOR_MATH, name, "(L" + VECTOR + ";)L" + VECTOR + ";");
+          };
+        }
+
         private Consumer<Block> unaryOp(String operator, Consumer<Block> x) {
           return b -> unary(b, operator, x);
         }
@@ -436,32 +447,22 @@ final class ExprEmitter {
 
         @Override
         public Consumer<Block> exp(Consumer<Block> x) {
-          return unaryOp("EXP", x);
+          return vectorMath("exp", x);
         }
 
         @Override
         public Consumer<Block> log(Consumer<Block> x) {
-          return unaryOp("LOG", x);
+          return vectorMath("log", x);
         }
 
         @Override
         public Consumer<Block> tanh(Consumer<Block> x) {
-          return b -> {
-            x.accept(b);
-            b.invokeStatic(
-                Type.getInternalName(VectorMath.class),
-                "tanh",
-                "(L" + VECTOR + ";)L" + VECTOR + ";");
-          };
+          return vectorMath("tanh", x);
         }
 
         @Override
         public Consumer<Block> sigmoid(Consumer<Block> x) {
-          return binaryOp(
-              "DIV",
-              BINARY,
-              one(),
-              binaryOp("ADD", ASSOCIATIVE, one(), unaryOp("EXP", unaryOp("NEG", x))));
+          return vectorMath("sigmoid", x);
         }
 
         @Override

@@ -8,18 +8,18 @@ import java.util.Set;
 
 /**
  * Whether a kernel must use scalar code to give the same bits on every run. The Vector API's
- * transcendental lanewise ops (EXP, LOG, POW; vector sigmoid is built on EXP) give different
- * roundings when the JIT has compiled them (SVML stubs) and before (per-lane Math calls), so a
- * kernel using them would change its results as it warms up; the scalar paths call Math's
- * intrinsics, which the interpreter and the compilers share. Vector tanh is built from plain
- * arithmetic ({@link VectorMath}) and stays vectorised.
+ * transcendental lanewise ops give different roundings when the JIT has compiled them (SVML stubs)
+ * and before (per-lane Math calls), so a kernel using them would change its results as it warms up.
+ * exp, log, tanh and sigmoid have vector forms built from plain arithmetic ({@link VectorMath}) and
+ * stay vectorised; pow has none, so a kernel with pow runs scalar code, whose {@link FastMath#pow}
+ * rounds Math's intrinsic, which the interpreter and the compilers share.
  */
 public final class ScalarFallback {
   private ScalarFallback() {}
 
   /**
-   * Whether the vector code of some operation reachable from {@code roots} uses a transcendental
-   * lanewise op.
+   * Whether the vector code of some operation reachable from {@code roots} would use a
+   * transcendental lanewise op of the Vector API (today only pow).
    */
   public static boolean needed(List<Expr> roots) {
     ArrayDeque<Expr> stack = new ArrayDeque<>(roots);
@@ -58,12 +58,12 @@ public final class ScalarFallback {
 
         @Override
         public Boolean exp(Boolean x) {
-          return true;
+          return x;
         }
 
         @Override
         public Boolean log(Boolean x) {
-          return true;
+          return x;
         }
 
         @Override
@@ -73,7 +73,7 @@ public final class ScalarFallback {
 
         @Override
         public Boolean sigmoid(Boolean x) {
-          return true;
+          return x;
         }
 
         @Override

@@ -1,31 +1,25 @@
 package convnet.compiler.gen;
 
+import static convnet.compiler.gen.FastMath.*;
+
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 /**
- * Vector forms of transcendental functions built only from lanewise add, multiply, divide, min and
- * max, which round the same way in every JIT tier, so a kernel gives the same bits before and after
- * it is compiled (the Vector API's own TANH does not: compiled code uses other routines than the
- * per-lane fallback).
+ * Vector forms of transcendental functions built only from lanewise operations that every JIT tier
+ * rounds the same way (float add, subtract, multiply, divide, min, max, negation; integer add,
+ * subtract and shifts; bit reinterpretation; comparisons and blends), so a kernel gives the same
+ * bits before and after it is compiled (the Vector API's own EXP, LOG and TANH do not: compiled
+ * code uses other routines than the per-lane fallback). {@link FastMath} holds the same operations
+ * in the same order on one float, so the scalar tail of a run, a scalar kernel and the vector lanes
+ * give the same bits for the same input.
+ *
+ * <p>No conversion between float and int lanes is used: a float holding an integer k (|k| &lt;
+ * 2^22) becomes an int, and back, through the bits of k + 1.5·2^23, whose low mantissa bits are k.
  */
 public final class VectorMath {
-  // tanh(x) rounds to ±1 in float beyond this magnitude; clamping keeps the rational form in its
-  // fitted range.
-  private static final float TANH_CLAMP = 7.90531110763549805f;
-  // Rational minimax fit tanh(x) ≈ x·P(x²)/Q(x²) on [−7.9, 7.9]: at most 4e-7 absolute error (≤ 7
-  // ulps near ±1).
-  private static final float A1 = 4.89352455891786e-03f;
-  private static final float A3 = 6.37261928875436e-04f;
-  private static final float A5 = 1.48572235717979e-05f;
-  private static final float A7 = 5.12229709037114e-08f;
-  private static final float A9 = -8.60467152213735e-11f;
-  private static final float A11 = 2.00018790482477e-13f;
-  private static final float A13 = -2.76076847742355e-16f;
-  private static final float B0 = 4.89352518554385e-03f;
-  private static final float B2 = 2.26843463243900e-03f;
-  private static final float B4 = 1.18534705686654e-04f;
-  private static final float B6 = 1.19825839466702e-06f;
-
   private VectorMath() {}
 
   /** tanh of every lane. */
@@ -42,6 +36,89 @@ public final class VectorMath {
     FloatVector q = x2.mul(B6).add(B4);
     q = x2.mul(q).add(B2);
     q = x2.mul(q).add(B0);
-    return p.div(q);
+    // Below 2^-12 in magnitude tanh(x) rounds to x, which the rational form would lose to
+    // underflow in x·P(x²) near the smallest normal floats; min(v, −v) is −|v|.
+    return p.div(q).blend(v, v.min(v.neg()).compare(VectorOperators.GT, -TANH_LINEAR_LIMIT));
+  }
+
+  /**
+   * e^x of every lane: x = k·ln2 + r with |r| ≤ ln2/2 (about), e^r by a polynomial, times 2^k built
+   * in the exponent bits (in two factors 2^⌊k/2⌋·2^(k−⌊k/2⌋), both normal, so that results below
+   * 2^-126 are rounded once into the subnormals). exp(+∞) = +∞, exp(−∞) = 0, NaN gives NaN; x above
+   * ln(MAX_VALUE) gives +∞, x below −103.97 gives 0.
+   */
+  public static FloatVector exp(FloatVector v) {
+    // max and min keep NaN (as Math.max and Math.min do), and NaN reaches the result through r.
+    FloatVector x = v.max(EXP_LOW).min(EXP_HIGH);
+    FloatVector shifted = x.mul(LOG2E).add(SHIFTER);
+    FloatVector k = shifted.sub(SHIFTER);
+    FloatVector r = x.sub(k.mul(LN2_HIGH)).sub(k.mul(LN2_LOW));
+    FloatVector p = r.mul(E5).add(E4);
+    p = p.mul(r).add(E3);
+    p = p.mul(r).add(E2);
+    p = p.mul(r).add(E1);
+    p = p.mul(r).add(E0);
+    p = p.mul(r.mul(r)).add(r).add(1f);
+    IntVector ki = shifted.reinterpretAsInts().sub(SHIFTER_BITS);
+    IntVector half = ki.lanewise(VectorOperators.ASHR, 1);
+    FloatVector scale1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    FloatVector scale2 =
+        ki.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    return p.mul(scale1).mul(scale2);
+  }
+
+  /**
+   * The natural logarithm of every lane: x = m·2^e with m in [√½, √2) split in the bits (subnormal
+   * x first scaled by 2^23), log x = e·ln2 + log m with log m by a polynomial in f = m − 1. log(+∞)
+   * = +∞, log(±0) = −∞, negative x and NaN give NaN.
+   */
+  public static FloatVector log(FloatVector v) {
+    VectorMask<Float> subnormal = v.compare(VectorOperators.LT, Float.MIN_NORMAL);
+    FloatVector x = v.mul(v.broadcast(1f).blend(TWO_23, subnormal));
+    IntVector bits = x.reinterpretAsInts();
+    IntVector e = bits.sub(SQRT_HALF_BITS).lanewise(VectorOperators.ASHR, 23);
+    FloatVector f = bits.sub(e.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+    FloatVector ef =
+        e.add(SHIFTER_BITS)
+            .reinterpretAsFloats()
+            .sub(SHIFTER)
+            .add(v.broadcast(0f).blend(-23f, subnormal));
+    return logTail(v, f, ef);
+  }
+
+  // The polynomial and the special cases of log, apart so that each method stays small enough for
+  // the JIT to inline into the kernels (a vector that crosses a call that is not inlined is
+  // allocated).
+  private static FloatVector logTail(FloatVector v, FloatVector f, FloatVector ef) {
+    FloatVector z = f.mul(f);
+    FloatVector y = f.mul(L8).add(L7);
+    y = y.mul(f).add(L6);
+    y = y.mul(f).add(L5);
+    y = y.mul(f).add(L4);
+    y = y.mul(f).add(L3);
+    y = y.mul(f).add(L2);
+    y = y.mul(f).add(L1);
+    y = y.mul(f).add(L0);
+    y = y.mul(f).mul(z);
+    y = y.add(ef.mul(LN2_LOW));
+    y = y.add(z.mul(-0.5f));
+    FloatVector result = f.add(y).add(ef.mul(LN2_HIGH));
+    result =
+        result.blend(
+            Float.POSITIVE_INFINITY, v.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+    result = result.blend(Float.NEGATIVE_INFINITY, v.compare(VectorOperators.EQ, 0f));
+    // Lanes that are not ≥ 0 (negative or NaN) are NaN.
+    return v.broadcast(Float.NaN).blend(result, v.compare(VectorOperators.GE, 0f));
+  }
+
+  /**
+   * The logistic function 1 / (1 + e^−x) of every lane, as e^x / (1 + e^x) for negative x, so that
+   * the exponential never overflows and results near 0 keep their relative accuracy.
+   */
+  public static FloatVector sigmoid(FloatVector x) {
+    // min(x, −x) = −|x|, by operations whose rounding (none) and NaN handling every tier shares.
+    FloatVector t = exp(x.min(x.neg()));
+    FloatVector numerator = x.broadcast(1f).blend(t, x.compare(VectorOperators.LT, 0f));
+    return numerator.div(t.add(1f));
   }
 }

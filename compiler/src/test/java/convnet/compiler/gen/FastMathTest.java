@@ -13,11 +13,12 @@ class FastMathTest {
 
   /** Distance in float ulps of the result from the exact (double) value. */
   static double ulps(float actual, double exact) {
-    return Math.abs(actual - exact) / Math.ulp((float) exact);
+    return VectorMathSweep.ulps(actual, exact);
   }
 
-  static void assertWithinOneUlp(
+  static void assertWithinUlps(
       String name,
+      double bound,
       long seed,
       java.util.function.Function<Float, Float> f,
       DoubleUnaryOperator exact,
@@ -37,29 +38,35 @@ class FastMathTest {
       }
       double error = ulps(f.apply(x), exact.applyAsDouble(x));
       worst = Math.max(worst, error);
-      assertTrue(error <= 1.0, name + " seed " + seed + " at x=" + x + ": " + error + " ulps");
+      assertTrue(error <= bound, name + " seed " + seed + " at x=" + x + ": " + error + " ulps");
     }
     assertTrue(
         worst > 0, name + " seed " + seed + ": no rounding seen at all, the test is not testing");
   }
 
+  // exp, log, sigmoid and tanh are the scalar forms of VectorMath's, so that every path of a
+  // kernel gives the same bits; their bounds are the largest errors a sweep of every 41st float
+  // found (docs/kernels.md, "Vector exp, log, sigmoid"), rounded up: exp 0.97, log 0.79,
+  // sigmoid 2.34, tanh 6.37 ulps. Before, they rounded Math's double results (within 1 ulp) and
+  // differed from the vector path.
+
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2, 3})
-  void tanhIsWithinOneUlp(long seed) {
-    assertWithinOneUlp("tanh", seed, FastMath::tanh, Math::tanh, -20f, 20f);
+  void tanhIsWithinSevenUlps(long seed) {
+    assertWithinUlps("tanh", 7, seed, FastMath::tanh, Math::tanh, -20f, 20f);
   }
 
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2, 3})
-  void sigmoidIsWithinOneUlp(long seed) {
-    assertWithinOneUlp("sigmoid", seed, FastMath::sigmoid, x -> 1 / (1 + Math.exp(-x)), -80f, 80f);
+  void sigmoidIsWithinTwoAndAHalfUlps(long seed) {
+    assertWithinUlps("sigmoid", 2.5, seed, FastMath::sigmoid, VectorMathSweep::sigmoid, -80f, 80f);
   }
 
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2, 3})
   void expAndLogAreWithinOneUlp(long seed) {
-    assertWithinOneUlp("exp", seed, FastMath::exp, Math::exp, -80f, 80f);
-    assertWithinOneUlp("log", seed, FastMath::log, Math::log, 1e-30f, 1e30f);
+    assertWithinUlps("exp", 1, seed, FastMath::exp, Math::exp, -103f, 88f);
+    assertWithinUlps("log", 1, seed, FastMath::log, Math::log, 1e-30f, 1e30f);
   }
 
   @Test
