@@ -32,13 +32,12 @@ public final class VectorMath {
     p = x2.mul(p).add(A5);
     p = x2.mul(p).add(A3);
     p = x2.mul(p).add(A1);
-    p = x.mul(p);
     FloatVector q = x2.mul(B6).add(B4);
     q = x2.mul(q).add(B2);
     q = x2.mul(q).add(B0);
-    // Below 2^-12 in magnitude tanh(x) rounds to x, which the rational form would lose to
-    // underflow in x·P(x²) near the smallest normal floats; min(v, −v) is −|v|.
-    return p.div(q).blend(v, v.min(v.neg()).compare(VectorOperators.GT, -TANH_LINEAR_LIMIT));
+    // x times P/Q, not x·P over Q: x·P would underflow for |x| near the smallest normal float
+    // and lose bits that the division cannot bring back.
+    return x.mul(p.div(q));
   }
 
   /**

@@ -214,7 +214,15 @@ class VectorMathTest {
     assertValue(ScalarOp.TANH, Float.NEGATIVE_INFINITY, -1f);
     assertValue(ScalarOp.TANH, Float.NaN, Float.NaN);
     assertValue(ScalarOp.TANH, -0f, -0f);
-    assertValue(ScalarOp.TANH, 1e-30f, 1e-30f);
+    // Near the smallest normal floats tanh(x) = x·(P/Q) stays within an ulp of x (x·P would
+    // underflow first).
+    for (float x : new float[] {1e-30f, Float.MIN_NORMAL, 3e-38f, 1e-37f, 0x1p-12f}) {
+      for (float signed : new float[] {x, -x}) {
+        float y = FastMath.tanh(signed);
+        assertTrue(Math.abs(y - signed) <= Math.ulp(signed), "tanh(" + signed + ") = " + y);
+        assertValue(ScalarOp.TANH, signed, y);
+      }
+    }
     assertValue(ScalarOp.TANH, -Float.MIN_VALUE, -Float.MIN_VALUE);
     assertValue(ScalarOp.TANH, 30f, 1f);
   }
