@@ -29,8 +29,9 @@
  * <p>Threads: library kernels split the batch over {@code kernels.Parallel}; generated kernels are
  * cut into contiguous ranges of axis 0, and reductions over axis 0 keep one partial result per
  * range, combined in range order. Every order of operations depends only on shapes and the thread
- * count, so results are the same bits run to run. Kernels with exp, log, sigmoid or pow run scalar
- * code, whose Math intrinsics round the same in every JIT tier (the Vector API's do not); tanh uses
- * gen's arithmetic-only vector form.
+ * count, so results are the same bits run to run. exp, log, sigmoid and tanh use gen's vector forms
+ * built from plain arithmetic, which round the same in every JIT tier (the Vector API's own do
+ * not), and the scalar tails and scalar kernels compute the same forms bit for bit; only kernels
+ * with pow run scalar code, whose Math intrinsic rounds the same in every tier.
  */
 package convnet.compiler;

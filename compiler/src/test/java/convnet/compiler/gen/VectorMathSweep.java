@@ -1,5 +1,6 @@
 package convnet.compiler.gen;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.function.DoubleUnaryOperator;
 import jdk.incubator.vector.FloatVector;
@@ -12,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * whether {@link FastMath} gives the same bits on every input. Not a unit test; run with {@code
  * java --add-modules jdk.incubator.vector -cp
  * compiler/target/classes:compiler/target/test-classes:autodiff/target/classes
- * convnet.compiler.gen.VectorMathSweep [step]} (step 1, the default, covers all 2^32 patterns).
+ * convnet.compiler.gen.VectorMathSweep [step [function...]]} (step 1, the default, covers all 2^32
+ * patterns; the functions default to exp, log, sigmoid and tanh).
  */
 public final class VectorMathSweep {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -39,10 +41,22 @@ public final class VectorMathSweep {
 
   public static void main(String[] args) {
     long step = args.length > 0 ? Long.parseLong(args[0]) : 1;
-    sweep("exp", VectorMath::exp, FastMath::exp, Math::exp, step);
-    sweep("log", VectorMath::log, FastMath::log, Math::log, step);
-    sweep("sigmoid", VectorMath::sigmoid, FastMath::sigmoid, VectorMathSweep::sigmoid, step);
-    sweep("tanh", VectorMath::tanh, FastMath::tanh, Math::tanh, step);
+    List<String> names =
+        args.length > 1
+            ? List.of(args).subList(1, args.length)
+            : List.of("exp", "log", "sigmoid", "tanh");
+    if (names.contains("exp")) {
+      sweep("exp", VectorMath::exp, FastMath::exp, Math::exp, step);
+    }
+    if (names.contains("log")) {
+      sweep("log", VectorMath::log, FastMath::log, Math::log, step);
+    }
+    if (names.contains("sigmoid")) {
+      sweep("sigmoid", VectorMath::sigmoid, FastMath::sigmoid, VectorMathSweep::sigmoid, step);
+    }
+    if (names.contains("tanh")) {
+      sweep("tanh", VectorMath::tanh, FastMath::tanh, Math::tanh, step);
+    }
   }
 
   interface VectorFunction {
