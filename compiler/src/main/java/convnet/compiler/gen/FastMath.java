@@ -8,6 +8,9 @@ package convnet.compiler.gen;
  * operations and comparisons are used). pow and sqrt round a double-precision result once.
  */
 public final class FastMath {
+  // The constants of both forms live here, since this class must load in JVMs without the Vector
+  // API module and VectorMath links it.
+
   // tanh(x) rounds to ±1 in float beyond this magnitude; clamping keeps the rational form in its
   // fitted range.
   static final float TANH_CLAMP = 7.90531110763549805f;
