@@ -154,6 +154,7 @@ public final class Conv2d {
         && KernelBackend.VECTOR
         && VectorConv.accepts(s.mg)) {
       float[] packed = VectorConv.packWeights(w, wOff, groups, s.mg, s.cg, kh, kw);
+      VectorConv.Tiles tiles = VectorConv.Tiles.of(s);
       Parallel.forRange(
           n,
           (chunk, i0, i1) -> {
@@ -166,7 +167,8 @@ public final class Conv2d {
                     g * s.mg * s.kd,
                     y,
                     yOff + (i * m + g * s.mg) * s.p,
-                    s);
+                    s,
+                    tiles);
               }
             }
           });

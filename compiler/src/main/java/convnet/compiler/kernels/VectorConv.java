@@ -9,12 +9,14 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Each image's group is copied into a zero-padded NHWC plane, so that for one kernel row the
  * window of an output pixel is one contiguous run of KW·C/groups floats; weights are packed once
- * per call as [map block][ky][kx][input map][lane]. A register tile of 8 (or 4) pixels of one
- * output row × one or two lane blocks of maps accumulates with one FMA per (pixel, block) for each
- * run element; the 1 to 3 pixels a row leaves over are gathered across rows into tiles of 8 through
- * offset tables. Results go to a pixel-major tile that is transposed into the NCHW output at the
- * end. The weight gradient uses the same layouts the other way round: dy transposed pixel-major, 8
- * taps × lane blocks of maps in registers, summed over the pixels of an image.
+ * per call as [ky][kx][input map][output map], so that the lane blocks of one tap are adjacent (one
+ * base address for all of them). The output pixels are cut into register tiles across rows through
+ * offset tables ({@link Tiles}): 6 pixels × 4 lane blocks of maps (24 accumulators) when the group
+ * has that many maps, else 8 pixels × 2 or 1 blocks; each run element costs one weight load per
+ * block, one broadcast per pixel and one FMA per (pixel, block). Results go to a pixel-major tile
+ * that is transposed into the NCHW output at the end. The weight gradient uses the same padded
+ * plane the other way round: dy transposed pixel-major, 8 taps × lane blocks of maps in registers,
+ * summed over the pixels of an image, in the layout [map block][ky][kx][input map][lane].
  *
  * <p>Every kernel method has a single loop: on Java 17, C2 boxed vector accumulators carried across
  * nested loops (measured 7 GFLOP/s instead of 160), so accumulators are reloaded once per kernel
@@ -37,19 +39,17 @@ final class VectorConv {
     return mapsPerGroup % L == 0;
   }
 
-  /** w [M][C/groups][KH][KW] → [group][map block][ky][kx][input map][lane]. */
+  /** w [M][C/groups][KH][KW] → [group][ky][kx][input map][output map]. */
   static float[] packWeights(float[] w, int wOff, int groups, int mg, int cg, int kh, int kw) {
-    int kd = cg * kh * kw;
+    int kk = kh * kw;
+    int kd = cg * kk;
     float[] packed = new float[groups * mg * kd];
     for (int g = 0; g < groups; g++) {
       for (int m = 0; m < mg; m++) {
-        int block = g * mg * kd + (m / L) * kd * L + m % L;
         for (int ci = 0; ci < cg; ci++) {
-          for (int ky = 0; ky < kh; ky++) {
-            for (int kx = 0; kx < kw; kx++) {
-              packed[block + ((ky * kw + kx) * cg + ci) * L] =
-                  w[wOff + ((g * mg + m) * cg + ci) * kh * kw + ky * kw + kx];
-            }
+          int from = wOff + ((g * mg + m) * cg + ci) * kk;
+          for (int t = 0; t < kk; t++) {
+            packed[g * mg * kd + (t * cg + ci) * mg + m] = w[from + t];
           }
         }
       }
@@ -58,104 +58,125 @@ final class VectorConv {
   }
 
   /**
+   * The output pixels of one convolution shape cut into register tiles of {@link #size} pixels, in
+   * row-major order across rows; the last tile is filled up with copies of the last pixel, which
+   * compute and store the same value twice. Per tile, the kernel rows and columns that can touch
+   * the input: outside them every pixel of the tile reads only zero padding, so they are skipped
+   * (adding 0·w leaves an accumulator bitwise unchanged for finite weights).
+   */
+  static final class Tiles {
+    final int size;
+    final int count;
+
+    /** Per slot: where the pixel's window starts in the padded NHWC plane. */
+    final int[] pix;
+
+    /** Per slot: the pixel's index times the maps per group (its maps in the pixel-major tile). */
+    final int[] at;
+
+    final int[] kyFrom;
+    final int[] kyTo;
+    final int[] kxFrom;
+    final int[] kxTo;
+
+    private Tiles(Conv2d.Shape s) {
+      int mg = s.mg();
+      int p = s.p();
+      int ow = s.ow();
+      int rowStride = (s.w() + 2 * s.padW()) * s.cg();
+      // Four lane blocks of maps take 6 pixels (24 accumulators), fewer take 8.
+      size = mg >= 4 * L ? 6 : 8;
+      count = (p + size - 1) / size;
+      pix = new int[count * size];
+      at = new int[count * size];
+      kyFrom = new int[count];
+      kyTo = new int[count];
+      kxFrom = new int[count];
+      kxTo = new int[count];
+      for (int t = 0; t < count; t++) {
+        int minY = Integer.MAX_VALUE;
+        int maxY = Integer.MIN_VALUE;
+        int minX = Integer.MAX_VALUE;
+        int maxX = Integer.MIN_VALUE;
+        for (int j = t * size; j < (t + 1) * size; j++) {
+          int q = Math.min(j, p - 1);
+          int oy = q / ow;
+          int ox = q % ow;
+          pix[j] = oy * s.strideH() * rowStride + ox * s.strideW() * s.cg();
+          at[j] = q * mg;
+          minY = Math.min(minY, oy);
+          maxY = Math.max(maxY, oy);
+          minX = Math.min(minX, ox);
+          maxX = Math.max(maxX, ox);
+        }
+        // Kernel row ky of output row oy reads padded row oy·strideH + ky, input if in
+        // [padH, padH + H).
+        kyFrom[t] = Math.max(0, s.padH() - maxY * s.strideH());
+        kyTo[t] = Math.min(s.kh(), s.padH() + s.h() - minY * s.strideH());
+        kxFrom[t] = Math.max(0, s.padW() - maxX * s.strideW());
+        kxTo[t] = Math.min(s.kw(), s.padW() + s.w() - minX * s.strideW());
+      }
+    }
+
+    /** The tiles of a shape whose output maps per group fill whole vectors. */
+    static Tiles of(Conv2d.Shape s) {
+      return new Tiles(s);
+    }
+  }
+
+  /**
    * One image's group: y planes [mg][OH·OW] at yAt = the convolution of the cg planes of x at xAt.
+   * Each register tile holds the maps of {@code tiles.size} pixels; each output sums its taps
+   * kernel row by kernel row (ascending), each row's taps in the packed order (kx, then input map),
+   * by fused multiply-adds, skipping only taps that read zero padding for every pixel of its tile.
    */
   static void forwardGroup(
-      float[] x, int xAt, float[] packed, int packedAt, float[] y, int yAt, Conv2d.Shape s) {
+      float[] x,
+      int xAt,
+      float[] packed,
+      int packedAt,
+      float[] y,
+      int yAt,
+      Conv2d.Shape s,
+      Tiles tiles) {
     int cg = s.cg();
     int mg = s.mg();
-    int wpad = s.w() + 2 * s.padW();
+    int p = s.p();
     float[][] scratch = SCRATCH.get();
     float[] xp = paddedNhwc(x, xAt, s, scratch);
-    if (scratch[1].length < s.p() * mg) {
-      scratch[1] = new float[s.p() * mg];
+    if (scratch[1].length < p * mg) {
+      scratch[1] = new float[p * mg];
     }
     float[] out = scratch[1];
-    int kd = s.kd();
+    java.util.Arrays.fill(out, 0, p * mg, 0f);
     int run = s.kw() * cg;
-    int rowStride = wpad * cg;
-    java.util.Arrays.fill(out, 0, s.p() * mg, 0f);
-    int p = s.p();
-    int oh = s.oh();
-    int ow = s.ow();
-    int ps = s.strideW() * cg;
-    // Each row: tiles of 8 pixels, then one of 4 when 4 to 7 are left; each output sums its taps
-    // kernel row by kernel row, in the order of the packed run.
-    int rowTiled = ow / (T / 2) * (T / 2);
-    for (int oy = 0; oy < oh; oy++) {
-      for (int ky = 0; ky < s.kh(); ky++) {
-        int rowBase = (oy * s.strideH() + ky) * rowStride;
-        int wRow = packedAt + ky * run * L;
-        int ox = 0;
-        for (; ox + T <= ow; ox += T) {
-          int base = rowBase + ox * ps;
-          int o = (oy * ow + ox) * mg;
-          int mb = 0;
+    int rowStride = (s.w() + 2 * s.padW()) * cg;
+    int[] pix = tiles.pix;
+    int[] at = tiles.at;
+    int size = tiles.size;
+    for (int t = 0, q = 0; t < tiles.count; t++, q += size) {
+      int from = tiles.kxFrom[t] * cg;
+      int len = tiles.kxTo[t] * cg - from;
+      for (int ky = tiles.kyFrom[t]; ky < tiles.kyTo[t]; ky++) {
+        int xOff = ky * rowStride + from;
+        int w = packedAt + (ky * run + from) * mg;
+        int mb = 0;
+        if (size == 6) {
+          for (; mb + 4 * L <= mg; mb += 4 * L) {
+            tile6x4(xp, pix, at, q, xOff, len, packed, w + mb, mg, out, mb);
+          }
           for (; mb + 2 * L <= mg; mb += 2 * L) {
-            tile2(xp, base, ps, run, packed, wRow + mb * kd, kd * L, out, o + mb, mg);
+            tile6x2(xp, pix, at, q, xOff, len, packed, w + mb, mg, out, mb);
           }
           for (; mb < mg; mb += L) {
-            tile1(xp, base, ps, run, packed, wRow + mb * kd, kd * L, out, o + mb, mg);
+            tile6x1(xp, pix, at, q, xOff, len, packed, w + mb, mg, out, mb);
           }
-        }
-        if (ox + T / 2 <= ow) {
-          int base = rowBase + ox * ps;
-          int o = (oy * ow + ox) * mg;
-          int mb = 0;
+        } else {
           for (; mb + 2 * L <= mg; mb += 2 * L) {
-            tile2Half(xp, base, ps, run, packed, wRow + mb * kd, kd * L, out, o + mb, mg);
+            tile8x2(xp, pix, at, q, xOff, len, packed, w + mb, mg, out, mb);
           }
           for (; mb < mg; mb += L) {
-            tile1Half(xp, base, ps, run, packed, wRow + mb * kd, kd * L, out, o + mb, mg);
-          }
-        }
-      }
-    }
-    if (rowTiled < ow) {
-      // The 1 to 3 pixels left at the end of every row, gathered across rows into tiles of 8
-      // through
-      // tables of their window and output offsets; one by one (a single accumulator chain per lane
-      // block, bound by the FMA latency) only for the last fewer than 8.
-      int rest = ow - rowTiled;
-      int count = oh * rest;
-      int[] pix = PIXELS.get();
-      if (pix.length < count) {
-        pix = new int[count];
-        PIXELS.set(pix);
-      }
-      int[] at = new int[count];
-      for (int j = 0; j < count; j++) {
-        int oy = j / rest;
-        int ox = rowTiled + j % rest;
-        pix[j] = oy * s.strideH() * rowStride + ox * ps;
-        at[j] = oy * ow + ox;
-      }
-      int q = 0;
-      for (; q + T <= count; q += T) {
-        for (int ky = 0; ky < s.kh(); ky++) {
-          int wRow = packedAt + ky * run * L;
-          int mb = 0;
-          for (; mb + 2 * L <= mg; mb += 2 * L) {
-            tile2Across(
-                xp, pix, at, q, ky * rowStride, run, packed, wRow + mb * kd, kd * L, out, mb, mg);
-          }
-          for (; mb < mg; mb += L) {
-            tile1Across(
-                xp, pix, at, q, ky * rowStride, run, packed, wRow + mb * kd, kd * L, out, mb, mg);
-          }
-        }
-      }
-      for (; q < count; q++) {
-        for (int ky = 0; ky < s.kh(); ky++) {
-          for (int mb = 0; mb < mg; mb += L) {
-            pixel(
-                xp,
-                pix[q] + ky * rowStride,
-                run,
-                packed,
-                packedAt + ky * run * L + mb * kd,
-                out,
-                at[q] * mg + mb);
+            tile8x1(xp, pix, at, q, xOff, len, packed, w + mb, mg, out, mb);
           }
         }
       }
@@ -290,58 +311,235 @@ final class VectorConv {
     }
   }
 
-  /** One output pixel × one lane block of maps. */
-  static void pixel(float[] xp, int xr, int run, float[] wp, int w, float[] out, int outOff) {
-    FloatVector a = FloatVector.fromArray(S, out, outOff);
-    for (int r = 0; r < run; r++) {
-      a = FloatVector.broadcast(S, xp[xr + r]).fma(FloatVector.fromArray(S, wp, w + r * L), a);
-    }
-    a.intoArray(out, outOff);
-  }
-
   /**
-   * As {@link #tile1}, for 8 pixels anywhere in the output: pixel i's window starts at pix[q + i] +
-   * rowOff and its maps at at[q + i]·mg + outOff of out.
+   * One kernel row's taps added to 6 pixels × 4 lane blocks of output maps (see {@link
+   * #forwardGroup}).
    */
-  static void tile1Across(
+  static void tile6x4(
       float[] xp,
       int[] pix,
       int[] at,
       int q,
-      int rowOff,
+      int xOff,
       int run,
       float[] wp,
       int w,
-      int blockStride,
+      int mg,
       float[] out,
-      int outOff,
-      int mg) {
-    int o0 = at[q + 0] * mg + outOff;
-    int o1 = at[q + 1] * mg + outOff;
-    int o2 = at[q + 2] * mg + outOff;
-    int o3 = at[q + 3] * mg + outOff;
-    int o4 = at[q + 4] * mg + outOff;
-    int o5 = at[q + 5] * mg + outOff;
-    int o6 = at[q + 6] * mg + outOff;
-    int o7 = at[q + 7] * mg + outOff;
-    int b0 = pix[q + 0] + rowOff;
-    int b1 = pix[q + 1] + rowOff;
-    int b2 = pix[q + 2] + rowOff;
-    int b3 = pix[q + 3] + rowOff;
-    int b4 = pix[q + 4] + rowOff;
-    int b5 = pix[q + 5] + rowOff;
-    int b6 = pix[q + 6] + rowOff;
-    int b7 = pix[q + 7] + rowOff;
+      int outOff) {
+    int b0 = pix[q + 0] + xOff;
+    int b1 = pix[q + 1] + xOff;
+    int b2 = pix[q + 2] + xOff;
+    int b3 = pix[q + 3] + xOff;
+    int b4 = pix[q + 4] + xOff;
+    int b5 = pix[q + 5] + xOff;
+    int o0 = at[q + 0] + outOff;
+    int o1 = at[q + 1] + outOff;
+    int o2 = at[q + 2] + outOff;
+    int o3 = at[q + 3] + outOff;
+    int o4 = at[q + 4] + outOff;
+    int o5 = at[q + 5] + outOff;
+    FloatVector a00 = FloatVector.fromArray(S, out, o0 + 0 * L);
+    FloatVector a01 = FloatVector.fromArray(S, out, o0 + 1 * L);
+    FloatVector a02 = FloatVector.fromArray(S, out, o0 + 2 * L);
+    FloatVector a03 = FloatVector.fromArray(S, out, o0 + 3 * L);
+    FloatVector a10 = FloatVector.fromArray(S, out, o1 + 0 * L);
+    FloatVector a11 = FloatVector.fromArray(S, out, o1 + 1 * L);
+    FloatVector a12 = FloatVector.fromArray(S, out, o1 + 2 * L);
+    FloatVector a13 = FloatVector.fromArray(S, out, o1 + 3 * L);
+    FloatVector a20 = FloatVector.fromArray(S, out, o2 + 0 * L);
+    FloatVector a21 = FloatVector.fromArray(S, out, o2 + 1 * L);
+    FloatVector a22 = FloatVector.fromArray(S, out, o2 + 2 * L);
+    FloatVector a23 = FloatVector.fromArray(S, out, o2 + 3 * L);
+    FloatVector a30 = FloatVector.fromArray(S, out, o3 + 0 * L);
+    FloatVector a31 = FloatVector.fromArray(S, out, o3 + 1 * L);
+    FloatVector a32 = FloatVector.fromArray(S, out, o3 + 2 * L);
+    FloatVector a33 = FloatVector.fromArray(S, out, o3 + 3 * L);
+    FloatVector a40 = FloatVector.fromArray(S, out, o4 + 0 * L);
+    FloatVector a41 = FloatVector.fromArray(S, out, o4 + 1 * L);
+    FloatVector a42 = FloatVector.fromArray(S, out, o4 + 2 * L);
+    FloatVector a43 = FloatVector.fromArray(S, out, o4 + 3 * L);
+    FloatVector a50 = FloatVector.fromArray(S, out, o5 + 0 * L);
+    FloatVector a51 = FloatVector.fromArray(S, out, o5 + 1 * L);
+    FloatVector a52 = FloatVector.fromArray(S, out, o5 + 2 * L);
+    FloatVector a53 = FloatVector.fromArray(S, out, o5 + 3 * L);
+    for (int r = 0; r < run; r++) {
+      int wr = w + r * mg;
+      FloatVector w0 = FloatVector.fromArray(S, wp, wr + 0 * L);
+      FloatVector w1 = FloatVector.fromArray(S, wp, wr + 1 * L);
+      FloatVector w2 = FloatVector.fromArray(S, wp, wr + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(S, wp, wr + 3 * L);
+      FloatVector x0 = FloatVector.broadcast(S, xp[b0 + r]);
+      a00 = x0.fma(w0, a00);
+      a01 = x0.fma(w1, a01);
+      a02 = x0.fma(w2, a02);
+      a03 = x0.fma(w3, a03);
+      FloatVector x1 = FloatVector.broadcast(S, xp[b1 + r]);
+      a10 = x1.fma(w0, a10);
+      a11 = x1.fma(w1, a11);
+      a12 = x1.fma(w2, a12);
+      a13 = x1.fma(w3, a13);
+      FloatVector x2 = FloatVector.broadcast(S, xp[b2 + r]);
+      a20 = x2.fma(w0, a20);
+      a21 = x2.fma(w1, a21);
+      a22 = x2.fma(w2, a22);
+      a23 = x2.fma(w3, a23);
+      FloatVector x3 = FloatVector.broadcast(S, xp[b3 + r]);
+      a30 = x3.fma(w0, a30);
+      a31 = x3.fma(w1, a31);
+      a32 = x3.fma(w2, a32);
+      a33 = x3.fma(w3, a33);
+      FloatVector x4 = FloatVector.broadcast(S, xp[b4 + r]);
+      a40 = x4.fma(w0, a40);
+      a41 = x4.fma(w1, a41);
+      a42 = x4.fma(w2, a42);
+      a43 = x4.fma(w3, a43);
+      FloatVector x5 = FloatVector.broadcast(S, xp[b5 + r]);
+      a50 = x5.fma(w0, a50);
+      a51 = x5.fma(w1, a51);
+      a52 = x5.fma(w2, a52);
+      a53 = x5.fma(w3, a53);
+    }
+    a00.intoArray(out, o0 + 0 * L);
+    a01.intoArray(out, o0 + 1 * L);
+    a02.intoArray(out, o0 + 2 * L);
+    a03.intoArray(out, o0 + 3 * L);
+    a10.intoArray(out, o1 + 0 * L);
+    a11.intoArray(out, o1 + 1 * L);
+    a12.intoArray(out, o1 + 2 * L);
+    a13.intoArray(out, o1 + 3 * L);
+    a20.intoArray(out, o2 + 0 * L);
+    a21.intoArray(out, o2 + 1 * L);
+    a22.intoArray(out, o2 + 2 * L);
+    a23.intoArray(out, o2 + 3 * L);
+    a30.intoArray(out, o3 + 0 * L);
+    a31.intoArray(out, o3 + 1 * L);
+    a32.intoArray(out, o3 + 2 * L);
+    a33.intoArray(out, o3 + 3 * L);
+    a40.intoArray(out, o4 + 0 * L);
+    a41.intoArray(out, o4 + 1 * L);
+    a42.intoArray(out, o4 + 2 * L);
+    a43.intoArray(out, o4 + 3 * L);
+    a50.intoArray(out, o5 + 0 * L);
+    a51.intoArray(out, o5 + 1 * L);
+    a52.intoArray(out, o5 + 2 * L);
+    a53.intoArray(out, o5 + 3 * L);
+  }
+
+  /**
+   * One kernel row's taps added to 6 pixels × 2 lane blocks of output maps (see {@link
+   * #forwardGroup}).
+   */
+  static void tile6x2(
+      float[] xp,
+      int[] pix,
+      int[] at,
+      int q,
+      int xOff,
+      int run,
+      float[] wp,
+      int w,
+      int mg,
+      float[] out,
+      int outOff) {
+    int b0 = pix[q + 0] + xOff;
+    int b1 = pix[q + 1] + xOff;
+    int b2 = pix[q + 2] + xOff;
+    int b3 = pix[q + 3] + xOff;
+    int b4 = pix[q + 4] + xOff;
+    int b5 = pix[q + 5] + xOff;
+    int o0 = at[q + 0] + outOff;
+    int o1 = at[q + 1] + outOff;
+    int o2 = at[q + 2] + outOff;
+    int o3 = at[q + 3] + outOff;
+    int o4 = at[q + 4] + outOff;
+    int o5 = at[q + 5] + outOff;
+    FloatVector a00 = FloatVector.fromArray(S, out, o0 + 0 * L);
+    FloatVector a01 = FloatVector.fromArray(S, out, o0 + 1 * L);
+    FloatVector a10 = FloatVector.fromArray(S, out, o1 + 0 * L);
+    FloatVector a11 = FloatVector.fromArray(S, out, o1 + 1 * L);
+    FloatVector a20 = FloatVector.fromArray(S, out, o2 + 0 * L);
+    FloatVector a21 = FloatVector.fromArray(S, out, o2 + 1 * L);
+    FloatVector a30 = FloatVector.fromArray(S, out, o3 + 0 * L);
+    FloatVector a31 = FloatVector.fromArray(S, out, o3 + 1 * L);
+    FloatVector a40 = FloatVector.fromArray(S, out, o4 + 0 * L);
+    FloatVector a41 = FloatVector.fromArray(S, out, o4 + 1 * L);
+    FloatVector a50 = FloatVector.fromArray(S, out, o5 + 0 * L);
+    FloatVector a51 = FloatVector.fromArray(S, out, o5 + 1 * L);
+    for (int r = 0; r < run; r++) {
+      int wr = w + r * mg;
+      FloatVector w0 = FloatVector.fromArray(S, wp, wr + 0 * L);
+      FloatVector w1 = FloatVector.fromArray(S, wp, wr + 1 * L);
+      FloatVector x0 = FloatVector.broadcast(S, xp[b0 + r]);
+      a00 = x0.fma(w0, a00);
+      a01 = x0.fma(w1, a01);
+      FloatVector x1 = FloatVector.broadcast(S, xp[b1 + r]);
+      a10 = x1.fma(w0, a10);
+      a11 = x1.fma(w1, a11);
+      FloatVector x2 = FloatVector.broadcast(S, xp[b2 + r]);
+      a20 = x2.fma(w0, a20);
+      a21 = x2.fma(w1, a21);
+      FloatVector x3 = FloatVector.broadcast(S, xp[b3 + r]);
+      a30 = x3.fma(w0, a30);
+      a31 = x3.fma(w1, a31);
+      FloatVector x4 = FloatVector.broadcast(S, xp[b4 + r]);
+      a40 = x4.fma(w0, a40);
+      a41 = x4.fma(w1, a41);
+      FloatVector x5 = FloatVector.broadcast(S, xp[b5 + r]);
+      a50 = x5.fma(w0, a50);
+      a51 = x5.fma(w1, a51);
+    }
+    a00.intoArray(out, o0 + 0 * L);
+    a01.intoArray(out, o0 + 1 * L);
+    a10.intoArray(out, o1 + 0 * L);
+    a11.intoArray(out, o1 + 1 * L);
+    a20.intoArray(out, o2 + 0 * L);
+    a21.intoArray(out, o2 + 1 * L);
+    a30.intoArray(out, o3 + 0 * L);
+    a31.intoArray(out, o3 + 1 * L);
+    a40.intoArray(out, o4 + 0 * L);
+    a41.intoArray(out, o4 + 1 * L);
+    a50.intoArray(out, o5 + 0 * L);
+    a51.intoArray(out, o5 + 1 * L);
+  }
+
+  /**
+   * One kernel row's taps added to 6 pixels × one lane block of output maps (see {@link
+   * #forwardGroup}).
+   */
+  static void tile6x1(
+      float[] xp,
+      int[] pix,
+      int[] at,
+      int q,
+      int xOff,
+      int run,
+      float[] wp,
+      int w,
+      int mg,
+      float[] out,
+      int outOff) {
+    int b0 = pix[q + 0] + xOff;
+    int b1 = pix[q + 1] + xOff;
+    int b2 = pix[q + 2] + xOff;
+    int b3 = pix[q + 3] + xOff;
+    int b4 = pix[q + 4] + xOff;
+    int b5 = pix[q + 5] + xOff;
+    int o0 = at[q + 0] + outOff;
+    int o1 = at[q + 1] + outOff;
+    int o2 = at[q + 2] + outOff;
+    int o3 = at[q + 3] + outOff;
+    int o4 = at[q + 4] + outOff;
+    int o5 = at[q + 5] + outOff;
     FloatVector a00 = FloatVector.fromArray(S, out, o0 + 0 * L);
     FloatVector a10 = FloatVector.fromArray(S, out, o1 + 0 * L);
     FloatVector a20 = FloatVector.fromArray(S, out, o2 + 0 * L);
     FloatVector a30 = FloatVector.fromArray(S, out, o3 + 0 * L);
     FloatVector a40 = FloatVector.fromArray(S, out, o4 + 0 * L);
     FloatVector a50 = FloatVector.fromArray(S, out, o5 + 0 * L);
-    FloatVector a60 = FloatVector.fromArray(S, out, o6 + 0 * L);
-    FloatVector a70 = FloatVector.fromArray(S, out, o7 + 0 * L);
     for (int r = 0; r < run; r++) {
-      FloatVector w0 = FloatVector.fromArray(S, wp, w + r * L);
+      int wr = w + r * mg;
+      FloatVector w0 = FloatVector.fromArray(S, wp, wr + 0 * L);
       FloatVector x0 = FloatVector.broadcast(S, xp[b0 + r]);
       a00 = x0.fma(w0, a00);
       FloatVector x1 = FloatVector.broadcast(S, xp[b1 + r]);
@@ -354,10 +552,6 @@ final class VectorConv {
       a40 = x4.fma(w0, a40);
       FloatVector x5 = FloatVector.broadcast(S, xp[b5 + r]);
       a50 = x5.fma(w0, a50);
-      FloatVector x6 = FloatVector.broadcast(S, xp[b6 + r]);
-      a60 = x6.fma(w0, a60);
-      FloatVector x7 = FloatVector.broadcast(S, xp[b7 + r]);
-      a70 = x7.fma(w0, a70);
     }
     a00.intoArray(out, o0 + 0 * L);
     a10.intoArray(out, o1 + 0 * L);
@@ -365,40 +559,40 @@ final class VectorConv {
     a30.intoArray(out, o3 + 0 * L);
     a40.intoArray(out, o4 + 0 * L);
     a50.intoArray(out, o5 + 0 * L);
-    a60.intoArray(out, o6 + 0 * L);
-    a70.intoArray(out, o7 + 0 * L);
   }
 
-  /** As {@link #tile1Across}, for two lane blocks of maps. */
-  static void tile2Across(
+  /**
+   * One kernel row's taps added to 8 pixels × 2 lane blocks of output maps (see {@link
+   * #forwardGroup}).
+   */
+  static void tile8x2(
       float[] xp,
       int[] pix,
       int[] at,
       int q,
-      int rowOff,
+      int xOff,
       int run,
       float[] wp,
       int w,
-      int blockStride,
+      int mg,
       float[] out,
-      int outOff,
-      int mg) {
-    int o0 = at[q + 0] * mg + outOff;
-    int o1 = at[q + 1] * mg + outOff;
-    int o2 = at[q + 2] * mg + outOff;
-    int o3 = at[q + 3] * mg + outOff;
-    int o4 = at[q + 4] * mg + outOff;
-    int o5 = at[q + 5] * mg + outOff;
-    int o6 = at[q + 6] * mg + outOff;
-    int o7 = at[q + 7] * mg + outOff;
-    int b0 = pix[q + 0] + rowOff;
-    int b1 = pix[q + 1] + rowOff;
-    int b2 = pix[q + 2] + rowOff;
-    int b3 = pix[q + 3] + rowOff;
-    int b4 = pix[q + 4] + rowOff;
-    int b5 = pix[q + 5] + rowOff;
-    int b6 = pix[q + 6] + rowOff;
-    int b7 = pix[q + 7] + rowOff;
+      int outOff) {
+    int b0 = pix[q + 0] + xOff;
+    int b1 = pix[q + 1] + xOff;
+    int b2 = pix[q + 2] + xOff;
+    int b3 = pix[q + 3] + xOff;
+    int b4 = pix[q + 4] + xOff;
+    int b5 = pix[q + 5] + xOff;
+    int b6 = pix[q + 6] + xOff;
+    int b7 = pix[q + 7] + xOff;
+    int o0 = at[q + 0] + outOff;
+    int o1 = at[q + 1] + outOff;
+    int o2 = at[q + 2] + outOff;
+    int o3 = at[q + 3] + outOff;
+    int o4 = at[q + 4] + outOff;
+    int o5 = at[q + 5] + outOff;
+    int o6 = at[q + 6] + outOff;
+    int o7 = at[q + 7] + outOff;
     FloatVector a00 = FloatVector.fromArray(S, out, o0 + 0 * L);
     FloatVector a01 = FloatVector.fromArray(S, out, o0 + 1 * L);
     FloatVector a10 = FloatVector.fromArray(S, out, o1 + 0 * L);
@@ -416,8 +610,9 @@ final class VectorConv {
     FloatVector a70 = FloatVector.fromArray(S, out, o7 + 0 * L);
     FloatVector a71 = FloatVector.fromArray(S, out, o7 + 1 * L);
     for (int r = 0; r < run; r++) {
-      FloatVector w0 = FloatVector.fromArray(S, wp, w + r * L);
-      FloatVector w1 = FloatVector.fromArray(S, wp, w + blockStride + r * L);
+      int wr = w + r * mg;
+      FloatVector w0 = FloatVector.fromArray(S, wp, wr + 0 * L);
+      FloatVector w1 = FloatVector.fromArray(S, wp, wr + 1 * L);
       FloatVector x0 = FloatVector.broadcast(S, xp[b0 + r]);
       a00 = x0.fma(w0, a00);
       a01 = x0.fma(w1, a01);
@@ -462,213 +657,73 @@ final class VectorConv {
   }
 
   /**
-   * Adds one kernel row's taps to 8 output pixels × 1 lane block of output maps, held in registers.
-   * A single loop: vector accumulators carried across nested loops were boxed by C2 on Java 17 (10x
-   * slower).
+   * One kernel row's taps added to 8 pixels × one lane block of output maps (see {@link
+   * #forwardGroup}).
    */
-  static void tile1(
+  static void tile8x1(
       float[] xp,
-      int xr,
-      int ps,
+      int[] pix,
+      int[] at,
+      int q,
+      int xOff,
       int run,
       float[] wp,
       int w,
-      int blockStride,
+      int mg,
       float[] out,
-      int outOff,
-      int mg) {
-    FloatVector a00 = FloatVector.fromArray(S, out, outOff + 0 * mg + 0 * L);
-    FloatVector a10 = FloatVector.fromArray(S, out, outOff + 1 * mg + 0 * L);
-    FloatVector a20 = FloatVector.fromArray(S, out, outOff + 2 * mg + 0 * L);
-    FloatVector a30 = FloatVector.fromArray(S, out, outOff + 3 * mg + 0 * L);
-    FloatVector a40 = FloatVector.fromArray(S, out, outOff + 4 * mg + 0 * L);
-    FloatVector a50 = FloatVector.fromArray(S, out, outOff + 5 * mg + 0 * L);
-    FloatVector a60 = FloatVector.fromArray(S, out, outOff + 6 * mg + 0 * L);
-    FloatVector a70 = FloatVector.fromArray(S, out, outOff + 7 * mg + 0 * L);
+      int outOff) {
+    int b0 = pix[q + 0] + xOff;
+    int b1 = pix[q + 1] + xOff;
+    int b2 = pix[q + 2] + xOff;
+    int b3 = pix[q + 3] + xOff;
+    int b4 = pix[q + 4] + xOff;
+    int b5 = pix[q + 5] + xOff;
+    int b6 = pix[q + 6] + xOff;
+    int b7 = pix[q + 7] + xOff;
+    int o0 = at[q + 0] + outOff;
+    int o1 = at[q + 1] + outOff;
+    int o2 = at[q + 2] + outOff;
+    int o3 = at[q + 3] + outOff;
+    int o4 = at[q + 4] + outOff;
+    int o5 = at[q + 5] + outOff;
+    int o6 = at[q + 6] + outOff;
+    int o7 = at[q + 7] + outOff;
+    FloatVector a00 = FloatVector.fromArray(S, out, o0 + 0 * L);
+    FloatVector a10 = FloatVector.fromArray(S, out, o1 + 0 * L);
+    FloatVector a20 = FloatVector.fromArray(S, out, o2 + 0 * L);
+    FloatVector a30 = FloatVector.fromArray(S, out, o3 + 0 * L);
+    FloatVector a40 = FloatVector.fromArray(S, out, o4 + 0 * L);
+    FloatVector a50 = FloatVector.fromArray(S, out, o5 + 0 * L);
+    FloatVector a60 = FloatVector.fromArray(S, out, o6 + 0 * L);
+    FloatVector a70 = FloatVector.fromArray(S, out, o7 + 0 * L);
     for (int r = 0; r < run; r++) {
-      FloatVector w0 = FloatVector.fromArray(S, wp, w + r * L);
-      FloatVector x0 = FloatVector.broadcast(S, xp[xr + 0 * ps + r]);
+      int wr = w + r * mg;
+      FloatVector w0 = FloatVector.fromArray(S, wp, wr + 0 * L);
+      FloatVector x0 = FloatVector.broadcast(S, xp[b0 + r]);
       a00 = x0.fma(w0, a00);
-      FloatVector x1 = FloatVector.broadcast(S, xp[xr + 1 * ps + r]);
+      FloatVector x1 = FloatVector.broadcast(S, xp[b1 + r]);
       a10 = x1.fma(w0, a10);
-      FloatVector x2 = FloatVector.broadcast(S, xp[xr + 2 * ps + r]);
+      FloatVector x2 = FloatVector.broadcast(S, xp[b2 + r]);
       a20 = x2.fma(w0, a20);
-      FloatVector x3 = FloatVector.broadcast(S, xp[xr + 3 * ps + r]);
+      FloatVector x3 = FloatVector.broadcast(S, xp[b3 + r]);
       a30 = x3.fma(w0, a30);
-      FloatVector x4 = FloatVector.broadcast(S, xp[xr + 4 * ps + r]);
+      FloatVector x4 = FloatVector.broadcast(S, xp[b4 + r]);
       a40 = x4.fma(w0, a40);
-      FloatVector x5 = FloatVector.broadcast(S, xp[xr + 5 * ps + r]);
+      FloatVector x5 = FloatVector.broadcast(S, xp[b5 + r]);
       a50 = x5.fma(w0, a50);
-      FloatVector x6 = FloatVector.broadcast(S, xp[xr + 6 * ps + r]);
+      FloatVector x6 = FloatVector.broadcast(S, xp[b6 + r]);
       a60 = x6.fma(w0, a60);
-      FloatVector x7 = FloatVector.broadcast(S, xp[xr + 7 * ps + r]);
+      FloatVector x7 = FloatVector.broadcast(S, xp[b7 + r]);
       a70 = x7.fma(w0, a70);
     }
-    a00.intoArray(out, outOff + 0 * mg + 0 * L);
-    a10.intoArray(out, outOff + 1 * mg + 0 * L);
-    a20.intoArray(out, outOff + 2 * mg + 0 * L);
-    a30.intoArray(out, outOff + 3 * mg + 0 * L);
-    a40.intoArray(out, outOff + 4 * mg + 0 * L);
-    a50.intoArray(out, outOff + 5 * mg + 0 * L);
-    a60.intoArray(out, outOff + 6 * mg + 0 * L);
-    a70.intoArray(out, outOff + 7 * mg + 0 * L);
-  }
-
-  /**
-   * Adds one kernel row's taps to 8 output pixels × 2 lane blocks of output maps, held in
-   * registers. A single loop: vector accumulators carried across nested loops were boxed by C2 on
-   * Java 17 (10x slower).
-   */
-  static void tile2(
-      float[] xp,
-      int xr,
-      int ps,
-      int run,
-      float[] wp,
-      int w,
-      int blockStride,
-      float[] out,
-      int outOff,
-      int mg) {
-    FloatVector a00 = FloatVector.fromArray(S, out, outOff + 0 * mg + 0 * L);
-    FloatVector a01 = FloatVector.fromArray(S, out, outOff + 0 * mg + 1 * L);
-    FloatVector a10 = FloatVector.fromArray(S, out, outOff + 1 * mg + 0 * L);
-    FloatVector a11 = FloatVector.fromArray(S, out, outOff + 1 * mg + 1 * L);
-    FloatVector a20 = FloatVector.fromArray(S, out, outOff + 2 * mg + 0 * L);
-    FloatVector a21 = FloatVector.fromArray(S, out, outOff + 2 * mg + 1 * L);
-    FloatVector a30 = FloatVector.fromArray(S, out, outOff + 3 * mg + 0 * L);
-    FloatVector a31 = FloatVector.fromArray(S, out, outOff + 3 * mg + 1 * L);
-    FloatVector a40 = FloatVector.fromArray(S, out, outOff + 4 * mg + 0 * L);
-    FloatVector a41 = FloatVector.fromArray(S, out, outOff + 4 * mg + 1 * L);
-    FloatVector a50 = FloatVector.fromArray(S, out, outOff + 5 * mg + 0 * L);
-    FloatVector a51 = FloatVector.fromArray(S, out, outOff + 5 * mg + 1 * L);
-    FloatVector a60 = FloatVector.fromArray(S, out, outOff + 6 * mg + 0 * L);
-    FloatVector a61 = FloatVector.fromArray(S, out, outOff + 6 * mg + 1 * L);
-    FloatVector a70 = FloatVector.fromArray(S, out, outOff + 7 * mg + 0 * L);
-    FloatVector a71 = FloatVector.fromArray(S, out, outOff + 7 * mg + 1 * L);
-    for (int r = 0; r < run; r++) {
-      FloatVector w0 = FloatVector.fromArray(S, wp, w + r * L);
-      FloatVector w1 = FloatVector.fromArray(S, wp, w + blockStride + r * L);
-      FloatVector x0 = FloatVector.broadcast(S, xp[xr + 0 * ps + r]);
-      a00 = x0.fma(w0, a00);
-      a01 = x0.fma(w1, a01);
-      FloatVector x1 = FloatVector.broadcast(S, xp[xr + 1 * ps + r]);
-      a10 = x1.fma(w0, a10);
-      a11 = x1.fma(w1, a11);
-      FloatVector x2 = FloatVector.broadcast(S, xp[xr + 2 * ps + r]);
-      a20 = x2.fma(w0, a20);
-      a21 = x2.fma(w1, a21);
-      FloatVector x3 = FloatVector.broadcast(S, xp[xr + 3 * ps + r]);
-      a30 = x3.fma(w0, a30);
-      a31 = x3.fma(w1, a31);
-      FloatVector x4 = FloatVector.broadcast(S, xp[xr + 4 * ps + r]);
-      a40 = x4.fma(w0, a40);
-      a41 = x4.fma(w1, a41);
-      FloatVector x5 = FloatVector.broadcast(S, xp[xr + 5 * ps + r]);
-      a50 = x5.fma(w0, a50);
-      a51 = x5.fma(w1, a51);
-      FloatVector x6 = FloatVector.broadcast(S, xp[xr + 6 * ps + r]);
-      a60 = x6.fma(w0, a60);
-      a61 = x6.fma(w1, a61);
-      FloatVector x7 = FloatVector.broadcast(S, xp[xr + 7 * ps + r]);
-      a70 = x7.fma(w0, a70);
-      a71 = x7.fma(w1, a71);
-    }
-    a00.intoArray(out, outOff + 0 * mg + 0 * L);
-    a01.intoArray(out, outOff + 0 * mg + 1 * L);
-    a10.intoArray(out, outOff + 1 * mg + 0 * L);
-    a11.intoArray(out, outOff + 1 * mg + 1 * L);
-    a20.intoArray(out, outOff + 2 * mg + 0 * L);
-    a21.intoArray(out, outOff + 2 * mg + 1 * L);
-    a30.intoArray(out, outOff + 3 * mg + 0 * L);
-    a31.intoArray(out, outOff + 3 * mg + 1 * L);
-    a40.intoArray(out, outOff + 4 * mg + 0 * L);
-    a41.intoArray(out, outOff + 4 * mg + 1 * L);
-    a50.intoArray(out, outOff + 5 * mg + 0 * L);
-    a51.intoArray(out, outOff + 5 * mg + 1 * L);
-    a60.intoArray(out, outOff + 6 * mg + 0 * L);
-    a61.intoArray(out, outOff + 6 * mg + 1 * L);
-    a70.intoArray(out, outOff + 7 * mg + 0 * L);
-    a71.intoArray(out, outOff + 7 * mg + 1 * L);
-  }
-
-  /** As {@link #tile1}, for the last 4 pixels of a row whose width leaves 4 to 7. */
-  static void tile1Half(
-      float[] xp,
-      int xr,
-      int ps,
-      int run,
-      float[] wp,
-      int w,
-      int blockStride,
-      float[] out,
-      int outOff,
-      int mg) {
-    FloatVector a00 = FloatVector.fromArray(S, out, outOff + 0 * mg + 0 * L);
-    FloatVector a10 = FloatVector.fromArray(S, out, outOff + 1 * mg + 0 * L);
-    FloatVector a20 = FloatVector.fromArray(S, out, outOff + 2 * mg + 0 * L);
-    FloatVector a30 = FloatVector.fromArray(S, out, outOff + 3 * mg + 0 * L);
-    for (int r = 0; r < run; r++) {
-      FloatVector w0 = FloatVector.fromArray(S, wp, w + r * L);
-      FloatVector x0 = FloatVector.broadcast(S, xp[xr + 0 * ps + r]);
-      a00 = x0.fma(w0, a00);
-      FloatVector x1 = FloatVector.broadcast(S, xp[xr + 1 * ps + r]);
-      a10 = x1.fma(w0, a10);
-      FloatVector x2 = FloatVector.broadcast(S, xp[xr + 2 * ps + r]);
-      a20 = x2.fma(w0, a20);
-      FloatVector x3 = FloatVector.broadcast(S, xp[xr + 3 * ps + r]);
-      a30 = x3.fma(w0, a30);
-    }
-    a00.intoArray(out, outOff + 0 * mg + 0 * L);
-    a10.intoArray(out, outOff + 1 * mg + 0 * L);
-    a20.intoArray(out, outOff + 2 * mg + 0 * L);
-    a30.intoArray(out, outOff + 3 * mg + 0 * L);
-  }
-
-  /** As {@link #tile2}, for the last 4 pixels of a row whose width leaves 4 to 7. */
-  static void tile2Half(
-      float[] xp,
-      int xr,
-      int ps,
-      int run,
-      float[] wp,
-      int w,
-      int blockStride,
-      float[] out,
-      int outOff,
-      int mg) {
-    FloatVector a00 = FloatVector.fromArray(S, out, outOff + 0 * mg + 0 * L);
-    FloatVector a01 = FloatVector.fromArray(S, out, outOff + 0 * mg + 1 * L);
-    FloatVector a10 = FloatVector.fromArray(S, out, outOff + 1 * mg + 0 * L);
-    FloatVector a11 = FloatVector.fromArray(S, out, outOff + 1 * mg + 1 * L);
-    FloatVector a20 = FloatVector.fromArray(S, out, outOff + 2 * mg + 0 * L);
-    FloatVector a21 = FloatVector.fromArray(S, out, outOff + 2 * mg + 1 * L);
-    FloatVector a30 = FloatVector.fromArray(S, out, outOff + 3 * mg + 0 * L);
-    FloatVector a31 = FloatVector.fromArray(S, out, outOff + 3 * mg + 1 * L);
-    for (int r = 0; r < run; r++) {
-      FloatVector w0 = FloatVector.fromArray(S, wp, w + r * L);
-      FloatVector w1 = FloatVector.fromArray(S, wp, w + blockStride + r * L);
-      FloatVector x0 = FloatVector.broadcast(S, xp[xr + 0 * ps + r]);
-      a00 = x0.fma(w0, a00);
-      a01 = x0.fma(w1, a01);
-      FloatVector x1 = FloatVector.broadcast(S, xp[xr + 1 * ps + r]);
-      a10 = x1.fma(w0, a10);
-      a11 = x1.fma(w1, a11);
-      FloatVector x2 = FloatVector.broadcast(S, xp[xr + 2 * ps + r]);
-      a20 = x2.fma(w0, a20);
-      a21 = x2.fma(w1, a21);
-      FloatVector x3 = FloatVector.broadcast(S, xp[xr + 3 * ps + r]);
-      a30 = x3.fma(w0, a30);
-      a31 = x3.fma(w1, a31);
-    }
-    a00.intoArray(out, outOff + 0 * mg + 0 * L);
-    a01.intoArray(out, outOff + 0 * mg + 1 * L);
-    a10.intoArray(out, outOff + 1 * mg + 0 * L);
-    a11.intoArray(out, outOff + 1 * mg + 1 * L);
-    a20.intoArray(out, outOff + 2 * mg + 0 * L);
-    a21.intoArray(out, outOff + 2 * mg + 1 * L);
-    a30.intoArray(out, outOff + 3 * mg + 0 * L);
-    a31.intoArray(out, outOff + 3 * mg + 1 * L);
+    a00.intoArray(out, o0 + 0 * L);
+    a10.intoArray(out, o1 + 0 * L);
+    a20.intoArray(out, o2 + 0 * L);
+    a30.intoArray(out, o3 + 0 * L);
+    a40.intoArray(out, o4 + 0 * L);
+    a50.intoArray(out, o5 + 0 * L);
+    a60.intoArray(out, o6 + 0 * L);
+    a70.intoArray(out, o7 + 0 * L);
   }
 
   /**
