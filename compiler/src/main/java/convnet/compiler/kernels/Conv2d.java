@@ -404,22 +404,31 @@ public final class Conv2d {
         && s.kw * s.cg >= LANE_MAPS_MIN_RUN
         && KernelBackend.VECTOR
         && VectorConv.accepts(s.mg)) {
-      // Per-chunk sums in the packed layout of the lane-maps kernel, added in chunk order.
+      // Per-chunk sums in the packed layout of the lane-maps kernel, added in chunk order; a
+      // chunk's
+      // images go through the kernel a few at a time (their sum order is the same either way).
       float[][] packed = new float[chunks][wSize];
+      int together = VectorConv.weightImages(s);
+      int[] table = VectorConv.weightTable(s, together);
       Parallel.forChunks(
           n,
           chunks,
           (chunk, i0, i1) -> {
-            for (int i = i0; i < i1; i++) {
+            for (int i = i0; i < i1; i += together) {
+              int images = Math.min(together, i1 - i);
               for (int g = 0; g < s.groups; g++) {
-                VectorConv.backwardWeightGroup(
+                VectorConv.backwardWeightImages(
                     x,
                     xOff + (i * c + g * s.cg) * h * wd,
+                    c * h * wd,
                     dy,
                     dyOff + (i * m + g * s.mg) * s.p,
+                    m * s.p,
+                    images,
                     packed[chunk],
                     g * s.mg * s.kd,
-                    s);
+                    s,
+                    table);
               }
             }
           });

@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * block, one broadcast per pixel and one FMA per (pixel, block). Results go to a pixel-major tile
  * that is transposed into the NCHW output at the end. The weight gradient uses the same padded
  * plane the other way round: dy transposed pixel-major, 8 taps × lane blocks of maps in registers,
- * summed over the pixels of an image, in the layout [map block][ky][kx][input map][lane].
+ * summed over the pixels of one or more images, in the layout [map block][ky][kx][input map][lane].
  *
  * <p>Every kernel method has a single loop: on Java 17, C2 boxed vector accumulators carried across
  * nested loops (measured 7 GFLOP/s instead of 160), so accumulators are reloaded once per kernel
@@ -28,7 +28,6 @@ final class VectorConv {
   static final int L = S.length();
   static final int T = 8;
 
-  private static final ThreadLocal<int[]> PIXELS = ThreadLocal.withInitial(() -> new int[0]);
   private static final ThreadLocal<float[][]> SCRATCH =
       ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
 
@@ -181,111 +180,168 @@ final class VectorConv {
         }
       }
     }
-    for (int m = 0; m < mg; m++) {
-      int dst = yAt + m * p;
-      for (int q = 0; q < p; q++) {
-        y[dst + q] = out[q * mg + m];
+    transpose(out, 0, mg, p, mg, y, yAt, p);
+  }
+
+  /**
+   * dst[dstAt + j·dstStride + i] = src[srcAt + i·srcStride + j] for i &lt; rows, j &lt; cols: L
+   * rows at a time by one gather and one contiguous store (measured 1.5x faster than element by
+   * element on the layouts here), the last rows % L element by element.
+   */
+  static void transpose(
+      float[] src,
+      int srcAt,
+      int srcStride,
+      int rows,
+      int cols,
+      float[] dst,
+      int dstAt,
+      int dstStride) {
+    int[] index = new int[L];
+    for (int l = 0; l < L; l++) {
+      index[l] = l * srcStride;
+    }
+    int vectorRows = rows - rows % L;
+    for (int j = 0; j < cols; j++) {
+      int to = dstAt + j * dstStride;
+      int from = srcAt + j;
+      int i = 0;
+      for (; i < vectorRows; i += L) {
+        FloatVector.fromArray(S, src, from + i * srcStride, index, 0).intoArray(dst, to + i);
+      }
+      for (; i < rows; i++) {
+        dst[to + i] = src[from + i * srcStride];
       }
     }
   }
 
   /**
-   * Per output pixel (row-major), where its window starts in the padded NHWC plane; a per-thread
-   * table.
+   * How many images one weight-gradient pass takes together: enough for about {@value #SPAN}
+   * pixels, so that small maps (8×8) do not reload the accumulators every few dozen pixels.
    */
-  private static int[] pixelOffsets(Conv2d.Shape s, int rowStride) {
-    int p = s.p();
-    int[] pixOff = PIXELS.get();
-    if (pixOff.length < p) {
-      pixOff = new int[p];
-      PIXELS.set(pixOff);
-    }
-    for (int oy = 0; oy < s.oh(); oy++) {
-      for (int ox = 0; ox < s.ow(); ox++) {
-        pixOff[oy * s.ow() + ox] = oy * s.strideH() * rowStride + ox * s.strideW() * s.cg();
+  static int weightImages(Conv2d.Shape s) {
+    return Math.max(1, SPAN / s.p());
+  }
+
+  /**
+   * Pixels per pass of the weight-gradient kernels between accumulator reloads: the padded planes
+   * and dy rows they read then stay in the level-1 cache (measured 5-10% faster than whole 14×14
+   * images).
+   */
+  static final int SPAN = 128;
+
+  /**
+   * For the pixels of {@code images} consecutive images (image-major, then row-major), where each
+   * window starts in the stacked padded NHWC planes.
+   */
+  static int[] weightTable(Conv2d.Shape s, int images) {
+    int cg = s.cg();
+    int rowStride = (s.w() + 2 * s.padW()) * cg;
+    int plane = (s.h() + 2 * s.padH()) * rowStride;
+    int[] pixOff = new int[images * s.p()];
+    for (int img = 0, j = 0; img < images; img++) {
+      for (int oy = 0; oy < s.oh(); oy++) {
+        for (int ox = 0; ox < s.ow(); ox++, j++) {
+          pixOff[j] = img * plane + oy * s.strideH() * rowStride + ox * s.strideW() * cg;
+        }
       }
     }
     return pixOff;
   }
 
-  /** Copies the cg planes of x at xAt into the zero-padded NHWC scratch plane and returns it. */
-  private static float[] paddedNhwc(float[] x, int xAt, Conv2d.Shape s, float[][] scratch) {
+  /**
+   * Copies the cg planes of x at xAt into a zero-padded NHWC plane of xp at xpAt (xp is grown when
+   * needed and returned).
+   */
+  private static void paddedNhwc(float[] x, int xAt, Conv2d.Shape s, float[] xp, int xpAt) {
     int cg = s.cg();
     int h = s.h();
     int w = s.w();
     int hp = h + 2 * s.padH();
     int wpad = w + 2 * s.padW();
-    if (scratch[0].length < hp * wpad * cg) {
-      scratch[0] = new float[hp * wpad * cg];
+    java.util.Arrays.fill(xp, xpAt, xpAt + hp * wpad * cg, 0f);
+    for (int iy = 0; iy < h; iy++) {
+      transpose(
+          x, xAt + iy * w, h * w, cg, w, xp, xpAt + ((iy + s.padH()) * wpad + s.padW()) * cg, cg);
     }
-    float[] xp = scratch[0];
-    java.util.Arrays.fill(xp, 0, hp * wpad * cg, 0f);
-    for (int ci = 0; ci < cg; ci++) {
-      for (int iy = 0; iy < h; iy++) {
-        int src = xAt + (ci * h + iy) * w;
-        int dst = ((iy + s.padH()) * wpad + s.padW()) * cg + ci;
-        for (int ix = 0; ix < w; ix++) {
-          xp[dst + ix * cg] = x[src + ix];
-        }
-      }
+  }
+
+  /** Copies the cg planes of x at xAt into the zero-padded NHWC scratch plane and returns it. */
+  private static float[] paddedNhwc(float[] x, int xAt, Conv2d.Shape s, float[][] scratch) {
+    int size = (s.h() + 2 * s.padH()) * (s.w() + 2 * s.padW()) * s.cg();
+    if (scratch[0].length < size) {
+      scratch[0] = new float[size];
     }
-    return xp;
+    paddedNhwc(x, xAt, s, scratch[0], 0);
+    return scratch[0];
   }
 
   /**
-   * Adds one image's group to a weight gradient kept in the packed weight layout:
-   * acc[block][ky][kx][ci][lane] += Σ_pixels dy[map][pixel] · xpad[ci][pixel shifted by (ky, kx)].
-   * dy is first transposed pixel-major so that a pixel's maps are one vector; the pixel loop is a
-   * single loop over a table of window offsets.
+   * Adds {@code images} consecutive images' group to a weight gradient kept in the packed layout
+   * acc[block][ky][kx][ci][lane] += Σ_images Σ_pixels dy[map][pixel] · xpad[ci][pixel shifted by
+   * (ky, kx)]; image i's group planes start at xAt + i·xImage in x and dyAt + i·dyImage in dy, and
+   * pixOff is {@link #weightTable} for at least that many images. Every accumulator sums its terms
+   * image by image, pixel by pixel (row-major), by fused multiply-adds: the pixels are only cut
+   * into passes of about {@value #SPAN} that store and reload the accumulators, which leaves the
+   * order (and so the result) as it is. dy is first transposed pixel-major so that a pixel's maps
+   * are one vector.
    */
-  static void backwardWeightGroup(
-      float[] x, int xAt, float[] dy, int dyAt, float[] acc, int accAt, Conv2d.Shape s) {
+  static void backwardWeightImages(
+      float[] x,
+      int xAt,
+      int xImage,
+      float[] dy,
+      int dyAt,
+      int dyImage,
+      int images,
+      float[] acc,
+      int accAt,
+      Conv2d.Shape s,
+      int[] pixOff) {
     int cg = s.cg();
     int mg = s.mg();
     int p = s.p();
+    int rowStride = (s.w() + 2 * s.padW()) * cg;
+    int plane = (s.h() + 2 * s.padH()) * rowStride;
     float[][] scratch = SCRATCH.get();
-    float[] xp = paddedNhwc(x, xAt, s, scratch);
-    if (scratch[1].length < p * mg) {
-      scratch[1] = new float[p * mg];
+    if (scratch[0].length < images * plane) {
+      scratch[0] = new float[images * plane];
     }
+    if (scratch[1].length < images * p * mg) {
+      scratch[1] = new float[images * p * mg];
+    }
+    float[] xp = scratch[0];
     float[] dyT = scratch[1];
-    for (int m = 0; m < mg; m++) {
-      for (int q = 0; q < p; q++) {
-        dyT[q * mg + m] = dy[dyAt + m * p + q];
-      }
+    for (int img = 0; img < images; img++) {
+      paddedNhwc(x, xAt + img * xImage, s, xp, img * plane);
+      transpose(dy, dyAt + img * dyImage, p, mg, p, dyT, img * p * mg, mg);
     }
-    int wpad = s.w() + 2 * s.padW();
-    int rowStride = wpad * cg;
-    int[] pixOff = pixelOffsets(s, rowStride);
     int kd = s.kd();
     int run = s.kw() * cg;
-    for (int ky = 0; ky < s.kh(); ky++) {
-      int r = 0;
-      for (; r + T <= run; r += T) {
-        int xOff = ky * rowStride + r;
-        int mb = 0;
-        for (; mb + 2 * L <= mg; mb += 2 * L) {
-          wgrad2(
-              xp, pixOff, p, xOff, dyT, mb, mg, acc, accAt + mb * kd + (ky * run + r) * L, kd * L);
+    int total = images * p;
+    int passes = (total + SPAN - 1) / SPAN;
+    int span = (total + passes - 1) / passes;
+    for (int q0 = 0; q0 < total; q0 += span) {
+      int q1 = Math.min(total, q0 + span);
+      for (int ky = 0; ky < s.kh(); ky++) {
+        int r = 0;
+        for (; r + T <= run; r += T) {
+          int xOff = ky * rowStride + r;
+          int at = accAt + (ky * run + r) * L;
+          int mb = 0;
+          for (; mb + 2 * L <= mg; mb += 2 * L) {
+            wgrad2(xp, pixOff, q0, q1, xOff, dyT, mb, mg, acc, at + mb * kd, kd * L);
+          }
+          for (; mb < mg; mb += L) {
+            wgrad1(xp, pixOff, q0, q1, xOff, dyT, mb, mg, acc, at + mb * kd, kd * L);
+          }
         }
-        for (; mb < mg; mb += L) {
-          wgrad1(
-              xp, pixOff, p, xOff, dyT, mb, mg, acc, accAt + mb * kd + (ky * run + r) * L, kd * L);
-        }
-      }
-      for (; r < run; r++) {
-        for (int mb = 0; mb < mg; mb += L) {
-          wgradTap(
-              xp,
-              pixOff,
-              p,
-              ky * rowStride + r,
-              dyT,
-              mb,
-              mg,
-              acc,
-              accAt + mb * kd + (ky * run + r) * L,
-              kd * L);
+        for (; r < run; r++) {
+          int at = accAt + (ky * run + r) * L;
+          for (int mb = 0; mb < mg; mb += L) {
+            wgradTap(
+                xp, pixOff, q0, q1, ky * rowStride + r, dyT, mb, mg, acc, at + mb * kd, kd * L);
+          }
         }
       }
     }
@@ -727,12 +783,14 @@ final class VectorConv {
   }
 
   /**
-   * Weight gradient of 8 consecutive taps × 2 lane block(s) of maps, summed over an image's pixels.
+   * Weight gradient of 8 consecutive taps × 2 lane block(s) of maps, summed over pixels [from, to)
+   * of {@link #backwardWeightImages}.
    */
   static void wgrad2(
       float[] xp,
       int[] pixOff,
-      int pixels,
+      int from,
+      int to,
       int xOff,
       float[] dyT,
       int mb,
@@ -756,7 +814,7 @@ final class VectorConv {
     FloatVector a61 = FloatVector.fromArray(S, acc, accOff + 6 * L + 1 * blockStride);
     FloatVector a70 = FloatVector.fromArray(S, acc, accOff + 7 * L + 0 * blockStride);
     FloatVector a71 = FloatVector.fromArray(S, acc, accOff + 7 * L + 1 * blockStride);
-    for (int q = 0; q < pixels; q++) {
+    for (int q = from; q < to; q++) {
       int o = pixOff[q] + xOff;
       FloatVector d0 = FloatVector.fromArray(S, dyT, q * mg + mb);
       FloatVector d1 = FloatVector.fromArray(S, dyT, q * mg + mb + L);
@@ -804,12 +862,14 @@ final class VectorConv {
   }
 
   /**
-   * Weight gradient of 8 consecutive taps × 1 lane block(s) of maps, summed over an image's pixels.
+   * Weight gradient of 8 consecutive taps × 1 lane block(s) of maps, summed over pixels [from, to)
+   * of {@link #backwardWeightImages}.
    */
   static void wgrad1(
       float[] xp,
       int[] pixOff,
-      int pixels,
+      int from,
+      int to,
       int xOff,
       float[] dyT,
       int mb,
@@ -825,7 +885,7 @@ final class VectorConv {
     FloatVector a50 = FloatVector.fromArray(S, acc, accOff + 5 * L + 0 * blockStride);
     FloatVector a60 = FloatVector.fromArray(S, acc, accOff + 6 * L + 0 * blockStride);
     FloatVector a70 = FloatVector.fromArray(S, acc, accOff + 7 * L + 0 * blockStride);
-    for (int q = 0; q < pixels; q++) {
+    for (int q = from; q < to; q++) {
       int o = pixOff[q] + xOff;
       FloatVector d0 = FloatVector.fromArray(S, dyT, q * mg + mb);
       FloatVector x0 = FloatVector.broadcast(S, xp[o + 0]);
@@ -856,12 +916,14 @@ final class VectorConv {
   }
 
   /**
-   * Weight gradient of 1 consecutive taps × 1 lane block(s) of maps, summed over an image's pixels.
+   * Weight gradient of 1 consecutive taps × 1 lane block(s) of maps, summed over pixels [from, to)
+   * of {@link #backwardWeightImages}.
    */
   static void wgradTap(
       float[] xp,
       int[] pixOff,
-      int pixels,
+      int from,
+      int to,
       int xOff,
       float[] dyT,
       int mb,
@@ -870,7 +932,7 @@ final class VectorConv {
       int accOff,
       int blockStride) {
     FloatVector a00 = FloatVector.fromArray(S, acc, accOff + 0 * L + 0 * blockStride);
-    for (int q = 0; q < pixels; q++) {
+    for (int q = from; q < to; q++) {
       int o = pixOff[q] + xOff;
       FloatVector d0 = FloatVector.fromArray(S, dyT, q * mg + mb);
       FloatVector x0 = FloatVector.broadcast(S, xp[o + 0]);

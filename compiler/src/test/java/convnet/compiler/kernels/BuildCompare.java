@@ -101,20 +101,36 @@ public final class BuildCompare {
             }
           }
         }
+        // Whether the two builds give bitwise the same result on these inputs.
+        float[][] results = new float[2][];
+        for (int v = 0; v < 2; v++) {
+          float[] out = new float[pass == 0 ? y.length : pass == 1 ? dx.length : dw.length];
+          Method method = pass == 0 ? forward[v] : pass == 1 ? backwardInput[v] : backwardWeight[v];
+          method.invoke(
+              null,
+              pass == 0
+                  ? new Object[] {x, wt, out, n, c, h, w, m, k, k, 1, 1, pad, pad, 1}
+                  : pass == 1
+                      ? new Object[] {y, wt, out, n, c, h, w, m, k, k, 1, 1, pad, pad, 1}
+                      : new Object[] {x, y, out, n, c, h, w, m, k, k, 1, 1, pad, pad, 1});
+          results[v] = out;
+        }
+        boolean same = Arrays.equals(results[0], results[1]);
         Arrays.sort(t[0]);
         Arrays.sort(t[1]);
         double before = t[0][ROUNDS / 2];
         double after = t[1][ROUNDS / 2];
         System.out.printf(
             Locale.ROOT,
-            "%-30s %-13s old %8.3f ms %6.1f GFLOP/s   new %8.3f ms %6.1f GFLOP/s   x%.2f%n",
+            "%-30s %-14s old %8.3f ms %6.1f GFLOP/s   new %8.3f ms %6.1f GFLOP/s   x%.2f  %s%n",
             Arrays.toString(sh),
             pass == 0 ? "forward" : pass == 1 ? "backwardInput" : "backwardWeight",
             before * 1e3,
             flops / before / 1e9,
             after * 1e3,
             flops / after / 1e9,
-            before / after);
+            before / after,
+            same ? "same bits" : "different bits");
       }
     }
   }
