@@ -53,12 +53,13 @@ public final class BuildCompare {
       backwardInput[v] = conv.getMethod("backwardInput", signature);
       backwardWeight[v] = conv.getMethod("backwardWeight", signature);
     }
-    // N, C, H, W, M, K, pad: the second convolutions of B5, B1, B2 and B4.
+    // N, C, H, W, M, K, pad: the second convolutions of B5, B1, B2, B4 and B3.
     int[][] shapes = {
       {64, 32, 14, 14, 64, 5, 2},
       {64, 16, 12, 12, 32, 5, 0},
       {64, 32, 12, 12, 64, 5, 0},
-      {64, 32, 16, 16, 64, 3, 1}
+      {64, 32, 16, 16, 64, 3, 1},
+      {16, 64, 26, 26, 256, 9, 0}
     };
     for (int[] sh : shapes) {
       int n = sh[0];
