@@ -395,8 +395,7 @@ public final class Conv2d {
     }
     if (usesLaneMaps(s)) {
       // Per-chunk sums in the packed layout of the lane-maps kernel, added in chunk order; a
-      // chunk's
-      // images go through the kernel a few at a time (their sum order is the same either way).
+      // chunk's images go through the kernel a few at a time (the sum order is the same).
       float[][] packed = new float[chunks][wSize];
       int together = VectorConv.weightImages(s);
       int[] table = VectorConv.weightTable(s, together);
