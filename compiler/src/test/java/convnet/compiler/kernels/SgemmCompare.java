@@ -27,8 +27,15 @@ public final class SgemmCompare {
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+  /** CPU seconds of the whole process over the last {@link #secondsPerCall} run, per call. */
+  private static double lastProcessCpu;
+
   private static double secondsPerCall(Runnable body, boolean cpu) {
     long start = cpu ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+    long process = OS.getProcessCpuTime();
     int calls = 0;
     long now;
     do {
@@ -36,6 +43,7 @@ public final class SgemmCompare {
       calls++;
       now = cpu ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
     } while (now - start < 150_000_000L);
+    lastProcessCpu = (OS.getProcessCpuTime() - process) / 1e9 / calls;
     return (now - start) / 1e9 / calls;
   }
 
@@ -93,24 +101,37 @@ public final class SgemmCompare {
     for (Case k : cases) {
       double[] before = new double[rounds];
       double[] after = new double[rounds];
+      double[] beforeCpu = new double[rounds];
+      double[] afterCpu = new double[rounds];
       for (int round = 0; round < rounds; round++) {
         before[round] = secondsPerCall(k.before, cpu);
+        beforeCpu[round] = lastProcessCpu;
         after[round] = secondsPerCall(k.after, cpu);
+        afterCpu[round] = lastProcessCpu;
       }
       Arrays.sort(before);
       Arrays.sort(after);
+      Arrays.sort(beforeCpu);
+      Arrays.sort(afterCpu);
       double b = before[rounds / 2];
       double a = after[rounds / 2];
       System.out.println(
           String.format(
               Locale.ROOT,
-              "%-48s before %8.3f ms %6.1f GFLOP/s   after %8.3f ms %6.1f GFLOP/s   %5.2fx",
+              "%-48s before %8.3f ms %6.1f GFLOP/s   after %8.3f ms %6.1f GFLOP/s   %5.2fx%s",
               k.name,
               b * 1e3,
               k.flops / b / 1e9,
               a * 1e3,
               k.flops / a / 1e9,
-              b / a));
+              b / a,
+              cpu
+                  ? ""
+                  : String.format(
+                      Locale.ROOT,
+                      "   CPU of all threads %8.3f / %8.3f ms",
+                      beforeCpu[rounds / 2] * 1e3,
+                      afterCpu[rounds / 2] * 1e3)));
     }
   }
 }
