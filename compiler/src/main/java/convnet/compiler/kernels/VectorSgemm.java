@@ -1,6 +1,7 @@
 package convnet.compiler.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -322,41 +323,41 @@ final class VectorSgemm {
       }
       return;
     }
-    if (nr == NR) {
-      // One gather per lane group of each k row: lane j reads column j0 + j's row of B.
-      int[] index = new int[L];
-      for (int j = 0; j < L; j++) {
-        index[j] = j * ldb;
-      }
-      int base = bOff + j0 * ldb + p0;
-      int groupStride = L * ldb;
-      for (int q = 0; q < kc; q++) {
-        int d = dst + q * NR;
-        for (int g = 0; g < NR / L; g++) {
-          FloatVector.fromArray(S, b, base + g * groupStride + q, index, 0)
-              .intoArray(pb, d + g * L);
-        }
-      }
-      return;
+    // One gather per lane group of each k row: lane j reads column j0 + j's row of B. In the
+    // group that nr cuts, the lanes past nr re-read the group's first row and are then zeroed.
+    int full = nr / L;
+    int rem = nr - full * L;
+    int[] index = new int[L];
+    int[] tail = new int[L];
+    for (int j = 0; j < L; j++) {
+      index[j] = j * ldb;
+      tail[j] = j < rem ? j * ldb : 0;
     }
-    for (int q0 = 0; q0 < kc; q0 += PACK_RUN) {
-      int q1 = Math.min(kc, q0 + PACK_RUN);
-      for (int j = 0; j < NR; j++) {
-        if (j < nr) {
-          int src = bOff + (j0 + j) * ldb + p0;
-          for (int q = q0; q < q1; q++) {
-            pb[dst + q * NR + j] = b[src + q];
-          }
-        } else {
-          for (int q = q0; q < q1; q++) {
-            pb[dst + q * NR + j] = 0f;
-          }
-        }
+    VectorMask<Float> valid = S.indexInRange(0, rem);
+    FloatVector zero = FloatVector.zero(S);
+    int base = bOff + j0 * ldb + p0;
+    int groupStride = L * ldb;
+    int groups = NR / L;
+    for (int q = 0; q < kc; q++) {
+      int d = dst + q * NR;
+      int g = 0;
+      for (; g < full; g++) {
+        FloatVector.fromArray(S, b, base + g * groupStride + q, index, 0).intoArray(pb, d + g * L);
+      }
+      if (rem > 0) {
+        zero.blend(FloatVector.fromArray(S, b, base + g * groupStride + q, tail, 0), valid)
+            .intoArray(pb, d + g * L);
+        g++;
+      }
+      for (; g < groups; g++) {
+        zero.intoArray(pb, d + g * L);
       }
     }
   }
 
-  /** Columns of a transposed operand packed per run: the run's panel rows stay in L1. */
+  /**
+   * Columns of a row-major op(A) packed per run: the run of the panel being written stays in L1.
+   */
   static final int PACK_RUN = 32;
 
   static void sgemm(
