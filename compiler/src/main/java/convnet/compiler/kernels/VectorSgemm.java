@@ -40,8 +40,9 @@ final class VectorSgemm {
   }
 
   /**
-   * Most floats the shared packed copies of op(A) and op(B) may take (64 MiB); a larger product is
-   * cut into column blocks that each fit. Not final only so that a test can make it small.
+   * Most floats the shared packed copies of op(A) and op(B) should take together (64 MiB): op(B) is
+   * then packed and used one column block at a time (op(A) is always packed whole, once). Not final
+   * only so that a test can make it small.
    */
   static long packedLimit = 16L << 20;
 
