@@ -15,9 +15,11 @@ public final class Sgemm {
    * {@code C[m×n] = alpha * op(A)[m×k] * op(B)[k×n] + beta * C}. Row-major: element (i, j) of a
    * matrix X stored with leading dimension ldx is {@code x[xOff + i * ldx + j]}; {@code op(A) = A}
    * or its transpose when {@code transA} (then A is stored k×m). When {@code beta == 0}, C is
-   * overwritten (NaNs in it do not survive). Rows of C are split across threads for large products;
-   * each element is computed the same way whatever the split, so the result does not depend on the
-   * thread count.
+   * overwritten (NaNs in it do not survive). Large products run on several threads: op(A) and op(B)
+   * are packed once and C is cut into tiles that the threads share. Each element of C sums its k
+   * products in an order fixed by k alone (blocks of 256 from k = 0, in k order within a block; see
+   * {@code VectorSgemm}), so the result is bitwise the same whatever the thread count or the
+   * tiling, and the same as {@link #sgemmSerial}'s.
    */
   public static void sgemm(
       boolean transA,
@@ -47,12 +49,17 @@ public final class Sgemm {
       return;
     }
     long work = (long) m * n * k;
-    int chunks = Parallel.chunkCount(Math.max(1, m / 8));
-    if (work < PARALLEL_THRESHOLD || chunks == 1) {
+    if (work < PARALLEL_THRESHOLD) {
       sgemmSerial(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
-    // Chunks of whole 8-row panels, so that each thread runs full register tiles.
+    if (KernelBackend.VECTOR) {
+      VectorSgemm.parallel(
+          transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
+    // The scalar fallback: chunks of whole 8-row panels, each computed as a serial product.
+    int chunks = Parallel.chunkCount(Math.max(1, m / 8));
     int panels = (m + 7) / 8;
     Parallel.forChunks(
         panels,

@@ -1,6 +1,7 @@
 package convnet.compiler.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -10,6 +11,13 @@ import jdk.incubator.vector.VectorSpecies;
  * block of op(A) into MR-tall row panels (both zero-padded to whole panels), and an MR×NR
  * micro-kernel keeps its 2·MR accumulators in registers. The species is a static final constant and
  * vectors live only in locals, which is what lets C2 compile the micro-kernel to straight FMA code.
+ *
+ * <p>Summation order, the same on every path and for every thread split: element (i, j) of C is
+ * computed K block by K block (blocks of {@link #KC} starting at k = 0); within a block the
+ * micro-kernel sums its products in k order with one fused multiply-add each, starting from zero,
+ * and the block's sum {@code t} is merged as {@code C = alpha·t + beta'·C} (beta' is beta for the
+ * first block, 1 afterwards). The order depends only on k, so neither the tiling of C into tasks
+ * nor the thread count changes a bit of the result.
  */
 final class VectorSgemm {
 
@@ -30,6 +38,328 @@ final class VectorSgemm {
   static int vectorBits() {
     return S.vectorBitSize();
   }
+
+  /**
+   * Most floats the shared packed copies of op(A) and op(B) should take together (64 MiB): op(B) is
+   * then packed and used one column block at a time (op(A) is always packed whole, once). Not final
+   * only so that a test can make it small.
+   */
+  static long packedLimit = 16L << 20;
+
+  /**
+   * Up to this many MC-row blocks, a task packs the op(B) panels it uses itself, into L1-sized
+   * scratch; beyond, op(B) is packed once, whole, and shared (each row block would repack it).
+   */
+  static final int LOCAL_B_ROW_BLOCKS = 2;
+
+  /** The calling thread's packed copies of op(A) and op(B), shared with the workers of a call. */
+  private static final ThreadLocal<float[][]> SHARED =
+      ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
+
+  /**
+   * The multi-threaded product. op(A) is packed once, whole, into MR-row panels shared by all
+   * threads; so is op(B) when C has many row blocks, while for thin products (the dense layers'
+   * 64-row batches) each task packs the B panels it uses, right before using them, so that they are
+   * read from memory once and come back from L1. C is then cut into tiles of up to MC rows × a few
+   * NR panels, which the threads take one by one. (Cutting C by rows alone, as before, made every
+   * thread pack all of op(B) again: 8 times for a 64-row batch.) The result does not depend on the
+   * tiling: see the summation order above.
+   */
+  static void parallel(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float beta,
+      float[] c,
+      int cOff,
+      int ldc) {
+    int aPanels = (m + MR - 1) / MR;
+    int rowBlocks = (m + MC - 1) / MC;
+    boolean localB = rowBlocks <= LOCAL_B_ROW_BLOCKS;
+    long aSize = (long) aPanels * MR * k;
+    // Column blocks of whole NR panels such that both packed copies fit packedLimit.
+    long perPanel = (long) NR * k;
+    long room = Math.max(perPanel, packedLimit - aSize);
+    int blockCols = localB ? n : (int) Math.min((long) n, Math.max(1, room / perPanel) * NR);
+    float[][] shared = SHARED.get();
+    if (shared[0].length < aSize) {
+      shared[0] = new float[(int) aSize];
+    }
+    long bSize = localB ? 0 : (long) ((blockCols + NR - 1) / NR) * NR * k;
+    if (shared[1].length < bSize) {
+      shared[1] = new float[(int) bSize];
+    }
+    float[] pa = shared[0];
+    float[] pb = shared[1];
+    boolean aPacked = false;
+    for (int j0 = 0; j0 < n; j0 += blockCols) {
+      int jBase = j0;
+      int nb = Math.min(blockCols, n - j0);
+      int bPanels = (nb + NR - 1) / NR;
+      int aUnits = aPacked ? 0 : aPanels;
+      int units = aUnits + (localB ? 0 : bPanels);
+      if (units > 0) {
+        Parallel.forRange(
+            units,
+            (chunk, u0, u1) -> {
+              for (int u = u0; u < u1; u++) {
+                if (u < aUnits) {
+                  packAPanel(
+                      transA, a, aOff, lda, u * MR, Math.min(MR, m - u * MR), 0, k, pa, u * MR * k);
+                } else {
+                  int jp = u - aUnits;
+                  packBPanel(
+                      transB,
+                      b,
+                      bOff,
+                      ldb,
+                      0,
+                      k,
+                      jBase + jp * NR,
+                      Math.min(NR, nb - jp * NR),
+                      pb,
+                      jp * NR * k);
+                }
+              }
+            });
+      }
+      aPacked = true;
+      // Tiles: MC rows × colPanels panels, enough of them for every thread to take several.
+      int wanted = 4 * Parallel.threads();
+      int colPanels = Math.max(1, Math.min(NC / NR, (bPanels * rowBlocks + wanted - 1) / wanted));
+      int colBlocks = (bPanels + colPanels - 1) / colPanels;
+      int tasks = rowBlocks * colBlocks;
+      Parallel.forChunks(
+          tasks,
+          tasks,
+          (task, t0, t1) -> {
+            int rb = task / colBlocks;
+            int cb = task % colBlocks;
+            int i0 = rb * MC;
+            int i1 = Math.min(m, i0 + MC);
+            int jp0 = cb * colPanels;
+            int jp1 = Math.min(bPanels, jp0 + colPanels);
+            if (localB) {
+              tileLocalB(
+                  m,
+                  nb,
+                  k,
+                  alpha,
+                  pa,
+                  transB,
+                  b,
+                  bOff,
+                  ldb,
+                  jBase,
+                  beta,
+                  c,
+                  cOff + jBase,
+                  ldc,
+                  i0,
+                  i1,
+                  jp0,
+                  jp1);
+            } else {
+              tile(m, nb, k, alpha, pa, pb, beta, c, cOff + jBase, ldc, i0, i1, jp0, jp1);
+            }
+          });
+    }
+  }
+
+  /**
+   * Rows [i0, i1) (i0 a multiple of MR) × panels [jp0, jp1) of C from the shared packed copies, K
+   * block by K block.
+   */
+  private static void tile(
+      int m,
+      int n,
+      int k,
+      float alpha,
+      float[] pa,
+      float[] pb,
+      float beta,
+      float[] c,
+      int cOff,
+      int ldc,
+      int i0,
+      int i1,
+      int jp0,
+      int jp1) {
+    float[] t = SCRATCH.get()[2];
+    for (int pc = 0; pc < k; pc += KC) {
+      int kc = Math.min(KC, k - pc);
+      float betaBlock = pc == 0 ? beta : 1f;
+      for (int jp = jp0; jp < jp1; jp++) {
+        int j = jp * NR;
+        int nr = Math.min(NR, n - j);
+        int bo = jp * NR * k + pc * NR;
+        for (int i = i0; i < i1; i += MR) {
+          int mr = Math.min(MR, m - i);
+          kernel(kc, pa, (i / MR) * MR * k + pc * MR, pb, bo, t);
+          merge(t, mr, nr, c, cOff + i * ldc + j, ldc, alpha, betaBlock);
+        }
+      }
+    }
+  }
+
+  /**
+   * As {@link #tile}, but packing each KC×NR panel of op(B) (columns counted from column j0 of
+   * op(B)) into this thread's scratch right before the row panels use it.
+   */
+  private static void tileLocalB(
+      int m,
+      int n,
+      int k,
+      float alpha,
+      float[] pa,
+      boolean transB,
+      float[] b,
+      int bOff,
+      int ldb,
+      int j0,
+      float beta,
+      float[] c,
+      int cOff,
+      int ldc,
+      int i0,
+      int i1,
+      int jp0,
+      int jp1) {
+    float[][] scratch = SCRATCH.get();
+    float[] pb = scratch[1];
+    float[] t = scratch[2];
+    for (int pc = 0; pc < k; pc += KC) {
+      int kc = Math.min(KC, k - pc);
+      float betaBlock = pc == 0 ? beta : 1f;
+      for (int jp = jp0; jp < jp1; jp++) {
+        int j = jp * NR;
+        int nr = Math.min(NR, n - j);
+        packBPanel(transB, b, bOff, ldb, pc, kc, j0 + j, nr, pb, 0);
+        for (int i = i0; i < i1; i += MR) {
+          int mr = Math.min(MR, m - i);
+          kernel(kc, pa, (i / MR) * MR * k + pc * MR, pb, 0, t);
+          merge(t, mr, nr, c, cOff + i * ldc + j, ldc, alpha, betaBlock);
+        }
+      }
+    }
+  }
+
+  /**
+   * Packs rows [i0, i0+mr) × columns [p0, p0+kc) of op(A) as one MR-row panel (k-major, zero rows
+   * past mr) at pa[dst].
+   */
+  static void packAPanel(
+      boolean transA,
+      float[] a,
+      int aOff,
+      int lda,
+      int i0,
+      int mr,
+      int p0,
+      int kc,
+      float[] pa,
+      int dst) {
+    if (transA) {
+      for (int q = 0; q < kc; q++) {
+        int src = aOff + (p0 + q) * lda + i0;
+        int d = dst + q * MR;
+        for (int r = 0; r < mr; r++) {
+          pa[d + r] = a[src + r];
+        }
+        for (int r = mr; r < MR; r++) {
+          pa[d + r] = 0f;
+        }
+      }
+      return;
+    }
+    // Row by row within runs of PACK_RUN columns, so that the destination stays in L1.
+    for (int q0 = 0; q0 < kc; q0 += PACK_RUN) {
+      int q1 = Math.min(kc, q0 + PACK_RUN);
+      for (int r = 0; r < MR; r++) {
+        if (r < mr) {
+          int src = aOff + (i0 + r) * lda + p0;
+          for (int q = q0; q < q1; q++) {
+            pa[dst + q * MR + r] = a[src + q];
+          }
+        } else {
+          for (int q = q0; q < q1; q++) {
+            pa[dst + q * MR + r] = 0f;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Packs rows [p0, p0+kc) × columns [j0, j0+nr) of op(B) as one NR-column panel (k-major, zero
+   * columns past nr) at pb[dst].
+   */
+  static void packBPanel(
+      boolean transB,
+      float[] b,
+      int bOff,
+      int ldb,
+      int p0,
+      int kc,
+      int j0,
+      int nr,
+      float[] pb,
+      int dst) {
+    if (!transB) {
+      for (int p = 0; p < kc; p++) {
+        int d = dst + p * NR;
+        System.arraycopy(b, bOff + (p0 + p) * ldb + j0, pb, d, nr);
+        for (int j = nr; j < NR; j++) {
+          pb[d + j] = 0f;
+        }
+      }
+      return;
+    }
+    // One gather per lane group of each k row: lane j reads column j0 + j's row of B. In the
+    // group that nr cuts, the lanes past nr re-read the group's first row and are then zeroed.
+    int full = nr / L;
+    int rem = nr - full * L;
+    int[] index = new int[L];
+    int[] tail = new int[L];
+    for (int j = 0; j < L; j++) {
+      index[j] = j * ldb;
+      tail[j] = j < rem ? j * ldb : 0;
+    }
+    VectorMask<Float> valid = S.indexInRange(0, rem);
+    FloatVector zero = FloatVector.zero(S);
+    int base = bOff + j0 * ldb + p0;
+    int groupStride = L * ldb;
+    int groups = NR / L;
+    for (int q = 0; q < kc; q++) {
+      int d = dst + q * NR;
+      int g = 0;
+      for (; g < full; g++) {
+        FloatVector.fromArray(S, b, base + g * groupStride + q, index, 0).intoArray(pb, d + g * L);
+      }
+      if (rem > 0) {
+        zero.blend(FloatVector.fromArray(S, b, base + g * groupStride + q, tail, 0), valid)
+            .intoArray(pb, d + g * L);
+        g++;
+      }
+      for (; g < groups; g++) {
+        zero.intoArray(pb, d + g * L);
+      }
+    }
+  }
+
+  /**
+   * Columns of a row-major op(A) packed per run: the run of the panel being written stays in L1.
+   */
+  static final int PACK_RUN = 32;
 
   static void sgemm(
       boolean transA,
@@ -82,33 +412,8 @@ final class VectorSgemm {
   static void packA(
       boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] pa) {
     for (int ir = 0; ir < mc; ir += MR) {
-      int mr = Math.min(MR, mc - ir);
-      int base = (ir / MR) * kc * MR;
-      if (!transA) {
-        for (int r = 0; r < MR; r++) {
-          if (r < mr) {
-            int src = aOff + (i0 + ir + r) * lda + p0;
-            for (int p = 0; p < kc; p++) {
-              pa[base + p * MR + r] = a[src + p];
-            }
-          } else {
-            for (int p = 0; p < kc; p++) {
-              pa[base + p * MR + r] = 0f;
-            }
-          }
-        }
-      } else {
-        for (int p = 0; p < kc; p++) {
-          int src = aOff + (p0 + p) * lda + i0 + ir;
-          int dst = base + p * MR;
-          for (int r = 0; r < mr; r++) {
-            pa[dst + r] = a[src + r];
-          }
-          for (int r = mr; r < MR; r++) {
-            pa[dst + r] = 0f;
-          }
-        }
-      }
+      packAPanel(
+          transA, a, aOff, lda, i0 + ir, Math.min(MR, mc - ir), p0, kc, pa, (ir / MR) * kc * MR);
     }
   }
 
@@ -119,30 +424,8 @@ final class VectorSgemm {
   static void packB(
       boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] pb) {
     for (int jr = 0; jr < nc; jr += NR) {
-      int nr = Math.min(NR, nc - jr);
-      int base = (jr / NR) * kc * NR;
-      if (!transB) {
-        for (int p = 0; p < kc; p++) {
-          int dst = base + p * NR;
-          System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + jr, pb, dst, nr);
-          for (int j = nr; j < NR; j++) {
-            pb[dst + j] = 0f;
-          }
-        }
-      } else {
-        for (int j = 0; j < NR; j++) {
-          if (j < nr) {
-            int src = bOff + (j0 + jr + j) * ldb + p0;
-            for (int p = 0; p < kc; p++) {
-              pb[base + p * NR + j] = b[src + p];
-            }
-          } else {
-            for (int p = 0; p < kc; p++) {
-              pb[base + p * NR + j] = 0f;
-            }
-          }
-        }
-      }
+      packBPanel(
+          transB, b, bOff, ldb, p0, kc, j0 + jr, Math.min(NR, nc - jr), pb, (jr / NR) * kc * NR);
     }
   }
 

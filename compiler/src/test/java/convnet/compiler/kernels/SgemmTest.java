@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -161,6 +162,122 @@ class SgemmTest {
       assertArrayEquals(one, many, "threads " + threads);
     } finally {
       Parallel.setThreads(saved);
+    }
+  }
+
+  /**
+   * A product large enough for the multi-threaded path, in the shapes it treats differently: thin
+   * (op(B) packed per task), tall (op(B) packed once and shared), both transposes, offsets, padded
+   * leading dimensions, any alpha and beta.
+   */
+  static Case parallelCase(long seed, int shape) {
+    Random r = new Random(seed);
+    int m;
+    int n;
+    int k;
+    int kind = r.nextInt(3);
+    switch (shape >= 0 ? shape : kind) {
+      case 0 -> { // a dense layer's batch: few rows, long K
+        m = 1 + r.nextInt(100);
+        n = 20 + r.nextInt(300);
+        k = 300 + r.nextInt(900);
+      }
+      case 1 -> { // a weight gradient: many rows, short K
+        m = 150 + r.nextInt(250);
+        n = 30 + r.nextInt(300);
+        k = 1 + r.nextInt(120);
+      }
+      default -> { // square-ish, several row blocks and K blocks
+        m = 200 + r.nextInt(150);
+        n = 60 + r.nextInt(150);
+        k = 200 + r.nextInt(400);
+      }
+    }
+    // Enough work for the parallel path, whatever the draw.
+    k = (int) Math.max(k, Sgemm.PARALLEL_THRESHOLD / ((long) m * n) + 1);
+    boolean ta = r.nextBoolean();
+    boolean tb = r.nextBoolean();
+    int lda = (ta ? m : k) + r.nextInt(3);
+    int ldb = (tb ? k : n) + r.nextInt(3);
+    int ldc = n + r.nextInt(3);
+    int aOff = r.nextInt(5);
+    int bOff = r.nextInt(5);
+    int cOff = r.nextInt(5);
+    float[] a = Reference.random(r, aOff + lda * (ta ? k : m));
+    float[] b = Reference.random(r, bOff + ldb * (tb ? n : k));
+    float[] c = Reference.random(r, cOff + ldc * m);
+    float alpha = r.nextBoolean() ? 1f : (float) (r.nextDouble() * 4 - 2);
+    float beta = r.nextBoolean() ? 0f : (float) (r.nextDouble() * 2 - 1);
+    if (beta == 0f) {
+      Arrays.fill(c, Float.NaN);
+    }
+    return new Case(ta, tb, m, n, k, alpha, beta, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+  }
+
+  static java.util.stream.IntStream parallelSeeds() {
+    return java.util.stream.IntStream.range(0, 12);
+  }
+
+  /**
+   * The multi-threaded path matches the reference and, bit for bit, the single-threaded kernel on
+   * 1, 2 and 3 threads: each element's summation order depends on k alone, never on the tiling.
+   */
+  @ParameterizedTest
+  @MethodSource("parallelSeeds")
+  void parallelPathIsExactAndThreadIndependent(int seed) {
+    Case c = parallelCase(seed, -1);
+    String what = "seed " + seed + " " + c;
+    float[] serial = c.c().clone();
+    Sgemm.sgemmSerial(
+        c.transA(),
+        c.transB(),
+        c.m(),
+        c.n(),
+        c.k(),
+        c.alpha(),
+        c.a(),
+        c.aOff(),
+        c.lda(),
+        c.b(),
+        c.bOff(),
+        c.ldb(),
+        c.beta(),
+        serial,
+        c.cOff(),
+        c.ldc());
+    int saved = Parallel.threads();
+    try {
+      for (int threads = 1; threads <= 3; threads++) {
+        Parallel.setThreads(threads);
+        float[] out = c.run(false);
+        c.check(out, what + " threads " + threads);
+        assertArrayEquals(serial, out, what + ": threads " + threads + " differ from serial");
+      }
+    } finally {
+      Parallel.setThreads(saved);
+    }
+  }
+
+  /**
+   * A product whose packed operands exceed the packing limit is cut into column blocks, with the
+   * same bits as in one piece.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 2})
+  void columnBlocksGiveTheSameBits(int seed) {
+    Assumptions.assumeTrue(KernelBackend.VECTOR, "needs the Vector API kernel");
+    // Tall enough that op(B) is packed once and shared, the case that is cut into column blocks.
+    Case c = parallelCase(100 + seed, 2);
+    float[] whole = c.run(false);
+    long saved = VectorSgemm.packedLimit;
+    try {
+      // Room for op(A) and about two B panels: several column blocks.
+      VectorSgemm.packedLimit = (long) (c.m() + 2 * VectorSgemm.MR) * c.k() + 2L * 32 * c.k();
+      float[] blocked = c.run(false);
+      c.check(blocked, "seed " + seed + " " + c);
+      assertArrayEquals(whole, blocked, "seed " + seed + " " + c);
+    } finally {
+      VectorSgemm.packedLimit = saved;
     }
   }
 
