@@ -320,7 +320,8 @@ public final class Pooling {
 
   /**
    * The scalar form of the 2x2/2 maximum over the row pairs [r0, r1): the bits of each window's
-   * first maximum (so −0.0 stays −0.0 and a NaN keeps its payload, as in the general loops).
+   * first maximum (so −0.0 stays −0.0), a NaN as the canonical NaN (its payload could not be kept
+   * alike by the vector form under every JIT tier).
    */
   static void maxHalvingForwardPairs(float[] x, float[] y, int r0, int r1, int w) {
     int ow = w / 2;
@@ -331,10 +332,10 @@ public final class Pooling {
       for (int ox = 0; ox < ow; ox++) {
         int a = a0 + 2 * ox;
         int b = b0 + 2 * ox;
-        int v0 = Float.floatToRawIntBits(x[a]);
-        int v1 = Float.floatToRawIntBits(x[a + 1]);
-        int v2 = Float.floatToRawIntBits(x[b]);
-        int v3 = Float.floatToRawIntBits(x[b + 1]);
+        int v0 = Float.floatToIntBits(x[a]);
+        int v1 = Float.floatToIntBits(x[a + 1]);
+        int v2 = Float.floatToIntBits(x[b]);
+        int v3 = Float.floatToIntBits(x[b + 1]);
         int k0 = key(x[a]);
         int k1 = key(x[a + 1]);
         int k2 = key(x[b]);
@@ -383,13 +384,13 @@ public final class Pooling {
         int k2 = key(x[b]);
         int k3 = key(x[b + 1]);
         int m = Math.max(Math.max(k0, k1), Math.max(k2, k3));
-        // Masks of the first cell equal to the maximum; writing all four cells (the gradient
-        // or +0.0) spares a separate pass that zeroes dx.
+        // Masks of the first cell equal to the maximum; writing all four cells (the gradient,
+        // a NaN as the canonical NaN, or +0.0) spares a separate pass that zeroes dx.
         int s0 = equal(k0, m);
         int s1 = equal(k1, m) & ~s0;
         int s2 = equal(k2, m) & ~(s0 | s1);
         int s3 = ~(s0 | s1 | s2);
-        int g = Float.floatToRawIntBits(dy[o + ox]);
+        int g = Float.floatToIntBits(dy[o + ox]);
         dx[a] = Float.intBitsToFloat(g & s0);
         dx[a + 1] = Float.intBitsToFloat(g & s1);
         dx[b] = Float.intBitsToFloat(g & s2);

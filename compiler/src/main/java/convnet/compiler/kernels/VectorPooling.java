@@ -1,7 +1,6 @@
 package convnet.compiler.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -17,49 +16,43 @@ import jdk.incubator.vector.VectorSpecies;
  * consecutive columns of both rows of a pair: lanes 2j and 2j + 1 of the two vectors are one
  * window, whose output is at o + j.
  *
- * <p>Max pooling compares {@link Pooling#key} integers (the order of its tie rule): the window's
- * first maximum in window order (row 0 even, row 0 odd, row 1 even, row 1 odd) is found as a
- * tournament that keeps the earlier cell on a tie: within each row (even against odd column, the
- * odd one taken only when its key is greater), then row 0's winner against row 1's. The forward
- * pass copies that cell's bits; the backward pass gives it the bits of dy and every other cell
- * +0.0. Average pooling adds the four cells in the scalar order, ((0 + row 0 even) + row 0 odd) +
- * row 1 even) + row 1 odd, and divides by 4.
+ * <p>Max pooling follows the order of {@link Pooling#key} (its tie rule), compared on the floats
+ * themselves ({@link #beats}): the window's first maximum in window order (row 0 even, row 0 odd,
+ * row 1 even, row 1 odd) is found as a tournament that keeps the earlier cell on a tie: within each
+ * row (even against odd column, the odd one taken only when it beats the even one), then row 0's
+ * winner against row 1's. The forward pass copies that cell's bits; the backward pass gives it the
+ * bits of dy and every other cell +0.0. Average pooling adds the four cells in the scalar order,
+ * ((0 + row 0 even) + row 0 odd) + row 1 even) + row 1 odd, and divides by 4.
  *
  * <p>The forward steps write L outputs, of which the first L/2 are the windows' and the rest are
  * scratch that the next step of the same thread overwrites; so a step only runs where its L outputs
- * lie inside the range of the call, and the scalar form finishes the pairs at the end. Kernels pass
- * only arrays and ints between methods (a vector passed to a method that the JIT does not inline is
- * boxed at every call, which made the backward pass 4× slower inside a training step).
+ * lie inside the range of the call, and the scalar form finishes the pairs at the end.
+ *
+ * <p>Why float vectors only, and only arrays and ints between methods: the first form of the
+ * backward pass compared integer keys (float bits reinterpreted as ints and back) and passed a
+ * vector to its step method. Timed alone it ran at 0.65 ms for B5's first pool (one thread), but
+ * compiled by the JIT inside a training step, next to the other vector kernels, the same code took
+ * 2.5–3 ms: C2 could not fold the reinterpretations' target species there (its intrinsics reported
+ * "missing constant") and fell back to boxed vectors; a vector argument to a step that was not
+ * inlined was boxed at every call too.
  */
 final class VectorPooling {
 
   static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-  /** The int species of the same bit size, so its lanes are the float lanes reinterpreted. */
-  static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-
   static final int L = S.length();
 
   /** Lane i ↔ lane i ^ 1: the other column of the same window. */
-  private static final VectorShuffle<Integer> SWAP = VectorShuffle.fromOp(I, i -> i ^ 1);
-
-  /** {@link #SWAP} on float lanes. */
-  private static final VectorShuffle<Float> SWAP_F = VectorShuffle.fromOp(S, i -> i ^ 1);
+  private static final VectorShuffle<Float> SWAP = VectorShuffle.fromOp(S, i -> i ^ 1);
 
   /** Lane i ← lane 2i: the windows' results, held in the even lanes, packed into the first half. */
-  private static final VectorShuffle<Integer> PACK = VectorShuffle.fromOp(I, i -> (2 * i) % L);
-
-  /** {@link #PACK} on float lanes. */
-  private static final VectorShuffle<Float> PACK_F = VectorShuffle.fromOp(S, i -> (2 * i) % L);
+  private static final VectorShuffle<Float> PACK = VectorShuffle.fromOp(S, i -> (2 * i) % L);
 
   /** Lane i ← lane i / 2: each of the first L/2 outputs spread over its window's two columns. */
-  private static final VectorShuffle<Integer> SPREAD = VectorShuffle.fromOp(I, i -> i / 2);
-
-  /** {@link #SPREAD} on float lanes. */
-  private static final VectorShuffle<Float> SPREAD_F = VectorShuffle.fromOp(S, i -> i / 2);
+  private static final VectorShuffle<Float> SPREAD = VectorShuffle.fromOp(S, i -> i / 2);
 
   /** The odd lanes. */
-  private static final VectorMask<Integer> ODD = VectorMask.fromLong(I, 0xAAAAAAAAAAAAAAAAL);
+  private static final VectorMask<Float> ODD = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL);
 
   private VectorPooling() {}
 
@@ -165,20 +158,16 @@ final class VectorPooling {
    * L columns of the rows at {@code at} and {@code at + w}; their L/2 windows' maxima to y[o..].
    */
   private static void maxForwardStep(float[] x, float[] y, int at, int w, int o) {
-    IntVector a = FloatVector.fromArray(S, x, at).reinterpretAsInts();
-    IntVector b = FloatVector.fromArray(S, x, at + w).reinterpretAsInts();
-    IntVector ka = key(a);
-    IntVector kb = key(b);
-    IntVector kaOdd = ka.rearrange(SWAP);
-    IntVector kbOdd = kb.rearrange(SWAP);
-    // Even lanes: each row's first maximum (the odd column only when strictly greater), then row 1
-    // only when strictly greater than row 0.
-    IntVector ra = a.blend(a.rearrange(SWAP), kaOdd.compare(VectorOperators.GT, ka));
-    IntVector rb = b.blend(b.rearrange(SWAP), kbOdd.compare(VectorOperators.GT, kb));
-    IntVector rka = ka.max(kaOdd);
-    IntVector rkb = kb.max(kbOdd);
-    IntVector r = ra.blend(rb, rkb.compare(VectorOperators.GT, rka));
-    r.rearrange(PACK).reinterpretAsFloats().intoArray(y, o);
+    FloatVector a = FloatVector.fromArray(S, x, at);
+    FloatVector b = FloatVector.fromArray(S, x, at + w);
+    FloatVector aOdd = a.rearrange(SWAP);
+    FloatVector bOdd = b.rearrange(SWAP);
+    // Even lanes: each row's first maximum (the odd column only when it beats the even one), then
+    // row 1's only when it beats row 0's. Blends move bits, so a NaN keeps its payload.
+    FloatVector ra = a.blend(aOdd, beats(aOdd, a));
+    FloatVector rb = b.blend(bOdd, beats(bOdd, b));
+    FloatVector r = ra.blend(rb, beats(rb, ra));
+    canonical(r).rearrange(PACK).intoArray(y, o);
   }
 
   /**
@@ -186,23 +175,47 @@ final class VectorPooling {
    * each window's first maximum, +0.0 elsewhere.
    */
   private static void maxBackwardStep(float[] x, float[] dy, float[] dx, int at, int w, int o) {
-    IntVector k0 = key(FloatVector.fromArray(S, x, at).reinterpretAsInts());
-    IntVector k1 = key(FloatVector.fromArray(S, x, at + w).reinterpretAsInts());
-    IntVector rowMax = k0.max(k1);
-    IntVector windowMax = rowMax.max(rowMax.rearrange(SWAP));
-    IntVector zero = IntVector.zero(I);
-    IntVector e0 = zero.blend(-1, k0.eq(windowMax));
-    IntVector e1 = zero.blend(-1, k1.eq(windowMax));
-    IntVector e0Other = e0.rearrange(SWAP);
-    IntVector e1Other = e1.rearrange(SWAP);
-    IntVector odd = zero.blend(-1, ODD);
-    // Row 0: an odd cell wins only when its even neighbour does not. Row 1: only when no cell of
-    // row 0 wins, and an odd cell only when its even neighbour does not.
-    IntVector s0 = e0.and(e0Other.and(odd).not());
-    IntVector s1 = e1.and(e0.or(e0Other).or(e1Other.and(odd)).not());
-    IntVector g = FloatVector.fromArray(S, dy, o).reinterpretAsInts().rearrange(SPREAD);
-    g.and(s0).reinterpretAsFloats().intoArray(dx, at);
-    g.and(s1).reinterpretAsFloats().intoArray(dx, at + w);
+    FloatVector a = FloatVector.fromArray(S, x, at);
+    FloatVector b = FloatVector.fromArray(S, x, at + w);
+    FloatVector aOther = a.rearrange(SWAP);
+    FloatVector bOther = b.rearrange(SWAP);
+    // The tournament of maxForwardStep, run in both lanes of a window alike: "left" and "right" are
+    // the window's even and odd cells of a row whichever lane holds them.
+    FloatVector aLeft = a.blend(aOther, ODD);
+    FloatVector aRight = aOther.blend(a, ODD);
+    FloatVector bLeft = b.blend(bOther, ODD);
+    FloatVector bRight = bOther.blend(b, ODD);
+    VectorMask<Float> aTakesRight = beats(aRight, aLeft);
+    VectorMask<Float> bTakesRight = beats(bRight, bLeft);
+    VectorMask<Float> takesRow1 =
+        beats(bLeft.blend(bRight, bTakesRight), aLeft.blend(aRight, aTakesRight));
+    // A lane wins when its row wins and its column is the row's winner: the odd lane when the row
+    // takes its right cell, the even lane when not.
+    VectorMask<Float> wins0 = takesRow1.not().and(aTakesRight.eq(ODD));
+    VectorMask<Float> wins1 = takesRow1.and(bTakesRight.eq(ODD));
+    FloatVector g = canonical(FloatVector.fromArray(S, dy, o)).rearrange(SPREAD);
+    FloatVector zero = FloatVector.zero(S);
+    zero.blend(g, wins0).intoArray(dx, at);
+    zero.blend(g, wins1).intoArray(dx, at + w);
+  }
+
+  /**
+   * v with every NaN the canonical one: the JIT's vector code moves a NaN's bits unchanged, but the
+   * Java forms the Vector API runs before the JIT compiles a kernel may not, so a payload would
+   * depend on timing.
+   */
+  private static FloatVector canonical(FloatVector v) {
+    return v.blend(Float.NaN, v.compare(VectorOperators.NE, v));
+  }
+
+  /**
+   * Lanes where p comes after q in {@link Pooling#key}'s order: greater as floats (so −0.0 and 0.0
+   * tie), or a NaN where q is not one (every NaN ranks above +∞ and ties with every other NaN).
+   */
+  private static VectorMask<Float> beats(FloatVector p, FloatVector q) {
+    VectorMask<Float> pNaN = p.compare(VectorOperators.NE, p);
+    VectorMask<Float> qNaN = q.compare(VectorOperators.NE, q);
+    return p.compare(VectorOperators.GT, q).or(pNaN.andNot(qNaN));
   }
 
   /** L columns of the rows at {@code at} and {@code at + w}; their L/2 windows' means to y[o..]. */
@@ -211,25 +224,14 @@ final class VectorPooling {
     FloatVector b = FloatVector.fromArray(S, x, at + w);
     // 0 + a first, as the scalar sum starts from 0 (it turns −0.0 into 0.0).
     FloatVector sum =
-        FloatVector.zero(S).add(a).add(a.rearrange(SWAP_F)).add(b).add(b.rearrange(SWAP_F));
-    sum.div(4f).rearrange(PACK_F).intoArray(y, o);
+        FloatVector.zero(S).add(a).add(a.rearrange(SWAP)).add(b).add(b.rearrange(SWAP));
+    sum.div(4f).rearrange(PACK).intoArray(y, o);
   }
 
   /** dy[o..]/4 to the four cells of each window of L columns of the rows at {@code at}, +w. */
   private static void avgBackwardStep(float[] dy, float[] dx, int at, int w, int o) {
-    FloatVector share = FloatVector.fromArray(S, dy, o).div(4f).rearrange(SPREAD_F);
+    FloatVector share = FloatVector.fromArray(S, dy, o).div(4f).rearrange(SPREAD);
     share.intoArray(dx, at);
     share.intoArray(dx, at + w);
-  }
-
-  /**
-   * {@link Pooling#key} ({@code Windows.maxKey}) lane-wise: NaNs made the one canonical NaN, then
-   * sign and magnitude to two's complement (−0.0 and 0.0 both 0).
-   */
-  private static IntVector key(IntVector bits) {
-    IntVector canonical =
-        bits.blend(0x7fc00000, bits.and(0x7fffffff).compare(VectorOperators.GT, 0x7f800000));
-    IntVector sign = canonical.lanewise(VectorOperators.ASHR, 31);
-    return canonical.and(0x7fffffff).lanewise(VectorOperators.XOR, sign).sub(sign);
   }
 }

@@ -363,6 +363,9 @@ class PoolingTest {
                 + Integer.toHexString(Float.floatToRawIntBits(got[i]))
                 + "), expected "
                 + expected
+                + " ("
+                + Integer.toHexString(Float.floatToRawIntBits(expected))
+                + ")"
                 + (i < want.length ? " (the scalar form)" : " (past the tensor: untouched)"));
       }
     }
