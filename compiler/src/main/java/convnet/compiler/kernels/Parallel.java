@@ -116,6 +116,22 @@ public final class Parallel {
   }
 
   /**
+   * Below this many elements of work a range of independent items runs on the calling thread: the
+   * hand-off to helpers costs microseconds, as much as such a kernel's work (the generated kernels
+   * use the same bound).
+   */
+  public static final long SERIAL_WORK = 1 << 15;
+
+  /**
+   * {@link #forRange(int, ChunkBody)} for a range of independent items (not summed over) whose
+   * whole work is {@code work} elements: one chunk on the calling thread below {@link
+   * #SERIAL_WORK}.
+   */
+  public static void forRange(int n, long work, ChunkBody body) {
+    forChunks(n, work < SERIAL_WORK ? 1 : chunkCount(n), body);
+  }
+
+  /**
    * Runs {@code body} over {@code [0, n)} cut into exactly {@code chunks} contiguous chunks (some
    * may be empty).
    */
@@ -166,14 +182,16 @@ public final class Parallel {
    * helper has claimed yet the caller runs itself, so it only waits for chunks being run. Helpers
    * that finish a region spin for SPIN_NANOS before they park, so the next kernel of a step, which
    * usually follows within microseconds, reaches them without waking a thread (a fixed pool with a
-   * queue and futures cost each kernel a wake-up of the worker and one of the caller).
+   * queue and futures cost each kernel a wake-up of the worker and one of the caller, and the
+   * caller waited for the worker even when it had taken every chunk itself). The spins are short so
+   * that on a busy machine idle helpers soon give their core back.
    */
 
   /** How long an idle helper spins for the next region before it parks. */
-  private static final long SPIN_NANOS = 100_000L;
+  private static final long SPIN_NANOS = 50_000L;
 
   /** How long the caller spins for chunks still running on helpers before it parks. */
-  private static final long WAIT_SPIN_NANOS = 50_000L;
+  private static final long WAIT_SPIN_NANOS = 20_000L;
 
   /** The region offered to the helpers (the newest; null when none). */
   private static volatile Region current;

@@ -70,6 +70,7 @@ public final class Pooling {
     int divisor = Windows.averageDivisor(kh, kw);
     Parallel.forRange(
         n * c,
+        g.inSize(),
         (chunk, p0, p1) -> {
           if (g.isHalving()) {
             avgHalvingForward(x, y, p0, p1, h, w);
@@ -119,6 +120,7 @@ public final class Pooling {
     int divisor = Windows.averageDivisor(kh, kw);
     Parallel.forRange(
         n * c,
+        g.inSize(),
         (chunk, p0, p1) -> {
           if (g.isHalving()) {
             avgHalvingBackward(dy, dx, p0, p1, h, w);
@@ -167,6 +169,7 @@ public final class Pooling {
     g.check("x", x, g.inSize(), "y", y, g.outSize());
     Parallel.forRange(
         n * c,
+        g.inSize(),
         (chunk, p0, p1) -> {
           if (g.isHalving()) {
             maxHalvingForward(x, y, p0, p1, h, w);
@@ -208,6 +211,7 @@ public final class Pooling {
     g.check("dx", dx, g.inSize(), "dy", dy, g.outSize());
     Parallel.forRange(
         n * c,
+        g.inSize(),
         (chunk, p0, p1) -> {
           if (g.isHalving()) {
             maxHalvingBackward(x, dy, dx, p0, p1, h, w);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -160,6 +162,26 @@ class ParallelTest {
       assertEquals(1, finished.get(1));
     } finally {
       Thread.interrupted();
+      Parallel.setThreads(saved);
+    }
+  }
+
+  /** Below the work bound a range of independent items is one chunk on the calling thread. */
+  @Test
+  void smallWorkRunsOnTheCallingThread() {
+    int saved = Parallel.threads();
+    try {
+      Parallel.setThreads(2);
+      Thread caller = Thread.currentThread();
+      List<Thread> ran = new CopyOnWriteArrayList<>();
+      Parallel.forRange(
+          64, Parallel.SERIAL_WORK - 1, (chunk, start, end) -> ran.add(Thread.currentThread()));
+      assertEquals(List.of(caller), ran);
+      ran.clear();
+      Parallel.forRange(
+          64, Parallel.SERIAL_WORK, (chunk, start, end) -> ran.add(Thread.currentThread()));
+      assertEquals(Parallel.chunkCount(64), ran.size(), "larger work is cut into chunks");
+    } finally {
       Parallel.setThreads(saved);
     }
   }
