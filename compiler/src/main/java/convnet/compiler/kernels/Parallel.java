@@ -2,16 +2,13 @@ package convnet.compiler.kernels;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * A small deterministic parallel runner: a range is cut into fixed contiguous chunks, and a fixed
- * pool of daemon threads (the caller among them) takes the chunks one by one.
+ * A small deterministic parallel runner: a range is cut into fixed contiguous chunks, and the
+ * caller and up to threads − 1 daemon helper threads take the chunks one by one.
  *
  * <p>Reduction order: a kernel that sums over a range (the batch) cuts it into {@link
  * #reductionChunks(int)} chunks, a number that depends only on the range length, never on the
@@ -40,8 +37,6 @@ public final class Parallel {
   public static final int REDUCTION_CHUNKS = 16;
 
   private static volatile int threads = Runtime.getRuntime().availableProcessors();
-  private static ExecutorService pool;
-  private static int poolSize;
 
   /**
    * Depth of parallel regions entered by this thread: nested regions run inline so workers never
@@ -121,6 +116,22 @@ public final class Parallel {
   }
 
   /**
+   * Below this many elements of work a range of independent items runs on the calling thread: the
+   * hand-off to helpers costs microseconds, as much as such a kernel's work (the generated kernels
+   * use the same bound).
+   */
+  public static final long SERIAL_WORK = 1 << 15;
+
+  /**
+   * {@link #forRange(int, ChunkBody)} for a range of independent items (not summed over) whose
+   * whole work is {@code work} elements: one chunk on the calling thread below {@link
+   * #SERIAL_WORK}.
+   */
+  public static void forRange(int n, long work, ChunkBody body) {
+    forChunks(n, work < SERIAL_WORK ? 1 : chunkCount(n), body);
+  }
+
+  /**
    * Runs {@code body} over {@code [0, n)} cut into exactly {@code chunks} contiguous chunks (some
    * may be empty).
    */
@@ -141,53 +152,19 @@ public final class Parallel {
       }
       return;
     }
-    // Workers take the next chunk until none is left: which thread runs a chunk varies, what a
-    // chunk
-    // computes does not.
-    AtomicInteger next = new AtomicInteger();
-    AtomicBoolean failed = new AtomicBoolean();
-    Runnable worker =
-        () -> {
-          int[] d = DEPTH.get();
-          d[0]++;
-          try {
-            for (int i = next.getAndIncrement();
-                i < chunks && !failed.get();
-                i = next.getAndIncrement()) {
-              body.run(i, chunkStart(n, chunks, i), chunkStart(n, chunks, i + 1));
-            }
-          } catch (RuntimeException | Error e) {
-            failed.set(true);
-            throw e;
-          } finally {
-            d[0]--;
-          }
-        };
-    ExecutorService executor = pool(workers - 1);
-    List<Future<?>> futures = new ArrayList<>(workers - 1);
-    for (int i = 1; i < workers; i++) {
-      futures.add(executor.submit(worker));
-    }
-    Throwable failure = null;
+    Region region = new Region(n, chunks, body, workers - 1, Thread.currentThread());
+    offer(region);
+    depth[0]++;
     try {
-      worker.run();
-    } catch (RuntimeException | Error e) {
-      failure = e;
+      region.work();
+    } finally {
+      depth[0]--;
     }
-    for (Future<?> f : futures) {
-      try {
-        f.get();
-      } catch (ExecutionException e) {
-        if (failure == null) {
-          failure = e.getCause();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        if (failure == null) {
-          failure = new IllegalStateException("interrupted while waiting for kernel threads", e);
-        }
-      }
+    region.awaitDone();
+    if (current == region) {
+      current = null;
     }
+    Throwable failure = region.failure.get();
     if (failure instanceof RuntimeException r) {
       throw r;
     }
@@ -199,23 +176,158 @@ public final class Parallel {
     }
   }
 
-  private static synchronized ExecutorService pool(int workers) {
-    if (pool == null || poolSize < workers) {
-      ExecutorService old = pool;
-      int size = workers;
-      pool =
-          Executors.newFixedThreadPool(
-              size,
-              r -> {
-                Thread t = new Thread(r, "convnet-kernel");
-                t.setDaemon(true);
-                return t;
-              });
-      poolSize = size;
-      if (old != null) {
-        old.shutdown();
+  /*
+   * The hand-off. A kernel call is a Region: its chunks are claimed one by one from a counter by the
+   * caller and by the helpers that join it. The caller never waits for a helper to start: chunks no
+   * helper has claimed yet the caller runs itself, so it only waits for chunks being run. Helpers
+   * that finish a region spin for SPIN_NANOS before they park, so the next kernel of a step, which
+   * usually follows within microseconds, reaches them without waking a thread (a fixed pool with a
+   * queue and futures cost each kernel a wake-up of the worker and one of the caller, and the
+   * caller waited for the worker even when it had taken every chunk itself). The spins are short so
+   * that on a busy machine idle helpers soon give their core back.
+   */
+
+  /** How long an idle helper spins for the next region before it parks. */
+  private static final long SPIN_NANOS = 50_000L;
+
+  /** How long the caller spins for chunks still running on helpers before it parks. */
+  private static final long WAIT_SPIN_NANOS = 20_000L;
+
+  /** The region offered to the helpers (the newest; null when none). */
+  private static volatile Region current;
+
+  private static final List<Helper> HELPERS = new ArrayList<>();
+
+  private static volatile Helper[] helpers = new Helper[0];
+
+  /** One parallel call: its chunks, who has claimed and finished them, the first failure. */
+  private static final class Region {
+    final int n;
+    final int chunks;
+    final ChunkBody body;
+
+    /** Helpers with an index below this join the region. */
+    final int helperCount;
+
+    final Thread caller;
+    final AtomicInteger next = new AtomicInteger();
+    final AtomicInteger done = new AtomicInteger();
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    Region(int n, int chunks, ChunkBody body, int helperCount, Thread caller) {
+      this.n = n;
+      this.chunks = chunks;
+      this.body = body;
+      this.helperCount = helperCount;
+      this.caller = caller;
+    }
+
+    /** Claims and runs chunks until none is left; after a failure the rest are only counted. */
+    void work() {
+      for (int i = next.getAndIncrement(); i < chunks; i = next.getAndIncrement()) {
+        if (failure.get() == null) {
+          try {
+            body.run(i, chunkStart(n, chunks, i), chunkStart(n, chunks, i + 1));
+          } catch (Throwable e) {
+            failure.compareAndSet(null, e);
+          }
+        }
+        if (done.incrementAndGet() == chunks && Thread.currentThread() != caller) {
+          LockSupport.unpark(caller);
+        }
       }
     }
-    return pool;
+
+    /** Waits until every chunk has finished (an interrupt is kept for later, not lost). */
+    void awaitDone() {
+      if (done.get() == chunks) {
+        return;
+      }
+      long spinEnd = System.nanoTime() + WAIT_SPIN_NANOS;
+      while (done.get() < chunks && System.nanoTime() < spinEnd) {
+        Thread.onSpinWait();
+      }
+      boolean interrupted = false;
+      while (done.get() < chunks) {
+        LockSupport.park(this);
+        // The chunks still running write into the caller's arrays: wait for them whatever happens.
+        interrupted |= Thread.interrupted();
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** A helper thread: joins each new region offered while its index is below the region's count. */
+  private static final class Helper extends Thread {
+    final int index;
+    volatile boolean parked;
+
+    Helper(int index) {
+      super("convnet-kernel-" + index);
+      this.index = index;
+      setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      Region seen = null;
+      long idleSince = System.nanoTime();
+      int[] depth = DEPTH.get();
+      while (true) {
+        Region r = current;
+        if (r != seen) {
+          seen = r;
+          if (r != null && index < r.helperCount) {
+            depth[0]++;
+            try {
+              r.work();
+            } finally {
+              depth[0]--;
+            }
+          }
+          idleSince = System.nanoTime();
+        } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
+          Thread.onSpinWait();
+        } else {
+          parked = true;
+          // offer() sets current before it reads parked: either this read sees the new region or
+          // offer() sees parked and unparks.
+          if (current == seen) {
+            LockSupport.park(this);
+          }
+          parked = false;
+          idleSince = System.nanoTime();
+        }
+      }
+    }
+  }
+
+  /**
+   * Makes {@code region} the one helpers join, starting helpers as needed and waking parked ones.
+   */
+  private static void offer(Region region) {
+    Helper[] all = helpers;
+    if (all.length < region.helperCount) {
+      all = startHelpers(region.helperCount);
+    }
+    current = region;
+    for (int i = 0; i < region.helperCount; i++) {
+      Helper h = all[i];
+      if (h.parked) {
+        LockSupport.unpark(h);
+      }
+    }
+  }
+
+  private static synchronized Helper[] startHelpers(int count) {
+    while (HELPERS.size() < count) {
+      Helper h = new Helper(HELPERS.size());
+      HELPERS.add(h);
+      h.start();
+    }
+    helpers = HELPERS.toArray(new Helper[0]);
+    return helpers;
   }
 }

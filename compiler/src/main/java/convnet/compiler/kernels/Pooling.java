@@ -70,6 +70,7 @@ public final class Pooling {
     int divisor = Windows.averageDivisor(kh, kw);
     Parallel.forRange(
         n * c,
+        g.inSize(),
         (chunk, p0, p1) -> {
           if (g.isHalving()) {
             avgHalvingForward(x, y, p0, p1, h, w);
@@ -119,6 +120,7 @@ public final class Pooling {
     int divisor = Windows.averageDivisor(kh, kw);
     Parallel.forRange(
         n * c,
+        g.inSize(),
         (chunk, p0, p1) -> {
           if (g.isHalving()) {
             avgHalvingBackward(dy, dx, p0, p1, h, w);
@@ -167,6 +169,7 @@ public final class Pooling {
     g.check("x", x, g.inSize(), "y", y, g.outSize());
     Parallel.forRange(
         n * c,
+        g.inSize(),
         (chunk, p0, p1) -> {
           if (g.isHalving()) {
             maxHalvingForward(x, y, p0, p1, h, w);
@@ -208,6 +211,7 @@ public final class Pooling {
     g.check("dx", dx, g.inSize(), "dy", dy, g.outSize());
     Parallel.forRange(
         n * c,
+        g.inSize(),
         (chunk, p0, p1) -> {
           if (g.isHalving()) {
             maxHalvingBackward(x, dy, dx, p0, p1, h, w);
@@ -255,66 +259,97 @@ public final class Pooling {
   /*
    * The 2x2 window with stride 2 and no padding over even-sized maps (every pooling layer of the
    * benchmark networks) has its own loops: each output reads one aligned pair of rows, with no window
-   * clipping, which the JIT turns into straight-line, branch-free code. The sums are added in the order
-   * of the general loops and the maxima use the same order of floats, so results are the same (up to
-   * which NaN bit pattern a window of NaNs yields).
+   * clipping, which the JIT turns into straight-line, branch-free code. Consecutive planes are
+   * consecutive row pairs, so the loops run over row pairs: the planes [p0, p1) are the pairs
+   * [p0·h/2, p1·h/2). The vector forms (VectorPooling) take the pairs they can and return the first
+   * one left to the scalar form. The sums are added in the order of the general loops and the maxima
+   * select the same cell, so results are the same.
    */
 
   private static void avgHalvingForward(float[] x, float[] y, int p0, int p1, int h, int w) {
-    int oh = h / 2;
+    int r0 = p0 * (h / 2);
+    int r1 = p1 * (h / 2);
+    int done = vector() ? VectorPooling.avgHalvingForward(x, y, r0, r1, w) : r0;
+    avgHalvingForwardPairs(x, y, done, r1, w);
+  }
+
+  /** The scalar form of the 2x2/2 average over the row pairs [r0, r1). */
+  static void avgHalvingForwardPairs(float[] x, float[] y, int r0, int r1, int w) {
     int ow = w / 2;
-    for (int plane = p0; plane < p1; plane++) {
-      for (int oy = 0; oy < oh; oy++) {
-        int r0 = plane * h * w + 2 * oy * w;
-        int r1 = r0 + w;
-        int o = (plane * oh + oy) * ow;
-        for (int ox = 0; ox < ow; ox++) {
-          float sum = 0f;
-          sum += x[r0 + 2 * ox];
-          sum += x[r0 + 2 * ox + 1];
-          sum += x[r1 + 2 * ox];
-          sum += x[r1 + 2 * ox + 1];
-          y[o + ox] = sum / 4;
-        }
+    for (int pair = r0; pair < r1; pair++) {
+      int a0 = 2 * w * pair;
+      int b0 = a0 + w;
+      int o = pair * ow;
+      for (int ox = 0; ox < ow; ox++) {
+        float sum = 0f;
+        sum += x[a0 + 2 * ox];
+        sum += x[a0 + 2 * ox + 1];
+        sum += x[b0 + 2 * ox];
+        sum += x[b0 + 2 * ox + 1];
+        y[o + ox] = sum / 4;
       }
     }
   }
 
   private static void avgHalvingBackward(float[] dy, float[] dx, int p0, int p1, int h, int w) {
-    int oh = h / 2;
+    int r0 = p0 * (h / 2);
+    int r1 = p1 * (h / 2);
+    int done = vector() ? VectorPooling.avgHalvingBackward(dy, dx, r0, r1, w) : r0;
+    avgHalvingBackwardPairs(dy, dx, done, r1, w);
+  }
+
+  /** The scalar form of the 2x2/2 average's gradient over the row pairs [r0, r1). */
+  static void avgHalvingBackwardPairs(float[] dy, float[] dx, int r0, int r1, int w) {
     int ow = w / 2;
-    for (int plane = p0; plane < p1; plane++) {
-      for (int oy = 0; oy < oh; oy++) {
-        int r0 = plane * h * w + 2 * oy * w;
-        int r1 = r0 + w;
-        int o = (plane * oh + oy) * ow;
-        for (int ox = 0; ox < ow; ox++) {
-          float share = dy[o + ox] / 4;
-          dx[r0 + 2 * ox] = share;
-          dx[r0 + 2 * ox + 1] = share;
-          dx[r1 + 2 * ox] = share;
-          dx[r1 + 2 * ox + 1] = share;
-        }
+    for (int pair = r0; pair < r1; pair++) {
+      int a0 = 2 * w * pair;
+      int b0 = a0 + w;
+      int o = pair * ow;
+      for (int ox = 0; ox < ow; ox++) {
+        float share = dy[o + ox] / 4;
+        dx[a0 + 2 * ox] = share;
+        dx[a0 + 2 * ox + 1] = share;
+        dx[b0 + 2 * ox] = share;
+        dx[b0 + 2 * ox + 1] = share;
       }
     }
   }
 
   private static void maxHalvingForward(float[] x, float[] y, int p0, int p1, int h, int w) {
-    int oh = h / 2;
+    int r0 = p0 * (h / 2);
+    int r1 = p1 * (h / 2);
+    int done = vector() ? VectorPooling.maxHalvingForward(x, y, r0, r1, w) : r0;
+    maxHalvingForwardPairs(x, y, done, r1, w);
+  }
+
+  /**
+   * The scalar form of the 2x2/2 maximum over the row pairs [r0, r1): the bits of each window's
+   * first maximum (so −0.0 stays −0.0), a NaN as the canonical NaN (its payload could not be kept
+   * alike by the vector form under every JIT tier).
+   */
+  static void maxHalvingForwardPairs(float[] x, float[] y, int r0, int r1, int w) {
     int ow = w / 2;
-    for (int plane = p0; plane < p1; plane++) {
-      for (int oy = 0; oy < oh; oy++) {
-        int r0 = plane * h * w + 2 * oy * w;
-        int r1 = r0 + w;
-        int o = (plane * oh + oy) * ow;
-        for (int ox = 0; ox < ow; ox++) {
-          // Math.max gives the value at the argmax without branches, but for a tie of −0.0 and 0.0,
-          // where it
-          // gives 0.0 wherever the argmax is: the value is equal (==) either way.
-          int a = r0 + 2 * ox;
-          int b = r1 + 2 * ox;
-          y[o + ox] = Math.max(Math.max(x[a], x[a + 1]), Math.max(x[b], x[b + 1]));
-        }
+    for (int pair = r0; pair < r1; pair++) {
+      int a0 = 2 * w * pair;
+      int b0 = a0 + w;
+      int o = pair * ow;
+      for (int ox = 0; ox < ow; ox++) {
+        int a = a0 + 2 * ox;
+        int b = b0 + 2 * ox;
+        int v0 = Float.floatToIntBits(x[a]);
+        int v1 = Float.floatToIntBits(x[a + 1]);
+        int v2 = Float.floatToIntBits(x[b]);
+        int v3 = Float.floatToIntBits(x[b + 1]);
+        int k0 = key(x[a]);
+        int k1 = key(x[a + 1]);
+        int k2 = key(x[b]);
+        int k3 = key(x[b + 1]);
+        int m = Math.max(Math.max(k0, k1), Math.max(k2, k3));
+        int s0 = equal(k0, m);
+        int s1 = equal(k1, m) & ~s0;
+        int s2 = equal(k2, m) & ~(s0 | s1);
+        int s3 = ~(s0 | s1 | s2);
+        y[o + ox] = Float.intBitsToFloat(v0 & s0 | v1 & s1 | v2 & s2 | v3 & s3);
       }
     }
   }
@@ -324,15 +359,15 @@ public final class Pooling {
    */
   private static void maxHalvingBackward(
       float[] x, float[] dy, float[] dx, int p0, int p1, int h, int w) {
-    // Row pairs: rows 2·oy and 2·oy + 1 of a plane; the planes [p0, p1) are the pairs [p0·h/2,
-    // p1·h/2).
     int r0 = p0 * (h / 2);
     int r1 = p1 * (h / 2);
-    int done =
-        KernelBackend.VECTOR && useVector
-            ? VectorPooling.maxHalvingBackward(x, dy, dx, r0, r1, w)
-            : r0;
+    int done = vector() ? VectorPooling.maxHalvingBackward(x, dy, dx, r0, r1, w) : r0;
     maxHalvingBackwardPairs(x, dy, dx, done, r1, w);
+  }
+
+  /** Whether the vector forms run (the JIT folds the constant half). */
+  private static boolean vector() {
+    return KernelBackend.VECTOR && useVector;
   }
 
   /**
@@ -353,13 +388,13 @@ public final class Pooling {
         int k2 = key(x[b]);
         int k3 = key(x[b + 1]);
         int m = Math.max(Math.max(k0, k1), Math.max(k2, k3));
-        // Masks of the first cell equal to the maximum; writing all four cells (the gradient
-        // or +0.0) spares a separate pass that zeroes dx.
+        // Masks of the first cell equal to the maximum; writing all four cells (the gradient,
+        // a NaN as the canonical NaN, or +0.0) spares a separate pass that zeroes dx.
         int s0 = equal(k0, m);
         int s1 = equal(k1, m) & ~s0;
         int s2 = equal(k2, m) & ~(s0 | s1);
         int s3 = ~(s0 | s1 | s2);
-        int g = Float.floatToRawIntBits(dy[o + ox]);
+        int g = Float.floatToIntBits(dy[o + ox]);
         dx[a] = Float.intBitsToFloat(g & s0);
         dx[a + 1] = Float.intBitsToFloat(g & s1);
         dx[b] = Float.intBitsToFloat(g & s2);

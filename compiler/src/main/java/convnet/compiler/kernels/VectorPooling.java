@@ -1,115 +1,237 @@
 package convnet.compiler.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The backward pass of 2×2 stride-2 max pooling on the Vector API (loaded only when it is present):
- * bitwise the same result as the scalar {@code Pooling.maxHalvingBackward}.
+ * 2×2 stride-2 pooling, max and average, forward and backward, on the Vector API (loaded only when
+ * it is present): bitwise the results of the scalar forms in {@link Pooling} (for the average, up
+ * to the payload of a NaN).
  *
  * <p>A tensor of even-sized maps is a sequence of row pairs (rows 2·oy and 2·oy + 1 of a plane are
  * consecutive in memory), pair R starting at 2·W·R with its outputs at OW·R. One step takes L
  * consecutive columns of both rows of a pair: lanes 2j and 2j + 1 of the two vectors are one
- * window. The window maximum is taken on {@link Pooling#key} integers (the order of max pooling's
- * tie rule) by a lane-wise max of the two rows and a max with the lanes swapped pairwise; the first
- * cell equal to it in window order (row 0 even, row 0 odd, row 1 even, row 1 odd) gets the bits of
- * dy, every other cell +0.0, exactly as the scalar code's masks do.
+ * window, whose output is at o + j.
+ *
+ * <p>Max pooling follows the order of {@link Pooling#key} (its tie rule), compared on the floats
+ * themselves ({@link #beats}): the window's first maximum in window order (row 0 even, row 0 odd,
+ * row 1 even, row 1 odd) is found as a tournament that keeps the earlier cell on a tie: within each
+ * row (even against odd column, the odd one taken only when it beats the even one), then row 0's
+ * winner against row 1's. The forward pass copies that cell's bits; the backward pass gives it the
+ * bits of dy and every other cell +0.0. Average pooling adds the four cells in the scalar order,
+ * ((0 + row 0 even) + row 0 odd) + row 1 even) + row 1 odd, and divides by 4.
+ *
+ * <p>The forward steps write L outputs, of which the first L/2 are the windows' and the rest are
+ * scratch that the next step of the same thread overwrites; so a step only runs where its L outputs
+ * lie inside the range of the call, and the scalar form finishes the pairs at the end.
+ *
+ * <p>Why float vectors only, and only arrays and ints between methods: the first form of the
+ * backward pass compared integer keys (float bits reinterpreted as ints and back) and passed a
+ * vector to its step method. Timed alone it ran at 0.65 ms for B5's first pool (one thread), but
+ * compiled by the JIT inside a training step, next to the other vector kernels, the same code took
+ * 2.5–3 ms: C2 could not fold the reinterpretations' target species there (its intrinsics reported
+ * "missing constant") and fell back to boxed vectors; a vector argument to a step that was not
+ * inlined was boxed at every call too.
  */
 final class VectorPooling {
 
   static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-  /** The int species of the same bit size, so its lanes are the float lanes reinterpreted. */
-  static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-
   static final int L = S.length();
 
   /** Lane i ↔ lane i ^ 1: the other column of the same window. */
-  private static final VectorShuffle<Integer> SWAP = VectorShuffle.fromOp(I, i -> i ^ 1);
+  private static final VectorShuffle<Float> SWAP = VectorShuffle.fromOp(S, i -> i ^ 1);
+
+  /** Lane i ← lane 2i: the windows' results, held in the even lanes, packed into the first half. */
+  private static final VectorShuffle<Float> PACK = VectorShuffle.fromOp(S, i -> (2 * i) % L);
 
   /** Lane i ← lane i / 2: each of the first L/2 outputs spread over its window's two columns. */
   private static final VectorShuffle<Float> SPREAD = VectorShuffle.fromOp(S, i -> i / 2);
 
-  /** −1 in odd lanes, 0 in even ones. */
-  private static final int[] ODD_LANES = oddLanes();
+  /** The odd lanes. */
+  private static final VectorMask<Float> ODD = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL);
 
   private VectorPooling() {}
 
-  private static int[] oddLanes() {
-    int[] odd = new int[L];
-    for (int i = 1; i < L; i += 2) {
-      odd[i] = -1;
+  /**
+   * Max pooling forward over the row pairs [r0, r1) of maps W wide (W even); returns the first pair
+   * left to the scalar form.
+   */
+  static int maxHalvingForward(float[] x, float[] y, int r0, int r1, int w) {
+    int end = last(true, x.length, y.length, r0, r1, w);
+    int ow = w / 2;
+    int lastCol = Math.max(w - L, 0);
+    for (int pair = r0; pair < end; pair++) {
+      for (int c = 0; c < w; c += L) {
+        int col = Math.min(c, lastCol);
+        maxForwardStep(x, y, 2 * w * pair + col, w, pair * ow + col / 2);
+      }
     }
-    return odd;
+    return end;
   }
 
   /**
-   * Writes dx for the row pairs [r0, r1) of maps W wide (W even) and returns the first pair left to
-   * the caller: the pairs at the end whose steps would touch memory past pair r1 (maps narrower
-   * than L) or read dy past its end. Every cell of the pairs done is written.
+   * Max pooling backward: writes every cell of dx for the row pairs [r0, r1) and returns the first
+   * pair left to the scalar form.
    */
   static int maxHalvingBackward(float[] x, float[] dy, float[] dx, int r0, int r1, int w) {
+    int end = last(false, x.length, dy.length, r0, r1, w);
     int ow = w / 2;
-    IntVector odd = IntVector.fromArray(I, ODD_LANES, 0);
-    if (w >= L) {
-      int pair = r0;
-      // A last step that starts at W − L overlaps the one before: both write the same values.
-      int lastStep = w - L;
-      for (; pair < r1 && pair * ow + lastStep / 2 + L <= dy.length; pair++) {
-        int row = 2 * w * pair;
-        int o = pair * ow;
-        for (int c = 0; c < w; c += L) {
-          int col = Math.min(c, lastStep);
-          step(x, dy, dx, row + col, w, o + col / 2, odd);
-        }
+    int lastCol = Math.max(w - L, 0);
+    for (int pair = r0; pair < end; pair++) {
+      for (int c = 0; c < w; c += L) {
+        int col = Math.min(c, lastCol);
+        maxBackwardStep(x, dy, dx, 2 * w * pair + col, w, pair * ow + col / 2);
       }
-      return pair;
     }
-    // Maps narrower than L: a step's last lanes fall on the next rows. They are written with wrong
-    // values that the steps of those rows, which come later, overwrite; so a step may run only when
-    // what it touches lies before the end of the range.
-    int end = 2 * w * r1;
-    int pair = r0;
-    for (; pair < r1 && 2 * w * pair + w + L <= end && pair * ow + L <= dy.length; pair++) {
-      step(x, dy, dx, 2 * w * pair, w, pair * ow, odd);
+    return end;
+  }
+
+  /** Average pooling forward, as {@link #maxHalvingForward}. */
+  static int avgHalvingForward(float[] x, float[] y, int r0, int r1, int w) {
+    int end = last(true, x.length, y.length, r0, r1, w);
+    int ow = w / 2;
+    int lastCol = Math.max(w - L, 0);
+    for (int pair = r0; pair < end; pair++) {
+      for (int c = 0; c < w; c += L) {
+        int col = Math.min(c, lastCol);
+        avgForwardStep(x, y, 2 * w * pair + col, w, pair * ow + col / 2);
+      }
+    }
+    return end;
+  }
+
+  /** Average pooling backward, as {@link #maxHalvingBackward}. */
+  static int avgHalvingBackward(float[] dy, float[] dx, int r0, int r1, int w) {
+    int end = last(false, dx.length, dy.length, r0, r1, w);
+    int ow = w / 2;
+    int lastCol = Math.max(w - L, 0);
+    for (int pair = r0; pair < end; pair++) {
+      for (int c = 0; c < w; c += L) {
+        int col = Math.min(c, lastCol);
+        avgBackwardStep(dy, dx, 2 * w * pair + col, w, pair * ow + col / 2);
+      }
+    }
+    return end;
+  }
+
+  /*
+   * Each kernel is one loop calling its step at one place, maps narrower than L included (one step
+   * per pair, at column 0): a method that held a second loop for them was compiled by C2, after
+   * tiered compilation, into code 7-30x slower for the narrow maps.
+   *
+   * A step over maps narrower than L reads and writes past the pair: its last lanes fall on the next
+   * rows (and outputs). They get wrong values that the steps of those rows, which come later,
+   * overwrite. A last step at column W − L overlaps the one before: both write the same values.
+   */
+
+  /**
+   * The end of the pairs [r0, end) whose steps stay inside what they may touch: x (or dx) of {@code
+   * inLength} floats; for forward steps, the outputs of the pairs [r0, r1) (their scratch lanes);
+   * for backward ones, dy of {@code outLength} floats and, over maps narrower than L, whose scratch
+   * lanes fall on the next rows of dx, the rows of the pairs [r0, r1).
+   */
+  private static int last(boolean forward, int inLength, int outLength, int r0, int r1, int w) {
+    int ow = w / 2;
+    int col = Math.max(w - L, 0);
+    int pair = r1;
+    while (pair > r0) {
+      int p = pair - 1;
+      // The last step of pair p: at column max(W − L, 0), its outputs from p·OW + column/2.
+      long in = 2L * w * p + col + w + L;
+      long out = (long) p * ow + col / 2 + L;
+      boolean fits =
+          in <= inLength
+              && (forward ? out <= (long) r1 * ow : out <= outLength && in <= 2L * w * r1);
+      if (fits) {
+        break;
+      }
+      pair--;
     }
     return pair;
   }
 
   /**
-   * One step: L columns of the two rows at {@code at} and {@code at + w}, their windows' dy from
-   * {@code o}.
+   * L columns of the rows at {@code at} and {@code at + w}; their L/2 windows' maxima to y[o..].
    */
-  private static void step(float[] x, float[] dy, float[] dx, int at, int w, int o, IntVector odd) {
-    IntVector k0 = key(FloatVector.fromArray(S, x, at).reinterpretAsInts());
-    IntVector k1 = key(FloatVector.fromArray(S, x, at + w).reinterpretAsInts());
-    IntVector rowMax = k0.max(k1);
-    IntVector windowMax = rowMax.max(rowMax.rearrange(SWAP));
-    IntVector zero = IntVector.zero(I);
-    IntVector e0 = zero.blend(-1, k0.eq(windowMax));
-    IntVector e1 = zero.blend(-1, k1.eq(windowMax));
-    IntVector e0Other = e0.rearrange(SWAP);
-    IntVector e1Other = e1.rearrange(SWAP);
-    // Row 0: an odd cell wins only when its even neighbour does not. Row 1: only when no cell of
-    // row 0 wins, and an odd cell only when its even neighbour does not.
-    IntVector s0 = e0.and(e0Other.and(odd).not());
-    IntVector s1 = e1.and(e0.or(e0Other).or(e1Other.and(odd)).not());
-    IntVector g = FloatVector.fromArray(S, dy, o).rearrange(SPREAD).reinterpretAsInts();
-    g.and(s0).reinterpretAsFloats().intoArray(dx, at);
-    g.and(s1).reinterpretAsFloats().intoArray(dx, at + w);
+  private static void maxForwardStep(float[] x, float[] y, int at, int w, int o) {
+    FloatVector a = FloatVector.fromArray(S, x, at);
+    FloatVector b = FloatVector.fromArray(S, x, at + w);
+    FloatVector aOdd = a.rearrange(SWAP);
+    FloatVector bOdd = b.rearrange(SWAP);
+    // Even lanes: each row's first maximum (the odd column only when it beats the even one), then
+    // row 1's only when it beats row 0's. Blends move bits, so a NaN keeps its payload.
+    FloatVector ra = a.blend(aOdd, beats(aOdd, a));
+    FloatVector rb = b.blend(bOdd, beats(bOdd, b));
+    FloatVector r = ra.blend(rb, beats(rb, ra));
+    canonical(r).rearrange(PACK).intoArray(y, o);
   }
 
   /**
-   * {@link Pooling#key} ({@code Windows.maxKey}) lane-wise: NaNs made the one canonical NaN, then
-   * sign and magnitude to two's complement (−0.0 and 0.0 both 0).
+   * L columns of the rows at {@code at} and {@code at + w}, their windows' dy from {@code o}: dy at
+   * each window's first maximum, +0.0 elsewhere.
    */
-  private static IntVector key(IntVector bits) {
-    IntVector canonical =
-        bits.blend(0x7fc00000, bits.and(0x7fffffff).compare(VectorOperators.GT, 0x7f800000));
-    IntVector sign = canonical.lanewise(VectorOperators.ASHR, 31);
-    return canonical.and(0x7fffffff).lanewise(VectorOperators.XOR, sign).sub(sign);
+  private static void maxBackwardStep(float[] x, float[] dy, float[] dx, int at, int w, int o) {
+    FloatVector a = FloatVector.fromArray(S, x, at);
+    FloatVector b = FloatVector.fromArray(S, x, at + w);
+    FloatVector aOther = a.rearrange(SWAP);
+    FloatVector bOther = b.rearrange(SWAP);
+    // The tournament of maxForwardStep, run in both lanes of a window alike: "left" and "right" are
+    // the window's even and odd cells of a row whichever lane holds them.
+    FloatVector aLeft = a.blend(aOther, ODD);
+    FloatVector aRight = aOther.blend(a, ODD);
+    FloatVector bLeft = b.blend(bOther, ODD);
+    FloatVector bRight = bOther.blend(b, ODD);
+    VectorMask<Float> aTakesRight = beats(aRight, aLeft);
+    VectorMask<Float> bTakesRight = beats(bRight, bLeft);
+    VectorMask<Float> takesRow1 =
+        beats(bLeft.blend(bRight, bTakesRight), aLeft.blend(aRight, aTakesRight));
+    // A lane wins when its row wins and its column is the row's winner: the odd lane when the row
+    // takes its right cell, the even lane when not.
+    VectorMask<Float> wins0 = takesRow1.not().and(aTakesRight.eq(ODD));
+    VectorMask<Float> wins1 = takesRow1.and(bTakesRight.eq(ODD));
+    FloatVector g = canonical(FloatVector.fromArray(S, dy, o)).rearrange(SPREAD);
+    FloatVector zero = FloatVector.zero(S);
+    zero.blend(g, wins0).intoArray(dx, at);
+    zero.blend(g, wins1).intoArray(dx, at + w);
+  }
+
+  /**
+   * v with every NaN the canonical one: the JIT's vector code moves a NaN's bits unchanged, but the
+   * Java forms the Vector API runs before the JIT compiles a kernel may not, so a payload would
+   * depend on timing.
+   */
+  private static FloatVector canonical(FloatVector v) {
+    return v.blend(Float.NaN, v.compare(VectorOperators.NE, v));
+  }
+
+  /**
+   * Lanes where p comes after q in {@link Pooling#key}'s order: greater as floats (so −0.0 and 0.0
+   * tie), or a NaN where q is not one (every NaN ranks above +∞ and ties with every other NaN).
+   */
+  private static VectorMask<Float> beats(FloatVector p, FloatVector q) {
+    VectorMask<Float> pNaN = p.compare(VectorOperators.NE, p);
+    VectorMask<Float> qNaN = q.compare(VectorOperators.NE, q);
+    return p.compare(VectorOperators.GT, q).or(pNaN.andNot(qNaN));
+  }
+
+  /** L columns of the rows at {@code at} and {@code at + w}; their L/2 windows' means to y[o..]. */
+  private static void avgForwardStep(float[] x, float[] y, int at, int w, int o) {
+    FloatVector a = FloatVector.fromArray(S, x, at);
+    FloatVector b = FloatVector.fromArray(S, x, at + w);
+    // 0 + a first, as the scalar sum starts from 0 (it turns −0.0 into 0.0).
+    FloatVector sum =
+        FloatVector.zero(S).add(a).add(a.rearrange(SWAP)).add(b).add(b.rearrange(SWAP));
+    sum.div(4f).rearrange(PACK).intoArray(y, o);
+  }
+
+  /** dy[o..]/4 to the four cells of each window of L columns of the rows at {@code at}, +w. */
+  private static void avgBackwardStep(float[] dy, float[] dx, int at, int w, int o) {
+    FloatVector share = FloatVector.fromArray(S, dy, o).div(4f).rearrange(SPREAD);
+    share.intoArray(dx, at);
+    share.intoArray(dx, at + w);
   }
 }

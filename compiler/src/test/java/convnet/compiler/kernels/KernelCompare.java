@@ -10,11 +10,11 @@ import java.util.Random;
 
 /**
  * Before/after timing of the kernels that have two paths in one build (first-layer convolutions:
- * im2col + GEMM or the direct plane kernel; 2x2 max-pool backward: scalar or vector), interleaved
- * round by round in one JVM so that load from other processes hits both alike. One thread; the time
- * is this thread's CPU time (less disturbed by other processes than wall time), median of the
- * rounds. Not a unit test; run after {@code mvn -pl compiler -am test-compile} with {@code java
- * --add-modules jdk.incubator.vector -cp
+ * im2col + GEMM or the direct plane kernel; 2x2 pooling: scalar or vector), interleaved round by
+ * round in one JVM so that load from other processes hits both alike. One thread; the time is this
+ * thread's CPU time (less disturbed by other processes than wall time), median of the rounds. Not a
+ * unit test; run after {@code mvn -pl compiler -am test-compile} with {@code java --add-modules
+ * jdk.incubator.vector -cp
  * compiler/target/classes:compiler/target/test-classes:autodiff/target/classes
  * convnet.compiler.kernels.KernelCompare [rounds]}.
  */
@@ -73,6 +73,25 @@ public final class KernelCompare {
         () -> Pooling.useVector = true);
   }
 
+  /** A 2x2/2 pooling kernel other than max backward: max or average, forward or backward. */
+  private static Case pool(String name, boolean max, boolean forward, int n, int c, int h, int w) {
+    float[] x = Reference.random(new Random(2), n * c * h * w);
+    float[] dy = Reference.random(new Random(3), n * c * (h / 2) * (w / 2));
+    float[] out = new float[forward ? dy.length : x.length];
+    Runnable body =
+        max
+            ? () -> Pooling.maxForward(x, out, n, c, h, w, 2, 2, 2, 2, 0, 0, false)
+            : forward
+                ? () -> Pooling.avgForward(x, out, n, c, h, w, 2, 2, 2, 2, 0, 0, false)
+                : () -> Pooling.avgBackward(dy, out, n, c, h, w, 2, 2, 2, 2, 0, 0, false);
+    return new Case(
+        name + (forward ? " fwd" : " bwd"),
+        x.length,
+        body,
+        () -> Pooling.useVector = false,
+        () -> Pooling.useVector = true);
+  }
+
   /**
    * Prints, per case, the median milliseconds before and after and their ratio; the argument is the
    * number of rounds.
@@ -96,7 +115,15 @@ public final class KernelCompare {
                 maxPoolBackward("B4 maxpool 32x32x32", 64, 32, 32, 32),
                 maxPoolBackward("B4 maxpool 64x16x16", 64, 64, 16, 16),
                 maxPoolBackward("B5 maxpool 32x28x28", 64, 32, 28, 28),
-                maxPoolBackward("B5 maxpool 64x14x14", 64, 64, 14, 14)));
+                maxPoolBackward("B5 maxpool 64x14x14", 64, 64, 14, 14),
+                pool("B4 maxpool 32x32x32", true, true, 64, 32, 32, 32),
+                pool("B4 maxpool 64x16x16", true, true, 64, 64, 16, 16),
+                pool("B5 maxpool 32x28x28", true, true, 64, 32, 28, 28),
+                pool("B5 maxpool 64x14x14", true, true, 64, 64, 14, 14),
+                pool("B1 avgpool 16x24x24", false, true, 64, 16, 24, 24),
+                pool("B1 avgpool 16x24x24", false, false, 64, 16, 24, 24),
+                pool("B1 avgpool 32x8x8", false, true, 64, 32, 8, 8),
+                pool("B1 avgpool 32x8x8", false, false, 64, 32, 8, 8)));
     if (args.length > 1) {
       cases.removeIf(k -> !k.name.contains(args[1]));
     }

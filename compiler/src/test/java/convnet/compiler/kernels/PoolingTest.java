@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import convnet.autodiff.ops.Windows;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -262,6 +263,111 @@ class PoolingTest {
       }
     } finally {
       Parallel.setThreads(saved);
+    }
+  }
+
+  /**
+   * The other 2x2/2 kernels (max forward, average forward and backward; vector when the Vector API
+   * is present) against their scalar forms, bitwise (the average up to NaN payloads, which the
+   * float adds of either form may pick differently), on maps narrower and wider than a vector, at
+   * 1, 2 and 3 threads, into arrays longer than the tensors whose extra cells must stay untouched.
+   */
+  @ParameterizedTest
+  @MethodSource("seeds")
+  void halvingKernelsAreBitwiseTheScalarForms(int seed) {
+    Random r = new Random(1000 + seed);
+    int n = 1 + r.nextInt(3);
+    int c = 1 + r.nextInt(5);
+    int h = 2 * (1 + r.nextInt(8));
+    int w = 2 * (1 + r.nextInt(seed % 2 == 0 ? 8 : 24));
+    float[] special = {
+      0f,
+      -0f,
+      Float.NaN,
+      Float.intBitsToFloat(0xffc00001),
+      Float.intBitsToFloat(0x7f800123),
+      Float.POSITIVE_INFINITY,
+      Float.NEGATIVE_INFINITY,
+      1f,
+      -1f
+    };
+    int extra = 1 + r.nextInt(40);
+    int in = n * c * h * w;
+    int out = in / 4;
+    float[] x = new float[in + extra];
+    for (int i = 0; i < x.length; i++) {
+      int kind = r.nextInt(10);
+      x[i] =
+          kind < 3
+              ? special[r.nextInt(special.length)]
+              : kind < 6 ? r.nextInt(3) - 1 : (float) r.nextGaussian();
+    }
+    float[] dy = Reference.random(r, out + extra);
+    dy[r.nextInt(out)] = -0f;
+    dy[r.nextInt(out)] = Float.NaN;
+    float[] maxY = new float[out];
+    Pooling.maxHalvingForwardPairs(x, maxY, 0, n * c * h / 2, w);
+    float[] avgY = new float[out];
+    Pooling.avgHalvingForwardPairs(x, avgY, 0, n * c * h / 2, w);
+    float[] avgDx = new float[in];
+    Pooling.avgHalvingBackwardPairs(dy, avgDx, 0, n * c * h / 2, w);
+    int saved = Parallel.threads();
+    try {
+      for (int threads : new int[] {1, 2, 3}) {
+        Parallel.setThreads(threads);
+        String where = "seed " + seed + ", " + n + "x" + c + "x" + h + "x" + w + ", " + threads;
+        float[] got = Reference.random(r, out + extra);
+        float[] tail = Arrays.copyOfRange(got, out, got.length);
+        Pooling.maxForward(x, got, n, c, h, w, 2, 2, 2, 2, 0, 0, false);
+        assertBitwise(maxY, got, tail, true, where + " threads: maxForward");
+        got = Reference.random(r, out + extra);
+        tail = Arrays.copyOfRange(got, out, got.length);
+        Pooling.avgForward(x, got, n, c, h, w, 2, 2, 2, 2, 0, 0, false);
+        assertBitwise(avgY, got, tail, false, where + " threads: avgForward");
+        got = Reference.random(r, in + extra);
+        tail = Arrays.copyOfRange(got, in, got.length);
+        Pooling.avgBackward(dy, got, n, c, h, w, 2, 2, 2, 2, 0, 0, false);
+        assertBitwise(avgDx, got, tail, false, where + " threads: avgBackward");
+        got = Reference.random(r, in + extra);
+        tail = Arrays.copyOfRange(got, in, got.length);
+        float[] maxDx = new float[in];
+        Pooling.maxHalvingBackwardPairs(x, dy, maxDx, 0, n * c * h / 2, w);
+        Pooling.maxBackward(x, dy, got, n, c, h, w, 2, 2, 2, 2, 0, 0, false);
+        assertBitwise(maxDx, got, tail, true, where + " threads: maxBackward");
+      }
+    } finally {
+      Parallel.setThreads(saved);
+    }
+  }
+
+  /**
+   * got starts with want's bits (raw bits, or with every NaN alike unless {@code raw}) and ends
+   * with {@code tail} unchanged.
+   */
+  private static void assertBitwise(
+      float[] want, float[] got, float[] tail, boolean raw, String where) {
+    for (int i = 0; i < got.length; i++) {
+      float expected = i < want.length ? want[i] : tail[i - want.length];
+      boolean same =
+          raw || i >= want.length
+              ? Float.floatToRawIntBits(got[i]) == Float.floatToRawIntBits(expected)
+              : Float.floatToIntBits(got[i]) == Float.floatToIntBits(expected);
+      if (!same) {
+        throw new AssertionError(
+            where
+                + ": ["
+                + i
+                + "] is "
+                + got[i]
+                + " ("
+                + Integer.toHexString(Float.floatToRawIntBits(got[i]))
+                + "), expected "
+                + expected
+                + " ("
+                + Integer.toHexString(Float.floatToRawIntBits(expected))
+                + ")"
+                + (i < want.length ? " (the scalar form)" : " (past the tensor: untouched)"));
+      }
     }
   }
 
