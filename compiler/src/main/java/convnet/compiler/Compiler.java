@@ -225,7 +225,8 @@ public final class Compiler {
   }
 
   private static Plan plan(Graph expanded, CompileOptions options, int maxFusedNodes) {
-    Planner planner = Planner.of(expanded, options.inPlaceUpdates(), maxFusedNodes);
+    Planner planner =
+        Planner.of(expanded, options.inPlaceUpdates(), maxFusedNodes, options.convEpilogues());
     CompilationInterruptedException.checkInterrupt("after partitioning");
     return new Plan(planner, new MemoryPlan(planner, partialSizes(planner)));
   }
@@ -334,7 +335,8 @@ public final class Compiler {
       return memory.slot(planner, n);
     }
 
-    private ProgramGen.Call elementwise(Step step, String name) {
+    /** The generated kernel of an elementwise step: {@code run(buffers, from, to)} over axis 0. */
+    private MethodHandle elementwiseKernel(Step step, String name) {
       Set<Node> members = identitySet(step.nodes);
       Map<Node, Expr> memo = new IdentityHashMap<>();
       List<ElementwiseKernel.Output> outputs = new ArrayList<>();
@@ -347,6 +349,12 @@ public final class Compiler {
           (ScalarFallback.needed(roots) ? scalarElementwiseGen : elementwiseGen)
               .generate(new ElementwiseKernel(name, space, outputs));
       classes.add(code);
+      return code.method("run");
+    }
+
+    private ProgramGen.Call elementwise(Step step, String name) {
+      Dims space = dims(step.outputs.get(0).shape());
+      MethodHandle kernel = elementwiseKernel(step, name);
       MethodHandle launch =
           MethodHandles.insertArguments(
               Launch.handle(
@@ -354,7 +362,7 @@ public final class Compiler {
                   MethodType.methodType(
                       void.class, MethodHandle.class, int.class, int.class, float[][].class)),
               0,
-              code.method("run"),
+              kernel,
               space.size(0),
               step.chunks);
       return ProgramGen.Call.of(name, launch, new ProgramGen.Buffers());
@@ -434,6 +442,9 @@ public final class Compiler {
     private List<ProgramGen.Call> library(Step step) {
       Node n = step.anchor;
       String name = prefix + "_" + step.index + "_" + n.kind().symbol();
+      if (step.epilogue != null) {
+        return List.of(convThen(name, step));
+      }
       CodeLowering lowering = new CodeLowering(n, name);
       // Library kernels and copies read their inputs' buffers themselves: the input values are not
       // needed.
@@ -565,6 +576,27 @@ public final class Compiler {
           i(c.padH()),
           i(c.padW()),
           i(c.groups()));
+    }
+
+    /**
+     * A forward convolution that runs its epilogue step's generated kernel on each image right
+     * after computing it ({@link Launch#convThen}).
+     */
+    private ProgramGen.Call convThen(String name, Step step) {
+      Node y = step.anchor;
+      MethodHandle kernel = elementwiseKernel(step.epilogue, name + "_epilogue");
+      ProgramGen.Call plain =
+          conv(name, "forward", y, y.input(0).shape(), y.input(1).shape(), (Attrs.Conv) y.attrs());
+      MethodHandle target =
+          MethodHandles.insertArguments(
+              Launch.handle(
+                  "convThen", CONV.insertParameterTypes(0, MethodHandle.class, float[][].class)),
+              0,
+              kernel);
+      List<ProgramGen.Arg> args = new ArrayList<>();
+      args.add(new ProgramGen.Buffers());
+      args.addAll(plain.args());
+      return new ProgramGen.Call(name + "_then_elementwise", target, args);
     }
 
     private ProgramGen.Call matmul(String name, Node n) {

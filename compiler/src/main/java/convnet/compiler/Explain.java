@@ -33,6 +33,11 @@ final class Explain {
                     : step.outputs.get(0).shape());
         sb.append(step.chunks > 1 ? ", " + step.chunks + " chunks of axis 0" : ", one thread");
       }
+      if (step.epilogue != null) {
+        sb.append(", then elementwise over ")
+            .append(step.epilogue.outputs.get(0).shape())
+            .append(" on each image as it is computed");
+      }
       if (step.flops() > 0) {
         sb.append(String.format(Locale.ROOT, ", %.1f MFLOP", step.flops() / 1e6));
       }

@@ -100,6 +100,48 @@ public final class Conv2d {
       int padH,
       int padW,
       int groups) {
+    forwardThen(
+        x, xOff, w, wOff, y, yOff, n, c, h, wd, m, kh, kw, strideH, strideW, padH, padW, groups,
+        null);
+  }
+
+  /**
+   * Work on one image's output, run by {@link #forwardThen} right after the convolution has written
+   * that image.
+   */
+  @FunctionalInterface
+  public interface ImageEpilogue {
+    /** Runs on image {@code image} of the batch (its output planes are complete). */
+    void image(int image);
+  }
+
+  /**
+   * {@code y = x ⋆ w}, overwriting y, then {@code after.image(i)} for each image i, on the thread
+   * that computed image i, as soon as all of its output maps are written (while they are still in
+   * cache). The convolution's arithmetic is that of {@link #forward}, so y is bitwise the same;
+   * {@code after} must touch only image i's slice of what it writes, and nothing the convolution
+   * reads. With a null {@code after} this is {@link #forward}.
+   */
+  public static void forwardThen(
+      float[] x,
+      int xOff,
+      float[] w,
+      int wOff,
+      float[] y,
+      int yOff,
+      int n,
+      int c,
+      int h,
+      int wd,
+      int m,
+      int kh,
+      int kw,
+      int strideH,
+      int strideW,
+      int padH,
+      int padW,
+      int groups,
+      ImageEpilogue after) {
     Shape s = new Shape(n, c, h, wd, m, kh, kw, strideH, strideW, padH, padW, groups);
     s.check("x", x, xOff, s.xSize(), "w", w, wOff, s.wSize(), "y", y, yOff, s.ySize());
     if (s.strideH == 1 && s.strideW == 1 && s.mg <= FEW_MAPS) {
@@ -124,6 +166,9 @@ public final class Conv2d {
                     y,
                     yOff + (i * m + g * s.mg) * s.p);
               }
+              if (after != null) {
+                after.image(i);
+              }
             }
           });
       return;
@@ -144,6 +189,9 @@ public final class Conv2d {
                     yOff + (i * m + g * s.mg) * s.p,
                     s,
                     planes);
+              }
+              if (after != null) {
+                after.image(i);
               }
             }
           });
@@ -167,6 +215,9 @@ public final class Conv2d {
                     y,
                     yOff + (i * m + g * s.mg) * s.p,
                     s);
+              }
+              if (after != null) {
+                after.image(i);
               }
             }
           });
@@ -203,6 +254,9 @@ public final class Conv2d {
                 Sgemm.sgemmSerial(
                     false, false, s.mg, s.p, s.kd, 1f, w, wAt, s.kd, col, 0, s.p, 0f, y, yAt, s.p);
               }
+            }
+            if (after != null) {
+              after.image(i);
             }
           }
         });
