@@ -242,6 +242,9 @@ public final class Compiler {
         sizes.put(s.anchor, s.anchor.shape().size() * s.chunks);
       }
     }
+    for (Node y : planner.perImage) {
+      sizes.put(y, y.shape().size() / y.shape().dim(0));
+    }
     return sizes;
   }
 
@@ -335,10 +338,13 @@ public final class Compiler {
       return memory.slot(planner, n);
     }
 
-    /** The generated kernel of an elementwise step: {@code run(buffers, from, to)} over axis 0. */
-    private MethodHandle elementwiseKernel(Step step, String name) {
+    /**
+     * The generated kernel of an elementwise step: {@code run(buffers, from, to)} over axis 0; the
+     * values in {@code loads} are read as given there.
+     */
+    private MethodHandle elementwiseKernel(Step step, String name, Map<Node, Expr> loads) {
       Set<Node> members = identitySet(step.nodes);
-      Map<Node, Expr> memo = new IdentityHashMap<>();
+      Map<Node, Expr> memo = new IdentityHashMap<>(loads);
       List<ElementwiseKernel.Output> outputs = new ArrayList<>();
       for (Node out : step.outputs) {
         outputs.add(new ElementwiseKernel.Output(slot(out), expr(out, members, memo)));
@@ -354,7 +360,7 @@ public final class Compiler {
 
     private ProgramGen.Call elementwise(Step step, String name) {
       Dims space = dims(step.outputs.get(0).shape());
-      MethodHandle kernel = elementwiseKernel(step, name);
+      MethodHandle kernel = elementwiseKernel(step, name, Map.of());
       MethodHandle launch =
           MethodHandles.insertArguments(
               Launch.handle(
@@ -580,19 +586,30 @@ public final class Compiler {
 
     /**
      * A forward convolution that runs its epilogue step's generated kernel on each image right
-     * after computing it ({@link Launch#convThen}).
+     * after computing it ({@link Launch#convThen}). A per-image output is read by the kernel as
+     * broadcast over axis 0, so image i's value at offset 0 of the one-image buffer stands for
+     * image i's slice.
      */
     private ProgramGen.Call convThen(String name, Step step) {
       Node y = step.anchor;
-      MethodHandle kernel = elementwiseKernel(step.epilogue, name + "_epilogue");
+      boolean perImage = planner.perImage.contains(y);
+      int[] image = y.shape().dims().clone();
+      image[0] = 1;
+      Map<Node, Expr> loads =
+          perImage ? Map.of(y, new Expr.Load(slot(y), Dims.of(image))) : Map.of();
+      MethodHandle kernel = elementwiseKernel(step.epilogue, name + "_epilogue", loads);
       ProgramGen.Call plain =
           conv(name, "forward", y, y.input(0).shape(), y.input(1).shape(), (Attrs.Conv) y.attrs());
       MethodHandle target =
           MethodHandles.insertArguments(
               Launch.handle(
-                  "convThen", CONV.insertParameterTypes(0, MethodHandle.class, float[][].class)),
+                  "convThen",
+                  CONV.insertParameterTypes(
+                      0, MethodHandle.class, boolean.class, int.class, float[][].class)),
               0,
-              kernel);
+              kernel,
+              !perImage,
+              slot(y));
       List<ProgramGen.Arg> args = new ArrayList<>();
       args.add(new ProgramGen.Buffers());
       args.addAll(plain.args());

@@ -90,7 +90,14 @@ final class Explain {
     List<String> parts = new ArrayList<>();
     for (Node n : nodes) {
       MemoryPlan.Buffer b = memory.of(planner, n);
-      parts.add(String.format(Locale.ROOT, "%s%s@%d", b.name, n.shape(), b.slot));
+      parts.add(
+          String.format(
+              Locale.ROOT,
+              "%s%s@%d%s",
+              b.name,
+              n.shape(),
+              b.slot,
+              planner.perImage.contains(n) ? " (one image per thread, not stored)" : ""));
     }
     return parts.isEmpty() ? "-" : String.join(", ", parts);
   }

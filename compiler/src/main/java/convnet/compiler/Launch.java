@@ -50,10 +50,13 @@ final class Launch {
   /**
    * A forward convolution ({@link Conv2d#forwardThen}) that runs a generated elementwise kernel
    * over each image's range of axis 0, [i, i + 1), right after computing image i, on the same
-   * thread.
+   * thread. Unless {@code keepOutput}, y is not stored: each image lands in its thread's one-image
+   * scratch, which the kernel reads in place of {@code buffers[ySlot]} (as broadcast over axis 0).
    */
   static void convThen(
       MethodHandle kernel,
+      boolean keepOutput,
+      int ySlot,
       float[][] buffers,
       float[] x,
       int xOff,
@@ -78,7 +81,7 @@ final class Launch {
         xOff,
         w,
         wOff,
-        y,
+        keepOutput ? y : null,
         yOff,
         n,
         c,
@@ -92,9 +95,14 @@ final class Launch {
         padH,
         padW,
         groups,
-        image -> {
+        (image, output, offset) -> {
+          float[][] b = buffers;
+          if (!keepOutput) {
+            b = buffers.clone();
+            b[ySlot] = output;
+          }
           try {
-            kernel.invokeExact(buffers, image, image + 1);
+            kernel.invokeExact(b, image, image + 1);
           } catch (RuntimeException | Error e) {
             throw e;
           } catch (Throwable e) {

@@ -66,6 +66,12 @@ final class Planner {
   final List<Step> steps = new ArrayList<>();
   private final Map<Node, Step> producer = new IdentityHashMap<>();
 
+  /**
+   * Convolution outputs that only their epilogue reads: each thread keeps one image of them at a
+   * time (see {@link #fuseConvEpilogues}), so their buffer holds one image.
+   */
+  final Set<Node> perImage = Collections.newSetFromMap(new IdentityHashMap<>());
+
   /** Values written in place into a parameter's buffer: value node → parameter node. */
   final Map<Node, Node> inPlace = new IdentityHashMap<>();
 
@@ -474,10 +480,12 @@ final class Planner {
    * <p>Conditions: the kernel reads the convolution's output y only at y's own shape (not through a
    * view that reorders it), and every other value it reads is ready before the convolution runs,
    * i.e. it does not depend on the convolution (the merged step would otherwise be in a cycle). The
-   * convolution still writes y, since other steps (a gradient) may read it. The merged step writes
-   * y and the kernel's outputs and reads what both read; the memory plan never gives a step's
-   * outputs a slot it reads, so the epilogue cannot overwrite what the convolution has yet to read.
-   * This runs before {@link #chooseInPlace}, which considers only elementwise steps, so an epilogue
+   * merged step writes y and the kernel's outputs and reads what both read; the memory plan never
+   * gives a step's outputs a slot it reads, so the epilogue cannot overwrite what the convolution
+   * has yet to read. When the kernel is y's only reader and y is not an output of the function, y
+   * is {@link #perImage}: not stored for the whole batch, only one image at a time per thread (the
+   * kernel reads it as broadcast over axis 0), which saves writing it out and reading it back. This
+   * runs before {@link #chooseInPlace}, which considers only elementwise steps, so an epilogue
    * never writes into a parameter's buffer.
    */
   private void fuseConvEpilogues() {
@@ -529,6 +537,9 @@ final class Planner {
         }
       }
       Step merged = new Step(Step.Kind.LIBRARY, nodes, outs, reads, y, 1, epilogue);
+      if (!outputNodes.contains(y) && epilogue.nodes.containsAll(consumers.get(y))) {
+        perImage.add(y);
+      }
       steps.set(c, merged);
       steps.remove(epilogue);
       // The merged step comes where the convolution was, so c now holds it; the next one follows.

@@ -127,6 +127,11 @@ class ConvEpilogueTest {
             expected,
             count(fused.explain(), "conv2d+elementwise"),
             context + ": convolutions with an epilogue\n" + fused.explain());
+        // Each of these convolutions' outputs is read by its epilogue alone.
+        assertEquals(
+            expected,
+            count(fused.explain(), "(one image per thread, not stored)"),
+            context + ": convolution outputs kept one image at a time\n" + fused.explain());
         Map<String, Tensor> got = fused.run(net.values);
         assertEquals(want.keySet(), got.keySet(), context);
         for (String out : want.keySet()) {
