@@ -82,14 +82,18 @@ public final class EpilogueCompare {
       }
       System.out.printf(
           Locale.ROOT,
-          "%s %s, batch %d, one thread, CPU ms per call, median of %d rounds:%n"
-              + "  without epilogue %.3f ms, with %.3f ms (%.3fx)%n",
+          "%s %s, batch %d, one thread, CPU ms per call, median of %d rounds [min, max]:%n"
+              + "  without epilogue %.3f ms [%.3f, %.3f], with %.3f ms [%.3f, %.3f] (%.3fx)%n",
           file.getFileName(),
           f == train ? "training step" : "inference",
           batch,
           rounds,
           median(whole[0]),
+          Arrays.stream(whole[0]).min().orElse(0),
+          Arrays.stream(whole[0]).max().orElse(0),
           median(whole[1]),
+          Arrays.stream(whole[1]).min().orElse(0),
+          Arrays.stream(whole[1]).max().orElse(0),
           median(whole[0]) / median(whole[1]));
       for (int v = 0; v < 2; v++) {
         System.out.println(v == 0 ? "  kernels without epilogue:" : "  kernels with epilogue:");
