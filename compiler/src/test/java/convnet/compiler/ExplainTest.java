@@ -70,6 +70,11 @@ class ExplainTest {
     assertTrue(
         files.stream().anyMatch(p -> p.getFileName().toString().startsWith("Program_vgg")),
         files.toString());
+    // Each convolution's bias and relu: the kernel it runs on every image as its epilogue.
+    assertEquals(
+        2,
+        files.stream().filter(p -> p.getFileName().toString().contains("_conv2d_epilogue")).count(),
+        files.toString());
     try (var stream = Files.list(folder)) {
       assertFalse(stream.anyMatch(p -> p.toString().endsWith(".tmp")), "no temporary files left");
     }
