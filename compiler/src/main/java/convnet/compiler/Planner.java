@@ -30,10 +30,11 @@ import java.util.Set;
  * remaining elementwise nodes form regions, each a set of same-shaped nodes joined by
  * producer-consumer edges, grown greedily in graph order and merged only when no path leaves the
  * merged set and comes back into it (so the steps stay acyclic); everything else is one library
- * call. A fused unit holds at most {@link #MAX_FUSED_NODES} nodes, so a long elementwise chain
- * becomes several kernels, each small enough for one JIT-compiled method (values pass between them
- * through float32 buffers, exactly as they would stay in float32 locals inside one kernel, so the
- * results are the same).
+ * call. A forward convolution then takes the elementwise kernel that reads its output as its
+ * epilogue, run on each image as it is computed ({@link #fuseConvEpilogues}). A fused unit holds at
+ * most {@link #MAX_FUSED_NODES} nodes, so a long elementwise chain becomes several kernels, each
+ * small enough for one JIT-compiled method (values pass between them through float32 buffers,
+ * exactly as they would stay in float32 locals inside one kernel, so the results are the same).
  */
 final class Planner {
   /** Below this many elements a generated kernel runs on the calling thread alone. */

@@ -1,6 +1,11 @@
 package convnet.runtime.cli;
 
+import convnet.autodiff.Attrs;
 import convnet.autodiff.Function;
+import convnet.autodiff.Graph;
+import convnet.autodiff.GraphBuilder;
+import convnet.autodiff.Node;
+import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
 import convnet.compiler.CompileOptions;
 import convnet.compiler.CompiledFunction;
@@ -25,9 +30,10 @@ import java.util.Map;
  * medians over the rounds of the whole call and of each profiled kernel.
  *
  * <pre>
+ * ./convnet --version    # builds runtime/target/convnet.jar
  * mvn -B -ntp -q -pl runtime -am test-compile
- * java --add-modules jdk.incubator.vector -cp "$(cat runtime/target/classpath.txt)" \
- *     convnet.runtime.cli.EpilogueCompare 9 examples/bench/b1.cnn examples/bench/b5.cnn
+ * java --add-modules jdk.incubator.vector -cp runtime/target/test-classes:runtime/target/convnet.jar \
+ *     convnet.runtime.cli.EpilogueCompare 9 examples/bench/b1.cnn examples/bench/b5.cnn layers
  * </pre>
  */
 public final class EpilogueCompare {
@@ -35,12 +41,83 @@ public final class EpilogueCompare {
 
   private EpilogueCompare() {}
 
-  /** Arguments: the number of rounds, then .cnn files. */
+  /**
+   * Arguments: the number of rounds, then .cnn files, or {@code layers} for single convolution
+   * layers of B5 and B1 (convolution, bias and activation, batch 64) timed alone.
+   */
   public static void main(String[] args) {
     int rounds = Integer.parseInt(args[0]);
     Parallel.setThreads(1);
     for (int a = 1; a < args.length; a++) {
-      compare(Path.of(args[a]), rounds);
+      if (args[a].equals("layers")) {
+        layers(rounds);
+      } else {
+        compare(Path.of(args[a]), rounds);
+      }
+    }
+  }
+
+  /** One layer y = act(conv(x, w) + b) (tanh layers: (g + 1)·tanh(...)), as a function of x. */
+  private static Function layer(
+      String name, int c, int size, int maps, int k, int pad, boolean tanhGain) {
+    GraphBuilder b = new GraphBuilder();
+    Node x = b.input("x", Shape.of(64, c, size, size));
+    Node w = b.param("w", Shape.of(maps, c, k, k));
+    Node bias = b.param("b", Shape.of(maps, 1, 1));
+    Node y = b.add(b.conv2d(x, w, new Attrs.Conv(1, 1, pad, pad, 1)), bias);
+    Node out =
+        tanhGain
+            ? b.mul(b.add(b.param("g", Shape.of(maps, 1, 1)), b.scalar(1.0)), b.tanh(y))
+            : b.relu(y);
+    return new Function(name, Graph.of("output", out));
+  }
+
+  private static void layers(int rounds) {
+    List<Function> layers =
+        List.of(
+            layer("B5 conv1 1->32 28x28 5x5 pad 2, bias, relu", 1, 28, 32, 5, 2, false),
+            layer("B5 conv2 32->64 14x14 5x5 pad 2, bias, relu", 32, 14, 64, 5, 2, false),
+            layer("B1 conv1 1->16 28x28 5x5, bias, tanh, gain", 1, 28, 16, 5, 0, true),
+            layer("B1 conv2 16->32 12x12 5x5, bias, tanh, gain", 16, 12, 32, 5, 0, true));
+    for (Function f : layers) {
+      java.util.Random r = new java.util.Random(1);
+      CompiledFunction[] variants = new CompiledFunction[2];
+      for (int v = 0; v < 2; v++) {
+        variants[v] = Compiler.compile(f, CompileOptions.defaults().withConvEpilogues(v == 1));
+        for (String name : variants[v].inputNames()) {
+          randomize(variants[v].buffer(name), r);
+        }
+        for (String name : variants[v].paramNames()) {
+          randomize(variants[v].buffer(name), r);
+        }
+        timeOnce(variants[v], 1.0);
+      }
+      double[][] whole = new double[2][rounds];
+      for (int round = 0; round < rounds; round++) {
+        for (int v = 0; v < 2; v++) {
+          whole[v][round] = timeOnce(variants[v], 0.3);
+        }
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "%s, batch 64, one thread, CPU ms per call, median of %d rounds [min, max]:%n"
+              + "  conv then elementwise pass %.3f ms [%.3f, %.3f], with epilogue %.3f ms"
+              + " [%.3f, %.3f] (%.3fx)%n",
+          f.name(),
+          rounds,
+          median(whole[0]),
+          Arrays.stream(whole[0]).min().orElse(0),
+          Arrays.stream(whole[0]).max().orElse(0),
+          median(whole[1]),
+          Arrays.stream(whole[1]).min().orElse(0),
+          Arrays.stream(whole[1]).max().orElse(0),
+          median(whole[0]) / median(whole[1]));
+    }
+  }
+
+  private static void randomize(float[] a, java.util.Random r) {
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (float) (r.nextGaussian() * 0.2);
     }
   }
 
