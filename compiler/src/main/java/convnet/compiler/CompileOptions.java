@@ -6,19 +6,33 @@ package convnet.compiler;
  * @param inPlaceUpdates write each output {@code new/P} into the buffer of parameter {@code P} (so
  *     one {@link CompiledFunction#run()} also performs the trainer's feedback of new values)
  * @param profile time every kernel call of the program (see {@link CompiledFunction#profile()})
+ * @param convEpilogues run the elementwise kernel that follows a convolution (bias, activation,
+ *     gain) on each image right after the convolution computed it, instead of as a separate pass;
+ *     the results are bitwise the same either way
  */
-public record CompileOptions(boolean inPlaceUpdates, boolean profile) {
+public record CompileOptions(boolean inPlaceUpdates, boolean profile, boolean convEpilogues) {
 
-  /** Separate output buffers, no timing. */
+  /**
+   * {@code -Dconvnet.convEpilogue=false} turns the convolution epilogue off by default (to measure
+   * or rule out the fusion).
+   */
+  static final boolean CONV_EPILOGUES =
+      !"false".equalsIgnoreCase(System.getProperty("convnet.convEpilogue"));
+
+  /** Separate output buffers, no timing, convolution epilogues fused (unless turned off). */
   public static CompileOptions defaults() {
-    return new CompileOptions(false, false);
+    return new CompileOptions(false, false, CONV_EPILOGUES);
   }
 
   public CompileOptions withInPlaceUpdates(boolean value) {
-    return new CompileOptions(value, profile);
+    return new CompileOptions(value, profile, convEpilogues);
   }
 
   public CompileOptions withProfile(boolean value) {
-    return new CompileOptions(inPlaceUpdates, value);
+    return new CompileOptions(inPlaceUpdates, value, convEpilogues);
+  }
+
+  public CompileOptions withConvEpilogues(boolean value) {
+    return new CompileOptions(inPlaceUpdates, profile, value);
   }
 }

@@ -225,7 +225,8 @@ public final class Compiler {
   }
 
   private static Plan plan(Graph expanded, CompileOptions options, int maxFusedNodes) {
-    Planner planner = Planner.of(expanded, options.inPlaceUpdates(), maxFusedNodes);
+    Planner planner =
+        Planner.of(expanded, options.inPlaceUpdates(), maxFusedNodes, options.convEpilogues());
     CompilationInterruptedException.checkInterrupt("after partitioning");
     return new Plan(planner, new MemoryPlan(planner, partialSizes(planner)));
   }
@@ -240,6 +241,9 @@ public final class Compiler {
       if (s.kind == Step.Kind.REDUCE && s.chunks > 1 && Planner.reduceAxes(s.anchor).contains(0)) {
         sizes.put(s.anchor, s.anchor.shape().size() * s.chunks);
       }
+    }
+    for (Node y : planner.perImage) {
+      sizes.put(y, y.shape().size() / y.shape().dim(0));
     }
     return sizes;
   }
@@ -334,9 +338,13 @@ public final class Compiler {
       return memory.slot(planner, n);
     }
 
-    private ProgramGen.Call elementwise(Step step, String name) {
+    /**
+     * The generated kernel of an elementwise step: {@code run(buffers, from, to)} over axis 0; the
+     * values in {@code loads} are read as given there.
+     */
+    private MethodHandle elementwiseKernel(Step step, String name, Map<Node, Expr> loads) {
       Set<Node> members = identitySet(step.nodes);
-      Map<Node, Expr> memo = new IdentityHashMap<>();
+      Map<Node, Expr> memo = new IdentityHashMap<>(loads);
       List<ElementwiseKernel.Output> outputs = new ArrayList<>();
       for (Node out : step.outputs) {
         outputs.add(new ElementwiseKernel.Output(slot(out), expr(out, members, memo)));
@@ -347,6 +355,12 @@ public final class Compiler {
           (ScalarFallback.needed(roots) ? scalarElementwiseGen : elementwiseGen)
               .generate(new ElementwiseKernel(name, space, outputs));
       classes.add(code);
+      return code.method("run");
+    }
+
+    private ProgramGen.Call elementwise(Step step, String name) {
+      Dims space = dims(step.outputs.get(0).shape());
+      MethodHandle kernel = elementwiseKernel(step, name, Map.of());
       MethodHandle launch =
           MethodHandles.insertArguments(
               Launch.handle(
@@ -354,7 +368,7 @@ public final class Compiler {
                   MethodType.methodType(
                       void.class, MethodHandle.class, int.class, int.class, float[][].class)),
               0,
-              code.method("run"),
+              kernel,
               space.size(0),
               step.chunks);
       return ProgramGen.Call.of(name, launch, new ProgramGen.Buffers());
@@ -434,6 +448,9 @@ public final class Compiler {
     private List<ProgramGen.Call> library(Step step) {
       Node n = step.anchor;
       String name = prefix + "_" + step.index + "_" + n.kind().symbol();
+      if (step.epilogue != null) {
+        return List.of(convThen(name, step));
+      }
       CodeLowering lowering = new CodeLowering(n, name);
       // Library kernels and copies read their inputs' buffers themselves: the input values are not
       // needed.
@@ -565,6 +582,38 @@ public final class Compiler {
           i(c.padH()),
           i(c.padW()),
           i(c.groups()));
+    }
+
+    /**
+     * A forward convolution that runs its epilogue step's generated kernel on each image right
+     * after computing it ({@link Launch#convThen}). A per-image output is read by the kernel as
+     * broadcast over axis 0, so image i's value at offset 0 of the one-image buffer stands for
+     * image i's slice.
+     */
+    private ProgramGen.Call convThen(String name, Step step) {
+      Node y = step.anchor;
+      boolean perImage = planner.perImage.contains(y);
+      int[] image = y.shape().dims().clone();
+      image[0] = 1;
+      Map<Node, Expr> loads =
+          perImage ? Map.of(y, new Expr.Load(slot(y), Dims.of(image))) : Map.of();
+      MethodHandle kernel = elementwiseKernel(step.epilogue, name + "_epilogue", loads);
+      ProgramGen.Call plain =
+          conv(name, "forward", y, y.input(0).shape(), y.input(1).shape(), (Attrs.Conv) y.attrs());
+      MethodHandle target =
+          MethodHandles.insertArguments(
+              Launch.handle(
+                  "convThen",
+                  CONV.insertParameterTypes(
+                      0, MethodHandle.class, boolean.class, int.class, float[][].class)),
+              0,
+              kernel,
+              !perImage,
+              slot(y));
+      List<ProgramGen.Arg> args = new ArrayList<>();
+      args.add(new ProgramGen.Buffers());
+      args.addAll(plain.args());
+      return new ProgramGen.Call(name + "_then_elementwise", target, args);
     }
 
     private ProgramGen.Call matmul(String name, Node n) {

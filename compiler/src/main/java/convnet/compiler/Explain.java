@@ -33,6 +33,11 @@ final class Explain {
                     : step.outputs.get(0).shape());
         sb.append(step.chunks > 1 ? ", " + step.chunks + " chunks of axis 0" : ", one thread");
       }
+      if (step.epilogue != null) {
+        sb.append(", then elementwise over ")
+            .append(step.epilogue.outputs.get(0).shape())
+            .append(" on each image as it is computed");
+      }
       if (step.flops() > 0) {
         sb.append(String.format(Locale.ROOT, ", %.1f MFLOP", step.flops() / 1e6));
       }
@@ -85,7 +90,14 @@ final class Explain {
     List<String> parts = new ArrayList<>();
     for (Node n : nodes) {
       MemoryPlan.Buffer b = memory.of(planner, n);
-      parts.add(String.format(Locale.ROOT, "%s%s@%d", b.name, n.shape(), b.slot));
+      parts.add(
+          String.format(
+              Locale.ROOT,
+              "%s%s@%d%s",
+              b.name,
+              n.shape(),
+              b.slot,
+              planner.perImage.contains(n) ? " (one image per thread, not stored)" : ""));
     }
     return parts.isEmpty() ? "-" : String.join(", ", parts);
   }

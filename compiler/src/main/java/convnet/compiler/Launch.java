@@ -1,6 +1,7 @@
 package convnet.compiler;
 
 import convnet.autodiff.ops.Windows;
+import convnet.compiler.kernels.Conv2d;
 import convnet.compiler.kernels.Parallel;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -38,6 +39,70 @@ final class Launch {
         (chunk, from, to) -> {
           try {
             kernel.invokeExact(buffers, from, to);
+          } catch (RuntimeException | Error e) {
+            throw e;
+          } catch (Throwable e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  /**
+   * A forward convolution ({@link Conv2d#forwardThen}) that runs a generated elementwise kernel
+   * over each image's range of axis 0, [i, i + 1), right after computing image i, on the same
+   * thread. Unless {@code keepOutput}, y is not stored: each image lands in its thread's one-image
+   * scratch, which the kernel reads in place of {@code buffers[ySlot]} (as broadcast over axis 0).
+   */
+  static void convThen(
+      MethodHandle kernel,
+      boolean keepOutput,
+      int ySlot,
+      float[][] buffers,
+      float[] x,
+      int xOff,
+      float[] w,
+      int wOff,
+      float[] y,
+      int yOff,
+      int n,
+      int c,
+      int h,
+      int wd,
+      int m,
+      int kh,
+      int kw,
+      int strideH,
+      int strideW,
+      int padH,
+      int padW,
+      int groups) {
+    Conv2d.forwardThen(
+        x,
+        xOff,
+        w,
+        wOff,
+        keepOutput ? y : null,
+        yOff,
+        n,
+        c,
+        h,
+        wd,
+        m,
+        kh,
+        kw,
+        strideH,
+        strideW,
+        padH,
+        padW,
+        groups,
+        (image, output, offset) -> {
+          float[][] b = buffers;
+          if (!keepOutput) {
+            b = buffers.clone();
+            b[ySlot] = output;
+          }
+          try {
+            kernel.invokeExact(b, image, image + 1);
           } catch (RuntimeException | Error e) {
             throw e;
           } catch (Throwable e) {

@@ -30,10 +30,11 @@ import java.util.Set;
  * remaining elementwise nodes form regions, each a set of same-shaped nodes joined by
  * producer-consumer edges, grown greedily in graph order and merged only when no path leaves the
  * merged set and comes back into it (so the steps stay acyclic); everything else is one library
- * call. A fused unit holds at most {@link #MAX_FUSED_NODES} nodes, so a long elementwise chain
- * becomes several kernels, each small enough for one JIT-compiled method (values pass between them
- * through float32 buffers, exactly as they would stay in float32 locals inside one kernel, so the
- * results are the same).
+ * call. A forward convolution then takes the elementwise kernel that reads its output as its
+ * epilogue, run on each image as it is computed ({@link #fuseConvEpilogues}). A fused unit holds at
+ * most {@link #MAX_FUSED_NODES} nodes, so a long elementwise chain becomes several kernels, each
+ * small enough for one JIT-compiled method (values pass between them through float32 buffers,
+ * exactly as they would stay in float32 locals inside one kernel, so the results are the same).
  */
 final class Planner {
   /** Below this many elements a generated kernel runs on the calling thread alone. */
@@ -66,6 +67,12 @@ final class Planner {
   final List<Step> steps = new ArrayList<>();
   private final Map<Node, Step> producer = new IdentityHashMap<>();
 
+  /**
+   * Convolution outputs that only their epilogue reads: each thread keeps one image of them at a
+   * time (see {@link #fuseConvEpilogues}), so their buffer holds one image.
+   */
+  final Set<Node> perImage = Collections.newSetFromMap(new IdentityHashMap<>());
+
   /** Values written in place into a parameter's buffer: value node → parameter node. */
   final Map<Node, Node> inPlace = new IdentityHashMap<>();
 
@@ -85,10 +92,18 @@ final class Planner {
 
   /** As {@link #of(Graph, boolean)}, with at most {@code maxFusedNodes} nodes per fused kernel. */
   static Planner of(Graph graph, boolean inPlaceUpdates, int maxFusedNodes) {
+    return of(graph, inPlaceUpdates, maxFusedNodes, CompileOptions.CONV_EPILOGUES);
+  }
+
+  /**
+   * As {@link #of(Graph, boolean, int)}; {@code convEpilogues} fuses elementwise kernels into the
+   * convolutions whose output they read (see {@link #fuseConvEpilogues}).
+   */
+  static Planner of(Graph graph, boolean inPlaceUpdates, int maxFusedNodes, boolean convEpilogues) {
     try {
-      return new Planner(graph, inPlaceUpdates, false, maxFusedNodes);
+      return new Planner(graph, inPlaceUpdates, false, maxFusedNodes, convEpilogues);
     } catch (CycleFound e) {
-      return new Planner(graph, inPlaceUpdates, true, maxFusedNodes);
+      return new Planner(graph, inPlaceUpdates, true, maxFusedNodes, convEpilogues);
     }
   }
 
@@ -101,7 +116,12 @@ final class Planner {
     }
   }
 
-  private Planner(Graph graph, boolean inPlaceUpdates, boolean exactCycleCheck, int maxFusedNodes) {
+  private Planner(
+      Graph graph,
+      boolean inPlaceUpdates,
+      boolean exactCycleCheck,
+      int maxFusedNodes,
+      boolean convEpilogues) {
     if (maxFusedNodes < 2) {
       throw new IllegalArgumentException(
           "a fused kernel needs room for 2 nodes at least, not " + maxFusedNodes);
@@ -131,6 +151,9 @@ final class Planner {
     claimReductionInputs();
     formRegions();
     buildSteps();
+    if (convEpilogues) {
+      fuseConvEpilogues();
+    }
     if (inPlaceUpdates) {
       chooseInPlace();
     }
@@ -444,6 +467,102 @@ final class Planner {
     for (Node out : step.outputs) {
       producer.put(out, step);
     }
+  }
+
+  /**
+   * Makes each forward convolution run, as its epilogue, the first elementwise kernel over its
+   * output's shape that reads its output: {@code kernels.Conv2d.forwardThen} calls that kernel on
+   * image i's range of axis 0 right after computing image i, on the same thread, while the image's
+   * output is still in cache, and the separate pass over the whole batch disappears. A generated
+   * elementwise kernel computes each element from the same elements of its inputs whatever range of
+   * axis 0 it is called on (that is how it is split over threads already), so the results are
+   * bitwise those of the two separate steps.
+   *
+   * <p>Conditions: the kernel reads the convolution's output y only at y's own shape (not through a
+   * view that reorders it), and every other value it reads is ready before the convolution runs,
+   * i.e. it does not depend on the convolution (the merged step would otherwise be in a cycle). The
+   * merged step writes y and the kernel's outputs and reads what both read; the memory plan never
+   * gives a step's outputs a slot it reads, so the epilogue cannot overwrite what the convolution
+   * has yet to read. When the kernel is y's only reader and y is not an output of the function, y
+   * is {@link #perImage}: not stored for the whole batch, only one image at a time per thread (the
+   * kernel reads it as broadcast over axis 0), which saves writing it out and reading it back. This
+   * runs before {@link #chooseInPlace}, which considers only elementwise steps, so an epilogue
+   * never writes into a parameter's buffer.
+   */
+  private void fuseConvEpilogues() {
+    for (int c = 0; c < steps.size(); c++) {
+      Step conv = steps.get(c);
+      if (conv.kind != Step.Kind.LIBRARY
+          || kernelOf(conv.anchor) != LibraryKernel.CONV2D_FORWARD
+          || conv.epilogue != null) {
+        continue;
+      }
+      Node y = conv.anchor;
+      Step epilogue = null;
+      Set<Step> afterConv = null;
+      for (Step s : steps) {
+        if (s.kind != Step.Kind.ELEMENTWISE
+            || !s.reads.contains(y)
+            || !s.outputs.get(0).shape().equals(y.shape())
+            || readsThroughView(s, y)) {
+          continue;
+        }
+        if (afterConv == null) {
+          afterConv = stepsDependingOn(conv);
+        }
+        boolean ready = true;
+        for (Node read : s.reads) {
+          Step p = producer.get(read);
+          if (read != y && p != null && afterConv.contains(p)) {
+            ready = false;
+            break;
+          }
+        }
+        if (ready) {
+          epilogue = s;
+          break;
+        }
+      }
+      if (epilogue == null) {
+        continue;
+      }
+      List<Node> nodes = new ArrayList<>(conv.nodes);
+      nodes.addAll(epilogue.nodes);
+      nodes.sort(Comparator.comparingInt(position::get));
+      List<Node> outs = new ArrayList<>(conv.outputs);
+      outs.addAll(epilogue.outputs);
+      List<Node> reads = new ArrayList<>(conv.reads);
+      for (Node read : epilogue.reads) {
+        if (read != y && !reads.contains(read)) {
+          reads.add(read);
+        }
+      }
+      Step merged = new Step(Step.Kind.LIBRARY, nodes, outs, reads, y, 1, epilogue);
+      if (!outputNodes.contains(y) && epilogue.nodes.containsAll(consumers.get(y))) {
+        perImage.add(y);
+      }
+      steps.set(c, merged);
+      steps.remove(epilogue);
+      // The merged step comes where the convolution was, so c now holds it; the next one follows.
+      if (steps.indexOf(merged) != c) {
+        c = steps.indexOf(merged);
+      }
+      for (Node out : merged.outputs) {
+        producer.put(out, merged);
+      }
+    }
+  }
+
+  /** Whether some member of {@code step} reads y through a view (a reshape) rather than as y. */
+  private static boolean readsThroughView(Step step, Node y) {
+    for (Node m : step.nodes) {
+      for (Node in : m.inputs()) {
+        if (in != y && resolve(in) == y) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**

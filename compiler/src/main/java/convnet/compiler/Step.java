@@ -40,23 +40,41 @@ final class Step {
    */
   final int chunks;
 
+  /**
+   * For a LIBRARY convolution: the elementwise step it runs on each image's output as soon as that
+   * image is computed (its epilogue), or null. Its nodes and outputs are among this step's.
+   */
+  final Step epilogue;
+
   int index;
 
   Step(Kind kind, List<Node> nodes, List<Node> outputs, List<Node> reads, Node anchor, int chunks) {
+    this(kind, nodes, outputs, reads, anchor, chunks, null);
+  }
+
+  Step(
+      Kind kind,
+      List<Node> nodes,
+      List<Node> outputs,
+      List<Node> reads,
+      Node anchor,
+      int chunks,
+      Step epilogue) {
     this.kind = kind;
     this.nodes = List.copyOf(nodes);
     this.outputs = List.copyOf(outputs);
     this.reads = List.copyOf(reads);
     this.anchor = anchor;
     this.chunks = chunks;
+    this.epilogue = epilogue;
   }
 
-  /** A short label: the op, or "elementwise"/"reduce". */
+  /** A short label: the op (with "+elementwise" when it runs an epilogue), or "elementwise". */
   String label() {
     return switch (kind) {
       case ELEMENTWISE -> "elementwise";
       case REDUCE -> anchor.kind().symbol();
-      case LIBRARY -> anchor.kind().symbol();
+      case LIBRARY -> anchor.kind().symbol() + (epilogue != null ? "+elementwise" : "");
     };
   }
 

@@ -13,7 +13,9 @@
  * buffer (row-major, no copy); TRANSPOSE, PAD, SLICE and CONCAT are strided copies with constant
  * index maps. Elementwise nodes (UNARY, BINARY, WHERE, BROADCAST) form regions of same-shaped
  * nodes, each one generated kernel writing every value used outside it in one pass: a convolution's
- * epilogue (bias, tanh, gain, abs, relu) is one pass over its output, and each parameter's SGD
+ * epilogue (bias, tanh, gain, abs, relu) is one kernel, which the forward convolution then runs on
+ * each image right after computing it ({@code kernels.Conv2d.forwardThen}; an output only the
+ * epilogue reads is kept one image per thread, not for the batch), and each parameter's SGD
  * momentum update (v' = m·v + g + wd·x, x' = x − lr·v') is one pass that reads the gradient. A
  * reduction absorbs the elementwise nodes of its input's shape that only it reads.
  *

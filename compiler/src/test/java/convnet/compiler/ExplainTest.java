@@ -28,18 +28,22 @@ class ExplainTest {
     assertTrue(text.contains("conv2d_backward_weight"), text);
     assertTrue(text.contains("memory plan:"), text);
     assertTrue(text.contains("in place: new/L1_conv.weight -> L1_conv.weight"), text);
-    // The epilogue of the first convolution (bias, tanh, gain, abs) is one elementwise kernel over
-    // its output.
+    // The epilogue of the first convolution (bias, tanh, gain, abs) is one elementwise kernel run
+    // by the convolution on each image, whose output is then not stored for the whole batch.
     CompiledFunction.Kernel epilogue =
         f.kernels().stream()
             .filter(
                 k ->
-                    k.op().equals("elementwise")
+                    k.op().equals("conv2d+elementwise")
                         && k.fusedNodes().stream().anyMatch(n -> n.startsWith("unary tanh"))
                         && k.fusedNodes().stream().anyMatch(n -> n.startsWith("unary abs")))
             .findFirst()
-            .orElseThrow(() -> new AssertionError("no fused tanh+abs kernel:\n" + text));
-    assertTrue(epilogue.fusedNodes().size() >= 4, epilogue.toString());
+            .orElseThrow(
+                () -> new AssertionError("no convolution with a tanh+abs epilogue:\n" + text));
+    assertTrue(epilogue.fusedNodes().size() >= 5, epilogue.toString());
+    assertTrue(epilogue.fusedNodes().get(0).startsWith("conv2d "), epilogue.toString());
+    assertTrue(text.contains("on each image as it is computed"), text);
+    assertTrue(text.contains("(one image per thread, not stored)"), text);
     // The SGD update of each parameter is one pass writing both the parameter and its velocity in
     // place.
     for (Node x : net.trainable) {
@@ -65,6 +69,11 @@ class ExplainTest {
     }
     assertTrue(
         files.stream().anyMatch(p -> p.getFileName().toString().startsWith("Program_vgg")),
+        files.toString());
+    // Each convolution's bias and relu: the kernel it runs on every image as its epilogue.
+    assertEquals(
+        2,
+        files.stream().filter(p -> p.getFileName().toString().contains("_conv2d_epilogue")).count(),
         files.toString());
     try (var stream = Files.list(folder)) {
       assertFalse(stream.anyMatch(p -> p.toString().endsWith(".tmp")), "no temporary files left");

@@ -100,13 +100,72 @@ public final class Conv2d {
       int padH,
       int padW,
       int groups) {
+    forwardThen(
+        x, xOff, w, wOff, y, yOff, n, c, h, wd, m, kh, kw, strideH, strideW, padH, padW, groups,
+        null);
+  }
+
+  /**
+   * Work on one image's output, run by {@link #forwardThen} right after the convolution has written
+   * that image.
+   */
+  @FunctionalInterface
+  public interface ImageEpilogue {
+    /**
+     * Runs on image {@code image} of the batch, whose M output maps are complete in {@code output}
+     * from {@code offset} on.
+     */
+    void image(int image, float[] output, int offset);
+  }
+
+  /**
+   * {@code y = x ⋆ w}, overwriting y, then {@code after.image(i, …)} for each image i, on the
+   * thread that computed image i, as soon as all of its output maps are written (while they are
+   * still in cache). The convolution's arithmetic is that of {@link #forward}, so y is bitwise the
+   * same; {@code after} must touch only image i's slice of what it writes, and nothing the
+   * convolution reads. With a null {@code after} this is {@link #forward}.
+   *
+   * <p>With a null y (and yOff ignored) the output is not kept: each thread writes each of its
+   * images to one scratch array of M·OH·OW floats, at offset 0, which {@code after} reads before
+   * the thread's next image overwrites it.
+   */
+  public static void forwardThen(
+      float[] x,
+      int xOff,
+      float[] w,
+      int wOff,
+      float[] y,
+      int yOff,
+      int n,
+      int c,
+      int h,
+      int wd,
+      int m,
+      int kh,
+      int kw,
+      int strideH,
+      int strideW,
+      int padH,
+      int padW,
+      int groups,
+      ImageEpilogue after) {
     Shape s = new Shape(n, c, h, wd, m, kh, kw, strideH, strideW, padH, padW, groups);
-    s.check("x", x, xOff, s.xSize(), "w", w, wOff, s.wSize(), "y", y, yOff, s.ySize());
+    if (y != null) {
+      s.check("x", x, xOff, s.xSize(), "w", w, wOff, s.wSize(), "y", y, yOff, s.ySize());
+    } else if (after == null) {
+      throw new IllegalArgumentException("conv2d: no output array y and no epilogue to read one");
+    } else {
+      Shape.checkOne("x", x, xOff, s.xSize());
+      Shape.checkOne("w", w, wOff, s.wSize());
+    }
+    int image = m * s.p;
     if (s.strideH == 1 && s.strideW == 1 && s.mg <= FEW_MAPS) {
       Parallel.forRange(
           n,
           (chunk, i0, i1) -> {
+            float[] out = y != null ? y : imageScratch(image);
             for (int i = i0; i < i1; i++) {
+              int outAt = y != null ? yOff + i * image : 0;
               for (int g = 0; g < s.groups; g++) {
                 shiftedPlanes(
                     x,
@@ -121,8 +180,11 @@ public final class Conv2d {
                     kw,
                     padH,
                     padW,
-                    y,
-                    yOff + (i * m + g * s.mg) * s.p);
+                    out,
+                    outAt + g * s.mg * s.p);
+              }
+              if (after != null) {
+                after.image(i, out, outAt);
               }
             }
           });
@@ -133,17 +195,22 @@ public final class Conv2d {
       Parallel.forRange(
           n,
           (chunk, i0, i1) -> {
+            float[] out = y != null ? y : imageScratch(image);
             for (int i = i0; i < i1; i++) {
+              int outAt = y != null ? yOff + i * image : 0;
               for (int g = 0; g < s.groups; g++) {
                 VectorPlaneConv.forwardGroup(
                     x,
                     xOff + (i * c + g * s.cg) * h * wd,
                     w,
                     wOff + g * s.mg * s.kd,
-                    y,
-                    yOff + (i * m + g * s.mg) * s.p,
+                    out,
+                    outAt + g * s.mg * s.p,
                     s,
                     planes);
+              }
+              if (after != null) {
+                after.image(i, out, outAt);
               }
             }
           });
@@ -155,17 +222,22 @@ public final class Conv2d {
       Parallel.forRange(
           n,
           (chunk, i0, i1) -> {
+            float[] out = y != null ? y : imageScratch(image);
             for (int i = i0; i < i1; i++) {
+              int outAt = y != null ? yOff + i * image : 0;
               for (int g = 0; g < s.groups; g++) {
                 VectorConv.forwardGroup(
                     x,
                     xOff + (i * c + g * s.cg) * h * wd,
                     packed,
                     g * s.mg * s.kd,
-                    y,
-                    yOff + (i * m + g * s.mg) * s.p,
+                    out,
+                    outAt + g * s.mg * s.p,
                     s,
                     tiles);
+              }
+              if (after != null) {
+                after.image(i, out, outAt);
               }
             }
           });
@@ -175,9 +247,11 @@ public final class Conv2d {
         n,
         (chunk, i0, i1) -> {
           float[] col = s.direct() ? null : scratch(s.colSize());
+          float[] out = y != null ? y : imageScratch(image);
           for (int i = i0; i < i1; i++) {
+            int outAt = y != null ? yOff + i * image : 0;
             for (int g = 0; g < s.groups; g++) {
-              int yAt = yOff + (i * m + g * s.mg) * s.p;
+              int yAt = outAt + g * s.mg * s.p;
               int wAt = wOff + g * s.mg * s.kd;
               if (s.direct()) {
                 Sgemm.sgemmSerial(
@@ -194,14 +268,18 @@ public final class Conv2d {
                     xOff + (i * c + g * s.cg) * h * wd,
                     s.p,
                     0f,
-                    y,
+                    out,
                     yAt,
                     s.p);
               } else {
                 im2col(x, xOff + (i * c + g * s.cg) * h * wd, s, col);
                 Sgemm.sgemmSerial(
-                    false, false, s.mg, s.p, s.kd, 1f, w, wAt, s.kd, col, 0, s.p, 0f, y, yAt, s.p);
+                    false, false, s.mg, s.p, s.kd, 1f, w, wAt, s.kd, col, 0, s.p, 0f, out, yAt,
+                    s.p);
               }
+            }
+            if (after != null) {
+              after.image(i, out, outAt);
             }
           }
         });
@@ -608,6 +686,18 @@ public final class Conv2d {
         System.arraycopy(buf, acc + oy * wp, y, yAt + (o * outH + oy) * outW, outW);
       }
     }
+  }
+
+  /** One image's output per thread, for {@link #forwardThen} without an output array. */
+  private static final ThreadLocal<float[][]> IMAGE_SCRATCH =
+      ThreadLocal.withInitial(() -> new float[1][0]);
+
+  private static float[] imageScratch(int size) {
+    float[][] holder = IMAGE_SCRATCH.get();
+    if (holder[0].length < size) {
+      holder[0] = new float[size];
+    }
+    return holder[0];
   }
 
   private static float[] scratch(int size) {
