@@ -258,6 +258,32 @@ class TrainingRunTest {
     assertTrue(Files.readString(out.resolve("train.log")).contains("diverged"));
   }
 
+  @Test
+  void aDivergenceLateInAnEpochIsNamedAlikeWhetherOrNotTheRunWasResumed() throws IOException {
+    // lr 1000 diverges at step 8 of the 10 of an epoch: the layer is named from the parameters
+    // before that step, which the trainer recomputes from its last checkpoint (the epoch's start,
+    // or the checkpoint a resumed run started from) instead of copying them before every step.
+    TrainConfig.Overrides steep = flags("fashion-mnist-subset", 1, 1000.0);
+    TrainingDiverged whole =
+        assertThrows(
+            TrainingDiverged.class,
+            () -> run(dir.resolve("whole"), null, steep, StopSignal.manual(), true));
+    assertTrue(whole.step() > 4, "diverges late enough to resume before it: " + whole.step());
+    Path parts = dir.resolve("parts");
+    run(parts, null, steep, StopSignal.afterSteps(3), true);
+    TrainingDiverged resumed =
+        assertThrows(
+            TrainingDiverged.class,
+            () -> run(null, parts, TrainConfig.Overrides.NONE, StopSignal.manual(), true));
+    assertEquals(whole.step(), resumed.step());
+    assertEquals(whole.culprit(), resumed.culprit());
+    assertTrue(whole.culprit().startsWith("the output of layer L"), whole.culprit());
+    String tail = "; first non-finite value: ";
+    assertEquals(
+        whole.getMessage().substring(0, whole.getMessage().indexOf(tail)),
+        resumed.getMessage().substring(0, resumed.getMessage().indexOf(tail)));
+  }
+
   private static Map<String, convnet.autodiff.Shape> shapes() {
     Map<String, convnet.autodiff.Shape> s = new java.util.LinkedHashMap<>();
     model.init(1).forEach((k, v) -> s.put(k, v.shape()));
