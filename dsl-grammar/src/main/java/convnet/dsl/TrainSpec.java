@@ -80,7 +80,7 @@ public record TrainSpec(
         10,
         64,
         new Optimizer(0.01, new Sgd(0.9, 0.0)),
-        new Schedule("constant", 0, 0.1),
+        new Schedule(Schedule.Kind.CONSTANT, 0, 0.1),
         List.of(),
         1L);
   }
@@ -129,7 +129,18 @@ public record TrainSpec(
    * {@code constant}, {@code step(every=E, gamma=G)} (multiply by G every E epochs) or {@code
    * cosine}.
    */
-  public record Schedule(String kind, int every, double gamma) {}
+  public record Schedule(Kind kind, int every, double gamma) {
+    public Schedule {
+      java.util.Objects.requireNonNull(kind, "kind");
+    }
+
+    /** The kinds of schedule; {@code none} is read as {@link #CONSTANT}. */
+    public enum Kind {
+      CONSTANT,
+      STEP,
+      COSINE
+    }
+  }
 
   /**
    * One augmentation step, one of {@link AugmentSteps#KINDS}, with its arguments in the order that

@@ -63,7 +63,7 @@ class TrainingRunTest {
   }
 
   static TrainConfig.Overrides flags(String data, Integer epochs, Double lr) {
-    return new TrainConfig.Overrides(
+    return TrainConfig.Overrides.parse(
         data, epochs, null, lr, null, null, null, null, null, null, null, "interpreted", 320, 200);
   }
 
@@ -157,7 +157,7 @@ class TrainingRunTest {
   void withEveryAugmentationAStoppedAndResumedRunEqualsAnUninterruptedOne() throws IOException {
     // Augmentation is filled one batch ahead on another thread; none of that may show.
     TrainConfig.Overrides augmented =
-        new TrainConfig.Overrides(
+        TrainConfig.Overrides.parse(
             "fashion-mnist-subset",
             null,
             null,
@@ -368,7 +368,7 @@ class TrainingRunTest {
                 run(
                     null,
                     out,
-                    new TrainConfig.Overrides(
+                    TrainConfig.Overrides.parse(
                         null, null, 16, 0.5, null, null, null, null, null, null, null, null, null,
                         null),
                     StopSignal.manual(),
@@ -380,7 +380,7 @@ class TrainingRunTest {
         run(
             null,
             out,
-            new TrainConfig.Overrides(
+            TrainConfig.Overrides.parse(
                 null, 2, null, null, null, null, null, null, null, null, null, null, null, null),
             StopSignal.manual(),
             true);
@@ -421,7 +421,7 @@ class TrainingRunTest {
     for (long seed : new long[] {7, 8}) {
       Path out = dir.resolve("seed" + seed);
       TrainConfig.Overrides o =
-          new TrainConfig.Overrides(
+          TrainConfig.Overrides.parse(
               "fashion-mnist-subset",
               1,
               null,
