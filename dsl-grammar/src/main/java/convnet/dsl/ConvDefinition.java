@@ -27,6 +27,18 @@ final class ConvDefinition extends LayerDefinition {
   }
 
   @Override
+  public SpatialWindow spatialWindow(Layer layer) {
+    LayerArgs.Conv c = (LayerArgs.Conv) layer.args();
+    return new SpatialWindow(
+        c.kernelHeight(),
+        c.kernelWidth(),
+        c.strideHeight(),
+        c.strideWidth(),
+        c.padHeight(),
+        c.padWidth());
+  }
+
+  @Override
   public boolean opensFilterStage() {
     return true;
   }

@@ -25,6 +25,11 @@ final class DenseDefinition extends LayerDefinition {
   }
 
   @Override
+  public SpatialWindow spatialWindow(Layer layer) {
+    return null;
+  }
+
+  @Override
   Units units() {
     return Units.WEIGHTED;
   }

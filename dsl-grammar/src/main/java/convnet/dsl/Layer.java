@@ -22,6 +22,14 @@ public record Layer(
     params = List.copyOf(params);
   }
 
+  /**
+   * How this layer's output positions read its input's (its kind's definition says), or null when
+   * its output has no spatial layout.
+   */
+  public SpatialWindow spatialWindow() {
+    return kind.definition().spatialWindow(this);
+  }
+
   /** The kind as written in names and tables: the verbose keyword, or a user function's name. */
   public String kindName() {
     return args instanceof LayerArgs.Function f ? f.name() : kind.keyword();

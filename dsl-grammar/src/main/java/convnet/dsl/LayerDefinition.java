@@ -63,6 +63,14 @@ public abstract class LayerDefinition {
     return true;
   }
 
+  /**
+   * How a layer of this kind reads its input's positions ({@link SpatialWindow#POINTWISE} unless it
+   * has a window), or null when its output has no spatial layout (dense layers, the classifier).
+   */
+  public SpatialWindow spatialWindow(Layer layer) {
+    return SpatialWindow.POINTWISE;
+  }
+
   /** How the checker counts the neurons of a layer of this kind ({@code Checker.countedOnce}). */
   Units units() {
     return Units.OWN;

@@ -19,6 +19,12 @@ final class LcnDefinition extends LayerDefinition {
   }
 
   @Override
+  public SpatialWindow spatialWindow(Layer layer) {
+    LayerArgs.Lcn n = (LayerArgs.Lcn) layer.args();
+    return SpatialWindow.centred(n.windowHeight(), n.windowWidth());
+  }
+
+  @Override
   String example() {
     return "lcn(5x5)";
   }

@@ -22,6 +22,11 @@ final class LogisticDefinition extends LayerDefinition {
   }
 
   @Override
+  public SpatialWindow spatialWindow(Layer layer) {
+    return null;
+  }
+
+  @Override
   String example() {
     return "logistic 3";
   }

@@ -23,6 +23,13 @@ final class MlpconvDefinition extends LayerDefinition {
   }
 
   @Override
+  public SpatialWindow spatialWindow(Layer layer) {
+    LayerArgs.Mlpconv m = (LayerArgs.Mlpconv) layer.args();
+    return new SpatialWindow(
+        m.kernelHeight(), m.kernelWidth(), m.stride(), m.stride(), m.pad(), m.pad());
+  }
+
+  @Override
   public boolean opensFilterStage() {
     return true;
   }

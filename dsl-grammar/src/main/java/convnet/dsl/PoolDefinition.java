@@ -25,6 +25,18 @@ final class PoolDefinition extends LayerDefinition {
   }
 
   @Override
+  public SpatialWindow spatialWindow(Layer layer) {
+    LayerArgs.Pool p = (LayerArgs.Pool) layer.args();
+    return new SpatialWindow(
+        p.windowHeight(),
+        p.windowWidth(),
+        p.strideHeight(),
+        p.strideWidth(),
+        p.padHeight(),
+        p.padWidth());
+  }
+
+  @Override
   boolean keepsShape() {
     return false;
   }

@@ -52,6 +52,28 @@ class LayerDefinitionTest {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(LayerKind.class)
+  void theSpatialWindowAgreesWithTheCheckedOutputSize(LayerKind kind) {
+    Layer layer = check(networkOf(kind)).layers().get(0);
+    SpatialWindow w = layer.spatialWindow();
+    MapShape in = layer.input();
+    MapShape out = layer.output();
+    if (w == null) {
+      assertEquals(1, out.height() * out.width(), "a kind without a spatial layout is 1x1");
+      return;
+    }
+    // Pooling may round its output size up (round=ceil): one more window, starting inside the
+    // padded input.
+    int rows = (in.height() + 2 * w.padHeight() - w.height()) / w.strideHeight() + 1;
+    int columns = (in.width() + 2 * w.padWidth() - w.width()) / w.strideWidth() + 1;
+    assertTrue(out.height() == rows || out.height() == rows + 1, "output rows from the window");
+    assertTrue(
+        out.width() == columns || out.width() == columns + 1, "output columns from the window");
+    assertTrue(w.firstRow(out.height() - 1) < in.height() + w.padHeight(), "last row's window");
+    assertTrue(w.firstColumn(out.width() - 1) < in.width() + w.padWidth(), "last column's window");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(LayerKind.class)
   void theExampleChecksAsItsKindAndLowersToTheCheckedParameters(LayerKind kind) {
     LayerDefinition d = kind.definition();
     Network net = check(networkOf(kind));
