@@ -422,7 +422,8 @@ final class TrainReader {
         ok = false;
       }
       if (ok) {
-        result.add(new TrainSpec.Augmentation(kind.name(), values));
+        result.add(
+            new TrainSpec.Augmentation(AugmentSteps.Step.of(kind.name()).orElseThrow(), values));
       }
     }
     return result;

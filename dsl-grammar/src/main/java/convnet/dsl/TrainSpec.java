@@ -147,19 +147,23 @@ public record TrainSpec(
    * table gives (defaults filled in): {@code flip}, {@code crop(pad)}, {@code translate(px)},
    * {@code rotate(degrees)}, {@code scale(min, max)}, {@code elastic(sigma, alpha)}.
    */
-  public record Augmentation(String kind, List<Double> args) {
+  public record Augmentation(AugmentSteps.Step kind, List<Double> args) {
     public Augmentation {
+      java.util.Objects.requireNonNull(kind, "kind");
       args = List.copyOf(args);
     }
 
-    /** A step from its kind and arguments. */
+    /** A step from its name and arguments. */
     public static Augmentation of(String kind, double... args) {
-      return new Augmentation(kind, java.util.Arrays.stream(args).boxed().toList());
+      return new Augmentation(
+          AugmentSteps.Step.of(kind)
+              .orElseThrow(() -> new IllegalArgumentException("unknown augmentation step " + kind)),
+          java.util.Arrays.stream(args).boxed().toList());
     }
 
     /** The canonical text, e.g. {@code crop(pad=4)}, as {@code --augment} accepts it. */
     public String text() {
-      return AugmentSteps.text(kind, args);
+      return AugmentSteps.text(kind.keyword(), args);
     }
   }
 

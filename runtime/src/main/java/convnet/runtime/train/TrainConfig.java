@@ -563,11 +563,6 @@ public record TrainConfig(
   }
 
   /** The train block's preprocessing, else the default (per-image standardization). */
-  public static String preprocessText(TrainSpec spec) {
-    return preprocessingOf(spec).toString();
-  }
-
-  /** The train block's preprocessing, else the default (per-image standardization). */
   public static Preprocessing preprocessingOf(TrainSpec spec) {
     return spec.preprocess() != null ? Preprocessing.of(spec.preprocess()) : Preprocessing.DEFAULT;
   }

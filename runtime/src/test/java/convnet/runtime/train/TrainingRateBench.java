@@ -29,7 +29,9 @@ import java.util.SplittableRandom;
  * Trainer} (its reported images/s: the epoch's training images over the time from the epoch's start
  * to its last step, evaluation excluded), then runs the same number of steps of a separately
  * compiled training step on fixed random inputs, as {@code bench} does. Both are given in
- * wall-clock images/s and in process CPU seconds per 1000 images.
+ * wall-clock images/s and in process CPU seconds per 1000 images (for training, from the epoch's
+ * start to its last step, the prefetching thread included), which the load of other processes
+ * disturbs less.
  *
  * <p>Arguments: network file, data spec, training images per round, rounds.
  */
@@ -87,6 +89,7 @@ public final class TrainingRateBench {
     Path dir = Files.createTempDirectory("rate");
     double[][] wall = new double[2][rounds];
     double[] ratio = new double[rounds];
+    double[] cpuRatio = new double[rounds];
     System.out.printf(
         Locale.ROOT,
         "%s, %d steps of %d images per round; round 0 warms up and is not counted%n",
@@ -95,13 +98,21 @@ public final class TrainingRateBench {
         batch);
     for (int r = 0; r <= rounds; r++) {
       double[] reported = new double[1];
+      // Process CPU time at the epoch's start and after its last step: the training loop's own.
+      long[] loopCpu = new long[2];
       Progress capture =
           new Progress() {
             @Override
-            public void startEpoch(int epoch, int epochs, int batches) {}
+            public void startEpoch(int epoch, int epochs, int batches) {
+              loopCpu[0] = os.getProcessCpuTime();
+            }
 
             @Override
-            public void batch(int b, double loss, double accuracy, double imagesPerSecond) {}
+            public void batch(int b, double loss, double accuracy, double imagesPerSecond) {
+              if (b == steps) {
+                loopCpu[1] = os.getProcessCpuTime();
+              }
+            }
 
             @Override
             public void endEpoch(EpochMetrics m, int epochs) {
@@ -115,7 +126,6 @@ public final class TrainingRateBench {
             public void close() {}
           };
       RunFolder folder = RunFolder.createAt(dir.resolve("r" + r));
-      long cpu0 = os.getProcessCpuTime();
       try (RunLog log = new RunLog(folder.trainLog(), null)) {
         trainer.run(
             new Checkpoint(0, 0, 0, 0, 0, 0, Double.NaN, 0, init, state),
@@ -128,8 +138,7 @@ public final class TrainingRateBench {
                 StopSignal.manual(),
                 ""));
       }
-      // The whole run's CPU time includes evaluation and reports; only the wall rate is train's.
-      double trainCpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+      double trainCpu = (loopCpu[1] - loopCpu[0]) / 1e9;
       long t0 = System.nanoTime();
       long c0 = os.getProcessCpuTime();
       for (int s = 0; s < steps; s++) {
@@ -140,18 +149,20 @@ public final class TrainingRateBench {
       double bareRate = steps * batch / seconds;
       System.out.printf(
           Locale.ROOT,
-          "round %d: train reports %.0f images/s; bare step %.0f images/s (%.3f CPU s per 1000"
-              + " images); ratio %.3f; whole train run %.1f CPU s%n",
+          "round %d: train reports %.0f images/s, bare step %.0f images/s, ratio %.3f; CPU s per"
+              + " 1000 images: train loop %.3f, bare step %.3f, ratio %.3f%n",
           r,
           reported[0],
           bareRate,
-          1000 * bareCpu / (steps * batch),
           reported[0] / bareRate,
-          trainCpu);
+          1000 * trainCpu / (steps * batch),
+          1000 * bareCpu / (steps * batch),
+          trainCpu / bareCpu);
       if (r > 0) {
         wall[0][r - 1] = reported[0];
         wall[1][r - 1] = bareRate;
         ratio[r - 1] = reported[0] / bareRate;
+        cpuRatio[r - 1] = trainCpu / bareCpu;
       }
     }
     double[] ratios = ratio.clone();
@@ -165,6 +176,14 @@ public final class TrainingRateBench {
         median(ratio),
         ratios[0],
         ratios[ratios.length - 1]);
+    double[] cpuRatios = cpuRatio.clone();
+    Arrays.sort(cpuRatios);
+    System.out.printf(
+        Locale.ROOT,
+        "CPU time per image, train loop over bare step: median %.3f [%.3f - %.3f]%n",
+        median(cpuRatio),
+        cpuRatios[0],
+        cpuRatios[cpuRatios.length - 1]);
   }
 
   private static double median(double[] v) {
