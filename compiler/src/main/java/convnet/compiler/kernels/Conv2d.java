@@ -149,11 +149,9 @@ public final class Conv2d {
           });
       return;
     }
-    if (useLaneMaps
-        && s.kw * s.cg >= LANE_MAPS_MIN_RUN
-        && KernelBackend.VECTOR
-        && VectorConv.accepts(s.mg)) {
+    if (usesLaneMaps(s)) {
       float[] packed = VectorConv.packWeights(w, wOff, groups, s.mg, s.cg, kh, kw);
+      VectorConv.Tiles tiles = VectorConv.Tiles.of(s);
       Parallel.forRange(
           n,
           (chunk, i0, i1) -> {
@@ -166,7 +164,8 @@ public final class Conv2d {
                     g * s.mg * s.kd,
                     y,
                     yOff + (i * m + g * s.mg) * s.p,
-                    s);
+                    s,
+                    tiles);
               }
             }
           });
@@ -250,11 +249,7 @@ public final class Conv2d {
       int groups) {
     Shape s = new Shape(n, c, h, wd, m, kh, kw, strideH, strideW, padH, padW, groups);
     s.check("dy", dy, dyOff, s.ySize(), "w", w, wOff, s.wSize(), "dx", dx, dxOff, s.xSize());
-    if (s.strideH == 1
-        && s.strideW == 1
-        && s.padH < kh
-        && s.padW < kw
-        && (2 * padH >= kh - 1 && 2 * padW >= kw - 1 || flippedRunsDirect(s))) {
+    if (flipsInputGradient(s)) {
       // With stride 1 the input gradient is the forward convolution of dy, padded by K−1−pad, with
       // the kernel flipped and its in/out maps swapped. That runs a GEMM with the long reduction
       // (M/groups·KH·KW) and no col2im scatter, faster than the transposed GEMM below, as long as
@@ -398,26 +393,31 @@ public final class Conv2d {
       }
       return;
     }
-    if (useLaneMaps
-        && s.kw * s.cg >= LANE_MAPS_MIN_RUN
-        && KernelBackend.VECTOR
-        && VectorConv.accepts(s.mg)) {
-      // Per-chunk sums in the packed layout of the lane-maps kernel, added in chunk order.
+    if (usesLaneMaps(s)) {
+      // Per-chunk sums in the packed layout of the lane-maps kernel, added in chunk order; a
+      // chunk's images go through the kernel a few at a time (the sum order is the same).
       float[][] packed = new float[chunks][wSize];
+      int together = VectorConv.weightImages(s);
+      int[] table = VectorConv.weightTable(s, together);
       Parallel.forChunks(
           n,
           chunks,
           (chunk, i0, i1) -> {
-            for (int i = i0; i < i1; i++) {
+            for (int i = i0; i < i1; i += together) {
+              int images = Math.min(together, i1 - i);
               for (int g = 0; g < s.groups; g++) {
-                VectorConv.backwardWeightGroup(
+                VectorConv.backwardWeightImages(
                     x,
                     xOff + (i * c + g * s.cg) * h * wd,
+                    c * h * wd,
                     dy,
                     dyOff + (i * m + g * s.mg) * s.p,
+                    m * s.p,
+                    images,
                     packed[chunk],
                     g * s.mg * s.kd,
-                    s);
+                    s,
+                    table);
               }
             }
           });
@@ -460,6 +460,32 @@ public final class Conv2d {
         dw[dwOff + j] += part[j];
       }
     }
+  }
+
+  /**
+   * Whether a forward pass (and a weight gradient) runs on the direct kernel with output maps in
+   * the vector lanes ({@link VectorConv}): maps per group a multiple of the vector length, kernel
+   * rows of at least {@value #LANE_MAPS_MIN_RUN} floats, and not a first layer ({@link
+   * #usesPlanes}).
+   */
+  static boolean usesLaneMaps(Shape s) {
+    return useLaneMaps
+        && !usesPlanes(s)
+        && s.kw * s.cg >= LANE_MAPS_MIN_RUN
+        && KernelBackend.VECTOR
+        && VectorConv.accepts(s.mg);
+  }
+
+  /**
+   * Whether the input gradient is computed as the forward convolution of dy with the flipped kernel
+   * (stride 1; see {@link #backwardInput}) rather than as a transposed GEMM and col2im.
+   */
+  static boolean flipsInputGradient(Shape s) {
+    return s.strideH == 1
+        && s.strideW == 1
+        && s.padH < s.kh
+        && s.padW < s.kw
+        && (2 * s.padH >= s.kh - 1 && 2 * s.padW >= s.kw - 1 || flippedRunsDirect(s));
   }
 
   /**

@@ -11,11 +11,11 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Times the convolution kernels of two builds side by side in one JVM: each build's class
- * directories (a class path: {@code compiler/target/classes} and {@code autodiff/target/classes},
- * which the kernels use) are loaded through their own class loader, and the two are called
- * alternately, one thread, this thread's CPU time, median of 9 rounds (so that load from other
- * processes hits both alike). Not a unit test; run with {@code java --add-modules
+ * Times the convolution kernels (forward, input and weight gradient) of two builds side by side in
+ * one JVM: each build's class directories (a class path: {@code compiler/target/classes} and {@code
+ * autodiff/target/classes}, which the kernels use) are loaded through their own class loader, and
+ * the two are called alternately, one thread, this thread's CPU time, median of 9 rounds (so that
+ * load from other processes hits both alike). Not a unit test; run with {@code java --add-modules
  * jdk.incubator.vector -cp
  * compiler/target/classes:compiler/target/test-classes:autodiff/target/classes
  * convnet.compiler.kernels.BuildCompare OLD_CLASS_PATH NEW_CLASS_PATH}.
@@ -31,6 +31,7 @@ public final class BuildCompare {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     Method[] forward = new Method[2];
     Method[] backwardInput = new Method[2];
+    Method[] backwardWeight = new Method[2];
     Class<?>[] signature = new Class<?>[15];
     Arrays.fill(signature, int.class);
     signature[0] = float[].class;
@@ -50,13 +51,15 @@ public final class BuildCompare {
       Class<?> conv = loader.loadClass("convnet.compiler.kernels.Conv2d");
       forward[v] = conv.getMethod("forward", signature);
       backwardInput[v] = conv.getMethod("backwardInput", signature);
+      backwardWeight[v] = conv.getMethod("backwardWeight", signature);
     }
-    // N, C, H, W, M, K, pad: the second convolutions of B5, B1, B2 and B4.
+    // N, C, H, W, M, K, pad: the second convolutions of B5, B1, B2, B4 and B3.
     int[][] shapes = {
       {64, 32, 14, 14, 64, 5, 2},
       {64, 16, 12, 12, 32, 5, 0},
       {64, 32, 12, 12, 64, 5, 0},
-      {64, 32, 16, 16, 64, 3, 1}
+      {64, 32, 16, 16, 64, 3, 1},
+      {16, 64, 26, 26, 256, 9, 0}
     };
     for (int[] sh : shapes) {
       int n = sh[0];
@@ -73,16 +76,20 @@ public final class BuildCompare {
       float[] wt = Reference.random(r, m * c * k * k);
       float[] y = Reference.random(r, n * m * oh * ow);
       float[] dx = new float[x.length];
+      float[] dw = new float[wt.length];
       double flops = 2.0 * n * m * oh * ow * c * k * k;
-      for (int pass = 0; pass < 2; pass++) {
+      for (int pass = 0; pass < 3; pass++) {
         double[][] t = new double[2][ROUNDS];
         for (int round = 0; round <= ROUNDS; round++) {
           for (int v = 0; v < 2; v++) {
-            Method method = pass == 0 ? forward[v] : backwardInput[v];
+            Method method =
+                pass == 0 ? forward[v] : pass == 1 ? backwardInput[v] : backwardWeight[v];
             Object[] a =
                 pass == 0
                     ? new Object[] {x, wt, y, n, c, h, w, m, k, k, 1, 1, pad, pad, 1}
-                    : new Object[] {y, wt, dx, n, c, h, w, m, k, k, 1, 1, pad, pad, 1};
+                    : pass == 1
+                        ? new Object[] {y, wt, dx, n, c, h, w, m, k, k, 1, 1, pad, pad, 1}
+                        : new Object[] {x, y, dw, n, c, h, w, m, k, k, 1, 1, pad, pad, 1};
             long start = threads.getCurrentThreadCpuTime();
             int calls = 0;
             do {
@@ -95,20 +102,36 @@ public final class BuildCompare {
             }
           }
         }
+        // Whether the two builds give bitwise the same result on these inputs.
+        float[][] results = new float[2][];
+        for (int v = 0; v < 2; v++) {
+          float[] out = new float[pass == 0 ? y.length : pass == 1 ? dx.length : dw.length];
+          Method method = pass == 0 ? forward[v] : pass == 1 ? backwardInput[v] : backwardWeight[v];
+          method.invoke(
+              null,
+              pass == 0
+                  ? new Object[] {x, wt, out, n, c, h, w, m, k, k, 1, 1, pad, pad, 1}
+                  : pass == 1
+                      ? new Object[] {y, wt, out, n, c, h, w, m, k, k, 1, 1, pad, pad, 1}
+                      : new Object[] {x, y, out, n, c, h, w, m, k, k, 1, 1, pad, pad, 1});
+          results[v] = out;
+        }
+        boolean same = Arrays.equals(results[0], results[1]);
         Arrays.sort(t[0]);
         Arrays.sort(t[1]);
         double before = t[0][ROUNDS / 2];
         double after = t[1][ROUNDS / 2];
         System.out.printf(
             Locale.ROOT,
-            "%-30s %-13s old %8.3f ms %6.1f GFLOP/s   new %8.3f ms %6.1f GFLOP/s   x%.2f%n",
+            "%-30s %-14s old %8.3f ms %6.1f GFLOP/s   new %8.3f ms %6.1f GFLOP/s   x%.2f  %s%n",
             Arrays.toString(sh),
-            pass == 0 ? "forward" : "backwardInput",
+            pass == 0 ? "forward" : pass == 1 ? "backwardInput" : "backwardWeight",
             before * 1e3,
             flops / before / 1e9,
             after * 1e3,
             flops / after / 1e9,
-            before / after);
+            before / after,
+            same ? "same bits" : "different bits");
       }
     }
   }

@@ -45,8 +45,9 @@ class Conv2dTest {
     }
 
     /**
-     * Shapes that take the direct lane-maps path (output maps per group a multiple of 16, long
-     * kernel rows), with strides, paddings and widths that leave partial pixel tiles.
+     * Shapes that take the direct lane-maps path (output maps per group a multiple of 16, from 16
+     * to 80, so that 512-bit vectors meet tiles of 1, 2 and 4 lane blocks; long kernel rows), with
+     * strides, paddings and widths that leave partial pixel tiles and tiles that read only padding.
      */
     static Geometry randomWide(long seed) {
       Random r = new Random(seed);
@@ -61,7 +62,7 @@ class Conv2dTest {
           groups * cg,
           h,
           w,
-          groups * 16 * (1 + r.nextInt(3)),
+          groups * 16 * (1 + r.nextInt(5)),
           k,
           k,
           1 + r.nextInt(2),
@@ -137,7 +138,7 @@ class Conv2dTest {
         Stream.concat(
             IntStream.range(0, 60).mapToObj(s -> Arguments.of("seed " + s, Geometry.random(s))),
             Stream.concat(
-                IntStream.range(0, 25)
+                IntStream.range(0, 40)
                     .mapToObj(s -> Arguments.of("wide seed " + s, Geometry.randomWide(s))),
                 IntStream.range(0, 40)
                     .mapToObj(
@@ -153,9 +154,11 @@ class Conv2dTest {
             Arguments.of("B4 conv1", new Geometry(2, 3, 32, 32, 32, 3, 3, 1, 1, 1, 1, 1)),
             Arguments.of("B4 conv2", new Geometry(2, 32, 16, 16, 64, 3, 3, 1, 1, 1, 1, 1)),
             Arguments.of("B5 conv1", new Geometry(2, 1, 28, 28, 32, 5, 5, 1, 1, 2, 2, 1)),
-            // 14-pixel rows: 8 + 4 per row, the 2 left over in 3 tiles across rows and 4 one by
-            // one.
+            // 196 pixels: 32 tiles of 6 across rows, the last one filled up with copies of the last
+            // pixel; the border tiles skip kernel rows and columns that read only padding.
             Arguments.of("B5 conv2", new Geometry(2, 32, 14, 14, 64, 5, 5, 1, 1, 2, 2, 1)),
+            // B3's second convolution (64 -> 256 maps, 9x9) on smaller maps.
+            Arguments.of("B3 conv2 12x12", new Geometry(1, 64, 12, 12, 256, 9, 9, 1, 1, 0, 0, 1)),
             Arguments.of("1x1 grouped", new Geometry(3, 6, 5, 7, 9, 1, 1, 1, 1, 0, 0, 3)),
             Arguments.of("depthwise strided", new Geometry(2, 4, 9, 9, 8, 3, 3, 2, 2, 1, 1, 4)),
             Arguments.of("4x4 maps", new Geometry(2, 8, 4, 4, 16, 3, 3, 1, 1, 1, 1, 1)));
@@ -340,6 +343,86 @@ class Conv2dTest {
 
   static IntStream firstLayerSeeds() {
     return IntStream.range(0, 8);
+  }
+
+  /**
+   * The lane-maps kernels (forward, the input gradient as a flipped forward, the weight gradient in
+   * passes of several images) give bitwise the same result at 1, 2 and 3 threads, on random shapes
+   * with batches that the weight gradient's fixed chunks split unevenly.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("laneMapsSeeds")
+  void laneMapsKernelsDoNotDependOnThreadCount(int seed) {
+    Geometry base = Geometry.randomWide(seed);
+    Geometry g =
+        new Geometry(
+            5 + seed % 17,
+            base.c,
+            base.h,
+            base.w,
+            base.m,
+            base.kh,
+            base.kw,
+            seed % 3 == 0 ? base.sh : 1,
+            seed % 3 == 0 ? base.sw : 1,
+            base.ph,
+            base.pw,
+            base.groups);
+    Random r = new Random(seed);
+    float[] x = Reference.random(r, g.xSize());
+    float[] wt = Reference.random(r, g.wSize());
+    float[] dy = Reference.random(r, g.ySize());
+    int saved = Parallel.threads();
+    try {
+      float[][] first = null;
+      for (int threads : new int[] {1, 2, 3}) {
+        Parallel.setThreads(threads);
+        float[][] got = {new float[g.ySize()], new float[g.xSize()], new float[g.wSize()]};
+        g.forward(x, wt, got[0]);
+        g.backwardInput(dy, wt, got[1]);
+        g.backwardWeight(x, dy, got[2]);
+        if (first == null) {
+          first = got;
+        } else {
+          String[] names = {"forward", "backwardInput", "backwardWeight"};
+          for (int k = 0; k < 3; k++) {
+            assertArrayEquals(
+                first[k], got[k], "seed " + seed + " " + g + " " + names[k] + ", " + threads);
+          }
+        }
+      }
+    } finally {
+      Parallel.setThreads(saved);
+    }
+  }
+
+  static IntStream laneMapsSeeds() {
+    return IntStream.range(0, 10);
+  }
+
+  @Test
+  void largeConvolutionsTakeTheLaneMapsKernel() {
+    // So that the reference cases above test it: the second convolutions of B1-B5 (batch 2), their
+    // weight gradients on the same kernel, and their input gradients as its flipped forward.
+    if (!KernelBackend.VECTOR || !VectorConv.accepts(16)) {
+      return;
+    }
+    for (Geometry g :
+        new Geometry[] {
+          new Geometry(2, 16, 12, 12, 32, 5, 5, 1, 1, 0, 0, 1),
+          new Geometry(2, 32, 12, 12, 64, 5, 5, 1, 1, 0, 0, 1),
+          new Geometry(2, 64, 26, 26, 256, 9, 9, 1, 1, 0, 0, 1),
+          new Geometry(2, 32, 16, 16, 64, 3, 3, 1, 1, 1, 1, 1),
+          new Geometry(2, 32, 14, 14, 64, 5, 5, 1, 1, 2, 2, 1)
+        }) {
+      Conv2d.Shape s = g.shape();
+      assertTrue(Conv2d.usesLaneMaps(s), g + " forward");
+      assertTrue(Conv2d.flipsInputGradient(s), g + " input gradient");
+      Conv2d.Shape flipped =
+          new Conv2d.Shape(
+              g.n, g.m, g.oh(), g.ow(), g.c, g.kh, g.kw, 1, 1, g.kh - 1 - g.ph, g.kw - 1 - g.pw, 1);
+      assertTrue(Conv2d.usesLaneMaps(flipped), g + " input gradient's forward");
+    }
   }
 
   @Test
