@@ -104,6 +104,40 @@ public final class AugmentSteps {
                       "the field's scale in pixels; beyond 1000 it moves every pixel out of the image")),
               "elastic(sigma=4, alpha=34)"));
 
+  /**
+   * The steps as a type: what a train block's {@code augment} and {@code --augment} are read into,
+   * so that a step is never a name to compare. Each has one row of {@link #KINDS}.
+   */
+  public enum Step {
+    FLIP,
+    CROP,
+    TRANSLATE,
+    ROTATE,
+    SCALE,
+    ELASTIC;
+
+    /** The step's name as written, e.g. {@code crop}. */
+    public String keyword() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The step's row of {@link #KINDS}: its arguments, defaults and bounds. */
+    public Kind kind() {
+      return AugmentSteps.kind(keyword())
+          .orElseThrow(() -> new IllegalStateException("no row for augmentation step " + this));
+    }
+
+    /** The step called {@code name}, if there is one. */
+    public static Optional<Step> of(String name) {
+      for (Step s : values()) {
+        if (s.keyword().equals(name)) {
+          return Optional.of(s);
+        }
+      }
+      return Optional.empty();
+    }
+  }
+
   /** The step called {@code name}, if there is one. */
   public static Optional<Kind> kind(String name) {
     return KINDS.stream().filter(k -> k.name().equals(name)).findFirst();

@@ -312,7 +312,12 @@ final class TrainReader {
       case "none", "constant", "cosine" -> {
         new ArgReader("'" + kind + "'", v.pos(), args, List.of(), out);
         // 'none' is what --schedule, --help and config.json call a constant rate.
-        return new TrainSpec.Schedule(kind.equals("none") ? "constant" : kind, 0, 0.1);
+        return new TrainSpec.Schedule(
+            kind.equals("cosine")
+                ? TrainSpec.Schedule.Kind.COSINE
+                : TrainSpec.Schedule.Kind.CONSTANT,
+            0,
+            0.1);
       }
       case "step" -> {
         ArgReader a = new ArgReader("'step'", v.pos(), args, List.of("every", "gamma"), out);
@@ -329,7 +334,7 @@ final class TrainReader {
                 true,
                 "each step multiplies the rate by gamma: above 1 the"
                     + " rate would grow until training diverges");
-        return new TrainSpec.Schedule("step", every, gamma);
+        return new TrainSpec.Schedule(TrainSpec.Schedule.Kind.STEP, every, gamma);
       }
       default -> {
         String hint = DidYouMean.hint(kind, Set.of("none", "constant", "cosine", "step"));
@@ -417,7 +422,8 @@ final class TrainReader {
         ok = false;
       }
       if (ok) {
-        result.add(new TrainSpec.Augmentation(kind.name(), values));
+        result.add(
+            new TrainSpec.Augmentation(AugmentSteps.Step.of(kind.name()).orElseThrow(), values));
       }
     }
     return result;

@@ -80,7 +80,7 @@ public record TrainSpec(
         10,
         64,
         new Optimizer(0.01, new Sgd(0.9, 0.0)),
-        new Schedule("constant", 0, 0.1),
+        new Schedule(Schedule.Kind.CONSTANT, 0, 0.1),
         List.of(),
         1L);
   }
@@ -129,26 +129,41 @@ public record TrainSpec(
    * {@code constant}, {@code step(every=E, gamma=G)} (multiply by G every E epochs) or {@code
    * cosine}.
    */
-  public record Schedule(String kind, int every, double gamma) {}
+  public record Schedule(Kind kind, int every, double gamma) {
+    public Schedule {
+      java.util.Objects.requireNonNull(kind, "kind");
+    }
+
+    /** The kinds of schedule; {@code none} is read as {@link #CONSTANT}. */
+    public enum Kind {
+      CONSTANT,
+      STEP,
+      COSINE
+    }
+  }
 
   /**
    * One augmentation step, one of {@link AugmentSteps#KINDS}, with its arguments in the order that
    * table gives (defaults filled in): {@code flip}, {@code crop(pad)}, {@code translate(px)},
    * {@code rotate(degrees)}, {@code scale(min, max)}, {@code elastic(sigma, alpha)}.
    */
-  public record Augmentation(String kind, List<Double> args) {
+  public record Augmentation(AugmentSteps.Step kind, List<Double> args) {
     public Augmentation {
+      java.util.Objects.requireNonNull(kind, "kind");
       args = List.copyOf(args);
     }
 
-    /** A step from its kind and arguments. */
+    /** A step from its name and arguments. */
     public static Augmentation of(String kind, double... args) {
-      return new Augmentation(kind, java.util.Arrays.stream(args).boxed().toList());
+      return new Augmentation(
+          AugmentSteps.Step.of(kind)
+              .orElseThrow(() -> new IllegalArgumentException("unknown augmentation step " + kind)),
+          java.util.Arrays.stream(args).boxed().toList());
     }
 
     /** The canonical text, e.g. {@code crop(pad=4)}, as {@code --augment} accepts it. */
     public String text() {
-      return AugmentSteps.text(kind, args);
+      return AugmentSteps.text(kind.keyword(), args);
     }
   }
 

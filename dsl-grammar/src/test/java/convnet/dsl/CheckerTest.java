@@ -187,7 +187,7 @@ class CheckerTest {
     assertEquals(0.05, t.optimizer().learningRate());
     assertEquals(0.9, t.optimizer().momentum());
     assertEquals(5e-4, t.optimizer().weightDecay());
-    assertEquals(new TrainSpec.Schedule("step", 10, 0.5), t.schedule());
+    assertEquals(new TrainSpec.Schedule(TrainSpec.Schedule.Kind.STEP, 10, 0.5), t.schedule());
     assertEquals(
         List.of(TrainSpec.Augmentation.of("flip"), TrainSpec.Augmentation.of("crop", 4)),
         t.augment());
@@ -340,7 +340,8 @@ class CheckerTest {
     Network n =
         ok(
             "network n {\n input 1x28x28\n 8F5x5CSG - PA2x2\n logistic 10\n train {\n  schedule = none\n }\n}\n");
-    assertEquals(new TrainSpec.Schedule("constant", 0, 0.1), n.train().schedule());
+    assertEquals(
+        new TrainSpec.Schedule(TrainSpec.Schedule.Kind.CONSTANT, 0, 0.1), n.train().schedule());
   }
 
   @Test

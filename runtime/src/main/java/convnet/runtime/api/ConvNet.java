@@ -178,7 +178,7 @@ public final class ConvNet {
         t.optimizer().learningRate(),
         t.optimizer().momentum(),
         t.optimizer().weightDecay(),
-        t.schedule() != null && "cosine".equals(t.schedule().kind()),
+        t.schedule() != null && t.schedule().kind() == TrainSpec.Schedule.Kind.COSINE,
         t.seed());
   }
 

@@ -1,21 +1,18 @@
 package convnet.runtime.api;
 
-import convnet.autodiff.Executable;
 import convnet.autodiff.Function;
-import convnet.autodiff.Node;
-import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
 import convnet.autodiff.optim.Sgd;
 import convnet.dsl.lower.Lowering;
 import convnet.runtime.data.Augmentation;
 import convnet.runtime.data.Batches;
 import convnet.runtime.data.Seeds;
+import convnet.runtime.model.BoundFunction;
 import convnet.runtime.model.DropoutMask;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.train.Evaluator;
 import convnet.runtime.train.LearningRateSchedule;
 import convnet.runtime.train.ModelBinding;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,45 +56,55 @@ final class InMemoryTraining {
     Function fn =
         binding.trainingFunction(
             batch, new Sgd(options.momentum(), options.weightDecay(), false), Set.of());
-    Executable step = binding.prepare(fn, "compiled");
+    // The step runs in place: parameters and velocities stay in its buffers from step to step,
+    // and each batch is written straight into its input buffers (bitwise what run(Map) gives).
+    BoundFunction step = BoundFunction.of(fn, binding.prepare(fn, "compiled"));
     Evaluator evaluator =
         new Evaluator(
             binding.prepare(binding.inferenceFunction(batch), "compiled"), batch, classes);
-    Node lrInput = fn.inputs().get(NetworkModel.LEARNING_RATE);
-    Shape lrShape = lrInput != null ? lrInput.shape() : Shape.scalar();
     List<DropoutMask> masks = model.dropoutMasks(batch);
     Batches batches = Batches.training(train.dataset(), batch, options.seed(), Augmentation.NONE);
     LearningRateSchedule schedule =
         options.cosineSchedule() ? LearningRateSchedule.cosine() : LearningRateSchedule.NONE;
-    Map<String, Tensor> params = new LinkedHashMap<>(start.tensors());
-    Map<String, Tensor> velocities = new LinkedHashMap<>();
-    params.forEach((name, t) -> velocities.put(name, Tensor.zeros(t.shape())));
+    List<String> names = List.copyOf(start.tensors().keySet());
+    for (String name : names) {
+      Tensor t = start.tensors().get(name);
+      step.set(name, t);
+      step.set(NetworkModel.VELOCITY + name, Tensor.zeros(t.shape()));
+      step.carry(name, NetworkModel.NEW + name);
+      step.carry(NetworkModel.VELOCITY + name, NetworkModel.NEW + NetworkModel.VELOCITY + name);
+    }
     float[] images = new float[batches.bufferLength()];
     int[] labels = new int[batch];
+    float[] input = step.buffer(Lowering.INPUT);
+    float[] loss = step.buffer(Lowering.LOSS);
+    float[] logits = step.buffer(Lowering.OUTPUT);
     for (int epoch = 0; epoch < options.epochs(); epoch++) {
-      Tensor lr =
-          Tensor.full(lrShape, schedule.rate(options.learningRate(), epoch, options.epochs()));
+      step.fill(
+          NetworkModel.LEARNING_RATE,
+          schedule.rate(options.learningRate(), epoch, options.epochs()));
       Batches.Epoch order = batches.epoch(epoch);
       double lossSum = 0;
       long correct = 0;
       long seen = 0;
       for (int b = 0; b < batches.batchesPerEpoch(); b++) {
         int n = order.fill(b, images, labels);
-        Map<String, Tensor> values = new HashMap<>(params);
-        velocities.forEach((name, v) -> values.put(NetworkModel.VELOCITY + name, v));
-        values.put(Lowering.INPUT, Tensor.ofFloats(model.inputShape(batch), images));
-        double[] oneHot = new double[batch * classes];
-        for (int i = 0; i < n; i++) {
-          oneHot[i * classes + labels[i]] = 1;
+        System.arraycopy(images, 0, input, 0, model.inputShape(batch).size());
+        if (step.reads(Lowering.LABELS)) {
+          float[] oneHot = step.buffer(Lowering.LABELS);
+          java.util.Arrays.fill(oneHot, 0, batch * classes, 0f);
+          for (int i = 0; i < n; i++) {
+            oneHot[i * classes + labels[i]] = 1;
+          }
         }
-        values.put(Lowering.LABELS, Tensor.wrap(Shape.of(batch, classes), oneHot));
         for (int m = 0; m < masks.size(); m++) {
-          values.put(masks.get(m).input(), mask(masks.get(m), epoch, b, m));
+          if (step.reads(masks.get(m).input())) {
+            fillMask(step.buffer(masks.get(m).input()), masks.get(m), epoch, b, m);
+          }
         }
-        values.put(NetworkModel.LEARNING_RATE, lr);
-        Map<String, Tensor> out = step.run(values);
-        double loss = out.get(Lowering.LOSS).item();
-        if (!Double.isFinite(loss)) {
+        step.run();
+        double stepLoss = loss[0];
+        if (!Double.isFinite(stepLoss)) {
           throw new ConvNetException(
               String.format(
                   java.util.Locale.ROOT,
@@ -105,15 +112,10 @@ final class InMemoryTraining {
                       + "the loss is %s; the learning rate (%s) is probably too high",
                   epoch + 1,
                   b + 1,
-                  loss,
+                  stepLoss,
                   options.learningRate()),
               List.of());
         }
-        for (String name : params.keySet()) {
-          params.put(name, out.get(NetworkModel.NEW + name));
-          velocities.put(name, out.get(NetworkModel.NEW + NetworkModel.VELOCITY + name));
-        }
-        double[] logits = out.get(Lowering.OUTPUT).data();
         for (int i = 0; i < n; i++) {
           int best = 0;
           for (int k = 1; k < classes; k++) {
@@ -123,9 +125,10 @@ final class InMemoryTraining {
           }
           correct += best == labels[i] ? 1 : 0;
         }
-        lossSum += loss * n;
+        lossSum += stepLoss * n;
         seen += n;
       }
+      Map<String, Tensor> params = values(step, names);
       var evaluation = evaluator.evaluate(test.dataset(), params);
       Weights now = Weights.fromTensors(params);
       boolean go =
@@ -143,23 +146,31 @@ final class InMemoryTraining {
         return now;
       }
     }
-    return Weights.fromTensors(params);
+    return Weights.fromTensors(values(step, names));
+  }
+
+  /** The current values of parameters {@code names} (copies), in that order. */
+  private static Map<String, Tensor> values(BoundFunction step, List<String> names) {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (String name : names) {
+      out.put(name, step.value(name));
+    }
+    return out;
   }
 
   /**
    * Inverted dropout: kept with probability 1 − p and then worth 1/(1 − p), drawn from (seed,
-   * epoch, batch, layer).
+   * epoch, batch, layer), written into {@code target} as the step reads it (rounded to float).
    */
-  private Tensor mask(DropoutMask m, int epoch, int batch, int layer) {
+  private void fillMask(float[] target, DropoutMask m, int epoch, int batch, int layer) {
     SplittableRandom r =
         new SplittableRandom(Seeds.mix(options.seed(), MASK_STREAM, epoch, batch, layer));
     double keep = 1 - m.p();
-    double scale = keep > 0 ? 1 / keep : 0;
-    double[] d = new double[m.shape().size()];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = r.nextDouble() < keep ? scale : 0;
+    float scale = keep > 0 ? (float) (1 / keep) : 0;
+    int size = m.shape().size();
+    for (int i = 0; i < size; i++) {
+      target[i] = r.nextDouble() < keep ? scale : 0f;
     }
-    return Tensor.wrap(m.shape(), d);
   }
 
   private void checkData(DataSet data, int classes) {

@@ -94,11 +94,10 @@ public final class AugmentCommand implements Callable<Integer> {
     if (versions < 1 || versions > 64) {
       throw new UsageError("--versions must be between 1 and 64, not " + versions);
     }
-    if (preprocess != null) {
-      TrainCommand.asUsage("--preprocess", () -> Preprocessing.parse(preprocess));
-    }
     Preprocessing prep =
-        preprocess == null ? Preprocessing.DEFAULT : Preprocessing.parse(preprocess);
+        preprocess == null
+            ? Preprocessing.DEFAULT
+            : TrainCommand.asUsage("--preprocess", () -> Preprocessing.parse(preprocess));
     FileArgs.checkWritable("--out", out);
     Augmentation augmentation;
     String dataSpec = data;

@@ -126,12 +126,14 @@ public final class EvalCommand implements Callable<Integer> {
     if (limitTest != null && limitTest < 1) {
       throw new UsageError("--limit-test must be at least 1, not " + limitTest);
     }
-    if (preprocess != null) {
-      TrainCommand.asUsage("--preprocess", () -> Preprocessing.parse(preprocess));
-    }
-    if (limitMode != null) {
-      TrainCommand.asUsage("--limit-mode", () -> LimitMode.parse(limitMode));
-    }
+    Preprocessing prepFlag =
+        preprocess == null
+            ? null
+            : TrainCommand.asUsage("--preprocess", () -> Preprocessing.parse(preprocess));
+    LimitMode modeFlag =
+        limitMode == null
+            ? null
+            : TrainCommand.asUsage("--limit-mode", () -> LimitMode.parse(limitMode));
     if (!backend.equals("compiled") && !backend.equals("interpreted")) {
       throw new UsageError("--backend " + backend + ": expected compiled or interpreted");
     }
@@ -163,17 +165,15 @@ public final class EvalCommand implements Callable<Integer> {
                 : TrainConfig.dataSpec(
                     network.network().train(), file.toAbsolutePath().getParent());
     Preprocessing prep =
-        preprocess != null
-            ? Preprocessing.parse(preprocess)
+        prepFlag != null
+            ? prepFlag
             : run != null
                 ? run.preprocessing()
-                : Preprocessing.parse(TrainConfig.preprocessText(network.network().train()));
+                : TrainConfig.preprocessingOf(network.network().train());
     int limit = limitTest != null ? limitTest : run != null ? run.limitTest() : 0;
     int n = batch != null ? batch : run != null ? run.batch() : network.network().train().batch();
     LimitMode mode =
-        limitMode != null
-            ? LimitMode.parse(limitMode)
-            : run != null ? run.limitModeValue() : LimitMode.DEFAULT;
+        modeFlag != null ? modeFlag : run != null ? run.limitModeValue() : LimitMode.DEFAULT;
     DataSplits splits = TrainingData.open(network.network(), dataSpec, prep, 0, limit, mode);
     Evaluator evaluator =
         new Evaluator(model.prepare(model.inferenceFunction(n), backend), n, network.classes());

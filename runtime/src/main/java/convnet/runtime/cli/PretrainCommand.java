@@ -124,7 +124,7 @@ public final class PretrainCommand extends RunFlags implements Callable<Integer>
       @JsonProperty("network") String network,
       @JsonProperty("network_sha256") String networkSha256,
       @JsonProperty("data") String data,
-      @JsonProperty("preprocess") String preprocess,
+      @JsonProperty("preprocess") Preprocessing preprocess,
       @JsonProperty("stages") List<Integer> stages,
       @JsonProperty("batch") int batch,
       @JsonProperty("seed") long seed,
@@ -152,9 +152,10 @@ public final class PretrainCommand extends RunFlags implements Callable<Integer>
     if (backend != null && !backend.equals("compiled") && !backend.equals("interpreted")) {
       throw new UsageError("--backend must be compiled or interpreted, not '" + backend + "'");
     }
-    if (preprocess != null) {
-      TrainCommand.asUsage("--preprocess", () -> Preprocessing.parse(preprocess));
-    }
+    Preprocessing prepFlag =
+        preprocess == null
+            ? null
+            : TrainCommand.asUsage("--preprocess", () -> Preprocessing.parse(preprocess));
     if (out != null) {
       Path parent = out.toAbsolutePath().getParent();
       if (parent != null && !Files.isDirectory(parent)) {
@@ -222,7 +223,7 @@ public final class PretrainCommand extends RunFlags implements Callable<Integer>
               data != null
                   ? data
                   : TrainConfig.dataSpec(network.train(), file.toAbsolutePath().getParent()),
-              preprocess != null ? preprocess : TrainConfig.preprocessText(network.train()),
+              prepFlag != null ? prepFlag : TrainConfig.preprocessingOf(network.train()),
               stages,
               batch != null ? batch : network.train().batch(),
               seed != null ? seed : network.train().seed(),
@@ -238,12 +239,7 @@ public final class PretrainCommand extends RunFlags implements Callable<Integer>
             network, settings, config.batch(), config.seed(), f -> binding.prepare(f, backendName));
     List<Pretrainer.Stage> stages = pretrainer.stages(config.stages());
     DataSplits splits =
-        TrainingData.open(
-            network,
-            config.data(),
-            Preprocessing.parse(config.preprocess()),
-            config.limitTrain(),
-            0);
+        TrainingData.open(network, config.data(), config.preprocess(), config.limitTrain(), 0);
     convnet.runtime.data.Batches.training(
         splits.train(), config.batch(), config.seed(), convnet.runtime.data.Augmentation.NONE);
     if (dir == null) {

@@ -7,6 +7,7 @@ import convnet.runtime.data.Preprocessing;
 import convnet.runtime.errors.UsageError;
 import convnet.runtime.errors.UserError;
 import convnet.runtime.model.NetworkModel;
+import convnet.runtime.train.Given;
 import convnet.runtime.train.LearningRateSchedule;
 import convnet.runtime.train.ModelBinding;
 import convnet.runtime.train.Protocol;
@@ -54,8 +55,9 @@ import picocli.CommandLine.Spec;
       "--epochs (to train longer), --backend and --threads may change then.",
       "Results are bitwise the same whatever the thread count.",
       "",
-      "A NaN or infinite loss stops the run (exit status 1), naming the step and",
-      "the first layer whose output is not finite; the last checkpoint is kept.",
+      "A NaN or infinite loss or update stops the run (exit status 1), naming the",
+      "step and the first layer whose output is not finite (the epoch's steps are",
+      "run again from the last checkpoint to find it); the last checkpoint is kept.",
       "",
       "Stages marked U or U+ are first pre-trained without labels (see 'convnet",
       "pretrain --help'; settings from the block's pretrain = psd(...)) into the run",
@@ -199,7 +201,7 @@ public final class TrainCommand extends RunFlags implements Callable<Integer> {
           "--out and --resume exclude each other: --resume continues the run in "
               + "its own folder");
     }
-    checkFlagValues();
+    ParsedFlags parsed = checkFlagValues();
     PrintWriter err = spec.commandLine().getErr();
     // Without --data (or --resume, whose data is in config.json) the train block's data must be
     // there: the same check as 'convnet check', reported at its place in the file.
@@ -209,9 +211,9 @@ public final class TrainCommand extends RunFlags implements Callable<Integer> {
             err,
             data == null && resume == null ? Checker.Options.WITH_DATA : Checker.Options.DEFAULT);
     BatchFlag.check(batch, network);
-    if (protocol != null) {
-      asUsage("--protocol", () -> Protocol.parse(protocol, network.network().convStages().size()));
-    }
+    int convStages = network.network().convStages().size();
+    Given<Protocol> protocolGiven =
+        Given.of(protocol, t -> asUsage("--protocol", () -> Protocol.parse(t, convStages)));
     ModelBinding model = ModelBinding.of(network, err);
     TrainConfig.Overrides overrides =
         new TrainConfig.Overrides(
@@ -221,15 +223,15 @@ public final class TrainCommand extends RunFlags implements Callable<Integer> {
             lr,
             momentum,
             weightDecay,
-            schedule,
-            augment,
-            preprocess,
-            protocol,
+            parsed.schedule(),
+            parsed.augment(),
+            parsed.preprocess(),
+            protocolGiven,
             seed,
             backend,
             limitTrain,
             limitTest,
-            limitMode);
+            parsed.limitMode());
     StopSignal stop =
         stopAfterSteps != null ? StopSignal.afterSteps(stopAfterSteps) : StopSignal.manual();
     // Ctrl-C: the hook asks the loop to stop at the next batch and holds the JVM until the
@@ -260,7 +262,7 @@ public final class TrainCommand extends RunFlags implements Callable<Integer> {
    * Rejects bad flag values as bad usage (status 2) before anything is read: the same value written
    * in the train block is an error in the file (status 1), reported by {@link TrainConfig}.
    */
-  private void checkFlagValues() {
+  private ParsedFlags checkFlagValues() {
     atLeastOne("--epochs", epochs);
     atLeastOne("--batch", batch);
     // 0 would silently mean "every image" to TrainConfig, the opposite of what was asked.
@@ -278,19 +280,19 @@ public final class TrainCommand extends RunFlags implements Callable<Integer> {
     if (backend != null && !backend.equals("compiled") && !backend.equals("interpreted")) {
       throw new UsageError("--backend must be compiled or interpreted, not '" + backend + "'");
     }
-    if (schedule != null) {
-      asUsage("--schedule", () -> LearningRateSchedule.parse(schedule));
-    }
-    if (augment != null) {
-      asUsage("--augment", () -> Augmentation.parse(augment));
-    }
-    if (preprocess != null) {
-      asUsage("--preprocess", () -> Preprocessing.parse(preprocess));
-    }
-    if (limitMode != null) {
-      asUsage("--limit-mode", () -> LimitMode.parse(limitMode));
-    }
+    return new ParsedFlags(
+        Given.of(schedule, t -> asUsage("--schedule", () -> LearningRateSchedule.parse(t))),
+        Given.of(augment, t -> asUsage("--augment", () -> Augmentation.parse(t))),
+        Given.of(preprocess, t -> asUsage("--preprocess", () -> Preprocessing.parse(t))),
+        Given.of(limitMode, t -> asUsage("--limit-mode", () -> LimitMode.parse(t))));
   }
+
+  /** The flags written as text, each parsed once. */
+  private record ParsedFlags(
+      Given<LearningRateSchedule> schedule,
+      Given<Augmentation> augment,
+      Given<Preprocessing> preprocess,
+      Given<LimitMode> limitMode) {}
 
   private static void atLeastOne(String flag, Integer value) {
     if (value != null && value < 1) {
@@ -298,10 +300,13 @@ public final class TrainCommand extends RunFlags implements Callable<Integer> {
     }
   }
 
-  /** Runs a parser of a flag's text and turns its complaint into bad usage of that flag. */
-  static void asUsage(String flag, Runnable parse) {
+  /**
+   * Runs a parser of a flag's text and returns its value, turning its complaint into bad usage of
+   * that flag.
+   */
+  static <T> T asUsage(String flag, java.util.function.Supplier<T> parse) {
     try {
-      parse.run();
+      return parse.get();
     } catch (UserError e) {
       throw new UsageError(flag + ": " + e.getMessage());
     }

@@ -45,23 +45,20 @@ public final class Augmentation {
   /** Augmentation by {@code steps}, in order; each must be a valid step of {@link AugmentSteps}. */
   public Augmentation(List<TrainSpec.Augmentation> steps) {
     for (TrainSpec.Augmentation s : steps) {
-      AugmentSteps.Kind kind =
-          AugmentSteps.kind(s.kind())
-              .orElseThrow(
-                  () -> new IllegalArgumentException("unknown augmentation step " + s.kind()));
+      AugmentSteps.Kind kind = s.kind().kind();
       if (s.args().size() != kind.params().size()) {
         throw new IllegalArgumentException(
-            s.kind() + " takes " + kind.params().size() + " arguments, not " + s.args());
+            kind.name() + " takes " + kind.params().size() + " arguments, not " + s.args());
       }
       for (int i = 0; i < s.args().size(); i++) {
         AugmentSteps.Param p = kind.params().get(i);
         double v = s.args().get(i);
         if (!(v >= p.min() && v <= p.max()) || (p.integer() && v != Math.rint(v))) {
           throw new IllegalArgumentException(
-              p.name() + " of " + s.kind() + " " + AugmentSteps.bounds(p) + ", not " + v);
+              p.name() + " of " + kind.name() + " " + AugmentSteps.bounds(p) + ", not " + v);
         }
       }
-      if (s.kind().equals("scale") && s.args().get(0) > s.args().get(1)) {
+      if (s.kind() == AugmentSteps.Step.SCALE && s.args().get(0) > s.args().get(1)) {
         throw new IllegalArgumentException("scale min > max: " + s.args());
       }
     }
@@ -81,10 +78,10 @@ public final class Augmentation {
       List<Double> a = s.args();
       boolean identity =
           switch (s.kind()) {
-            case "flip" -> false;
-            case "scale" -> a.get(0) == 1 && a.get(1) == 1;
-            case "elastic" -> a.get(1) == 0;
-            default -> a.get(0) == 0;
+            case FLIP -> false;
+            case SCALE -> a.get(0) == 1 && a.get(1) == 1;
+            case ELASTIC -> a.get(1) == 0;
+            case CROP, TRANSLATE, ROTATE -> a.get(0) == 0;
           };
       if (!identity) {
         return false;
@@ -243,7 +240,7 @@ public final class Augmentation {
               + " is larger than max "
               + AugmentSteps.fmt(filled.get(1)));
     }
-    return new TrainSpec.Augmentation(name, filled);
+    return new TrainSpec.Augmentation(AugmentSteps.Step.of(name).orElseThrow(), filled);
   }
 
   /**
@@ -254,7 +251,8 @@ public final class Augmentation {
   public void checkFits(int height, int width) {
     int limit = Math.min(height, width) / 2;
     for (TrainSpec.Augmentation s : steps) {
-      if ((s.kind().equals("crop") || s.kind().equals("translate")) && s.args().get(0) > limit) {
+      if ((s.kind() == AugmentSteps.Step.CROP || s.kind() == AugmentSteps.Step.TRANSLATE)
+          && s.args().get(0) > limit) {
         throw new DataError(
             "augmentation "
                 + s.text()
@@ -320,12 +318,12 @@ public final class Augmentation {
     for (TrainSpec.Augmentation s : steps) {
       List<Double> a = s.args();
       switch (s.kind()) {
-        case "flip" -> {
+        case FLIP -> {
           if (random.nextBoolean()) {
             image.shift(true, 0, 0);
           }
         }
-        case "crop" -> {
+        case CROP -> {
           int pad = (int) (double) a.get(0);
           int dy = pad > 0 ? random.nextInt(-pad, pad + 1) : 0;
           int dx = pad > 0 ? random.nextInt(-pad, pad + 1) : 0;
@@ -333,7 +331,7 @@ public final class Augmentation {
             image.shift(false, dy, dx);
           }
         }
-        case "translate" -> {
+        case TRANSLATE -> {
           double t = a.get(0);
           double dy = t > 0 ? random.nextDouble(-t, t) : 0;
           double dx = t > 0 ? random.nextDouble(-t, t) : 0;
@@ -341,7 +339,7 @@ public final class Augmentation {
             image.affine(1, 0, 0, 1, dy, dx);
           }
         }
-        case "rotate" -> {
+        case ROTATE -> {
           double d = a.get(0);
           double angle = d > 0 ? Math.toRadians(random.nextDouble(-d, d)) : 0;
           if (angle != 0) {
@@ -351,7 +349,7 @@ public final class Augmentation {
             image.affine(c, sn, -sn, c, 0, 0);
           }
         }
-        case "scale" -> {
+        case SCALE -> {
           double lo = a.get(0);
           double hi = a.get(1);
           double f = hi > lo ? random.nextDouble(lo, hi) : lo;
@@ -359,7 +357,7 @@ public final class Augmentation {
             image.affine(1 / f, 0, 0, 1 / f, 0, 0);
           }
         }
-        case "elastic" -> {
+        case ELASTIC -> {
           double sigma = a.get(0);
           double alpha = a.get(1);
           float[][] field = elasticField(random, height, width, sigma, alpha);
@@ -367,7 +365,6 @@ public final class Augmentation {
             image.displace(field[0], field[1]);
           }
         }
-        default -> throw new IllegalStateException("augmentation step " + s.kind());
       }
     }
   }

@@ -1,5 +1,6 @@
 package convnet.runtime.data;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -28,6 +29,7 @@ public enum LimitMode {
   }
 
   /** The text form, parseable by {@link #parse}. */
+  @JsonValue
   @Override
   public String toString() {
     return name().toLowerCase(Locale.ROOT);

@@ -1,5 +1,6 @@
 package convnet.runtime.data;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import convnet.dsl.TrainSpec;
 import java.util.Locale;
@@ -118,7 +119,11 @@ public record Preprocessing(
         p.resizeWidth());
   }
 
-  /** Parses the text form described in the class comment; a bad form is a {@link DataError}. */
+  /**
+   * Parses the text form described in the class comment; a bad form is a {@link DataError}. Also
+   * how a saved setting is read back from JSON.
+   */
+  @JsonCreator
   public static Preprocessing parse(String text) {
     String s = text.strip().toLowerCase(Locale.ROOT);
     if (s.equals("none") || s.isEmpty()) {

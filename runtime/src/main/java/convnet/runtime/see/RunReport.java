@@ -4,6 +4,7 @@ import convnet.autodiff.Executable;
 import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
 import convnet.autodiff.io.AtomicFiles;
+import convnet.compiler.CompiledFunction;
 import convnet.dsl.Network;
 import convnet.runtime.data.Dataset;
 import convnet.runtime.model.LayerTable;
@@ -69,15 +70,38 @@ public final class RunReport {
     Shape shape = Shape.of(batch, test.channels(), test.height(), test.width());
     float[] images = new float[batch * test.imageSize()];
     Map<String, Tensor> values = new HashMap<>(weights);
+    // Compiled: parameters go into the function's buffers once, each batch straight into its input
+    // buffer, logits are read from its output buffer (as the evaluator does; the same values as
+    // run(Map), which rounds to float alike).
+    CompiledFunction compiled = inference instanceof CompiledFunction c ? c : null;
+    if (compiled != null) {
+      for (String name : compiled.paramNames()) {
+        float[] target = compiled.buffer(name);
+        double[] d = weights.get(name).data();
+        for (int i = 0; i < d.length; i++) {
+          target[i] = (float) d[i];
+        }
+      }
+      images = compiled.buffer("input");
+    }
+    double[] logits = new double[batch * classes];
     List<Mistake> found = new ArrayList<>();
     for (int start = 0; start < limit && found.size() < MISCLASSIFIED; start += batch) {
       int n = Math.min(batch, limit - start);
-      java.util.Arrays.fill(images, 0f);
+      java.util.Arrays.fill(images, 0, shape.size(), 0f);
       for (int i = 0; i < n; i++) {
         test.copyImage(start + i, images, i * test.imageSize());
       }
-      values.put("input", Tensor.ofFloats(shape, images));
-      double[] logits = inference.run(values).get("output").data();
+      if (compiled != null) {
+        compiled.run();
+        float[] out = compiled.buffer("output");
+        for (int i = 0; i < logits.length; i++) {
+          logits[i] = out[i];
+        }
+      } else {
+        values.put("input", Tensor.ofFloats(shape, images));
+        logits = inference.run(values).get("output").data();
+      }
       for (int i = 0; i < n && found.size() < MISCLASSIFIED; i++) {
         int best = 0;
         for (int k = 1; k < classes; k++) {

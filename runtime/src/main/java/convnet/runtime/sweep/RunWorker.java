@@ -79,7 +79,7 @@ public final class RunWorker {
     TrainConfig.Overrides overrides =
         resume
             ? TrainConfig.Overrides.NONE
-            : new TrainConfig.Overrides(
+            : TrainConfig.Overrides.parse(
                 task.data(),
                 null,
                 null,

@@ -1,5 +1,6 @@
 package convnet.runtime.train;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import convnet.dsl.ProtocolSyntax;
 import convnet.dsl.TrainSpec.StageProtocol;
 import convnet.runtime.errors.UserError;
@@ -31,6 +32,27 @@ public record Protocol(List<StageProtocol> stages) {
     return new Protocol(r.stages());
   }
 
+  /**
+   * Parses the letters of {@code text} whatever their number, for a protocol read before the
+   * network's conv stages are known (a flag, {@code config.json}); {@link #forStages} checks the
+   * number once they are.
+   */
+  public static Protocol parseLetters(String text) {
+    int letters = 0;
+    for (char c : text.strip().toCharArray()) {
+      letters += c == '+' ? 0 : 1;
+    }
+    return parse(text, letters);
+  }
+
+  /**
+   * This protocol for a network of {@code convStages} conv stages: itself, or the reader's message
+   * for a protocol of the wrong length.
+   */
+  public Protocol forStages(int convStages) {
+    return stages.size() == convStages ? this : parse(toString(), convStages);
+  }
+
   /** A protocol from the {@code train} block's letters, which the parser has read and checked. */
   public static Protocol of(List<StageProtocol> stages) {
     return new Protocol(stages);
@@ -53,6 +75,7 @@ public record Protocol(List<StageProtocol> stages) {
   }
 
   /** The text form, e.g. {@code R+R}. */
+  @JsonValue
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();

@@ -65,7 +65,7 @@ public record TrainConfig(
     @JsonProperty("data") String data,
     @JsonProperty("preprocess") Preprocessing preprocessing,
     @JsonProperty("augment") Augmentation augmentation,
-    @JsonProperty("protocol") String protocol,
+    @JsonProperty("protocol") Protocol protocol,
     @JsonProperty("epochs") int epochs,
     @JsonProperty("batch") int batch,
     @JsonIgnore Optimizer optimizerValue,
@@ -75,7 +75,7 @@ public record TrainConfig(
     @JsonProperty("backend") String backend,
     @JsonProperty("limit_train") int limitTrain,
     @JsonProperty("limit_test") int limitTest,
-    @JsonProperty("limit_mode") String limitMode,
+    @JsonProperty("limit_mode") LimitMode limitModeValue,
     @JsonProperty("network_file") String networkFile,
     @JsonProperty("init") String init) {
 
@@ -92,9 +92,7 @@ public record TrainConfig(
     Objects.requireNonNull(optimizerValue, "optimizer");
     Objects.requireNonNull(scheduleValue, "schedule");
     Objects.requireNonNull(backend, "backend");
-    // A config.json written before limits could be stratified took the first N images.
-    limitMode =
-        limitMode == null ? LimitMode.FIRST.toString() : LimitMode.parse(limitMode).toString();
+    Objects.requireNonNull(limitModeValue, "limit_mode");
     if (epochs < 1) {
       throw new UserError("epochs must be at least 1, not " + epochs);
     }
@@ -144,6 +142,7 @@ public record TrainConfig(
     Objects.requireNonNull(preprocess, "preprocess");
     Objects.requireNonNull(augment, "augment");
     Objects.requireNonNull(schedule, "schedule");
+    Objects.requireNonNull(protocol, "protocol");
     // config.json of runs made before Adam and Nesterov momentum existed has no optimizer.
     Optimizer rule = optimizerOf(optimizer == null ? "sgd" : optimizer, momentum, weightDecay);
     return new TrainConfig(
@@ -152,7 +151,7 @@ public record TrainConfig(
         data,
         Preprocessing.parse(preprocess),
         Augmentation.parse(augment),
-        protocol,
+        Protocol.parseLetters(protocol),
         epochs,
         batch,
         rule,
@@ -162,7 +161,8 @@ public record TrainConfig(
         backend,
         limitTrain,
         limitTest,
-        limitMode,
+        // A config.json written before limits could be stratified took the first N images.
+        limitMode == null ? LimitMode.FIRST : LimitMode.parse(limitMode),
         networkFile,
         init);
   }
@@ -188,11 +188,6 @@ public record TrainConfig(
     return optimizerValue instanceof Sgd sgd
         ? sgd.weightDecay()
         : ((Adam) optimizerValue).weightDecay();
-  }
-
-  /** How the limits choose their images. */
-  public LimitMode limitModeValue() {
-    return LimitMode.parse(limitMode);
   }
 
   /**
@@ -260,7 +255,7 @@ public record TrainConfig(
 
   /** The protocol, checked against the network's number of conv stages. */
   public Protocol protocolFor(int convStages) {
-    return Protocol.parse(protocol, convStages);
+    return protocol.forStages(convStages);
   }
 
   /** A copy with another number of epochs (a resumed run extended with {@code --epochs}). */
@@ -281,7 +276,7 @@ public record TrainConfig(
         backend,
         limitTrain,
         limitTest,
-        limitMode,
+        limitModeValue,
         networkFile,
         init);
   }
@@ -304,14 +299,15 @@ public record TrainConfig(
         newBackend,
         limitTrain,
         limitTest,
-        limitMode,
+        limitModeValue,
         networkFile,
         init);
   }
 
   /**
-   * Flags given on the command line; null where a flag was not given. Strings are in their text
-   * forms (schedule, augment, preprocess, protocol).
+   * Flags given on the command line; null where a flag was not given. Settings written as text
+   * (schedule, augment, preprocess, protocol, limit mode) are held as parsed where the flag was
+   * read, with the text as given for messages.
    */
   public record Overrides(
       String data,
@@ -320,23 +316,62 @@ public record TrainConfig(
       Double learningRate,
       Double momentum,
       Double weightDecay,
-      String schedule,
-      String augment,
-      String preprocess,
-      String protocol,
+      Given<LearningRateSchedule> schedule,
+      Given<Augmentation> augment,
+      Given<Preprocessing> preprocess,
+      Given<Protocol> protocol,
       Long seed,
       String backend,
       Integer limitTrain,
       Integer limitTest,
-      String limitMode) {
+      Given<LimitMode> limitMode) {
     /** No flag given. */
     public static final Overrides NONE =
         new Overrides(
             null, null, null, null, null, null, null, null, null, null, null, null, null, null,
             null);
 
-    /** The flags without {@code --limit-mode}. */
-    public Overrides(
+    /**
+     * Flags from their text, each parsed once here; a bad form is the {@link UserError} of its
+     * parser. The protocol's letters are checked against the network's conv stages when the
+     * settings are resolved.
+     */
+    public static Overrides parse(
+        String data,
+        Integer epochs,
+        Integer batch,
+        Double learningRate,
+        Double momentum,
+        Double weightDecay,
+        String schedule,
+        String augment,
+        String preprocess,
+        String protocol,
+        Long seed,
+        String backend,
+        Integer limitTrain,
+        Integer limitTest,
+        String limitMode) {
+      return new Overrides(
+          data,
+          epochs,
+          batch,
+          learningRate,
+          momentum,
+          weightDecay,
+          Given.of(schedule, LearningRateSchedule::parse),
+          Given.of(augment, Augmentation::parse),
+          Given.of(preprocess, Preprocessing::parse),
+          Given.of(protocol, Protocol::parseLetters),
+          seed,
+          backend,
+          limitTrain,
+          limitTest,
+          Given.of(limitMode, LimitMode::parse));
+    }
+
+    /** {@link #parse} without {@code --limit-mode}. */
+    public static Overrides parse(
         String data,
         Integer epochs,
         Integer batch,
@@ -351,7 +386,7 @@ public record TrainConfig(
         String backend,
         Integer limitTrain,
         Integer limitTest) {
-      this(
+      return parse(
           data,
           epochs,
           batch,
@@ -413,21 +448,21 @@ public record TrainConfig(
         networkName,
         networkSha256,
         data,
-        o.preprocess() != null ? Preprocessing.parse(o.preprocess()) : preprocessingOf(spec),
-        o.augment() != null ? Augmentation.parse(o.augment()) : new Augmentation(spec.augment()),
-        o.protocol() != null ? o.protocol() : protocolText(spec.protocol()),
+        o.preprocess() != null ? o.preprocess().value() : preprocessingOf(spec),
+        o.augment() != null ? o.augment().value() : new Augmentation(spec.augment()),
+        o.protocol() != null
+            ? checkedProtocol(o.protocol(), spec.protocol().size())
+            : Protocol.of(spec.protocol()),
         o.epochs() != null ? o.epochs() : spec.epochs(),
         o.batch() != null ? o.batch() : spec.batch(),
         rule,
         o.learningRate() != null ? o.learningRate() : spec.optimizer().learningRate(),
-        o.schedule() != null
-            ? LearningRateSchedule.parse(o.schedule())
-            : scheduleOf(spec.schedule()),
+        o.schedule() != null ? o.schedule().value() : scheduleOf(spec.schedule()),
         o.seed() != null ? o.seed() : spec.seed(),
         o.backend() != null ? o.backend() : DEFAULT_BACKEND,
         o.limitTrain() != null ? o.limitTrain() : 0,
         o.limitTest() != null ? o.limitTest() : 0,
-        o.limitMode() != null ? o.limitMode() : LimitMode.DEFAULT.toString(),
+        o.limitMode() != null ? o.limitMode().value() : LimitMode.DEFAULT,
         networkFile,
         init);
   }
@@ -452,24 +487,14 @@ public record TrainConfig(
     conflict(conflicts, "--lr", o.learningRate(), learningRate);
     conflict(conflicts, "--momentum", o.momentum(), momentum());
     conflict(conflicts, "--weight-decay", o.weightDecay(), weightDecay());
-    if (o.schedule() != null && !LearningRateSchedule.parse(o.schedule()).equals(scheduleValue)) {
-      conflicts.add("--schedule " + o.schedule() + " (the run uses " + scheduleValue + ")");
-    }
-    if (o.augment() != null && !Augmentation.parse(o.augment()).equals(augmentation)) {
-      conflicts.add("--augment " + o.augment() + " (the run uses " + augmentation + ")");
-    }
-    if (o.preprocess() != null && !Preprocessing.parse(o.preprocess()).equals(preprocessing)) {
-      conflicts.add("--preprocess " + o.preprocess() + " (the run uses " + preprocessing + ")");
-    }
-    if (o.protocol() != null && !o.protocol().strip().equalsIgnoreCase(protocol)) {
-      conflicts.add("--protocol " + o.protocol() + " (the run uses " + protocol + ")");
-    }
+    conflict(conflicts, "--schedule", o.schedule(), scheduleValue);
+    conflict(conflicts, "--augment", o.augment(), augmentation);
+    conflict(conflicts, "--preprocess", o.preprocess(), preprocessing);
+    conflict(conflicts, "--protocol", o.protocol(), protocol);
     conflict(conflicts, "--seed", o.seed(), seed);
     conflict(conflicts, "--limit-train", o.limitTrain(), limitTrain);
     conflict(conflicts, "--limit-test", o.limitTest(), limitTest);
-    if (o.limitMode() != null && LimitMode.parse(o.limitMode()) != limitModeValue()) {
-      conflicts.add("--limit-mode " + o.limitMode() + " (the run uses " + limitMode + ")");
-    }
+    conflict(conflicts, "--limit-mode", o.limitMode(), limitModeValue);
     if (!conflicts.isEmpty()) {
       throw new UsageError(
           "--resume continues a run with its saved settings (config.json); "
@@ -492,6 +517,22 @@ public record TrainConfig(
     if (given != null && !given.equals(saved)) {
       out.add(flag + " " + given + " (the run uses " + saved + ")");
     }
+  }
+
+  /** A setting given as text conflicts when its value differs; the message quotes the text. */
+  private static void conflict(List<String> out, String flag, Given<?> given, Object saved) {
+    if (given != null && !given.value().equals(saved)) {
+      out.add(flag + " " + given.text() + " (the run uses " + saved + ")");
+    }
+  }
+
+  /** A protocol flag, its letters checked against the network's {@code convStages}. */
+  private static Protocol checkedProtocol(Given<Protocol> given, int convStages) {
+    if (given.value().stages().size() != convStages) {
+      // The one reader's message for a protocol of the wrong length, on the text as given.
+      return Protocol.parse(given.text(), convStages);
+    }
+    return given.value();
   }
 
   /**
@@ -522,27 +563,16 @@ public record TrainConfig(
   }
 
   /** The train block's preprocessing, else the default (per-image standardization). */
-  public static String preprocessText(TrainSpec spec) {
-    return preprocessingOf(spec).toString();
-  }
-
-  /** The train block's preprocessing, else the default (per-image standardization). */
   public static Preprocessing preprocessingOf(TrainSpec spec) {
     return spec.preprocess() != null ? Preprocessing.of(spec.preprocess()) : Preprocessing.DEFAULT;
-  }
-
-  private static String protocolText(List<TrainSpec.StageProtocol> stages) {
-    StringBuilder sb = new StringBuilder();
-    stages.forEach(sb::append);
-    return sb.toString();
   }
 
   /** The train block's schedule, as the parser typed it. */
   static LearningRateSchedule scheduleOf(TrainSpec.Schedule s) {
     return switch (s.kind()) {
-      case "step" -> LearningRateSchedule.step(s.every(), s.gamma());
-      case "cosine" -> LearningRateSchedule.cosine();
-      default -> LearningRateSchedule.NONE;
+      case STEP -> LearningRateSchedule.step(s.every(), s.gamma());
+      case COSINE -> LearningRateSchedule.cosine();
+      case CONSTANT -> LearningRateSchedule.NONE;
     };
   }
 
@@ -557,7 +587,7 @@ public record TrainConfig(
         data,
         preprocessing,
         augmentation,
-        protocol.isEmpty() ? "(no conv stage)" : protocol,
+        protocol.stages().isEmpty() ? "(no conv stage)" : protocol,
         epochs,
         batch,
         optimizerValue.describe(learningRate),
@@ -566,7 +596,7 @@ public record TrainConfig(
         backend,
         limitTrain > 0 ? "; limit-train " + limitTrain : "",
         limitTest > 0 ? "; limit-test " + limitTest : "",
-        limitTrain > 0 || limitTest > 0 ? "; limit-mode " + limitMode : "",
+        limitTrain > 0 || limitTest > 0 ? "; limit-mode " + limitModeValue : "",
         init != null ? "; initial weights " + init : "");
   }
 }

@@ -30,6 +30,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Minibatch training (SGD with plain or Nesterov momentum, or Adam) over a training split, one
@@ -83,6 +86,9 @@ public final class Trainer {
   private final List<Mask> masks;
   private final int classes;
 
+  /** Whether the optimizer has per-step scalar inputs (Adam's bias corrections). */
+  private final boolean hasStepInputs;
+
   /** One dropout mask input of the training step. */
   private record Mask(String input, Shape shape, double p, int index) {}
 
@@ -118,6 +124,7 @@ public final class Trainer {
     Set<String> frozen = model.frozen(config.protocolFor(model.network().convStages().size()));
     this.trainable = model.parameterNames().stream().filter(n -> !frozen.contains(n)).toList();
     this.optimizer = config.optimizerValue();
+    this.hasStepInputs = !optimizer.stepInputs(1).isEmpty();
     Function fn = model.trainingFunction(config.batch(), optimizer, frozen);
     List<String> state = new ArrayList<>();
     for (String name : trainable) {
@@ -212,14 +219,6 @@ public final class Trainer {
     List<String> stateKeys = List.copyOf(start.optimizerState().keySet());
     start.parameters().forEach(step::set);
     start.optimizerState().forEach(step::set);
-    // The trainable parameters before the step under way, for naming the layer that diverged.
-    float[][] before = new float[trainable.size()][];
-    for (int i = 0; i < trainable.size(); i++) {
-      before[i] =
-          step.reads(trainable.get(i)) ? new float[step.shape(trainable.get(i)).size()] : null;
-    }
-    float[] inputBuffer = step.buffer("input");
-    float[] labelBuffer = step.reads("labels") ? step.buffer("labels") : null;
     float[] lossBuffer = step.buffer("loss");
     float[] outputBuffer = step.buffer("output");
     long stepCount = start.step();
@@ -275,36 +274,16 @@ public final class Trainer {
           return new Result(Status.INTERRUPTED, cp, null, evaluation);
         }
         BatchPrefetcher.Filled filled = prefetch.next();
-        float[] images = filled.images();
         int[] labels = filled.labels();
         int n = filled.count();
-        // The batch is copied into the step's own input buffer: the prefetcher's buffers alternate
-        // while the step's stay put, so the next batch can be filled while this one is used.
-        System.arraycopy(images, 0, inputBuffer, 0, inputShape.size());
-        if (labelBuffer != null) {
-          oneHot(labels, n, labelBuffer);
-        }
-        for (Mask m : masks) {
-          if (step.reads(m.input())) {
-            fillDropoutMask(
-                step.buffer(m.input()), config.seed(), epoch, b, m.index(), m.shape(), m.p());
-          }
-        }
-        // Adam's bias corrections for step t = stepCount + 1, the step about to be taken.
-        optimizer
-            .stepInputs(stepCount + 1)
-            .forEach((input, value) -> step.fill("hyper/" + input, value));
-        for (int i = 0; i < before.length; i++) {
-          if (before[i] != null) {
-            System.arraycopy(step.buffer(trainable.get(i)), 0, before[i], 0, before[i].length);
-          }
-        }
+        load(epoch, b, filled.images(), labels, n, stepCount + 1);
         step.run();
         stepCount++;
         double loss = lossBuffer[0];
         String bad = Double.isFinite(loss) ? firstNonFinite() : "the loss";
         if (bad != null) {
-          throw diverged(epoch, b, stepCount, loss, bad, valuesBefore(before), last, session);
+          throw diverged(
+              epoch, b, stepCount, loss, bad, valuesBefore(order, b, last), last, session);
         }
         float[] logits = outputBuffer;
         for (int i = 0; i < n; i++) {
@@ -413,16 +392,65 @@ public final class Trainer {
     return out;
   }
 
-  /** The failing step's batch and its parameters before the update. */
-  private Map<String, Tensor> valuesBefore(float[][] before) {
+  /**
+   * Writes batch {@code b} of epoch {@code epoch} ({@code n} images and their labels) into the
+   * step's inputs, with its dropout masks and the optimizer's inputs for step {@code stepNumber}
+   * (counted from 1). The batch is copied: the prefetcher's buffers alternate while the step's stay
+   * put, so the next batch can be filled while this one is used.
+   */
+  private void load(int epoch, int b, float[] images, int[] labels, int n, long stepNumber) {
+    System.arraycopy(images, 0, step.buffer("input"), 0, inputShape.size());
+    if (step.reads("labels")) {
+      oneHot(labels, n, step.buffer("labels"));
+    }
+    for (Mask m : masks) {
+      if (step.reads(m.input())) {
+        fillDropoutMask(
+            step.buffer(m.input()), config.seed(), epoch, b, m.index(), m.shape(), m.p());
+      }
+    }
+    // Adam's bias corrections for the step about to be taken; SGD has no such inputs.
+    if (hasStepInputs) {
+      optimizer
+          .stepInputs(stepNumber)
+          .forEach((input, value) -> step.fill("hyper/" + input, value));
+    }
+  }
+
+  /**
+   * The failing step's batch {@code b} and the parameters it started from, recomputed by replaying
+   * the epoch's steps from checkpoint {@code last} (at batch {@code last.batch()} of the same
+   * epoch). Steps are a pure function of parameters, optimizer state and batch, so the replay ends
+   * bitwise where the run was; this keeps a copy of every parameter off each step, at the price of
+   * up to one epoch of steps once a run has diverged. The step's buffers hold the replayed state
+   * afterwards: the run is over.
+   */
+  private Map<String, Tensor> valuesBefore(Batches.Epoch order, int b, Checkpoint last) {
+    if (order.number() != last.epoch() || last.batch() > b) {
+      throw new IllegalStateException(
+          "checkpoint at epoch "
+              + last.epoch()
+              + ", batch "
+              + last.batch()
+              + " is not before epoch "
+              + order.number()
+              + ", batch "
+              + b);
+    }
+    last.parameters().forEach(step::set);
+    last.optimizerState().forEach(step::set);
+    float[] images = new float[inputShape.size()];
+    int[] labels = new int[config.batch()];
+    for (int r = last.batch(); r < b; r++) {
+      int n = order.fill(r, images, labels);
+      load(order.number(), r, images, labels, n, last.step() + 1 + (r - last.batch()));
+      step.run();
+    }
+    int n = order.fill(b, images, labels);
+    load(order.number(), b, images, labels, n, last.step() + 1 + (b - last.batch()));
     Map<String, Tensor> out = new HashMap<>();
     for (String name : model.parameterNames()) {
       out.put(name, step.value(name));
-    }
-    for (int i = 0; i < before.length; i++) {
-      if (before[i] != null) {
-        out.put(trainable.get(i), Tensor.ofFloats(step.shape(trainable.get(i)), before[i]));
-      }
     }
     out.put("input", step.value("input"));
     return out;
@@ -488,12 +516,32 @@ public final class Trainer {
     if (!step.reads(name)) {
       return finite(step.value(name));
     }
-    float[] d = step.buffer(name);
-    int size = step.shape(name).size();
-    // x * 0 is 0 for finite x and NaN otherwise, so one sum over the array tells; no branch per
-    // element keeps the loop fast on the millions of values of large layers.
-    float sum = 0;
-    for (int i = 0; i < size; i++) {
+    return allFinite(step.buffer(name), step.shape(name).size());
+  }
+
+  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
+  /**
+   * Whether the first {@code size} floats of {@code d} are finite. x * 0 is ±0 for finite x and NaN
+   * otherwise, so a sum of them is 0 or NaN in any order: the lanes and the four independent sums
+   * (which keep the adds from waiting on each other) change nothing. This runs over every parameter
+   * after every step, so it has to cost a small part of a step.
+   */
+  static boolean allFinite(float[] d, int size) {
+    FloatVector s0 = FloatVector.zero(SPECIES);
+    FloatVector s1 = s0;
+    FloatVector s2 = s0;
+    FloatVector s3 = s0;
+    int lanes = SPECIES.length();
+    int i = 0;
+    for (; i <= size - 4 * lanes; i += 4 * lanes) {
+      s0 = s0.add(FloatVector.fromArray(SPECIES, d, i).mul(0f));
+      s1 = s1.add(FloatVector.fromArray(SPECIES, d, i + lanes).mul(0f));
+      s2 = s2.add(FloatVector.fromArray(SPECIES, d, i + 2 * lanes).mul(0f));
+      s3 = s3.add(FloatVector.fromArray(SPECIES, d, i + 3 * lanes).mul(0f));
+    }
+    float sum = s0.add(s1).add(s2).add(s3).reduceLanes(VectorOperators.ADD);
+    for (; i < size; i++) {
       sum += d[i] * 0f;
     }
     return sum == 0;

@@ -118,7 +118,7 @@ class LimitModeTest {
             "n",
             "sha",
             null,
-            new TrainConfig.Overrides(
+            TrainConfig.Overrides.parse(
                 null, null, null, null, null, null, null, null, null, null, null, null, 32, 16));
     assertEquals(LimitMode.STRATIFIED, c.limitModeValue());
     Path file = dir.resolve("config.json");
@@ -134,7 +134,7 @@ class LimitModeTest {
             UsageError.class,
             () ->
                 old.forResume(
-                    new TrainConfig.Overrides(
+                    TrainConfig.Overrides.parse(
                         null,
                         null,
                         null,

@@ -110,7 +110,7 @@ class PaddedTrainingDataTest {
             "n",
             "sha",
             null,
-            new TrainConfig.Overrides(
+            TrainConfig.Overrides.parse(
                 null,
                 null,
                 null,

@@ -8,6 +8,7 @@ import convnet.autodiff.optim.Adam;
 import convnet.autodiff.optim.Sgd;
 import convnet.dsl.CheckResult;
 import convnet.dsl.Checker;
+import convnet.dsl.ProtocolSyntax;
 import convnet.dsl.TrainSpec;
 import convnet.runtime.data.Augmentation;
 import convnet.runtime.data.Preprocessing;
@@ -46,7 +47,7 @@ class TrainConfigTest {
       """);
 
   static TrainConfig.Overrides only(Integer epochs, Double lr, String backend) {
-    return new TrainConfig.Overrides(
+    return TrainConfig.Overrides.parse(
         null, epochs, null, lr, null, null, null, null, null, null, null, backend, null, null);
   }
 
@@ -60,7 +61,7 @@ class TrainConfigTest {
     assertEquals(1e-3, c.weightDecay());
     assertEquals(LearningRateSchedule.step(2, 0.5), c.scheduleValue());
     assertEquals("flip,crop(pad=2)", c.augmentation().toString());
-    assertEquals("R", c.protocol());
+    assertEquals("R", c.protocol().toString());
     assertEquals(9, c.seed());
     assertEquals("fashion-mnist", c.data());
     assertEquals(Preprocessing.DEFAULT, c.preprocessing());
@@ -78,7 +79,7 @@ class TrainConfigTest {
     assertEquals(10, c.epochs());
     assertEquals(64, c.batch());
     assertEquals(0.01, c.learningRate());
-    assertEquals("R+", c.protocol());
+    assertEquals("R+", c.protocol().toString());
     assertEquals(LearningRateSchedule.NONE, c.scheduleValue());
     assertEquals(Augmentation.NONE, c.augmentation());
   }
@@ -114,7 +115,7 @@ class TrainConfigTest {
                     "n.cnn",
                     "abc",
                     dir,
-                    new TrainConfig.Overrides(
+                    TrainConfig.Overrides.parse(
                         null, null, null, null, 0.5, null, null, null, null, null, null, null, null,
                         null)));
     assertTrue(momentum.getMessage().contains("beta1"), momentum.getMessage());
@@ -174,7 +175,7 @@ class TrainConfigTest {
                 "n.cnn",
                 "abc",
                 dir,
-                new TrainConfig.Overrides(
+                TrainConfig.Overrides.parse(
                     null, null, null, null, 1.0, null, null, null, null, null, null, null, null,
                     null)));
     assertThrows(
@@ -185,11 +186,75 @@ class TrainConfigTest {
                 "n.cnn",
                 "abc",
                 dir,
-                new TrainConfig.Overrides(
+                TrainConfig.Overrides.parse(
                     null, null, null, null, null, null, null, "rotate", null, null, null, null,
                     null, null)));
     assertThrows(
         UserError.class,
         () -> TrainConfig.resolve(BLOCK, "n.cnn", "abc", dir, only(null, Double.NaN, null)));
+  }
+
+  @Test
+  void flagsWrittenAsTextAreTypedOnceAndConfigJsonReadsBackTheSameTypes() throws IOException {
+    TrainConfig.Overrides o =
+        TrainConfig.Overrides.parse(
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            "step(3,0.25)",
+            "flip, crop(2)",
+            "pad(2),standardize",
+            "r+",
+            null,
+            null,
+            100,
+            50,
+            "FIRST");
+    assertEquals(LearningRateSchedule.step(3, 0.25), o.schedule().value());
+    assertEquals("step(3,0.25)", o.schedule().text());
+    TrainConfig c = TrainConfig.resolve(BLOCK, "n.cnn", "abc", dir, o);
+    assertEquals(LearningRateSchedule.step(3, 0.25), c.scheduleValue());
+    assertEquals(Augmentation.parse("flip,crop(pad=2)"), c.augmentation());
+    assertEquals(Preprocessing.parse("pad(2),standardize"), c.preprocessing());
+    assertEquals(Protocol.parse("R+", 1), c.protocol());
+    assertEquals(convnet.runtime.data.LimitMode.FIRST, c.limitModeValue());
+    Path file = dir.resolve("typed.json");
+    RunFolder.writeJson(file, c);
+    String json = Files.readString(file);
+    // The text forms users know, as before settings were typed.
+    assertTrue(json.contains("\"schedule\" : \"step(every=3,gamma=0.25)\""), json);
+    assertTrue(json.contains("\"protocol\" : \"R+\""), json);
+    assertTrue(json.contains("\"limit_mode\" : \"first\""), json);
+    assertEquals(c, RunFolder.readJson(file, TrainConfig.class));
+    // A contradicting flag on resume is quoted as it was written.
+    TrainConfig.Overrides other =
+        TrainConfig.Overrides.parse(
+            null, null, null, null, null, null, "Cosine", null, null, "R", null, null, null, null);
+    UsageError e = assertThrows(UsageError.class, () -> c.forResume(other, "abc"));
+    assertTrue(
+        e.getMessage().contains("--schedule Cosine (the run uses step(every=3,gamma=0.25))"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("--protocol R (the run uses R+)"), e.getMessage());
+  }
+
+  @Test
+  void aProtocolFlagOfTheWrongLengthIsRefusedByTheOneReader() {
+    UserError e =
+        assertThrows(
+            UserError.class,
+            () ->
+                TrainConfig.resolve(
+                    BLOCK,
+                    "n.cnn",
+                    "abc",
+                    dir,
+                    TrainConfig.Overrides.parse(
+                        null, null, null, null, null, null, null, null, null, "R+R", null, null,
+                        null, null)));
+    assertEquals(
+        ProtocolSyntax.parse("R+R", 1).problem().describe("R+R"), e.getMessage(), e.getMessage());
   }
 }

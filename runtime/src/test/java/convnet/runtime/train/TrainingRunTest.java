@@ -63,7 +63,7 @@ class TrainingRunTest {
   }
 
   static TrainConfig.Overrides flags(String data, Integer epochs, Double lr) {
-    return new TrainConfig.Overrides(
+    return TrainConfig.Overrides.parse(
         data, epochs, null, lr, null, null, null, null, null, null, null, "interpreted", 320, 200);
   }
 
@@ -157,7 +157,7 @@ class TrainingRunTest {
   void withEveryAugmentationAStoppedAndResumedRunEqualsAnUninterruptedOne() throws IOException {
     // Augmentation is filled one batch ahead on another thread; none of that may show.
     TrainConfig.Overrides augmented =
-        new TrainConfig.Overrides(
+        TrainConfig.Overrides.parse(
             "fashion-mnist-subset",
             null,
             null,
@@ -258,6 +258,32 @@ class TrainingRunTest {
     assertTrue(Files.readString(out.resolve("train.log")).contains("diverged"));
   }
 
+  @Test
+  void aDivergenceLateInAnEpochIsNamedAlikeWhetherOrNotTheRunWasResumed() throws IOException {
+    // lr 1000 diverges at step 8 of the 10 of an epoch: the layer is named from the parameters
+    // before that step, which the trainer recomputes from its last checkpoint (the epoch's start,
+    // or the checkpoint a resumed run started from) instead of copying them before every step.
+    TrainConfig.Overrides steep = flags("fashion-mnist-subset", 1, 1000.0);
+    TrainingDiverged whole =
+        assertThrows(
+            TrainingDiverged.class,
+            () -> run(dir.resolve("whole"), null, steep, StopSignal.manual(), true));
+    assertTrue(whole.step() > 4, "diverges late enough to resume before it: " + whole.step());
+    Path parts = dir.resolve("parts");
+    run(parts, null, steep, StopSignal.afterSteps(3), true);
+    TrainingDiverged resumed =
+        assertThrows(
+            TrainingDiverged.class,
+            () -> run(null, parts, TrainConfig.Overrides.NONE, StopSignal.manual(), true));
+    assertEquals(whole.step(), resumed.step());
+    assertEquals(whole.culprit(), resumed.culprit());
+    assertTrue(whole.culprit().startsWith("the output of layer L"), whole.culprit());
+    String tail = "; first non-finite value: ";
+    assertEquals(
+        whole.getMessage().substring(0, whole.getMessage().indexOf(tail)),
+        resumed.getMessage().substring(0, resumed.getMessage().indexOf(tail)));
+  }
+
   private static Map<String, convnet.autodiff.Shape> shapes() {
     Map<String, convnet.autodiff.Shape> s = new java.util.LinkedHashMap<>();
     model.init(1).forEach((k, v) -> s.put(k, v.shape()));
@@ -342,7 +368,7 @@ class TrainingRunTest {
                 run(
                     null,
                     out,
-                    new TrainConfig.Overrides(
+                    TrainConfig.Overrides.parse(
                         null, null, 16, 0.5, null, null, null, null, null, null, null, null, null,
                         null),
                     StopSignal.manual(),
@@ -354,7 +380,7 @@ class TrainingRunTest {
         run(
             null,
             out,
-            new TrainConfig.Overrides(
+            TrainConfig.Overrides.parse(
                 null, 2, null, null, null, null, null, null, null, null, null, null, null, null),
             StopSignal.manual(),
             true);
@@ -395,7 +421,7 @@ class TrainingRunTest {
     for (long seed : new long[] {7, 8}) {
       Path out = dir.resolve("seed" + seed);
       TrainConfig.Overrides o =
-          new TrainConfig.Overrides(
+          TrainConfig.Overrides.parse(
               "fashion-mnist-subset",
               1,
               null,
