@@ -15,6 +15,7 @@ import convnet.dsl.lower.Lowering;
 import convnet.dsl.lower.LoweringException;
 import convnet.runtime.errors.UsageError;
 import convnet.runtime.errors.UserError;
+import convnet.runtime.model.Backend;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.model.Parameter;
 import convnet.runtime.model.RandomGradientCheck;
@@ -224,7 +225,7 @@ public final class ConvNet {
     try {
       Executable exe =
           inference.computeIfAbsent(
-              n, k -> binding.prepare(model.inferenceFunction(k, false), "compiled"));
+              n, k -> binding.prepare(model.inferenceFunction(k, false), Backend.COMPILED));
       return Weights.array(exe.run(values).get(Lowering.OUTPUT));
     } catch (RuntimeException e) {
       throw translate(e);
@@ -255,7 +256,7 @@ public final class ConvNet {
     try {
       values.put(Lowering.LABELS, NetworkModel.oneHot(labels, classes()));
       Executable exe =
-          gradient.computeIfAbsent(n, k -> binding.prepare(model.gradientFunction(k), "compiled"));
+          gradient.computeIfAbsent(n, k -> binding.prepare(model.gradientFunction(k), Backend.COMPILED));
       Map<String, Tensor> out = exe.run(values);
       Map<String, Tensor> grads = new LinkedHashMap<>();
       for (String p : parameterNames()) {

@@ -7,6 +7,7 @@ import convnet.dsl.lower.Lowering;
 import convnet.runtime.data.Augmentation;
 import convnet.runtime.data.Batches;
 import convnet.runtime.data.Seeds;
+import convnet.runtime.model.Backend;
 import convnet.runtime.model.BoundFunction;
 import convnet.runtime.model.DropoutMask;
 import convnet.runtime.model.NetworkModel;
@@ -58,10 +59,10 @@ final class InMemoryTraining {
             batch, new Sgd(options.momentum(), options.weightDecay(), false), Set.of());
     // The step runs in place: parameters and velocities stay in its buffers from step to step,
     // and each batch is written straight into its input buffers (bitwise what run(Map) gives).
-    BoundFunction step = BoundFunction.of(fn, binding.prepare(fn, "compiled"));
+    BoundFunction step = BoundFunction.of(fn, binding.prepare(fn, Backend.COMPILED));
     Evaluator evaluator =
         new Evaluator(
-            binding.prepare(binding.inferenceFunction(batch), "compiled"), batch, classes);
+            binding.prepare(binding.inferenceFunction(batch), Backend.COMPILED), batch, classes);
     List<DropoutMask> masks = model.dropoutMasks(batch);
     Batches batches = Batches.training(train.dataset(), batch, options.seed(), Augmentation.NONE);
     LearningRateSchedule schedule =
@@ -223,7 +224,7 @@ final class InMemoryTraining {
     }
     int b = Math.min(batch, Math.max(1, data.size()));
     Evaluator evaluator =
-        new Evaluator(binding.prepare(binding.inferenceFunction(b), "compiled"), b, classes);
+        new Evaluator(binding.prepare(binding.inferenceFunction(b), Backend.COMPILED), b, classes);
     var e = evaluator.evaluate(data.dataset(), weights.tensors());
     return new Evaluation(
         e.loss(),

@@ -15,6 +15,7 @@ import convnet.compiler.CompileOptions;
 import convnet.compiler.CompiledFunction;
 import convnet.compiler.Compiler;
 import convnet.runtime.errors.UsageError;
+import convnet.runtime.model.Backend;
 import convnet.runtime.model.NetworkModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -204,13 +205,13 @@ public final class BenchCommand implements Callable<Integer> {
       Function train = CompileCommand.function(model, CompileCommand.Kind.train, n);
       Function inference = CompileCommand.function(model, CompileCommand.Kind.inference, n);
       Map<String, Tensor> values = values(model, train, n, 1);
-      Map<String, Figures> figures = new LinkedHashMap<>();
+      Map<Backend, Figures> figures = new LinkedHashMap<>();
       List<CompiledFunction.KernelTime> kernels = List.of();
       if (backend != Backends.interpreted) {
         CompiledFunction t = compiled(train, values, false);
         CompiledFunction i = compiled(inference, values, false);
         figures.put(
-            "compiled", new Figures(measure(t::run, n), measure(i::run, n), flops(t), flops(i)));
+            Backend.COMPILED, new Figures(measure(t::run, n), measure(i::run, n), flops(t), flops(i)));
         kernels = profile(train, values);
         if (!noCeiling && ceiling == null) {
           ceiling = SgemmCeiling.measure(CompiledFunction.threads());
@@ -220,7 +221,7 @@ public final class BenchCommand implements Callable<Integer> {
         Executable t = Interpreter.compile(train, DType.F32);
         Executable i = Interpreter.compile(inference, DType.F32);
         figures.put(
-            "interpreted",
+            Backend.INTERPRETED,
             new Figures(measure(() -> t.run(values), n), measure(() -> i.run(values), n)));
       }
       if (json) {
@@ -666,7 +667,7 @@ public final class BenchCommand implements Callable<Integer> {
   private static String table(
       NetworkModel model,
       int batch,
-      Map<String, Figures> figures,
+      Map<Backend, Figures> figures,
       List<CompiledFunction.KernelTime> kernels,
       SgemmCeiling ceiling) {
     StringBuilder sb = new StringBuilder();
@@ -686,12 +687,12 @@ public final class BenchCommand implements Callable<Integer> {
                 String.format(
                     Locale.ROOT,
                     "%-12s %14.1f (±%4.1f%%) %18.1f (±%4.1f%%)%n",
-                    name,
+                    name.keyword(),
                     f.train().median(),
                     50 * f.train().spread(),
                     f.inference().median(),
                     50 * f.inference().spread())));
-    Figures c = figures.get("compiled");
+    Figures c = figures.get(Backend.COMPILED);
     if (c != null && c.trainFlops() > 0) {
       sb.append(
           String.format(
@@ -767,7 +768,7 @@ public final class BenchCommand implements Callable<Integer> {
   private static String json(
       NetworkModel model,
       int batch,
-      Map<String, Figures> figures,
+      Map<Backend, Figures> figures,
       List<CompiledFunction.KernelTime> kernels,
       SgemmCeiling ceiling) {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -777,7 +778,7 @@ public final class BenchCommand implements Callable<Integer> {
     root.put("threads", CompiledFunction.threads());
     figures.forEach(
         (name, f) -> {
-          ObjectNode b = root.putObject(name);
+          ObjectNode b = root.putObject(name.keyword());
           b.put("train_images_per_s", f.train().median());
           b.put("train_spread", f.train().spread());
           b.put("inference_images_per_s", f.inference().median());

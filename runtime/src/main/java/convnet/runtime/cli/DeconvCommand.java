@@ -5,6 +5,7 @@ import convnet.runtime.data.DataError;
 import convnet.runtime.data.DataSplits;
 import convnet.runtime.data.Preprocessing;
 import convnet.runtime.errors.UsageError;
+import convnet.runtime.model.Backend;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.run.RunFolder;
 import convnet.runtime.see.DeconvProjections;
@@ -110,9 +111,10 @@ public final class DeconvCommand implements Callable<Integer> {
     if (limitTest != null && limitTest < 1) {
       throw new UsageError("--limit-test must be at least 1, not " + limitTest);
     }
-    if (!backend.equals("compiled") && !backend.equals("interpreted")) {
-      throw new UsageError("--backend " + backend + ": expected compiled or interpreted");
-    }
+    Backend chosen =
+        Backend.named(backend)
+            .orElseThrow(
+                () -> new UsageError("--backend " + backend + ": expected compiled or interpreted"));
     FileArgs.checkWritable("--out", out);
     PrintWriter err = spec.commandLine().getErr();
     NetworkModel network = NetworkModel.load(args.file, err);
@@ -166,7 +168,7 @@ public final class DeconvCommand implements Callable<Integer> {
             maps,
             top,
             batch,
-            f -> model.prepare(f, backend));
+            f -> model.prepare(f, chosen));
     BufferedImage image =
         DeconvProjections.draw(rows, channels, splits.test().height(), splits.test().width());
     ImageGrid.writePng(out, image);

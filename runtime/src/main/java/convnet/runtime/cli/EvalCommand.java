@@ -9,6 +9,7 @@ import convnet.runtime.data.LimitMode;
 import convnet.runtime.data.Preprocessing;
 import convnet.runtime.errors.UsageError;
 import convnet.runtime.errors.UserError;
+import convnet.runtime.model.Backend;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.run.ConfusionMatrix;
 import convnet.runtime.run.RunFolder;
@@ -134,9 +135,10 @@ public final class EvalCommand implements Callable<Integer> {
         limitMode == null
             ? null
             : TrainCommand.asUsage("--limit-mode", () -> LimitMode.parse(limitMode));
-    if (!backend.equals("compiled") && !backend.equals("interpreted")) {
-      throw new UsageError("--backend " + backend + ": expected compiled or interpreted");
-    }
+    Backend chosen =
+        Backend.named(backend)
+            .orElseThrow(
+                () -> new UsageError("--backend " + backend + ": expected compiled or interpreted"));
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     NetworkModel network = NetworkModel.load(file, err);
@@ -176,7 +178,7 @@ public final class EvalCommand implements Callable<Integer> {
         modeFlag != null ? modeFlag : run != null ? run.limitModeValue() : LimitMode.DEFAULT;
     DataSplits splits = TrainingData.open(network.network(), dataSpec, prep, 0, limit, mode);
     Evaluator evaluator =
-        new Evaluator(model.prepare(model.inferenceFunction(n), backend), n, network.classes());
+        new Evaluator(model.prepare(model.inferenceFunction(n), chosen), n, network.classes());
     Evaluation e = evaluator.evaluate(splits.test(), params);
     if (json) {
       out.println(toJson(e, splits.source(), weights));

@@ -100,16 +100,15 @@ public final class ForwardCommand implements Callable<Integer> {
   }
 
   private Integer work() {
-    String chosen =
-        backend != null ? backend : precision.equals("f64") ? "interpreted" : "compiled";
+    // Without --backend, f64 asks for the interpreter: compiled code runs in float32 only.
     Backend be =
-        switch (chosen) {
-          case "interpreted" -> Backend.INTERPRETED;
-          case "compiled" -> Backend.COMPILED;
-          default ->
-              throw new UsageError(
-                  "--backend must be interpreted or compiled, not '" + backend + "'");
-        };
+        backend == null
+            ? precision.equals("f64") ? Backend.INTERPRETED : Backend.COMPILED
+            : Backend.named(backend)
+                .orElseThrow(
+                    () ->
+                        new UsageError(
+                            "--backend must be interpreted or compiled, not '" + backend + "'"));
     DType dtype =
         switch (precision) {
           case "f32" -> DType.F32;

@@ -6,6 +6,7 @@ import convnet.runtime.data.DataSplits;
 import convnet.runtime.data.Preprocessing;
 import convnet.runtime.errors.UsageError;
 import convnet.runtime.errors.UserError;
+import convnet.runtime.model.Backend;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.pretrain.PretrainReport;
 import convnet.runtime.pretrain.Pretrainer;
@@ -149,9 +150,7 @@ public final class PretrainCommand extends RunFlags implements Callable<Integer>
     if (limitTrain != null && limitTrain < 1) {
       throw new UsageError("--limit-train must be at least 1, not " + limitTrain);
     }
-    if (backend != null && !backend.equals("compiled") && !backend.equals("interpreted")) {
-      throw new UsageError("--backend must be compiled or interpreted, not '" + backend + "'");
-    }
+    Backend backendGiven = backendFlag();
     Preprocessing prepFlag =
         preprocess == null
             ? null
@@ -233,10 +232,10 @@ public final class PretrainCommand extends RunFlags implements Callable<Integer>
     }
     PsdSettings settings = PsdSettings.of(network.train().pretrain());
     ModelBinding binding = ModelBinding.of(model, err);
-    String backendName = backend != null ? backend : TrainConfig.DEFAULT_BACKEND;
+    Backend backendUsed = backendGiven != null ? backendGiven : Backend.DEFAULT;
     Pretrainer pretrainer =
         new Pretrainer(
-            network, settings, config.batch(), config.seed(), f -> binding.prepare(f, backendName));
+            network, settings, config.batch(), config.seed(), f -> binding.prepare(f, backendUsed));
     List<Pretrainer.Stage> stages = pretrainer.stages(config.stages());
     DataSplits splits =
         TrainingData.open(network, config.data(), config.preprocess(), config.limitTrain(), 0);

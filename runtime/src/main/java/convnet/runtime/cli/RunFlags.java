@@ -1,5 +1,7 @@
 package convnet.runtime.cli;
 
+import convnet.runtime.errors.UsageError;
+import convnet.runtime.model.Backend;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,4 +58,15 @@ abstract class RunFlags {
           "compiled or interpreted (default: compiled; the interpreter is used, with a "
               + "notice, when the compiled backend is not available).")
   String backend;
+
+  /** {@code --backend} as a backend (null where not given); another word is bad usage. */
+  Backend backendFlag() {
+    return backend == null
+        ? null
+        : Backend.named(backend)
+            .orElseThrow(
+                () ->
+                    new UsageError(
+                        "--backend must be compiled or interpreted, not '" + backend + "'"));
+  }
 }

@@ -6,6 +6,7 @@ import convnet.runtime.data.LimitMode;
 import convnet.runtime.data.Preprocessing;
 import convnet.runtime.errors.UsageError;
 import convnet.runtime.errors.UserError;
+import convnet.runtime.model.Backend;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.train.Given;
 import convnet.runtime.train.LearningRateSchedule;
@@ -228,7 +229,7 @@ public final class TrainCommand extends RunFlags implements Callable<Integer> {
             parsed.preprocess(),
             protocolGiven,
             seed,
-            backend,
+            parsed.backend(),
             limitTrain,
             limitTest,
             parsed.limitMode());
@@ -277,10 +278,8 @@ public final class TrainCommand extends RunFlags implements Callable<Integer> {
     if (weightDecay != null && !(weightDecay >= 0 && weightDecay < Double.POSITIVE_INFINITY)) {
       throw new UsageError("--weight-decay must be a number >= 0, not " + weightDecay);
     }
-    if (backend != null && !backend.equals("compiled") && !backend.equals("interpreted")) {
-      throw new UsageError("--backend must be compiled or interpreted, not '" + backend + "'");
-    }
     return new ParsedFlags(
+        backendFlag(),
         Given.of(schedule, t -> asUsage("--schedule", () -> LearningRateSchedule.parse(t))),
         Given.of(augment, t -> asUsage("--augment", () -> Augmentation.parse(t))),
         Given.of(preprocess, t -> asUsage("--preprocess", () -> Preprocessing.parse(t))),
@@ -289,6 +288,7 @@ public final class TrainCommand extends RunFlags implements Callable<Integer> {
 
   /** The flags written as text, each parsed once. */
   private record ParsedFlags(
+      Backend backend,
       Given<LearningRateSchedule> schedule,
       Given<Augmentation> augment,
       Given<Preprocessing> preprocess,

@@ -1,5 +1,6 @@
 package convnet.runtime.sweep;
 
+import convnet.runtime.model.Backend;
 import java.io.Serializable;
 
 /**
@@ -23,7 +24,7 @@ public record RunTask(
     int limitTrain,
     int limitTest,
     int threads,
-    String backend)
+    Backend backend)
     implements Serializable {
   private static final long serialVersionUID = 1L;
 }

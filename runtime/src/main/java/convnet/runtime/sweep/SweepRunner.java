@@ -11,6 +11,7 @@ import convnet.dsl.sweep.Sweeps;
 import convnet.dsl.sweep.Variant;
 import convnet.runtime.errors.UsageError;
 import convnet.runtime.errors.UserError;
+import convnet.runtime.model.Backend;
 import convnet.runtime.run.RunFolder;
 import convnet.runtime.see.SweepReport;
 import convnet.runtime.train.TrainConfig;
@@ -152,10 +153,10 @@ public final class SweepRunner {
     settings.put("sha256", sha256(bytes));
     settings.put("data", data);
     settings.put("threads_per_run", threads);
-    settings.put("backend", TrainConfig.DEFAULT_BACKEND);
+    settings.put("backend", Backend.DEFAULT.keyword());
     settings.put("runs", sweep.runCount());
     RunFolder.writeJson(folder.resolve("sweep.json"), settings);
-    return execute(folder, sweep, data, threads, TrainConfig.DEFAULT_BACKEND, executor, options);
+    return execute(folder, sweep, data, threads, Backend.DEFAULT, executor, options);
   }
 
   /** Continues the sweep in {@code dir}: finished runs are kept, the others resume or start. */
@@ -184,13 +185,19 @@ public final class SweepRunner {
               + settings.get("threads_per_run").asInt()
               + " kernel threads per run, which its results depend on bitwise");
     }
+    Backend backend;
+    try {
+      backend = Backend.parse(settings.get("backend").asText());
+    } catch (UserError e) {
+      throw new UserError(dir.resolve("sweep.json") + ": " + e.getMessage(), e);
+    }
     Sweep sweep = check(dir.resolve("sweep.cnn"), err);
     return execute(
         dir,
         sweep,
         settings.get("data").asText(),
         settings.get("threads_per_run").asInt(),
-        settings.get("backend").asText(),
+        backend,
         executor,
         options);
   }
@@ -200,7 +207,7 @@ public final class SweepRunner {
       Sweep sweep,
       String data,
       int threads,
-      String backend,
+      Backend backend,
       SweepExecutor executor,
       Options options)
       throws Exception {

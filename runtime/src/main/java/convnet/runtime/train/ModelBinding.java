@@ -83,24 +83,16 @@ public final class ModelBinding implements TrainableModel {
   }
 
   @Override
-  public Executable prepare(Function f, String backend) {
+  public Executable prepare(Function f, Backend backend) {
     return prepare(f, backend, false);
   }
 
   @Override
-  public Executable prepareStep(Function f, String backend) {
+  public Executable prepareStep(Function f, Backend backend) {
     return prepare(f, backend, true);
   }
 
-  private Executable prepare(Function f, String backend, boolean step) {
-    Backend b =
-        switch (backend) {
-          case "compiled" -> Backend.COMPILED;
-          case "interpreted" -> Backend.INTERPRETED;
-          default ->
-              throw new UsageError(
-                  "--backend " + backend + ": expected compiled or " + "interpreted");
-        };
+  private Executable prepare(Function f, Backend b, boolean step) {
     if (b == Backend.COMPILED && !compiledUnavailable) {
       try {
         return step ? Backends.prepareStep(f, b) : Backends.prepare(f, b);
@@ -117,8 +109,8 @@ public final class ModelBinding implements TrainableModel {
   }
 
   @Override
-  public String effectiveBackend(String asked) {
-    return asked.equals("compiled") && compiledUnavailable ? "interpreted" : asked;
+  public Backend effectiveBackend(Backend asked) {
+    return asked == Backend.COMPILED && compiledUnavailable ? Backend.INTERPRETED : asked;
   }
 
   @Override

@@ -14,6 +14,7 @@ import convnet.runtime.data.LimitMode;
 import convnet.runtime.data.Preprocessing;
 import convnet.runtime.errors.UsageError;
 import convnet.runtime.errors.UserError;
+import convnet.runtime.model.Backend;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,15 +73,12 @@ public record TrainConfig(
     @JsonProperty("lr") double learningRate,
     @JsonProperty("schedule") LearningRateSchedule scheduleValue,
     @JsonProperty("seed") long seed,
-    @JsonProperty("backend") String backend,
+    @JsonProperty("backend") Backend backend,
     @JsonProperty("limit_train") int limitTrain,
     @JsonProperty("limit_test") int limitTest,
     @JsonProperty("limit_mode") LimitMode limitModeValue,
     @JsonProperty("network_file") String networkFile,
     @JsonProperty("init") String init) {
-
-  /** The backend used when none is asked for. */
-  public static final String DEFAULT_BACKEND = "compiled";
 
   public TrainConfig {
     Objects.requireNonNull(network, "network");
@@ -107,9 +105,6 @@ public record TrainConfig(
     }
     if (limitTrain < 0 || limitTest < 0) {
       throw new UserError("--limit-train and --limit-test must not be negative");
-    }
-    if (!backend.equals("compiled") && !backend.equals("interpreted")) {
-      throw new UserError("backend '" + backend + "': expected compiled or interpreted");
     }
   }
 
@@ -158,7 +153,8 @@ public record TrainConfig(
         learningRate,
         LearningRateSchedule.parse(schedule),
         seed,
-        backend,
+        // A missing backend is reported by the constructor, as every other missing setting.
+        backend == null ? null : Backend.parse(backend),
         limitTrain,
         limitTest,
         // A config.json written before limits could be stratified took the first N images.
@@ -282,7 +278,7 @@ public record TrainConfig(
   }
 
   /** A copy with another backend (allowed on resume: backends compute the same function). */
-  public TrainConfig withBackend(String newBackend) {
+  public TrainConfig withBackend(Backend newBackend) {
     return new TrainConfig(
         network,
         networkSha256,
@@ -321,7 +317,7 @@ public record TrainConfig(
       Given<Preprocessing> preprocess,
       Given<Protocol> protocol,
       Long seed,
-      String backend,
+      Backend backend,
       Integer limitTrain,
       Integer limitTest,
       Given<LimitMode> limitMode) {
@@ -334,7 +330,7 @@ public record TrainConfig(
     /**
      * Flags from their text, each parsed once here; a bad form is the {@link UserError} of its
      * parser. The protocol's letters are checked against the network's conv stages when the
-     * settings are resolved.
+     * settings are resolved; the backend comes typed, as each command words its own error for it.
      */
     public static Overrides parse(
         String data,
@@ -348,7 +344,7 @@ public record TrainConfig(
         String preprocess,
         String protocol,
         Long seed,
-        String backend,
+        Backend backend,
         Integer limitTrain,
         Integer limitTest,
         String limitMode) {
@@ -383,7 +379,7 @@ public record TrainConfig(
         String preprocess,
         String protocol,
         Long seed,
-        String backend,
+        Backend backend,
         Integer limitTrain,
         Integer limitTest) {
       return parse(
@@ -459,7 +455,7 @@ public record TrainConfig(
         o.learningRate() != null ? o.learningRate() : spec.optimizer().learningRate(),
         o.schedule() != null ? o.schedule().value() : scheduleOf(spec.schedule()),
         o.seed() != null ? o.seed() : spec.seed(),
-        o.backend() != null ? o.backend() : DEFAULT_BACKEND,
+        o.backend() != null ? o.backend() : Backend.DEFAULT,
         o.limitTrain() != null ? o.limitTrain() : 0,
         o.limitTest() != null ? o.limitTest() : 0,
         o.limitMode() != null ? o.limitMode().value() : LimitMode.DEFAULT,
@@ -593,7 +589,7 @@ public record TrainConfig(
         optimizerValue.describe(learningRate),
         scheduleValue,
         seed,
-        backend,
+        backend.keyword(),
         limitTrain > 0 ? "; limit-train " + limitTrain : "",
         limitTest > 0 ? "; limit-test " + limitTest : "",
         limitTrain > 0 || limitTest > 0 ? "; limit-mode " + limitModeValue : "",

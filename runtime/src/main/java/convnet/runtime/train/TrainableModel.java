@@ -5,6 +5,7 @@ import convnet.autodiff.Function;
 import convnet.autodiff.Tensor;
 import convnet.autodiff.optim.Optimizer;
 import convnet.dsl.Network;
+import convnet.runtime.model.Backend;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -53,17 +54,14 @@ public interface TrainableModel {
   /** Every layer's output for batch size {@code batch}, named {@code layer/<name>}. */
   Function layerOutputsFunction(int batch);
 
-  /**
-   * {@code f} ready to run on the backend named {@code backend} ({@code compiled} or {@code
-   * interpreted}).
-   */
-  Executable prepare(Function f, String backend);
+  /** {@code f} ready to run on {@code backend}. */
+  Executable prepare(Function f, Backend backend);
 
   /**
    * A training step {@code f} ready to run as {@link #prepare} makes it, its parameter updates
    * written in place where the backend can (see {@link convnet.runtime.model.BoundFunction}).
    */
-  default Executable prepareStep(Function f, String backend) {
+  default Executable prepareStep(Function f, Backend backend) {
     return prepare(f, backend);
   }
 
@@ -71,7 +69,7 @@ public interface TrainableModel {
    * The backend that {@link #prepare} really uses when {@code asked} is asked for (the same, unless
    * it had to fall back to another).
    */
-  default String effectiveBackend(String asked) {
+  default Backend effectiveBackend(Backend asked) {
     return asked;
   }
 

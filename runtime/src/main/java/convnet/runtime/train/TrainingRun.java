@@ -10,6 +10,7 @@ import convnet.runtime.data.Batches;
 import convnet.runtime.data.DataSplits;
 import convnet.runtime.errors.UsageError;
 import convnet.runtime.errors.UserError;
+import convnet.runtime.model.Backend;
 import convnet.runtime.pretrain.PretrainReport;
 import convnet.runtime.pretrain.Pretrainer;
 import convnet.runtime.pretrain.PsdSettings;
@@ -328,9 +329,13 @@ public final class TrainingRun {
               + data.test().size()
               + " test images\n"
               + config.describe();
-      String backend = model.effectiveBackend(config.backend());
-      if (!backend.equals(config.backend())) {
-        intro += "\nbackend " + config.backend() + " is not available: running on " + backend;
+      Backend backend = model.effectiveBackend(config.backend());
+      if (backend != config.backend()) {
+        intro +=
+            "\nbackend "
+                + config.backend().keyword()
+                + " is not available: running on "
+                + backend.keyword();
       }
       log.log(intro);
       if (!request.json()) {

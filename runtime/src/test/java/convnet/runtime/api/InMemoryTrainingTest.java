@@ -13,6 +13,7 @@ import convnet.runtime.data.Augmentation;
 import convnet.runtime.data.Batches;
 import convnet.runtime.data.Seeds;
 import convnet.runtime.model.DropoutMask;
+import convnet.runtime.model.Backend;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.train.LearningRateSchedule;
 import convnet.runtime.train.ModelBinding;
@@ -101,7 +102,7 @@ class InMemoryTrainingTest {
     Function fn =
         binding.trainingFunction(
             batch, new Sgd(options.momentum(), options.weightDecay(), false), Set.of());
-    Executable step = binding.prepare(fn, "compiled");
+    Executable step = binding.prepare(fn, Backend.COMPILED);
     Node lrInput = fn.inputs().get(NetworkModel.LEARNING_RATE);
     Shape lrShape = lrInput != null ? lrInput.shape() : Shape.scalar();
     List<DropoutMask> masks = model.dropoutMasks(batch);

@@ -70,6 +70,21 @@ class SweepCommandTest {
   }
 
   @Test
+  void aSweepJsonWithAnUnknownBackendIsAUserErrorThatNamesIt() throws IOException {
+    Path folder = Files.createDirectories(dir.resolve("sweep"));
+    Files.copy(quick(), folder.resolve("sweep.cnn"));
+    Files.writeString(
+        folder.resolve("sweep.json"),
+        "{\"data\": \"fashion-mnist-subset\", \"threads_per_run\": 1, \"backend\": \"gpu\"}");
+    Cli.Run r = Cli.run("sweep", "--resume", folder);
+    assertEquals(1, r.status(), r::toString);
+    assertTrue(
+        r.err().contains("sweep.json: backend 'gpu': expected compiled or interpreted"), r.err());
+    assertFalse(r.err().contains("Exception"), r.err());
+    assertFalse(Files.exists(folder.resolve("runs")));
+  }
+
+  @Test
   void divergedAndFailedRunsAreRecordedWithTheirReasonAndNeverAveraged() throws IOException {
     Path file =
         Cli.write(

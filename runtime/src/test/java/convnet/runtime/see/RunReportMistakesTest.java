@@ -8,6 +8,7 @@ import convnet.autodiff.Executable;
 import convnet.autodiff.Tensor;
 import convnet.compiler.CompiledFunction;
 import convnet.runtime.data.Dataset;
+import convnet.runtime.model.Backend;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.train.ModelBinding;
 import java.io.PrintWriter;
@@ -40,7 +41,7 @@ class RunReportMistakesTest {
     NetworkModel network = NetworkModel.fromSource(NET, "small.cnn", quiet);
     ModelBinding model = ModelBinding.of(network, quiet);
     int batch = 8;
-    Executable inference = model.prepare(model.inferenceFunction(batch), "compiled");
+    Executable inference = model.prepare(model.inferenceFunction(batch), Backend.COMPILED);
     assertTrue(inference instanceof CompiledFunction, "the compiled backend is there");
     // A wrapper that is not a CompiledFunction goes through run(Map).
     Executable viaMap = inference::run;

@@ -7,6 +7,7 @@ import convnet.autodiff.Shape;
 import convnet.autodiff.Tensor;
 import convnet.runtime.data.DataSplits;
 import convnet.runtime.data.Preprocessing;
+import convnet.runtime.model.Backend;
 import convnet.runtime.model.NetworkModel;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -44,7 +45,7 @@ class EvaluatorTest {
   }
 
   private static Evaluation evaluate(int batch) {
-    return new Evaluator(model.prepare(model.inferenceFunction(batch), "interpreted"), batch, 10)
+    return new Evaluator(model.prepare(model.inferenceFunction(batch), Backend.INTERPRETED), batch, 10)
         .evaluate(data.test(), weights);
   }
 

@@ -14,6 +14,7 @@ import convnet.runtime.data.Augmentation;
 import convnet.runtime.data.Preprocessing;
 import convnet.runtime.errors.UsageError;
 import convnet.runtime.errors.UserError;
+import convnet.runtime.model.Backend;
 import convnet.runtime.run.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ class TrainConfigTest {
         }
       """);
 
-  static TrainConfig.Overrides only(Integer epochs, Double lr, String backend) {
+  static TrainConfig.Overrides only(Integer epochs, Double lr, Backend backend) {
     return TrainConfig.Overrides.parse(
         null, epochs, null, lr, null, null, null, null, null, null, null, backend, null, null);
   }
@@ -65,11 +66,11 @@ class TrainConfigTest {
     assertEquals(9, c.seed());
     assertEquals("fashion-mnist", c.data());
     assertEquals(Preprocessing.DEFAULT, c.preprocessing());
-    assertEquals("compiled", c.backend());
-    TrainConfig o = TrainConfig.resolve(BLOCK, "n.cnn", "abc", dir, only(7, 0.01, "interpreted"));
+    assertEquals(Backend.COMPILED, c.backend());
+    TrainConfig o = TrainConfig.resolve(BLOCK, "n.cnn", "abc", dir, only(7, 0.01, Backend.INTERPRETED));
     assertEquals(7, o.epochs());
     assertEquals(0.01, o.learningRate());
-    assertEquals("interpreted", o.backend());
+    assertEquals(Backend.INTERPRETED, o.backend());
     assertEquals(16, o.batch());
   }
 
@@ -143,6 +144,26 @@ class TrainConfigTest {
     RunFolder.writeJson(file, c);
     assertTrue(Files.readString(file).contains("\"weight_decay\""));
     assertEquals(c, RunFolder.readJson(file, TrainConfig.class));
+  }
+
+  @Test
+  void theBackendIsWrittenAsItsKeywordAndReadBackTyped() throws IOException {
+    TrainConfig c =
+        TrainConfig.resolve(BLOCK, "n.cnn", "abc", dir, only(null, null, Backend.INTERPRETED));
+    Path file = dir.resolve("config.json");
+    RunFolder.writeJson(file, c);
+    String text = Files.readString(file);
+    assertTrue(text.contains("\"backend\" : \"interpreted\""), text);
+    assertEquals(Backend.INTERPRETED, RunFolder.readJson(file, TrainConfig.class).backend());
+    assertTrue(c.describe().contains("backend interpreted"), c.describe());
+    // Resuming may change the backend, and only the backend.
+    assertEquals(
+        Backend.COMPILED, c.forResume(only(null, null, Backend.COMPILED), "abc").backend());
+    Files.writeString(file, text.replace("\"interpreted\"", "\"gpu\""));
+    UserError bad = assertThrows(UserError.class, () -> RunFolder.readJson(file, TrainConfig.class));
+    assertTrue(
+        bad.getMessage().contains("backend 'gpu': expected compiled or interpreted"),
+        bad.getMessage());
   }
 
   @Test

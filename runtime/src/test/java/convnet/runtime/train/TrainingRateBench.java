@@ -3,6 +3,7 @@ package convnet.runtime.train;
 import convnet.autodiff.Function;
 import convnet.autodiff.Tensor;
 import convnet.runtime.data.DataSplits;
+import convnet.runtime.model.Backend;
 import convnet.runtime.model.BoundFunction;
 import convnet.runtime.model.NetworkModel;
 import convnet.runtime.run.EpochMetrics;
@@ -72,7 +73,7 @@ public final class TrainingRateBench {
 
     // The bare step, as bench runs it: the same function, compiled apart, random inputs.
     Function fn = model.trainingFunction(batch, config.optimizerValue(), java.util.Set.of());
-    BoundFunction bare = BoundFunction.of(fn, model.prepareStep(fn, "compiled"));
+    BoundFunction bare = BoundFunction.of(fn, model.prepareStep(fn, Backend.COMPILED));
     init.forEach(bare::set);
     SplittableRandom random = new SplittableRandom(1);
     for (String name : List.of("input", "labels")) {

@@ -10,6 +10,7 @@ import convnet.autodiff.Tensor;
 import convnet.autodiff.io.Npz;
 import convnet.runtime.errors.UsageError;
 import convnet.runtime.errors.UserError;
+import convnet.runtime.model.Backend;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -64,7 +65,7 @@ class TrainingRunTest {
 
   static TrainConfig.Overrides flags(String data, Integer epochs, Double lr) {
     return TrainConfig.Overrides.parse(
-        data, epochs, null, lr, null, null, null, null, null, null, null, "interpreted", 320, 200);
+        data, epochs, null, lr, null, null, null, null, null, null, null, Backend.INTERPRETED, 320, 200);
   }
 
   static final TrainConfig.Overrides SMALL = flags("fashion-mnist-subset", null, null);
@@ -169,7 +170,7 @@ class TrainingRunTest {
             null,
             null,
             null,
-            "interpreted",
+            Backend.INTERPRETED,
             320,
             200);
     Path whole = dir.resolve("whole");
@@ -433,7 +434,7 @@ class TrainingRunTest {
               null,
               null,
               seed,
-              "interpreted",
+              Backend.INTERPRETED,
               64,
               50);
       TrainingRun.execute(
