@@ -256,7 +256,8 @@ public final class ConvNet {
     try {
       values.put(Lowering.LABELS, NetworkModel.oneHot(labels, classes()));
       Executable exe =
-          gradient.computeIfAbsent(n, k -> binding.prepare(model.gradientFunction(k), Backend.COMPILED));
+          gradient.computeIfAbsent(
+              n, k -> binding.prepare(model.gradientFunction(k), Backend.COMPILED));
       Map<String, Tensor> out = exe.run(values);
       Map<String, Tensor> grads = new LinkedHashMap<>();
       for (String p : parameterNames()) {

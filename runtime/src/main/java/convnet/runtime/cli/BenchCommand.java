@@ -211,7 +211,8 @@ public final class BenchCommand implements Callable<Integer> {
         CompiledFunction t = compiled(train, values, false);
         CompiledFunction i = compiled(inference, values, false);
         figures.put(
-            Backend.COMPILED, new Figures(measure(t::run, n), measure(i::run, n), flops(t), flops(i)));
+            Backend.COMPILED,
+            new Figures(measure(t::run, n), measure(i::run, n), flops(t), flops(i)));
         kernels = profile(train, values);
         if (!noCeiling && ceiling == null) {
           ceiling = SgemmCeiling.measure(CompiledFunction.threads());

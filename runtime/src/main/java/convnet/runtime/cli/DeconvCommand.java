@@ -114,7 +114,8 @@ public final class DeconvCommand implements Callable<Integer> {
     Backend chosen =
         Backend.named(backend)
             .orElseThrow(
-                () -> new UsageError("--backend " + backend + ": expected compiled or interpreted"));
+                () ->
+                    new UsageError("--backend " + backend + ": expected compiled or interpreted"));
     FileArgs.checkWritable("--out", out);
     PrintWriter err = spec.commandLine().getErr();
     NetworkModel network = NetworkModel.load(args.file, err);

@@ -138,7 +138,8 @@ public final class EvalCommand implements Callable<Integer> {
     Backend chosen =
         Backend.named(backend)
             .orElseThrow(
-                () -> new UsageError("--backend " + backend + ": expected compiled or interpreted"));
+                () ->
+                    new UsageError("--backend " + backend + ": expected compiled or interpreted"));
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     NetworkModel network = NetworkModel.load(file, err);

@@ -34,6 +34,7 @@ class BackendTest {
       assertEquals("backend '" + word + "': expected compiled or interpreted", e.getMessage());
     }
     assertEquals(Optional.empty(), Backend.named(null));
-    assertTrue(assertThrows(UserError.class, () -> Backend.parse(null)).getMessage().contains("'null'"));
+    assertTrue(
+        assertThrows(UserError.class, () -> Backend.parse(null)).getMessage().contains("'null'"));
   }
 }

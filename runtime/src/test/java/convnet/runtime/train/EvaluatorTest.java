@@ -45,7 +45,8 @@ class EvaluatorTest {
   }
 
   private static Evaluation evaluate(int batch) {
-    return new Evaluator(model.prepare(model.inferenceFunction(batch), Backend.INTERPRETED), batch, 10)
+    return new Evaluator(
+            model.prepare(model.inferenceFunction(batch), Backend.INTERPRETED), batch, 10)
         .evaluate(data.test(), weights);
   }
 

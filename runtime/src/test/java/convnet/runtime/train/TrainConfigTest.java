@@ -67,7 +67,8 @@ class TrainConfigTest {
     assertEquals("fashion-mnist", c.data());
     assertEquals(Preprocessing.DEFAULT, c.preprocessing());
     assertEquals(Backend.COMPILED, c.backend());
-    TrainConfig o = TrainConfig.resolve(BLOCK, "n.cnn", "abc", dir, only(7, 0.01, Backend.INTERPRETED));
+    TrainConfig o =
+        TrainConfig.resolve(BLOCK, "n.cnn", "abc", dir, only(7, 0.01, Backend.INTERPRETED));
     assertEquals(7, o.epochs());
     assertEquals(0.01, o.learningRate());
     assertEquals(Backend.INTERPRETED, o.backend());
@@ -160,7 +161,8 @@ class TrainConfigTest {
     assertEquals(
         Backend.COMPILED, c.forResume(only(null, null, Backend.COMPILED), "abc").backend());
     Files.writeString(file, text.replace("\"interpreted\"", "\"gpu\""));
-    UserError bad = assertThrows(UserError.class, () -> RunFolder.readJson(file, TrainConfig.class));
+    UserError bad =
+        assertThrows(UserError.class, () -> RunFolder.readJson(file, TrainConfig.class));
     assertTrue(
         bad.getMessage().contains("backend 'gpu': expected compiled or interpreted"),
         bad.getMessage());

@@ -65,7 +65,20 @@ class TrainingRunTest {
 
   static TrainConfig.Overrides flags(String data, Integer epochs, Double lr) {
     return TrainConfig.Overrides.parse(
-        data, epochs, null, lr, null, null, null, null, null, null, null, Backend.INTERPRETED, 320, 200);
+        data,
+        epochs,
+        null,
+        lr,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        Backend.INTERPRETED,
+        320,
+        200);
   }
 
   static final TrainConfig.Overrides SMALL = flags("fashion-mnist-subset", null, null);
