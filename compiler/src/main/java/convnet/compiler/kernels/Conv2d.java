@@ -160,123 +160,131 @@ public final class Conv2d {
     }
     int image = m * s.p;
     if (s.strideH == 1 && s.strideW == 1 && s.mg <= FEW_MAPS) {
-      Parallel.forRange(
+      eachImage(
+          s,
           n,
-          (chunk, i0, i1) -> {
-            float[] out = y != null ? y : imageScratch(image);
-            for (int i = i0; i < i1; i++) {
-              int outAt = y != null ? yOff + i * image : 0;
-              for (int g = 0; g < s.groups; g++) {
-                shiftedPlanes(
-                    x,
-                    xOff + (i * c + g * s.cg) * h * wd,
-                    s.cg,
-                    h,
-                    wd,
-                    w,
-                    wOff + g * s.mg * s.kd,
-                    s.mg,
-                    kh,
-                    kw,
-                    padH,
-                    padW,
-                    out,
-                    outAt + g * s.mg * s.p);
-              }
-              if (after != null) {
-                after.image(i, out, outAt);
-              }
-            }
-          });
+          image,
+          y,
+          yOff,
+          after,
+          false,
+          (i, g, out, outAt, col) ->
+              shiftedPlanes(
+                  x,
+                  xOff + (i * c + g * s.cg) * h * wd,
+                  s.cg,
+                  h,
+                  wd,
+                  w,
+                  wOff + g * s.mg * s.kd,
+                  s.mg,
+                  kh,
+                  kw,
+                  padH,
+                  padW,
+                  out,
+                  outAt));
       return;
     }
     if (usesPlanes(s)) {
       VectorPlaneConv.Planes planes = VectorPlaneConv.Planes.of(s);
-      Parallel.forRange(
+      eachImage(
+          s,
           n,
-          (chunk, i0, i1) -> {
-            float[] out = y != null ? y : imageScratch(image);
-            for (int i = i0; i < i1; i++) {
-              int outAt = y != null ? yOff + i * image : 0;
-              for (int g = 0; g < s.groups; g++) {
-                VectorPlaneConv.forwardGroup(
-                    x,
-                    xOff + (i * c + g * s.cg) * h * wd,
-                    w,
-                    wOff + g * s.mg * s.kd,
-                    out,
-                    outAt + g * s.mg * s.p,
-                    s,
-                    planes);
-              }
-              if (after != null) {
-                after.image(i, out, outAt);
-              }
-            }
-          });
+          image,
+          y,
+          yOff,
+          after,
+          false,
+          (i, g, out, outAt, col) ->
+              VectorPlaneConv.forwardGroup(
+                  x,
+                  xOff + (i * c + g * s.cg) * h * wd,
+                  w,
+                  wOff + g * s.mg * s.kd,
+                  out,
+                  outAt,
+                  s,
+                  planes));
       return;
     }
     if (usesLaneMaps(s)) {
       float[] packed = VectorConv.packWeights(w, wOff, groups, s.mg, s.cg, kh, kw);
       VectorConv.Tiles tiles = VectorConv.Tiles.of(s);
-      Parallel.forRange(
+      eachImage(
+          s,
           n,
-          (chunk, i0, i1) -> {
-            float[] out = y != null ? y : imageScratch(image);
-            for (int i = i0; i < i1; i++) {
-              int outAt = y != null ? yOff + i * image : 0;
-              for (int g = 0; g < s.groups; g++) {
-                VectorConv.forwardGroup(
-                    x,
-                    xOff + (i * c + g * s.cg) * h * wd,
-                    packed,
-                    g * s.mg * s.kd,
-                    out,
-                    outAt + g * s.mg * s.p,
-                    s,
-                    tiles);
-              }
-              if (after != null) {
-                after.image(i, out, outAt);
-              }
-            }
-          });
+          image,
+          y,
+          yOff,
+          after,
+          false,
+          (i, g, out, outAt, col) ->
+              VectorConv.forwardGroup(
+                  x,
+                  xOff + (i * c + g * s.cg) * h * wd,
+                  packed,
+                  g * s.mg * s.kd,
+                  out,
+                  outAt,
+                  s,
+                  tiles));
       return;
     }
+    eachImage(
+        s,
+        n,
+        image,
+        y,
+        yOff,
+        after,
+        !s.direct(),
+        (i, g, out, outAt, col) -> {
+          int xAt = xOff + (i * c + g * s.cg) * h * wd;
+          int wAt = wOff + g * s.mg * s.kd;
+          if (s.direct()) {
+            Sgemm.sgemmSerial(
+                false, false, s.mg, s.p, s.kd, 1f, w, wAt, s.kd, x, xAt, s.p, 0f, out, outAt, s.p);
+          } else {
+            im2col(x, xAt, s, col);
+            Sgemm.sgemmSerial(
+                false, false, s.mg, s.p, s.kd, 1f, w, wAt, s.kd, col, 0, s.p, 0f, out, outAt, s.p);
+          }
+        });
+  }
+
+  /**
+   * One group of one image of a forward convolution: writes the group's output maps to {@code out}
+   * from {@code outAt}; {@code col} is the thread's im2col scratch, or null where not asked for.
+   */
+  @FunctionalInterface
+  private interface GroupForward {
+    void run(int image, int group, float[] out, int outAt, float[] col);
+  }
+
+  /**
+   * The batch's images split over the threads, each image's groups computed by {@code group} into y
+   * (or, with a null y, the thread's one-image scratch array), then {@code after} run on the image
+   * while it is in cache.
+   */
+  private static void eachImage(
+      Shape s,
+      int n,
+      int image,
+      float[] y,
+      int yOff,
+      ImageEpilogue after,
+      boolean needsCol,
+      GroupForward group) {
     Parallel.forRange(
         n,
         (chunk, i0, i1) -> {
-          float[] col = s.direct() ? null : scratch(s.colSize());
+          float[] col = needsCol ? scratch(s.colSize()) : null;
           float[] out = y != null ? y : imageScratch(image);
           for (int i = i0; i < i1; i++) {
             int outAt = y != null ? yOff + i * image : 0;
             for (int g = 0; g < s.groups; g++) {
-              int yAt = outAt + g * s.mg * s.p;
-              int wAt = wOff + g * s.mg * s.kd;
-              if (s.direct()) {
-                Sgemm.sgemmSerial(
-                    false,
-                    false,
-                    s.mg,
-                    s.p,
-                    s.kd,
-                    1f,
-                    w,
-                    wAt,
-                    s.kd,
-                    x,
-                    xOff + (i * c + g * s.cg) * h * wd,
-                    s.p,
-                    0f,
-                    out,
-                    yAt,
-                    s.p);
-              } else {
-                im2col(x, xOff + (i * c + g * s.cg) * h * wd, s, col);
-                Sgemm.sgemmSerial(
-                    false, false, s.mg, s.p, s.kd, 1f, w, wAt, s.kd, col, 0, s.p, 0f, out, yAt,
-                    s.p);
-              }
+              group.run(i, g, out, outAt + g * s.mg * s.p, col);
             }
             if (after != null) {
               after.image(i, out, outAt);

@@ -99,7 +99,8 @@ public final class BenchCommand implements Callable<Integer> {
       paramLabel = "S",
       defaultValue = "3.0",
       description =
-          "seconds of warm-up before timing, so the JIT compiles the kernels (default 3.0)")
+          "seconds of warm-up before timing, so the JIT compiles the kernels (default 3.0); "
+              + "warm-up goes on while the JIT is still compiling, up to a minute")
   double warmup;
 
   @Option(
@@ -531,13 +532,7 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private Rate measure(Runnable step, int batchSize, int repeats, double warmup) {
-    long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
-    long last;
-    do {
-      long t0 = System.nanoTime();
-      step.run();
-      last = System.nanoTime() - t0;
-    } while (System.nanoTime() < warmEnd);
+    long last = warmUp(step, warmup);
     int steps =
         (int) Math.max(1, Math.min(1_000_000, Math.ceil(minTime * 1e9 / Math.max(1, last))));
     double[] rates = new double[repeats];
@@ -647,16 +642,52 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  // A JIT still compiling after the warm-up time (a step compiles to many kernel classes, and on
+  // two cores C2's threads compete with the kernels' own) made the first timed repeats of the
+  // larger networks several times slower than the rest; warm-up therefore goes on, up to this
+  // long, until the JIT has been idle for one window.
+  private static final long WARMUP_LIMIT_NANOS = 60_000_000_000L;
+  private static final long JIT_WINDOW_NANOS = 500_000_000L;
+  private static final long JIT_IDLE_MILLIS = 10;
+
+  /**
+   * Runs {@code step} for at least {@code seconds}, then on while the JIT compiled more than a few
+   * milliseconds in the last half second (up to a minute in all); returns the last step's
+   * nanoseconds. With no warm-up asked for (the later rounds of --compare-torch), one step.
+   */
+  static long warmUp(Runnable step, double seconds) {
+    java.lang.management.CompilationMXBean jit =
+        java.lang.management.ManagementFactory.getCompilationMXBean();
+    boolean watch = seconds > 0 && jit != null && jit.isCompilationTimeMonitoringSupported();
+    long start = System.nanoTime();
+    long warmEnd = start + (long) (seconds * 1e9);
+    long windowEnd = watch ? Math.max(warmEnd, start + JIT_WINDOW_NANOS) : warmEnd;
+    long compiled = watch ? jit.getTotalCompilationTime() : 0;
+    long last;
+    while (true) {
+      long t0 = System.nanoTime();
+      step.run();
+      last = System.nanoTime() - t0;
+      long now = System.nanoTime();
+      if (now < windowEnd) {
+        continue;
+      }
+      long compiledNow = watch ? jit.getTotalCompilationTime() : 0;
+      if (!watch || compiledNow - compiled <= JIT_IDLE_MILLIS || now - start > WARMUP_LIMIT_NANOS) {
+        return last;
+      }
+      compiled = compiledNow;
+      windowEnd = now + JIT_WINDOW_NANOS;
+    }
+  }
+
   /**
    * Every kernel of the compiled training step, timed over the steps that fit in max(minTime, 0.5)
    * seconds after the full warm-up (a fresh compilation: its kernels are new classes for the JIT).
    */
   private List<CompiledFunction.KernelTime> profile(Function train, Map<String, Tensor> values) {
     CompiledFunction p = compiled(train, values, true);
-    long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
-    do {
-      p.run();
-    } while (System.nanoTime() < warmEnd);
+    warmUp(p::run, warmup);
     p.resetProfile();
     long end = System.nanoTime() + (long) (Math.max(minTime, 0.5) * 1e9);
     do {
