@@ -455,11 +455,13 @@ public final class Conv2d {
     if (usesPlanes(s)) {
       // Per-chunk vector accumulators [M][C/groups·KH·KW][L]; lanes, then chunks, added in order.
       VectorPlaneConv.Planes planes = VectorPlaneConv.Planes.of(s);
-      float[][] acc = new float[chunks][wSize * VectorPlaneConv.L];
+      int size = wSize * VectorPlaneConv.L;
+      float[] acc = partials(chunks * size);
       Parallel.forChunks(
           n,
           chunks,
           (chunk, i0, i1) -> {
+            Arrays.fill(acc, chunk * size, (chunk + 1) * size, 0f);
             for (int i = i0; i < i1; i++) {
               for (int g = 0; g < s.groups; g++) {
                 VectorPlaneConv.backwardWeightGroup(
@@ -467,32 +469,33 @@ public final class Conv2d {
                     xOff + (i * c + g * s.cg) * h * wd,
                     dy,
                     dyOff + (i * m + g * s.mg) * s.p,
-                    acc[chunk],
-                    g * s.mg * s.kd * VectorPlaneConv.L,
+                    acc,
+                    chunk * size + g * s.mg * s.kd * VectorPlaneConv.L,
                     s,
                     planes);
               }
             }
           });
-      for (int chunk = 0; chunk < chunks; chunk++) {
-        VectorPlaneConv.reduceLanes(acc[chunk], dw, dwOff, wSize, chunk > 0);
-      }
+      VectorPlaneConv.reduceChunks(acc, chunks, size, dw, dwOff, wSize);
       return;
     }
     if (usesLaneMaps(s)) {
-      // Per-chunk sums in the packed layout of the lane-maps kernel, added in chunk order; a
-      // chunk's images go through the kernel a few at a time (the sum order is the same).
-      float[][] packed = new float[chunks][wSize];
-      int together = VectorConv.weightImages(s);
-      int[] table = VectorConv.weightTable(s, together);
+      // Per-chunk sums in the packed layout of the lane-maps kernel, [M][KH][KW·C/groups rounded up
+      // to vectors], added in chunk order by VectorConvWeight.reduceChunks; a chunk's images go
+      // through the kernel a few at a time (the sum order is the same).
+      int size = VectorConvWeight.packedSize(s);
+      float[] partials = partials(chunks * size);
+      int together = VectorConvWeight.weightImages(s);
+      int[] table = VectorConvWeight.weightTable(s, together);
       Parallel.forChunks(
           n,
           chunks,
           (chunk, i0, i1) -> {
+            Arrays.fill(partials, chunk * size, (chunk + 1) * size, 0f);
             for (int i = i0; i < i1; i += together) {
               int images = Math.min(together, i1 - i);
               for (int g = 0; g < s.groups; g++) {
-                VectorConv.backwardWeightImages(
+                VectorConvWeight.backwardWeightImages(
                     x,
                     xOff + (i * c + g * s.cg) * h * wd,
                     c * h * wd,
@@ -500,16 +503,14 @@ public final class Conv2d {
                     dyOff + (i * m + g * s.mg) * s.p,
                     m * s.p,
                     images,
-                    packed[chunk],
-                    g * s.mg * s.kd,
+                    partials,
+                    chunk * size + g * s.mg * s.kh * VectorConvWeight.runPadded(s),
                     s,
                     table);
               }
             }
           });
-      for (int chunk = 0; chunk < chunks; chunk++) {
-        VectorConv.unpackWeights(packed[chunk], dw, dwOff, groups, s.mg, s.cg, kh, kw, chunk > 0);
-      }
+      VectorConvWeight.reduceChunks(partials, chunks, size, dw, dwOff, s);
       return;
     }
     float[][] partial = new float[chunks][];
@@ -694,6 +695,31 @@ public final class Conv2d {
         System.arraycopy(buf, acc + oy * wp, y, yAt + (o * outH + oy) * outW, outW);
       }
     }
+  }
+
+  /**
+   * Per calling thread: the weight gradient's per-chunk partial sums, kept from call to call (a
+   * training step calls it with the same shapes every time) up to {@value #KEEP_PARTIALS} floats.
+   */
+  private static final ThreadLocal<float[][]> PARTIALS =
+      ThreadLocal.withInitial(() -> new float[1][0]);
+
+  /**
+   * Partial sums up to this many floats (16 MB) are kept for the next call; larger ones (B3's
+   * second convolution: 85 MB) are allocated per call rather than held for good.
+   */
+  static final int KEEP_PARTIALS = 1 << 22;
+
+  /** An array of at least {@code size} floats for partial sums; its contents are undefined. */
+  private static float[] partials(int size) {
+    if (size > KEEP_PARTIALS) {
+      return new float[size];
+    }
+    float[][] holder = PARTIALS.get();
+    if (holder[0].length < size) {
+      holder[0] = new float[size];
+    }
+    return holder[0];
   }
 
   /** One image's output per thread, for {@link #forwardThen} without an output array. */

@@ -14,9 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * offset tables ({@link Tiles}): 6 pixels × 4 lane blocks of maps (24 accumulators) when the group
  * has that many maps, else 8 pixels × 2 or 1 blocks; each run element costs one weight load per
  * block, one broadcast per pixel and one FMA per (pixel, block). Results go to a pixel-major tile
- * that is transposed into the NCHW output at the end. The weight gradient uses the same padded
- * plane the other way round: dy transposed pixel-major, 8 taps × lane blocks of maps in registers,
- * summed over the pixels of one or more images, in the layout [map block][ky][kx][input map][lane].
+ * that is transposed into the NCHW output at the end. The weight gradient ({@link
+ * VectorConvWeight}) uses the same padded plane the other way round.
  *
  * <p>Every kernel method has a single loop: on Java 17, C2 boxed vector accumulators carried across
  * nested loops (measured 7 GFLOP/s instead of 160), so accumulators are reloaded once per kernel
@@ -26,7 +25,6 @@ final class VectorConv {
 
   static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   static final int L = S.length();
-  static final int T = 8;
 
   private static final ThreadLocal<float[][]> SCRATCH =
       ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
@@ -225,47 +223,10 @@ final class VectorConv {
   }
 
   /**
-   * How many images one weight-gradient pass takes together: enough for about {@value #SPAN}
-   * pixels, so that small maps (8×8) do not reload the accumulators every few dozen pixels.
-   */
-  static int weightImages(Conv2d.Shape s) {
-    return Math.max(1, SPAN / s.p());
-  }
-
-  /**
-   * Pixels per pass of the weight-gradient kernels between accumulator reloads: the padded planes
-   * and dy rows they read then stay in the level-1 cache (measured 5-10% faster than whole 14×14
-   * images).
-   */
-  static final int SPAN = 128;
-
-  /** Weights per group up to this many (256 KB) are summed in passes of {@value #SPAN} pixels. */
-  static final int SPAN_WEIGHTS = 1 << 16;
-
-  /**
-   * For the pixels of {@code images} consecutive images (image-major, then row-major), where each
-   * window starts in the stacked padded NHWC planes.
-   */
-  static int[] weightTable(Conv2d.Shape s, int images) {
-    int cg = s.cg();
-    int rowStride = (s.w() + 2 * s.padW()) * cg;
-    int plane = (s.h() + 2 * s.padH()) * rowStride;
-    int[] pixOff = new int[images * s.p()];
-    for (int img = 0, j = 0; img < images; img++) {
-      for (int oy = 0; oy < s.oh(); oy++) {
-        for (int ox = 0; ox < s.ow(); ox++, j++) {
-          pixOff[j] = img * plane + oy * s.strideH() * rowStride + ox * s.strideW() * cg;
-        }
-      }
-    }
-    return pixOff;
-  }
-
-  /**
    * Copies the cg planes of x at xAt into a zero-padded NHWC plane of xp at xpAt (xp is grown when
    * needed and returned).
    */
-  private static void paddedNhwc(float[] x, int xAt, Conv2d.Shape s, float[] xp, int xpAt) {
+  static void paddedNhwc(float[] x, int xAt, Conv2d.Shape s, float[] xp, int xpAt) {
     int cg = s.cg();
     int h = s.h();
     int w = s.w();
@@ -286,99 +247,6 @@ final class VectorConv {
     }
     paddedNhwc(x, xAt, s, scratch[0], 0);
     return scratch[0];
-  }
-
-  /**
-   * Adds {@code images} consecutive images' group to a weight gradient kept in the packed layout
-   * acc[block][ky][kx][ci][lane] += Σ_images Σ_pixels dy[map][pixel] · xpad[ci][pixel shifted by
-   * (ky, kx)]; image i's group planes start at xAt + i·xImage in x and dyAt + i·dyImage in dy, and
-   * pixOff is {@link #weightTable} for at least that many images. Every accumulator sums its terms
-   * image by image, pixel by pixel (row-major), by fused multiply-adds: when the weights are few
-   * the pixels are cut into passes of about {@value #SPAN} that store and reload the accumulators,
-   * which leaves the order (and so the result) as it is. dy is first transposed pixel-major so that
-   * a pixel's maps are one vector.
-   */
-  static void backwardWeightImages(
-      float[] x,
-      int xAt,
-      int xImage,
-      float[] dy,
-      int dyAt,
-      int dyImage,
-      int images,
-      float[] acc,
-      int accAt,
-      Conv2d.Shape s,
-      int[] pixOff) {
-    int cg = s.cg();
-    int mg = s.mg();
-    int p = s.p();
-    int rowStride = (s.w() + 2 * s.padW()) * cg;
-    int plane = (s.h() + 2 * s.padH()) * rowStride;
-    float[][] scratch = SCRATCH.get();
-    if (scratch[0].length < images * plane) {
-      scratch[0] = new float[images * plane];
-    }
-    if (scratch[1].length < images * p * mg) {
-      scratch[1] = new float[images * p * mg];
-    }
-    float[] xp = scratch[0];
-    float[] dyT = scratch[1];
-    for (int img = 0; img < images; img++) {
-      paddedNhwc(x, xAt + img * xImage, s, xp, img * plane);
-      transpose(dy, dyAt + img * dyImage, p, mg, p, dyT, img * p * mg, mg);
-    }
-    int kd = s.kd();
-    int run = s.kw() * cg;
-    int total = images * p;
-    // Every pass reads and writes all the accumulators: worth it only while they are few (B3's 5 MB
-    // made three passes over 18×18 pixels 10% slower than one).
-    int passes = kd * mg <= SPAN_WEIGHTS ? (total + SPAN - 1) / SPAN : 1;
-    int span = (total + passes - 1) / passes;
-    for (int q0 = 0; q0 < total; q0 += span) {
-      int q1 = Math.min(total, q0 + span);
-      for (int ky = 0; ky < s.kh(); ky++) {
-        int r = 0;
-        for (; r + T <= run; r += T) {
-          int xOff = ky * rowStride + r;
-          int at = accAt + (ky * run + r) * L;
-          int mb = 0;
-          for (; mb + 2 * L <= mg; mb += 2 * L) {
-            wgrad2(xp, pixOff, q0, q1, xOff, dyT, mb, mg, acc, at + mb * kd, kd * L);
-          }
-          for (; mb < mg; mb += L) {
-            wgrad1(xp, pixOff, q0, q1, xOff, dyT, mb, mg, acc, at + mb * kd, kd * L);
-          }
-        }
-        for (; r < run; r++) {
-          int at = accAt + (ky * run + r) * L;
-          for (int mb = 0; mb < mg; mb += L) {
-            wgradTap(
-                xp, pixOff, q0, q1, ky * rowStride + r, dyT, mb, mg, acc, at + mb * kd, kd * L);
-          }
-        }
-      }
-    }
-  }
-
-  /** acc[block][tap][lane] → dw[M][C/groups][KH][KW], adding when {@code add}, else overwriting. */
-  static void unpackWeights(
-      float[] acc, float[] dw, int dwOff, int groups, int mg, int cg, int kh, int kw, boolean add) {
-    int kd = cg * kh * kw;
-    for (int g = 0; g < groups; g++) {
-      for (int m = 0; m < mg; m++) {
-        int block = g * mg * kd + (m / L) * kd * L + m % L;
-        for (int ci = 0; ci < cg; ci++) {
-          for (int ky = 0; ky < kh; ky++) {
-            for (int kx = 0; kx < kw; kx++) {
-              float v = acc[block + ((ky * kw + kx) * cg + ci) * L];
-              int at = dwOff + ((g * mg + m) * cg + ci) * kh * kw + ky * kw + kx;
-              dw[at] = add ? dw[at] + v : v;
-            }
-          }
-        }
-      }
-    }
   }
 
   /**
@@ -794,164 +662,5 @@ final class VectorConv {
     a50.intoArray(out, o5 + 0 * L);
     a60.intoArray(out, o6 + 0 * L);
     a70.intoArray(out, o7 + 0 * L);
-  }
-
-  /**
-   * Weight gradient of 8 consecutive taps × 2 lane block(s) of maps, summed over pixels [from, to)
-   * of {@link #backwardWeightImages}.
-   */
-  static void wgrad2(
-      float[] xp,
-      int[] pixOff,
-      int from,
-      int to,
-      int xOff,
-      float[] dyT,
-      int mb,
-      int mg,
-      float[] acc,
-      int accOff,
-      int blockStride) {
-    FloatVector a00 = FloatVector.fromArray(S, acc, accOff + 0 * L + 0 * blockStride);
-    FloatVector a01 = FloatVector.fromArray(S, acc, accOff + 0 * L + 1 * blockStride);
-    FloatVector a10 = FloatVector.fromArray(S, acc, accOff + 1 * L + 0 * blockStride);
-    FloatVector a11 = FloatVector.fromArray(S, acc, accOff + 1 * L + 1 * blockStride);
-    FloatVector a20 = FloatVector.fromArray(S, acc, accOff + 2 * L + 0 * blockStride);
-    FloatVector a21 = FloatVector.fromArray(S, acc, accOff + 2 * L + 1 * blockStride);
-    FloatVector a30 = FloatVector.fromArray(S, acc, accOff + 3 * L + 0 * blockStride);
-    FloatVector a31 = FloatVector.fromArray(S, acc, accOff + 3 * L + 1 * blockStride);
-    FloatVector a40 = FloatVector.fromArray(S, acc, accOff + 4 * L + 0 * blockStride);
-    FloatVector a41 = FloatVector.fromArray(S, acc, accOff + 4 * L + 1 * blockStride);
-    FloatVector a50 = FloatVector.fromArray(S, acc, accOff + 5 * L + 0 * blockStride);
-    FloatVector a51 = FloatVector.fromArray(S, acc, accOff + 5 * L + 1 * blockStride);
-    FloatVector a60 = FloatVector.fromArray(S, acc, accOff + 6 * L + 0 * blockStride);
-    FloatVector a61 = FloatVector.fromArray(S, acc, accOff + 6 * L + 1 * blockStride);
-    FloatVector a70 = FloatVector.fromArray(S, acc, accOff + 7 * L + 0 * blockStride);
-    FloatVector a71 = FloatVector.fromArray(S, acc, accOff + 7 * L + 1 * blockStride);
-    for (int q = from; q < to; q++) {
-      int o = pixOff[q] + xOff;
-      FloatVector d0 = FloatVector.fromArray(S, dyT, q * mg + mb);
-      FloatVector d1 = FloatVector.fromArray(S, dyT, q * mg + mb + L);
-      FloatVector x0 = FloatVector.broadcast(S, xp[o + 0]);
-      a00 = x0.fma(d0, a00);
-      a01 = x0.fma(d1, a01);
-      FloatVector x1 = FloatVector.broadcast(S, xp[o + 1]);
-      a10 = x1.fma(d0, a10);
-      a11 = x1.fma(d1, a11);
-      FloatVector x2 = FloatVector.broadcast(S, xp[o + 2]);
-      a20 = x2.fma(d0, a20);
-      a21 = x2.fma(d1, a21);
-      FloatVector x3 = FloatVector.broadcast(S, xp[o + 3]);
-      a30 = x3.fma(d0, a30);
-      a31 = x3.fma(d1, a31);
-      FloatVector x4 = FloatVector.broadcast(S, xp[o + 4]);
-      a40 = x4.fma(d0, a40);
-      a41 = x4.fma(d1, a41);
-      FloatVector x5 = FloatVector.broadcast(S, xp[o + 5]);
-      a50 = x5.fma(d0, a50);
-      a51 = x5.fma(d1, a51);
-      FloatVector x6 = FloatVector.broadcast(S, xp[o + 6]);
-      a60 = x6.fma(d0, a60);
-      a61 = x6.fma(d1, a61);
-      FloatVector x7 = FloatVector.broadcast(S, xp[o + 7]);
-      a70 = x7.fma(d0, a70);
-      a71 = x7.fma(d1, a71);
-    }
-    a00.intoArray(acc, accOff + 0 * L + 0 * blockStride);
-    a01.intoArray(acc, accOff + 0 * L + 1 * blockStride);
-    a10.intoArray(acc, accOff + 1 * L + 0 * blockStride);
-    a11.intoArray(acc, accOff + 1 * L + 1 * blockStride);
-    a20.intoArray(acc, accOff + 2 * L + 0 * blockStride);
-    a21.intoArray(acc, accOff + 2 * L + 1 * blockStride);
-    a30.intoArray(acc, accOff + 3 * L + 0 * blockStride);
-    a31.intoArray(acc, accOff + 3 * L + 1 * blockStride);
-    a40.intoArray(acc, accOff + 4 * L + 0 * blockStride);
-    a41.intoArray(acc, accOff + 4 * L + 1 * blockStride);
-    a50.intoArray(acc, accOff + 5 * L + 0 * blockStride);
-    a51.intoArray(acc, accOff + 5 * L + 1 * blockStride);
-    a60.intoArray(acc, accOff + 6 * L + 0 * blockStride);
-    a61.intoArray(acc, accOff + 6 * L + 1 * blockStride);
-    a70.intoArray(acc, accOff + 7 * L + 0 * blockStride);
-    a71.intoArray(acc, accOff + 7 * L + 1 * blockStride);
-  }
-
-  /**
-   * Weight gradient of 8 consecutive taps × 1 lane block(s) of maps, summed over pixels [from, to)
-   * of {@link #backwardWeightImages}.
-   */
-  static void wgrad1(
-      float[] xp,
-      int[] pixOff,
-      int from,
-      int to,
-      int xOff,
-      float[] dyT,
-      int mb,
-      int mg,
-      float[] acc,
-      int accOff,
-      int blockStride) {
-    FloatVector a00 = FloatVector.fromArray(S, acc, accOff + 0 * L + 0 * blockStride);
-    FloatVector a10 = FloatVector.fromArray(S, acc, accOff + 1 * L + 0 * blockStride);
-    FloatVector a20 = FloatVector.fromArray(S, acc, accOff + 2 * L + 0 * blockStride);
-    FloatVector a30 = FloatVector.fromArray(S, acc, accOff + 3 * L + 0 * blockStride);
-    FloatVector a40 = FloatVector.fromArray(S, acc, accOff + 4 * L + 0 * blockStride);
-    FloatVector a50 = FloatVector.fromArray(S, acc, accOff + 5 * L + 0 * blockStride);
-    FloatVector a60 = FloatVector.fromArray(S, acc, accOff + 6 * L + 0 * blockStride);
-    FloatVector a70 = FloatVector.fromArray(S, acc, accOff + 7 * L + 0 * blockStride);
-    for (int q = from; q < to; q++) {
-      int o = pixOff[q] + xOff;
-      FloatVector d0 = FloatVector.fromArray(S, dyT, q * mg + mb);
-      FloatVector x0 = FloatVector.broadcast(S, xp[o + 0]);
-      a00 = x0.fma(d0, a00);
-      FloatVector x1 = FloatVector.broadcast(S, xp[o + 1]);
-      a10 = x1.fma(d0, a10);
-      FloatVector x2 = FloatVector.broadcast(S, xp[o + 2]);
-      a20 = x2.fma(d0, a20);
-      FloatVector x3 = FloatVector.broadcast(S, xp[o + 3]);
-      a30 = x3.fma(d0, a30);
-      FloatVector x4 = FloatVector.broadcast(S, xp[o + 4]);
-      a40 = x4.fma(d0, a40);
-      FloatVector x5 = FloatVector.broadcast(S, xp[o + 5]);
-      a50 = x5.fma(d0, a50);
-      FloatVector x6 = FloatVector.broadcast(S, xp[o + 6]);
-      a60 = x6.fma(d0, a60);
-      FloatVector x7 = FloatVector.broadcast(S, xp[o + 7]);
-      a70 = x7.fma(d0, a70);
-    }
-    a00.intoArray(acc, accOff + 0 * L + 0 * blockStride);
-    a10.intoArray(acc, accOff + 1 * L + 0 * blockStride);
-    a20.intoArray(acc, accOff + 2 * L + 0 * blockStride);
-    a30.intoArray(acc, accOff + 3 * L + 0 * blockStride);
-    a40.intoArray(acc, accOff + 4 * L + 0 * blockStride);
-    a50.intoArray(acc, accOff + 5 * L + 0 * blockStride);
-    a60.intoArray(acc, accOff + 6 * L + 0 * blockStride);
-    a70.intoArray(acc, accOff + 7 * L + 0 * blockStride);
-  }
-
-  /**
-   * Weight gradient of 1 consecutive taps × 1 lane block(s) of maps, summed over pixels [from, to)
-   * of {@link #backwardWeightImages}.
-   */
-  static void wgradTap(
-      float[] xp,
-      int[] pixOff,
-      int from,
-      int to,
-      int xOff,
-      float[] dyT,
-      int mb,
-      int mg,
-      float[] acc,
-      int accOff,
-      int blockStride) {
-    FloatVector a00 = FloatVector.fromArray(S, acc, accOff + 0 * L + 0 * blockStride);
-    for (int q = from; q < to; q++) {
-      int o = pixOff[q] + xOff;
-      FloatVector d0 = FloatVector.fromArray(S, dyT, q * mg + mb);
-      FloatVector x0 = FloatVector.broadcast(S, xp[o + 0]);
-      a00 = x0.fma(d0, a00);
-    }
-    a00.intoArray(acc, accOff + 0 * L + 0 * blockStride);
   }
 }

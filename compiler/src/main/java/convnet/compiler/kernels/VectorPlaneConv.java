@@ -277,15 +277,58 @@ final class VectorPlaneConv {
     }
   }
 
-  /** dw[j] (added to when {@code add}) = the lanes of acc[j] summed in lane order. */
-  static void reduceLanes(float[] acc, float[] dw, int dwOff, int size, boolean add) {
-    for (int j = 0; j < size; j++) {
-      float sum = 0f;
-      for (int l = 0; l < L; l++) {
-        sum += acc[j * L + l];
-      }
-      dw[dwOff + j] = add ? dw[dwOff + j] + sum : sum;
-    }
+  /**
+   * dw[j] (overwritten) = Σ_chunks (the L lanes of acc[chunk·size + j·L …] summed in lane order),
+   * the chunks added in chunk order, for j &lt; wSize: the order of the Javadoc above, bitwise that
+   * of adding each chunk's lane sums to dw one chunk after the other. The elements are shared among
+   * the threads, and each thread sums 4 of them at a time (4 independent chains of additions).
+   */
+  static void reduceChunks(float[] acc, int chunks, int size, float[] dw, int dwOff, int wSize) {
+    Parallel.forRange(
+        wSize,
+        (long) chunks * size,
+        (part, j0, j1) -> {
+          int j = j0;
+          for (; j + 4 <= j1; j += 4) {
+            float t0 = 0f;
+            float t1 = 0f;
+            float t2 = 0f;
+            float t3 = 0f;
+            for (int chunk = 0; chunk < chunks; chunk++) {
+              int at = chunk * size + j * L;
+              float s0 = 0f;
+              float s1 = 0f;
+              float s2 = 0f;
+              float s3 = 0f;
+              for (int l = 0; l < L; l++) {
+                s0 += acc[at + l];
+                s1 += acc[at + L + l];
+                s2 += acc[at + 2 * L + l];
+                s3 += acc[at + 3 * L + l];
+              }
+              t0 = chunk == 0 ? s0 : t0 + s0;
+              t1 = chunk == 0 ? s1 : t1 + s1;
+              t2 = chunk == 0 ? s2 : t2 + s2;
+              t3 = chunk == 0 ? s3 : t3 + s3;
+            }
+            dw[dwOff + j] = t0;
+            dw[dwOff + j + 1] = t1;
+            dw[dwOff + j + 2] = t2;
+            dw[dwOff + j + 3] = t3;
+          }
+          for (; j < j1; j++) {
+            float t = 0f;
+            for (int chunk = 0; chunk < chunks; chunk++) {
+              int at = chunk * size + j * L;
+              float sum = 0f;
+              for (int l = 0; l < L; l++) {
+                sum += acc[at + l];
+              }
+              t = chunk == 0 ? sum : t + sum;
+            }
+            dw[dwOff + j] = t;
+          }
+        });
   }
 
   /**
