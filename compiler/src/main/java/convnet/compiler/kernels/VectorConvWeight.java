@@ -136,20 +136,17 @@ final class VectorConvWeight {
       int q1 = Math.min(total, q0 + span);
       for (int ky = 0; ky < kh; ky++) {
         for (int v = 0; v < vectors; ) {
-          int left = vectors - v;
-          int tile = left >= 6 ? 6 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
+          int tile = Math.min(6, vectors - v);
           int xOff = ky * rowStride + v * L;
           for (int m0 = 0; m0 < mg; m0 += MAPS) {
             int at = accAt + m0 * mapStride + ky * runPad + v * L;
-            int d = m0;
-            if (tile == 6) {
-              wtile6x4(xp, pixOff, q0, q1, xOff, dyT, d, mg, acc, at, mapStride);
-            } else if (tile == 4) {
-              wtile4x4(xp, pixOff, q0, q1, xOff, dyT, d, mg, acc, at, mapStride);
-            } else if (tile == 2) {
-              wtile2x4(xp, pixOff, q0, q1, xOff, dyT, d, mg, acc, at, mapStride);
-            } else {
-              wtile1x4(xp, pixOff, q0, q1, xOff, dyT, d, mg, acc, at, mapStride);
+            switch (tile) {
+              case 6 -> wtile6x4(xp, pixOff, q0, q1, xOff, dyT, m0, mg, acc, at, mapStride);
+              case 5 -> wtile5x4(xp, pixOff, q0, q1, xOff, dyT, m0, mg, acc, at, mapStride);
+              case 4 -> wtile4x4(xp, pixOff, q0, q1, xOff, dyT, m0, mg, acc, at, mapStride);
+              case 3 -> wtile3x4(xp, pixOff, q0, q1, xOff, dyT, m0, mg, acc, at, mapStride);
+              case 2 -> wtile2x4(xp, pixOff, q0, q1, xOff, dyT, m0, mg, acc, at, mapStride);
+              default -> wtile1x4(xp, pixOff, q0, q1, xOff, dyT, m0, mg, acc, at, mapStride);
             }
           }
           v += tile;
@@ -224,7 +221,7 @@ final class VectorConvWeight {
   }
 
   /**
-   * Adds Σ_q xp[pixOff[q] + xOff + j·L + lane]·dyT[dAt + q·MAPS + i] over pixels q in [from, to) to
+   * Adds Σ_q xp[pixOff[q] + xOff + j·L + lane]·dyT[q·mg + m0 + i] over pixels q in [from, to) to
    * the accumulator of tap vector j &lt; 6 and map i &lt; 4 at acc[accOff + i·mapStride + j·L].
    */
   static void wtile6x4(
@@ -234,7 +231,7 @@ final class VectorConvWeight {
       int to,
       int xOff,
       float[] dyT,
-      int dAt,
+      int m0,
       int mg,
       float[] acc,
       int accOff,
@@ -265,7 +262,7 @@ final class VectorConvWeight {
     FloatVector a53 = FloatVector.fromArray(S, acc, accOff + 3 * mapStride + 5 * L);
     for (int q = from; q < to; q++) {
       int o = pixOff[q] + xOff;
-      int d = dAt + q * mg;
+      int d = q * mg + m0;
       FloatVector d0 = FloatVector.broadcast(S, dyT[d + 0]);
       FloatVector d1 = FloatVector.broadcast(S, dyT[d + 1]);
       FloatVector d2 = FloatVector.broadcast(S, dyT[d + 2]);
@@ -328,7 +325,98 @@ final class VectorConvWeight {
   }
 
   /**
-   * Adds Σ_q xp[pixOff[q] + xOff + j·L + lane]·dyT[dAt + q·MAPS + i] over pixels q in [from, to) to
+   * Adds Σ_q xp[pixOff[q] + xOff + j·L + lane]·dyT[q·mg + m0 + i] over pixels q in [from, to) to
+   * the accumulator of tap vector j &lt; 5 and map i &lt; 4 at acc[accOff + i·mapStride + j·L].
+   */
+  static void wtile5x4(
+      float[] xp,
+      int[] pixOff,
+      int from,
+      int to,
+      int xOff,
+      float[] dyT,
+      int m0,
+      int mg,
+      float[] acc,
+      int accOff,
+      int mapStride) {
+    FloatVector a00 = FloatVector.fromArray(S, acc, accOff + 0 * mapStride + 0 * L);
+    FloatVector a10 = FloatVector.fromArray(S, acc, accOff + 0 * mapStride + 1 * L);
+    FloatVector a20 = FloatVector.fromArray(S, acc, accOff + 0 * mapStride + 2 * L);
+    FloatVector a30 = FloatVector.fromArray(S, acc, accOff + 0 * mapStride + 3 * L);
+    FloatVector a40 = FloatVector.fromArray(S, acc, accOff + 0 * mapStride + 4 * L);
+    FloatVector a01 = FloatVector.fromArray(S, acc, accOff + 1 * mapStride + 0 * L);
+    FloatVector a11 = FloatVector.fromArray(S, acc, accOff + 1 * mapStride + 1 * L);
+    FloatVector a21 = FloatVector.fromArray(S, acc, accOff + 1 * mapStride + 2 * L);
+    FloatVector a31 = FloatVector.fromArray(S, acc, accOff + 1 * mapStride + 3 * L);
+    FloatVector a41 = FloatVector.fromArray(S, acc, accOff + 1 * mapStride + 4 * L);
+    FloatVector a02 = FloatVector.fromArray(S, acc, accOff + 2 * mapStride + 0 * L);
+    FloatVector a12 = FloatVector.fromArray(S, acc, accOff + 2 * mapStride + 1 * L);
+    FloatVector a22 = FloatVector.fromArray(S, acc, accOff + 2 * mapStride + 2 * L);
+    FloatVector a32 = FloatVector.fromArray(S, acc, accOff + 2 * mapStride + 3 * L);
+    FloatVector a42 = FloatVector.fromArray(S, acc, accOff + 2 * mapStride + 4 * L);
+    FloatVector a03 = FloatVector.fromArray(S, acc, accOff + 3 * mapStride + 0 * L);
+    FloatVector a13 = FloatVector.fromArray(S, acc, accOff + 3 * mapStride + 1 * L);
+    FloatVector a23 = FloatVector.fromArray(S, acc, accOff + 3 * mapStride + 2 * L);
+    FloatVector a33 = FloatVector.fromArray(S, acc, accOff + 3 * mapStride + 3 * L);
+    FloatVector a43 = FloatVector.fromArray(S, acc, accOff + 3 * mapStride + 4 * L);
+    for (int q = from; q < to; q++) {
+      int o = pixOff[q] + xOff;
+      int d = q * mg + m0;
+      FloatVector d0 = FloatVector.broadcast(S, dyT[d + 0]);
+      FloatVector d1 = FloatVector.broadcast(S, dyT[d + 1]);
+      FloatVector d2 = FloatVector.broadcast(S, dyT[d + 2]);
+      FloatVector d3 = FloatVector.broadcast(S, dyT[d + 3]);
+      FloatVector x0 = FloatVector.fromArray(S, xp, o + 0 * L);
+      a00 = x0.fma(d0, a00);
+      a01 = x0.fma(d1, a01);
+      a02 = x0.fma(d2, a02);
+      a03 = x0.fma(d3, a03);
+      FloatVector x1 = FloatVector.fromArray(S, xp, o + 1 * L);
+      a10 = x1.fma(d0, a10);
+      a11 = x1.fma(d1, a11);
+      a12 = x1.fma(d2, a12);
+      a13 = x1.fma(d3, a13);
+      FloatVector x2 = FloatVector.fromArray(S, xp, o + 2 * L);
+      a20 = x2.fma(d0, a20);
+      a21 = x2.fma(d1, a21);
+      a22 = x2.fma(d2, a22);
+      a23 = x2.fma(d3, a23);
+      FloatVector x3 = FloatVector.fromArray(S, xp, o + 3 * L);
+      a30 = x3.fma(d0, a30);
+      a31 = x3.fma(d1, a31);
+      a32 = x3.fma(d2, a32);
+      a33 = x3.fma(d3, a33);
+      FloatVector x4 = FloatVector.fromArray(S, xp, o + 4 * L);
+      a40 = x4.fma(d0, a40);
+      a41 = x4.fma(d1, a41);
+      a42 = x4.fma(d2, a42);
+      a43 = x4.fma(d3, a43);
+    }
+    a00.intoArray(acc, accOff + 0 * mapStride + 0 * L);
+    a10.intoArray(acc, accOff + 0 * mapStride + 1 * L);
+    a20.intoArray(acc, accOff + 0 * mapStride + 2 * L);
+    a30.intoArray(acc, accOff + 0 * mapStride + 3 * L);
+    a40.intoArray(acc, accOff + 0 * mapStride + 4 * L);
+    a01.intoArray(acc, accOff + 1 * mapStride + 0 * L);
+    a11.intoArray(acc, accOff + 1 * mapStride + 1 * L);
+    a21.intoArray(acc, accOff + 1 * mapStride + 2 * L);
+    a31.intoArray(acc, accOff + 1 * mapStride + 3 * L);
+    a41.intoArray(acc, accOff + 1 * mapStride + 4 * L);
+    a02.intoArray(acc, accOff + 2 * mapStride + 0 * L);
+    a12.intoArray(acc, accOff + 2 * mapStride + 1 * L);
+    a22.intoArray(acc, accOff + 2 * mapStride + 2 * L);
+    a32.intoArray(acc, accOff + 2 * mapStride + 3 * L);
+    a42.intoArray(acc, accOff + 2 * mapStride + 4 * L);
+    a03.intoArray(acc, accOff + 3 * mapStride + 0 * L);
+    a13.intoArray(acc, accOff + 3 * mapStride + 1 * L);
+    a23.intoArray(acc, accOff + 3 * mapStride + 2 * L);
+    a33.intoArray(acc, accOff + 3 * mapStride + 3 * L);
+    a43.intoArray(acc, accOff + 3 * mapStride + 4 * L);
+  }
+
+  /**
+   * Adds Σ_q xp[pixOff[q] + xOff + j·L + lane]·dyT[q·mg + m0 + i] over pixels q in [from, to) to
    * the accumulator of tap vector j &lt; 4 and map i &lt; 4 at acc[accOff + i·mapStride + j·L].
    */
   static void wtile4x4(
@@ -338,7 +426,7 @@ final class VectorConvWeight {
       int to,
       int xOff,
       float[] dyT,
-      int dAt,
+      int m0,
       int mg,
       float[] acc,
       int accOff,
@@ -361,7 +449,7 @@ final class VectorConvWeight {
     FloatVector a33 = FloatVector.fromArray(S, acc, accOff + 3 * mapStride + 3 * L);
     for (int q = from; q < to; q++) {
       int o = pixOff[q] + xOff;
-      int d = dAt + q * mg;
+      int d = q * mg + m0;
       FloatVector d0 = FloatVector.broadcast(S, dyT[d + 0]);
       FloatVector d1 = FloatVector.broadcast(S, dyT[d + 1]);
       FloatVector d2 = FloatVector.broadcast(S, dyT[d + 2]);
@@ -406,7 +494,72 @@ final class VectorConvWeight {
   }
 
   /**
-   * Adds Σ_q xp[pixOff[q] + xOff + j·L + lane]·dyT[dAt + q·MAPS + i] over pixels q in [from, to) to
+   * Adds Σ_q xp[pixOff[q] + xOff + j·L + lane]·dyT[q·mg + m0 + i] over pixels q in [from, to) to
+   * the accumulator of tap vector j &lt; 3 and map i &lt; 4 at acc[accOff + i·mapStride + j·L].
+   */
+  static void wtile3x4(
+      float[] xp,
+      int[] pixOff,
+      int from,
+      int to,
+      int xOff,
+      float[] dyT,
+      int m0,
+      int mg,
+      float[] acc,
+      int accOff,
+      int mapStride) {
+    FloatVector a00 = FloatVector.fromArray(S, acc, accOff + 0 * mapStride + 0 * L);
+    FloatVector a10 = FloatVector.fromArray(S, acc, accOff + 0 * mapStride + 1 * L);
+    FloatVector a20 = FloatVector.fromArray(S, acc, accOff + 0 * mapStride + 2 * L);
+    FloatVector a01 = FloatVector.fromArray(S, acc, accOff + 1 * mapStride + 0 * L);
+    FloatVector a11 = FloatVector.fromArray(S, acc, accOff + 1 * mapStride + 1 * L);
+    FloatVector a21 = FloatVector.fromArray(S, acc, accOff + 1 * mapStride + 2 * L);
+    FloatVector a02 = FloatVector.fromArray(S, acc, accOff + 2 * mapStride + 0 * L);
+    FloatVector a12 = FloatVector.fromArray(S, acc, accOff + 2 * mapStride + 1 * L);
+    FloatVector a22 = FloatVector.fromArray(S, acc, accOff + 2 * mapStride + 2 * L);
+    FloatVector a03 = FloatVector.fromArray(S, acc, accOff + 3 * mapStride + 0 * L);
+    FloatVector a13 = FloatVector.fromArray(S, acc, accOff + 3 * mapStride + 1 * L);
+    FloatVector a23 = FloatVector.fromArray(S, acc, accOff + 3 * mapStride + 2 * L);
+    for (int q = from; q < to; q++) {
+      int o = pixOff[q] + xOff;
+      int d = q * mg + m0;
+      FloatVector d0 = FloatVector.broadcast(S, dyT[d + 0]);
+      FloatVector d1 = FloatVector.broadcast(S, dyT[d + 1]);
+      FloatVector d2 = FloatVector.broadcast(S, dyT[d + 2]);
+      FloatVector d3 = FloatVector.broadcast(S, dyT[d + 3]);
+      FloatVector x0 = FloatVector.fromArray(S, xp, o + 0 * L);
+      a00 = x0.fma(d0, a00);
+      a01 = x0.fma(d1, a01);
+      a02 = x0.fma(d2, a02);
+      a03 = x0.fma(d3, a03);
+      FloatVector x1 = FloatVector.fromArray(S, xp, o + 1 * L);
+      a10 = x1.fma(d0, a10);
+      a11 = x1.fma(d1, a11);
+      a12 = x1.fma(d2, a12);
+      a13 = x1.fma(d3, a13);
+      FloatVector x2 = FloatVector.fromArray(S, xp, o + 2 * L);
+      a20 = x2.fma(d0, a20);
+      a21 = x2.fma(d1, a21);
+      a22 = x2.fma(d2, a22);
+      a23 = x2.fma(d3, a23);
+    }
+    a00.intoArray(acc, accOff + 0 * mapStride + 0 * L);
+    a10.intoArray(acc, accOff + 0 * mapStride + 1 * L);
+    a20.intoArray(acc, accOff + 0 * mapStride + 2 * L);
+    a01.intoArray(acc, accOff + 1 * mapStride + 0 * L);
+    a11.intoArray(acc, accOff + 1 * mapStride + 1 * L);
+    a21.intoArray(acc, accOff + 1 * mapStride + 2 * L);
+    a02.intoArray(acc, accOff + 2 * mapStride + 0 * L);
+    a12.intoArray(acc, accOff + 2 * mapStride + 1 * L);
+    a22.intoArray(acc, accOff + 2 * mapStride + 2 * L);
+    a03.intoArray(acc, accOff + 3 * mapStride + 0 * L);
+    a13.intoArray(acc, accOff + 3 * mapStride + 1 * L);
+    a23.intoArray(acc, accOff + 3 * mapStride + 2 * L);
+  }
+
+  /**
+   * Adds Σ_q xp[pixOff[q] + xOff + j·L + lane]·dyT[q·mg + m0 + i] over pixels q in [from, to) to
    * the accumulator of tap vector j &lt; 2 and map i &lt; 4 at acc[accOff + i·mapStride + j·L].
    */
   static void wtile2x4(
@@ -416,7 +569,7 @@ final class VectorConvWeight {
       int to,
       int xOff,
       float[] dyT,
-      int dAt,
+      int m0,
       int mg,
       float[] acc,
       int accOff,
@@ -431,7 +584,7 @@ final class VectorConvWeight {
     FloatVector a13 = FloatVector.fromArray(S, acc, accOff + 3 * mapStride + 1 * L);
     for (int q = from; q < to; q++) {
       int o = pixOff[q] + xOff;
-      int d = dAt + q * mg;
+      int d = q * mg + m0;
       FloatVector d0 = FloatVector.broadcast(S, dyT[d + 0]);
       FloatVector d1 = FloatVector.broadcast(S, dyT[d + 1]);
       FloatVector d2 = FloatVector.broadcast(S, dyT[d + 2]);
@@ -458,7 +611,7 @@ final class VectorConvWeight {
   }
 
   /**
-   * Adds Σ_q xp[pixOff[q] + xOff + j·L + lane]·dyT[dAt + q·MAPS + i] over pixels q in [from, to) to
+   * Adds Σ_q xp[pixOff[q] + xOff + j·L + lane]·dyT[q·mg + m0 + i] over pixels q in [from, to) to
    * the accumulator of tap vector j &lt; 1 and map i &lt; 4 at acc[accOff + i·mapStride + j·L].
    */
   static void wtile1x4(
@@ -468,7 +621,7 @@ final class VectorConvWeight {
       int to,
       int xOff,
       float[] dyT,
-      int dAt,
+      int m0,
       int mg,
       float[] acc,
       int accOff,
@@ -479,7 +632,7 @@ final class VectorConvWeight {
     FloatVector a03 = FloatVector.fromArray(S, acc, accOff + 3 * mapStride + 0 * L);
     for (int q = from; q < to; q++) {
       int o = pixOff[q] + xOff;
-      int d = dAt + q * mg;
+      int d = q * mg + m0;
       FloatVector d0 = FloatVector.broadcast(S, dyT[d + 0]);
       FloatVector d1 = FloatVector.broadcast(S, dyT[d + 1]);
       FloatVector d2 = FloatVector.broadcast(S, dyT[d + 2]);

@@ -400,6 +400,117 @@ class Conv2dTest {
     return IntStream.range(0, 10);
   }
 
+  /**
+   * Shapes for the lane-maps weight gradient's register tiles: kernel rows (KW·C/groups taps) of 2
+   * to 10 whole vectors of 16 and rows that end inside a vector (lanes past the row read the next
+   * floats of the padded plane and are thrown away), 16 to 64 maps per group, groups of 2, strides
+   * of 2, and batches that the fixed chunks split unevenly (several images per pass, and more than
+   * one pass per chunk).
+   */
+  static Stream<Arguments> weightTiles() {
+    return Stream.of(
+        Arguments.of("run 32 (2 vectors)", new Geometry(5, 16, 7, 7, 16, 2, 2, 1, 1, 0, 0, 1)),
+        Arguments.of(
+            "run 36 (3 vectors, 12 unused lanes)",
+            new Geometry(4, 12, 6, 9, 32, 3, 3, 1, 1, 1, 1, 1)),
+        Arguments.of("run 48 (3 vectors)", new Geometry(3, 16, 8, 8, 16, 3, 3, 2, 2, 1, 1, 1)),
+        Arguments.of("run 64 (4 vectors)", new Geometry(17, 16, 5, 5, 48, 4, 4, 1, 1, 0, 0, 1)),
+        Arguments.of("run 80 (5 vectors)", new Geometry(6, 16, 12, 12, 32, 5, 5, 1, 1, 0, 0, 1)),
+        Arguments.of(
+            "run 54 (4 vectors, 10 unused lanes, groups)",
+            new Geometry(3, 36, 7, 6, 32, 3, 3, 1, 1, 1, 1, 2)),
+        Arguments.of("run 112 (7 vectors)", new Geometry(2, 16, 9, 9, 16, 7, 7, 1, 1, 3, 3, 1)),
+        Arguments.of(
+            "run 160 (10 vectors), 14x14 in 2 passes",
+            new Geometry(5, 32, 14, 14, 64, 5, 5, 1, 1, 2, 2, 1)),
+        Arguments.of(
+            "run 160, 6x6, 3 images a pass", new Geometry(19, 32, 6, 6, 64, 5, 5, 1, 1, 2, 2, 1)),
+        Arguments.of(
+            "run 120 (8 vectors, 8 unused lanes, groups)",
+            new Geometry(3, 48, 6, 7, 32, 5, 5, 1, 2, 2, 1, 2)));
+  }
+
+  /**
+   * The lane-maps weight gradient (taps in the lanes, tiles of 1 to 6 tap vectors × 4 maps) against
+   * the double-precision reference within the usual tolerance, and bitwise the same at 1, 2 and 3
+   * threads.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("weightTiles")
+  void laneMapsWeightGradientTiles(String label, Geometry g) {
+    if (KernelBackend.VECTOR && VectorConv.accepts(16)) {
+      assertTrue(Conv2d.usesLaneMaps(g.shape()), label + " takes the lane-maps kernel");
+    }
+    Random r = new Random(label.hashCode());
+    float[] x = Reference.random(r, g.xSize());
+    float[] dy = Reference.random(r, g.ySize());
+    Reference.Result want = new Reference.Result(g.wSize());
+    g.terms((xi, wi, yi) -> want.add(wi, (double) x[xi] * dy[yi]));
+    int saved = Parallel.threads();
+    try {
+      float[] first = null;
+      for (int threads : new int[] {1, 2, 3}) {
+        Parallel.setThreads(threads);
+        float[] dw = Reference.random(r, g.wSize());
+        g.backwardWeight(x, dy, dw);
+        Reference.assertClose(dw, 0, want, label + " " + g + ", " + threads + " threads");
+        if (first == null) {
+          first = dw;
+        } else {
+          assertArrayEquals(first, dw, label + " " + g + ", " + threads + " threads");
+        }
+      }
+    } finally {
+      Parallel.setThreads(saved);
+    }
+  }
+
+  /**
+   * The weight gradient's partial sums are kept from call to call: a call of another shape in
+   * between, a partial-sum array too large to keep (allocated for the call), and an output at an
+   * offset in an array full of NaN leave the result as it was, in both direct kernels.
+   */
+  @Test
+  void weightGradientReusesItsBuffersSafely() {
+    Geometry[] shapes = {
+      new Geometry(5, 32, 6, 6, 64, 5, 5, 1, 1, 2, 2, 1),
+      new Geometry(9, 1, 20, 20, 32, 5, 5, 1, 1, 2, 2, 1),
+      new Geometry(3, 16, 6, 6, 16, 3, 3, 1, 1, 1, 1, 1),
+      // 16 chunks of 64 maps × 9 rows × 576 taps: more partial sums than are kept.
+      new Geometry(16, 64, 9, 9, 64, 9, 9, 1, 1, 0, 0, 1)
+    };
+    Random r = new Random(29);
+    float[][] xs = new float[shapes.length][];
+    float[][] dys = new float[shapes.length][];
+    float[][] firsts = new float[shapes.length][];
+    for (int i = 0; i < shapes.length; i++) {
+      Geometry g = shapes[i];
+      xs[i] = Reference.random(r, g.xSize());
+      dys[i] = Reference.random(r, g.ySize());
+      firsts[i] = new float[g.wSize()];
+      g.backwardWeight(xs[i], dys[i], firsts[i]);
+    }
+    assertTrue(
+        16 * shapes[3].m * shapes[3].kh * shapes[3].kw * shapes[3].c > Conv2d.KEEP_PARTIALS,
+        "the last shape's partial sums are too large to keep");
+    for (int i = shapes.length - 1; i >= 0; i--) {
+      Geometry g = shapes[i];
+      float[] out = new float[g.wSize() + 9];
+      java.util.Arrays.fill(out, Float.NaN);
+      Conv2d.backwardWeight(
+          xs[i], 0, dys[i], 0, out, 4, g.n, g.c, g.h, g.w, g.m, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw,
+          g.groups);
+      assertArrayEquals(
+          firsts[i], java.util.Arrays.copyOfRange(out, 4, 4 + g.wSize()), g.toString());
+      for (int j : new int[] {0, 1, 2, 3, 4 + g.wSize(), out.length - 1}) {
+        assertTrue(Float.isNaN(out[j]), g + ": wrote outside dw at " + j);
+      }
+    }
+    Reference.Result want = new Reference.Result(shapes[3].wSize());
+    shapes[3].terms((xi, wi, yi) -> want.add(wi, (double) xs[3][xi] * dys[3][yi]));
+    Reference.assertClose(firsts[3], 0, want, shapes[3] + " backwardWeight");
+  }
+
   @Test
   void largeConvolutionsTakeTheLaneMapsKernel() {
     // So that the reference cases above test it: the second convolutions of B1-B5 (batch 2), their
