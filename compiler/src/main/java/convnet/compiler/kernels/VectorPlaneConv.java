@@ -230,17 +230,12 @@ final class VectorPlaneConv {
     float[] xp = pad(x, xAt, s, pl, scratch);
     int positions = pl.positions();
     int mg = s.mg();
-    if (scratch[1].length < mg * positions) {
-      scratch[1] = new float[mg * positions];
+    // L floats of slack: the zeros stored behind the last row of the last map may reach past it.
+    if (scratch[1].length < mg * positions + L) {
+      scratch[1] = new float[mg * positions + L];
     }
     float[] dyp = scratch[1];
-    Arrays.fill(dyp, 0, mg * positions, 0f);
-    int p = s.p();
-    for (int m = 0; m < mg; m++) {
-      for (int oy = 0; oy < s.oh(); oy++) {
-        System.arraycopy(dy, dyAt + m * p + oy * s.ow(), dyp, m * positions + oy * pl.wp(), s.ow());
-      }
-    }
+    dyOnPaddedWidth(dy, dyAt, s, pl, dyp);
     int kd = s.kd();
     int[] off = pl.off();
     for (int m = 0; m < mg; m += MAPS) {
@@ -274,6 +269,51 @@ final class VectorPlaneConv {
               xp, off[u], dyp, (m + i) * positions, positions, acc, accAt + ((m + i) * kd + u) * L);
         }
       }
+    }
+  }
+
+  /**
+   * Copies the mg maps of dy at dyAt onto the padded width: dyp[m·positions + oy·Wp + ox] =
+   * dy[m][oy][ox] for ox &lt; OW, zero in the columns ox ≥ OW and from OH·Wp to the end of the
+   * map's positions. Rows at least L wide are copied by vectors (the last one ending at the row's
+   * end) and followed by a vector of zeros, which the next row then overwrites where it reaches
+   * into it; this replaced clearing the whole block and one {@code System.arraycopy} per row
+   * (measured 0.9 of B5's 2.8 ms first-layer weight gradient). dyp needs L floats of slack behind
+   * the last map.
+   */
+  static void dyOnPaddedWidth(float[] dy, int dyAt, Conv2d.Shape s, Planes pl, float[] dyp) {
+    int mg = s.mg();
+    int oh = s.oh();
+    int ow = s.ow();
+    int wp = pl.wp();
+    int positions = pl.positions();
+    int p = s.p();
+    FloatVector zero = FloatVector.zero(S);
+    for (int m = 0; m < mg; m++) {
+      int to = m * positions;
+      int from = dyAt + m * p;
+      if (ow >= L) {
+        for (int oy = 0; oy < oh; oy++) {
+          int src = from + oy * ow;
+          int dst = to + oy * wp;
+          for (int col = 0; col < ow - L; col += L) {
+            FloatVector.fromArray(S, dy, src + col).intoArray(dyp, dst + col);
+          }
+          FloatVector.fromArray(S, dy, src + ow - L).intoArray(dyp, dst + ow - L);
+          zero.intoArray(dyp, dst + ow);
+          if (wp - ow > L) {
+            // Kernels wider than L + 1 leave a wider gap.
+            Arrays.fill(dyp, dst + ow + L, dst + wp, 0f);
+          }
+        }
+      } else {
+        for (int oy = 0; oy < oh; oy++) {
+          int dst = to + oy * wp;
+          System.arraycopy(dy, from + oy * ow, dyp, dst, ow);
+          Arrays.fill(dyp, dst + ow, dst + wp, 0f);
+        }
+      }
+      Arrays.fill(dyp, to + oh * wp, to + positions, 0f);
     }
   }
 
