@@ -154,6 +154,8 @@ class Conv2dTest {
             Arguments.of("B4 conv1", new Geometry(2, 3, 32, 32, 32, 3, 3, 1, 1, 1, 1, 1)),
             Arguments.of("B4 conv2", new Geometry(2, 32, 16, 16, 64, 3, 3, 1, 1, 1, 1, 1)),
             Arguments.of("B5 conv1", new Geometry(2, 1, 28, 28, 32, 5, 5, 1, 1, 2, 2, 1)),
+            // A first layer whose dy rows, laid on the padded width, leave gaps wider than a vector.
+            Arguments.of("19x19 first layer", new Geometry(2, 1, 40, 40, 8, 19, 19, 1, 1, 9, 9, 1)),
             // 196 pixels: 32 tiles of 6 across rows, the last one filled up with copies of the last
             // pixel; the border tiles skip kernel rows and columns that read only padding.
             Arguments.of("B5 conv2", new Geometry(2, 32, 14, 14, 64, 5, 5, 1, 1, 2, 2, 1)),
