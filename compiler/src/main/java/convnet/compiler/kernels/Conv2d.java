@@ -421,8 +421,11 @@ public final class Conv2d {
   }
 
   /**
-   * {@code dw = ∂(y·dy)/∂w}, summed over the batch, overwriting dw. Each chunk of images sums into
-   * its own partial (the first chunk straight into dw); the partials are then added in chunk order.
+   * {@code dw = ∂(y·dy)/∂w}, summed over the batch, overwriting dw. Each of the {@link
+   * Parallel#reductionChunks(int)} chunks of images sums into its own partial (on the GEMM path the
+   * first chunk straight into dw), kept from call to call by the calling thread; the partials are
+   * then added in chunk order, element by element, the elements shared among the threads. So the
+   * order of every sum is fixed by the shape alone.
    */
   public static void backwardWeight(
       float[] x,
@@ -513,14 +516,15 @@ public final class Conv2d {
       VectorConvWeight.reduceChunks(partials, chunks, size, dw, dwOff, s);
       return;
     }
-    float[][] partial = new float[chunks][];
+    // Chunk 0 sums straight into dw, the others into the kept partial sums; then dw += each
+    // partial in chunk order, the weights shared among the threads.
+    float[] rest = partials((chunks - 1) * wSize);
     Parallel.forChunks(
         n,
         chunks,
         (chunk, i0, i1) -> {
-          float[] out = chunk == 0 ? dw : new float[wSize];
-          int outOff = chunk == 0 ? dwOff : 0;
-          partial[chunk] = out;
+          float[] out = chunk == 0 ? dw : rest;
+          int outOff = chunk == 0 ? dwOff : (chunk - 1) * wSize;
           float[] col = s.direct() ? null : scratch(s.colSize());
           for (int i = i0; i < i1; i++) {
             float beta = i == i0 ? 0f : 1f;
@@ -541,12 +545,17 @@ public final class Conv2d {
             }
           }
         });
-    for (int chunk = 1; chunk < chunks; chunk++) {
-      float[] part = partial[chunk];
-      for (int j = 0; j < wSize; j++) {
-        dw[dwOff + j] += part[j];
-      }
-    }
+    Parallel.forRange(
+        wSize,
+        (long) chunks * wSize,
+        (part, j0, j1) -> {
+          for (int chunk = 1; chunk < chunks; chunk++) {
+            int at = (chunk - 1) * wSize;
+            for (int j = j0; j < j1; j++) {
+              dw[dwOff + j] += rest[at + j];
+            }
+          }
+        });
   }
 
   /**

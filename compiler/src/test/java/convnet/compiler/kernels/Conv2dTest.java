@@ -154,7 +154,8 @@ class Conv2dTest {
             Arguments.of("B4 conv1", new Geometry(2, 3, 32, 32, 32, 3, 3, 1, 1, 1, 1, 1)),
             Arguments.of("B4 conv2", new Geometry(2, 32, 16, 16, 64, 3, 3, 1, 1, 1, 1, 1)),
             Arguments.of("B5 conv1", new Geometry(2, 1, 28, 28, 32, 5, 5, 1, 1, 2, 2, 1)),
-            // A first layer whose dy rows, laid on the padded width, leave gaps wider than a vector.
+            // A first layer whose dy rows, laid on the padded width, leave gaps wider than a
+            // vector.
             Arguments.of("19x19 first layer", new Geometry(2, 1, 40, 40, 8, 19, 19, 1, 1, 9, 9, 1)),
             // 196 pixels: 32 tiles of 6 across rows, the last one filled up with copies of the last
             // pixel; the border tiles skip kernel rows and columns that read only padding.
@@ -460,6 +461,50 @@ class Conv2dTest {
           first = dw;
         } else {
           assertArrayEquals(first, dw, label + " " + g + ", " + threads + " threads");
+        }
+      }
+    } finally {
+      Parallel.setThreads(saved);
+    }
+  }
+
+  /**
+   * Every weight-gradient path (im2col + GEMM, 1×1 GEMM, and the direct kernels) gives bitwise the
+   * same result at 1, 2 and 3 threads, on random shapes (strides, paddings, groups) with batches of
+   * 5 to 20 that the fixed chunks split unevenly.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("laneMapsSeeds")
+  void weightGradientDoesNotDependOnThreadCount(int seed) {
+    Geometry base = Geometry.random(100 + seed);
+    Geometry g =
+        new Geometry(
+            5 + seed * 7 % 16,
+            base.c,
+            base.h,
+            base.w,
+            base.m,
+            base.kh,
+            base.kw,
+            base.sh,
+            base.sw,
+            base.ph,
+            base.pw,
+            base.groups);
+    Random r = new Random(seed);
+    float[] x = Reference.random(r, g.xSize());
+    float[] dy = Reference.random(r, g.ySize());
+    int saved = Parallel.threads();
+    try {
+      float[] first = null;
+      for (int threads : new int[] {1, 2, 3}) {
+        Parallel.setThreads(threads);
+        float[] dw = Reference.random(r, g.wSize());
+        g.backwardWeight(x, dy, dw);
+        if (first == null) {
+          first = dw;
+        } else {
+          assertArrayEquals(first, dw, "seed " + seed + " " + g + ", " + threads + " threads");
         }
       }
     } finally {
