@@ -12,10 +12,10 @@ import jdk.incubator.vector.VectorSpecies;
  * one pixel and one kernel row, KW·C/groups taps in the order (kx, input map), is one contiguous
  * run: L consecutive taps are one unaligned vector load. dy is transposed pixel-major, so that the
  * maps of a pixel are consecutive floats, each broadcast once per pixel. A register tile holds 6
- * (or 4, 2, 1) tap vectors × 4 maps; per pixel it costs 6 loads and 4 broadcasts for 24 fused
- * multiply-adds (the maps-in-lanes tile it replaced, 8 taps × 2 lane blocks, needed 8 broadcasts
- * for 16). Accumulators are laid out [map][ky][run rounded up to L]: the lanes past the run read
- * the next floats of the plane and their sums are never used.
+ * tap vectors × 4 maps (the last tile of a kernel row 1 to 6 vectors); per pixel it costs 6 loads
+ * and 4 broadcasts for 24 fused multiply-adds (the maps-in-lanes tile it replaced, 8 taps × 2 lane
+ * blocks, needed 8 broadcasts for 16). Accumulators are laid out [map][ky][run rounded up to L]:
+ * the lanes past the run read the next floats of the plane and their sums are never used.
  *
  * <p>Order of the sums: every accumulator sums its terms image by image, pixel by pixel
  * (row-major), by fused multiply-adds from +0.0, whatever the tile; cutting the pixels into passes
@@ -150,30 +150,6 @@ final class VectorConvWeight {
             }
           }
           v += tile;
-        }
-      }
-    }
-  }
-
-  /**
-   * dy of {@code images} consecutive images' group, [map][pixel] each, rearranged into dyT as [map
-   * / {@value #MAPS}][image · pixels + pixel][map % {@value #MAPS}]: the maps of one register tile
-   * for consecutive pixels are consecutive floats, so that a tile's pass over the pixels reads one
-   * contiguous stretch of dy.
-   */
-  static void dyTiles(float[] dy, int dyAt, int dyImage, int images, Conv2d.Shape s, float[] dyT) {
-    int p = s.p();
-    int mg = s.mg();
-    int total = images * p;
-    for (int img = 0; img < images; img++) {
-      for (int m0 = 0; m0 < mg; m0 += MAPS) {
-        int from = dyAt + img * dyImage + m0 * p;
-        int to = m0 * total + img * p * MAPS;
-        for (int q = 0; q < p; q++) {
-          dyT[to + q * MAPS] = dy[from + q];
-          dyT[to + q * MAPS + 1] = dy[from + p + q];
-          dyT[to + q * MAPS + 2] = dy[from + 2 * p + q];
-          dyT[to + q * MAPS + 3] = dy[from + 3 * p + q];
         }
       }
     }
