@@ -10,13 +10,14 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Each image's group is copied into a zero-padded NHWC plane, so that for one kernel row the
  * window of an output pixel is one contiguous run of KW·C/groups floats; weights are packed once
  * per call as [ky][kx][input map][output map], so that the lane blocks of one tap are adjacent (one
- * base address for all of them). The output pixels are cut into register tiles across rows through
- * offset tables ({@link Tiles}): 6 pixels × 4 lane blocks of maps (24 accumulators) when the group
- * has that many maps, else 8 pixels × 2 or 1 blocks; each run element costs one weight load per
- * block, one broadcast per pixel and one FMA per (pixel, block). Results go to a pixel-major tile
- * that is transposed into the NCHW output at the end. The weight gradient uses the same padded
- * plane the other way round: dy transposed pixel-major, 8 taps × lane blocks of maps in registers,
- * summed over the pixels of one or more images, in the layout [map block][ky][kx][input map][lane].
+ * base address for all of them). The output pixels are cut, kernel row by kernel row, into register
+ * tiles through offset tables ({@link Tiles}) that leave out the pixels and kernel columns that
+ * read only zero padding: 6 pixels × 4 lane blocks of maps (24 accumulators) when the group has
+ * that many maps, else 8 pixels × 2 or 1 blocks; each run element costs one weight load per block,
+ * one broadcast per pixel and one FMA per (pixel, block). Results go to a pixel-major tile that is
+ * transposed into the NCHW output at the end. The weight gradient uses the same padded plane the
+ * other way round: dy transposed pixel-major, 8 taps × lane blocks of maps in registers, summed
+ * over the pixels of one or more images, in the layout [map block][ky][kx][input map][lane].
  *
  * <p>Every kernel method has a single loop: on Java 17, C2 boxed vector accumulators carried across
  * nested loops (measured 7 GFLOP/s instead of 160), so accumulators are reloaded once per kernel
@@ -229,7 +230,8 @@ final class VectorConv {
    * One image's group: y planes [mg][OH·OW] at yAt = the convolution of the cg planes of x at xAt.
    * Each register tile holds the maps of {@code tiles.size} pixels; each output sums its taps
    * kernel row by kernel row (ascending), each row's taps in the packed order (kx, then input map),
-   * by fused multiply-adds, skipping only taps that read zero padding for every pixel of its tile.
+   * by fused multiply-adds from +0.0, skipping kernel rows that read zero padding and kernel
+   * columns that read zero padding for every pixel of its tile (which would add 0·w: no change).
    */
   static void forwardGroup(
       float[] x,

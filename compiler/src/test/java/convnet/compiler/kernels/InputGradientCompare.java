@@ -17,7 +17,8 @@ import java.util.Random;
  * time, then the wall time of 2 threads, medians; and whether the two builds give the same bits.
  * Not a unit test; run with {@code java --add-modules jdk.incubator.vector -cp
  * compiler/target/classes:compiler/target/test-classes:autodiff/target/classes
- * convnet.compiler.kernels.InputGradientCompare OLD_CLASS_PATH NEW_CLASS_PATH [ROUNDS]}.
+ * convnet.compiler.kernels.InputGradientCompare OLD_CLASS_PATH NEW_CLASS_PATH [ROUNDS [SHAPES]]},
+ * SHAPES as {@code "N,C,H,W,M,K,pad;..."} in place of B1-B5's.
  */
 public final class InputGradientCompare {
 
@@ -56,6 +57,14 @@ public final class InputGradientCompare {
       {64, 32, 16, 16, 64, 3, 1},
       {64, 32, 14, 14, 64, 5, 2}
     };
+    if (args.length > 3) {
+      // Other shapes instead: "N,C,H,W,M,K,pad;N,C,...".
+      String[] list = args[3].split(";");
+      shapes = new int[list.length][];
+      for (int i = 0; i < list.length; i++) {
+        shapes[i] = Arrays.stream(list[i].split(",")).mapToInt(Integer::parseInt).toArray();
+      }
+    }
     for (int[] sh : shapes) {
       int n = sh[0];
       int c = sh[1];
