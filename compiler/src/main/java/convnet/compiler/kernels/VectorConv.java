@@ -140,8 +140,8 @@ final class VectorConv {
           }
           ox = end;
         }
-        java.util.List<int[]> byClass = cut(classes, true, colFrom, colTo, ow);
-        java.util.List<int[]> across = cut(classes, false, colFrom, colTo, ow);
+        java.util.List<int[]> byClass = cut(classes, true);
+        java.util.List<int[]> across = cut(classes, false);
         java.util.List<int[]> chosen =
             cost(across, colFrom, colTo, ow) < cost(byClass, colFrom, colTo, ow) ? across : byClass;
         for (int[] tile : chosen) {
@@ -181,8 +181,7 @@ final class VectorConv {
      * The pixels of the classes cut into tiles of {@link #size}, restarting at each class when
      * {@code byClass}; a last partial tile is filled up with copies of its last pixel.
      */
-    private java.util.List<int[]> cut(
-        java.util.List<int[]> classes, boolean byClass, int[] colFrom, int[] colTo, int ow) {
+    private java.util.List<int[]> cut(java.util.List<int[]> classes, boolean byClass) {
       java.util.List<int[]> tiles = new java.util.ArrayList<>();
       int[] tile = new int[size];
       int filled = 0;
