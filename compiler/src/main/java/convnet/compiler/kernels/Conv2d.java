@@ -340,9 +340,10 @@ public final class Conv2d {
       // the kernel flipped and its in/out maps swapped. That runs a GEMM with the long reduction
       // (M/groups·KH·KW) and no col2im scatter, faster than the transposed GEMM below, as long as
       // the new padding is no wider than the old one: for a 'valid' 5x5 convolution of 8x8 maps it
-      // would multiply a 16x16 plane that is three quarters zeros (2.25x the work), which pays only
-      // when that forward runs on the direct lane-maps kernel (about 3x the speed of the path
-      // below).
+      // would multiply a 16x16 plane that is three quarters zeros (2.25x the work). The direct
+      // lane-maps kernel skips that padding (its tiles cut the kernel rows and columns per pixel
+      // class), so on that kernel the wide padding costs nothing and the flipped form always
+      // pays: 4-7x the path below on unpadded 5x5 and 7x7 layers of 6x6 to 10x10 maps.
       int kk = kh * kw;
       float[] flipped = new float[s.wSize()];
       for (int g = 0; g < s.groups; g++) {
@@ -585,16 +586,14 @@ public final class Conv2d {
   }
 
   /**
-   * Whether the input gradient, as a flipped forward convolution, would run on the lane-maps kernel
-   * with less than 3x the useful work (the speed ratio of that kernel to GEMM + col2im measured on
-   * the 5x5 valid layers of the benchmark networks).
+   * Whether the input gradient, as a flipped forward convolution, would run on the lane-maps
+   * kernel, which multiplies none of the flipped form's extra padding ({@link VectorConv.Tiles}).
    */
   private static boolean flippedRunsDirect(Shape s) {
     return useLaneMaps
         && KernelBackend.VECTOR
         && s.kw * s.mg >= LANE_MAPS_MIN_RUN
-        && VectorConv.accepts(s.cg)
-        && (long) s.h * s.w < 3L * s.p;
+        && VectorConv.accepts(s.cg);
   }
 
   /**

@@ -10,12 +10,13 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Each image's group is copied into a zero-padded NHWC plane, so that for one kernel row the
  * window of an output pixel is one contiguous run of KW·C/groups floats; weights are packed once
  * per call as [ky][kx][input map][output map], so that the lane blocks of one tap are adjacent (one
- * base address for all of them). The output pixels are cut into register tiles across rows through
- * offset tables ({@link Tiles}): 6 pixels × 4 lane blocks of maps (24 accumulators) when the group
- * has that many maps, else 8 pixels × 2 or 1 blocks; each run element costs one weight load per
- * block, one broadcast per pixel and one FMA per (pixel, block). Results go to a pixel-major tile
- * that is transposed into the NCHW output at the end. The weight gradient ({@link
- * VectorConvWeight}) uses the same padded plane the other way round.
+ * base address for all of them). The output pixels are cut, kernel row by kernel row, into register
+ * tiles through offset tables ({@link Tiles}) that leave out the pixels and kernel columns that
+ * read only zero padding: 6 pixels × 4 lane blocks of maps (24 accumulators) when the group has
+ * that many maps, else 8 pixels × 2 or 1 blocks; each run element costs one weight load per block,
+ * one broadcast per pixel and one FMA per (pixel, block). Results go to a pixel-major tile that is
+ * transposed into the NCHW output at the end. The weight gradient ({@link VectorConvWeight}) uses
+ * the same padded plane the other way round.
  *
  * <p>Every kernel method has a single loop: on Java 17, C2 boxed vector accumulators carried across
  * nested loops (measured 7 GFLOP/s instead of 160), so accumulators are reloaded once per kernel
@@ -55,15 +56,26 @@ final class VectorConv {
   }
 
   /**
-   * The output pixels of one convolution shape cut into register tiles of {@link #size} pixels, in
-   * row-major order across rows; the last tile is filled up with copies of the last pixel, which
-   * compute and store the same value twice. Per tile, the kernel rows and columns that can touch
-   * the input: outside them every pixel of the tile reads only zero padding, so they are skipped
-   * (adding 0·w leaves an accumulator bitwise unchanged for finite weights).
+   * The output pixels of one convolution shape cut into register tiles of {@link #size} pixels,
+   * kernel row by kernel row, so that no tile multiplies zero padding where its pixels can avoid
+   * it. For kernel row ky, only the output rows whose window row ky is an input row (not padding)
+   * take part; their pixels go in column classes (runs of columns whose windows cover the same
+   * input columns, i.e. the same kernel-column range), each class row-major, and are cut into tiles
+   * either class by class (a class's last tile filled up with copies of its last pixel, which
+   * compute and store the same value twice) or straight across the classes (a tile that straddles
+   * two classes takes the union of their ranges), whichever multiplies fewer zeros. For an input
+   * gradient of an unpadded convolution (a full correlation of dy padded by K−1) this leaves no
+   * zero work at all, where tiles across rows with one kernel range each did 1.55x the useful work
+   * (B1's second convolution). A tile's pixels read zeros only in the columns outside their own
+   * range, and adding 0·w leaves an accumulator bitwise unchanged for finite weights, so the result
+   * is that of the full sum.
    */
   static final class Tiles {
     final int size;
     final int count;
+
+    /** The tiles of kernel row ky are those from kyStart[ky] to kyStart[ky + 1]. */
+    final int[] kyStart;
 
     /** Per slot: where the pixel's window starts in the padded NHWC plane. */
     final int[] pix;
@@ -71,61 +83,195 @@ final class VectorConv {
     /** Per slot: the pixel's index times the maps per group (its maps in the pixel-major tile). */
     final int[] at;
 
-    final int[] kyFrom;
-    final int[] kyTo;
+    /** Per tile: the kernel columns its pixels read, from kxFrom (inclusive) to kxTo. */
     final int[] kxFrom;
+
     final int[] kxTo;
 
     private Tiles(Conv2d.Shape s) {
       int mg = s.mg();
-      int p = s.p();
       int ow = s.ow();
       int rowStride = (s.w() + 2 * s.padW()) * s.cg();
       // Four lane blocks of maps take 6 pixels (24 accumulators), fewer take 8.
       size = mg >= 4 * L ? 6 : 8;
-      count = (p + size - 1) / size;
+      // Kernel column kx of output column ox reads padded column ox·strideW + kx, an input column
+      // if in [padW, padW + W): a range of kernel columns per output column, the same for runs of
+      // columns (both ends fall as ox grows).
+      int[] colFrom = new int[ow];
+      int[] colTo = new int[ow];
+      for (int ox = 0; ox < ow; ox++) {
+        colFrom[ox] = Math.max(0, s.padW() - ox * s.strideW());
+        colTo[ox] = Math.min(s.kw(), s.padW() + s.w() - ox * s.strideW());
+      }
+      kyStart = new int[s.kh() + 1];
+      java.util.List<int[]> slots = new java.util.ArrayList<>();
+      java.util.List<int[]> ranges = new java.util.ArrayList<>();
+      for (int ky = 0; ky < s.kh(); ky++) {
+        kyStart[ky] = ranges.size();
+        // Output rows whose window row ky is an input row: padH <= oy·strideH + ky < padH + H.
+        int oyFrom = 0;
+        while (oyFrom < s.oh() && oyFrom * s.strideH() + ky < s.padH()) {
+          oyFrom++;
+        }
+        int oyTo = oyFrom;
+        while (oyTo < s.oh() && oyTo * s.strideH() + ky < s.padH() + s.h()) {
+          oyTo++;
+        }
+        if (oyFrom == oyTo) {
+          continue;
+        }
+        // The band's pixels, class by class (columns with an empty range read only padding).
+        java.util.List<int[]> classes = new java.util.ArrayList<>();
+        for (int ox = 0; ox < ow; ) {
+          int end = ox + 1;
+          while (end < ow && colFrom[end] == colFrom[ox] && colTo[end] == colTo[ox]) {
+            end++;
+          }
+          if (colFrom[ox] < colTo[ox]) {
+            int[] pixels = new int[(oyTo - oyFrom) * (end - ox)];
+            for (int oy = oyFrom, j = 0; oy < oyTo; oy++) {
+              for (int c = ox; c < end; c++) {
+                pixels[j++] = oy * ow + c;
+              }
+            }
+            classes.add(pixels);
+          }
+          ox = end;
+        }
+        java.util.List<int[]> byClass = cut(classes, true);
+        java.util.List<int[]> across = cut(classes, false);
+        java.util.List<int[]> chosen =
+            cost(across, colFrom, colTo, ow) < cost(byClass, colFrom, colTo, ow) ? across : byClass;
+        for (int[] tile : chosen) {
+          int from = Integer.MAX_VALUE;
+          int to = Integer.MIN_VALUE;
+          int[] pixOff = new int[size];
+          int[] atOff = new int[size];
+          for (int j = 0; j < size; j++) {
+            int q = tile[j];
+            int oy = q / ow;
+            int ox = q % ow;
+            from = Math.min(from, colFrom[ox]);
+            to = Math.max(to, colTo[ox]);
+            pixOff[j] = oy * s.strideH() * rowStride + ox * s.strideW() * s.cg();
+            atOff[j] = q * mg;
+          }
+          slots.add(pixOff);
+          slots.add(atOff);
+          ranges.add(new int[] {from, to});
+        }
+      }
+      kyStart[s.kh()] = ranges.size();
+      count = ranges.size();
       pix = new int[count * size];
       at = new int[count * size];
-      kyFrom = new int[count];
-      kyTo = new int[count];
       kxFrom = new int[count];
       kxTo = new int[count];
       for (int t = 0; t < count; t++) {
-        int minY = Integer.MAX_VALUE;
-        int maxY = Integer.MIN_VALUE;
-        int minX = Integer.MAX_VALUE;
-        int maxX = Integer.MIN_VALUE;
-        for (int j = t * size; j < (t + 1) * size; j++) {
-          int q = Math.min(j, p - 1);
-          int oy = q / ow;
-          int ox = q % ow;
-          pix[j] = oy * s.strideH() * rowStride + ox * s.strideW() * s.cg();
-          at[j] = q * mg;
-          minY = Math.min(minY, oy);
-          maxY = Math.max(maxY, oy);
-          minX = Math.min(minX, ox);
-          maxX = Math.max(maxX, ox);
-        }
-        // Kernel row ky of output row oy reads padded row oy·strideH + ky, input if in
-        // [padH, padH + H).
-        kyFrom[t] = Math.max(0, s.padH() - maxY * s.strideH());
-        kyTo[t] = Math.min(s.kh(), s.padH() + s.h() - minY * s.strideH());
-        kxFrom[t] = Math.max(0, s.padW() - maxX * s.strideW());
-        kxTo[t] = Math.min(s.kw(), s.padW() + s.w() - minX * s.strideW());
+        System.arraycopy(slots.get(2 * t), 0, pix, t * size, size);
+        System.arraycopy(slots.get(2 * t + 1), 0, at, t * size, size);
+        kxFrom[t] = ranges.get(t)[0];
+        kxTo[t] = ranges.get(t)[1];
       }
     }
 
-    /** The tiles of a shape whose output maps per group fill whole vectors. */
-    static Tiles of(Conv2d.Shape s) {
-      return new Tiles(s);
+    /**
+     * The pixels of the classes cut into tiles of {@link #size}, restarting at each class when
+     * {@code byClass}; a last partial tile is filled up with copies of its last pixel.
+     */
+    private java.util.List<int[]> cut(java.util.List<int[]> classes, boolean byClass) {
+      java.util.List<int[]> tiles = new java.util.ArrayList<>();
+      int[] tile = new int[size];
+      int filled = 0;
+      for (int k = 0; k < classes.size(); k++) {
+        for (int q : classes.get(k)) {
+          tile[filled++] = q;
+          if (filled == size) {
+            tiles.add(tile);
+            tile = new int[size];
+            filled = 0;
+          }
+        }
+        if (filled > 0 && (byClass || k == classes.size() - 1)) {
+          java.util.Arrays.fill(tile, filled, size, tile[filled - 1]);
+          tiles.add(tile);
+          tile = new int[size];
+          filled = 0;
+        }
+      }
+      return tiles;
     }
+
+    /** Multiply-adds per input map of a tiling: each tile's slots times its kernel-column range. */
+    private long cost(java.util.List<int[]> tiles, int[] colFrom, int[] colTo, int ow) {
+      long total = 0;
+      for (int[] tile : tiles) {
+        int from = Integer.MAX_VALUE;
+        int to = Integer.MIN_VALUE;
+        for (int q : tile) {
+          from = Math.min(from, colFrom[q % ow]);
+          to = Math.max(to, colTo[q % ow]);
+        }
+        total += (long) size * (to - from);
+      }
+      return total;
+    }
+
+    /**
+     * The tiles of a shape whose output maps per group fill whole vectors. Kept per shape (all but
+     * the batch size matter): building them took 17-106 µs on B1-B5's layers, 2% of B1's input
+     * gradient. A program has few shapes; the cache is emptied if it ever holds {@value #CACHED} of
+     * them.
+     */
+    static Tiles of(Conv2d.Shape s) {
+      Key key =
+          new Key(
+              s.cg(),
+              s.mg(),
+              s.h(),
+              s.w(),
+              s.kh(),
+              s.kw(),
+              s.strideH(),
+              s.strideW(),
+              s.padH(),
+              s.padW());
+      Tiles tiles = CACHE.get(key);
+      if (tiles == null) {
+        if (CACHE.size() >= CACHED) {
+          CACHE.clear();
+        }
+        tiles = new Tiles(s);
+        CACHE.put(key, tiles);
+      }
+      return tiles;
+    }
+
+    private static final int CACHED = 256;
+
+    private static final java.util.concurrent.ConcurrentHashMap<Key, Tiles> CACHE =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** What tiles depend on: a convolution shape without its batch size and group count. */
+    private record Key(
+        int cg,
+        int mg,
+        int h,
+        int w,
+        int kh,
+        int kw,
+        int strideH,
+        int strideW,
+        int padH,
+        int padW) {}
   }
 
   /**
    * One image's group: y planes [mg][OH·OW] at yAt = the convolution of the cg planes of x at xAt.
    * Each register tile holds the maps of {@code tiles.size} pixels; each output sums its taps
    * kernel row by kernel row (ascending), each row's taps in the packed order (kx, then input map),
-   * by fused multiply-adds, skipping only taps that read zero padding for every pixel of its tile.
+   * by fused multiply-adds from +0.0, skipping kernel rows that read zero padding and kernel
+   * columns that read zero padding for every pixel of its tile (which would add 0·w: no change).
    */
   static void forwardGroup(
       float[] x,
@@ -162,10 +308,7 @@ final class VectorConv {
         width = 2;
       }
       for (int ky = 0; ky < s.kh(); ky++) {
-        for (int t = 0, q = 0; t < tiles.count; t++, q += size) {
-          if (ky < tiles.kyFrom[t] || ky >= tiles.kyTo[t]) {
-            continue;
-          }
+        for (int t = tiles.kyStart[ky], q = t * size; t < tiles.kyStart[ky + 1]; t++, q += size) {
           int from = tiles.kxFrom[t] * cg;
           int len = tiles.kxTo[t] * cg - from;
           int xOff = ky * rowStride + from;
