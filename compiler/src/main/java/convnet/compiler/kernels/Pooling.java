@@ -400,7 +400,7 @@ public final class Pooling {
         sum += x[a0 + 2 * ox + 1];
         sum += x[b0 + 2 * ox];
         sum += x[b0 + 2 * ox + 1];
-        y[o + ox] = sum / 4;
+        y[o + ox] = canonical(sum / 4);
       }
     }
   }
@@ -428,7 +428,7 @@ public final class Pooling {
       int b0 = a0 + w;
       int o = pair * ow;
       for (int ox = 0; ox < ow; ox++) {
-        float share = dy[o + ox] / 4;
+        float share = canonical(dy[o + ox] / 4);
         dx[a0 + 2 * ox] = share;
         dx[a0 + 2 * ox + 1] = share;
         dx[b0 + 2 * ox] = share;
@@ -538,6 +538,15 @@ public final class Pooling {
         dx[b + 1 - shift] = Float.intBitsToFloat(g & s3);
       }
     }
+  }
+
+  /**
+   * v, or the canonical NaN when v is a NaN: the 2x2/2 average's forms (vector or scalar, chosen by
+   * where a call's range ends, and the Vector API's Java or JIT-compiled code) may propagate
+   * different NaN payloads, so they all write this one.
+   */
+  private static float canonical(float v) {
+    return v != v ? Float.NaN : v;
   }
 
   /** Max pooling's order of floats: {@link Windows#maxKey}. */

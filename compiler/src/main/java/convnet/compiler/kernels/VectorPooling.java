@@ -8,8 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * 2×2 stride-2 pooling, max and average, forward and backward, on the Vector API (loaded only when
- * it is present): bitwise the results of the scalar forms in {@link Pooling} (for the average, up
- * to the payload of a NaN).
+ * it is present): bitwise the results of the scalar forms in {@link Pooling}.
  *
  * <p>A tensor of even-sized maps is a sequence of row pairs (rows 2·oy and 2·oy + 1 of a plane are
  * consecutive in memory), pair R starting at 2·W·R with its outputs at OW·R. One step takes L
@@ -22,7 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  * row (even against odd column, the odd one taken only when it beats the even one), then row 0's
  * winner against row 1's. The forward pass copies that cell's bits; the backward pass gives it the
  * bits of dy and every other cell +0.0. Average pooling adds the four cells in the scalar order,
- * ((0 + row 0 even) + row 0 odd) + row 1 even) + row 1 odd, and divides by 4.
+ * ((0 + row 0 even) + row 0 odd) + row 1 even) + row 1 odd, and divides by 4; a NaN result is
+ * written as the canonical NaN, as the scalar form does, since the payload the adds propagate
+ * differs between the forms.
  *
  * <p>The forward steps write L outputs, of which the first L/2 are the windows' and the rest are
  * scratch that the next step of the same thread overwrites; so a step only runs where its L outputs
@@ -230,12 +231,12 @@ final class VectorPooling {
     // 0 + a first, as the scalar sum starts from 0 (it turns −0.0 into 0.0).
     FloatVector sum =
         FloatVector.zero(S).add(a).add(a.rearrange(SWAP)).add(b).add(b.rearrange(SWAP));
-    sum.div(4f).rearrange(PACK).intoArray(y, o);
+    canonical(sum.div(4f)).rearrange(PACK).intoArray(y, o);
   }
 
   /** dy[o..]/4 to the four cells of each window of L columns of the rows at {@code at}, +w. */
   private static void avgBackwardStep(float[] dy, float[] dx, int at, int w, int o) {
-    FloatVector share = FloatVector.fromArray(S, dy, o).div(4f).rearrange(SPREAD);
+    FloatVector share = canonical(FloatVector.fromArray(S, dy, o).div(4f)).rearrange(SPREAD);
     share.intoArray(dx, at);
     share.intoArray(dx, at + w);
   }
