@@ -610,11 +610,17 @@ public final class Compiler {
               Launch.handle(
                   "convThen",
                   CONV.insertParameterTypes(
-                      0, MethodHandle.class, boolean.class, int.class, float[][].class)),
+                      0,
+                      MethodHandle.class,
+                      boolean.class,
+                      int.class,
+                      Launch.PoolImage.class,
+                      float[][].class)),
               0,
               kernel,
               !perImage,
-              slot(y));
+              slot(y),
+              step.pooled == null ? null : poolImage(name, step.pooled));
       List<ProgramGen.Arg> args = new ArrayList<>();
       args.add(new ProgramGen.Buffers());
       args.addAll(plain.args());
@@ -718,6 +724,47 @@ public final class Compiler {
         args.add(i(v));
       }
       return new ProgramGen.Call(name + "_then_elementwise", target, args);
+    }
+
+    /**
+     * The forward pooling step a convolution runs on each image after its epilogue ({@link
+     * Launch.PoolImage}), with the pooling step's own epilogue kernel if it has one.
+     */
+    private Launch.PoolImage poolImage(String name, Step pool) {
+      Node y = pool.anchor;
+      boolean perImage = planner.perImage.contains(y);
+      MethodHandle epilogue = null;
+      if (pool.epilogue != null) {
+        int[] image = y.shape().dims().clone();
+        image[0] = 1;
+        Map<Node, Expr> loads =
+            perImage ? Map.of(y, new Expr.Load(slot(y), Dims.of(image))) : Map.of();
+        epilogue =
+            elementwiseKernel(pool.epilogue, name + "_" + y.kind().symbol() + "_epilogue", loads);
+      }
+      Attrs.Pool p = (Attrs.Pool) y.attrs();
+      Shape in = y.input(0).shape();
+      return new Launch.PoolImage(
+          Planner.kernelOf(y) == LibraryKernel.MAX_POOL_FORWARD
+              ? Pooling.Kernel.MAX_FORWARD
+              : Pooling.Kernel.AVG_FORWARD,
+          slot(y.input(0)),
+          slot(y),
+          !perImage,
+          new int[] {
+            in.dim(0),
+            in.dim(1),
+            in.dim(2),
+            in.dim(3),
+            p.windowH(),
+            p.windowW(),
+            p.strideH(),
+            p.strideW(),
+            p.padH(),
+            p.padW()
+          },
+          p.ceil(),
+          epilogue);
     }
 
     private ProgramGen.Call matmul(String name, Node n) {

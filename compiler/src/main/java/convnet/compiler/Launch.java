@@ -54,11 +54,13 @@ final class Launch {
    * over each image's range of axis 0, [i, i + 1), right after computing image i, on the same
    * thread. Unless {@code keepOutput}, y is not stored: each image lands in its thread's one-image
    * scratch, which the kernel reads in place of {@code buffers[ySlot]} (as broadcast over axis 0).
+   * Then, with a {@code pool}, the forward pooling of that image of the kernel's output.
    */
   static void convThen(
       MethodHandle kernel,
       boolean keepOutput,
       int ySlot,
+      PoolImage pool,
       float[][] buffers,
       float[] x,
       int xOff,
@@ -110,7 +112,63 @@ final class Launch {
           } catch (Throwable e) {
             throw new IllegalStateException(e);
           }
+          if (pool != null) {
+            pool.run(buffers, image);
+          }
         });
+  }
+
+  /**
+   * A forward pooling kernel run by a convolution on each image right after its epilogue ({@link
+   * Pooling#oneImageThen}), reading the epilogue's output x from {@code buffers[xSlot]}, writing
+   * {@code buffers[outSlot]}, then running its own epilogue kernel (or none: null) on that image,
+   * as {@link #poolThen} does. geometry = {N, C, H, W, kh, kw, strideH, strideW, padH, padW}.
+   */
+  record PoolImage(
+      Pooling.Kernel kernel,
+      int xSlot,
+      int outSlot,
+      boolean keepOutput,
+      int[] geometry,
+      boolean ceil,
+      MethodHandle epilogue) {
+
+    void run(float[][] buffers, int image) {
+      int[] g = geometry;
+      Pooling.oneImageThen(
+          kernel,
+          buffers[xSlot],
+          null,
+          keepOutput ? buffers[outSlot] : null,
+          g[0],
+          g[1],
+          g[2],
+          g[3],
+          g[4],
+          g[5],
+          g[6],
+          g[7],
+          g[8],
+          g[9],
+          ceil,
+          image,
+          epilogue == null
+              ? null
+              : (i, output, offset) -> {
+                float[][] b = buffers;
+                if (!keepOutput) {
+                  b = buffers.clone();
+                  b[outSlot] = output;
+                }
+                try {
+                  epilogue.invokeExact(b, i, i + 1);
+                } catch (RuntimeException | Error e) {
+                  throw e;
+                } catch (Throwable e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+    }
   }
 
   /**

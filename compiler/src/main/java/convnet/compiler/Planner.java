@@ -168,6 +168,9 @@ final class Planner {
     if (convEpilogues || poolEpilogues) {
       fuseEpilogues(convEpilogues, poolEpilogues);
     }
+    if (convEpilogues && poolEpilogues) {
+      fusePoolingIntoConvolutions();
+    }
     if (inPlaceUpdates) {
       chooseInPlace();
     }
@@ -582,6 +585,76 @@ final class Planner {
       if (steps.indexOf(merged) != c) {
         c = steps.indexOf(merged);
       }
+      for (Node out : merged.outputs) {
+        producer.put(out, merged);
+      }
+    }
+  }
+
+  /**
+   * Makes each forward convolution with an epilogue also run, on each image right after the
+   * epilogue, the forward pooling (max or average, with its own epilogue if it has one) that reads
+   * the epilogue's output: the pooling then reads that image of the activation while it is still in
+   * cache instead of in a separate pass over the batch. The pooled cells are computed by the
+   * pooling kernel's own code from the same cells, so the results are bitwise those of the separate
+   * steps.
+   *
+   * <p>Conditions: the pooling reads an output of the convolution's epilogue directly (not through
+   * a view), and everything else its step reads (its epilogue's other inputs) is ready before the
+   * convolution runs. The activation stays stored for the batch (the pooling gradient reads it).
+   */
+  private void fusePoolingIntoConvolutions() {
+    for (int c = 0; c < steps.size(); c++) {
+      Step conv = steps.get(c);
+      if (conv.kind != Step.Kind.LIBRARY
+          || conv.epilogue == null
+          || conv.pooled != null
+          || kernelOf(conv.anchor) != LibraryKernel.CONV2D_FORWARD) {
+        continue;
+      }
+      Step pool = null;
+      Set<Step> afterConv = null;
+      for (Step s : steps) {
+        LibraryKernel k = s.kind == Step.Kind.LIBRARY ? kernelOf(s.anchor) : null;
+        if (k != LibraryKernel.MAX_POOL_FORWARD && k != LibraryKernel.AVG_POOL_FORWARD
+            || !conv.epilogue.outputs.contains(s.anchor.input(0))) {
+          continue;
+        }
+        if (afterConv == null) {
+          afterConv = stepsDependingOn(conv);
+        }
+        boolean ready = true;
+        for (Node read : s.reads) {
+          Step p = producer.get(read);
+          if (read != s.anchor.input(0) && p != null && (p == conv || afterConv.contains(p))) {
+            ready = false;
+            break;
+          }
+        }
+        if (ready) {
+          pool = s;
+          break;
+        }
+      }
+      if (pool == null) {
+        continue;
+      }
+      List<Node> nodes = new ArrayList<>(conv.nodes);
+      nodes.addAll(pool.nodes);
+      nodes.sort(Comparator.comparingInt(position::get));
+      List<Node> outs = new ArrayList<>(conv.outputs);
+      outs.addAll(pool.outputs);
+      List<Node> reads = new ArrayList<>(conv.reads);
+      for (Node read : pool.reads) {
+        if (!conv.outputs.contains(read) && !reads.contains(read)) {
+          reads.add(read);
+        }
+      }
+      Step merged =
+          new Step(Step.Kind.LIBRARY, nodes, outs, reads, conv.anchor, 1, conv.epilogue, pool);
+      steps.set(c, merged);
+      steps.remove(pool);
+      c = steps.indexOf(merged);
       for (Node out : merged.outputs) {
         producer.put(out, merged);
       }

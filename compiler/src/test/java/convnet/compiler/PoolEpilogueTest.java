@@ -145,6 +145,12 @@ class PoolEpilogueTest {
             forwardTails,
             count(explain, "_pool+elementwise"),
             context + ": pooling forward passes with an epilogue\n" + explain);
+        // Each pooling follows its convolution's activation, so the convolution runs it too.
+        assertEquals(
+            built.pools().size(),
+            count(explain, "conv2d+elementwise+max_pool")
+                + count(explain, "conv2d+elementwise+avg_pool"),
+            context + ": poolings run by their convolution\n" + explain);
         // Not stored: each convolution's output (its epilogue alone reads it) and, unless they are
         // outputs, each pooling gradient and each pooled value that only a dropout mask reads
         // (abs's

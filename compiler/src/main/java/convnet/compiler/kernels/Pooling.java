@@ -205,20 +205,78 @@ public final class Pooling {
         n,
         g.inSize(),
         (chunk, i0, i1) -> {
-          float[] o = out != null ? out : imageScratch(image);
           for (int i = i0; i < i1; i++) {
-            int shift = out != null ? 0 : i * image;
-            int p0 = i * c;
-            int p1 = p0 + c;
-            switch (kernel) {
-              case AVG_FORWARD -> avgForwardPlanes(x, o, shift, p0, p1, g);
-              case AVG_BACKWARD -> avgBackwardPlanes(dy, o, shift, p0, p1, g);
-              case MAX_FORWARD -> maxForwardPlanes(x, o, shift, p0, p1, g);
-              case MAX_BACKWARD -> maxBackwardPlanes(x, dy, o, shift, p0, p1, g);
-            }
-            after.image(i, o, i * image - shift);
+            runImage(kernel, g, x, dy, out, image, i, after);
           }
         });
+  }
+
+  /**
+   * {@link #eachImageThen} for image {@code i} alone, on the calling thread (a convolution's
+   * per-image epilogue calls it on the image it has just finished).
+   */
+  public static void oneImageThen(
+      Kernel kernel,
+      float[] x,
+      float[] dy,
+      float[] out,
+      int n,
+      int c,
+      int h,
+      int w,
+      int kh,
+      int kw,
+      int strideH,
+      int strideW,
+      int padH,
+      int padW,
+      boolean ceil,
+      int i,
+      Conv2d.ImageEpilogue after) {
+    Geometry g = new Geometry(n, c, h, w, kh, kw, strideH, strideW, padH, padW, ceil);
+    boolean pooled = kernel.writesPooled();
+    int outSize = pooled ? g.outSize() : g.inSize();
+    if (i < 0 || i >= n) {
+      throw new IllegalArgumentException("pooling: no image " + i + " in a batch of " + n);
+    }
+    if (kernel != Kernel.AVG_BACKWARD) {
+      g.check("x", x, g.inSize(), "x", x, g.inSize());
+    }
+    if (!pooled) {
+      g.check("dy", dy, g.outSize(), "dy", dy, g.outSize());
+    }
+    if (out != null) {
+      g.check(pooled ? "y" : "dx", out, outSize, pooled ? "y" : "dx", out, outSize);
+    }
+    runImage(kernel, g, x, dy, out, outSize / n, i, after);
+  }
+
+  /**
+   * Image i of {@code kernel} into out (or, when null, the thread's one-image scratch), then {@code
+   * after} on it, if any.
+   */
+  private static void runImage(
+      Kernel kernel,
+      Geometry g,
+      float[] x,
+      float[] dy,
+      float[] out,
+      int image,
+      int i,
+      Conv2d.ImageEpilogue after) {
+    float[] o = out != null ? out : imageScratch(image);
+    int shift = out != null ? 0 : i * image;
+    int p0 = i * g.c;
+    int p1 = p0 + g.c;
+    switch (kernel) {
+      case AVG_FORWARD -> avgForwardPlanes(x, o, shift, p0, p1, g);
+      case AVG_BACKWARD -> avgBackwardPlanes(dy, o, shift, p0, p1, g);
+      case MAX_FORWARD -> maxForwardPlanes(x, o, shift, p0, p1, g);
+      case MAX_BACKWARD -> maxBackwardPlanes(x, dy, o, shift, p0, p1, g);
+    }
+    if (after != null) {
+      after.image(i, o, i * image - shift);
+    }
   }
 
   /** One image's output per thread, for {@link #eachImageThen} without an output array. */
