@@ -15,10 +15,12 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Measures the pooling epilogue on the pooling layers of B4 and B5 alone (batch 64): a max-pool
- * gradient followed by the rectifier's mask multiply, and a max pool followed by a dropout mask,
- * each compiled with and without the epilogue, on one thread (the thread's CPU time), the two
- * variants taking turns round by round in one JVM; prints medians over the rounds.
+ * Measures the pooling fusions on the pooling layers of B4 and B5 alone (batch 64): a max-pool
+ * gradient followed by the rectifier's mask multiply, a max pool followed by a dropout mask, and a
+ * convolution with bias and relu followed by a max pool (which the convolution then runs on each
+ * image), each compiled with and without the pooling fusions (the convolution epilogue on in both),
+ * on one thread (the thread's CPU time), the two variants taking turns round by round in one JVM;
+ * prints medians over the rounds.
  *
  * <pre>
  * ./convnet --version    # builds runtime/target/convnet.jar (ASM and the other modules)
@@ -43,7 +45,11 @@ public final class PoolEpilogueCompare {
             backward("B4 max-pool gradient [64,64,16,16] then relu mask", 64, 16),
             backward("B5 max-pool gradient [64,32,28,28] then relu mask", 32, 28),
             backward("B5 max-pool gradient [64,64,14,14] then relu mask", 64, 14),
-            forward("B4 max pool [64,64,16,16] then dropout mask", 64, 16));
+            forward("B4 max pool [64,64,16,16] then dropout mask", 64, 16),
+            convPool("B4 conv1 3->32 32x32 3x3 pad 1, bias, relu, max pool", 3, 32, 32, 3, 1),
+            convPool("B4 conv2 32->64 16x16 3x3 pad 1, bias, relu, max pool", 32, 16, 64, 3, 1),
+            convPool("B5 conv1 1->32 28x28 5x5 pad 2, bias, relu, max pool", 1, 28, 32, 5, 2),
+            convPool("B5 conv2 32->64 14x14 5x5 pad 2, bias, relu, max pool", 32, 14, 64, 5, 2));
     for (Function f : layers) {
       Random r = new Random(1);
       CompiledFunction[] variants = new CompiledFunction[2];
@@ -97,6 +103,24 @@ public final class PoolEpilogueCompare {
     Node mask = b.input("mask", Shape.of(64, maps, size / 2, size / 2));
     Node y = b.maxPool(x, Attrs.Pool.window(2, 2));
     return new Function(name, Graph.of("output", b.mul(y, mask)));
+  }
+
+  /**
+   * a = relu(conv(x, w) + b) and max_pool(a), both outputs (a training step keeps a for the pooling
+   * gradient), batch 64.
+   */
+  private static Function convPool(String name, int c, int size, int maps, int k, int pad) {
+    GraphBuilder b = new GraphBuilder();
+    Node x = b.input("x", Shape.of(64, c, size, size));
+    Node w = b.input("w", Shape.of(maps, c, k, k));
+    Node bias = b.input("bias", Shape.of(maps, 1, 1));
+    Node a = b.relu(b.add(b.conv2d(x, w, new Attrs.Conv(1, 1, pad, pad, 1)), bias));
+    return new Function(
+        name,
+        Graph.of(
+            new java.util.LinkedHashMap<>(
+                java.util.Map.of(
+                    "activation", a, "output", b.maxPool(a, Attrs.Pool.window(2, 2))))));
   }
 
   /** Runs f until {@code seconds} of this thread's CPU time have passed; CPU ms per run. */
