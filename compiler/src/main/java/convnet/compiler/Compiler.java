@@ -231,7 +231,8 @@ public final class Compiler {
             options.inPlaceUpdates(),
             maxFusedNodes,
             options.convEpilogues(),
-            options.poolEpilogues());
+            options.poolEpilogues(),
+            options.convPooling());
     CompilationInterruptedException.checkInterrupt("after partitioning");
     return new Plan(planner, new MemoryPlan(planner, partialSizes(planner)));
   }

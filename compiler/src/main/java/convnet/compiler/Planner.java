@@ -100,24 +100,29 @@ final class Planner {
         inPlaceUpdates,
         maxFusedNodes,
         CompileOptions.CONV_EPILOGUES,
-        CompileOptions.POOL_EPILOGUES);
+        CompileOptions.POOL_EPILOGUES,
+        CompileOptions.CONV_POOLING);
   }
 
   /**
    * As {@link #of(Graph, boolean, int)}; {@code convEpilogues} fuses elementwise kernels into the
    * convolutions whose output they read, {@code poolEpilogues} into the pooling kernels whose
-   * output they read (see {@link #fuseEpilogues}).
+   * output they read (see {@link #fuseEpilogues}); with both, {@code convPooling} also runs a
+   * convolution's forward pooling inside it ({@link #fusePoolingIntoConvolutions}).
    */
   static Planner of(
       Graph graph,
       boolean inPlaceUpdates,
       int maxFusedNodes,
       boolean convEpilogues,
-      boolean poolEpilogues) {
+      boolean poolEpilogues,
+      boolean convPooling) {
     try {
-      return new Planner(graph, inPlaceUpdates, false, maxFusedNodes, convEpilogues, poolEpilogues);
+      return new Planner(
+          graph, inPlaceUpdates, false, maxFusedNodes, convEpilogues, poolEpilogues, convPooling);
     } catch (CycleFound e) {
-      return new Planner(graph, inPlaceUpdates, true, maxFusedNodes, convEpilogues, poolEpilogues);
+      return new Planner(
+          graph, inPlaceUpdates, true, maxFusedNodes, convEpilogues, poolEpilogues, convPooling);
     }
   }
 
@@ -136,7 +141,8 @@ final class Planner {
       boolean exactCycleCheck,
       int maxFusedNodes,
       boolean convEpilogues,
-      boolean poolEpilogues) {
+      boolean poolEpilogues,
+      boolean convPooling) {
     if (maxFusedNodes < 2) {
       throw new IllegalArgumentException(
           "a fused kernel needs room for 2 nodes at least, not " + maxFusedNodes);
@@ -169,7 +175,7 @@ final class Planner {
     if (convEpilogues || poolEpilogues) {
       fuseEpilogues(convEpilogues, poolEpilogues);
     }
-    if (convEpilogues && poolEpilogues) {
+    if (convEpilogues && poolEpilogues && convPooling) {
       fusePoolingIntoConvolutions();
     }
     if (inPlaceUpdates) {

@@ -54,7 +54,9 @@ public final class PoolEpilogueCompare {
       Random r = new Random(1);
       CompiledFunction[] variants = new CompiledFunction[2];
       for (int v = 0; v < 2; v++) {
-        variants[v] = Compiler.compile(f, CompileOptions.defaults().withPoolEpilogues(v == 1));
+        variants[v] =
+            Compiler.compile(
+                f, CompileOptions.defaults().withPoolEpilogues(v == 1).withConvPooling(v == 1));
         for (String name : variants[v].inputNames()) {
           float[] a = variants[v].buffer(name);
           boolean mask = name.startsWith("mask");
