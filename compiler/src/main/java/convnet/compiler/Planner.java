@@ -33,11 +33,11 @@ import java.util.Set;
  * merged set and comes back into it (so the steps stay acyclic); everything else is one library
  * call. A forward convolution or a pooling kernel (forward or gradient) then takes the elementwise
  * kernel that reads its output as its epilogue, run on each image as it is computed ({@link
- * #fuseEpilogues}), and a convolution also runs the forward pooling of its activation on each image
- * ({@link #fusePoolingIntoConvolutions}). A fused unit holds at most {@link #MAX_FUSED_NODES}
- * nodes, so a long elementwise chain becomes several kernels, each small enough for one
- * JIT-compiled method (values pass between them through float32 buffers, exactly as they would stay
- * in float32 locals inside one kernel, so the results are the same).
+ * #fuseEpilogues}), and on request a convolution also runs the forward pooling of its activation on
+ * each image ({@link #fusePoolingIntoConvolutions}). A fused unit holds at most {@link
+ * #MAX_FUSED_NODES} nodes, so a long elementwise chain becomes several kernels, each small enough
+ * for one JIT-compiled method (values pass between them through float32 buffers, exactly as they
+ * would stay in float32 locals inside one kernel, so the results are the same).
  */
 final class Planner {
   /** Below this many elements a generated kernel runs on the calling thread alone. */
