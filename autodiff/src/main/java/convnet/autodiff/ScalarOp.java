@@ -187,9 +187,14 @@ public enum ScalarOp {
       return x > 0 ? x : 0;
     }
 
+    /**
+     * dy · (relu(x) &gt; 0), the same mask as (x &gt; 0) for every x (NaN and −0.0 included), read
+     * from the output: a training step then keeps relu(x), which pooling and the next layer need
+     * anyway, instead of storing a mask beside it (one pass less over the activation).
+     */
     @Override
     public Grads vjp(Node y, Node dy, GraphBuilder g) {
-      return Grads.of(g.mul(dy, g.gt(y.input(0), 0)));
+      return Grads.of(g.mul(dy, g.gt(y, 0)));
     }
 
     @Override

@@ -3,6 +3,7 @@ package convnet.compiler;
 import convnet.autodiff.Attrs;
 import convnet.autodiff.Graph;
 import convnet.autodiff.Node;
+import convnet.autodiff.OpKind;
 import convnet.autodiff.PassWork;
 import convnet.autodiff.ScalarOp;
 import convnet.autodiff.ops.Fusion;
@@ -171,6 +172,9 @@ final class Planner {
     foldTransposes();
     claimReductionInputs();
     formRegions();
+    if (recompute) {
+      recomputeWhereUsed();
+    }
     buildSteps();
     if (convEpilogues || poolEpilogues) {
       fuseEpilogues(convEpilogues, poolEpilogues);
@@ -358,6 +362,147 @@ final class Planner {
         }
       }
     }
+  }
+
+  /**
+   * Whether {@link #recomputeWhereUsed} runs; not final only so that a test can compare plans with
+   * and without it.
+   */
+  static volatile boolean recompute = true;
+
+  /** Scalar ops cheap enough to compute again where their value is used rather than store it. */
+  private static final Set<ScalarOp> CHEAP =
+      EnumSet.of(
+          ScalarOp.NEG,
+          ScalarOp.ABS,
+          ScalarOp.SIGN,
+          ScalarOp.SQUARE,
+          ScalarOp.RELU,
+          ScalarOp.ADD,
+          ScalarOp.SUB,
+          ScalarOp.MUL,
+          ScalarOp.MAX,
+          ScalarOp.MIN,
+          ScalarOp.GT,
+          ScalarOp.GE,
+          ScalarOp.LT,
+          ScalarOp.LE,
+          ScalarOp.EQ);
+
+  private static boolean cheap(Node n) {
+    return (n.kind() == OpKind.UNARY || n.kind() == OpKind.BINARY) && CHEAP.contains(n.scalarOp());
+  }
+
+  /**
+   * Moves cheap members of each elementwise unit whose values only one later unit uses into that
+   * unit, when the first unit then stores fewer tensors: their inputs are stored anyway, and the
+   * later unit computes them again from those instead of reading them back. The cases it is for: a
+   * relu's derivative mask (relu(x) &gt; 0) and a tanh's derivative (1 − tanh(x)²), which the
+   * backward pass needs, while relu(x) and tanh(x) are stored for pooling or a gain's gradient; the
+   * forward kernel then writes the activations only. The values, and so the results, are the same:
+   * the same operations on the same operands, only in another kernel.
+   */
+  private void recomputeWhereUsed() {
+    Set<List<Node>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Node n : order) {
+      if (!isElementwise(n) || claimedBy.containsKey(n)) {
+        continue;
+      }
+      List<Node> u = unit.get(n);
+      if (seen.add(u)) {
+        while (moveToLaterUnit(u)) {
+          u = unit.get(n);
+        }
+      }
+    }
+  }
+
+  /** One move of {@link #recomputeWhereUsed}; whether it moved anything. */
+  private boolean moveToLaterUnit(List<Node> u) {
+    Set<Node> inU = Collections.newSetFromMap(new IdentityHashMap<>());
+    inU.addAll(u);
+    Set<Node> moved = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<Node> target = null;
+    // Latest first: a member's consumers come after it, so they are decided before it is.
+    for (int i = u.size() - 1; i >= 0; i--) {
+      Node m = u.get(i);
+      if (outputNodes.contains(m) || !cheap(m) || consumers.get(m).isEmpty()) {
+        continue;
+      }
+      List<Node> to = target;
+      boolean movable = true;
+      for (Node c : consumers.get(m)) {
+        if (moved.contains(c)) {
+          continue;
+        }
+        if (inU.contains(c)
+            || !isElementwise(c)
+            || claimedBy.containsKey(c)
+            || !c.shape().equals(m.shape())
+            || (to != null && unit.get(c) != to)) {
+          movable = false;
+          break;
+        }
+        to = unit.get(c);
+      }
+      if (movable && to != null) {
+        moved.add(m);
+        target = to;
+      }
+    }
+    if (moved.isEmpty() || target.size() + moved.size() > maxFusedNodes) {
+      return false;
+    }
+    // Stored tensors saved: moved members that were outputs of u; added: members left in u that a
+    // moved one reads and that were not outputs of u.
+    int saved = 0;
+    Set<Node> added = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Node m : moved) {
+      for (Node c : consumers.get(m)) {
+        if (!moved.contains(c)) {
+          saved++;
+          break;
+        }
+      }
+      for (Node in : m.inputs()) {
+        if (inU.contains(in) && !moved.contains(in) && !usedOutside(in, inU)) {
+          added.add(in);
+        }
+      }
+    }
+    if (saved <= added.size()) {
+      return false;
+    }
+    List<Node> left = new ArrayList<>();
+    for (Node m : u) {
+      if (!moved.contains(m)) {
+        left.add(m);
+      }
+    }
+    List<Node> grown = new ArrayList<>(target);
+    grown.addAll(moved);
+    grown.sort(Comparator.comparingInt(position::get));
+    PassWork.add(u.size() + grown.size());
+    for (Node m : left) {
+      unit.put(m, left);
+    }
+    for (Node m : grown) {
+      unit.put(m, grown);
+    }
+    return true;
+  }
+
+  /** Whether some consumer of n is outside the set, or n is an output of the function. */
+  private boolean usedOutside(Node n, Set<Node> set) {
+    if (outputNodes.contains(n)) {
+      return true;
+    }
+    for (Node c : consumers.get(n)) {
+      if (!set.contains(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

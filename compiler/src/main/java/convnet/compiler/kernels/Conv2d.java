@@ -636,9 +636,11 @@ public final class Conv2d {
   /**
    * Direct stride-1 convolution for few output maps, e.g. the single-map 9×9 window of local
    * contrast normalisation: y[o] = Σ_i Σ_ky,kx w[o][i][ky][kx] · xpad[i] shifted by (ky, kx). Each
-   * input map is zero-padded into a plane of width Wp = W + 2·padW; the output is accumulated on
-   * the same width, so every tap is one contiguous axpy over OH·Wp floats, and the OW valid columns
-   * of each row are copied out at the end. Overwrites the outMaps planes of y.
+   * input map is zero-padded into a plane of width Wp = W + 2·padW. With the Vector API, {@link
+   * VectorStencil} keeps 4 output rows of a vector of columns in registers over all taps; without
+   * it, the output is accumulated on the padded width, every tap one contiguous axpy over OH·Wp
+   * floats, and the OW valid columns of each row are copied out at the end. Both sum each output's
+   * taps in the same order. Overwrites the outMaps planes of y.
    */
   static void shiftedPlanes(
       float[] x,
@@ -663,15 +665,32 @@ public final class Conv2d {
     // columns).
     int planeSize = hp * wp + kw;
     int len = outH * wp;
-    float[] buf = scratch(inMaps * planeSize + len);
-    Arrays.fill(buf, 0, inMaps * planeSize, 0f);
-    for (int i = 0; i < inMaps; i++) {
-      for (int iy = 0; iy < h; iy++) {
-        System.arraycopy(
-            x, xAt + (i * h + iy) * w, buf, i * planeSize + (iy + padH) * wp + padW, w);
+    int planes = inMaps * planeSize;
+    if (KernelBackend.VECTOR) {
+      int slack = VectorStencil.slack(kw);
+      float[] buf = scratch(planes + slack);
+      padPlanes(x, xAt, inMaps, h, w, padH, padW, wp, planeSize, buf);
+      Arrays.fill(buf, planes, planes + slack, 0f);
+      for (int o = 0; o < outMaps; o++) {
+        VectorStencil.convolve(
+            buf,
+            planeSize,
+            wp,
+            inMaps,
+            wt,
+            wAt + o * inMaps * kh * kw,
+            kh,
+            kw,
+            outH,
+            outW,
+            y,
+            yAt + o * outH * outW);
       }
+      return;
     }
-    int acc = inMaps * planeSize;
+    float[] buf = scratch(planes + len);
+    padPlanes(x, xAt, inMaps, h, w, padH, padW, wp, planeSize, buf);
+    int acc = planes;
     int kk = kh * kw;
     for (int o = 0; o < outMaps; o++) {
       Arrays.fill(buf, acc, acc + len, 0f);
@@ -692,6 +711,29 @@ public final class Conv2d {
       }
       for (int oy = 0; oy < outH; oy++) {
         System.arraycopy(buf, acc + oy * wp, y, yAt + (o * outH + oy) * outW, outW);
+      }
+    }
+  }
+
+  /**
+   * Copies the inMaps planes of x at xAt into zero-padded planes of width wp at the start of buf.
+   */
+  private static void padPlanes(
+      float[] x,
+      int xAt,
+      int inMaps,
+      int h,
+      int w,
+      int padH,
+      int padW,
+      int wp,
+      int planeSize,
+      float[] buf) {
+    Arrays.fill(buf, 0, inMaps * planeSize, 0f);
+    for (int i = 0; i < inMaps; i++) {
+      for (int iy = 0; iy < h; iy++) {
+        System.arraycopy(
+            x, xAt + (i * h + iy) * w, buf, i * planeSize + (iy + padH) * wp + padW, w);
       }
     }
   }

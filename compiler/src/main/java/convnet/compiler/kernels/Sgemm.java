@@ -9,6 +9,12 @@ public final class Sgemm {
   /** Below this many multiply-adds a product runs on the calling thread alone. */
   static final long PARALLEL_THRESHOLD = 1L << 21;
 
+  /**
+   * Whether products with n at most one vector take {@code VectorThinSgemm} (bitwise the same
+   * result); not final only so that tests and benchmarks can compare both paths.
+   */
+  static volatile boolean useThin = true;
+
   private Sgemm() {}
 
   /**
@@ -16,10 +22,11 @@ public final class Sgemm {
    * matrix X stored with leading dimension ldx is {@code x[xOff + i * ldx + j]}; {@code op(A) = A}
    * or its transpose when {@code transA} (then A is stored k×m). When {@code beta == 0}, C is
    * overwritten (NaNs in it do not survive). Large products run on several threads: op(A) and op(B)
-   * are packed once and C is cut into tiles that the threads share. Each element of C sums its k
-   * products in an order fixed by k alone (blocks of 256 from k = 0, in k order within a block; see
-   * {@code VectorSgemm}), so the result is bitwise the same whatever the thread count or the
-   * tiling, and the same as {@link #sgemmSerial}'s.
+   * are packed once and C is cut into tiles that the threads share. Products with n at most one
+   * vector's width (a classifier's 10 outputs) pack only op(B) and read op(A) where it lies. Each
+   * element of C sums its k products in an order fixed by k alone (blocks of 256 from k = 0, in k
+   * order within a block; see {@code VectorSgemm}), so the result is bitwise the same whatever the
+   * thread count or the tiling, and the same as {@link #sgemmSerial}'s.
    */
   public static void sgemm(
       boolean transA,
@@ -49,6 +56,27 @@ public final class Sgemm {
       return;
     }
     long work = (long) m * n * k;
+    if (KernelBackend.VECTOR && useThin && VectorThinSgemm.takes(m, n)) {
+      VectorThinSgemm.product(
+          transA,
+          transB,
+          m,
+          n,
+          k,
+          alpha,
+          a,
+          aOff,
+          lda,
+          b,
+          bOff,
+          ldb,
+          beta,
+          c,
+          cOff,
+          ldc,
+          work >= PARALLEL_THRESHOLD);
+      return;
+    }
     if (work < PARALLEL_THRESHOLD) {
       sgemmSerial(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;

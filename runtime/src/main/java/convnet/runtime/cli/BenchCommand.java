@@ -47,8 +47,9 @@ import picocli.CommandLine.Spec;
       "",
       "Each backend is warmed up, then timed over R repeats of at least --min-time",
       "seconds each; reported: the median rate and the spread (max - min) / median.",
-      "The compiled training step is then run once more with every kernel timed,",
-      "giving milliseconds per step and GFLOP/s of the convolution and matrix kernels;",
+      "The compiled training step and inference are then run once more with every",
+      "kernel timed, giving milliseconds per call and GFLOP/s of the convolution and",
+      "matrix kernels;",
       "the whole step's and inference's GFLOP/s are put against this machine's SGEMM",
       "ceiling. With several files, --json prints a JSON array of one object per file.",
       "",
@@ -208,6 +209,7 @@ public final class BenchCommand implements Callable<Integer> {
       Map<String, Tensor> values = values(model, train, n, 1);
       Map<Backend, Figures> figures = new LinkedHashMap<>();
       List<CompiledFunction.KernelTime> kernels = List.of();
+      List<CompiledFunction.KernelTime> inferenceKernels = List.of();
       if (backend != Backends.interpreted) {
         CompiledFunction t = compiled(train, values, false);
         CompiledFunction i = compiled(inference, values, false);
@@ -215,6 +217,7 @@ public final class BenchCommand implements Callable<Integer> {
             Backend.COMPILED,
             new Figures(measure(t::run, n), measure(i::run, n), flops(t), flops(i)));
         kernels = profile(train, values);
+        inferenceKernels = profile(inference, values);
         if (!noCeiling && ceiling == null) {
           ceiling = SgemmCeiling.measure(CompiledFunction.threads());
         }
@@ -227,9 +230,9 @@ public final class BenchCommand implements Callable<Integer> {
             new Figures(measure(() -> t.run(values), n), measure(() -> i.run(values), n)));
       }
       if (json) {
-        jsons.add(json(model, n, figures, kernels, ceiling));
+        jsons.add(json(model, n, figures, kernels, inferenceKernels, ceiling));
       } else {
-        out.print(table(model, n, figures, kernels, ceiling));
+        out.print(table(model, n, figures, kernels, inferenceKernels, ceiling));
         out.println();
         out.flush();
       }
@@ -682,11 +685,12 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Every kernel of the compiled training step, timed over the steps that fit in max(minTime, 0.5)
-   * seconds after the full warm-up (a fresh compilation: its kernels are new classes for the JIT).
+   * Every kernel of the compiled function (training step or inference), timed over the calls that
+   * fit in max(minTime, 0.5) seconds after the full warm-up (a fresh compilation: its kernels are
+   * new classes for the JIT).
    */
-  private List<CompiledFunction.KernelTime> profile(Function train, Map<String, Tensor> values) {
-    CompiledFunction p = compiled(train, values, true);
+  private List<CompiledFunction.KernelTime> profile(Function f, Map<String, Tensor> values) {
+    CompiledFunction p = compiled(f, values, true);
     warmUp(p::run, warmup);
     p.resetProfile();
     long end = System.nanoTime() + (long) (Math.max(minTime, 0.5) * 1e9);
@@ -701,6 +705,7 @@ public final class BenchCommand implements Callable<Integer> {
       int batch,
       Map<Backend, Figures> figures,
       List<CompiledFunction.KernelTime> kernels,
+      List<CompiledFunction.KernelTime> inferenceKernels,
       SgemmCeiling ceiling) {
     StringBuilder sb = new StringBuilder();
     sb.append(
@@ -733,14 +738,21 @@ public final class BenchCommand implements Callable<Integer> {
       sb.append(wholeStep("training step", c.trainFlops(), c.train().median(), batch, ceiling));
       sb.append(wholeStep("inference", c.inferenceFlops(), c.inference().median(), batch, ceiling));
     }
+    kernelTable(sb, "training step, %.2f ms per step", kernels, ceiling);
+    kernelTable(sb, "inference, %.2f ms per call", inferenceKernels, ceiling);
+    return sb.toString();
+  }
+
+  /** Appends the per-kernel profile of one compiled function, slowest kernel first. */
+  private static void kernelTable(
+      StringBuilder sb,
+      String what,
+      List<CompiledFunction.KernelTime> kernels,
+      SgemmCeiling ceiling) {
     if (!kernels.isEmpty()) {
       double total = kernels.stream().mapToDouble(CompiledFunction.KernelTime::millis).sum();
-      sb.append(
-          String.format(
-              Locale.ROOT,
-              "%ncompiled training step, %.2f ms per step, kernels by time:%n",
-              total));
-      if (ceiling != null) {
+      sb.append(String.format(Locale.ROOT, "%ncompiled " + what + ", kernels by time:%n", total));
+      if (ceiling != null && !ceilingShown(sb)) {
         sb.append(ceiling.describe()).append(String.format(Locale.ROOT, "%n"));
       }
       sb.append(
@@ -768,7 +780,11 @@ public final class BenchCommand implements Callable<Integer> {
                 k.kernel().name() + " " + describe(k.kernel())));
       }
     }
-    return sb.toString();
+  }
+
+  /** Whether the SGEMM ceiling's line is already in the table (it is printed once). */
+  private static boolean ceilingShown(StringBuilder sb) {
+    return sb.indexOf("SGEMM ceiling,") >= 0;
   }
 
   /** GFLOP/s of a whole call at {@code imagesPerSecond}: FLOP per call times calls per second. */
@@ -802,6 +818,7 @@ public final class BenchCommand implements Callable<Integer> {
       int batch,
       Map<Backend, Figures> figures,
       List<CompiledFunction.KernelTime> kernels,
+      List<CompiledFunction.KernelTime> inferenceKernels,
       SgemmCeiling ceiling) {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = mapper.createObjectNode();
@@ -845,7 +862,17 @@ public final class BenchCommand implements Callable<Integer> {
       c.put("openblas_source", ceiling.openBlasSource());
       c.put("convnet_sgemm_gflops", ceiling.convnetGflops());
     }
-    ArrayNode ks = root.putArray("kernels");
+    kernelsJson(root.putArray("kernels"), kernels, ceiling);
+    kernelsJson(root.putArray("inference_kernels"), inferenceKernels, ceiling);
+    try {
+      return mapper.writeValueAsString(root) + "\n";
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the benchmark as JSON", e);
+    }
+  }
+
+  private static void kernelsJson(
+      ArrayNode ks, List<CompiledFunction.KernelTime> kernels, SgemmCeiling ceiling) {
     for (CompiledFunction.KernelTime k : kernels) {
       ObjectNode o = ks.addObject();
       o.put("name", k.kernel().name());
@@ -856,11 +883,6 @@ public final class BenchCommand implements Callable<Integer> {
       if (ceiling != null && k.kernel().flops() > 0) {
         o.put("share_of_ceiling", ceiling.share(k.gflops()));
       }
-    }
-    try {
-      return mapper.writeValueAsString(root) + "\n";
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the benchmark as JSON", e);
     }
   }
 }

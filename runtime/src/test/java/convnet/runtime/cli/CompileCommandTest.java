@@ -129,6 +129,13 @@ class CompileCommandTest {
       }
     }
     assertTrue(conv, "convolution kernels are listed: " + kernels);
+    // Inference is profiled too: its kernels are a forward pass only (no gradient kernels).
+    JsonNode inferenceKernels = j.get("inference_kernels");
+    assertTrue(inferenceKernels.size() > 0, r.out());
+    assertTrue(inferenceKernels.size() < kernels.size(), r.out());
+    for (JsonNode k : inferenceKernels) {
+      assertFalse(k.get("op").asText().contains("backward"), k.toString());
+    }
     // The ceiling is measured for real: convnet's own SGEMM always, OpenBLAS when a Python with
     // NumPy is there.
     JsonNode ceiling = j.get("sgemm_ceiling");
@@ -207,6 +214,8 @@ class CompileCommandTest {
     assertFalse(r.out().contains("SGEMM ceiling"), r.out());
     assertTrue(r.out().contains("compiled") && r.out().contains("train images/s"), r.out());
     assertFalse(r.out().contains("interpreted "), r.out());
+    assertTrue(r.out().contains("compiled training step, "), r.out());
+    assertTrue(r.out().contains("compiled inference, "), r.out());
     assertTrue(r.out().contains("kernels by time"), r.out());
     assertEquals(
         2,
