@@ -323,7 +323,7 @@ public final class Pooling {
               sum += x[in + iy * w + ix];
             }
           }
-          y[out + oy * g.ow + ox] = sum / divisor;
+          y[out + oy * g.ow + ox] = canonical(sum / divisor);
         }
       }
     }
@@ -357,6 +357,23 @@ public final class Pooling {
             }
           }
         }
+      }
+      canonicalNaNs(dx, in, in + h * w);
+    }
+  }
+
+  /*
+   * The general loops add overlapping windows' gradients into a cell; with two NaNs of different
+   * payloads the sum's payload depends on the order of the operands, which the JIT may swap, so
+   * a cell's NaN bits could depend on the compilation tier. The loops write NaNs as the canonical
+   * NaN instead, as the 2x2/2 forms do.
+   */
+
+  /** Replaces every NaN of a[from, to) by the canonical NaN. */
+  private static void canonicalNaNs(float[] a, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (a[i] != a[i]) {
+        a[i] = Float.NaN;
       }
     }
   }
@@ -393,6 +410,7 @@ public final class Pooling {
           dx[in - shift + argmax(x, in, g, oy, ox)] += dy[out + oy * g.ow + ox];
         }
       }
+      canonicalNaNs(dx, in - shift, in - shift + g.h * g.w);
     }
   }
 
