@@ -226,7 +226,13 @@ public final class Compiler {
 
   private static Plan plan(Graph expanded, CompileOptions options, int maxFusedNodes) {
     Planner planner =
-        Planner.of(expanded, options.inPlaceUpdates(), maxFusedNodes, options.convEpilogues());
+        Planner.of(
+            expanded,
+            options.inPlaceUpdates(),
+            maxFusedNodes,
+            options.convEpilogues(),
+            options.poolEpilogues(),
+            options.convPooling());
     CompilationInterruptedException.checkInterrupt("after partitioning");
     return new Plan(planner, new MemoryPlan(planner, partialSizes(planner)));
   }
@@ -449,7 +455,7 @@ public final class Compiler {
       Node n = step.anchor;
       String name = prefix + "_" + step.index + "_" + n.kind().symbol();
       if (step.epilogue != null) {
-        return List.of(convThen(name, step));
+        return List.of(Planner.isPooling(n) ? poolThen(name, step) : convThen(name, step));
       }
       CodeLowering lowering = new CodeLowering(n, name);
       // Library kernels and copies read their inputs' buffers themselves: the input values are not
@@ -605,15 +611,161 @@ public final class Compiler {
               Launch.handle(
                   "convThen",
                   CONV.insertParameterTypes(
-                      0, MethodHandle.class, boolean.class, int.class, float[][].class)),
+                      0,
+                      MethodHandle.class,
+                      boolean.class,
+                      int.class,
+                      Launch.PoolImage.class,
+                      float[][].class)),
               0,
               kernel,
               !perImage,
-              slot(y));
+              slot(y),
+              step.pooled == null ? null : poolImage(name, step.pooled));
       List<ProgramGen.Arg> args = new ArrayList<>();
       args.add(new ProgramGen.Buffers());
       args.addAll(plain.args());
       return new ProgramGen.Call(name + "_then_elementwise", target, args);
+    }
+
+    /**
+     * A pooling kernel, forward or gradient, that runs its epilogue step's generated kernel on each
+     * image right after writing it ({@link Launch#poolThen}); a per-image output is read as in
+     * {@link #convThen}.
+     */
+    private ProgramGen.Call poolThen(String name, Step step) {
+      Node y = step.anchor;
+      boolean perImage = planner.perImage.contains(y);
+      int[] image = y.shape().dims().clone();
+      image[0] = 1;
+      Map<Node, Expr> loads =
+          perImage ? Map.of(y, new Expr.Load(slot(y), Dims.of(image))) : Map.of();
+      MethodHandle kernel = elementwiseKernel(step.epilogue, name + "_epilogue", loads);
+      Pooling.Kernel pooling;
+      Node x;
+      Node dy;
+      Shape in;
+      Attrs.Pool p;
+      switch (Planner.kernelOf(y)) {
+        case AVG_POOL_FORWARD, MAX_POOL_FORWARD -> {
+          pooling =
+              Planner.kernelOf(y) == LibraryKernel.MAX_POOL_FORWARD
+                  ? Pooling.Kernel.MAX_FORWARD
+                  : Pooling.Kernel.AVG_FORWARD;
+          x = y.input(0);
+          dy = y.input(0);
+          in = x.shape();
+          p = (Attrs.Pool) y.attrs();
+        }
+        case AVG_POOL_BACKWARD -> {
+          pooling = Pooling.Kernel.AVG_BACKWARD;
+          dy = y.input(0);
+          x = dy;
+          in = ((Attrs.PoolGrad) y.attrs()).inputShape();
+          p = ((Attrs.PoolGrad) y.attrs()).pool();
+        }
+        case MAX_POOL_BACKWARD -> {
+          pooling = Pooling.Kernel.MAX_BACKWARD;
+          x = y.input(0);
+          dy = y.input(1);
+          in = y.shape();
+          p = (Attrs.Pool) y.attrs();
+        }
+        default -> throw new IllegalStateException("not a pooling kernel: " + y);
+      }
+      MethodHandle target =
+          MethodHandles.insertArguments(
+              Launch.handle(
+                  "poolThen",
+                  MethodType.methodType(
+                      void.class,
+                      MethodHandle.class,
+                      Pooling.Kernel.class,
+                      boolean.class,
+                      int.class,
+                      boolean.class,
+                      float[][].class,
+                      float[].class,
+                      float[].class,
+                      float[].class,
+                      int.class,
+                      int.class,
+                      int.class,
+                      int.class,
+                      int.class,
+                      int.class,
+                      int.class,
+                      int.class,
+                      int.class,
+                      int.class)),
+              0,
+              kernel,
+              pooling,
+              !perImage,
+              slot(y),
+              p.ceil());
+      List<ProgramGen.Arg> args = new ArrayList<>();
+      args.add(new ProgramGen.Buffers());
+      args.add(buffer(x));
+      args.add(buffer(dy));
+      args.add(buffer(y));
+      for (int v :
+          new int[] {
+            in.dim(0),
+            in.dim(1),
+            in.dim(2),
+            in.dim(3),
+            p.windowH(),
+            p.windowW(),
+            p.strideH(),
+            p.strideW(),
+            p.padH(),
+            p.padW()
+          }) {
+        args.add(i(v));
+      }
+      return new ProgramGen.Call(name + "_then_elementwise", target, args);
+    }
+
+    /**
+     * The forward pooling step a convolution runs on each image after its epilogue ({@link
+     * Launch.PoolImage}), with the pooling step's own epilogue kernel if it has one.
+     */
+    private Launch.PoolImage poolImage(String name, Step pool) {
+      Node y = pool.anchor;
+      boolean perImage = planner.perImage.contains(y);
+      MethodHandle epilogue = null;
+      if (pool.epilogue != null) {
+        int[] image = y.shape().dims().clone();
+        image[0] = 1;
+        Map<Node, Expr> loads =
+            perImage ? Map.of(y, new Expr.Load(slot(y), Dims.of(image))) : Map.of();
+        epilogue =
+            elementwiseKernel(pool.epilogue, name + "_" + y.kind().symbol() + "_epilogue", loads);
+      }
+      Attrs.Pool p = (Attrs.Pool) y.attrs();
+      Shape in = y.input(0).shape();
+      return new Launch.PoolImage(
+          Planner.kernelOf(y) == LibraryKernel.MAX_POOL_FORWARD
+              ? Pooling.Kernel.MAX_FORWARD
+              : Pooling.Kernel.AVG_FORWARD,
+          slot(y.input(0)),
+          slot(y),
+          !perImage,
+          new int[] {
+            in.dim(0),
+            in.dim(1),
+            in.dim(2),
+            in.dim(3),
+            p.windowH(),
+            p.windowW(),
+            p.strideH(),
+            p.strideW(),
+            p.padH(),
+            p.padW()
+          },
+          p.ceil(),
+          epilogue);
     }
 
     private ProgramGen.Call matmul(String name, Node n) {

@@ -37,6 +37,13 @@ final class Explain {
         sb.append(", then elementwise over ")
             .append(step.epilogue.outputs.get(0).shape())
             .append(" on each image as it is computed");
+        if (step.pooled != null) {
+          sb.append(", then ").append(step.pooled.anchor.kind().symbol());
+          if (step.pooled.epilogue != null) {
+            sb.append(" and elementwise over ").append(step.pooled.epilogue.outputs.get(0).shape());
+          }
+          sb.append(" on that image");
+        }
       }
       if (step.flops() > 0) {
         sb.append(String.format(Locale.ROOT, ", %.1f MFLOP", step.flops() / 1e6));

@@ -3,6 +3,7 @@ package convnet.compiler;
 import convnet.autodiff.ops.Windows;
 import convnet.compiler.kernels.Conv2d;
 import convnet.compiler.kernels.Parallel;
+import convnet.compiler.kernels.Pooling;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -10,8 +11,9 @@ import java.util.Arrays;
 
 /**
  * The library methods a generated program calls besides the compute kernels: the thread split of
- * generated kernels, layout copies, max-pool selection and profile marks. Constant arrays are bound
- * into the method handles, so every call in the program takes only buffers and int constants.
+ * generated kernels, convolutions and pooling kernels with an epilogue, layout copies, max-pool
+ * selection and profile marks. Constant arrays are bound into the method handles, so every call in
+ * the program takes only buffers and int constants.
  */
 final class Launch {
   private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
@@ -52,11 +54,13 @@ final class Launch {
    * over each image's range of axis 0, [i, i + 1), right after computing image i, on the same
    * thread. Unless {@code keepOutput}, y is not stored: each image lands in its thread's one-image
    * scratch, which the kernel reads in place of {@code buffers[ySlot]} (as broadcast over axis 0).
+   * Then, with a {@code pool}, the forward pooling of that image of the kernel's output.
    */
   static void convThen(
       MethodHandle kernel,
       boolean keepOutput,
       int ySlot,
+      PoolImage pool,
       float[][] buffers,
       float[] x,
       int xOff,
@@ -100,6 +104,122 @@ final class Launch {
           if (!keepOutput) {
             b = buffers.clone();
             b[ySlot] = output;
+          }
+          try {
+            kernel.invokeExact(b, image, image + 1);
+          } catch (RuntimeException | Error e) {
+            throw e;
+          } catch (Throwable e) {
+            throw new IllegalStateException(e);
+          }
+          if (pool != null) {
+            pool.run(buffers, image);
+          }
+        });
+  }
+
+  /**
+   * A forward pooling kernel run by a convolution on each image right after its epilogue ({@link
+   * Pooling#oneImageThen}), reading the epilogue's output x from {@code buffers[xSlot]}, writing
+   * {@code buffers[outSlot]}, then running its own epilogue kernel (or none: null) on that image,
+   * as {@link #poolThen} does. geometry = {N, C, H, W, kh, kw, strideH, strideW, padH, padW}.
+   */
+  record PoolImage(
+      Pooling.Kernel kernel,
+      int xSlot,
+      int outSlot,
+      boolean keepOutput,
+      int[] geometry,
+      boolean ceil,
+      MethodHandle epilogue) {
+
+    void run(float[][] buffers, int image) {
+      int[] g = geometry;
+      Pooling.oneImageThen(
+          kernel,
+          buffers[xSlot],
+          null,
+          keepOutput ? buffers[outSlot] : null,
+          g[0],
+          g[1],
+          g[2],
+          g[3],
+          g[4],
+          g[5],
+          g[6],
+          g[7],
+          g[8],
+          g[9],
+          ceil,
+          image,
+          epilogue == null
+              ? null
+              : (i, output, offset) -> {
+                float[][] b = buffers;
+                if (!keepOutput) {
+                  b = buffers.clone();
+                  b[outSlot] = output;
+                }
+                try {
+                  epilogue.invokeExact(b, i, i + 1);
+                } catch (RuntimeException | Error e) {
+                  throw e;
+                } catch (Throwable e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+    }
+  }
+
+  /**
+   * A pooling kernel ({@link Pooling#eachImageThen}) that runs a generated elementwise kernel over
+   * each image's range of axis 0, [i, i + 1), right after writing image i's output, on the same
+   * thread. Unless {@code keepOutput}, the output is not stored: each image lands in its thread's
+   * one-image scratch, which the kernel reads in place of {@code buffers[outSlot]} (as broadcast
+   * over axis 0). x is unused by the average's gradient, dy by the forward kernels (the program
+   * passes some buffer there).
+   */
+  static void poolThen(
+      MethodHandle kernel,
+      Pooling.Kernel pooling,
+      boolean keepOutput,
+      int outSlot,
+      boolean ceil,
+      float[][] buffers,
+      float[] x,
+      float[] dy,
+      float[] out,
+      int n,
+      int c,
+      int h,
+      int w,
+      int kh,
+      int kw,
+      int strideH,
+      int strideW,
+      int padH,
+      int padW) {
+    Pooling.eachImageThen(
+        pooling,
+        x,
+        dy,
+        keepOutput ? out : null,
+        n,
+        c,
+        h,
+        w,
+        kh,
+        kw,
+        strideH,
+        strideW,
+        padH,
+        padW,
+        ceil,
+        (image, output, offset) -> {
+          float[][] b = buffers;
+          if (!keepOutput) {
+            b = buffers.clone();
+            b[outSlot] = output;
           }
           try {
             kernel.invokeExact(b, image, image + 1);

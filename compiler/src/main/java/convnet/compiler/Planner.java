@@ -32,11 +32,13 @@ import java.util.Set;
  * remaining elementwise nodes form regions, each a set of same-shaped nodes joined by
  * producer-consumer edges, grown greedily in graph order and merged only when no path leaves the
  * merged set and comes back into it (so the steps stay acyclic); everything else is one library
- * call. A forward convolution then takes the elementwise kernel that reads its output as its
- * epilogue, run on each image as it is computed ({@link #fuseConvEpilogues}). A fused unit holds at
- * most {@link #MAX_FUSED_NODES} nodes, so a long elementwise chain becomes several kernels, each
- * small enough for one JIT-compiled method (values pass between them through float32 buffers,
- * exactly as they would stay in float32 locals inside one kernel, so the results are the same).
+ * call. A forward convolution or a pooling kernel (forward or gradient) then takes the elementwise
+ * kernel that reads its output as its epilogue, run on each image as it is computed ({@link
+ * #fuseEpilogues}), and on request a convolution also runs the forward pooling of its activation on
+ * each image ({@link #fusePoolingIntoConvolutions}). A fused unit holds at most {@link
+ * #MAX_FUSED_NODES} nodes, so a long elementwise chain becomes several kernels, each small enough
+ * for one JIT-compiled method (values pass between them through float32 buffers, exactly as they
+ * would stay in float32 locals inside one kernel, so the results are the same).
  */
 final class Planner {
   /** Below this many elements a generated kernel runs on the calling thread alone. */
@@ -70,8 +72,8 @@ final class Planner {
   private final Map<Node, Step> producer = new IdentityHashMap<>();
 
   /**
-   * Convolution outputs that only their epilogue reads: each thread keeps one image of them at a
-   * time (see {@link #fuseConvEpilogues}), so their buffer holds one image.
+   * Convolution and pooling outputs that only their epilogue reads: each thread keeps one image of
+   * them at a time (see {@link #fuseEpilogues}), so their buffer holds one image.
    */
   final Set<Node> perImage = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -94,18 +96,34 @@ final class Planner {
 
   /** As {@link #of(Graph, boolean)}, with at most {@code maxFusedNodes} nodes per fused kernel. */
   static Planner of(Graph graph, boolean inPlaceUpdates, int maxFusedNodes) {
-    return of(graph, inPlaceUpdates, maxFusedNodes, CompileOptions.CONV_EPILOGUES);
+    return of(
+        graph,
+        inPlaceUpdates,
+        maxFusedNodes,
+        CompileOptions.CONV_EPILOGUES,
+        CompileOptions.POOL_EPILOGUES,
+        CompileOptions.CONV_POOLING);
   }
 
   /**
    * As {@link #of(Graph, boolean, int)}; {@code convEpilogues} fuses elementwise kernels into the
-   * convolutions whose output they read (see {@link #fuseConvEpilogues}).
+   * convolutions whose output they read, {@code poolEpilogues} into the pooling kernels whose
+   * output they read (see {@link #fuseEpilogues}); with both, {@code convPooling} also runs a
+   * convolution's forward pooling inside it ({@link #fusePoolingIntoConvolutions}).
    */
-  static Planner of(Graph graph, boolean inPlaceUpdates, int maxFusedNodes, boolean convEpilogues) {
+  static Planner of(
+      Graph graph,
+      boolean inPlaceUpdates,
+      int maxFusedNodes,
+      boolean convEpilogues,
+      boolean poolEpilogues,
+      boolean convPooling) {
     try {
-      return new Planner(graph, inPlaceUpdates, false, maxFusedNodes, convEpilogues);
+      return new Planner(
+          graph, inPlaceUpdates, false, maxFusedNodes, convEpilogues, poolEpilogues, convPooling);
     } catch (CycleFound e) {
-      return new Planner(graph, inPlaceUpdates, true, maxFusedNodes, convEpilogues);
+      return new Planner(
+          graph, inPlaceUpdates, true, maxFusedNodes, convEpilogues, poolEpilogues, convPooling);
     }
   }
 
@@ -123,7 +141,9 @@ final class Planner {
       boolean inPlaceUpdates,
       boolean exactCycleCheck,
       int maxFusedNodes,
-      boolean convEpilogues) {
+      boolean convEpilogues,
+      boolean poolEpilogues,
+      boolean convPooling) {
     if (maxFusedNodes < 2) {
       throw new IllegalArgumentException(
           "a fused kernel needs room for 2 nodes at least, not " + maxFusedNodes);
@@ -156,8 +176,11 @@ final class Planner {
       recomputeWhereUsed();
     }
     buildSteps();
-    if (convEpilogues) {
-      fuseConvEpilogues();
+    if (convEpilogues || poolEpilogues) {
+      fuseEpilogues(convEpilogues, poolEpilogues);
+    }
+    if (convEpilogues && poolEpilogues && convPooling) {
+      fusePoolingIntoConvolutions();
     }
     if (inPlaceUpdates) {
       chooseInPlace();
@@ -615,32 +638,53 @@ final class Planner {
     }
   }
 
+  /** The pooling kernels that can run an epilogue ({@code kernels.Pooling.eachImageThen}). */
+  static final Set<LibraryKernel> POOLING =
+      EnumSet.of(
+          LibraryKernel.AVG_POOL_FORWARD,
+          LibraryKernel.AVG_POOL_BACKWARD,
+          LibraryKernel.MAX_POOL_FORWARD,
+          LibraryKernel.MAX_POOL_BACKWARD);
+
+  /** Whether n's library kernel is one of {@link #POOLING}. */
+  static boolean isPooling(Node n) {
+    return POOLING.contains(kernelOf(n));
+  }
+
   /**
-   * Makes each forward convolution run, as its epilogue, the first elementwise kernel over its
-   * output's shape that reads its output: {@code kernels.Conv2d.forwardThen} calls that kernel on
-   * image i's range of axis 0 right after computing image i, on the same thread, while the image's
-   * output is still in cache, and the separate pass over the whole batch disappears. A generated
-   * elementwise kernel computes each element from the same elements of its inputs whatever range of
-   * axis 0 it is called on (that is how it is split over threads already), so the results are
-   * bitwise those of the two separate steps.
+   * Makes each forward convolution ({@code convolutions}) and each pooling kernel, forward or
+   * gradient ({@code pooling}), run as its epilogue the first elementwise kernel over its output's
+   * shape that reads its output: {@code kernels.Conv2d.forwardThen} or {@code
+   * kernels.Pooling.eachImageThen} calls that kernel on image i's range of axis 0 right after
+   * writing image i's output, on the same thread, while that output is still in cache, and the
+   * separate pass over the whole batch disappears. For a pooling gradient that is typically the
+   * rectifier's mask multiply (dx · [x > 0]), for a pooling forward pass a dropout mask. A
+   * generated elementwise kernel computes each element from the same elements of its inputs
+   * whatever range of axis 0 it is called on (that is how it is split over threads already), so the
+   * results are bitwise those of the two separate steps.
    *
-   * <p>Conditions: the kernel reads the convolution's output y only at y's own shape (not through a
-   * view that reorders it), and every other value it reads is ready before the convolution runs,
-   * i.e. it does not depend on the convolution (the merged step would otherwise be in a cycle). The
+   * <p>Conditions: the kernel reads the library kernel's output y only at y's own shape (not
+   * through a view that reorders it), and every other value it reads is ready before the library
+   * kernel runs, i.e. it does not depend on it (the merged step would otherwise be in a cycle). The
    * merged step writes y and the kernel's outputs and reads what both read; the memory plan never
-   * gives a step's outputs a slot it reads, so the epilogue cannot overwrite what the convolution
-   * has yet to read. When the kernel is y's only reader and y is not an output of the function, y
-   * is {@link #perImage}: not stored for the whole batch, only one image at a time per thread (the
-   * kernel reads it as broadcast over axis 0), which saves writing it out and reading it back. This
-   * runs before {@link #chooseInPlace}, which considers only elementwise steps, so an epilogue
-   * never writes into a parameter's buffer.
+   * gives a step's outputs a slot it reads, so the epilogue cannot overwrite what the library
+   * kernel has yet to read (another image's input cells, say). When the kernel is y's only reader
+   * and y is not an output of the function, y is {@link #perImage}: not stored for the whole batch,
+   * only one image at a time per thread (the kernel reads it as broadcast over axis 0), which saves
+   * writing it out and reading it back. This runs before {@link #chooseInPlace}, which considers
+   * only elementwise steps, so an epilogue never writes into a parameter's buffer.
    */
-  private void fuseConvEpilogues() {
+  private void fuseEpilogues(boolean convolutions, boolean pooling) {
     for (int c = 0; c < steps.size(); c++) {
       Step conv = steps.get(c);
-      if (conv.kind != Step.Kind.LIBRARY
-          || kernelOf(conv.anchor) != LibraryKernel.CONV2D_FORWARD
-          || conv.epilogue != null) {
+      if (conv.kind != Step.Kind.LIBRARY || conv.epilogue != null) {
+        continue;
+      }
+      LibraryKernel kernel = kernelOf(conv.anchor);
+      boolean takes =
+          convolutions && kernel == LibraryKernel.CONV2D_FORWARD
+              || pooling && POOLING.contains(kernel);
+      if (!takes) {
         continue;
       }
       Node y = conv.anchor;
@@ -693,6 +737,76 @@ final class Planner {
       if (steps.indexOf(merged) != c) {
         c = steps.indexOf(merged);
       }
+      for (Node out : merged.outputs) {
+        producer.put(out, merged);
+      }
+    }
+  }
+
+  /**
+   * Makes each forward convolution with an epilogue also run, on each image right after the
+   * epilogue, the forward pooling (max or average, with its own epilogue if it has one) that reads
+   * the epilogue's output: the pooling then reads that image of the activation while it is still in
+   * cache instead of in a separate pass over the batch. The pooled cells are computed by the
+   * pooling kernel's own code from the same cells, so the results are bitwise those of the separate
+   * steps.
+   *
+   * <p>Conditions: the pooling reads an output of the convolution's epilogue directly (not through
+   * a view), and everything else its step reads (its epilogue's other inputs) is ready before the
+   * convolution runs. The activation stays stored for the batch (the pooling gradient reads it).
+   */
+  private void fusePoolingIntoConvolutions() {
+    for (int c = 0; c < steps.size(); c++) {
+      Step conv = steps.get(c);
+      if (conv.kind != Step.Kind.LIBRARY
+          || conv.epilogue == null
+          || conv.pooled != null
+          || kernelOf(conv.anchor) != LibraryKernel.CONV2D_FORWARD) {
+        continue;
+      }
+      Step pool = null;
+      Set<Step> afterConv = null;
+      for (Step s : steps) {
+        LibraryKernel k = s.kind == Step.Kind.LIBRARY ? kernelOf(s.anchor) : null;
+        if (k != LibraryKernel.MAX_POOL_FORWARD && k != LibraryKernel.AVG_POOL_FORWARD
+            || !conv.epilogue.outputs.contains(s.anchor.input(0))) {
+          continue;
+        }
+        if (afterConv == null) {
+          afterConv = stepsDependingOn(conv);
+        }
+        boolean ready = true;
+        for (Node read : s.reads) {
+          Step p = producer.get(read);
+          if (read != s.anchor.input(0) && p != null && (p == conv || afterConv.contains(p))) {
+            ready = false;
+            break;
+          }
+        }
+        if (ready) {
+          pool = s;
+          break;
+        }
+      }
+      if (pool == null) {
+        continue;
+      }
+      List<Node> nodes = new ArrayList<>(conv.nodes);
+      nodes.addAll(pool.nodes);
+      nodes.sort(Comparator.comparingInt(position::get));
+      List<Node> outs = new ArrayList<>(conv.outputs);
+      outs.addAll(pool.outputs);
+      List<Node> reads = new ArrayList<>(conv.reads);
+      for (Node read : pool.reads) {
+        if (!conv.outputs.contains(read) && !reads.contains(read)) {
+          reads.add(read);
+        }
+      }
+      Step merged =
+          new Step(Step.Kind.LIBRARY, nodes, outs, reads, conv.anchor, 1, conv.epilogue, pool);
+      steps.set(c, merged);
+      steps.remove(pool);
+      c = steps.indexOf(merged);
       for (Node out : merged.outputs) {
         producer.put(out, merged);
       }

@@ -46,6 +46,13 @@ final class Step {
    */
   final Step epilogue;
 
+  /**
+   * For a LIBRARY convolution with an epilogue: the forward pooling step (with its own epilogue, if
+   * any) it runs on each image right after the epilogue, reading the epilogue's output, or null.
+   * Its nodes and outputs are among this step's.
+   */
+  final Step pooled;
+
   int index;
 
   Step(Kind kind, List<Node> nodes, List<Node> outputs, List<Node> reads, Node anchor, int chunks) {
@@ -60,6 +67,18 @@ final class Step {
       Node anchor,
       int chunks,
       Step epilogue) {
+    this(kind, nodes, outputs, reads, anchor, chunks, epilogue, null);
+  }
+
+  Step(
+      Kind kind,
+      List<Node> nodes,
+      List<Node> outputs,
+      List<Node> reads,
+      Node anchor,
+      int chunks,
+      Step epilogue,
+      Step pooled) {
     this.kind = kind;
     this.nodes = List.copyOf(nodes);
     this.outputs = List.copyOf(outputs);
@@ -67,14 +86,21 @@ final class Step {
     this.anchor = anchor;
     this.chunks = chunks;
     this.epilogue = epilogue;
+    this.pooled = pooled;
   }
 
-  /** A short label: the op (with "+elementwise" when it runs an epilogue), or "elementwise". */
+  /**
+   * A short label: the op (with "+elementwise" when it runs an epilogue, then its pooling step's
+   * label), or "elementwise".
+   */
   String label() {
     return switch (kind) {
       case ELEMENTWISE -> "elementwise";
       case REDUCE -> anchor.kind().symbol();
-      case LIBRARY -> anchor.kind().symbol() + (epilogue != null ? "+elementwise" : "");
+      case LIBRARY ->
+          anchor.kind().symbol()
+              + (epilogue != null ? "+elementwise" : "")
+              + (pooled != null ? "+" + pooled.label() : "");
     };
   }
 

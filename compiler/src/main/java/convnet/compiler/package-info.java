@@ -15,9 +15,13 @@
  * nodes, each one generated kernel writing every value used outside it in one pass: a convolution's
  * epilogue (bias, tanh, gain, abs, relu) is one kernel, which the forward convolution then runs on
  * each image right after computing it ({@code kernels.Conv2d.forwardThen}; an output only the
- * epilogue reads is kept one image per thread, not for the batch), and each parameter's SGD
- * momentum update (v' = m·v + g + wd·x, x' = x − lr·v') is one pass that reads the gradient. A
- * reduction absorbs the elementwise nodes of its input's shape that only it reads.
+ * epilogue reads is kept one image per thread, not for the batch); a pooling kernel, forward or
+ * gradient, runs the elementwise kernel that reads its output (a rectifier's mask multiply, a
+ * dropout mask) the same way ({@code kernels.Pooling.eachImageThen}), and on request a forward
+ * pooling of a convolution's activation runs inside the convolution's per-image pass, after its
+ * epilogue; and each parameter's SGD momentum update (v' = m·v + g + wd·x, x' = x − lr·v') is one
+ * pass that reads the gradient. A reduction absorbs the elementwise nodes of its input's shape that
+ * only it reads.
  *
  * <p>Memory: one {@code float[]} per slot. Inputs, parameters, constants and outputs own their
  * slots; other values share slots by liveness. With {@link

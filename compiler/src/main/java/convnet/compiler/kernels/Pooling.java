@@ -47,6 +47,23 @@ public final class Pooling {
     return Windows.pooledSize(in, kernel, stride, pad, ceil);
   }
 
+  /** The four pooling kernels, as {@link #eachImageThen} names them. */
+  public enum Kernel {
+    /** {@link #avgForward}: reads x, writes y. */
+    AVG_FORWARD,
+    /** {@link #avgBackward}: reads dy, writes dx. */
+    AVG_BACKWARD,
+    /** {@link #maxForward}: reads x, writes y. */
+    MAX_FORWARD,
+    /** {@link #maxBackward}: reads x and dy, writes dx. */
+    MAX_BACKWARD;
+
+    /** Whether the kernel writes the pooled size (else the input size). */
+    boolean writesPooled() {
+      return this == AVG_FORWARD || this == MAX_FORWARD;
+    }
+  }
+
   /**
    * Average pooling: y[n,c,oy,ox] = the window's sum over its full size (see the class comment); y
    * overwritten.
@@ -67,37 +84,7 @@ public final class Pooling {
       boolean ceil) {
     Geometry g = new Geometry(n, c, h, w, kh, kw, strideH, strideW, padH, padW, ceil);
     g.check("x", x, g.inSize(), "y", y, g.outSize());
-    int divisor = Windows.averageDivisor(kh, kw);
-    Parallel.forRange(
-        n * c,
-        g.inSize(),
-        (chunk, p0, p1) -> {
-          if (g.isHalving()) {
-            avgHalvingForward(x, y, p0, p1, h, w);
-            return;
-          }
-          for (int plane = p0; plane < p1; plane++) {
-            int in = plane * h * w;
-            int out = plane * g.oh * g.ow;
-            for (int oy = 0; oy < g.oh; oy++) {
-              int ys = Windows.windowStart(oy, strideH, padH);
-              int y0 = Math.max(ys, 0);
-              int y1 = Math.min(ys + kh, h);
-              for (int ox = 0; ox < g.ow; ox++) {
-                int xs = Windows.windowStart(ox, strideW, padW);
-                int x0 = Math.max(xs, 0);
-                int x1 = Math.min(xs + kw, w);
-                float sum = 0f;
-                for (int iy = y0; iy < y1; iy++) {
-                  for (int ix = x0; ix < x1; ix++) {
-                    sum += x[in + iy * w + ix];
-                  }
-                }
-                y[out + oy * g.ow + ox] = sum / divisor;
-              }
-            }
-          }
-        });
+    Parallel.forRange(n * c, g.inSize(), (chunk, p0, p1) -> avgForwardPlanes(x, y, 0, p0, p1, g));
   }
 
   /** Gradient of {@link #avgForward}: dx overwritten. */
@@ -117,37 +104,8 @@ public final class Pooling {
       boolean ceil) {
     Geometry g = new Geometry(n, c, h, w, kh, kw, strideH, strideW, padH, padW, ceil);
     g.check("dy", dy, g.outSize(), "dx", dx, g.inSize());
-    int divisor = Windows.averageDivisor(kh, kw);
     Parallel.forRange(
-        n * c,
-        g.inSize(),
-        (chunk, p0, p1) -> {
-          if (g.isHalving()) {
-            avgHalvingBackward(dy, dx, p0, p1, h, w);
-            return;
-          }
-          for (int plane = p0; plane < p1; plane++) {
-            int in = plane * h * w;
-            int out = plane * g.oh * g.ow;
-            Arrays.fill(dx, in, in + h * w, 0f);
-            for (int oy = 0; oy < g.oh; oy++) {
-              int ys = Windows.windowStart(oy, strideH, padH);
-              int y0 = Math.max(ys, 0);
-              int y1 = Math.min(ys + kh, h);
-              for (int ox = 0; ox < g.ow; ox++) {
-                int xs = Windows.windowStart(ox, strideW, padW);
-                int x0 = Math.max(xs, 0);
-                int x1 = Math.min(xs + kw, w);
-                float share = dy[out + oy * g.ow + ox] / divisor;
-                for (int iy = y0; iy < y1; iy++) {
-                  for (int ix = x0; ix < x1; ix++) {
-                    dx[in + iy * w + ix] += share;
-                  }
-                }
-              }
-            }
-          }
-        });
+        n * c, g.inSize(), (chunk, p0, p1) -> avgBackwardPlanes(dy, dx, 0, p0, p1, g));
   }
 
   /** Max pooling: y = the window maximum, padding being −∞; y overwritten. */
@@ -167,24 +125,7 @@ public final class Pooling {
       boolean ceil) {
     Geometry g = new Geometry(n, c, h, w, kh, kw, strideH, strideW, padH, padW, ceil);
     g.check("x", x, g.inSize(), "y", y, g.outSize());
-    Parallel.forRange(
-        n * c,
-        g.inSize(),
-        (chunk, p0, p1) -> {
-          if (g.isHalving()) {
-            maxHalvingForward(x, y, p0, p1, h, w);
-            return;
-          }
-          for (int plane = p0; plane < p1; plane++) {
-            int in = plane * h * w;
-            int out = plane * g.oh * g.ow;
-            for (int oy = 0; oy < g.oh; oy++) {
-              for (int ox = 0; ox < g.ow; ox++) {
-                y[out + oy * g.ow + ox] = x[in + argmax(x, in, g, oy, ox)];
-              }
-            }
-          }
-        });
+    Parallel.forRange(n * c, g.inSize(), (chunk, p0, p1) -> maxForwardPlanes(x, y, 0, p0, p1, g));
   }
 
   /**
@@ -210,24 +151,267 @@ public final class Pooling {
     g.check("x", x, g.inSize(), "dy", dy, g.outSize());
     g.check("dx", dx, g.inSize(), "dy", dy, g.outSize());
     Parallel.forRange(
-        n * c,
+        n * c, g.inSize(), (chunk, p0, p1) -> maxBackwardPlanes(x, dy, dx, 0, p0, p1, g));
+  }
+
+  /**
+   * Runs {@code kernel} image by image, then {@code after.image(i, …)} on the thread that computed
+   * image i, as soon as image i's planes of the output are written (while they are still in cache):
+   * the pooling counterpart of {@link Conv2d#forwardThen}. Each output cell is computed by the
+   * arithmetic of the kernel's own method ({@link #avgForward}, {@link #avgBackward}, {@link
+   * #maxForward}, {@link #maxBackward}), so the output is bitwise the same; images are independent,
+   * so the split over threads changes nothing either. {@code after} must touch only image i's slice
+   * of what it writes, and nothing the kernel reads.
+   *
+   * <p>x is the pooled input (unused by AVG_BACKWARD, may be null there), dy the gradient of the
+   * pooled output (unused by the forward kernels). With a null {@code out} the output is not kept:
+   * each thread writes each of its images to one scratch array of one image's output, at offset 0,
+   * which {@code after} reads before the thread's next image overwrites it.
+   */
+  public static void eachImageThen(
+      Kernel kernel,
+      float[] x,
+      float[] dy,
+      float[] out,
+      int n,
+      int c,
+      int h,
+      int w,
+      int kh,
+      int kw,
+      int strideH,
+      int strideW,
+      int padH,
+      int padW,
+      boolean ceil,
+      Conv2d.ImageEpilogue after) {
+    Geometry g = new Geometry(n, c, h, w, kh, kw, strideH, strideW, padH, padW, ceil);
+    if (after == null) {
+      throw new IllegalArgumentException("pooling: no epilogue to run on each image");
+    }
+    boolean pooled = kernel.writesPooled();
+    int outSize = pooled ? g.outSize() : g.inSize();
+    if (kernel != Kernel.AVG_BACKWARD) {
+      g.check("x", x, g.inSize(), "x", x, g.inSize());
+    }
+    if (!pooled) {
+      g.check("dy", dy, g.outSize(), "dy", dy, g.outSize());
+    }
+    if (out != null) {
+      g.check(pooled ? "y" : "dx", out, outSize, pooled ? "y" : "dx", out, outSize);
+    }
+    int image = n == 0 ? 0 : outSize / n;
+    Parallel.forRange(
+        n,
         g.inSize(),
-        (chunk, p0, p1) -> {
-          if (g.isHalving()) {
-            maxHalvingBackward(x, dy, dx, p0, p1, h, w);
-            return;
-          }
-          for (int plane = p0; plane < p1; plane++) {
-            int in = plane * h * w;
-            int out = plane * g.oh * g.ow;
-            Arrays.fill(dx, in, in + h * w, 0f);
-            for (int oy = 0; oy < g.oh; oy++) {
-              for (int ox = 0; ox < g.ow; ox++) {
-                dx[in + argmax(x, in, g, oy, ox)] += dy[out + oy * g.ow + ox];
-              }
-            }
+        (chunk, i0, i1) -> {
+          for (int i = i0; i < i1; i++) {
+            runImage(kernel, g, x, dy, out, image, i, after);
           }
         });
+  }
+
+  /**
+   * {@link #eachImageThen} for image {@code i} alone, on the calling thread (a convolution's
+   * per-image epilogue calls it on the image it has just finished).
+   */
+  public static void oneImageThen(
+      Kernel kernel,
+      float[] x,
+      float[] dy,
+      float[] out,
+      int n,
+      int c,
+      int h,
+      int w,
+      int kh,
+      int kw,
+      int strideH,
+      int strideW,
+      int padH,
+      int padW,
+      boolean ceil,
+      int i,
+      Conv2d.ImageEpilogue after) {
+    Geometry g = new Geometry(n, c, h, w, kh, kw, strideH, strideW, padH, padW, ceil);
+    boolean pooled = kernel.writesPooled();
+    int outSize = pooled ? g.outSize() : g.inSize();
+    if (i < 0 || i >= n) {
+      throw new IllegalArgumentException("pooling: no image " + i + " in a batch of " + n);
+    }
+    if (kernel != Kernel.AVG_BACKWARD) {
+      g.check("x", x, g.inSize(), "x", x, g.inSize());
+    }
+    if (!pooled) {
+      g.check("dy", dy, g.outSize(), "dy", dy, g.outSize());
+    }
+    if (out != null) {
+      g.check(pooled ? "y" : "dx", out, outSize, pooled ? "y" : "dx", out, outSize);
+    }
+    runImage(kernel, g, x, dy, out, outSize / n, i, after);
+  }
+
+  /**
+   * Image i of {@code kernel} into out (or, when null, the thread's one-image scratch), then {@code
+   * after} on it, if any.
+   */
+  private static void runImage(
+      Kernel kernel,
+      Geometry g,
+      float[] x,
+      float[] dy,
+      float[] out,
+      int image,
+      int i,
+      Conv2d.ImageEpilogue after) {
+    float[] o = out != null ? out : imageScratch(image);
+    int shift = out != null ? 0 : i * image;
+    int p0 = i * g.c;
+    int p1 = p0 + g.c;
+    switch (kernel) {
+      case AVG_FORWARD -> avgForwardPlanes(x, o, shift, p0, p1, g);
+      case AVG_BACKWARD -> avgBackwardPlanes(dy, o, shift, p0, p1, g);
+      case MAX_FORWARD -> maxForwardPlanes(x, o, shift, p0, p1, g);
+      case MAX_BACKWARD -> maxBackwardPlanes(x, dy, o, shift, p0, p1, g);
+    }
+    if (after != null) {
+      after.image(i, o, i * image - shift);
+    }
+  }
+
+  /** One image's output per thread, for {@link #eachImageThen} without an output array. */
+  private static final ThreadLocal<float[][]> IMAGE_SCRATCH =
+      ThreadLocal.withInitial(() -> new float[1][0]);
+
+  private static float[] imageScratch(int size) {
+    float[][] holder = IMAGE_SCRATCH.get();
+    if (holder[0].length < size) {
+      holder[0] = new float[size];
+    }
+    return holder[0];
+  }
+
+  /*
+   * The kernels over the planes [p0, p1) of NCHW tensors (a plane is one map of one image), writing
+   * output cell i at index i − shift of their output array: shift 0 for the whole tensor, or the
+   * first cell of one image when that image is written to a one-image scratch array.
+   */
+
+  private static void avgForwardPlanes(
+      float[] x, float[] y, int shift, int p0, int p1, Geometry g) {
+    if (g.isHalving()) {
+      avgHalvingForward(x, y, shift, p0, p1, g.h, g.w);
+      return;
+    }
+    int divisor = Windows.averageDivisor(g.kh, g.kw);
+    int h = g.h;
+    int w = g.w;
+    for (int plane = p0; plane < p1; plane++) {
+      int in = plane * h * w;
+      int out = plane * g.oh * g.ow - shift;
+      for (int oy = 0; oy < g.oh; oy++) {
+        int ys = Windows.windowStart(oy, g.strideH, g.padH);
+        int y0 = Math.max(ys, 0);
+        int y1 = Math.min(ys + g.kh, h);
+        for (int ox = 0; ox < g.ow; ox++) {
+          int xs = Windows.windowStart(ox, g.strideW, g.padW);
+          int x0 = Math.max(xs, 0);
+          int x1 = Math.min(xs + g.kw, w);
+          float sum = 0f;
+          for (int iy = y0; iy < y1; iy++) {
+            for (int ix = x0; ix < x1; ix++) {
+              sum += x[in + iy * w + ix];
+            }
+          }
+          y[out + oy * g.ow + ox] = canonical(sum / divisor);
+        }
+      }
+    }
+  }
+
+  private static void avgBackwardPlanes(
+      float[] dy, float[] dx, int shift, int p0, int p1, Geometry g) {
+    if (g.isHalving()) {
+      avgHalvingBackward(dy, dx, shift, p0, p1, g.h, g.w);
+      return;
+    }
+    int divisor = Windows.averageDivisor(g.kh, g.kw);
+    int h = g.h;
+    int w = g.w;
+    for (int plane = p0; plane < p1; plane++) {
+      int in = plane * h * w - shift;
+      int out = plane * g.oh * g.ow;
+      Arrays.fill(dx, in, in + h * w, 0f);
+      for (int oy = 0; oy < g.oh; oy++) {
+        int ys = Windows.windowStart(oy, g.strideH, g.padH);
+        int y0 = Math.max(ys, 0);
+        int y1 = Math.min(ys + g.kh, h);
+        for (int ox = 0; ox < g.ow; ox++) {
+          int xs = Windows.windowStart(ox, g.strideW, g.padW);
+          int x0 = Math.max(xs, 0);
+          int x1 = Math.min(xs + g.kw, w);
+          float share = dy[out + oy * g.ow + ox] / divisor;
+          for (int iy = y0; iy < y1; iy++) {
+            for (int ix = x0; ix < x1; ix++) {
+              dx[in + iy * w + ix] += share;
+            }
+          }
+        }
+      }
+      canonicalNaNs(dx, in, in + h * w);
+    }
+  }
+
+  /*
+   * The general loops add overlapping windows' gradients into a cell; with two NaNs of different
+   * payloads the sum's payload depends on the order of the operands, which the JIT may swap, so
+   * a cell's NaN bits could depend on the compilation tier. The loops write NaNs as the canonical
+   * NaN instead, as the 2x2/2 forms do.
+   */
+
+  /** Replaces every NaN of a[from, to) by the canonical NaN. */
+  private static void canonicalNaNs(float[] a, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (a[i] != a[i]) {
+        a[i] = Float.NaN;
+      }
+    }
+  }
+
+  private static void maxForwardPlanes(
+      float[] x, float[] y, int shift, int p0, int p1, Geometry g) {
+    if (g.isHalving()) {
+      maxHalvingForward(x, y, shift, p0, p1, g.h, g.w);
+      return;
+    }
+    for (int plane = p0; plane < p1; plane++) {
+      int in = plane * g.h * g.w;
+      int out = plane * g.oh * g.ow - shift;
+      for (int oy = 0; oy < g.oh; oy++) {
+        for (int ox = 0; ox < g.ow; ox++) {
+          y[out + oy * g.ow + ox] = x[in + argmax(x, in, g, oy, ox)];
+        }
+      }
+    }
+  }
+
+  private static void maxBackwardPlanes(
+      float[] x, float[] dy, float[] dx, int shift, int p0, int p1, Geometry g) {
+    if (g.isHalving()) {
+      maxHalvingBackward(x, dy, dx, shift, p0, p1, g.h, g.w);
+      return;
+    }
+    for (int plane = p0; plane < p1; plane++) {
+      int in = plane * g.h * g.w;
+      int out = plane * g.oh * g.ow;
+      Arrays.fill(dx, in - shift, in - shift + g.h * g.w, 0f);
+      for (int oy = 0; oy < g.oh; oy++) {
+        for (int ox = 0; ox < g.ow; ox++) {
+          dx[in - shift + argmax(x, in, g, oy, ox)] += dy[out + oy * g.ow + ox];
+        }
+      }
+      canonicalNaNs(dx, in - shift, in - shift + g.h * g.w);
+    }
   }
 
   /**
@@ -266,47 +450,61 @@ public final class Pooling {
    * select the same cell, so results are the same.
    */
 
-  private static void avgHalvingForward(float[] x, float[] y, int p0, int p1, int h, int w) {
+  private static void avgHalvingForward(
+      float[] x, float[] y, int shift, int p0, int p1, int h, int w) {
     int r0 = p0 * (h / 2);
     int r1 = p1 * (h / 2);
-    int done = vector() ? VectorPooling.avgHalvingForward(x, y, r0, r1, w) : r0;
-    avgHalvingForwardPairs(x, y, done, r1, w);
+    int done = vector() ? VectorPooling.avgHalvingForward(x, y, shift, r0, r1, w) : r0;
+    avgHalvingForwardPairs(x, y, shift, done, r1, w);
   }
 
   /** The scalar form of the 2x2/2 average over the row pairs [r0, r1). */
   static void avgHalvingForwardPairs(float[] x, float[] y, int r0, int r1, int w) {
+    avgHalvingForwardPairs(x, y, 0, r0, r1, w);
+  }
+
+  /** As {@link #avgHalvingForwardPairs(float[], float[], int, int, int)}, output i at i − shift. */
+  static void avgHalvingForwardPairs(float[] x, float[] y, int shift, int r0, int r1, int w) {
     int ow = w / 2;
     for (int pair = r0; pair < r1; pair++) {
       int a0 = 2 * w * pair;
       int b0 = a0 + w;
-      int o = pair * ow;
+      int o = pair * ow - shift;
       for (int ox = 0; ox < ow; ox++) {
         float sum = 0f;
         sum += x[a0 + 2 * ox];
         sum += x[a0 + 2 * ox + 1];
         sum += x[b0 + 2 * ox];
         sum += x[b0 + 2 * ox + 1];
-        y[o + ox] = sum / 4;
+        y[o + ox] = canonical(sum / 4);
       }
     }
   }
 
-  private static void avgHalvingBackward(float[] dy, float[] dx, int p0, int p1, int h, int w) {
+  private static void avgHalvingBackward(
+      float[] dy, float[] dx, int shift, int p0, int p1, int h, int w) {
     int r0 = p0 * (h / 2);
     int r1 = p1 * (h / 2);
-    int done = vector() ? VectorPooling.avgHalvingBackward(dy, dx, r0, r1, w) : r0;
-    avgHalvingBackwardPairs(dy, dx, done, r1, w);
+    int done = vector() ? VectorPooling.avgHalvingBackward(dy, dx, shift, r0, r1, w) : r0;
+    avgHalvingBackwardPairs(dy, dx, shift, done, r1, w);
   }
 
   /** The scalar form of the 2x2/2 average's gradient over the row pairs [r0, r1). */
   static void avgHalvingBackwardPairs(float[] dy, float[] dx, int r0, int r1, int w) {
+    avgHalvingBackwardPairs(dy, dx, 0, r0, r1, w);
+  }
+
+  /**
+   * As {@link #avgHalvingBackwardPairs(float[], float[], int, int, int)}, dx cell i at i − shift.
+   */
+  static void avgHalvingBackwardPairs(float[] dy, float[] dx, int shift, int r0, int r1, int w) {
     int ow = w / 2;
     for (int pair = r0; pair < r1; pair++) {
-      int a0 = 2 * w * pair;
+      int a0 = 2 * w * pair - shift;
       int b0 = a0 + w;
       int o = pair * ow;
       for (int ox = 0; ox < ow; ox++) {
-        float share = dy[o + ox] / 4;
+        float share = canonical(dy[o + ox] / 4);
         dx[a0 + 2 * ox] = share;
         dx[a0 + 2 * ox + 1] = share;
         dx[b0 + 2 * ox] = share;
@@ -315,11 +513,12 @@ public final class Pooling {
     }
   }
 
-  private static void maxHalvingForward(float[] x, float[] y, int p0, int p1, int h, int w) {
+  private static void maxHalvingForward(
+      float[] x, float[] y, int shift, int p0, int p1, int h, int w) {
     int r0 = p0 * (h / 2);
     int r1 = p1 * (h / 2);
-    int done = vector() ? VectorPooling.maxHalvingForward(x, y, r0, r1, w) : r0;
-    maxHalvingForwardPairs(x, y, done, r1, w);
+    int done = vector() ? VectorPooling.maxHalvingForward(x, y, shift, r0, r1, w) : r0;
+    maxHalvingForwardPairs(x, y, shift, done, r1, w);
   }
 
   /**
@@ -328,11 +527,16 @@ public final class Pooling {
    * alike by the vector form under every JIT tier).
    */
   static void maxHalvingForwardPairs(float[] x, float[] y, int r0, int r1, int w) {
+    maxHalvingForwardPairs(x, y, 0, r0, r1, w);
+  }
+
+  /** As {@link #maxHalvingForwardPairs(float[], float[], int, int, int)}, output i at i − shift. */
+  static void maxHalvingForwardPairs(float[] x, float[] y, int shift, int r0, int r1, int w) {
     int ow = w / 2;
     for (int pair = r0; pair < r1; pair++) {
       int a0 = 2 * w * pair;
       int b0 = a0 + w;
-      int o = pair * ow;
+      int o = pair * ow - shift;
       for (int ox = 0; ox < ow; ox++) {
         int a = a0 + 2 * ox;
         int b = b0 + 2 * ox;
@@ -358,11 +562,11 @@ public final class Pooling {
    * Writes every cell of the planes [p0, p1) of dx: dy at each window's first maximum, 0 elsewhere.
    */
   private static void maxHalvingBackward(
-      float[] x, float[] dy, float[] dx, int p0, int p1, int h, int w) {
+      float[] x, float[] dy, float[] dx, int shift, int p0, int p1, int h, int w) {
     int r0 = p0 * (h / 2);
     int r1 = p1 * (h / 2);
-    int done = vector() ? VectorPooling.maxHalvingBackward(x, dy, dx, r0, r1, w) : r0;
-    maxHalvingBackwardPairs(x, dy, dx, done, r1, w);
+    int done = vector() ? VectorPooling.maxHalvingBackward(x, dy, dx, shift, r0, r1, w) : r0;
+    maxHalvingBackwardPairs(x, dy, dx, shift, done, r1, w);
   }
 
   /** Whether the vector forms run (the JIT folds the constant half). */
@@ -375,6 +579,15 @@ public final class Pooling {
    * matches it bitwise.
    */
   static void maxHalvingBackwardPairs(float[] x, float[] dy, float[] dx, int r0, int r1, int w) {
+    maxHalvingBackwardPairs(x, dy, dx, 0, r0, r1, w);
+  }
+
+  /**
+   * As {@link #maxHalvingBackwardPairs(float[], float[], float[], int, int, int)}, dx cell i at i −
+   * shift.
+   */
+  static void maxHalvingBackwardPairs(
+      float[] x, float[] dy, float[] dx, int shift, int r0, int r1, int w) {
     int ow = w / 2;
     for (int pair = r0; pair < r1; pair++) {
       int a0 = 2 * w * pair;
@@ -395,12 +608,21 @@ public final class Pooling {
         int s2 = equal(k2, m) & ~(s0 | s1);
         int s3 = ~(s0 | s1 | s2);
         int g = Float.floatToIntBits(dy[o + ox]);
-        dx[a] = Float.intBitsToFloat(g & s0);
-        dx[a + 1] = Float.intBitsToFloat(g & s1);
-        dx[b] = Float.intBitsToFloat(g & s2);
-        dx[b + 1] = Float.intBitsToFloat(g & s3);
+        dx[a - shift] = Float.intBitsToFloat(g & s0);
+        dx[a + 1 - shift] = Float.intBitsToFloat(g & s1);
+        dx[b - shift] = Float.intBitsToFloat(g & s2);
+        dx[b + 1 - shift] = Float.intBitsToFloat(g & s3);
       }
     }
+  }
+
+  /**
+   * v, or the canonical NaN when v is a NaN: the 2x2/2 average's forms (vector or scalar, chosen by
+   * where a call's range ends, and the Vector API's Java or JIT-compiled code) may propagate
+   * different NaN payloads, so they all write this one.
+   */
+  private static float canonical(float v) {
+    return v != v ? Float.NaN : v;
   }
 
   /** Max pooling's order of floats: {@link Windows#maxKey}. */

@@ -8,8 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * 2×2 stride-2 pooling, max and average, forward and backward, on the Vector API (loaded only when
- * it is present): bitwise the results of the scalar forms in {@link Pooling} (for the average, up
- * to the payload of a NaN).
+ * it is present): bitwise the results of the scalar forms in {@link Pooling}.
  *
  * <p>A tensor of even-sized maps is a sequence of row pairs (rows 2·oy and 2·oy + 1 of a plane are
  * consecutive in memory), pair R starting at 2·W·R with its outputs at OW·R. One step takes L
@@ -22,7 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  * row (even against odd column, the odd one taken only when it beats the even one), then row 0's
  * winner against row 1's. The forward pass copies that cell's bits; the backward pass gives it the
  * bits of dy and every other cell +0.0. Average pooling adds the four cells in the scalar order,
- * ((0 + row 0 even) + row 0 odd) + row 1 even) + row 1 odd, and divides by 4.
+ * ((0 + row 0 even) + row 0 odd) + row 1 even) + row 1 odd, and divides by 4; a NaN result is
+ * written as the canonical NaN, as the scalar form does, since the payload the adds propagate
+ * differs between the forms.
  *
  * <p>The forward steps write L outputs, of which the first L/2 are the windows' and the rest are
  * scratch that the next step of the same thread overwrites; so a step only runs where its L outputs
@@ -58,16 +59,17 @@ final class VectorPooling {
 
   /**
    * Max pooling forward over the row pairs [r0, r1) of maps W wide (W even); returns the first pair
-   * left to the scalar form.
+   * left to the scalar form. Output i goes to y[i − shift] (shift 0, or the first output of one
+   * image written to a one-image array).
    */
-  static int maxHalvingForward(float[] x, float[] y, int r0, int r1, int w) {
+  static int maxHalvingForward(float[] x, float[] y, int shift, int r0, int r1, int w) {
     int end = last(true, x.length, y.length, r0, r1, w);
     int ow = w / 2;
     int lastCol = Math.max(w - L, 0);
     for (int pair = r0; pair < end; pair++) {
       for (int c = 0; c < w; c += L) {
         int col = Math.min(c, lastCol);
-        maxForwardStep(x, y, 2 * w * pair + col, w, pair * ow + col / 2);
+        maxForwardStep(x, y, 2 * w * pair + col, w, pair * ow + col / 2 - shift);
       }
     }
     return end;
@@ -75,44 +77,47 @@ final class VectorPooling {
 
   /**
    * Max pooling backward: writes every cell of dx for the row pairs [r0, r1) and returns the first
-   * pair left to the scalar form.
+   * pair left to the scalar form. dx cell i is at dx[i − shift].
    */
-  static int maxHalvingBackward(float[] x, float[] dy, float[] dx, int r0, int r1, int w) {
+  static int maxHalvingBackward(
+      float[] x, float[] dy, float[] dx, int shift, int r0, int r1, int w) {
     int end = last(false, x.length, dy.length, r0, r1, w);
     int ow = w / 2;
     int lastCol = Math.max(w - L, 0);
     for (int pair = r0; pair < end; pair++) {
       for (int c = 0; c < w; c += L) {
         int col = Math.min(c, lastCol);
-        maxBackwardStep(x, dy, dx, 2 * w * pair + col, w, pair * ow + col / 2);
+        int at = 2 * w * pair + col;
+        maxBackwardStep(x, dy, dx, at, at - shift, w, pair * ow + col / 2);
       }
     }
     return end;
   }
 
   /** Average pooling forward, as {@link #maxHalvingForward}. */
-  static int avgHalvingForward(float[] x, float[] y, int r0, int r1, int w) {
+  static int avgHalvingForward(float[] x, float[] y, int shift, int r0, int r1, int w) {
     int end = last(true, x.length, y.length, r0, r1, w);
     int ow = w / 2;
     int lastCol = Math.max(w - L, 0);
     for (int pair = r0; pair < end; pair++) {
       for (int c = 0; c < w; c += L) {
         int col = Math.min(c, lastCol);
-        avgForwardStep(x, y, 2 * w * pair + col, w, pair * ow + col / 2);
+        avgForwardStep(x, y, 2 * w * pair + col, w, pair * ow + col / 2 - shift);
       }
     }
     return end;
   }
 
   /** Average pooling backward, as {@link #maxHalvingBackward}. */
-  static int avgHalvingBackward(float[] dy, float[] dx, int r0, int r1, int w) {
-    int end = last(false, dx.length, dy.length, r0, r1, w);
+  static int avgHalvingBackward(float[] dy, float[] dx, int shift, int r0, int r1, int w) {
+    // dx holds the cells from index shift on, so its length bounds the cells it can take there.
+    int end = last(false, dx.length + shift, dy.length, r0, r1, w);
     int ow = w / 2;
     int lastCol = Math.max(w - L, 0);
     for (int pair = r0; pair < end; pair++) {
       for (int c = 0; c < w; c += L) {
         int col = Math.min(c, lastCol);
-        avgBackwardStep(dy, dx, 2 * w * pair + col, w, pair * ow + col / 2);
+        avgBackwardStep(dy, dx, 2 * w * pair + col - shift, w, pair * ow + col / 2);
       }
     }
     return end;
@@ -172,9 +177,10 @@ final class VectorPooling {
 
   /**
    * L columns of the rows at {@code at} and {@code at + w}, their windows' dy from {@code o}: dy at
-   * each window's first maximum, +0.0 elsewhere.
+   * each window's first maximum, +0.0 elsewhere, written to dx from {@code d} and {@code d + w}.
    */
-  private static void maxBackwardStep(float[] x, float[] dy, float[] dx, int at, int w, int o) {
+  private static void maxBackwardStep(
+      float[] x, float[] dy, float[] dx, int at, int d, int w, int o) {
     FloatVector a = FloatVector.fromArray(S, x, at);
     FloatVector b = FloatVector.fromArray(S, x, at + w);
     FloatVector aOther = a.rearrange(SWAP);
@@ -195,8 +201,8 @@ final class VectorPooling {
     VectorMask<Float> wins1 = takesRow1.and(bTakesRight.eq(ODD));
     FloatVector g = canonical(FloatVector.fromArray(S, dy, o)).rearrange(SPREAD);
     FloatVector zero = FloatVector.zero(S);
-    zero.blend(g, wins0).intoArray(dx, at);
-    zero.blend(g, wins1).intoArray(dx, at + w);
+    zero.blend(g, wins0).intoArray(dx, d);
+    zero.blend(g, wins1).intoArray(dx, d + w);
   }
 
   /**
@@ -225,12 +231,12 @@ final class VectorPooling {
     // 0 + a first, as the scalar sum starts from 0 (it turns −0.0 into 0.0).
     FloatVector sum =
         FloatVector.zero(S).add(a).add(a.rearrange(SWAP)).add(b).add(b.rearrange(SWAP));
-    sum.div(4f).rearrange(PACK).intoArray(y, o);
+    canonical(sum.div(4f)).rearrange(PACK).intoArray(y, o);
   }
 
   /** dy[o..]/4 to the four cells of each window of L columns of the rows at {@code at}, +w. */
   private static void avgBackwardStep(float[] dy, float[] dx, int at, int w, int o) {
-    FloatVector share = FloatVector.fromArray(S, dy, o).div(4f).rearrange(SPREAD);
+    FloatVector share = canonical(FloatVector.fromArray(S, dy, o).div(4f)).rearrange(SPREAD);
     share.intoArray(dx, at);
     share.intoArray(dx, at + w);
   }

@@ -34,10 +34,18 @@ import java.util.Map;
  * mvn -B -ntp -q -pl runtime -am test-compile
  * java --add-modules jdk.incubator.vector -cp runtime/target/test-classes:runtime/target/convnet.jar \
  *     convnet.runtime.cli.EpilogueCompare 9 examples/bench/b1.cnn examples/bench/b5.cnn layers
+ * java --add-modules jdk.incubator.vector -cp runtime/target/test-classes:runtime/target/convnet.jar \
+ *     convnet.runtime.cli.EpilogueCompare 9 pool examples/bench/b4.cnn examples/bench/b5.cnn
  * </pre>
+ *
+ * <p>With {@code pool} the variants differ by the pooling epilogue instead (the convolution
+ * epilogue on in both).
  */
 public final class EpilogueCompare {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  /** Whether the variants differ by the pooling epilogue (else by the convolution epilogue). */
+  private static boolean pooling;
 
   private EpilogueCompare() {}
 
@@ -49,7 +57,9 @@ public final class EpilogueCompare {
     int rounds = Integer.parseInt(args[0]);
     Parallel.setThreads(1);
     for (int a = 1; a < args.length; a++) {
-      if (args[a].equals("layers")) {
+      if (args[a].equals("pool")) {
+        pooling = true;
+      } else if (args[a].equals("layers")) {
         layers(rounds);
       } else {
         compare(Path.of(args[a]), rounds);
@@ -136,7 +146,8 @@ public final class EpilogueCompare {
                 CompileOptions.defaults()
                     .withInPlaceUpdates(f == train)
                     .withProfile(true)
-                    .withConvEpilogues(v == 1));
+                    .withConvEpilogues(pooling || v == 1)
+                    .withPoolEpilogues(pooling && v == 1));
         for (String name : variants[v].inputNames()) {
           fill(variants[v].buffer(name), values.get(name));
         }
