@@ -1,7 +1,5 @@
 package convnet.compiler.kernels;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -28,7 +26,6 @@ public final class BuildCompare {
 
   /** Prints, per convolution and pass, the median milliseconds of each build and their ratio. */
   public static void main(String[] args) throws ReflectiveOperationException, java.io.IOException {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     Method[] forward = new Method[2];
     Method[] backwardInput = new Method[2];
     Method[] backwardWeight = new Method[2];
@@ -90,15 +87,10 @@ public final class BuildCompare {
                     : pass == 1
                         ? new Object[] {y, wt, dx, n, c, h, w, m, k, k, 1, 1, pad, pad, 1}
                         : new Object[] {x, y, dw, n, c, h, w, m, k, k, 1, 1, pad, pad, 1};
-            long start = threads.getCurrentThreadCpuTime();
-            int calls = 0;
-            do {
-              method.invoke(null, a);
-              calls++;
-            } while (threads.getCurrentThreadCpuTime() - start < 150_000_000L);
+            double perCall = CallTimer.cpuSecondsPerCall(() -> method.invoke(null, a));
             if (round > 0) {
               // Round 0 is the warm-up.
-              t[v][round - 1] = (threads.getCurrentThreadCpuTime() - start) / 1e9 / calls;
+              t[v][round - 1] = perCall;
             }
           }
         }

@@ -1,7 +1,5 @@
 package convnet.compiler.kernels;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -27,7 +25,6 @@ public final class InputGradientCompare {
   /** Prints, per convolution, pass and thread count, each build's median and their ratio. */
   public static void main(String[] args) throws ReflectiveOperationException, java.io.IOException {
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 9;
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     Method[] forward = new Method[2];
     Method[] backwardInput = new Method[2];
     Method[] setThreads = new Method[2];
@@ -92,23 +89,15 @@ public final class InputGradientCompare {
           for (int round = 0; round <= rounds; round++) {
             for (int v = 0; v < 2; v++) {
               setThreads[v].invoke(null, threadCount);
-              long cpu = threads.getCurrentThreadCpuTime();
-              long wall = System.nanoTime();
-              int calls = 0;
-              do {
-                method[v].invoke(null, a);
-                calls++;
-              } while ((threadCount == 1
-                      ? threads.getCurrentThreadCpuTime() - cpu
-                      : System.nanoTime() - wall)
-                  < 150_000_000L);
-              long spent =
+              Method timed = method[v];
+              CallTimer.Body body = () -> timed.invoke(null, a);
+              double perCall =
                   threadCount == 1
-                      ? threads.getCurrentThreadCpuTime() - cpu
-                      : System.nanoTime() - wall;
+                      ? CallTimer.cpuSecondsPerCall(body)
+                      : CallTimer.wallSecondsPerCall(body);
               if (round > 0) {
                 // Round 0 is the warm-up.
-                t[v][round - 1] = spent / 1e9 / calls;
+                t[v][round - 1] = perCall;
               }
             }
           }

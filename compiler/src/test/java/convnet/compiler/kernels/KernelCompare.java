@@ -1,7 +1,5 @@
 package convnet.compiler.kernels;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,21 +22,6 @@ public final class KernelCompare {
 
   /** One operation timed with its old path ({@code before}) and its new one. */
   private record Case(String name, double flops, Runnable body, Runnable before, Runnable after) {}
-
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-
-  /** Median CPU seconds per call over runs of at least 0.15 s of CPU time. */
-  private static double cpuSecondsPerCall(Runnable body) {
-    long start = THREADS.getCurrentThreadCpuTime();
-    int calls = 0;
-    long now;
-    do {
-      body.run();
-      calls++;
-      now = THREADS.getCurrentThreadCpuTime();
-    } while (now - start < 150_000_000L);
-    return (now - start) / 1e9 / calls;
-  }
 
   private static Case conv(
       String name, int n, int c, int h, int w, int m, int k, int pad, boolean weight) {
@@ -138,9 +121,9 @@ public final class KernelCompare {
       double[] after = new double[rounds];
       for (int round = 0; round < rounds; round++) {
         k.before.run();
-        before[round] = cpuSecondsPerCall(k.body);
+        before[round] = CallTimer.cpuSecondsPerRun(k.body);
         k.after.run();
-        after[round] = cpuSecondsPerCall(k.body);
+        after[round] = CallTimer.cpuSecondsPerRun(k.body);
       }
       k.after.run();
       Arrays.sort(before);

@@ -1,7 +1,5 @@
 package convnet.compiler.kernels;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
@@ -18,21 +16,7 @@ import java.util.Random;
  */
 public final class StencilCompare {
 
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-
   private StencilCompare() {}
-
-  private static double cpuMillisPerCall(Runnable r) {
-    long start = THREADS.getCurrentThreadCpuTime();
-    int calls = 0;
-    long now;
-    do {
-      r.run();
-      calls++;
-      now = THREADS.getCurrentThreadCpuTime();
-    } while (now - start < 200_000_000L);
-    return (now - start) / 1e6 / calls;
-  }
 
   /** The axpy form that {@link VectorStencil} replaced, for one image's single map. */
   private static void axpyForm(
@@ -94,8 +78,8 @@ public final class StencilCompare {
       double[] o = new double[9];
       double[] a = new double[9];
       for (int round = 0; round < o.length; round++) {
-        o[round] = cpuMillisPerCall(old);
-        a[round] = cpuMillisPerCall(now);
+        o[round] = 1e3 * CallTimer.cpuSecondsPerRun(old);
+        a[round] = 1e3 * CallTimer.cpuSecondsPerRun(now);
       }
       Arrays.sort(o);
       Arrays.sort(a);

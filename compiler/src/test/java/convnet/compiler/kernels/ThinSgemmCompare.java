@@ -1,7 +1,5 @@
 package convnet.compiler.kernels;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
@@ -18,27 +16,13 @@ public final class ThinSgemmCompare {
 
   private ThinSgemmCompare() {}
 
-  static final ThreadMXBean TB = ManagementFactory.getThreadMXBean();
-
-  static double cpu(Runnable r) {
-    long t0 = TB.getCurrentThreadCpuTime();
-    int calls = 0;
-    long now;
-    do {
-      r.run();
-      calls++;
-      now = TB.getCurrentThreadCpuTime();
-    } while (now - t0 < 150_000_000L);
-    return (now - t0) / 1e6 / calls;
-  }
-
   static double[] both(Runnable r) {
     double[] t1 = new double[7], t2 = new double[7];
     for (int round = 0; round < 7; round++) {
       Sgemm.useThin = false;
-      t1[round] = cpu(r);
+      t1[round] = 1e3 * CallTimer.cpuSecondsPerRun(r);
       Sgemm.useThin = true;
-      t2[round] = cpu(r);
+      t2[round] = 1e3 * CallTimer.cpuSecondsPerRun(r);
     }
     Arrays.sort(t1);
     Arrays.sort(t2);

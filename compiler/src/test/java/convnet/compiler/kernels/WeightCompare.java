@@ -1,7 +1,5 @@
 package convnet.compiler.kernels;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -26,7 +24,6 @@ public final class WeightCompare {
   /** Prints, per convolution, the median milliseconds of each build and their ratio. */
   public static void main(String[] args) throws ReflectiveOperationException, java.io.IOException {
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 7;
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     Method[] backwardWeight = new Method[2];
     Method[] setThreads = new Method[2];
     Class<?>[] signature = new Class<?>[15];
@@ -86,21 +83,10 @@ public final class WeightCompare {
       for (int round = 0; round <= rounds; round++) {
         for (int v = 0; v < 2; v++) {
           setThreads[v].invoke(null, 1);
-          long start = threads.getCurrentThreadCpuTime();
-          int calls = 0;
-          do {
-            backwardWeight[v].invoke(null, a);
-            calls++;
-          } while (threads.getCurrentThreadCpuTime() - start < 150_000_000L);
-          double perCall = (threads.getCurrentThreadCpuTime() - start) / 1e9 / calls;
+          Method pass = backwardWeight[v];
+          double perCall = CallTimer.cpuSecondsPerCall(() -> pass.invoke(null, a));
           setThreads[v].invoke(null, 2);
-          long t0 = System.nanoTime();
-          calls = 0;
-          do {
-            backwardWeight[v].invoke(null, a);
-            calls++;
-          } while (System.nanoTime() - t0 < 150_000_000L);
-          double wallPerCall = (System.nanoTime() - t0) / 1e9 / calls;
+          double wallPerCall = CallTimer.wallSecondsPerCall(() -> pass.invoke(null, a));
           if (round > 0) {
             // Round 0 is the warm-up.
             cpu[v][round - 1] = perCall;
