@@ -458,12 +458,7 @@ public final class Pooling {
     avgHalvingForwardPairs(x, y, shift, done, r1, w);
   }
 
-  /** The scalar form of the 2x2/2 average over the row pairs [r0, r1). */
-  static void avgHalvingForwardPairs(float[] x, float[] y, int r0, int r1, int w) {
-    avgHalvingForwardPairs(x, y, 0, r0, r1, w);
-  }
-
-  /** As {@link #avgHalvingForwardPairs(float[], float[], int, int, int)}, output i at i − shift. */
+  /** The scalar form of the 2x2/2 average over the row pairs [r0, r1), output i at i − shift. */
   static void avgHalvingForwardPairs(float[] x, float[] y, int shift, int r0, int r1, int w) {
     int ow = w / 2;
     for (int pair = r0; pair < r1; pair++) {
@@ -489,13 +484,8 @@ public final class Pooling {
     avgHalvingBackwardPairs(dy, dx, shift, done, r1, w);
   }
 
-  /** The scalar form of the 2x2/2 average's gradient over the row pairs [r0, r1). */
-  static void avgHalvingBackwardPairs(float[] dy, float[] dx, int r0, int r1, int w) {
-    avgHalvingBackwardPairs(dy, dx, 0, r0, r1, w);
-  }
-
   /**
-   * As {@link #avgHalvingBackwardPairs(float[], float[], int, int, int)}, dx cell i at i − shift.
+   * The scalar form of the 2x2/2 average's gradient over the row pairs [r0, r1), dx i at i − shift.
    */
   static void avgHalvingBackwardPairs(float[] dy, float[] dx, int shift, int r0, int r1, int w) {
     int ow = w / 2;
@@ -524,13 +514,8 @@ public final class Pooling {
   /**
    * The scalar form of the 2x2/2 maximum over the row pairs [r0, r1): the bits of each window's
    * first maximum (so −0.0 stays −0.0), a NaN as the canonical NaN (its payload could not be kept
-   * alike by the vector form under every JIT tier).
+   * alike by the vector form under every JIT tier). Output cell i is written at i − shift.
    */
-  static void maxHalvingForwardPairs(float[] x, float[] y, int r0, int r1, int w) {
-    maxHalvingForwardPairs(x, y, 0, r0, r1, w);
-  }
-
-  /** As {@link #maxHalvingForwardPairs(float[], float[], int, int, int)}, output i at i − shift. */
   static void maxHalvingForwardPairs(float[] x, float[] y, int shift, int r0, int r1, int w) {
     int ow = w / 2;
     for (int pair = r0; pair < r1; pair++) {
@@ -576,15 +561,7 @@ public final class Pooling {
 
   /**
    * The scalar form of {@link #maxHalvingBackward} over the row pairs [r0, r1); the vector one
-   * matches it bitwise.
-   */
-  static void maxHalvingBackwardPairs(float[] x, float[] dy, float[] dx, int r0, int r1, int w) {
-    maxHalvingBackwardPairs(x, dy, dx, 0, r0, r1, w);
-  }
-
-  /**
-   * As {@link #maxHalvingBackwardPairs(float[], float[], float[], int, int, int)}, dx cell i at i −
-   * shift.
+   * matches it bitwise. Output cell i is written at i − shift.
    */
   static void maxHalvingBackwardPairs(
       float[] x, float[] dy, float[] dx, int shift, int r0, int r1, int w) {

@@ -230,7 +230,7 @@ class PoolingTest {
     float[] dy = Reference.random(r, n * c * (h / 2) * (w / 2));
     dy[r.nextInt(dy.length)] = -0f;
     float[] want = new float[x.length];
-    Pooling.maxHalvingBackwardPairs(x, dy, want, 0, n * c * h / 2, w);
+    Pooling.maxHalvingBackwardPairs(x, dy, want, 0, 0, n * c * h / 2, w);
     int saved = Parallel.threads();
     try {
       for (int threads : new int[] {1, 2, 3}) {
@@ -307,11 +307,11 @@ class PoolingTest {
     dy[r.nextInt(out)] = -0f;
     dy[r.nextInt(out)] = Float.NaN;
     float[] maxY = new float[out];
-    Pooling.maxHalvingForwardPairs(x, maxY, 0, n * c * h / 2, w);
+    Pooling.maxHalvingForwardPairs(x, maxY, 0, 0, n * c * h / 2, w);
     float[] avgY = new float[out];
-    Pooling.avgHalvingForwardPairs(x, avgY, 0, n * c * h / 2, w);
+    Pooling.avgHalvingForwardPairs(x, avgY, 0, 0, n * c * h / 2, w);
     float[] avgDx = new float[in];
-    Pooling.avgHalvingBackwardPairs(dy, avgDx, 0, n * c * h / 2, w);
+    Pooling.avgHalvingBackwardPairs(dy, avgDx, 0, 0, n * c * h / 2, w);
     int saved = Parallel.threads();
     try {
       for (int threads : new int[] {1, 2, 3}) {
@@ -332,7 +332,7 @@ class PoolingTest {
         got = Reference.random(r, in + extra);
         tail = Arrays.copyOfRange(got, in, got.length);
         float[] maxDx = new float[in];
-        Pooling.maxHalvingBackwardPairs(x, dy, maxDx, 0, n * c * h / 2, w);
+        Pooling.maxHalvingBackwardPairs(x, dy, maxDx, 0, 0, n * c * h / 2, w);
         Pooling.maxBackward(x, dy, got, n, c, h, w, 2, 2, 2, 2, 0, 0, false);
         assertBitwise(maxDx, got, tail, true, where + " threads: maxBackward");
       }
